@@ -1,0 +1,145 @@
+"""Platform facts: limits, valid values and deprecated fields of Vercel, GitHub and Next.js.
+
+This is the one table the program, the config validation and the policy pack read platform
+figures from. Every figure carries the source it was checked against. When a platform changes
+a figure, change it here (and its source) and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PLANS = ("hobby", "pro", "enterprise")
+
+
+@dataclass(frozen=True)
+class PlanLimits:
+    # Longest function duration the plan allows, in seconds (Fluid compute, Vercel's default).
+    max_function_duration_s: int
+    # Bounds of a WAF rate-limit rule's fixed window, in seconds.
+    rate_limit_window_min_s: int
+    rate_limit_window_max_s: int
+    # How many rate-limit rules one project's firewall may hold.
+    rate_limit_rules_max: int
+    # Rate-limit algorithms the plan accepts.
+    rate_limit_algorithms: tuple[str, ...]
+    # Rate-limit keys the plan accepts.
+    rate_limit_keys: tuple[str, ...]
+
+
+# Figures marked "secondary" were found only in a copy of Vercel's docs (due.moe
+# docs/vercel-firewall.md), not on vercel.com itself; they are the conservative reading.
+VERCEL_PLANS: dict[str, PlanLimits] = {
+    "hobby": PlanLimits(
+        # Source: vercel.com/docs/functions/limitations and vercel.com/changelog/
+        # higher-defaults-and-limits-for-vercel-functions-running-fluid-compute: Hobby max 300 s.
+        max_function_duration_s=300,
+        # Source (secondary): window 10 s to 10 min on Hobby and Pro.
+        rate_limit_window_min_s=10,
+        rate_limit_window_max_s=600,
+        # Source (secondary): Hobby 1 rate-limit rule per project.
+        rate_limit_rules_max=1,
+        # Source: vercel.com/docs/vercel-firewall/vercel-waf/rate-limiting: Fixed Window on all
+        # plans, Token Bucket on Enterprise.
+        rate_limit_algorithms=("fixed_window",),
+        # Source (secondary): keys on Hobby and Pro are IP or JA4 only.
+        rate_limit_keys=("ip", "ja4"),
+    ),
+    "pro": PlanLimits(
+        # Source: vercel.com/docs/functions/limitations: Pro up to 800 s with Fluid compute.
+        max_function_duration_s=800,
+        # Source (secondary): window 10 s to 10 min on Hobby and Pro.
+        rate_limit_window_min_s=10,
+        rate_limit_window_max_s=600,
+        # Source (secondary): Pro 40 rate-limit rules per project.
+        rate_limit_rules_max=40,
+        rate_limit_algorithms=("fixed_window",),
+        rate_limit_keys=("ip", "ja4"),
+    ),
+    "enterprise": PlanLimits(
+        # Source: vercel.com/docs/functions/limitations: Enterprise up to 800 s with Fluid.
+        max_function_duration_s=800,
+        # Enterprise's own window and rule bounds were not verified; Pro's bounds are used,
+        # which Enterprise allows at least. Widen only with a primary source.
+        rate_limit_window_min_s=10,
+        rate_limit_window_max_s=600,
+        rate_limit_rules_max=40,
+        # Source: vercel.com/docs/vercel-firewall/vercel-waf/rate-limiting (Token Bucket: Enterprise).
+        rate_limit_algorithms=("fixed_window", "token_bucket"),
+        rate_limit_keys=("ip", "ja4"),
+    ),
+}
+
+# Which plan can use which project feature: "yes", "addon" (a paid add-on the team must have
+# bought, declared in config vercelAddons) or "no".
+FEATURE_AVAILABILITY: dict[str, dict[str, str]] = {
+    # Source: vercel.com/docs/deployment-protection: Hobby has Standard Protection only;
+    # protecting all deployments (production domains included) needs Pro or Enterprise.
+    "vercel_authentication_all_deployments": {"hobby": "no", "pro": "yes", "enterprise": "yes"},
+    # Source: vercel.com/docs/deployment-protection and
+    # vercel.com/kb/guide/add-password-protection-vercel-deployment: Enterprise, or Pro add-on.
+    "password_protection": {"hobby": "no", "pro": "addon", "enterprise": "yes"},
+    # Source: vercel.com/docs/deployment-protection: Trusted IPs is Enterprise only.
+    "trusted_ips": {"hobby": "no", "pro": "no", "enterprise": "yes"},
+    # Source: vercel.com/changelog/preview-urls-optimized-for-multi-tenant-platforms: a Pro
+    # add-on; included on Enterprise.
+    "preview_deployment_suffix": {"hobby": "no", "pro": "addon", "enterprise": "yes"},
+}
+
+# vercel_authentication.deployment_type values ("none" turns Vercel Authentication off).
+# Source: pulumiverse_vercel 5.21.1 ProjectVercelAuthenticationArgs docstring.
+VERCEL_AUTH_DEPLOYMENT_TYPES = (
+    "standard_protection_new",
+    "standard_protection",
+    "all_deployments",
+    "only_preview_deployments",
+    "none",
+)
+
+# ProjectDeploymentRetention accepts these durations. The provider also accepts "unlimited",
+# which Vercel no longer offers (vercel.com/changelog/updated-defaults-for-deployment-retention).
+# Source: pulumiverse_vercel 5.21.1 ProjectDeploymentRetention docstring.
+RETENTION_VALUES = ("1d", "1w", "1m", "2m", "3m", "6m", "1y")
+# Days each retention value stands for, to compare against a tier's "at most N days".
+RETENTION_DAYS = {"1d": 1, "1w": 7, "1m": 30, "2m": 60, "3m": 90, "6m": 180, "1y": 365}
+# A retention field left unset is not left alone: the provider writes its own default
+# (preview 6m, production 1y, canceled 1m, errored 3m), so the program sets all four.
+# Source: terraform-provider-vercel vercel/resource_project_deployment_retention.go.
+RETENTION_PROVIDER_DEFAULTS = {"production": "1y", "errored": "3m", "canceled": "1m"}
+
+# Environment variable targets. Source: pulumiverse_vercel 5.21.1 ProjectEnvironmentVariable
+# docstring ("production", "preview", "development"). Sensitive variables cannot target
+# development. Source: vercel.com/docs/projects/environment-variables/sensitive-environment-variables
+ENV_TARGETS = ("production", "preview", "development")
+
+# Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
+# non-standard and breaks React's production build.
+# Source: nextjs.org/docs/messages/non-standard-node-env
+NEXTJS_NODE_ENV_VALUES = ("production", "development", "test")
+
+# Fields of the Vercel provider that are deprecated and must not be set.
+# Source: pulumiverse_vercel 5.21.1 Project docstrings ("Deprecated: ...").
+VERCEL_DEPRECATED_PROJECT_FIELDS = {
+    "serverlessFunctionRegion": "use resourceConfig.functionDefaultRegions",
+    "environments": "use ProjectEnvironmentVariable resources",
+    "previewComments": "use enablePreviewFeedback",
+    "publicSource": "a no-op",
+}
+
+# Vercel regions the program may pin functions to (the seed uses iad1, Washington D.C.).
+# Source: vercel.com/docs/edge-network/regions (region list).
+VERCEL_REGIONS = (
+    "arn1", "bom1", "cdg1", "cle1", "cpt1", "dub1", "fra1", "gru1", "hkg1", "hnd1",
+    "iad1", "icn1", "kix1", "lhr1", "pdx1", "sfo1", "sin1", "syd1",
+)
+
+# GitHub environment protection rules: up to six users or teams in total as required
+# reviewers. On Free, Pro and Team, required reviewers and wait timers work only on public
+# repositories; private ones need Enterprise.
+# Source: docs.github.com REST "Create or update an environment" (reviewers) and
+# docs.github.com "Reviewing deployments".
+GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
+
+# The longest comment GitHub accepts on an issue or pull request.
+# Source: docs.github.com REST "Create an issue comment" (body max 65536 characters).
+GITHUB_COMMENT_MAX_CHARS = 65536

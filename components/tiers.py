@@ -1,0 +1,159 @@
+"""The seed's per-tier defaults, in one table (../shared/seed/deployment-strategy.md).
+
+Only data lives here. Where the seed is wrong about a platform, the value below is the
+platform-correct one and the README's "Where we did not follow the seed" says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+TIERS = ("production", "pre-production", "preview")
+
+# Settings every tier shares (seed: "Phase 3: Setup Vercel Projects").
+SHARED = MappingProxyType(
+    {
+        "region": "iad1",
+        # The seed's build command is `pnpm install && pnpm build`. Vercel runs the install
+        # command itself before the build, so the install half moves to installCommand
+        # instead of running twice.
+        "install_command": "pnpm install --frozen-lockfile",
+        "build_command": "pnpm build",
+        "output_directory": ".next",
+        "framework": "nextjs",
+        "rate_limit_period_s": 15 * 60,  # the seed states every rate limit per 15 minutes
+        "preview_expiration": "1m",  # seed: preview deployments cleaned up after 30 days
+        "required_checks": ("type-check", "test"),  # seed: deploy workflow's gates
+        "admin_paths": ("/admin", "/api/admin"),
+        # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
+        "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    # Suffix of the Vercel project name: vital-expert-production / -dev / -preview (seed).
+    project_suffix: str
+    # The branch the tier's Vercel project deploys to its production target.
+    production_branch: str
+    # Only the preview tier's project builds PR branches (as Vercel preview deployments).
+    builds_pr_branches: bool
+    # Seed "Function Execution Limits": 30 / 60 / 45 s.
+    function_timeout_s: int
+    # Seed "Security Considerations": requests per IP per 15 minutes.
+    rate_limit_requests: int
+    # Pre-production and preview must not be indexed (seed); production must be.
+    noindex: bool
+    # Production hardening: CSP, HSTS, frame and sniffing protection on every path.
+    security_headers: bool
+    # Seed: debug and mock API only in pre-production; verbose logging there too.
+    env: Mapping[str, str]
+    # Seed: CORS restricted in production, open for testing on preview.
+    cors_allowed_origins: tuple[str, ...]
+    # Vercel Authentication on the project's deployments (see facts.VERCEL_AUTH_DEPLOYMENT_TYPES).
+    vercel_authentication: str
+    # Branches this tier's stack owns in GitHub: creates (if long-lived) and protects.
+    owns_branch: str | None
+    ruleset_on_branch: bool
+    # Production resources whose loss cuts traffic are protected.
+    protect: bool
+    # Seed "Database Strategy": connection pool per tier.
+    pool_size: int
+    # Seed: backups per tier (daily + PITR / weekly / none).
+    backups: str
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
+    {
+        "production": Tier(
+            name="production",
+            project_suffix="production",
+            production_branch="main",
+            builds_pr_branches=False,
+            function_timeout_s=30,
+            rate_limit_requests=100,
+            noindex=False,
+            security_headers=True,
+            env=MappingProxyType(
+                {
+                    "NEXT_PUBLIC_ENV": "production",
+                    "NEXT_PUBLIC_ENABLE_DEBUG": "false",
+                    "NEXT_PUBLIC_ENABLE_MOCK_API": "false",
+                    "LOG_LEVEL": "info",
+                    # Seed "Monitoring": full LangFuse tracing and Sentry in production.
+                    "LANGFUSE_TRACING_ENABLED": "true",
+                    "SENTRY_ENABLED": "true",
+                }
+            ),
+            cors_allowed_origins=("https://app.vitalexpert.com",),
+            vercel_authentication="standard_protection_new",
+            owns_branch="main",
+            ruleset_on_branch=True,
+            protect=True,
+            pool_size=100,
+            backups="daily+pitr",
+        ),
+        "pre-production": Tier(
+            name="pre-production",
+            project_suffix="dev",
+            production_branch="pre-production",
+            builds_pr_branches=False,
+            function_timeout_s=60,
+            rate_limit_requests=500,
+            noindex=True,
+            security_headers=False,
+            env=MappingProxyType(
+                {
+                    "NEXT_PUBLIC_ENV": "pre-production",
+                    "NEXT_PUBLIC_ENABLE_DEBUG": "true",
+                    "NEXT_PUBLIC_ENABLE_MOCK_API": "true",
+                    "LOG_LEVEL": "debug",  # seed: verbose logging in pre-production
+                    "LANGFUSE_TRACING_ENABLED": "false",
+                    "SENTRY_ENABLED": "false",
+                }
+            ),
+            cors_allowed_origins=("https://dev.vitalexpert.com",),
+            vercel_authentication="standard_protection_new",
+            owns_branch="pre-production",
+            ruleset_on_branch=True,
+            protect=False,
+            pool_size=50,
+            backups="weekly",
+        ),
+        "preview": Tier(
+            name="preview",
+            project_suffix="preview",
+            # The seed's staging branch is the preview project's production target; PR
+            # branches become its preview deployments.
+            production_branch="preview-deployment",
+            builds_pr_branches=True,
+            function_timeout_s=45,
+            # Seed: "relaxed rate limits" on preview.
+            rate_limit_requests=1000,
+            noindex=True,
+            security_headers=False,
+            env=MappingProxyType(
+                {
+                    "NEXT_PUBLIC_ENV": "preview",
+                    "NEXT_PUBLIC_ENABLE_DEBUG": "false",
+                    "NEXT_PUBLIC_ENABLE_MOCK_API": "false",
+                    "LOG_LEVEL": "info",
+                    "LANGFUSE_TRACING_ENABLED": "false",
+                    "SENTRY_ENABLED": "false",
+                }
+            ),
+            cors_allowed_origins=("*",),  # seed: open CORS for testing on preview
+            vercel_authentication="standard_protection_new",
+            owns_branch="preview-deployment",
+            ruleset_on_branch=False,
+            protect=False,
+            pool_size=25,
+            backups="none",
+        ),
+    }
+)

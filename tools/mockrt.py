@@ -1,0 +1,160 @@
+"""Run the real program under Pulumi's mock runtime and record everything it registers.
+
+No CLI, backend, provider plugin or credential: the program's `__main__.py` runs exactly as
+the language host runs it, and a recording monitor captures each RegisterResource request
+(type, name, parent, inputs, options) the way the engine would receive it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAM = ROOT / "__main__.py"
+
+SECRET_SIG = rpc._special_sig_key  # "4dabf18193072939515e22adb298388d"
+SECRET_VALUE = rpc._special_secret_sig
+UNKNOWN = rpc.UNKNOWN
+SECRET_TEXT = "[secret]"
+UNKNOWN_TEXT = "[unknown]"
+
+# Ids shaped like the real ones, so anything that parses them still works.
+_ID_PREFIX = {
+    "vercel:index/project:Project": "prj_",
+    "vercel:index/projectRoute:ProjectRoute": "rt_",
+}
+
+
+@dataclass
+class Registration:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]  # as the engine receives them: camelCase, secrets still wrapped
+    protect: bool
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    delete_before_replace: bool
+    retain_on_delete: bool
+    import_id: str
+    additional_secret_outputs: list[str]
+    provider: str
+
+
+@dataclass
+class Rendered:
+    project: str
+    stack: str
+    resources: list[Registration] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)  # secrets still wrapped
+    logs: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        digest = hashlib.sha256(f"{args.typ}::{args.name}".encode()).hexdigest()[:24]
+        resource_id = args.resource_id or _ID_PREFIX.get(args.typ, "id-") + digest
+        return resource_id, dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        return {}
+
+
+class _RecordingMonitor(mocks.MockMonitor):
+    def __init__(self, rendered: Rendered) -> None:
+        super().__init__(_Mocks())
+        self.rendered = rendered
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.rendered.resources.append(
+                Registration(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    parent=request.parent,
+                    custom=bool(request.custom),
+                    inputs=json_format.MessageToDict(request.object),
+                    protect=bool(request.protect),
+                    dependencies=list(request.dependencies),
+                    property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                    delete_before_replace=bool(request.deleteBeforeReplace),
+                    retain_on_delete=bool(request.retainOnDelete),
+                    import_id=request.importId,
+                    additional_secret_outputs=list(request.additionalSecretOutputs),
+                    provider=request.provider,
+                )
+            )
+        return response
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self, rendered: Rendered) -> None:
+        super().__init__(logging.DEBUG)
+        self.rendered = rendered
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.INFO:
+            self.rendered.logs.append((record.levelname.lower(), record.getMessage()))
+
+
+def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
+    """Serialize stack outputs as the engine stores them: secrets keep their wrapper."""
+
+    async def serialize() -> dict[str, Any]:
+        return await rpc.serialize_properties(outputs, {})
+
+    struct = _sync_await(serialize())
+    return json_format.MessageToDict(struct) if not isinstance(struct, dict) else struct
+
+
+def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = "vital-expert-infra",
+                preview: bool = True) -> Rendered:
+    """Run __main__.py for one stack with the given (decrypted or placeholder) config.
+
+    Raises pulumi.RunError for an error the program reports on purpose (bad config).
+    """
+    rendered = Rendered(project=project, stack=stack)
+    logger = logging.getLogger(f"vital.synth.{stack}")
+    logger.propagate = False
+    logger.handlers[:] = [_LogCollector(rendered)]
+    logger.setLevel(logging.DEBUG)
+
+    settings.ROOT.set(None)  # a fresh root Stack for every run in this process
+    pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger,
+                             monitor=_RecordingMonitor(rendered))
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(PROGRAM), run_name="__main__")))
+    root = settings.get_root_resource()
+    rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
+    return rendered
+
+
+def redact(value: Any) -> Any:
+    """Replace every secret with "[secret]" and every unknown with "[unknown]"."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == SECRET_VALUE:
+            return SECRET_TEXT
+        return {k: redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    if value == UNKNOWN:
+        return UNKNOWN_TEXT
+    return value

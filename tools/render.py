@@ -1,0 +1,79 @@
+"""Turn a rendered stack into the synth JSON document and a markdown table for PR comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .mockrt import Registration, Rendered, redact
+
+
+def short_type(type_: str) -> str:
+    """vercel:index/projectDomain:ProjectDomain -> vercel:ProjectDomain."""
+    package, _, rest = type_.partition(":")
+    return f"{package}:{rest.rsplit(':', 1)[-1]}" if ":" in rest else type_
+
+
+def resource_doc(r: Registration) -> dict[str, Any]:
+    return {
+        "urn": r.urn,
+        "type": r.type,
+        "name": r.name,
+        "parent": r.parent or None,
+        "inputs": redact(r.inputs),
+        "protect": r.protect,
+        "dependencies": r.dependencies,
+        "deleteBeforeReplace": r.delete_before_replace,
+        "retainOnDelete": r.retain_on_delete,
+        "importId": r.import_id or None,
+    }
+
+
+def stack_doc(rendered: Rendered) -> dict[str, Any]:
+    return {
+        "project": rendered.project,
+        "stack": rendered.stack,
+        # URN order groups children under their component and is stable from run to run.
+        "resources": [resource_doc(r) for r in sorted(rendered.resources, key=lambda r: r.urn)],
+        "outputs": redact(rendered.outputs),
+    }
+
+
+def _options(res: dict[str, Any]) -> str:
+    marks = []
+    if res["protect"]:
+        marks.append("protect")
+    if res["deleteBeforeReplace"]:
+        marks.append("delete-before-replace")
+    if res["retainOnDelete"]:
+        marks.append("retain-on-delete")
+    if res.get("importId"):
+        marks.append(f"import `{res['importId']}`")
+    return ", ".join(marks)
+
+
+def _parent_name(urn: str | None) -> str:
+    return urn.rsplit("::", 1)[-1] if urn else ""
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def stack_markdown(doc: dict[str, Any]) -> str:
+    resources = doc["resources"]
+    custom = [r for r in resources if not r["type"].startswith("vital:")]
+    lines = [
+        f"### Stack `{doc['stack']}`",
+        "",
+        f"{len(custom)} resources in {len(resources) - len(custom)} components.",
+        "",
+        "| Resource | Type | Parent | Options |",
+        "| --- | --- | --- | --- |",
+    ]
+    for res in resources:
+        lines.append(
+            f"| `{_cell(res['name'])}` | {_cell(short_type(res['type']))} | {_cell(_parent_name(res['parent']))} | {_cell(_options(res))} |"
+        )
+    if doc.get("outputs"):
+        lines += ["", "Outputs: " + ", ".join(f"`{k}`" for k in sorted(doc["outputs"]))]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,130 @@
+"""Read Pulumi.yaml and a stack file the way the Pulumi CLI does, without the CLI.
+
+The CLI applies the project's declared defaults, refuses a stack that lacks a declared key
+with no default, and hands the program every value as a string (objects as JSON) with the
+list of secret keys. Values under `secure:` cannot be decrypted here; they become
+placeholders that stay marked secret.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_FILE = ROOT / "Pulumi.yaml"
+PLACEHOLDER = "secret-placeholder"
+
+
+class StackFileError(Exception):
+    """One line naming the file, the key, what was found and what is allowed."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice (PyYAML would silently keep the last one)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise StackFileError(f"config key {key!r} given twice (line {key_node.start_mark.line + 1}); allowed: each key once")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)
+    except FileNotFoundError:
+        raise StackFileError(f"{path}: file not found") from None
+    except StackFileError as err:
+        raise StackFileError(f"{path}: {err}") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise StackFileError(f"{path}: not valid YAML{where}: {getattr(err, 'problem', err)}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise StackFileError(f"{path}: found a {type(data).__name__}; allowed: a YAML mapping")
+    return data
+
+
+@dataclass(frozen=True)
+class StackConfigInput:
+    """What the CLI would hand the program: string values and the secret key names."""
+
+    config: dict[str, str]
+    secret_keys: list[str]
+    path: Path
+
+
+def project() -> dict[str, Any]:
+    return load_yaml(PROJECT_FILE)
+
+
+def _placeholders(value: Any, path: str) -> tuple[Any, bool]:
+    """Replace `secure:` leaves with placeholders; say whether any were found."""
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return f"{PLACEHOLDER}:{path}", True
+    if isinstance(value, dict):
+        out, secret = {}, False
+        for k, v in value.items():
+            out[k], s = _placeholders(v, f"{path}.{k}")
+            secret = secret or s
+        return out, secret
+    if isinstance(value, list):
+        items = [_placeholders(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [v for v, _ in items], any(s for _, s in items)
+    return value, False
+
+
+def _as_string(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def read(stack: str, path: Path | None = None) -> StackConfigInput:
+    """The stack's config, with the project's declared defaults applied."""
+    proj = project()
+    name = proj.get("name", "")
+    path = path or ROOT / f"Pulumi.{stack}.yaml"
+    stack_config = load_yaml(path).get("config") or {}
+    if not isinstance(stack_config, dict):
+        raise StackFileError(f"{path}: 'config' is a {type(stack_config).__name__}; allowed: a mapping of keys")
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in stack_config.items():
+        if ":" not in str(key):
+            raise StackFileError(f"{path}: config key {key!r} has no namespace; allowed: {name}:{key} or provider:key")
+        value, secret = _placeholders(value, key)
+        config[key] = _as_string(value)
+        if secret:
+            secret_keys.append(key)
+    missing = []
+    for key, decl in (proj.get("config") or {}).items():
+        full = f"{name}:{key}"
+        if full in config:
+            continue
+        if isinstance(decl, dict) and "default" in decl:
+            config[full] = _as_string(decl["default"])
+        elif isinstance(decl, dict):
+            missing.append(full)
+    if missing:
+        # The CLI's own wording: "Stack 'x' is missing configuration value 'y'".
+        raise StackFileError(f"{path}: stack '{stack}' is missing configuration value '{missing[0]}'; "
+                             f"allowed: set it with `pulumi config set{' --secret' if _declared_secret(proj, missing[0]) else ''} {missing[0].split(':', 1)[1]} ...`")
+    return StackConfigInput(config=config, secret_keys=secret_keys, path=path)
+
+
+def _declared_secret(proj: dict[str, Any], full_key: str) -> bool:
+    decl = (proj.get("config") or {}).get(full_key.split(":", 1)[1])
+    return isinstance(decl, dict) and bool(decl.get("secret"))

@@ -1,0 +1,110 @@
+"""Render a stack's desired state offline: `python -m tools.synth --stack NAME|all`.
+
+Runs the real program under Pulumi's mock runtime with the stack file's config; no Pulumi
+CLI, backend, provider plugin or credential is needed. Exit 0 when rendered; exit 2 with one
+line on stderr for a config or usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+STACKS = ("production", "pre-production", "preview")
+EXIT_OK, EXIT_CONFIG = 0, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tools.synth", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the three tier stacks")
+    parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml (one stack only)")
+    parser.add_argument("--format", choices=("json", "markdown"), default="json")
+    return parser
+
+
+def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
+    """Render one stack from its stack file; raises SynthError for bad config."""
+    from . import stackfile
+
+    try:
+        source = stackfile.read(stack, config_file)
+    except stackfile.StackFileError as err:
+        raise SynthError(str(err)) from None
+    return render_config(stack, source.config, source.secret_keys, source.path)
+
+
+class SynthError(Exception):
+    """A config error, reported as one line."""
+
+
+def render_config(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None = None) -> dict[str, Any]:
+    """Render one stack from config as the CLI would pass it (values decrypted or placeholders)."""
+    import pulumi
+
+    from components.config import ConfigError, load_stack_config
+
+    from .mockrt import run_program
+    from .render import stack_doc
+
+    # Checked here too, so the file named in the error is the one given with --config-file.
+    try:
+        load_stack_config_check(stack, config, secret_keys, stack_file)
+    except ConfigError as err:
+        raise SynthError(str(err)) from None
+    try:
+        rendered = run_program(stack, config, secret_keys)
+    except pulumi.RunError as err:
+        raise SynthError(str(err)) from None
+    doc = stack_doc(rendered)
+    doc["logs"] = [{"level": level, "message": message} for level, message in rendered.logs]
+    return doc
+
+
+def load_stack_config_check(stack, config, secret_keys, stack_file) -> None:
+    """Validate config before the program runs, with the given stack file's secret leaves."""
+    import pulumi
+
+    from components.config import load_stack_config
+
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    load_stack_config(stack, stack_file)
+
+
+def _stacks(arg: str, config_file: Path | None) -> list[str]:
+    if arg == "all":
+        if config_file is not None:
+            raise UsageError("--config-file stands in for one stack's file; give --stack NAME with it")
+        return list(STACKS)
+    return [arg]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        stacks = _stacks(args.stack, args.config_file)
+        docs = [render_stack(stack, args.config_file) for stack in stacks]
+    except (UsageError, SynthError) as err:
+        print(f"synth: {err}", file=sys.stderr)
+        return EXIT_CONFIG
+    for doc in docs:
+        for entry in doc.pop("logs"):
+            print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)
+    if args.format == "json":
+        out = docs[0] if args.stack != "all" else docs
+        print(json.dumps(out, indent=2, sort_keys=False))
+    else:
+        from .render import stack_markdown
+
+        print("\n".join(stack_markdown(doc) for doc in docs))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
