@@ -34,6 +34,7 @@ class ConfigError(Exception):
     """One line: the stack, the key, the value found and what is allowed."""
 
     def __init__(self, stack: str, key: str, found: Any, allowed: str) -> None:
+        key = key if ":" in key.split(".")[0].split("[")[0] else f"{PROJECT}:{key}"
         self.stack, self.key = stack, key
         super().__init__(f"stack '{stack}': config '{key}': found {_show(found)}; {allowed}")
 
@@ -385,7 +386,7 @@ def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig
         if namespace != PROJECT:
             continue
         if _field_for(key)[0] is None or key == "stack":
-            raise ConfigError(stack, full_key, key, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
+            raise ConfigError(stack, full_key, raw, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
         data[key] = _decode(key, raw)
         if key in SECRET_KEYS and not runtime_config.is_config_secret(full_key):
             raise ConfigError(stack, full_key, "[secret]", f"allowed: an encrypted value only; run `pulumi config set --secret {key} ...` (a plaintext value would be committed to git)")

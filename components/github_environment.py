@@ -66,10 +66,12 @@ class GitHubEnvironment(VitalComponent):
         self.secrets = [
             github.ActionsEnvironmentSecret(
                 self.child(f"secret-{key.lower()}"),
-                repository=repo,
-                environment=env_name,
-                secret_name=key,
-                value=value,  # not plaintext_value, which the provider deprecates
+                github.ActionsEnvironmentSecretArgs(
+                    repository=repo,
+                    environment=env_name,
+                    secret_name=key,
+                    value=value,  # not plaintext_value, which the provider deprecates
+                ),
                 opts=self.opts(),
             )
             for key, value in secrets.items()

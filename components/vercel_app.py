@@ -49,50 +49,54 @@ class VercelApp(VitalComponent):
         # Losing the production project or its domains cuts traffic: protect them.
         keep = {"protect": True} if tier.protect else {}
 
+        # Args classes rather than keyword arguments: the SDK logs its deprecation warnings
+        # (serverless_function_region and the like) only from them.
         self.project = vercel.Project(
             self.child("project"),
-            name=args.project_name,
-            framework="nextjs",
-            git_repository=vercel.ProjectGitRepositoryArgs(
-                type="github",
-                repo=f"{cfg.github_owner}/{cfg.github_repo}",
-                production_branch=cfg.effective("production_branch"),
+            vercel.ProjectArgs(
+                name=args.project_name,
+                framework="nextjs",
+                git_repository=vercel.ProjectGitRepositoryArgs(
+                    type="github",
+                    repo=f"{cfg.github_owner}/{cfg.github_repo}",
+                    production_branch=cfg.effective("production_branch"),
+                ),
+                root_directory=args.app.root_directory,
+                build_command=cfg.build_command,
+                install_command=cfg.install_command,
+                output_directory=cfg.output_directory,
+                ignore_command=ignore_command(cfg),
+                preview_deployments_disabled=not tier.builds_pr_branches,
+                preview_deployment_suffix=cfg.preview_deployment_suffix,
+                resource_config=vercel.ProjectResourceConfigArgs(
+                    # The limits table assumes Fluid compute, Vercel's default for new projects.
+                    fluid=True,
+                    function_default_timeout=cfg.effective("function_timeout"),
+                    function_default_regions=[cfg.region],
+                ),
+                vercel_authentication=vercel.ProjectVercelAuthenticationArgs(
+                    deployment_type=cfg.effective("vercel_authentication"),
+                ),
+                password_protection=(
+                    vercel.ProjectPasswordProtectionArgs(
+                        deployment_type="all_deployments",
+                        password=pulumi.Output.secret(cfg.protection_password.get_secret_value()),
+                    )
+                    if cfg.protection_password is not None
+                    else None
+                ),
+                trusted_ips=(
+                    vercel.ProjectTrustedIpsArgs(
+                        addresses=[vercel.ProjectTrustedIpsAddressArgs(value=ip) for ip in cfg.trusted_ips],
+                        deployment_type="all_deployments",
+                        protection_mode="trusted_ip_required",
+                    )
+                    if cfg.trusted_ips
+                    else None
+                ),
+                git_fork_protection=True,  # PRs from forks need approval before they build with secrets
+                auto_assign_custom_domains=True,
             ),
-            root_directory=args.app.root_directory,
-            build_command=cfg.build_command,
-            install_command=cfg.install_command,
-            output_directory=cfg.output_directory,
-            ignore_command=ignore_command(cfg),
-            preview_deployments_disabled=not tier.builds_pr_branches,
-            preview_deployment_suffix=cfg.preview_deployment_suffix,
-            resource_config=vercel.ProjectResourceConfigArgs(
-                # The limits table assumes Fluid compute, Vercel's default for new projects.
-                fluid=True,
-                function_default_timeout=cfg.effective("function_timeout"),
-                function_default_regions=[cfg.region],
-            ),
-            vercel_authentication=vercel.ProjectVercelAuthenticationArgs(
-                deployment_type=cfg.effective("vercel_authentication"),
-            ),
-            password_protection=(
-                vercel.ProjectPasswordProtectionArgs(
-                    deployment_type="all_deployments",
-                    password=pulumi.Output.secret(cfg.protection_password.get_secret_value()),
-                )
-                if cfg.protection_password is not None
-                else None
-            ),
-            trusted_ips=(
-                vercel.ProjectTrustedIpsArgs(
-                    addresses=[vercel.ProjectTrustedIpsAddressArgs(value=ip) for ip in cfg.trusted_ips],
-                    deployment_type="all_deployments",
-                    protection_mode="trusted_ip_required",
-                )
-                if cfg.trusted_ips
-                else None
-            ),
-            git_fork_protection=True,  # PRs from forks need approval before they build with secrets
-            auto_assign_custom_domains=True,
             opts=self.opts(**keep),
         )
         project_id = self.project.id

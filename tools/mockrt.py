@@ -123,7 +123,7 @@ def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = "vital-expert-infra",
-                preview: bool = True) -> Rendered:
+                preview: bool = True, program: Path = PROGRAM) -> Rendered:
     """Run __main__.py for one stack with the given (decrypted or placeholder) config.
 
     Raises pulumi.RunError for an error the program reports on purpose (bad config).
@@ -141,7 +141,7 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
 
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(PROGRAM), run_name="__main__")))
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
     root = settings.get_root_resource()
     rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
     return rendered

@@ -1,0 +1,67 @@
+"""Test helpers: render stacks from committed or modified stack files, and query the result."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tools import stackfile
+from tools.synth import render_config, render_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+NS = "vital-expert-infra"
+TIERS = ("production", "pre-production", "preview")
+
+
+def stack_yaml(stack: str) -> dict[str, Any]:
+    return copy.deepcopy(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text()))
+
+
+def write_stack(tmp_path: Path, data: dict[str, Any], name: str = "Pulumi.test.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def with_config(stack: str, tmp_path: Path, **changes: Any) -> Path:
+    """The committed stack file with keys set (value None removes the key)."""
+    data = stack_yaml(stack)
+    for key, value in changes.items():
+        full = key if ":" in key else f"{NS}:{key}"
+        if value is None:
+            data["config"].pop(full, None)
+        else:
+            data["config"][full] = value
+    return write_stack(tmp_path, data)
+
+
+def render(stack: str, config_file: Path | None = None) -> dict[str, Any]:
+    return render_stack(stack, config_file)
+
+
+def render_with_secrets(stack: str, secrets: dict[str, Any]) -> dict[str, Any]:
+    """Render with real (decrypted) secret values, as the CLI would pass them."""
+    import json
+
+    source = stackfile.read(stack)
+    config = dict(source.config)
+    for key, value in secrets.items():
+        config[f"{NS}:{key}"] = value if isinstance(value, str) else json.dumps(value)
+    return render_config(stack, config, source.secret_keys, None)
+
+
+def of_type(doc: dict[str, Any], suffix: str) -> list[dict[str, Any]]:
+    return [r for r in doc["resources"] if r["type"].endswith(suffix)]
+
+
+def one(doc: dict[str, Any], suffix: str) -> dict[str, Any]:
+    found = of_type(doc, suffix)
+    assert len(found) == 1, f"expected one {suffix}, found {[r['name'] for r in found]}"
+    return found[0]
+
+
+def env_vars(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["inputs"]["key"]: r for r in of_type(doc, ":ProjectEnvironmentVariable")}

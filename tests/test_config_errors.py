@@ -1,0 +1,97 @@
+"""Every bad config gets one line naming the stack, the key, the value and what is allowed."""
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.stacks import ROOT, stack_yaml, with_config, write_stack
+from tools.synth import main
+
+SECURE = {"secure": "v1:cGxhY2Vob2xkZXI=:c2V0IG1l"}
+
+# (stack, config changes, text the one line must contain)
+CASES = {
+    "unknown tier": ("preview", {"tier": "staging"}, ["'vital-expert-infra:tier'", "'staging'", "production, pre-production, preview"]),
+    "unknown plan": ("production", {"vercelPlan": "business"}, ["'vital-expert-infra:vercelPlan'", "'business'", "'hobby', 'pro' or 'enterprise'"]),
+    "wrong type": ("production", {"functionTimeout": "soon"}, ["'vital-expert-infra:functionTimeout'", "'soon'", "integer"]),
+    "malformed domain": ("production", {"domains": ["app..vitalexpert.com"]}, ["'vital-expert-infra:domains", "app..vitalexpert.com", "host name"]),
+    "timeout above tier": ("production", {"functionTimeout": 45}, ["'vital-expert-infra:functionTimeout'", "45", "1 to 30 s"]),
+    "timeout above plan": ("pre-production", {"vercelPlan": "hobby", "functionTimeout": 61}, ["'vital-expert-infra:functionTimeout'", "61", "1 to 60 s"]),
+    "empty app list": ("production", {"apps": []}, ["'vital-expert-infra:apps'", "[]", "at least 1"]),
+    "duplicate app names": ("production", {"apps": [{"name": "web"}, {"name": "web"}]}, ["'vital-expert-infra:apps'", "'web'", "each app name once"]),
+    "duplicate env key": ("production", {"env": {"OPENAI_API_KEY_X": "1", "LOG_LEVEL": "x"}, "secretEnv": {"LOG_LEVEL": SECURE}}, ["'vital-expert-infra:env'", "'LOG_LEVEL'", "not both"]),
+    "secret as plaintext env": ("production", {"env": {"ANTHROPIC_API_KEY": "sk-live-123"}}, ["'vital-expert-infra:env'", "'ANTHROPIC_API_KEY'", "pulumi config set --secret --path secretEnv"]),
+    "credential DSN as plaintext env": ("production", {"env": {"DATABASE_URL": "postgres://app:pw@db/x"}}, ["'vital-expert-infra:env'", "'DATABASE_URL'", "secretEnv"]),
+    "secret key plaintext in stack file": ("production", {"vercelDeployToken": "plain-token"}, ["vercelDeployToken", "encrypted value only"]),
+    "plaintext leaf in secretEnv": ("production", {"secretEnv": {"OPENAI_API_KEY": SECURE, "STRIPE_SECRET_KEY": "sk_live_x"}}, ["secretEnv.STRIPE_SECRET_KEY", "encrypted value only"]),
+    "NEXT_PUBLIC secret": ("production", {"secretEnv": {"NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY": SECURE}}, ["'vital-expert-infra:secretEnv'", "NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY", "browser"]),
+    "NEXT_PUBLIC holding a secret value": ("preview", {"env": {"NEXT_PUBLIC_OPENAI": "sk-abc123"}}, ["'vital-expert-infra:env'", "NEXT_PUBLIC_OPENAI", "browsers"]),
+    "NODE_ENV preview": ("preview", {"env": {"NODE_ENV": "preview"}}, ["NODE_ENV=preview", "production, development, test", "NEXT_PUBLIC_ENV"]),
+    "password protection on pro without add-on": ("production", {"protectionPassword": SECURE}, ["'vital-expert-infra:protectionPassword'", "[secret]", "add-on"]),
+    "trusted ips need enterprise": ("production", {"trustedIps": ["203.0.113.1"]}, ["'vital-expert-infra:trustedIps'", "Enterprise"]),
+    "preview suffix without add-on": ("preview", {"vercelAddons": None}, ["'vital-expert-infra:previewDeploymentSuffix'", "preview.vitalexpert.com", "add-on"]),
+    "all-deployments auth on hobby": ("production", {"vercelPlan": "hobby", "vercelAuthentication": "all_deployments"}, ["'vital-expert-infra:vercelAuthentication'", "all_deployments", "plan hobby"]),
+    "bad cidr": ("pre-production", {"adminAllowlist": ["10.0.0.300/8"]}, ["'vital-expert-infra:adminAllowlist", "10.0.0.300/8", "CIDR"]),
+    "unknown key": ("production", {"functionTimeOut": 30}, ["'vital-expert-infra:functionTimeOut'", "allowed keys"]),
+    "team slug instead of id": ("production", {"vercel:team": "vital-expert"}, ["'vercel:team'", "'vital-expert'", "team_"]),
+    "window shorter than the plan allows": ("production", {"rateLimitPeriod": 5}, ["'vital-expert-infra:rateLimitPeriod'", "5", "at least 10 s"]),
+    "bad app root": ("production", {"apps": [{"name": "pharma-app", "rootDirectory": "../elsewhere"}]}, ["vital-expert-infra:apps[0].rootDirectory", "relative folder"]),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_config_is_one_line_and_exit_2(case, tmp_path, capsys):
+    stack, changes, expected = CASES[case]
+    path = with_config(stack, tmp_path, **changes)
+    assert main(["--stack", stack, "--config-file", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith(f"synth: stack '{stack}'") or lines[0].startswith("synth: "), lines[0]
+    for text in expected:
+        assert text in lines[0], f"{text!r} not in {lines[0]!r}"
+    assert "sk-live-123" not in captured.err and "plain-token" not in captured.err and "sk_live_x" not in captured.err
+
+
+def test_duplicate_yaml_key_in_stack_file(tmp_path, capsys):
+    text = (ROOT / "Pulumi.production.yaml").read_text()
+    path = tmp_path / "Pulumi.production.yaml"
+    path.write_text(text.replace("  github:owner: vital-expert\n", "  github:owner: vital-expert\n  github:owner: other\n"))
+    assert main(["--stack", "production", "--config-file", str(path)]) == 2
+    assert "'github:owner' given twice" in capsys.readouterr().err
+
+
+def test_nothing_is_registered_for_bad_config(tmp_path, monkeypatch):
+    from tools import mockrt
+
+    calls = []
+    monkeypatch.setattr(mockrt, "run_program", lambda *a, **k: calls.append(a))
+    path = with_config("production", tmp_path, functionTimeout=900)
+    assert main(["--stack", "production", "--config-file", str(path)]) == 2
+    assert calls == []
+
+
+def test_the_program_itself_refuses_bad_config_before_registering(tmp_path):
+    """Under the runtime (as with the CLI), the program ends with RunError and registers nothing."""
+    import pulumi
+
+    from tools import stackfile
+    from tools.mockrt import run_program
+
+    source = stackfile.read("production", with_config("production", tmp_path, functionTimeout=31))
+    with pytest.raises(pulumi.RunError, match="functionTimeout"):
+        run_program("production", source.config, source.secret_keys)
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path):
+    for argv in (["--stack", "all", "--config-file", "x.yaml"], ["--format", "yaml"], ["--stack", "nosuch"]):
+        proc = subprocess.run([sys.executable, "-m", "tools.synth", *argv], cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 2, argv
+        assert "Traceback" not in proc.stderr and proc.stderr.strip(), argv
+
+
+def test_missing_stack_file_names_it(tmp_path, capsys):
+    assert main(["--stack", "production", "--config-file", str(tmp_path / "nope.yaml")]) == 2
+    assert "nope.yaml: file not found" in capsys.readouterr().err

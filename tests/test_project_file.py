@@ -1,0 +1,71 @@
+"""Pulumi.yaml and the stack files against Pulumi's own project schema and CLI rules."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from components.config import StackConfig
+from tests.stacks import ROOT, TIERS
+from tools import stackfile
+
+SCHEMA = ROOT.parent / "shared" / "specs" / "pulumi-project.schema.json"
+
+
+def project():
+    return yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+
+
+def test_pulumi_yaml_validates_against_the_project_schema():
+    jsonschema.validate(project(), json.loads(SCHEMA.read_text()))
+
+
+def test_schema_rejects_what_the_cli_rejects():
+    # The check can fail: an object-typed declaration is refused by the schema.
+    broken = project()
+    broken["config"]["apps"] = {"type": "object", "description": "structured keys are not declarable"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, json.loads(SCHEMA.read_text()))
+
+
+def test_project_runs_python_from_its_virtualenv():
+    runtime = project()["runtime"]
+    assert runtime["name"] == "python" and runtime["options"]["virtualenv"] == ".venv"
+    assert project()["name"] == "vital-expert-infra"
+
+
+def test_declared_defaults_match_the_typed_config():
+    """Pulumi.yaml's defaults and the pydantic model's are the same values, not two sources."""
+    fields = {(f.alias or n): f for n, f in StackConfig.model_fields.items()}
+    for key, decl in project()["config"].items():
+        assert key in fields, f"Pulumi.yaml declares {key}, the config model does not know it"
+        if "default" in decl:
+            model_default = fields[key].default
+            model_default = list(model_default) if isinstance(model_default, tuple) else model_default
+            assert decl["default"] == ("" if model_default is None else model_default), key
+
+
+def test_secrets_are_declared_secret():
+    decl = project()["config"]
+    assert decl["vercelDeployToken"]["secret"] is True and "default" not in decl["vercelDeployToken"]
+
+
+@pytest.mark.parametrize("stack", TIERS)
+def test_committed_stack_files_have_every_required_key_and_no_plaintext_secret(stack):
+    source = stackfile.read(stack)
+    assert f"vital-expert-infra:vercelDeployToken" in source.secret_keys
+    assert "vital-expert-infra:secretEnv" in source.secret_keys
+    raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
+    from components.config import plaintext_secret_leaves
+    assert plaintext_secret_leaves(raw) == []
+
+
+def test_missing_required_key_is_reported_like_the_cli(tmp_path: Path):
+    data = yaml.safe_load((ROOT / "Pulumi.production.yaml").read_text())
+    del data["config"]["vital-expert-infra:vercelDeployToken"]
+    path = tmp_path / "Pulumi.production.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(stackfile.StackFileError, match="missing configuration value 'vital-expert-infra:vercelDeployToken'"):
+        stackfile.read("production", path)

@@ -1,0 +1,56 @@
+"""Canary secrets never appear in synth output, stack outputs, markdown or logs."""
+
+import json
+import logging
+import subprocess
+import sys
+
+from tests.stacks import ROOT, env_vars, render_with_secrets
+from tools.render import stack_markdown
+
+CANARY = "canary-7c1e9b4f-do-not-print"
+SECRETS = {
+    "vercelDeployToken": CANARY + "-token",
+    "secretEnv": {"OPENAI_API_KEY": CANARY + "-openai", "SUPABASE_SERVICE_ROLE_KEY": CANARY + "-srk"},
+}
+
+
+def test_canary_never_appears_in_json_markdown_outputs_or_logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    doc = render_with_secrets("pre-production", SECRETS)
+    text = json.dumps(doc) + stack_markdown(doc) + caplog.text
+    assert CANARY not in text
+    # The secrets really were used: the resources that carry them are there, marked secret.
+    env = env_vars(doc)
+    assert env["OPENAI_API_KEY"]["inputs"]["value"] == "[secret]" and env["OPENAI_API_KEY"]["inputs"]["sensitive"]
+    tokens = [r for r in doc["resources"] if r["type"].endswith(":ActionsEnvironmentSecret")]
+    assert {t["inputs"]["value"] for t in tokens} == {"[secret]"}
+
+
+def test_canary_reaches_the_engine_only_wrapped_as_secret():
+    """The raw RegisterResource inputs hold the canary, and only inside secret wrappers."""
+    from tools import stackfile
+    from tools.mockrt import SECRET_SIG, redact, run_program
+
+    source = stackfile.read("pre-production")
+    config = dict(source.config)
+    config["vital-expert-infra:vercelDeployToken"] = CANARY
+    rendered = run_program("pre-production", config, source.secret_keys)
+    raw = json.dumps([r.inputs for r in rendered.resources])
+    assert CANARY in raw  # it was registered ...
+    assert CANARY not in json.dumps([redact(r.inputs) for r in rendered.resources])  # ... only as a secret
+    secret = next(r for r in rendered.resources if r.inputs.get("secretName") == "VERCEL_TOKEN")
+    assert secret.inputs["value"][SECRET_SIG] and secret.inputs["value"]["value"] == CANARY
+
+
+def test_stack_outputs_export_no_secret_values():
+    doc = render_with_secrets("production", SECRETS)
+    assert CANARY not in json.dumps(doc["outputs"])
+
+
+def test_synth_cli_output_holds_no_placeholder_secret(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "tools.synth", "--stack", "all"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "secret-placeholder" not in proc.stdout + proc.stderr
+    docs = json.loads(proc.stdout)
+    assert [d["stack"] for d in docs] == ["production", "pre-production", "preview"]

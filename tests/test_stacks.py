@@ -1,0 +1,173 @@
+"""The three committed stacks render with their tier's values."""
+
+import pytest
+
+from tests.stacks import env_vars, of_type, one
+
+TIMEOUT = {"production": 30, "pre-production": 60, "preview": 45}
+# 100 / 500 / 1000 requests per 15 min, held in the 10-minute window Pro allows, scaled down.
+RATE = {"production": (66, 600), "pre-production": (333, 600), "preview": (666, 600)}
+BRANCH = {"production": "main", "pre-production": "pre-production", "preview": "preview-deployment"}
+PROJECT = {"production": "vital-expert-production", "pre-production": "vital-expert-dev", "preview": "vital-expert-preview"}
+
+
+@pytest.mark.parametrize("stack", TIMEOUT)
+def test_project_settings_per_tier(committed, stack):
+    project = one(committed[stack], ":Project")["inputs"]
+    assert project["name"] == PROJECT[stack]
+    assert project["framework"] == "nextjs"
+    assert project["resourceConfig"]["functionDefaultTimeout"] == TIMEOUT[stack]
+    assert project["resourceConfig"]["functionDefaultRegions"] == ["iad1"]
+    assert "serverlessFunctionRegion" not in project
+    assert project["gitRepository"] == {"type": "github", "repo": "vital-expert/vital-expert", "productionBranch": BRANCH[stack]}
+    assert project["buildCommand"] == "pnpm build" and project["installCommand"].startswith("pnpm install")
+    assert project["outputDirectory"] == ".next"
+    # Only the preview project builds PR branches.
+    assert project["previewDeploymentsDisabled"] is (stack != "preview")
+    assert ("ignoreCommand" in project) is (stack != "preview")
+    if stack != "preview":
+        assert f'!= "{BRANCH[stack]}"' in project["ignoreCommand"]
+    assert project["vercelAuthentication"]["deploymentType"] == "standard_protection_new"
+
+
+@pytest.mark.parametrize("stack", RATE)
+def test_firewall_rate_limit_never_exceeds_the_seed_rate(committed, stack):
+    rules = one(committed[stack], ":FirewallConfig")["inputs"]["rules"]["rules"]
+    rate = next(r for r in rules if r["action"]["action"] == "rate_limit")["action"]["rateLimit"]
+    assert (rate["limit"], rate["window"]) == RATE[stack]
+    assert rate["keys"] == ["ip"] and rate["algo"] == "fixed_window"
+    assert 10 <= rate["window"] <= 600
+
+
+def test_admin_allowlist_only_in_pre_production(committed):
+    for stack, doc in committed.items():
+        names = [r["name"] for r in one(doc, ":FirewallConfig")["inputs"]["rules"]["rules"]]
+        assert ("admin-allowlist" in names) is (stack == "pre-production")
+    rule = next(r for r in one(committed["pre-production"], ":FirewallConfig")["inputs"]["rules"]["rules"] if r["name"] == "admin-allowlist")
+    ip = next(c for c in rule["conditionGroups"][0]["conditions"] if c["type"] == "ip_address")
+    assert ip["neg"] is True and ip["values"] == ["203.0.113.0/24", "198.51.100.0/24"]
+    assert rule["action"]["action"] == "deny"
+
+
+def _routes(doc):
+    return {r["inputs"]["name"]: r["inputs"]["route"] for r in of_type(doc, ":ProjectRoute")}
+
+
+def test_noindex_on_all_paths_outside_production(committed):
+    for stack in ("pre-production", "preview"):
+        route = _routes(committed[stack])["headers-all-paths"]
+        assert route["src"] == "/(.*)" and "has" not in route
+        assert "noindex" in route["headers"]["X-Robots-Tag"]
+
+
+def test_production_noindex_only_on_its_vercel_app_host(committed):
+    routes = _routes(committed["production"])
+    assert "X-Robots-Tag" not in routes["headers-all-paths"]["headers"]
+    vercel_app = routes["noindex-vercel-app"]
+    assert vercel_app["has"] == [{"type": "host", "value": r"(.*)\.vercel\.app"}]
+    headers = routes["headers-all-paths"]["headers"]
+    for name in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options"):
+        assert name in headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_cache_headers_from_the_seed(committed):
+    for doc in committed.values():
+        routes = _routes(doc)
+        assert routes["cache-static"]["headers"]["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "no-store" in routes["cache-api"]["headers"]["Cache-Control"]
+        assert routes["cache-pages"]["headers"]["Cache-Control"] == "s-maxage=60, stale-while-revalidate"
+
+
+@pytest.mark.parametrize("stack", TIMEOUT)
+def test_env_vars_per_tier(committed, stack):
+    env = env_vars(committed[stack])
+    targets = ["production", "preview"] if stack == "preview" else ["production"]
+    for key, res in env.items():
+        assert res["inputs"]["targets"] == targets, key
+        assert res["deleteBeforeReplace"] is True, key
+        assert res["inputs"]["value"] == "[secret]"  # the SDK marks every value secret
+    for key in ("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"):
+        assert env[key]["inputs"]["sensitive"] is True
+    assert env["NEXT_PUBLIC_ENV"]["inputs"]["sensitive"] is False
+    assert "NODE_ENV" not in env  # Next.js sets it; the seed's NODE_ENV=preview is invalid
+
+
+def test_debug_and_monitoring_env_come_from_the_tier_table():
+    # Values are secret in the synth output (the SDK wraps them), so check the config model.
+    from components.config import AppConfig, StackConfig
+    from components.tiers import TIER_DEFAULTS
+
+    assert TIER_DEFAULTS["pre-production"].env["NEXT_PUBLIC_ENABLE_DEBUG"] == "true"
+    assert TIER_DEFAULTS["production"].env["NEXT_PUBLIC_ENABLE_MOCK_API"] == "false"
+    assert TIER_DEFAULTS["production"].env["LANGFUSE_TRACING_ENABLED"] == "true"
+    assert TIER_DEFAULTS["pre-production"].env["LOG_LEVEL"] == "debug"
+    cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh",
+                                      "github:owner": "o", "vercelDeployToken": "t"})
+    assert cfg.app_env(AppConfig(name="x"))["CORS_ALLOWED_ORIGINS"] == "*"
+
+
+def test_domains_and_protection(committed):
+    prod = committed["production"]
+    domain = one(prod, ":ProjectDomain")
+    assert domain["inputs"]["domain"] == "app.vitalexpert.com" and "gitBranch" not in domain["inputs"]
+    assert domain["protect"] and one(prod, ":Project")["protect"]
+    assert one(prod, ":RepositoryEnvironment")["protect"]
+    assert one(committed["pre-production"], ":ProjectDomain")["inputs"]["domain"] == "dev.vitalexpert.com"
+    assert not one(committed["pre-production"], ":Project")["protect"]
+    assert of_type(committed["preview"], ":ProjectDomain") == []
+    assert one(committed["preview"], ":Project")["inputs"]["previewDeploymentSuffix"] == "preview.vitalexpert.com"
+
+
+def test_retention_expires_previews_after_a_month(committed):
+    for doc in committed.values():
+        inputs = one(doc, ":ProjectDeploymentRetention")["inputs"]
+        assert inputs["expirationPreview"] == "1m"
+        assert {inputs["expirationProduction"], inputs["expirationErrored"], inputs["expirationCanceled"]} <= {"1y", "3m", "1m"}
+
+
+@pytest.mark.parametrize("stack", TIMEOUT)
+def test_github_environment(committed, stack):
+    doc = committed[stack]
+    env = one(doc, ":RepositoryEnvironment")["inputs"]
+    assert env["environment"] == stack and env["repository"] == "vital-expert"
+    secrets = {r["inputs"]["secretName"]: r["inputs"] for r in of_type(doc, ":ActionsEnvironmentSecret")}
+    assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID"}
+    for s in secrets.values():
+        assert s["value"] == "[secret]" and "plaintextValue" not in s
+    variable = one(doc, ":ActionsEnvironmentVariable")["inputs"]
+    assert variable["variableName"] == "VERCEL_PROJECT_ID"
+    assert variable["value"] == doc["outputs"]["projectIds"]["vital-expert"]
+    policies = of_type(doc, ":RepositoryEnvironmentDeploymentPolicy")
+    if stack == "preview":
+        assert "deploymentBranchPolicy" not in env and policies == []
+    else:
+        assert env["deploymentBranchPolicy"] == {"protectedBranches": False, "customBranchPolicies": True}
+        assert [p["inputs"]["branchPattern"] for p in policies] == [{"production": "main", "pre-production": "pre-production"}[stack]]
+
+
+def test_branches_and_rulesets(committed):
+    assert of_type(committed["production"], ":Branch") == []  # main exists with the repository
+    pre = one(committed["pre-production"], ":Branch")
+    assert pre["inputs"] == {"repository": "vital-expert", "branch": "pre-production", "sourceBranch": "main"}
+    assert pre["retainOnDelete"] is True
+    assert one(committed["preview"], ":Branch")["inputs"]["branch"] == "preview-deployment"
+    for stack, branch in (("production", "main"), ("pre-production", "pre-production")):
+        ruleset = one(committed[stack], ":RepositoryRuleset")["inputs"]
+        assert ruleset["conditions"]["refName"]["includes"] == [f"refs/heads/{branch}"]
+        checks = [c["context"] for c in ruleset["rules"]["requiredStatusChecks"]["requiredChecks"]]
+        assert checks == ["type-check", "test"]
+    assert of_type(committed["preview"], ":RepositoryRuleset") == []
+
+
+def test_outputs(committed):
+    out = committed["production"]["outputs"]
+    assert out["tier"] == "production"
+    assert out["domains"] == {"vital-expert": ["app.vitalexpert.com"]}
+    assert out["projectNames"] == {"vital-expert": "vital-expert-production"}
+    assert out["githubEnvironment"] == "production"
+
+
+def test_committed_stacks_log_no_warnings(committed):
+    for stack, doc in committed.items():
+        assert [l for l in doc["logs"] if l["level"] in ("warning", "error")] == [], stack
