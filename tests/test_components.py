@@ -57,6 +57,7 @@ def test_project_id_flows_into_children(committed):
             assert any(":Project::" in dep for dep in res["dependencies"]), res["name"]
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_sdk_warnings_reach_the_log(tmp_path):
     """A deprecated field logged by the provider SDK arrives in the rendered logs (stderr in synth)."""
     from tools.mockrt import run_program
