@@ -16,15 +16,20 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from . import facts, secrets
-from .tiers import SHARED, TIER_DEFAULTS, TIERS, Tier
+from .tiers import BACKUP_POLICIES, SHARED, TIER_DEFAULTS, TIERS, Tier
 
 PROJECT = "vital-expert-infra"
 
+# Env vars the program wires from the data services; a stack file may not set them.
+DATA_SERVICE_ENV = ("NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY",
+                    "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN")
+
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
-SECRET_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword")
+SECRET_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken")
 
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SUPABASE_REF_RE = re.compile(r"^[a-z]{20}$")  # the Management API's `ref` pattern
 _TEAM_RE = re.compile(r"^team_[A-Za-z0-9]{6,}$")
 _HEADER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _APP_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")
@@ -126,6 +131,15 @@ class StackConfig(_Model):
     required_reviewers: tuple[int, ...] = Field((), alias="requiredReviewers")
     required_checks: tuple[str, ...] = Field(SHARED["required_checks"], alias="requiredChecks")
     vercel_deploy_token: SecretStr = Field(alias="vercelDeployToken")
+    # Data services (issue: Supabase and Upstash per tier).
+    supabase_project_ref: str = Field(alias="supabaseProjectRef")
+    supabase_access_token: SecretStr = Field(alias="supabaseAccessToken")
+    supabase_anon_key: str | None = Field(None, alias="supabaseAnonKey")
+    supabase_pool_size: int | None = Field(None, alias="supabasePoolSize", ge=0, le=3000)
+    supabase_allowed_cidrs: tuple[str, ...] = Field((), alias="supabaseAllowedCidrs")
+    supabase_backups: str | None = Field(None, alias="supabaseBackups")
+    upstash_primary_region: str = Field(SHARED["upstash_primary_region"], alias="upstashPrimaryRegion")
+    shared_cache_stack: str = Field(SHARED["shared_cache_stack"], alias="sharedCacheStack")
 
     # ---- field checks: each raises ValueError whose text says what is allowed ----
 
@@ -185,7 +199,35 @@ class StackConfig(_Model):
             raise ValueError(f"allowed: one of {', '.join(facts.VERCEL_AUTH_DEPLOYMENT_TYPES)}")
         return v
 
-    @field_validator("admin_allowlist", "trusted_ips")
+    @field_validator("supabase_project_ref")
+    @classmethod
+    def _supabase_ref(cls, v: str) -> str:
+        if not _SUPABASE_REF_RE.match(v):
+            raise ValueError("allowed: a Supabase project ref, 20 lower-case letters (Settings > General)")
+        return v
+
+    @field_validator("supabase_backups")
+    @classmethod
+    def _backups(cls, v: str | None) -> str | None:
+        if v is not None and v not in BACKUP_POLICIES:
+            raise ValueError(f"allowed: one of {', '.join(BACKUP_POLICIES)}")
+        return v
+
+    @field_validator("supabase_anon_key")
+    @classmethod
+    def _anon_key(cls, v: str | None) -> str | None:
+        if v is not None and secrets.looks_secret_value(v):
+            raise ValueError("allowed: the public anon key only; the service-role key goes in secretEnv.SUPABASE_SERVICE_ROLE_KEY")
+        return v
+
+    @field_validator("shared_cache_stack")
+    @classmethod
+    def _stack_name(cls, v: str) -> str:
+        if len(v.split("/")) != 3 or not all(v.split("/")):
+            raise ValueError("allowed: a fully qualified stack name, organization/project/stack")
+        return v
+
+    @field_validator("admin_allowlist", "trusted_ips", "supabase_allowed_cidrs")
     @classmethod
     def _cidrs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for cidr in v:
@@ -215,7 +257,9 @@ class StackConfig(_Model):
     def effective(self, field: str) -> Any:
         """The stack's value for `field`, or the tier table's default when unset."""
         value = getattr(self, field)
-        return getattr(self.tier_defaults, {"function_timeout": "function_timeout_s"}.get(field, field)) if value is None else value
+        tier_field = {"function_timeout": "function_timeout_s", "supabase_pool_size": "pool_size",
+                      "supabase_backups": "backups"}.get(field, field)
+        return getattr(self.tier_defaults, tier_field) if value is None else value
 
     @property
     def max_function_timeout(self) -> int:
@@ -274,6 +318,9 @@ def _check_env(c: StackConfig) -> None:
         if secrets.is_public_key(key):
             _fail("secretEnv", key, "allowed: no NEXT_PUBLIC_* secret; Next.js inlines NEXT_PUBLIC_* into the browser bundle")
     plain = {**c.env, **{k: v for app in c.apps for k, v in app.env.items()}}
+    for key in DATA_SERVICE_ENV:
+        if key in plain or key in c.secret_env:
+            _fail("env", key, "allowed: nothing; the program sets it from the tier's Supabase and Upstash resources")
     for key, value in plain.items():
         if secrets.public_key_leaks_secret(key, value):
             _fail("env", key, "allowed: no NEXT_PUBLIC_* variable holding a secret; it would ship to browsers")

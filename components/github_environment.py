@@ -16,6 +16,8 @@ class GitHubEnvironmentArgs:
     config: StackConfig
     # Environment variable name -> Vercel project id (VERCEL_PROJECT_ID for the first app).
     project_ids: dict[str, pulumi.Input[str]]
+    # More environment secrets (secret Outputs), e.g. the service-role key for migrations.
+    extra_secrets: dict[str, pulumi.Input[str]] | None = None
 
 
 def project_id_variable(app_index: int, app_name: str) -> str:
@@ -62,6 +64,7 @@ class GitHubEnvironment(VitalComponent):
         secrets = {
             "VERCEL_TOKEN": pulumi.Output.secret(cfg.vercel_deploy_token.get_secret_value()),
             "VERCEL_ORG_ID": pulumi.Output.secret(cfg.vercel_team),
+            **(args.extra_secrets or {}),
         }
         self.secrets = [
             github.ActionsEnvironmentSecret(

@@ -96,7 +96,11 @@ _CONNECTION_DEFAULTS: dict[str, Any] = {
     "retry_base_delay_seconds": DEFAULT_RETRY_BASE_DELAY_SECONDS,
     "max_retry_sleep_seconds": DEFAULT_MAX_RETRY_SLEEP_SECONDS,
 }
-OUTPUT_FIELDS = ("project_ref", *CONNECTION_FIELDS, *MANAGED_FIELDS, "original")
+# Recorded, not managed: Supabase's backups and point-in-time recovery come with the
+# project's plan and have no Management API setting here. The tier's expectation rides on
+# the resource so the policy pack can check it; changing it makes no API call.
+RECORDED_FIELDS = ("backup_policy",)
+OUTPUT_FIELDS = ("project_ref", *CONNECTION_FIELDS, *RECORDED_FIELDS, *MANAGED_FIELDS, "original")
 
 SleepFn = Callable[[float], Any]
 
@@ -433,7 +437,7 @@ def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str
     """Managed and connection fields whose values differ (olds/news normalized)."""
     changed = [f for f in MANAGED_FIELDS if field_differs(f, olds.get(f), news.get(f))]
     changed += [
-        f for f in CONNECTION_FIELDS
+        f for f in (*CONNECTION_FIELDS, *RECORDED_FIELDS)
         if _is_unknown(news.get(f)) or olds.get(f) != news.get(f)
     ]
     return changed
@@ -646,6 +650,9 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
     @staticmethod
     def _outputs(p: Mapping[str, Any], original: Mapping[str, Any]) -> dict[str, Any]:
         outs = {key: p.get(key) for key in OUTPUT_FIELDS if key != "original"}
+        for key in RECORDED_FIELDS:  # optional: absent rather than null, as state keeps it
+            if outs[key] is None:
+                del outs[key]
         outs["original"] = copy.deepcopy(dict(original))
         return outs
 
@@ -831,6 +838,7 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
     max_attempts: pulumi.Output[int]
     retry_base_delay_seconds: pulumi.Output[float]
     max_retry_sleep_seconds: pulumi.Output[float]
+    backup_policy: pulumi.Output[Optional[str]]
     original: pulumi.Output[dict]
 
     def __init__(
@@ -848,6 +856,7 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
         max_attempts: pulumi.Input[int] = DEFAULT_MAX_ATTEMPTS,
         retry_base_delay_seconds: pulumi.Input[float] = DEFAULT_RETRY_BASE_DELAY_SECONDS,
         max_retry_sleep_seconds: pulumi.Input[float] = DEFAULT_MAX_RETRY_SLEEP_SECONDS,
+        backup_policy: Optional[pulumi.Input[str]] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
         props = {
@@ -862,6 +871,7 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
             "max_attempts": max_attempts,
             "retry_base_delay_seconds": retry_base_delay_seconds,
             "max_retry_sleep_seconds": max_retry_sleep_seconds,
+            "backup_policy": backup_policy,
             "original": None,  # output only
         }
         super().__init__(SupabaseSettingsProvider(), resource_name, props, resource_options(opts))

@@ -12,6 +12,9 @@ from typing import Mapping
 
 TIERS = ("production", "pre-production", "preview")
 
+# What a tier expects of its Supabase plan's backups (seed "Database Strategy").
+BACKUP_POLICIES = ("daily+pitr", "daily", "weekly", "none")
+
 # Settings every tier shares (seed: "Phase 3: Setup Vercel Projects").
 SHARED = MappingProxyType(
     {
@@ -27,6 +30,11 @@ SHARED = MappingProxyType(
         "preview_expiration": "1m",  # seed: preview deployments cleaned up after 30 days
         "required_checks": ("type-check", "test"),  # seed: deploy workflow's gates
         "admin_paths": ("/admin", "/api/admin"),
+        # Upstash primary region nearest to the functions' iad1 (Washington, D.C.).
+        "upstash_primary_region": "us-east-1",
+        # The stack whose cache the preview tier shares (DIY backends name stacks
+        # organization/<project>/<stack>).
+        "shared_cache_stack": "organization/vital-expert-infra/pre-production",
         # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
         "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
     }
@@ -63,8 +71,10 @@ class Tier:
     protect: bool
     # Seed "Database Strategy": connection pool per tier.
     pool_size: int
-    # Seed: backups per tier (daily + PITR / weekly / none).
+    # Seed: backups per tier (daily + PITR / weekly / none); one of BACKUP_POLICIES.
     backups: str
+    # Seed: production and pre-production own a Redis database; preview shares one.
+    owns_cache: bool
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -97,6 +107,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             protect=True,
             pool_size=100,
             backups="daily+pitr",
+            owns_cache=True,
         ),
         "pre-production": Tier(
             name="pre-production",
@@ -124,6 +135,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             protect=False,
             pool_size=50,
             backups="weekly",
+            owns_cache=True,
         ),
         "preview": Tier(
             name="preview",
@@ -154,6 +166,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             protect=False,
             pool_size=25,
             backups="none",
+            owns_cache=False,
         ),
     }
 )

@@ -29,7 +29,8 @@ def test_every_child_is_parented_to_its_component_and_named_after_it(committed, 
 
 def test_component_type_tokens_follow_vital_module_type(committed):
     tokens = {r["type"] for doc in committed.values() for r in doc["resources"] if r["type"].startswith("vital:")}
-    assert tokens == {"vital:vercel:VercelApp", "vital:github:GitHubEnvironment", "vital:github:GitHubBranch"}
+    assert tokens == {"vital:vercel:VercelApp", "vital:github:GitHubEnvironment", "vital:github:GitHubBranch",
+                      "vital:supabase:SupabaseProject", "vital:upstash:UpstashCache"}
 
 
 def test_four_apps_make_four_projects_with_their_root_directories(tmp_path):

@@ -36,6 +36,13 @@ CASES = {
     "unknown key": ("production", {"functionTimeOut": 30}, ["'vital-expert-infra:functionTimeOut'", "allowed keys"]),
     "team slug instead of id": ("production", {"vercel:team": "vital-expert"}, ["'vercel:team'", "'vital-expert'", "team_"]),
     "window shorter than the plan allows": ("production", {"rateLimitPeriod": 5}, ["'vital-expert-infra:rateLimitPeriod'", "5", "at least 10 s"]),
+    "bad supabase ref": ("production", {"supabaseProjectRef": "Prod-Ref"}, ["'vital-expert-infra:supabaseProjectRef'", "'Prod-Ref'", "20 lower-case letters"]),
+    "supabase token in plaintext": ("production", {"supabaseAccessToken": "sbp_plain"}, ["supabaseAccessToken", "encrypted value only"]),
+    "service-role key as anon key": ("production", {"supabaseAnonKey": "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.sig"}, ["'vital-expert-infra:supabaseAnonKey'", "secretEnv.SUPABASE_SERVICE_ROLE_KEY"]),
+    "data-service env set by hand": ("production", {"env": {"UPSTASH_REDIS_REST_URL": "https://x.upstash.io"}}, ["'vital-expert-infra:env'", "UPSTASH_REDIS_REST_URL", "the program sets it"]),
+    "pool size out of range": ("production", {"supabasePoolSize": 5000}, ["'vital-expert-infra:supabasePoolSize'", "5000", "3000"]),
+    "unknown backup policy": ("production", {"supabaseBackups": "hourly"}, ["'vital-expert-infra:supabaseBackups'", "'hourly'", "daily+pitr"]),
+    "bad shared cache stack": ("preview", {"sharedCacheStack": "pre-production"}, ["'vital-expert-infra:sharedCacheStack'", "organization/project/stack"]),
     "bad app root": ("production", {"apps": [{"name": "pharma-app", "rootDirectory": "../elsewhere"}]}, ["vital-expert-infra:apps[0].rootDirectory", "relative folder"]),
 }
 
@@ -52,7 +59,8 @@ def test_bad_config_is_one_line_and_exit_2(case, tmp_path, capsys):
     assert lines[0].startswith(f"synth: stack '{stack}'") or lines[0].startswith("synth: "), lines[0]
     for text in expected:
         assert text in lines[0], f"{text!r} not in {lines[0]!r}"
-    assert "sk-live-123" not in captured.err and "plain-token" not in captured.err and "sk_live_x" not in captured.err
+    for leaked in ("sk-live-123", "plain-token", "sk_live_x", "sbp_plain"):
+        assert leaked not in captured.err
 
 
 def test_duplicate_yaml_key_in_stack_file(tmp_path, capsys):

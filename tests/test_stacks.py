@@ -103,7 +103,8 @@ def test_debug_and_monitoring_env_come_from_the_tier_table():
     assert TIER_DEFAULTS["production"].env["LANGFUSE_TRACING_ENABLED"] == "true"
     assert TIER_DEFAULTS["pre-production"].env["LOG_LEVEL"] == "debug"
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh",
-                                      "github:owner": "o", "vercelDeployToken": "t"})
+                                      "github:owner": "o", "vercelDeployToken": "t",
+                                      "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x"})
     assert cfg.app_env(AppConfig(name="x"))["CORS_ALLOWED_ORIGINS"] == "*"
 
 
@@ -132,7 +133,7 @@ def test_github_environment(committed, stack):
     env = one(doc, ":RepositoryEnvironment")["inputs"]
     assert env["environment"] == stack and env["repository"] == "vital-expert"
     secrets = {r["inputs"]["secretName"]: r["inputs"] for r in of_type(doc, ":ActionsEnvironmentSecret")}
-    assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID"}
+    assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID", "SUPABASE_SERVICE_ROLE_KEY"}
     for s in secrets.values():
         assert s["value"] == "[secret]" and "plaintextValue" not in s
     variable = one(doc, ":ActionsEnvironmentVariable")["inputs"]

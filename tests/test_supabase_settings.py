@@ -373,8 +373,20 @@ def test_create_adopts_records_original_and_patches_only_differing_fields(provid
     assert writes[0].request_body == {"site_url": SITE, "uri_allow_list": ",".join(URIS)}
     assert api.auth(REF)["site_url"] == SITE
     assert api.auth(REF)["uri_allow_list"] == ",".join(URIS)
-    assert sorted(outs) == sorted(ss.OUTPUT_FIELDS[:-2] + ("original",))  # allowed_cidrs None: dropped
+    # allowed_cidrs and backup_policy were not given: dropped
+    assert sorted(outs) == sorted(set(ss.OUTPUT_FIELDS) - {"allowed_cidrs", "backup_policy"})
     assert outs["uri_allow_list"] == URIS and outs["default_pool_size"] == 15
+
+
+def test_backup_policy_is_recorded_without_an_api_call(provider, api):
+    props = make_props(api)
+    state = create(provider, props)
+    writes_before = len(api.writes())
+    changed = {**props, "backup_policy": "daily+pitr"}
+    assert provider.diff(REF, via_state(state), changed).changes is True
+    result = provider.update(REF, via_state(state), changed)
+    assert result.outs["backup_policy"] == "daily+pitr"
+    assert len(api.writes()) == writes_before
 
 
 def test_create_sends_integers_and_splits_cidrs_by_ip_version(provider, api):

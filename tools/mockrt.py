@@ -7,8 +7,10 @@ the language host runs it, and a recording monitor captures each RegisterResourc
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import threading
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,7 @@ class Registration:
     import_id: str
     additional_secret_outputs: list[str]
     provider: str
+    read_id: str = ""  # set for a read (an existing resource the stack only looks up)
 
 
 @dataclass
@@ -63,11 +66,22 @@ class Rendered:
     logs: list[tuple[str, str]] = field(default_factory=list)
 
 
+# Outputs the provider computes on create: unknown during a preview, as the engine reports them.
+_COMPUTED_OUTPUTS = {
+    "upstash:index/redisDatabase:RedisDatabase": ("endpoint", "password", "restToken", "readOnlyRestToken", "port"),
+}
+
+
 class _Mocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        if args.typ == "pulumi:pulumi:StackReference":
+            # Another stack's outputs cannot be read offline: unknown, as before its first up.
+            return args.resource_id, {"name": args.resource_id, "outputs": UNKNOWN, "secretOutputNames": UNKNOWN}
         digest = hashlib.sha256(f"{args.typ}::{args.name}".encode()).hexdigest()[:24]
         resource_id = args.resource_id or _ID_PREFIX.get(args.typ, "id-") + digest
-        return resource_id, dict(args.inputs)
+        state = dict(args.inputs)
+        state.update({key: UNKNOWN for key in _COMPUTED_OUTPUTS.get(args.typ, ())})
+        return resource_id, state
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         return {}
@@ -77,8 +91,32 @@ class _RecordingMonitor(mocks.MockMonitor):
     def __init__(self, rendered: Rendered) -> None:
         super().__init__(_Mocks())
         self.rendered = rendered
+        self.loops: list[asyncio.AbstractEventLoop] = []
+        self._lock = threading.Lock()
+
+    def _thread_loop(self) -> None:
+        """Give the executor thread an event loop we can close when the run ends.
+
+        MockMonitor would create one per thread and leave it open; its finalizer then
+        complains on stderr at interpreter exit.
+        """
+        try:
+            current = asyncio.get_event_loop()
+        except RuntimeError:
+            current = None
+        if current is None or current.is_closed():  # threads outlive a run; their loops don't
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            with self._lock:
+                self.loops.append(loop)
+
+    def close(self) -> None:
+        for loop in self.loops:
+            loop.close()
+        self.loops.clear()
 
     def RegisterResource(self, request):
+        self._thread_loop()
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             self.rendered.resources.append(
@@ -99,6 +137,21 @@ class _RecordingMonitor(mocks.MockMonitor):
                     provider=request.provider,
                 )
             )
+        return response
+
+
+    def ReadResource(self, request):
+        # Reads (a StackReference, an existing resource) are recorded like registrations.
+        self._thread_loop()
+        response = super().ReadResource(request)
+        self.rendered.resources.append(
+            Registration(
+                urn=response.urn, type=request.type, name=request.name, parent=request.parent, custom=True,
+                inputs=json_format.MessageToDict(request.properties), protect=False, dependencies=list(request.dependencies),
+                property_dependencies={}, delete_before_replace=False, retain_on_delete=False, import_id="",
+                additional_secret_outputs=list(request.additionalSecretOutputs), provider=request.provider, read_id=request.id,
+            )
+        )
         return response
 
 
@@ -135,15 +188,18 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
     logger.setLevel(logging.DEBUG)
 
     settings.ROOT.set(None)  # a fresh root Stack for every run in this process
-    pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger,
-                             monitor=_RecordingMonitor(rendered))
+    monitor = _RecordingMonitor(rendered)
+    pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger, monitor=monitor)
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
 
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
-    root = settings.get_root_resource()
-    rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
+    try:
+        _sync_await(run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
+        root = settings.get_root_resource()
+        rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
+    finally:
+        monitor.close()
     return rendered
 
 

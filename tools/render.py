@@ -10,7 +10,8 @@ from .mockrt import Registration, Rendered, redact
 def short_type(type_: str) -> str:
     """vercel:index/projectDomain:ProjectDomain -> vercel:ProjectDomain."""
     package, _, rest = type_.partition(":")
-    return f"{package}:{rest.rsplit(':', 1)[-1]}" if ":" in rest else type_
+    module, _, name = rest.partition(":")
+    return f"{package}:{name}" if "/" in module else type_
 
 
 def resource_doc(r: Registration) -> dict[str, Any]:

@@ -1,0 +1,85 @@
+"""Supabase settings and the Upstash cache per tier, wired into the Vercel env vars."""
+
+import json
+
+from tests.stacks import env_vars, of_type, one, render, with_config
+
+REFS = {"production": "vitalprodxxxxxxxxxxx", "pre-production": "vitaldevxxxxxxxxxxxx", "preview": "vitalpreviewxxxxxxxx"}
+POOL = {"production": 100, "pre-production": 50, "preview": 25}
+BACKUPS = {"production": "daily+pitr", "pre-production": "weekly", "preview": "none"}
+
+
+def _settings(doc):
+    return one(doc, "dynamic:Resource")
+
+
+def test_supabase_settings_per_tier(committed):
+    for stack, doc in committed.items():
+        res = _settings(doc)
+        inputs = res["inputs"]
+        assert inputs["project_ref"] == REFS[stack]
+        assert inputs["default_pool_size"] == POOL[stack]
+        assert inputs["backup_policy"] == BACKUPS[stack]
+        assert inputs["access_token"] == "[secret]" and inputs["__provider"] == "[secret]"
+        assert "allowed_cidrs" not in inputs  # not configured: left unmanaged
+        assert res["protect"] is (stack == "production")
+        assert res["parent"].endswith(f"vital:supabase:SupabaseProject::supabase-{stack}")
+
+
+def test_auth_site_url_and_redirects(committed):
+    prod = _settings(committed["production"])["inputs"]
+    assert prod["site_url"] == "https://app.vitalexpert.com"
+    assert prod["uri_allow_list"] == ["https://app.vitalexpert.com/**"]
+    preview = _settings(committed["preview"])["inputs"]
+    assert "https://vital-expert-preview-*.vercel.app/**" in preview["uri_allow_list"]
+    assert "https://*.preview.vitalexpert.com/**" in preview["uri_allow_list"]
+
+
+def test_network_restrictions_where_configured(tmp_path):
+    doc = render("production", with_config("production", tmp_path, supabaseAllowedCidrs=["203.0.113.0/24"]))
+    assert _settings(doc)["inputs"]["allowed_cidrs"] == ["203.0.113.0/24"]
+
+
+def test_redis_owned_by_production_and_pre_production_with_tls(committed):
+    prod = one(committed["production"], ":RedisDatabase")
+    assert prod["inputs"]["tls"] is True and prod["inputs"]["databaseName"] == "vital-expert-production"
+    assert prod["protect"] and prod["retainOnDelete"]
+    pre = one(committed["pre-production"], ":RedisDatabase")
+    assert pre["inputs"]["tls"] is True and not pre["protect"] and not pre["retainOnDelete"]
+    assert of_type(committed["preview"], ":RedisDatabase") == []
+
+
+def test_preview_shares_pre_production_cache_through_a_stack_reference(committed):
+    ref = one(committed["preview"], "pulumi:pulumi:StackReference")
+    assert ref["inputs"]["name"] == "organization/vital-expert-infra/pre-production"
+    env = env_vars(committed["preview"])
+    assert env["UPSTASH_REDIS_REST_TOKEN"]["inputs"]["sensitive"] is True
+    assert env["UPSTASH_REDIS_REST_URL"]["inputs"]["sensitive"] is False
+
+
+def test_cache_owners_export_what_sharers_read(committed):
+    out = committed["pre-production"]["outputs"]
+    assert out["upstashRestToken"] == "[secret]"  # exported as a secret
+    assert "upstashRestUrl" in out
+    assert "upstashRestToken" not in committed["preview"]["outputs"]
+
+
+def test_data_service_env_vars_and_migration_secret(committed):
+    for stack, doc in committed.items():
+        env = env_vars(doc)
+        assert {"NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"} <= set(env)
+        assert env["NEXT_PUBLIC_SUPABASE_ANON_KEY"]["inputs"]["sensitive"] is False
+        assert env["SUPABASE_SERVICE_ROLE_KEY"]["inputs"]["sensitive"] is True
+        secrets = {r["inputs"]["secretName"] for r in of_type(doc, ":ActionsEnvironmentSecret")}
+        assert "SUPABASE_SERVICE_ROLE_KEY" in secrets
+
+
+def test_supabase_url_value_comes_from_the_ref():
+    """Env values are secret in synth (the SDK wraps them); check the component's value."""
+    from components.supabase_project import SupabaseProject, redirect_urls, site_url  # noqa: F401
+    from components.config import StackConfig
+
+    cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh", "github:owner": "o",
+                                      "vercelDeployToken": "t", "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x"})
+    assert site_url(cfg) == "https://vital-expert-preview.vercel.app"
+    assert redirect_urls(cfg) == ["https://vital-expert-preview-*.vercel.app/**"]
