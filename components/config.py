@@ -7,6 +7,7 @@ file fails as one line (ConfigError) and nothing is half-applied.
 from __future__ import annotations
 
 import ipaddress
+from datetime import date
 import json
 import re
 from pathlib import Path
@@ -91,6 +92,32 @@ class AppConfig(_Model):
 
 DEFAULT_APPS = (AppConfig(name="vital-expert"),)
 
+_PROJECT_ID_RE = re.compile(r"^prj_[A-Za-z0-9]+$")
+
+
+class AppAdoption(_Model):
+    """An existing Vercel project to import instead of creating (today's single project)."""
+
+    project_id: str = Field(alias="projectId")
+    # Vercel's ids of existing env vars, by key (`GET /v10/projects/{id}/env`).
+    env_var_ids: dict[str, str] = Field({}, alias="envVarIds")
+    domains: tuple[str, ...] = ()
+
+    @field_validator("project_id")
+    @classmethod
+    def _project_id(cls, v: str) -> str:
+        if not _PROJECT_ID_RE.match(v):
+            raise ValueError("allowed: a Vercel project id (prj_...)")
+        return v
+
+
+class Adoption(_Model):
+    """What already exists in this tier and is imported (`import_`) rather than created."""
+
+    apps: dict[str, AppAdoption] = {}
+    github_environment: bool = Field(False, alias="githubEnvironment")
+    branch: bool = False
+
 AddOn = Literal["password_protection", "preview_deployment_suffix"]
 
 
@@ -138,6 +165,9 @@ class StackConfig(_Model):
     supabase_pool_size: int | None = Field(None, alias="supabasePoolSize", ge=0, le=3000)
     supabase_allowed_cidrs: tuple[str, ...] = Field((), alias="supabaseAllowedCidrs")
     supabase_backups: str | None = Field(None, alias="supabaseBackups")
+    adopt: Adoption = Adoption()
+    # Secret key -> ISO date it was last rotated (seed: rotate every 90 days).
+    secret_rotation: dict[str, date] = Field({}, alias="secretRotation")
     upstash_primary_region: str = Field(SHARED["upstash_primary_region"], alias="upstashPrimaryRegion")
     shared_cache_stack: str = Field(SHARED["shared_cache_stack"], alias="sharedCacheStack")
 
@@ -290,7 +320,14 @@ class StackConfig(_Model):
         _check_env(self)
         _check_limits(self)
         _check_protection(self)
+        _check_adoption(self)
+        _check_rotation(self)
         return self
+
+    def secret_names(self) -> list[str]:
+        """Every secret this stack holds: config-level secrets and secretEnv keys."""
+        names = ["vercelDeployToken", "supabaseAccessToken", *self.secret_env]
+        return names + (["protectionPassword"] if self.protection_password is not None else [])
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -356,6 +393,32 @@ def _check_protection(c: StackConfig) -> None:
     if c.preview_deployment_suffix and not c.feature_allowed("preview_deployment_suffix"):
         _fail("previewDeploymentSuffix", c.preview_deployment_suffix,
               f"allowed: needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+
+
+def _check_adoption(c: StackConfig) -> None:
+    names = [a.name for a in c.apps]
+    for name, adoption in c.adopt.apps.items():
+        if name not in names:
+            _fail("adopt.apps", name, f"allowed: one of the stack's apps ({', '.join(names)})")
+        index = names.index(name)
+        keys = set(c.app_env(c.apps[index])) | set(c.secret_env)
+        for key in adoption.env_var_ids:
+            if key not in keys:
+                _fail(f"adopt.apps.{name}.envVarIds", key, "allowed: a key the app's env or secretEnv sets")
+        for domain in adoption.domains:
+            if domain not in c.app_domains(index):
+                _fail(f"adopt.apps.{name}.domains", domain, "allowed: one of the app's domains")
+    if c.adopt.branch and c.tier_defaults.owns_branch == "main":
+        _fail("adopt.branch", True, "allowed: false on production; main is never managed as a Branch resource")
+
+
+def _check_rotation(c: StackConfig) -> None:
+    known = c.secret_names()
+    for key, when in c.secret_rotation.items():
+        if key not in known:
+            _fail("secretRotation", key, f"allowed: a secret this stack holds ({', '.join(known)})")
+        if when > date.today():
+            _fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")
 
 
 # ------------------------------------------------------------------------------------------

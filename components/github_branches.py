@@ -26,7 +26,8 @@ class GitHubBranch(VitalComponent):
                 branch=branch,
                 source_branch=sources[branch],
                 # Destroying the stack must not delete the branch and the commits on it.
-                opts=self.opts(retain_on_delete=True),
+                opts=self.opts(retain_on_delete=True,
+                               import_=f"{config.github_repo}:{branch}" if config.adopt.branch else None),
             )
         self.ruleset = None
         if tier.ruleset_on_branch:

@@ -47,7 +47,8 @@ class GitHubEnvironment(VitalComponent):
             prevent_self_review=bool(cfg.required_reviewers),
             can_admins_bypass=not tier.protect,
             # Deleting the production environment drops its secrets and its reviewers gate.
-            opts=self.opts(protect=tier.protect),
+            opts=self.opts(protect=tier.protect,
+                           import_=f"{repo}:{cfg.tier}" if cfg.adopt.github_environment else None),
         )
         env_name = self.environment.environment
         children = [self.environment]

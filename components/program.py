@@ -23,7 +23,8 @@ def build(cfg: StackConfig) -> dict[str, pulumi.Output]:
         data_env["NEXT_PUBLIC_SUPABASE_ANON_KEY"] = database.anon_key  # public by design (RLS guards data)
     apps = [
         VercelApp(app.name, VercelAppArgs(config=cfg, app=app, domains=cfg.app_domains(i), extra_env=data_env,
-                                          extra_secret_env={"UPSTASH_REDIS_REST_TOKEN": cache.rest_token}))
+                                          extra_secret_env={"UPSTASH_REDIS_REST_TOKEN": cache.rest_token},
+                                          adoption=cfg.adopt.apps.get(app.name)))
         for i, app in enumerate(cfg.apps)
     ]
     project_ids = {project_id_variable(i, app.name): vapp.project_id for i, (app, vapp) in enumerate(zip(cfg.apps, apps))}

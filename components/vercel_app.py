@@ -8,7 +8,7 @@ import pulumi
 import pulumiverse_vercel as vercel
 
 from .base import VitalComponent
-from .config import AppConfig, StackConfig
+from .config import AppAdoption, AppConfig, StackConfig
 from .vercel_rules import firewall_rules, header_rules
 
 
@@ -20,6 +20,14 @@ class VercelAppArgs:
     # Extra env vars wired from other resources (data services); secret ones stay Outputs.
     extra_env: dict[str, pulumi.Input[str]] | None = None
     extra_secret_env: dict[str, pulumi.Input[str]] | None = None
+    # An existing project (and its env vars and domains) to import instead of creating.
+    adoption: AppAdoption | None = None
+
+    def import_id(self, *parts: str) -> str | None:
+        """Vercel's team-scoped import id, `team_x/prj_y[/...]`, when the project is adopted."""
+        if self.adoption is None:
+            return None
+        return "/".join((self.config.vercel_team, self.adoption.project_id, *parts))
 
     @property
     def project_name(self) -> str:
@@ -97,7 +105,7 @@ class VercelApp(VitalComponent):
                 git_fork_protection=True,  # PRs from forks need approval before they build with secrets
                 auto_assign_custom_domains=True,
             ),
-            opts=self.opts(**keep),
+            opts=self.opts(import_=args.import_id(), **keep),
         )
         project_id = self.project.id
 
@@ -107,7 +115,7 @@ class VercelApp(VitalComponent):
                 self.child(f"domain-{domain}"),
                 project_id=project_id,
                 domain=domain,  # no git_branch: the domain serves the production deployment
-                opts=self.opts(**keep),
+                opts=self.opts(import_=args.import_id(domain) if _adopted(args, domain=domain) else None, **keep),
             )
             for domain in args.domains
         ]
@@ -180,10 +188,19 @@ class VercelApp(VitalComponent):
                 sensitive=key in secret,
                 # Vercel answers ENV_ALREADY_EXISTS when a replacement is created before the
                 # old variable is deleted (pulumiverse/pulumi-vercel#118).
-                opts=self.opts(delete_before_replace=True),
+                opts=self.opts(delete_before_replace=True, import_=_env_import_id(args, key)),
             )
             for key, value in sorted({**plain, **secret}.items())
         ]
+
+
+def _adopted(args: VercelAppArgs, domain: str) -> bool:
+    return args.adoption is not None and domain in args.adoption.domains
+
+
+def _env_import_id(args: VercelAppArgs, key: str) -> str | None:
+    env_id = args.adoption.env_var_ids.get(key) if args.adoption else None
+    return args.import_id(env_id) if env_id else None
 
 
 def _firewall_action(action: dict) -> vercel.FirewallConfigRulesRuleActionArgs:

@@ -12,7 +12,11 @@ CANARY = "canary-7c1e9b4f-do-not-print"
 SECRETS = {
     "vercelDeployToken": CANARY + "-token",
     "secretEnv": {"OPENAI_API_KEY": CANARY + "-openai", "SUPABASE_SERVICE_ROLE_KEY": CANARY + "-srk"},
+    "supabaseAccessToken": CANARY + "-supabase",
 }
+# Production also holds the Langfuse keys (its rotation dates name them).
+PRODUCTION_SECRETS = {**SECRETS, "secretEnv": {**SECRETS["secretEnv"], "LANGFUSE_PUBLIC_KEY": CANARY + "-lfp",
+                                                "LANGFUSE_SECRET_KEY": CANARY + "-lfs"}}
 
 
 def test_canary_never_appears_in_json_markdown_outputs_or_logs(caplog):
@@ -44,7 +48,7 @@ def test_canary_reaches_the_engine_only_wrapped_as_secret():
 
 
 def test_stack_outputs_export_no_secret_values():
-    doc = render_with_secrets("production", SECRETS)
+    doc = render_with_secrets("production", PRODUCTION_SECRETS)
     assert CANARY not in json.dumps(doc["outputs"])
 
 

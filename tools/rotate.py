@@ -1,0 +1,88 @@
+"""Record a secret's rotation date: `python -m tools.rotate --stack S KEY`.
+
+Writes `secretRotation.KEY: <date>` into the stack file (comments kept) and prints the
+`pulumi config set --secret` line that stores the new value. The new value itself is never
+asked for, read, printed or written here: the CLI prompts for it, so it stays out of shell
+history and out of this tool.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from components.config import PROJECT
+
+ROOT = Path(__file__).resolve().parent.parent
+TOP_LEVEL_SECRETS = ("vercelDeployToken", "supabaseAccessToken", "protectionPassword")
+
+
+class RotateError(Exception):
+    pass
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold the long ciphertexts
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def secret_names(config: dict) -> list[str]:
+    """The secrets a stack file holds: top-level secret keys and secretEnv entries."""
+    names = [k for k in TOP_LEVEL_SECRETS if f"{PROJECT}:{k}" in config]
+    return names + list((config.get(f"{PROJECT}:secretEnv") or {}).keys())
+
+
+def set_command(stack: str, key: str) -> str:
+    path = f"--path secretEnv.{key}" if key not in TOP_LEVEL_SECRETS else key
+    return f"pulumi config set --secret --stack {stack} {path}"
+
+
+def rotate(stack: str, key: str, when: date, path: Path) -> str:
+    if not path.exists():
+        raise RotateError(f"stack '{stack}': {path} not found")
+    if when > date.today():
+        raise RotateError(f"stack '{stack}': --date {when.isoformat()} is in the future; allowed: today or earlier")
+    yaml = _yaml()
+    doc = yaml.load(path.read_text())
+    config = doc.get("config") or {}
+    names = secret_names(config)
+    if key not in names:
+        raise RotateError(f"stack '{stack}': '{key}' is not a secret of this stack; allowed: {', '.join(names)}")
+    rotation_key = f"{PROJECT}:secretRotation"
+    if config.get(rotation_key) is None:
+        config[rotation_key] = {}
+    config[rotation_key][key] = when.isoformat()
+    with path.open("w") as fh:
+        yaml.dump(doc, fh)
+    return set_command(stack, key)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.rotate", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", required=True)
+    parser.add_argument("key", help="the secret: a secretEnv key or vercelDeployToken, supabaseAccessToken, protectionPassword")
+    parser.add_argument("--date", type=date.fromisoformat, default=date.today(), help="rotation date (default today)")
+    parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml")
+    args = parser.parse_args(argv)
+    path = args.config_file or ROOT / f"Pulumi.{args.stack}.yaml"
+    try:
+        command = rotate(args.stack, args.key, args.date, path)
+    except RotateError as err:
+        print(f"rotate: {err}", file=sys.stderr)
+        return 2
+    print(f"recorded {PROJECT}:secretRotation.{args.key} = {args.date.isoformat()} in {path.name}")
+    print("now store the new value (the CLI prompts for it):")
+    print(f"  {command}")
+    print(f"then commit {path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
