@@ -22,7 +22,7 @@ def resource_doc(r: Registration) -> dict[str, Any]:
         "parent": r.parent or None,
         "inputs": redact(r.inputs),
         "protect": r.protect,
-        "dependencies": r.dependencies,
+        "dependencies": sorted(r.dependencies),  # the SDK gathers them in a set
         "deleteBeforeReplace": r.delete_before_replace,
         "retainOnDelete": r.retain_on_delete,
         "importId": r.import_id or None,

@@ -21,11 +21,12 @@ class UsageError(Exception):
     pass
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools.synth", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the three tier stacks")
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml (one stack only)")
     parser.add_argument("--format", choices=("json", "markdown"), default="json")
+    parser.add_argument("--diff", metavar="BASE_REF", help="diff each stack against BASE_REF (see tools/diff.py)")
     return parser
 
 
@@ -86,7 +87,12 @@ def _stacks(arg: str, config_file: Path | None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if "--diff" in argv:  # the PR diff against a base revision (tools/diff.py)
+        from .diff import main as diff_main
+
+        return diff_main(argv)
+    args = build_parser().parse_args(argv)
     try:
         stacks = _stacks(args.stack, args.config_file)
         docs = [render_stack(stack, args.config_file) for stack in stacks]

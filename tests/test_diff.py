@@ -1,0 +1,350 @@
+"""The desired-state diff (tools.diff): the pure diff on synth documents, the PR-comment
+markdown and its size bound, the CLI's errors, and one end-to-end run through a git worktree."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components.facts import GITHUB_COMMENT_MAX_CHARS
+from tests.stacks import NS, ROOT, env_vars, one, stack_yaml
+from tools import diff
+
+PROD = "production"
+OPENAI = f"{NS}:secretEnv.OPENAI_API_KEY"
+
+
+@pytest.fixture
+def prod(committed):
+    doc = copy.deepcopy(committed[PROD])
+    doc.pop("logs", None)
+    return doc
+
+
+def _project(doc):
+    return one(doc, ":Project")
+
+
+def _only(result_stack, key):
+    assert len(result_stack[key]) == 1, result_stack[key]
+    return result_stack[key][0]
+
+
+def _paths(stack):
+    return {(c["urn"], ch["path"]): (ch["old"], ch["new"]) for c in stack["changed"] for ch in c["changes"]}
+
+
+# ---------------------------------------------------------------------------------------
+# The pure diff
+# ---------------------------------------------------------------------------------------
+
+def test_nothing_changed(prod):
+    stack = diff.diff_stack(PROD, prod, copy.deepcopy(prod), stack_yaml(PROD), stack_yaml(PROD))
+    assert (stack["added"], stack["removed"], stack["changed"], stack["secretsChanged"], stack["outputsChanged"]) == ([],) * 5
+    assert not diff.has_changes(stack)
+    md = diff.to_markdown(diff.diff_docs("origin/main", {PROD: prod}, [prod]))
+    assert "- `production`: no changes." in md
+    assert "<details>" not in md
+
+
+def test_changed_properties_with_paths_and_old_new_values(prod):
+    head = copy.deepcopy(prod)
+    _project(head)["inputs"]["resourceConfig"]["functionDefaultTimeout"] = 25
+    domain = one(head, ":ProjectDomain")
+    domain["protect"] = False
+    stack = diff.diff_stack(PROD, prod, head)
+    paths = _paths(stack)
+    assert paths[(_project(head)["urn"], "inputs.resourceConfig.functionDefaultTimeout")] == (30.0, 25)
+    assert paths[(domain["urn"], "protect")] == (True, False)
+    assert len(stack["changed"]) == 2 and not stack["added"] and not stack["removed"]
+    md = diff.to_markdown(diff.diff_docs("origin/main", {PROD: prod}, [head]))
+    assert "| `inputs.resourceConfig.functionDefaultTimeout` | `30` | `25` |" in md
+    assert "| `protect` | `true` | `false` |" in md
+
+
+def test_added_and_removed_resources(prod):
+    head = copy.deepcopy(prod)
+    gone = env_vars(head)["LOG_LEVEL"]
+    head["resources"].remove(gone)
+    new = copy.deepcopy(env_vars(head)["SENTRY_ENABLED"])
+    new["urn"] = new["urn"].replace("sentry_enabled", "feature_flag")
+    new["name"] = new["name"].replace("sentry_enabled", "feature_flag")
+    new["inputs"] = {**new["inputs"], "key": "FEATURE_FLAG", "value": "on"}
+    head["resources"].append(new)
+    stack = diff.diff_stack(PROD, prod, head)
+    assert _only(stack, "added")["urn"] == new["urn"]
+    assert _only(stack, "removed")["urn"] == gone["urn"]
+    assert "possiblyRenamedFrom" not in stack["added"][0]  # different inputs: not a rename
+    assert not stack["changed"]
+
+
+def test_renamed_resource_is_one_removed_and_one_added_with_a_hint(prod):
+    head = copy.deepcopy(prod)
+    res = env_vars(head)["LOG_LEVEL"]
+    old_urn = res["urn"]
+    res["urn"] = old_urn.replace("vital-expert-env-log_level", "vital-expert-env-loglevel")
+    res["name"] = "vital-expert-env-loglevel"
+    stack = diff.diff_stack(PROD, prod, head)
+    added, removed = _only(stack, "added"), _only(stack, "removed")
+    assert added["possiblyRenamedFrom"] == old_urn and removed["possiblyRenamedTo"] == res["urn"]
+    md = diff.to_markdown(diff.diff_docs("b", {PROD: prod}, [head]))
+    assert "possibly renamed from `vital-expert-env-log_level`" in md
+
+
+def test_secret_values_compare_equal_and_a_ciphertext_change_is_reported_without_a_value(prod):
+    secret_var = env_vars(prod)["OPENAI_API_KEY"]
+    assert secret_var["inputs"]["value"] == "[secret]"
+    base_yaml, head_yaml = stack_yaml(PROD), stack_yaml(PROD)
+    old_cipher = base_yaml["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"]
+    new_cipher = "v1:bmV3LXNhbHQ=:Y2lwaGVydGV4dC10aGF0LWNoYW5nZWQ="
+    head_yaml["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"] = new_cipher
+    head_yaml["config"][f"{NS}:protectionPassword"] = {"secure": "v1:YQ==:Yg=="}
+    stack = diff.diff_stack(PROD, prod, copy.deepcopy(prod), base_yaml, head_yaml)
+    assert not stack["changed"]  # "[secret]" on both sides
+    assert stack["secretsChanged"] == [
+        {"key": f"{NS}:protectionPassword", "change": "added"},
+        {"key": OPENAI, "change": "changed"},
+    ]
+    result = diff.diff_docs("b", {PROD: prod}, [prod], {PROD: base_yaml}, {PROD: head_yaml})
+    md = diff.to_markdown(result)
+    text = md + json.dumps(diff.public_json(result))
+    assert f"secret config changed: `{OPENAI}`" in md
+    for cipher in (old_cipher, new_cipher, "Y2lwaGVydGV4dC10aGF0LWNoYW5nZWQ"):
+        assert cipher not in text
+
+
+def test_secret_becoming_plain_is_a_change(prod):
+    head = copy.deepcopy(prod)
+    env_vars(head)["OPENAI_API_KEY"]["inputs"]["value"] = "now-public"
+    change = _only(diff.diff_stack(PROD, prod, head), "changed")["changes"]
+    assert change == [{"path": "inputs.value", "old": "[secret]", "new": "now-public"}]
+
+
+def test_dependency_order_is_not_a_change(prod):
+    head = copy.deepcopy(prod)
+    for res in head["resources"]:
+        res["dependencies"] = list(reversed(res["dependencies"]))
+    assert not diff.diff_stack(PROD, prod, head)["changed"]
+
+
+def test_value_changes_paths():
+    old = {"a": {"b": [1, {"c": "x"}], "k.dot": 1}, "gone": True}
+    new = {"a": {"b": [1, {"c": "y"}], "k.dot": 2}, "new": None}
+    assert diff.value_changes(old, new, "inputs") == [
+        {"path": "inputs.a.b[1].c", "old": "x", "new": "y"},
+        {"path": 'inputs.a["k.dot"]', "old": 1, "new": 2},
+        {"path": "inputs.gone", "old": True, "new": None},
+        {"path": "inputs.new", "old": None, "new": None},
+    ]
+    assert diff.value_changes([1, 2], [1, 2, 3], "l") == [{"path": "l", "old": [1, 2], "new": [1, 2, 3]}]
+    assert diff.value_changes(True, 1, "p") and not diff.value_changes(30, 30.0, "p")
+
+
+def test_a_stack_missing_in_the_base_is_all_added(prod, tmp_path):
+    docs, notes = diff.render_base(tmp_path, [PROD])  # an empty checkout: no tools/synth.py
+    assert docs == {PROD: None} and "no tools/synth.py" in notes[PROD]
+    result = diff.diff_docs("old", docs, [prod], base_notes=notes)
+    stack = result["stacks"][0]
+    assert len(stack["added"]) == len(prod["resources"]) and not stack["removed"]
+    assert "no tools/synth.py" in diff.to_markdown(result)
+
+
+# ---------------------------------------------------------------------------------------
+# Policy results and exit codes
+# ---------------------------------------------------------------------------------------
+
+def _violation(level, urn="urn:pulumi:production::vital-expert-infra::vercel:index/project:Project::p"):
+    return {"policy": "no-plaintext-secrets", "enforcementLevel": level, "urn": urn, "message": "a | b"}
+
+
+@pytest.mark.parametrize("levels, code, verdict", [
+    ([], 0, "✅ policy passed"),
+    (["advisory"], 0, "⚠️ policy passed with 1 advisory violation"),
+    (["mandatory", "advisory"], 1, "❌ policy: 1 mandatory violation, 1 advisory"),
+])
+def test_policy_verdict_and_exit_code(prod, levels, code, verdict):
+    head = copy.deepcopy(prod)
+    head["policy"] = {"pack": "vital-expert-policies", "violations": [_violation(level) for level in levels]}
+    result = diff.diff_docs("b", {PROD: prod}, [head])
+    assert diff.exit_code(result) == code
+    assert result["stacks"][0]["policy"] == head["policy"]
+    md = diff.to_markdown(result)
+    assert verdict in md.splitlines()[3]
+    if levels:  # an unchanged stack with violations is not folded into one line
+        assert "<details><summary><b>production</b>" in md and "no-plaintext-secrets" in md
+
+
+def test_policy_absent_or_skipped(prod):
+    assert "➖ no policy results" in diff.to_markdown(diff.diff_docs("b", {PROD: prod}, [prod]))
+    skipped = diff.diff_docs("b", {PROD: prod}, [prod], policy_run=False)
+    assert "policy not run (--no-policy)" in diff.to_markdown(skipped)
+    assert diff.exit_code(skipped) == 0
+
+
+# ---------------------------------------------------------------------------------------
+# Markdown size: one PR comment, whatever the diff
+# ---------------------------------------------------------------------------------------
+
+def _synthetic(stack, n, variant):
+    root = f"urn:pulumi:{stack}::p::pulumi:pulumi:Stack::p-{stack}"
+    resources = []
+    for c in range(20):
+        comp = f"urn:pulumi:{stack}::p::vital:x:Component::comp-{c}"
+        resources.append({"urn": comp, "type": "vital:x:Component", "name": f"comp-{c}", "parent": root,
+                          "inputs": {}, "protect": False, "dependencies": []})
+    for i in range(n):
+        name = f"res-{variant if i % 3 == 0 else 'same'}-{i:05d}-" + "x" * 40
+        resources.append({
+            "urn": f"urn:pulumi:{stack}::p::vital:x:Component$vercel:index/thing:Thing::{name}",
+            "type": "vercel:index/thing:Thing", "name": name, "parent": f"urn:pulumi:{stack}::p::vital:x:Component::comp-{i % 20}",
+            "inputs": {"value": f"{variant}-{i}-" + "v" * 150, "secret": "[secret]", "n": i},
+            "protect": variant == "new", "dependencies": [],
+        })
+    return {"project": "p", "stack": stack, "resources": resources, "outputs": {}}
+
+
+def test_markdown_of_a_2000_resource_diff_fits_one_comment():
+    stacks = ("production", "pre-production", "preview")
+    base = {s: _synthetic(s, 2000, "old") for s in stacks}
+    head = [_synthetic(s, 2000, "new") for s in stacks]
+    for doc in head:
+        doc["policy"] = {"pack": "p", "violations": [_violation("advisory", r["urn"]) for r in doc["resources"][:500]]}
+    result = diff.diff_docs("origin/main", base, head)
+    stack = result["stacks"][0]
+    assert len(stack["added"]) > 600 and len(stack["removed"]) > 600 and len(stack["changed"]) > 1300
+    started = time.perf_counter()
+    md = diff.to_markdown(result)
+    assert time.perf_counter() - started < 5
+    assert len(md) <= len(md.encode()) <= GITHUB_COMMENT_MAX_CHARS
+    assert md.startswith(diff.MARKER + "\n")
+    assert md.count("<details>") == md.count("</details>") == 3
+    assert md.count("```mermaid") == 3 and md.count("```") == 6
+    assert re.search(r"_… and \d+ more added resources not shown\._", md)
+    assert re.search(r"_… and \d+ more property changes not shown\._", md)
+    assert re.search(r'more\["\+\d+ more"\]', md)
+    assert md.count("[secret]") == 1  # the footer only: the unchanged secret input is not listed
+    # A smaller limit still holds.
+    assert len(diff.to_markdown(result, limit=20_000).encode()) <= 20_000
+
+
+def test_mermaid_graph_follows_parents_and_caps_nodes(prod):
+    head = copy.deepcopy(prod)
+    _project(head)["inputs"]["name"] = "renamed-project"
+    stack = diff.diff_stack(PROD, prod, head)
+    lines = diff.mermaid_graph(stack, max_nodes=5)
+    text = "\n".join(lines)
+    assert lines[0] == "```mermaid" and lines[1] == "flowchart LR" and lines[-1] == "```"
+    assert re.search(r'n\d+\["vital-expert<br/>vital:VercelApp"\]', text)
+    assert re.search(r'n\d+\["vital-expert-project<br/>vercel:Project"\]', text)
+    assert re.search(r"class n\d+ changed", text)
+    assert f'more["+{len(prod["resources"]) - 5} more"]' in text
+    # Every node's parent edge comes from a node in the graph or from the stack root.
+    ids = set(re.findall(r"^  (n\d+)\[", text, re.M)) | {"root"}
+    assert all(src in ids for src in re.findall(r"^  (\w+) --> ", text, re.M))
+
+
+# ---------------------------------------------------------------------------------------
+# The CLI
+# ---------------------------------------------------------------------------------------
+
+def _worktrees(repo: Path) -> list[str]:
+    out = subprocess.run(["git", "worktree", "list", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True)
+    return [line for line in out.stdout.splitlines() if line.startswith("worktree ")]
+
+
+@pytest.mark.parametrize("argv, message", [
+    ([], "give the base revision once"),
+    (["a", "--diff", "b"], "give the base revision once"),
+    (["HEAD", "--format", "xml"], "invalid choice"),
+    (["no-such-ref-anywhere"], "base ref 'no-such-ref-anywhere' not found"),
+    (["--", "-x"], "is not a git revision"),
+])
+def test_usage_and_ref_errors_are_one_line_exit_2(capsys, argv, message):
+    before = _worktrees(ROOT)
+    assert diff.main(argv) == diff.EXIT_ERROR
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("diff: ") and message in err
+    assert _worktrees(ROOT) == before
+
+
+def test_head_synth_exit_1_is_a_violation_and_exit_2_an_error(monkeypatch, prod):
+    calls = []
+
+    def fake(root, stack, no_policy):
+        calls.append(no_policy)
+        return fake.code, fake.doc, "production: warning: x\nsynth: policy: 1 mandatory violation\n"
+
+    monkeypatch.setattr(diff, "run_synth", fake)
+    fake.code, fake.doc = 1, [prod]  # exit 1 with results we cannot read: still a violation
+    docs, reason = diff.render_head("all", False)
+    assert docs == [prod] and reason == "synth: policy: 1 mandatory violation"
+    result = diff.diff_docs("b", {PROD: prod}, docs)
+    result["policyFailed"] = reason
+    assert diff.exit_code(result) == 1 and "❌ policy failed" in diff.to_markdown(result)
+    fake.code, fake.doc = 2, None
+    with pytest.raises(diff.DiffError, match="^head: synth: policy: 1 mandatory violation$"):
+        diff.render_head("all", True)
+
+
+def test_a_base_that_does_not_render_is_noted_and_treated_as_empty(monkeypatch, tmp_path):
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "synth.py").write_text("")
+    (tmp_path / f"Pulumi.{PROD}.yaml").write_text("config: {}\n")
+    monkeypatch.setattr(diff, "run_synth", lambda root, stack, no_policy: (2, None, "synth: stack 'production': bad\n"))
+    docs, notes = diff.render_base(tmp_path, [PROD, "preview"])
+    assert docs == {PROD: None, "preview": None}
+    assert notes == {PROD: "could not be rendered (synth: stack 'production': bad)",
+                     "preview": "the base revision has no Pulumi.preview.yaml"}
+
+
+def test_synth_routes_diff_when_wired():
+    if "--diff" not in (ROOT / "tools" / "synth.py").read_text():
+        pytest.skip("tools/synth.py does not route --diff to tools.diff yet")
+    proc = subprocess.run([sys.executable, "-m", "tools.synth", "--diff", "no-such-ref-anywhere"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_end_to_end_through_a_worktree(tmp_path):
+    """Clone the repo, change a stack file in a commit, and diff against HEAD~1."""
+    repo = tmp_path / "repo"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    git = ["git", "-c", "user.name=diff-test", "-c", "user.email=diff-test@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True, env=env, timeout=60)
+    # The diff tool itself as it is in the working tree (it may not be committed yet).
+    shutil.copy2(ROOT / "tools" / "diff.py", repo / "tools" / "diff.py")
+    path = repo / f"Pulumi.{PROD}.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["config"][f"{NS}:functionTimeout"] = 25
+    data["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"] = "v1:cm90YXRlZA==:bmV3LWNpcGhlcnRleHQ="
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)
+    subprocess.run([*git, "commit", "--quiet", "-m", "shorter timeout, rotated key"], cwd=repo, check=True, env=env)
+
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools.diff", "HEAD~1", "--stack", PROD, "--format", "json", "--no-policy"],
+        cwd=repo, env={**env, "PYTHONPATH": str(repo), "TMPDIR": str(tmpdir)}, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["base"] == "HEAD~1" and re.fullmatch(r"[0-9a-f]{40}", report["baseCommit"])
+    (stack,) = report["stacks"]
+    assert stack["stack"] == PROD and not stack["added"] and not stack["removed"]
+    changes = {(c["name"], ch["path"]): (ch["old"], ch["new"]) for c in stack["changed"] for ch in c["changes"]}
+    assert changes == {("vital-expert-project", "inputs.resourceConfig.functionDefaultTimeout"): (30.0, 25.0)}
+    assert stack["secretsChanged"] == [{"key": OPENAI, "change": "changed"}]
+    assert "bmV3LWNpcGhlcnRleHQ" not in proc.stdout
+    # The worktree and its temporary directory are gone.
+    assert len(_worktrees(repo)) == 1 and list(tmpdir.iterdir()) == []
