@@ -165,6 +165,8 @@ class StackConfig(_Model):
     supabase_pool_size: int | None = Field(None, alias="supabasePoolSize", ge=0, le=3000)
     supabase_allowed_cidrs: tuple[str, ...] = Field((), alias="supabaseAllowedCidrs")
     supabase_backups: str | None = Field(None, alias="supabaseBackups")
+    # Who deploys the app: Vercel's Git integration, or the app repository's workflows.
+    deploy_from: Literal["vercel-git", "github-actions"] = Field("vercel-git", alias="deployFrom")
     adopt: Adoption = Adoption()
     # Secret key -> ISO date it was last rotated (seed: rotate every 90 days).
     secret_rotation: dict[str, date] = Field({}, alias="secretRotation")
@@ -510,6 +512,9 @@ def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig
         if leaves:
             raise ConfigError(stack, f"{PROJECT}:{leaves[0]}", "a plaintext value", "allowed: an encrypted value only (`pulumi config set --secret --path ...`); a plaintext value would be committed to git")
     data.setdefault("tier", stack)
+    if stack in TIERS and data["tier"] != stack:
+        # The policy pack takes a tier-named stack's tier from its name; the two must agree.
+        raise ConfigError(stack, f"{PROJECT}:tier", data["tier"], f"allowed: '{stack}' (or unset) in the stack named {stack}")
     if data["tier"] not in TIERS:
         raise ConfigError(stack, f"{PROJECT}:tier", data["tier"], f"allowed: one of {', '.join(TIERS)} (tier defaults to the stack name)")
     try:

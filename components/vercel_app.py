@@ -41,9 +41,14 @@ def env_targets(cfg: StackConfig) -> list[str]:
     return ["production", "preview"] if cfg.tier_defaults.builds_pr_branches else ["production"]
 
 
+def git_connected(cfg: StackConfig) -> bool:
+    """One deployer per tier: Vercel's Git integration, or the app repo's workflows."""
+    return cfg.deploy_from == "vercel-git"
+
+
 def ignore_command(cfg: StackConfig) -> str | None:
     """Skip every build but the tier's own branch (Vercel: exit 0 skips, exit 1 builds)."""
-    if cfg.tier_defaults.builds_pr_branches:
+    if cfg.tier_defaults.builds_pr_branches or not git_connected(cfg):
         return None
     return f'[ "$VERCEL_GIT_COMMIT_REF" != "{cfg.effective("production_branch")}" ]'
 
@@ -68,7 +73,7 @@ class VercelApp(VitalComponent):
                     type="github",
                     repo=f"{cfg.github_owner}/{cfg.github_repo}",
                     production_branch=cfg.effective("production_branch"),
-                ),
+                ) if git_connected(cfg) else None,
                 root_directory=args.app.root_directory,
                 build_command=cfg.build_command,
                 install_command=cfg.install_command,

@@ -86,3 +86,14 @@ def test_rotation_config_is_checked(tmp_path, capsys):
     path = with_config("production", tmp_path, secretRotation={"OPENAI_API_KEY": "last week"})
     assert main(["--stack", "production", "--config-file", str(path)]) == 2
     assert "secretRotation.OPENAI_API_KEY" in capsys.readouterr().err
+
+
+def test_deploys_from_github_actions_leave_the_project_unconnected(tmp_path):
+    doc = render("production", with_config("production", tmp_path, deployFrom="github-actions"))
+    project = one(doc, ":Project")["inputs"]
+    assert "gitRepository" not in project and "ignoreCommand" not in project
+
+
+def test_deploy_from_accepts_only_the_two_deployers(tmp_path, capsys):
+    assert main(["--stack", "production", "--config-file", str(with_config("production", tmp_path, deployFrom="both"))]) == 2
+    assert "'vital-expert-infra:deployFrom'" in capsys.readouterr().err

@@ -12,7 +12,8 @@ SECURE = {"secure": "v1:cGxhY2Vob2xkZXI=:c2V0IG1l"}
 
 # (stack, config changes, text the one line must contain)
 CASES = {
-    "unknown tier": ("preview", {"tier": "staging"}, ["'vital-expert-infra:tier'", "'staging'", "production, pre-production, preview"]),
+    "unknown tier": ("preview", {"tier": "staging"}, ["'vital-expert-infra:tier'", "'staging'", "in the stack named preview"]),
+    "tier contradicting the stack name": ("production", {"tier": "preview"}, ["'vital-expert-infra:tier'", "'preview'", "in the stack named production"]),
     "unknown plan": ("production", {"vercelPlan": "business"}, ["'vital-expert-infra:vercelPlan'", "'business'", "'hobby', 'pro' or 'enterprise'"]),
     "wrong type": ("production", {"functionTimeout": "soon"}, ["'vital-expert-infra:functionTimeout'", "'soon'", "integer"]),
     "malformed domain": ("production", {"domains": ["app..vitalexpert.com"]}, ["'vital-expert-infra:domains", "app..vitalexpert.com", "host name"]),
@@ -98,6 +99,19 @@ def test_usage_errors_exit_2_without_traceback(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "tools.synth", *argv], cwd=ROOT, capture_output=True, text=True)
         assert proc.returncode == 2, argv
         assert "Traceback" not in proc.stderr and proc.stderr.strip(), argv
+
+
+def test_unknown_tier_on_an_other_named_stack(tmp_path, capsys):
+    path = with_config("preview", tmp_path, tier="staging")
+    assert main(["--stack", "qa", "--config-file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "stack 'qa'" in err and "'staging'" in err and "one of production, pre-production, preview" in err
+
+
+def test_an_other_named_stack_takes_its_tier_from_config(tmp_path, capsys):
+    path = with_config("preview", tmp_path, tier="preview")
+    assert main(["--stack", "qa", "--no-policy", "--config-file", str(path)]) == 0
+    assert '"stack": "qa"' in capsys.readouterr().out
 
 
 def test_missing_stack_file_names_it(tmp_path, capsys):

@@ -696,7 +696,7 @@ class _Parser(argparse.ArgumentParser):
         raise DiffError(message)
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("base", nargs="?", metavar="BASE_REF", help="git revision to compare with, e.g. origin/main")
     parser.add_argument("--diff", dest="diff_ref", metavar="BASE_REF", help="the same, as `tools.synth --diff` passes it")
@@ -715,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
-        args = _parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
         refs = [r for r in (args.base, args.diff_ref) if r is not None]
         if len(refs) != 1:
             raise DiffError("give the base revision once: BASE_REF or --diff BASE_REF")

@@ -77,4 +77,8 @@ def stack_markdown(doc: dict[str, Any]) -> str:
         )
     if doc.get("outputs"):
         lines += ["", "Outputs: " + ", ".join(f"`{k}`" for k in sorted(doc["outputs"]))]
+    if "policy" in doc:
+        from .policy_runner import markdown_section
+
+        lines += ["", markdown_section(doc["policy"]).rstrip("\n")]
     return "\n".join(lines) + "\n"

@@ -1,8 +1,9 @@
 """Render a stack's desired state offline: `python -m tools.synth --stack NAME|all`.
 
 Runs the real program under Pulumi's mock runtime with the stack file's config; no Pulumi
-CLI, backend, provider plugin or credential is needed. Exit 0 when rendered; exit 2 with one
-line on stderr for a config or usage error.
+CLI, backend, provider plugin or credential is needed. Then runs the policy pack over the
+result through the Analyzer protocol, as the CLI would. Exit 0 when rendered with no
+mandatory violation, 1 when one remains, 2 with one line on stderr for a config or usage error.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 STACKS = ("production", "pre-production", "preview")
-EXIT_OK, EXIT_CONFIG = 0, 2
+EXIT_OK, EXIT_VIOLATION, EXIT_CONFIG = 0, 1, 2
 
 
 class UsageError(Exception):
@@ -27,18 +28,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml (one stack only)")
     parser.add_argument("--format", choices=("json", "markdown"), default="json")
     parser.add_argument("--diff", metavar="BASE_REF", help="diff each stack against BASE_REF (see tools/diff.py)")
+    parser.add_argument("--no-policy", action="store_true", help="skip the policy pack")
+    parser.add_argument("--policy-pack-config", type=Path, metavar="FILE",
+                        help="policy pack config (JSON), as `pulumi preview --policy-pack-config`")
     return parser
 
 
 def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
     """Render one stack from its stack file; raises SynthError for bad config."""
+    return _render_source(stack, config_file)[0]
+
+
+def _render_source(stack: str, config_file: Path | None):
+    """(doc, rendered, config) for one stack file; the last two feed the policy pass."""
     from . import stackfile
 
     try:
         source = stackfile.read(stack, config_file)
     except stackfile.StackFileError as err:
         raise SynthError(str(err)) from None
-    return render_config(stack, source.config, source.secret_keys, source.path)
+    doc, rendered = _render(stack, source.config, source.secret_keys, source.path)
+    return doc, rendered, source.config
+
+
+def apply_policies(stacks: list[tuple[dict[str, Any], Any, dict[str, str]]], pack_config_file: Path | None) -> None:
+    """Run the policy pack over each rendered stack; adds doc["policy"]."""
+    from . import policy_runner
+
+    try:
+        pack_config = policy_runner.load_pack_config(pack_config_file) if pack_config_file else None
+        results = policy_runner.analyze_stacks([(rendered, config) for _, rendered, config in stacks], pack_config)
+    except (policy_runner.PolicyConfigError, policy_runner.PolicyPackError) as err:
+        raise SynthError(str(err)) from None
+    for (doc, _, _), result in zip(stacks, results):
+        doc["policy"] = result
 
 
 class SynthError(Exception):
@@ -47,6 +70,10 @@ class SynthError(Exception):
 
 def render_config(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None = None) -> dict[str, Any]:
     """Render one stack from config as the CLI would pass it (values decrypted or placeholders)."""
+    return _render(stack, config, secret_keys, stack_file)[0]
+
+
+def _render(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None):
     import pulumi
 
     from components.config import ConfigError, load_stack_config
@@ -65,7 +92,7 @@ def render_config(stack: str, config: dict[str, str], secret_keys: list[str], st
         raise SynthError(str(err)) from None
     doc = stack_doc(rendered)
     doc["logs"] = [{"level": level, "message": message} for level, message in rendered.logs]
-    return doc
+    return doc, rendered
 
 
 def load_stack_config_check(stack, config, secret_keys, stack_file) -> None:
@@ -94,11 +121,13 @@ def main(argv: list[str] | None = None) -> int:
         return diff_main(argv)
     args = build_parser().parse_args(argv)
     try:
-        stacks = _stacks(args.stack, args.config_file)
-        docs = [render_stack(stack, args.config_file) for stack in stacks]
+        rendered = [_render_source(stack, args.config_file) for stack in _stacks(args.stack, args.config_file)]
+        if not args.no_policy:
+            apply_policies(rendered, args.policy_pack_config)
     except (UsageError, SynthError) as err:
         print(f"synth: {err}", file=sys.stderr)
         return EXIT_CONFIG
+    docs = [doc for doc, _, _ in rendered]
     for doc in docs:
         for entry in doc.pop("logs"):
             print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)
@@ -109,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         from .render import stack_markdown
 
         print("\n".join(stack_markdown(doc) for doc in docs))
-    return EXIT_OK
+    return EXIT_VIOLATION if any(_mandatory(doc) for doc in docs) else EXIT_OK
+
+
+def _mandatory(doc: dict[str, Any]) -> bool:
+    return any(v["enforcementLevel"] == "mandatory" for v in doc.get("policy", {}).get("violations", []))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,14 @@
+"""VITAL Expert's CrossGuard rules (served by ../__main__.py as the pack vital-expert-guardrails).
+
+Modules, one job each:
+  context      the stack under analysis: tier, Vercel plan, admin routes
+  pack_config  each policy's config schema and defaults (from components.tiers / facts)
+  resources    type tokens, reading proxied props, linking resources to their project
+  routes       which response headers a ProjectRoute sends, and on which requests
+  firewall     rate-limit, admin-allowlist
+  headers      noindex, security-headers
+  project      max-duration, preview-cleanup
+  env_vars     no-debug-in-production, secrets, cors
+  isolation    isolation, github-environments
+  catalog      the Policy objects: names, descriptions, enforcement levels, schemas
+"""

@@ -1,0 +1,73 @@
+"""Where the stack under analysis stands: its tier, its Vercel plan and its admin routes.
+
+pulumi-policy configures the Pulumi runtime from PULUMI_STACK and PULUMI_CONFIG before every
+Analyze call, so `pulumi.get_stack()` and `pulumi.Config` answer for the stack being previewed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+
+from components.facts import PLANS, VERCEL_PLANS, PlanLimits
+from components.tiers import SHARED, TIERS
+
+PROJECT = "vital-expert-infra"
+DEFAULT_PLAN = "pro"
+
+
+@dataclass(frozen=True)
+class StackContext:
+    stack: str
+    # None when neither the stack's name nor its `tier` config names a tier.
+    tier: str | None
+    # What the tier came from, for messages: "stack name" or "config vital-expert-infra:tier".
+    tier_source: str
+    plan: str
+    admin_paths: tuple[str, ...]
+
+    @property
+    def plan_limits(self) -> PlanLimits | None:
+        return VERCEL_PLANS.get(self.plan)
+
+    def no_tier_reason(self) -> str:
+        configured = pulumi.Config(PROJECT).get("tier")
+        found = f"config {PROJECT}:tier is {configured!r}" if configured is not None else f"no {PROJECT}:tier config"
+        return (f"stack '{self.stack}' has no tier: its name is not a tier and {found}; "
+                f"allowed: a stack named {', '.join(TIERS)}, or {PROJECT}:tier set to one of them")
+
+    def bad_plan_reason(self) -> str:
+        return f"config {PROJECT}:vercelPlan is {self.plan!r}; allowed: one of {', '.join(PLANS)}"
+
+
+def current() -> StackContext:
+    """The stack being analyzed, read from the Pulumi runtime."""
+    stack = pulumi.get_stack()
+    config = pulumi.Config(PROJECT)
+    if stack in TIERS:
+        tier, source = stack, "stack name"
+    else:
+        configured = config.get("tier")
+        tier = configured if configured in TIERS else None
+        source = f"config {PROJECT}:tier"
+    return StackContext(
+        stack=stack,
+        tier=tier,
+        tier_source=source,
+        plan=config.get("vercelPlan") or DEFAULT_PLAN,
+        admin_paths=_admin_paths(config.get("adminPaths")),
+    )
+
+
+def _admin_paths(raw: str | None) -> tuple[str, ...]:
+    """The stack's adminPaths config (a JSON array, as the CLI passes it), else the seed's."""
+    if raw:
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+        if isinstance(value, list) and value and all(isinstance(p, str) and p for p in value):
+            return tuple(value)
+    return tuple(SHARED["admin_paths"])

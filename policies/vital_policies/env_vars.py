@@ -1,0 +1,130 @@
+"""Rules on environment variables and deploy secrets: debug flags, NODE_ENV, secrets, CORS.
+
+pulumi-policy unwraps secrets before a rule sees them (pulumi_policy/deserialize.py turns the
+engine's secret wrapper into the plain value), and the Vercel SDK marks every env var's
+`value` secret anyway (pulumiverse_vercel/project_environment_variable.py:
+additional_secret_outputs=["value", ...]). So "this variable holds a secret" cannot be read
+from the value's secretness; it is checked as the variable's `sensitive` flag, and messages
+never repeat the value of a sensitive variable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs
+
+from components.facts import NEXTJS_NODE_ENV_VALUES
+from components.secrets import is_public_key, looks_secret_key, looks_secret_value, public_key_leaks_secret
+
+from . import context
+from .pack_config import setting
+from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, elements, get, is_set, label
+
+HIDDEN = "[sensitive]"
+
+
+@dataclass
+class EnvEntry:
+    key: str
+    props: Any  # the variable's own properties: value, sensitive, targets
+    where: str  # "" for a ProjectEnvironmentVariable, "variables[i]" in the bulk resource
+
+    @property
+    def sensitive(self) -> bool:
+        return get(self.props, "sensitive") is True
+
+    def value(self) -> Any:
+        return get(self.props, "value")
+
+    def shown(self) -> str:
+        """The value for a message: never a sensitive variable's."""
+        return HIDDEN if self.sensitive else repr(self.value())
+
+    def name(self, args: ResourceValidationArgs) -> str:
+        return f"{label(args)}{' ' + self.where if self.where else ''} ({self.key})"
+
+
+def env_entries(args: ResourceValidationArgs) -> list[EnvEntry]:
+    if args.resource_type == ENV_VAR:
+        key = get(args.props, "key")
+        return [EnvEntry(key, args.props, "")] if isinstance(key, str) else []
+    if args.resource_type == ENV_VARS:
+        entries = []
+        for i, variable in enumerate(elements(get(args.props, "variables"))):
+            key = get(variable, "key")
+            if isinstance(key, str):
+                entries.append(EnvEntry(key, variable, f"variables[{i}]"))
+        return entries
+    return []
+
+
+def no_debug_in_production(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """Debug and mock-API flags are off in production; NODE_ENV is one Next.js accepts, in every tier."""
+    entries = env_entries(args)
+    if not entries:
+        return
+    ctx = context.current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())
+    config = args.get_config()
+    flags = set(setting(config, "no-debug-in-production", "flags"))
+    flags_apply = ctx.tier in setting(config, "no-debug-in-production", "tiers")
+    for entry in entries:
+        if flags_apply and entry.key in flags:
+            value = entry.value()
+            if value is not None and value != "false":
+                report(f"{entry.name(args)} is {entry.shown()} in tier {ctx.tier}; allowed: absent or 'false'")
+        elif entry.key == "NODE_ENV":
+            value = entry.value()
+            if value not in NEXTJS_NODE_ENV_VALUES:
+                report(f"{entry.name(args)} is {entry.shown()}; allowed: one of {', '.join(NEXTJS_NODE_ENV_VALUES)} "
+                       f"(Next.js refuses a non-standard NODE_ENV)")
+
+
+def secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """Credentials are sensitive env vars, never NEXT_PUBLIC_*; GitHub secrets avoid deprecated fields."""
+    if args.resource_type in GITHUB_SECRETS:
+        for field, use in (("plaintextValue", "value"), ("encryptedValue", "valueEncrypted (with keyId)")):
+            if is_set(args.props, field):
+                report(f"{label(args)} sets {field}, which the GitHub provider deprecates; allowed: {use}")
+        return
+    for entry in env_entries(args):
+        if is_public_key(entry.key):
+            if entry.sensitive:
+                report(f"{entry.name(args)} is sensitive: true, but Next.js inlines every NEXT_PUBLIC_* variable into "
+                       f"the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable (drop the prefix)")
+            elif public_key_leaks_secret(entry.key, entry.value()):
+                report(f"{entry.name(args)} names or holds a credential, and Next.js inlines every NEXT_PUBLIC_* "
+                       f"variable into the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable")
+        elif not entry.sensitive:
+            if looks_secret_key(entry.key):
+                report(f"{entry.name(args)} names a credential but is sensitive: "
+                       f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true")
+            elif looks_secret_value(entry.value()):
+                # The value itself is a credential (a DSN with a password, a known token format).
+                report(f"{entry.name(args)} holds a credential (value not shown) but is sensitive: "
+                       f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true")
+
+
+def cors(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """The allowed CORS origins hold no wildcard in production."""
+    config = args.get_config()
+    variable = setting(config, "cors", "variable")
+    entries = [e for e in env_entries(args) if e.key == variable]
+    if not entries:
+        return
+    ctx = context.current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())
+    if ctx.tier not in setting(config, "cors", "tiers"):
+        return
+    for entry in entries:
+        value = entry.value()
+        origins = [o.strip() for o in value.split(",")] if isinstance(value, str) else []
+        wild = [o for o in origins if "*" in o]
+        if wild:
+            found = HIDDEN if entry.sensitive else ", ".join(repr(o) for o in wild)
+            report(f"{entry.name(args)} allows the wildcard origin {found} in tier {ctx.tier}; "
+                   f"allowed: explicit origins only, such as https://app.vitalexpert.com")

@@ -1,0 +1,180 @@
+"""Rules on each project's Vercel firewall: the per-IP rate limit and the admin allow-list.
+
+FirewallConfig shape (inputs, camelCase): rules.rules[] = {name, active, conditionGroups[]:
+{conditions[]: {type, op, value | values, neg}}, action: {action, rateLimit: {algo, window,
+limit, keys, action}}}.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+
+from . import context
+from .pack_config import setting, tier_setting
+from .resources import FIREWALL, StackView, dig, elements, get, label, number, show_number
+
+
+def _rules(firewall: PolicyResource) -> list[Any]:
+    return elements(dig(firewall.props, "rules", "rules"))
+
+
+def _rule_name(rule: Any) -> str:
+    name = get(rule, "name")
+    return f"rule '{name}'" if isinstance(name, str) else "an unnamed rule"
+
+
+def _disabled(firewall: PolicyResource) -> bool:
+    return get(firewall.props, "enabled") is False
+
+
+# ---- rate-limit ---------------------------------------------------------------------------
+
+
+def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Every project has an active per-IP rate-limit rule no looser than its tier allows."""
+    ctx = context.current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())
+    limits = ctx.plan_limits
+    if limits is None:
+        report(ctx.bad_plan_reason())
+        return
+    config = args.get_config()
+    max_requests = number(tier_setting(config, "rate-limit", "maxRequests", ctx.tier))
+    period = number(setting(config, "rate-limit", "periodSeconds"))
+    allowed = (f"an active rate-limit rule keyed on ip of at most {show_number(max_requests)} requests per "
+               f"{show_number(period)} s (tier {ctx.tier}), window {limits.rate_limit_window_min_s}-"
+               f"{limits.rate_limit_window_max_s} s and algorithm {' or '.join(limits.rate_limit_algorithms)} "
+               f"(plan {ctx.plan})")
+    view = StackView(args.resources)
+    for project in view.projects:
+        firewalls = view.children(project, FIREWALL)
+        if not firewalls:
+            report(f"{label(project)} has no FirewallConfig; allowed: {allowed}", project.urn)
+            continue
+        findings: list[str] = []
+        passed = False
+        for firewall in firewalls:
+            if _disabled(firewall):
+                findings.append(f"{label(firewall)} is disabled (enabled: false)")
+                continue
+            for rule in _rules(firewall):
+                if dig(rule, "action", "action") != "rate_limit":
+                    continue
+                problems = _rate_limit_problems(rule, max_requests, period, limits)
+                if not problems:
+                    passed = True
+                    break
+                findings.append(f"{label(firewall)} {_rule_name(rule)}: {'; '.join(problems)}")
+            if passed:
+                break
+        if passed:
+            continue
+        found = "; ".join(findings) if findings else "no rate-limit rule"
+        report(f"{label(project)}: {found}; allowed: {allowed}", firewalls[0].urn)
+
+
+def _rate_limit_problems(rule: Any, max_requests: float, period: float, limits) -> list[str]:
+    problems = []
+    if get(rule, "active") is False:
+        problems.append("inactive (active: false)")
+    rl = dig(rule, "action", "rateLimit")
+    keys = [k for k in elements(get(rl, "keys")) if isinstance(k, str)]
+    if "ip" not in keys:
+        problems.append(f"keys {keys} (not per IP)")
+    if get(rl, "action") == "log":
+        problems.append("follow-up action 'log' only logs")
+    algo = get(rl, "algo")
+    if algo not in limits.rate_limit_algorithms:
+        problems.append(f"algorithm {algo!r}")
+    window, limit = number(get(rl, "window")), number(get(rl, "limit"))
+    if window is None or limit is None or window <= 0 or limit <= 0:
+        problems.append(f"window {get(rl, 'window')!r} and limit {get(rl, 'limit')!r} (not positive numbers)")
+        return problems
+    if not limits.rate_limit_window_min_s <= window <= limits.rate_limit_window_max_s:
+        problems.append(f"window {show_number(window)} s")
+    # The rate is limit / window; compare it exactly with max_requests / period.
+    if Fraction(limit) * Fraction(period) > Fraction(max_requests) * Fraction(window):
+        scaled = float(Fraction(limit) * Fraction(period) / Fraction(window))
+        problems.append(f"{show_number(limit)} requests per {show_number(window)} s "
+                        f"(= {scaled:.4g} per {show_number(period)} s)")
+    return problems
+
+
+# ---- admin-allowlist ------------------------------------------------------------------------
+
+
+def admin_allowlist(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Admin routes are denied to every address outside the allow-list, in every project."""
+    ctx = context.current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())
+    if ctx.tier not in setting(args.get_config(), "admin-allowlist", "tiers"):
+        return
+    paths = ctx.admin_paths
+    allowed = (f"an active FirewallConfig rule with action deny whose conditions match the admin routes "
+               f"({', '.join(paths)}) and an ip_address condition with neg: true (set {context.PROJECT}:adminAllowlist)")
+    view = StackView(args.resources)
+    for project in view.projects:
+        firewalls = view.children(project, FIREWALL)
+        if not firewalls:
+            report(f"{label(project)} has no FirewallConfig; allowed: {allowed}", project.urn)
+            continue
+        uncovered = set(paths)
+        seen: list[str] = []
+        for firewall in firewalls:
+            if _disabled(firewall):
+                seen.append(f"{label(firewall)} disabled")
+                continue
+            for rule in _rules(firewall):
+                seen.append(f"{_rule_name(rule)} ({dig(rule, 'action', 'action')})")
+                uncovered -= _admin_paths_denied(rule, paths)
+        if uncovered:
+            found = ", ".join(seen) if seen else "no rules"
+            report(f"{label(project)}: admin routes {', '.join(sorted(uncovered))} are not denied outside the "
+                   f"allow-list (found: {found}); allowed: {allowed}", firewalls[0].urn)
+
+
+def _admin_paths_denied(rule: Any, paths: tuple[str, ...]) -> set[str]:
+    """The admin paths this rule denies to addresses outside an allow-list."""
+    if get(rule, "active") is False or dig(rule, "action", "action") != "deny":
+        return set()
+    denied: set[str] = set()
+    for group in elements(get(rule, "conditionGroups")):
+        conditions = elements(get(group, "conditions"))
+        outside_allowlist = any(get(c, "type") == "ip_address" and get(c, "neg") is True for c in conditions)
+        if not outside_allowlist:
+            continue
+        path_conditions = [c for c in conditions if get(c, "type") == "path"]
+        if not path_conditions:
+            continue
+        # Conditions in a group are ANDed: a path is denied when every path condition matches it.
+        denied |= {p for p in paths if all(_path_matches(c, p) for c in path_conditions)}
+    return denied
+
+
+def _path_matches(condition: Any, path: str) -> bool:
+    if get(condition, "neg") is True:
+        return False
+    op, value = get(condition, "op"), get(condition, "value")
+    values = [v for v in elements(get(condition, "values")) if isinstance(v, str)]
+    if op == "re" and isinstance(value, str):
+        try:
+            return re.search(value, path) is not None
+        except re.error:
+            return False
+    if op == "pre" and isinstance(value, str):
+        return path.startswith(value)
+    if op == "eq":
+        return path == value
+    if op == "inc":
+        return path in values
+    if op == "sub" and isinstance(value, str):
+        return value in path
+    if op == "suf" and isinstance(value, str):
+        return path.endswith(value)
+    return False

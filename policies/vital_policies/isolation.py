@@ -1,0 +1,101 @@
+"""Rules that keep the tiers apart: production's domains, branch and deploy gate stay production's."""
+
+from __future__ import annotations
+
+from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
+
+from . import context
+from .pack_config import setting
+from .resources import DOMAIN, GITHUB_DEPLOYMENT_POLICY, GITHUB_ENVIRONMENT, PROJECT, dig, get, label
+
+PROTECTED_TYPES = (PROJECT, DOMAIN, GITHUB_ENVIRONMENT)
+
+
+def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """Non-production stacks use no production domain or branch; production's key resources are protected."""
+    if args.resource_type not in PROTECTED_TYPES:
+        return
+    ctx = context.current()
+    if ctx.tier is None:
+        # A stack without a tier cannot be kept apart from production: say so once per project.
+        if args.resource_type == PROJECT:
+            report(ctx.no_tier_reason())
+            return
+        args.not_applicable(ctx.no_tier_reason())
+    config = args.get_config()
+    if ctx.tier in setting(config, "isolation", "protectTiers") and not args.opts.protect:
+        report(f"{label(args)} in tier {ctx.tier} is not protected (protect: false), so a `pulumi destroy` or a "
+               f"rename deletes it; allowed: protect: true")
+    if ctx.tier == "production":
+        return
+    if args.resource_type == DOMAIN:
+        domain = get(args.props, "domain")
+        production_domains = {d.lower().rstrip(".") for d in setting(config, "isolation", "productionDomains")}
+        if isinstance(domain, str) and domain.lower().rstrip(".") in production_domains:
+            report(f"{label(args)} attaches {domain!r} to tier {ctx.tier}; allowed: a domain other than production's "
+                   f"({', '.join(sorted(production_domains))})")
+    elif args.resource_type == PROJECT:
+        _production_branch(args, report, ctx, setting(config, "isolation", "productionBranch"))
+
+
+def _production_branch(args: ResourceValidationArgs, report: ReportViolation, ctx, branch: str) -> None:
+    repository = get(args.props, "gitRepository")
+    if repository is None:
+        return  # no Git integration: nothing deploys from a branch
+    found = get(repository, "productionBranch")
+    if found is None:
+        report(f"{label(args)} in tier {ctx.tier} sets no gitRepository.productionBranch, so Vercel deploys the "
+               f"repository's default branch (usually {branch!r}) to it; allowed: the tier's own branch")
+    elif found == branch:
+        report(f"{label(args)} in tier {ctx.tier} has gitRepository.productionBranch {found!r}, production's "
+               f"branch; allowed: the tier's own branch")
+
+
+def github_environments(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Production's GitHub environment deploys only from the production branch."""
+    ctx = context.current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())
+    if ctx.tier != "production":
+        return
+    config = args.get_config()
+    name = setting(config, "github-environments", "environment")
+    branch = setting(config, "github-environments", "branch")
+    allowed = (f"deploymentBranchPolicy {{customBranchPolicies: true, protectedBranches: false}} and exactly one "
+               f"RepositoryEnvironmentDeploymentPolicy, branchPattern {branch!r}")
+    environments = [r for r in args.resources
+                    if r.resource_type == GITHUB_ENVIRONMENT and get(r.props, "environment") == name]
+    if not environments:
+        report(f"stack {ctx.stack} has no RepositoryEnvironment {name!r}; allowed: one with {allowed}")
+        return
+    policies = [r for r in args.resources if r.resource_type == GITHUB_DEPLOYMENT_POLICY]
+    for environment in environments:
+        policy = get(environment.props, "deploymentBranchPolicy")
+        custom, protected = get(policy, "customBranchPolicies"), get(policy, "protectedBranches")
+        if policy is None:
+            report(f"{label(environment)} sets no deploymentBranchPolicy, so any branch can deploy to "
+                   f"{name!r}; allowed: {allowed}", environment.urn)
+        elif custom is not True or protected is not False:
+            report(f"{label(environment)} has deploymentBranchPolicy customBranchPolicies: {custom!r}, "
+                   f"protectedBranches: {protected!r}; allowed: {allowed}", environment.urn)
+        mine = [p for p in policies if _belongs_to(p, environment)]
+        patterns = [_pattern(p) for p in mine]
+        if len(mine) != 1 or patterns[0] != f"branch {branch!r}":
+            found = ", ".join(patterns) if patterns else "none"
+            report(f"{label(environment)} has {len(mine)} deployment policies ({found}); allowed: {allowed}",
+                   environment.urn)
+
+
+def _belongs_to(policy: PolicyResource, environment: PolicyResource) -> bool:
+    deps = policy.property_dependencies.get("environment", [])
+    if deps:
+        return any(d.urn == environment.urn for d in deps)
+    return (get(policy.props, "environment") == get(environment.props, "environment")
+            and get(policy.props, "repository") == get(environment.props, "repository"))
+
+
+def _pattern(policy: PolicyResource) -> str:
+    branch, tag = dig(policy.props, "branchPattern"), dig(policy.props, "tagPattern")
+    if branch is not None:
+        return f"branch {branch!r}"
+    return f"tag {tag!r}" if tag is not None else "no pattern"

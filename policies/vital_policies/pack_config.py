@@ -1,0 +1,172 @@
+"""Each policy's configuration: its JSON schema (with defaults) and how a rule reads it.
+
+Defaults come from the project's tables (components.tiers, components.facts), so a limit is
+written down once. Users change them with `pulumi preview --policy-pack-config file.json`:
+
+    {"rate-limit": {"maxRequests": {"production": 50}}, "preview-cleanup": "disabled"}
+
+The CLI fills every property's `default` in, merges the file's top-level properties over them
+and validates the result against the schema before Configure. A per-tier object given only in
+part (as above) keeps the table's value for the tiers it leaves out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import PolicyConfigSchema
+
+from components.facts import RETENTION_DAYS
+from components.tiers import SHARED, TIER_DEFAULTS, TIERS
+
+DEFAULT_PRODUCTION_DOMAINS = ("app.vitalexpert.com", "vitalexpert.com", "www.vitalexpert.com")
+DEFAULT_DEBUG_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API")
+CORS_VARIABLE = "CORS_ALLOWED_ORIGINS"
+
+# What each property defaults to, by policy. Rules read these when a key is missing (a rule
+# called directly, or a per-tier object given in part).
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "rate-limit": {
+        "maxRequests": {t: TIER_DEFAULTS[t].rate_limit_requests for t in TIERS},
+        "periodSeconds": SHARED["rate_limit_period_s"],
+    },
+    "max-duration": {"maxSeconds": {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}},
+    "noindex": {"noindexTiers": [t for t in TIERS if TIER_DEFAULTS[t].noindex]},
+    "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers]},
+    "no-debug-in-production": {"tiers": ["production"], "flags": list(DEFAULT_DEBUG_FLAGS)},
+    "cors": {"tiers": ["production"], "variable": CORS_VARIABLE},
+    "isolation": {
+        "productionDomains": list(DEFAULT_PRODUCTION_DOMAINS),
+        "productionBranch": TIER_DEFAULTS["production"].production_branch,
+        "protectTiers": [t for t in TIERS if TIER_DEFAULTS[t].protect],
+    },
+    "admin-allowlist": {"tiers": ["pre-production"]},
+    "preview-cleanup": {"maxDays": RETENTION_DAYS[SHARED["preview_expiration"]]},
+    "github-environments": {
+        "environment": "production",
+        "branch": TIER_DEFAULTS["production"].production_branch,
+    },
+}
+
+
+def _per_tier(description: str, defaults: Mapping[str, int], maximum: int | None = None) -> dict[str, Any]:
+    number: dict[str, Any] = {"type": "integer", "minimum": 1}
+    if maximum is not None:
+        number["maximum"] = maximum
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {t: dict(number) for t in TIERS},
+        "additionalProperties": False,
+        "default": dict(defaults),
+    }
+
+
+def _tiers(description: str, default: list[str]) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": description,
+        "items": {"type": "string", "enum": list(TIERS)},
+        "uniqueItems": True,
+        "default": list(default),
+    }
+
+
+def _strings(description: str, default: list[str]) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": description,
+        "items": {"type": "string", "minLength": 1},
+        "uniqueItems": True,
+        "default": list(default),
+    }
+
+
+def _string(description: str, default: str) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "description": description, "default": default}
+
+
+SCHEMAS: dict[str, PolicyConfigSchema] = {
+    "rate-limit": PolicyConfigSchema(
+        properties={
+            "maxRequests": _per_tier("Most requests one IP may make per periodSeconds, by tier.",
+                                     DEFAULTS["rate-limit"]["maxRequests"]),
+            "periodSeconds": {"type": "integer", "minimum": 1, "description": "The period maxRequests is stated over.",
+                              "default": DEFAULTS["rate-limit"]["periodSeconds"]},
+        }
+    ),
+    "max-duration": PolicyConfigSchema(
+        properties={
+            # The provider accepts 1-900 s (platform-facts.md).
+            "maxSeconds": _per_tier("Longest function default timeout, in seconds, by tier (the plan's maximum still applies).",
+                                    DEFAULTS["max-duration"]["maxSeconds"], maximum=900),
+        }
+    ),
+    "noindex": PolicyConfigSchema(
+        properties={
+            "noindexTiers": _tiers("Tiers whose projects must send X-Robots-Tag: noindex on every path; the others must "
+                                   "not send it on their custom domains.", DEFAULTS["noindex"]["noindexTiers"]),
+        }
+    ),
+    "security-headers": PolicyConfigSchema(
+        properties={"tiers": _tiers("Tiers whose projects must send the security headers on every path.",
+                                    DEFAULTS["security-headers"]["tiers"])}
+    ),
+    "no-debug-in-production": PolicyConfigSchema(
+        properties={
+            "tiers": _tiers("Tiers where the debug flags must be absent or \"false\".",
+                            DEFAULTS["no-debug-in-production"]["tiers"]),
+            "flags": _strings("Environment variables that turn debugging or mocks on.",
+                              DEFAULTS["no-debug-in-production"]["flags"]),
+        }
+    ),
+    "cors": PolicyConfigSchema(
+        properties={
+            "tiers": _tiers("Tiers whose allowed CORS origins may hold no wildcard.", DEFAULTS["cors"]["tiers"]),
+            "variable": _string("The environment variable holding the allowed origins (comma-separated).",
+                                DEFAULTS["cors"]["variable"]),
+        }
+    ),
+    "isolation": PolicyConfigSchema(
+        properties={
+            "productionDomains": _strings("Domains only the production tier may attach.",
+                                          DEFAULTS["isolation"]["productionDomains"]),
+            "productionBranch": _string("The branch only the production tier's Vercel project may deploy to production.",
+                                        DEFAULTS["isolation"]["productionBranch"]),
+            "protectTiers": _tiers("Tiers whose Vercel projects, domains and GitHub environments must be protected.",
+                                   DEFAULTS["isolation"]["protectTiers"]),
+        }
+    ),
+    "admin-allowlist": PolicyConfigSchema(
+        properties={"tiers": _tiers("Tiers whose firewall must deny admin routes outside the allow-list.",
+                                    DEFAULTS["admin-allowlist"]["tiers"])}
+    ),
+    "preview-cleanup": PolicyConfigSchema(
+        properties={
+            "maxDays": {"type": "integer", "minimum": 1, "description": "Longest preview deployment retention, in days.",
+                        "default": DEFAULTS["preview-cleanup"]["maxDays"]},
+        }
+    ),
+    "github-environments": PolicyConfigSchema(
+        properties={
+            "environment": _string("The GitHub environment the production stack deploys through.",
+                                   DEFAULTS["github-environments"]["environment"]),
+            "branch": _string("The only branch that may deploy to it.", DEFAULTS["github-environments"]["branch"]),
+        }
+    ),
+}
+
+
+def setting(config: Mapping[str, Any], policy: str, key: str) -> Any:
+    """A policy's configured value, or its default."""
+    value = config.get(key) if isinstance(config, Mapping) else None
+    return DEFAULTS[policy][key] if value is None else value
+
+
+def tier_setting(config: Mapping[str, Any], policy: str, key: str, tier: str) -> Any:
+    """A per-tier value: the configured one for this tier, else the table's."""
+    value = setting(config, policy, key)
+    if isinstance(value, Mapping) and value.get(tier) is not None:
+        return value[tier]
+    return DEFAULTS[policy][key][tier]

@@ -1,0 +1,165 @@
+"""Reading the resources the program registers: type tokens, property access, project links.
+
+A rule sees inputs in camelCase, numbers as floats and secrets already unwrapped, wrapped in
+pulumi-policy's unknown-checking proxies: Mapping and Sequence objects (not dict and list)
+whose item access raises UnknownValueError for a value not known during preview. These
+helpers read only what a rule asks for and let that error through, so pulumi-policy reports
+the rule as "can't run during preview" (advisory) rather than as a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Iterable
+
+from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UnknownValueError
+
+# Vercel (pulumiverse_vercel 5.21.1) and GitHub (pulumi_github 6.15.0) type tokens.
+PROJECT = "vercel:index/project:Project"
+ENV_VAR = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
+ENV_VARS = "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables"
+DOMAIN = "vercel:index/projectDomain:ProjectDomain"
+ROUTE = "vercel:index/projectRoute:ProjectRoute"
+FIREWALL = "vercel:index/firewallConfig:FirewallConfig"
+RETENTION = "vercel:index/projectDeploymentRetention:ProjectDeploymentRetention"
+GITHUB_ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment"
+GITHUB_DEPLOYMENT_POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
+# GitHub secrets whose value goes in `value` / `valueEncrypted`; `plaintextValue` and
+# `encryptedValue` are deprecated on all of them.
+GITHUB_SECRETS = (
+    "github:index/actionsSecret:ActionsSecret",
+    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+    "github:index/actionsOrganizationSecret:ActionsOrganizationSecret",
+    "github:index/dependabotSecret:DependabotSecret",
+    "github:index/dependabotOrganizationSecret:DependabotOrganizationSecret",
+)
+
+_UNKNOWN = object()
+
+
+def keys(value: Any) -> set[str]:
+    """A mapping's keys, read without touching its values (so no unknown is raised)."""
+    return set(iter(value)) if isinstance(value, Mapping) else set()
+
+
+def get(value: Any, key: str, default: Any = None) -> Any:
+    """value[key], or `default` when it is absent or null; an unknown value raises."""
+    if key not in keys(value):
+        return default
+    found = value[key]
+    return default if found is None else found
+
+
+def dig(value: Any, *path: str) -> Any:
+    for key in path:
+        value = get(value, key)
+        if value is None:
+            return None
+    return value
+
+
+def elements(value: Any) -> list[Any]:
+    """A list's items ([] for anything else, strings included); an unknown item raises."""
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return [value[i] for i in range(len(value))]
+    return []
+
+
+def is_set(value: Any, key: str) -> bool:
+    """Whether a property is given. A value still unknown during preview is given."""
+    if key not in keys(value):
+        return False
+    try:
+        return value[key] is not None
+    except UnknownValueError:
+        return True
+
+
+def number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def show_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def label(resource: Any) -> str:
+    """How messages name a resource (a PolicyResource or ResourceValidationArgs): type and Pulumi name."""
+    return f"{resource.resource_type.rsplit(':', 1)[-1]} '{resource.name}'"
+
+
+def _peek(value: Any, key: str) -> Any:
+    """A value for matching only: unknown yields a marker that matches nothing."""
+    try:
+        return get(value, key)
+    except UnknownValueError:
+        return _UNKNOWN
+
+
+class StackView:
+    """The stack's resources, with each Vercel child resource linked to its project.
+
+    A child (env var, domain, route, firewall, retention) names its project in `projectId`.
+    During preview that id is unknown until the project exists, so the link is found, in
+    order, from: the property dependency of `projectId` (what the engine records when the
+    program passes `project.id`), the resource's dependencies, the project's `id` output
+    when both ids are known, and finally the one project that shares the child's parent
+    component. A child that none of these place and whose `projectId` is unknown makes any
+    verdict about a project without such children "can't run during preview".
+    """
+
+    def __init__(self, resources: Iterable[PolicyResource]) -> None:
+        self.resources = list(resources)
+        self.projects = self.of_type(PROJECT)
+        self._project_urns = {p.urn: p for p in self.projects}
+        self._links: dict[str, tuple[dict[str, list[PolicyResource]], list[PolicyResource]]] = {}
+
+    def of_type(self, *types: str) -> list[PolicyResource]:
+        return [r for r in self.resources if r.resource_type in types]
+
+    def children(self, project: PolicyResource, type_token: str) -> list[PolicyResource]:
+        if type_token not in self._links:
+            self._links[type_token] = self._link(type_token)
+        linked, unplaced = self._links[type_token]
+        found = linked.get(project.urn, [])
+        if not found and unplaced:
+            # Reading the unknown projectId again raises UnknownValueError with its path.
+            get(unplaced[0].props, "projectId")
+        return found
+
+    def _link(self, type_token: str) -> tuple[dict[str, list[PolicyResource]], list[PolicyResource]]:
+        linked: dict[str, list[PolicyResource]] = {}
+        unplaced: list[PolicyResource] = []
+        for child in self.of_type(type_token):
+            project = self._project_of(child)
+            if project is not None:
+                linked.setdefault(project.urn, []).append(child)
+            elif _peek(child.props, "projectId") is _UNKNOWN:
+                unplaced.append(child)
+        return linked, unplaced
+
+    def _project_of(self, child: PolicyResource) -> PolicyResource | None:
+        for dep in child.property_dependencies.get("projectId", []):
+            if dep.urn in self._project_urns:
+                return dep
+        among_deps = [d for d in child.dependencies if d.urn in self._project_urns]
+        if len(among_deps) == 1:
+            return among_deps[0]
+        project_id = _peek(child.props, "projectId")
+        if isinstance(project_id, str):
+            by_id = [p for p in self.projects if _peek(p.props, "id") == project_id]
+            if len(by_id) == 1:
+                return by_id[0]
+        parent = parent_urn(child)
+        if parent:
+            siblings = [p for p in self.projects if parent_urn(p) == parent]
+            if len(siblings) == 1:
+                return siblings[0]
+        return None
+
+
+def parent_urn(resource: PolicyResource) -> str | None:
+    if resource.parent is not None:
+        return resource.parent.urn
+    return resource.opts.parent if resource.opts is not None else None

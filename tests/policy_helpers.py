@@ -1,0 +1,258 @@
+"""Helpers for the policy pack's tests: a small fake stack in the program's shapes, and the
+argument objects pulumi-policy builds for a rule (same deserialization and proxies)."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "policies") not in sys.path:
+    sys.path.insert(0, str(ROOT / "policies"))
+
+from pulumi_policy import (  # noqa: E402
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    StackValidationArgs,
+)
+from pulumi_policy.deserialize import deserialize_properties  # noqa: E402
+from pulumi_policy.policy import _NotApplicableError  # noqa: E402
+from pulumi_policy.proxy import unknown_checking_proxy  # noqa: E402
+
+PROJECT = "vital-expert-infra"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+# What the engine sends for a string not known during preview (pulumi.runtime.rpc.UNKNOWN).
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+T_PROJECT = "vercel:index/project:Project"
+T_ENV = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
+T_ENVS = "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables"
+T_DOMAIN = "vercel:index/projectDomain:ProjectDomain"
+T_ROUTE = "vercel:index/projectRoute:ProjectRoute"
+T_FIREWALL = "vercel:index/firewallConfig:FirewallConfig"
+T_RETENTION = "vercel:index/projectDeploymentRetention:ProjectDeploymentRetention"
+T_GH_ENV = "github:index/repositoryEnvironment:RepositoryEnvironment"
+T_GH_POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
+T_GH_ENV_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"
+T_GH_SECRET = "github:index/actionsSecret:ActionsSecret"
+
+
+def secret(value: Any) -> dict[str, Any]:
+    return {SECRET_SIG: SECRET_VALUE, "value": value}
+
+
+@dataclass
+class Fake:
+    """One registered resource, as tools.mockrt.Registration records it (inputs as the engine gets them)."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    component: str = "vital:vercel:VercelApp::vital-expert"
+    protect: bool = False
+    # property -> names of the Fakes it depends on
+    deps: dict[str, list[str]] = field(default_factory=dict)
+    stack: str = "production"
+
+    @property
+    def urn(self) -> str:
+        comp_type = self.component.split("::")[0]
+        return f"urn:pulumi:{self.stack}::{PROJECT}::{comp_type}${self.type}::{self.name}"
+
+    @property
+    def parent_urn(self) -> str:
+        comp_type, comp_name = self.component.split("::")
+        return f"urn:pulumi:{self.stack}::{PROJECT}::pulumi:pulumi:Stack${comp_type}::{comp_name}"
+
+
+PROJECT_ID = "prj_0123456789abcdef01234567"
+
+
+def fake_stack(tier: str) -> list[Fake]:
+    """A one-app stack in the shapes the program registers (see `python -m tools.synth`)."""
+    from components.tiers import TIER_DEFAULTS
+
+    t = TIER_DEFAULTS[tier]
+    on_project = {"projectId": ["vital-expert-project"]}
+    window = 600
+    limit = t.rate_limit_requests * window // 900
+    every_path = {"X-Content-Type-Options": "nosniff"}
+    if t.security_headers:
+        every_path.update({
+            "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+            "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
+            "X-Frame-Options": "DENY",
+        })
+    else:
+        every_path["X-Frame-Options"] = "SAMEORIGIN"
+    if t.noindex:
+        every_path["X-Robots-Tag"] = "noindex, nofollow"
+    rules = [{
+        "active": True, "name": "rate-limit-per-ip",
+        "description": f"{t.rate_limit_requests} requests per 900 s per IP",
+        "conditionGroups": [{"conditions": [{"value": "/", "type": "path", "op": "pre"}]}],
+        "action": {"action": "rate_limit", "rateLimit": {"limit": float(limit), "keys": ["ip"], "algo": "fixed_window",
+                                                           "window": float(window), "action": "deny"}},
+    }]
+    if tier == "pre-production":
+        rules.append({
+            "active": True, "name": "admin-allowlist", "description": "Deny admin routes outside the allow-list",
+            "conditionGroups": [{"conditions": [
+                {"value": "^/(admin|api/admin)(/|$)", "type": "path", "op": "re"},
+                {"type": "ip_address", "op": "inc", "values": ["203.0.113.0/24"], "neg": True}]}],
+            "action": {"action": "deny"},
+        })
+    domain = {"production": "app.vitalexpert.com", "pre-production": "dev.vitalexpert.com"}.get(tier)
+    env = dict(t.env)
+    env["CORS_ALLOWED_ORIGINS"] = ",".join(t.cors_allowed_origins)
+    fakes = [
+        Fake(T_PROJECT, "vital-expert-project", {
+            "name": f"vital-expert-{t.project_suffix}", "framework": "nextjs",
+            "resourceConfig": {"functionDefaultRegions": ["iad1"], "functionDefaultTimeout": float(t.function_timeout_s),
+                               "fluid": True},
+            "gitRepository": {"productionBranch": t.production_branch, "type": "github", "repo": "vital-expert/vital-expert"},
+        }, protect=t.protect),
+        *[Fake(T_ENV, f"vital-expert-env-{k.lower()}", {"key": k, "value": secret(v), "sensitive": False,
+                                                          "projectId": PROJECT_ID, "targets": ["production"]},
+               deps=on_project) for k, v in sorted(env.items())],
+        Fake(T_ENV, "vital-expert-env-openai_api_key", {
+            "key": "OPENAI_API_KEY", "value": secret("sk-placeholder-openai"), "sensitive": True,
+            "projectId": PROJECT_ID, "targets": ["production"]}, deps=on_project),
+        Fake(T_ROUTE, "vital-expert-route-cache-api", {
+            "name": "cache-api", "projectId": PROJECT_ID, "route": {"src": "/api/(.*)", "headers": {"Cache-Control": "no-store"}}},
+            deps=on_project),
+        Fake(T_ROUTE, "vital-expert-route-headers-all-paths", {
+            "name": "headers-all-paths", "projectId": PROJECT_ID, "route": {"src": "/(.*)", "headers": every_path}},
+            deps=on_project),
+        Fake(T_FIREWALL, "vital-expert-firewall", {"enabled": True, "projectId": PROJECT_ID, "rules": {"rules": rules}},
+             deps=on_project),
+        Fake(T_RETENTION, "vital-expert-retention", {
+            "expirationPreview": "1m", "expirationProduction": "1y", "expirationErrored": "3m",
+            "expirationCanceled": "1m", "projectId": PROJECT_ID}, deps=on_project),
+        Fake(T_GH_ENV, f"{tier}-environment", {
+            "repository": "vital-expert", "environment": tier, "canAdminsBypass": not t.protect,
+            **({} if t.builds_pr_branches else
+               {"deploymentBranchPolicy": {"protectedBranches": False, "customBranchPolicies": True}})},
+            component=f"vital:github:GitHubEnvironment::{tier}", protect=t.protect),
+        Fake(T_GH_ENV_SECRET, f"{tier}-secret-vercel_token", {
+            "repository": "vital-expert", "environment": tier, "secretName": "VERCEL_TOKEN",
+            "value": secret("vercel-token-placeholder")},
+            component=f"vital:github:GitHubEnvironment::{tier}", deps={"environment": [f"{tier}-environment"]}),
+    ]
+    if not t.builds_pr_branches:
+        fakes.append(Fake(T_GH_POLICY, f"{tier}-branch-policy", {
+            "repository": "vital-expert", "environment": tier, "branchPattern": t.production_branch},
+            component=f"vital:github:GitHubEnvironment::{tier}", deps={"environment": [f"{tier}-environment"]}))
+    if domain:
+        fakes.append(Fake(T_DOMAIN, f"vital-expert-domain-{domain}", {"projectId": PROJECT_ID, "domain": domain},
+                          protect=t.protect, deps=on_project))
+    if not t.noindex:
+        fakes.append(Fake(T_ROUTE, "vital-expert-route-noindex-vercel-app", {
+            "name": "noindex-vercel-app", "projectId": PROJECT_ID,
+            "route": {"src": "/(.*)", "headers": {"X-Robots-Tag": "noindex, nofollow"},
+                      "has": [{"type": "host", "value": r"(.*)\.vercel\.app"}]}}, deps=on_project))
+    for f in fakes:
+        f.stack = tier
+    return fakes
+
+
+def find(fakes: list[Fake], name: str) -> Fake:
+    return next(f for f in fakes if f.name == name)
+
+
+def without(fakes: list[Fake], *names: str) -> list[Fake]:
+    return [f for f in fakes if f.name not in names]
+
+
+def changed(fakes: list[Fake], name: str, edit: Callable[[dict[str, Any]], None]) -> list[Fake]:
+    """A deep copy of the stack with one resource's inputs edited in place by `edit`."""
+    out = copy.deepcopy(fakes)
+    edit(find(out, name).inputs)
+    return out
+
+
+# ---- what pulumi-policy hands a rule ---------------------------------------------------------------
+
+
+def _props(inputs: dict[str, Any]):
+    # As _PolicyAnalyzerServicer.Analyze: deserialize (secrets unwrapped), then wrap in the
+    # unknown-checking proxy.
+    return unknown_checking_proxy(deserialize_properties(copy.deepcopy(inputs)))
+
+
+def _opts(fake: Fake) -> PolicyResourceOptions:
+    return PolicyResourceOptions(fake.protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], fake.parent_urn)
+
+
+def resource_args(fake: Fake, config: dict[str, Any] | None = None) -> ResourceValidationArgs:
+    return ResourceValidationArgs(fake.type, _props(fake.inputs), fake.urn, fake.name, _opts(fake), None, config)
+
+
+def stack_args(fakes: list[Fake], config: dict[str, Any] | None = None) -> StackValidationArgs:
+    """As AnalyzeStack: PolicyResources with parents and (property) dependencies linked by URN."""
+    by_name = {f.name: f for f in fakes}
+    resources = {f.urn: PolicyResource(f.type, _props(f.inputs), f.urn, f.name, _opts(f), None, None, [], {})
+                 for f in fakes}
+    for f in fakes:
+        r = resources[f.urn]
+        for prop, names in f.deps.items():
+            deps = [resources[by_name[n].urn] for n in names if n in by_name]
+            r.property_dependencies[prop] = deps
+            r.dependencies.extend(d for d in deps if d not in r.dependencies)
+    return StackValidationArgs(list(resources.values()), config)
+
+
+@dataclass
+class Reported:
+    message: str
+    urn: str | None
+
+
+def run(validate: Callable, args) -> list[Reported]:
+    """Call a rule's validate function directly; the violations it reports."""
+    found: list[Reported] = []
+    validate(args, lambda message, urn=None: found.append(Reported(message, urn)))
+    return found
+
+
+def run_each(validate: Callable, fakes: list[Fake], config: dict[str, Any] | None = None) -> list[Reported]:
+    """A resource rule over every resource of a stack, as Analyze calls it per resource."""
+    found: list[Reported] = []
+    for fake in fakes:
+        found += [Reported(r.message, fake.urn) for r in run(validate, resource_args(fake, config))]
+    return found
+
+
+def not_applicable(validate: Callable, args) -> str | None:
+    """The reason a rule gives for not applying (args.not_applicable), or None if it ran."""
+    try:
+        validate(args, lambda message, urn=None: None)
+    except _NotApplicableError as err:
+        return err.reason
+    return None
+
+
+@contextmanager
+def stack_runtime(stack: str, config: dict[str, str] | None = None) -> Iterator[None]:
+    """Point pulumi.get_stack() / pulumi.Config at a stack, as pulumi-policy does before each call."""
+    saved = (settings.SETTINGS.project, settings.SETTINGS.stack)
+    settings.SETTINGS.project = PROJECT
+    settings.SETTINGS.stack = stack
+    token = runtime_config.CONFIG.set(dict(config or {}))
+    try:
+        assert pulumi.get_stack() == stack
+        yield
+    finally:
+        runtime_config.CONFIG.reset(token)
+        settings.SETTINGS.project, settings.SETTINGS.stack = saved

@@ -1,0 +1,375 @@
+"""The policy pack end to end: launched as the Pulumi CLI launches it (`python -u -m pulumi.policy
+<engine> .` in policies/, stack and config in the environment) and driven over the Analyzer
+gRPC protocol by tools.policy_runner, against the committed stacks rendered under mocks."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import analyzer_pb2_grpc
+
+from tools import stackfile
+from tools.mockrt import SECRET_SIG, SECRET_VALUE, UNKNOWN, Registration, run_program
+from tools.policy_runner import (
+    PackProcess,
+    PolicyConfigError,
+    PolicyPackError,
+    _scrub,
+    _secret_values,
+    analyze,
+    analyze_stacks,
+    has_mandatory,
+    markdown_section,
+    pack_python,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+STACKS = ("production", "pre-production", "preview")
+POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
+            "isolation", "admin-allowlist", "preview-cleanup", "github-environments")
+
+
+@pytest.fixture(scope="module")
+def stacks():
+    """Each committed stack rendered as the CLI would run it: (Rendered, stack config)."""
+    out = {}
+    for stack in STACKS:
+        source = stackfile.read(stack)
+        out[stack] = (run_program(stack, source.config, source.secret_keys), source.config)
+    return out
+
+
+@pytest.fixture(scope="module")
+def packs(stacks):
+    """One pack process per stack (PULUMI_STACK is per process), started together, reused by every test."""
+    started = {s: PackProcess(r.project, r.stack, config) for s, (r, config) in stacks.items()}
+    try:
+        for pack in started.values():
+            pack.spawn()
+        for pack in started.values():
+            pack.wait_ready()
+        yield started
+    finally:
+        for pack in started.values():
+            pack.close()
+
+
+def resources(stacks, stack) -> list[Registration]:
+    return copy.deepcopy(stacks[stack][0].resources)
+
+
+def find(regs: list[Registration], name: str) -> Registration:
+    return next(r for r in regs if r.name == name)
+
+
+def env_var(regs: list[Registration], key: str) -> Registration:
+    return next(r for r in regs if r.type.endswith(":ProjectEnvironmentVariable") and r.inputs.get("key") == key)
+
+
+def wrapped(value: str) -> dict:
+    return {SECRET_SIG: SECRET_VALUE, "value": value}
+
+
+def of(result, policy: str) -> list[dict]:
+    """A policy's violations, without "can't run during preview" advisories for values the mocks leave unknown."""
+    return [v for v in result["violations"] if v["policy"] == policy and not v["message"].startswith("can't run policy")]
+
+
+def cannot_run(result, policy: str) -> list[dict]:
+    return [v for v in result["violations"] if v["policy"] == policy and v["message"].startswith("can't run policy")]
+
+
+# ---- the pack as the CLI sees it --------------------------------------------------------------
+
+
+def test_analyzer_info_lists_the_eleven_policies(packs):
+    info = packs["production"].info
+    assert info.name == "vital-expert-guardrails" and info.label == "vital-expert-guardrails@v0.1.0"
+    assert sorted(p.name for p in info.policies) == sorted(POLICIES)
+    levels = {p.name: p.enforcement_level for p in info.policies}
+    assert levels.pop("preview-cleanup") == "advisory"
+    assert set(levels.values()) == {"mandatory"}
+    kinds = {p.name: p.kind for p in info.policies}
+    assert kinds["rate-limit"] == "stack" and kinds["max-duration"] == "resource"
+    rate = info.policy("rate-limit").properties["maxRequests"]
+    assert rate["default"] == {"production": 100, "pre-production": 500, "preview": 1000}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_committed_stacks_have_no_mandatory_violation(packs, stacks, stack):
+    result = packs[stack].run(stacks[stack][0].resources)
+    assert result["pack"] == "vital-expert-guardrails@v0.1.0"
+    assert [v for v in result["violations"] if v["enforcementLevel"] == "mandatory"] == []
+    assert not has_mandatory(result)
+    # Advisories are only values the mocks leave unknown, as a real preview would.
+    for v in result["violations"]:
+        assert v["message"].startswith(f"can't run policy '{v['policy']}'"), v
+
+
+def test_analyze_launches_and_stops_its_own_pack(stacks):
+    rendered, config = stacks["pre-production"]
+    assert not has_mandatory(analyze(rendered, config=config))
+    with PackProcess(rendered.project, rendered.stack, config) as pack:
+        proc = pack.proc
+        assert pack.startup_s is not None and proc.poll() is None
+    assert proc.returncode is not None  # stopped, not left running
+
+
+def test_analyze_stacks_runs_one_pack_per_stack(stacks):
+    results = analyze_stacks([stacks[s] for s in STACKS], {"preview-cleanup": {"maxDays": 1}})
+    assert [len(of(r, "preview-cleanup")) for r in results] == [1, 1, 1]
+
+
+def test_the_pack_also_starts_from_the_repo_root():
+    # `python -m pulumi.policy <engine> policies` with cwd = repo root; the engine address is
+    # never dialled, so any string works.
+    env = {**os.environ, "PULUMI_PROJECT": "vital-expert-infra", "PULUMI_STACK": "preview", "PULUMI_DRY_RUN": "true",
+           "PULUMI_CONFIG": "{}"}
+    proc = subprocess.Popen([str(pack_python()), "-u", "-m", "pulumi.policy", "no-engine-here", "policies"], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        port = int(proc.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            info = analyzer_pb2_grpc.AnalyzerStub(channel).GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+        assert info.name == "vital-expert-guardrails" and len(info.policies) == len(POLICIES)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+# ---- every rule, failing and passing, through the protocol ------------------------------------
+
+
+def _edit(name, fn):
+    def apply(regs):
+        fn(find(regs, name))
+    return apply
+
+
+def _env(key, value=None, **inputs):
+    def apply(regs):
+        reg = env_var(regs, key)
+        if value is not None:
+            reg.inputs["value"] = wrapped(value)
+        reg.inputs.update(inputs)
+    return apply
+
+
+def _unprotect(name):
+    def apply(regs):
+        find(regs, name).protect = False
+    return apply
+
+
+def _rate(**rate_limit):
+    return _edit("vital-expert-firewall",
+                 lambda r: r.inputs["rules"]["rules"][0]["action"]["rateLimit"].update(rate_limit))
+
+
+CASES = [
+    ("production", "rate-limit", _rate(limit=200.0), "vital-expert-firewall",
+     "200 requests per 600 s (= 300 per 900 s)"),
+    ("pre-production", "max-duration",
+     _edit("vital-expert-project", lambda r: r.inputs["resourceConfig"].update(functionDefaultTimeout=120.0)),
+     "vital-expert-project", "functionDefaultTimeout is 120 s; allowed: 1 to 60 s"),
+    ("preview", "noindex",
+     _edit("vital-expert-route-headers-all-paths", lambda r: r.inputs["route"]["headers"].pop("X-Robots-Tag")),
+     "vital-expert-project", "no route sends X-Robots-Tag: noindex"),
+    ("production", "noindex", _edit("vital-expert-route-noindex-vercel-app", lambda r: r.inputs["route"].pop("has")),
+     "vital-expert-route-noindex-vercel-app", "without a host condition limiting it to *.vercel.app"),
+    ("production", "security-headers",
+     _edit("vital-expert-route-headers-all-paths", lambda r: r.inputs["route"]["headers"].pop("Strict-Transport-Security")),
+     "vital-expert-project", "does not send on every path: Strict-Transport-Security"),
+    ("production", "no-debug-in-production", _env("NEXT_PUBLIC_ENABLE_MOCK_API", "true"),
+     "vital-expert-env-next_public_enable_mock_api", "(NEXT_PUBLIC_ENABLE_MOCK_API) is 'true' in tier production"),
+    ("preview", "secrets", _env("OPENAI_API_KEY", sensitive=False),
+     "vital-expert-env-openai_api_key", "(OPENAI_API_KEY) names a credential but is sensitive: False"),
+    ("production", "cors", _env("CORS_ALLOWED_ORIGINS", "https://*.vitalexpert.com"),
+     "vital-expert-env-cors_allowed_origins", "allows the wildcard origin 'https://*.vitalexpert.com'"),
+    ("pre-production", "isolation",
+     _edit("vital-expert-domain-dev.vitalexpert.com", lambda r: r.inputs.update(domain="app.vitalexpert.com")),
+     "vital-expert-domain-dev.vitalexpert.com", "attaches 'app.vitalexpert.com' to tier pre-production"),
+    ("production", "isolation", _unprotect("vital-expert-project"), "vital-expert-project",
+     "is not protected (protect: false)"),
+    ("pre-production", "admin-allowlist",
+     _edit("vital-expert-firewall", lambda r: r.inputs["rules"]["rules"].pop(1)), "vital-expert-firewall",
+     "admin routes /admin, /api/admin are not denied outside the allow-list"),
+    ("preview", "preview-cleanup", _edit("vital-expert-retention", lambda r: r.inputs.update(expirationPreview="3m")),
+     "vital-expert-retention", "expirationPreview is '3m' (90 days)"),
+    ("production", "github-environments",
+     _edit("production-branch-policy", lambda r: r.inputs.update(branchPattern="develop")),
+     "production-environment", "has 1 deployment policies (branch 'develop')"),
+]
+
+
+@pytest.mark.parametrize("stack, policy, mutate, resource, message", CASES,
+                         ids=[f"{c[1]}-{c[0]}" for c in CASES])
+def test_each_rule_fails_a_violation_and_passes_the_committed_stack(packs, stacks, stack, policy, mutate, resource,
+                                                                    message):
+    pack = packs[stack]
+    assert of(pack.run(stacks[stack][0].resources), policy) == []
+    regs = resources(stacks, stack)
+    mutate(regs)
+    found = of(pack.run(regs), policy)
+    assert len(found) == 1, found
+    level = "advisory" if policy == "preview-cleanup" else "mandatory"
+    assert found[0]["enforcementLevel"] == level
+    assert found[0]["urn"] == find(regs, resource).urn
+    assert message in found[0]["message"]
+    assert "\n" not in found[0]["message"]
+
+
+def test_a_violation_never_shows_a_sensitive_value(packs, stacks):
+    regs = resources(stacks, "production")
+    reg = env_var(regs, "NEXT_PUBLIC_ENABLE_DEBUG")
+    reg.inputs.update(value=wrapped("debug-token-Zq81"), sensitive=True)
+    messages = " ".join(v["message"] for v in packs["production"].run(regs)["violations"])
+    assert "NEXT_PUBLIC_ENABLE_DEBUG" in messages and "debug-token-Zq81" not in messages
+
+
+# ---- values unknown during preview ------------------------------------------------------------
+
+
+def test_an_unknown_value_is_reported_as_not_checkable(packs, stacks):
+    regs = resources(stacks, "production")
+    find(regs, "vital-expert-project").inputs["resourceConfig"]["functionDefaultTimeout"] = UNKNOWN
+    find(regs, "vital-expert-firewall").inputs["rules"]["rules"][0]["action"]["rateLimit"]["window"] = UNKNOWN
+    result = packs["production"].run(regs)
+    duration, rate = cannot_run(result, "max-duration"), cannot_run(result, "rate-limit")
+    assert of(result, "max-duration") == [] and of(result, "rate-limit") == []
+    assert [v["enforcementLevel"] for v in duration + rate] == ["advisory", "advisory"]
+    assert duration[0]["urn"] == find(regs, "vital-expert-project").urn
+    assert ("can't run policy 'max-duration' from policy pack 'vital-expert-guardrails@v0.1.0' during preview: "
+            "string value at .resourceConfig.functionDefaultTimeout can't be known during preview") == duration[0]["message"]
+    assert rate[0]["message"].startswith("can't run policy 'rate-limit'")
+    assert ".rules.rules.0.action.rateLimit.window" in rate[0]["message"]
+
+
+# ---- pack config ------------------------------------------------------------------------------
+
+
+def test_pack_config_changes_limits_and_levels(packs, stacks):
+    pack, regs = packs["production"], stacks["production"][0].resources
+    stricter = of(pack.run(regs, {"rate-limit": {"maxRequests": {"production": 50}}}), "rate-limit")
+    assert [v["enforcementLevel"] for v in stricter] == ["mandatory"]
+    assert "at most 50 requests per 900 s (tier production)" in stricter[0]["message"]
+    bad = resources(stacks, "production")
+    _rate(limit=200.0)(bad)
+    assert [v["enforcementLevel"] for v in of(pack.run(bad, {"rate-limit": "advisory"}), "rate-limit")] == ["advisory"]
+    assert of(pack.run(bad, {"rate-limit": {"enforcementLevel": "disabled"}}), "rate-limit") == []
+    assert pack.run(bad, {"all": "disabled"})["violations"] == []
+    # Configure replaces the previous config: the defaults are back.
+    assert [v["enforcementLevel"] for v in of(pack.run(bad), "rate-limit")] == ["mandatory"]
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"rate-limit": {"maxRequests": {"production": -5}}},
+     "policy pack config: policy 'rate-limit', property 'maxRequests.production': found -5; allowed: a number of at least 1"),
+    ({"max-duration": {"maxSeconds": {"preview": "45"}}},
+     "policy 'max-duration', property 'maxSeconds.preview': found \"45\"; allowed: a value of type integer"),
+    ({"noindex": {"noindexTiers": ["staging"]}},
+     "policy 'noindex', property 'noindexTiers[0]': found \"staging\"; allowed: one of production, pre-production, preview"),
+    ({"rate-limit": {"maxRequests": {"prod": 5}}},
+     "policy 'rate-limit': found unknown property 'maxRequests.prod'; allowed: pre-production, preview, production"),
+    ({"cors": {"varible": "X"}}, "policy 'cors': found unknown property 'varible'; allowed: enforcementLevel, tiers, variable"),
+    ({"rate-limit": "strict"},
+     "policy 'rate-limit': found enforcement level 'strict'; allowed: advisory, mandatory, remediate, disabled"),
+    ({"rate_limit": {}}, "found unknown policy 'rate_limit'; allowed: all, rate-limit, max-duration"),
+    ({"preview-cleanup": {"enforcementLevel": 3}},
+     "policy 'preview-cleanup', property 'enforcementLevel': found 3; allowed: one of advisory"),
+])
+def test_a_bad_pack_config_is_one_clear_line(packs, stacks, config, message):
+    with pytest.raises(PolicyConfigError) as err:
+        packs["preview"].run(stacks["preview"][0].resources, config)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+# ---- a pack that cannot start -----------------------------------------------------------------
+
+
+def _pack_dir(tmp_path: Path, main: str) -> Path:
+    (tmp_path / "PulumiPolicy.yaml").write_text(
+        f"runtime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\nversion: 0.0.9\n")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent(main))
+    return tmp_path
+
+
+def test_a_pack_that_fails_to_start_is_one_line_with_its_stderr(tmp_path):
+    pack = PackProcess("vital-expert-infra", "production", {}, pack_dir=_pack_dir(
+        tmp_path, "raise RuntimeError('pack-broke-marker: no rules module')\n"))
+    with pytest.raises(PolicyPackError) as err:
+        pack.start()
+    text = str(err.value)
+    assert "\n" not in text and "exited with code 1 before serving" in text
+    assert text.endswith("RuntimeError: pack-broke-marker: no rules module")
+    assert pack.proc is None
+
+
+def test_a_pack_that_never_serves_is_stopped_after_the_timeout(tmp_path):
+    pack = PackProcess("vital-expert-infra", "production", {}, startup_timeout=0.5,
+                       pack_dir=_pack_dir(tmp_path, "import time\ntime.sleep(60)\n"))
+    pack.spawn()
+    proc = pack.proc
+    with pytest.raises(PolicyPackError, match="printed no port within 0.5 s"):
+        pack.wait_ready()
+    assert proc.returncode is not None
+
+
+def test_a_rule_that_crashes_is_one_line_naming_the_call(tmp_path, stacks):
+    main = """
+        from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+        def validate(args, report):
+            raise ValueError("rule-bug-marker")
+
+        PolicyPack(name="crashy", enforcement_level=EnforcementLevel.MANDATORY,
+                   policies=[ResourceValidationPolicy(name="crash", description="Crashes.", validate=validate)])
+    """
+    rendered, config = stacks["preview"]
+    with PackProcess(rendered.project, rendered.stack, config, pack_dir=_pack_dir(tmp_path, main)) as pack:
+        assert pack.info.label == "crashy@v0.0.9"  # PulumiPolicy.yaml's version, as the CLI shows it
+        with pytest.raises(PolicyPackError) as err:
+            pack.run(rendered.resources)
+    assert "\n" not in str(err.value)
+    assert str(err.value).startswith("policy pack crashy@v0.0.9: Analyze failed with UNKNOWN")
+    assert "rule-bug-marker" in str(err.value)
+
+
+def test_secret_values_are_scrubbed_from_messages():
+    def reg(type_, inputs):
+        return Registration(urn="u", type=type_, name="n", parent="", custom=True, inputs=inputs, protect=False,
+                            dependencies=[], property_dependencies={}, delete_before_replace=False,
+                            retain_on_delete=False, import_id="", additional_secret_outputs=[], provider="")
+
+    env = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
+    secrets = _secret_values([
+        reg(env, {"key": "A", "value": wrapped("plain-value"), "sensitive": False}),
+        reg(env, {"key": "B", "value": wrapped("sensitive-value"), "sensitive": True}),
+        reg("github:index/actionsSecret:ActionsSecret", {"value": wrapped("gh-secret-value")}),
+    ])
+    assert secrets == {"sensitive-value", "gh-secret-value"}
+    assert _scrub("x sensitive-value y gh-secret-value plain-value", secrets) == "x [secret] y [secret] plain-value"
+
+
+# ---- markdown -----------------------------------------------------------------------------------
+
+
+def test_markdown_section():
+    urn = "urn:pulumi:production::vital-expert-infra::vital:vercel:VercelApp$vercel:index/firewallConfig:FirewallConfig::fw"
+    text = markdown_section({"pack": "p@v1", "violations": [
+        {"policy": "rate-limit", "enforcementLevel": "mandatory", "urn": urn, "message": "a | b"},
+        {"policy": "github-environments", "enforcementLevel": "advisory", "urn": "", "message": "x"}]})
+    assert "1 mandatory, 1 advisory." in text
+    assert "| mandatory | rate-limit | `fw` | a \\| b |" in text
+    assert "| advisory | github-environments | `(stack)` | x |" in text
+    assert "No violations." in markdown_section({"pack": "p@v1", "violations": []})
+    json.dumps(text)

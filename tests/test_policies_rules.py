@@ -1,0 +1,594 @@
+"""Each policy's validate function, called directly with the argument objects pulumi-policy
+builds (tests/policy_helpers.py), on a small fake stack in the program's shapes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.policy_helpers import (
+    ROOT,
+    T_ENVS,
+    T_GH_POLICY,
+    T_GH_SECRET,
+    UNKNOWN,
+    Fake,
+    changed,
+    fake_stack,
+    find,
+    not_applicable,
+    resource_args,
+    run,
+    run_each,
+    secret,
+    stack_args,
+    stack_runtime,
+    without,
+)
+
+from pulumi_policy import EnforcementLevel, StackValidationPolicy  # noqa: E402
+from pulumi_policy.proxy import UnknownValueError  # noqa: E402
+from vital_policies import catalog, context, env_vars, firewall, headers, isolation, pack_config, project, routes  # noqa: E402
+
+TIERS = ("production", "pre-production", "preview")
+FIREWALL = "vital-expert-firewall"
+ALL_PATHS_ROUTE = "vital-expert-route-headers-all-paths"
+
+
+def rule_for(tier: str, config: dict[str, str] | None = None):
+    return stack_runtime(tier, config)
+
+
+def env(fakes, key):
+    return next(f for f in fakes if f.inputs.get("key") == key)
+
+
+def set_env(fakes, key, value, sensitive=None):
+    out = changed(fakes, env(fakes, key).name, lambda i: i.update(value=secret(value)))
+    if sensitive is not None:
+        env(out, key).inputs["sensitive"] = sensitive
+    return out
+
+
+def add_env(fakes, key, value, sensitive=False):
+    stack = fakes[0].stack
+    return [*fakes, Fake("vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable", f"env-{key.lower()}",
+                         {"key": key, "value": secret(value), "sensitive": sensitive, "projectId": "prj_x"},
+                         deps={"projectId": ["vital-expert-project"]}, stack=stack)]
+
+
+# ---- the stack's context ------------------------------------------------------------------------
+
+
+def test_tier_is_the_stack_name_or_the_tier_config():
+    with stack_runtime("preview", {"vital-expert-infra:tier": "production"}):
+        assert context.current().tier == "preview"
+    with stack_runtime("alice-dev", {"vital-expert-infra:tier": "pre-production", "vital-expert-infra:vercelPlan": "hobby"}):
+        ctx = context.current()
+        assert (ctx.tier, ctx.plan) == ("pre-production", "hobby")
+    with stack_runtime("alice-dev"):
+        ctx = context.current()
+        assert ctx.tier is None and ctx.plan == "pro"
+        assert "stack 'alice-dev' has no tier" in ctx.no_tier_reason()
+
+
+def test_admin_paths_come_from_the_stack_config():
+    with stack_runtime("pre-production", {"vital-expert-infra:adminPaths": '["/ops"]'}):
+        assert context.current().admin_paths == ("/ops",)
+    with stack_runtime("pre-production"):
+        assert context.current().admin_paths == ("/admin", "/api/admin")
+
+
+def test_a_stack_without_tier_is_not_checked_for_tier_limits_but_fails_isolation():
+    fakes = fake_stack("production")
+    with stack_runtime("alice-dev"):
+        assert "no tier" in not_applicable(firewall.rate_limit, stack_args(fakes))
+        found = run_each(isolation.isolation, [find(fakes, "vital-expert-project")])
+    assert len(found) == 1 and "stack 'alice-dev' has no tier" in found[0].message
+
+
+# ---- rate-limit -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_rate_limit_passes_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run(firewall.rate_limit, stack_args(fake_stack(tier))) == []
+
+
+def _rate(fakes, **rate_limit):
+    return changed(fakes, FIREWALL, lambda i: i["rules"]["rules"][0]["action"]["rateLimit"].update(rate_limit))
+
+
+def test_rate_limit_fails_a_rate_above_the_tier():
+    # 400 per 600 s is 600 per 900 s; pre-production allows 500 per 900 s.
+    fakes = _rate(fake_stack("pre-production"), limit=400.0)
+    with stack_runtime("pre-production"):
+        found = run(firewall.rate_limit, stack_args(fakes))
+    assert len(found) == 1
+    assert "400 requests per 600 s (= 600 per 900 s)" in found[0].message
+    assert "at most 500 requests per 900 s (tier pre-production)" in found[0].message
+    assert found[0].urn == find(fakes, FIREWALL).urn
+
+
+@pytest.mark.parametrize("change, found", [
+    ({"window": 900.0, "limit": 100.0}, "window 900 s"),
+    ({"keys": ["ja4"]}, "keys ['ja4'] (not per IP)"),
+    ({"action": "log"}, "follow-up action 'log'"),
+    ({"algo": "token_bucket"}, "algorithm 'token_bucket'"),
+])
+def test_rate_limit_fails_a_rule_the_plan_or_tier_does_not_allow(change, found):
+    fakes = _rate(fake_stack("production"), **change)
+    with stack_runtime("production"):
+        reported = run(firewall.rate_limit, stack_args(fakes))
+    assert len(reported) == 1 and found in reported[0].message
+    assert "window 10-600 s" in reported[0].message  # the plan's bounds, from components.facts
+
+
+def test_rate_limit_fails_an_inactive_rule_and_a_missing_firewall():
+    fakes = changed(fake_stack("preview"), FIREWALL, lambda i: i["rules"]["rules"][0].update(active=False))
+    with stack_runtime("preview"):
+        assert "inactive (active: false)" in run(firewall.rate_limit, stack_args(fakes))[0].message
+        found = run(firewall.rate_limit, stack_args(without(fake_stack("preview"), FIREWALL)))
+    assert len(found) == 1 and "has no FirewallConfig" in found[0].message
+    assert found[0].urn == find(fake_stack("preview"), "vital-expert-project").urn
+
+
+def test_rate_limit_reads_the_pack_config_and_the_plan():
+    fakes = fake_stack("production")  # 66 per 600 s = 99 per 900 s
+    with stack_runtime("production"):
+        assert run(firewall.rate_limit, stack_args(fakes, {"maxRequests": {"production": 99}})) == []
+        found = run(firewall.rate_limit, stack_args(fakes, {"maxRequests": {"production": 50}}))
+        assert "at most 50 requests per 900 s" in found[0].message
+    with stack_runtime("production", {"vital-expert-infra:vercelPlan": "free"}):
+        found = run(firewall.rate_limit, stack_args(fakes))
+    assert "vercelPlan is 'free'; allowed: one of hobby, pro, enterprise" in found[0].message
+
+
+def test_children_link_to_their_project_by_id_when_there_is_no_dependency():
+    fakes = fake_stack("production")
+    for f in fakes:
+        f.deps = {}
+    fakes[0].inputs["id"] = find(fakes, FIREWALL).inputs["projectId"]
+    find(fakes, FIREWALL).component = "vital:vercel:Other::x"  # no shared parent either
+    with stack_runtime("production"):
+        assert run(firewall.rate_limit, stack_args(fakes)) == []
+        find(fakes, FIREWALL).inputs["projectId"] = "prj_someone_else"
+        assert "has no FirewallConfig" in run(firewall.rate_limit, stack_args(fakes))[0].message
+
+
+def test_an_unknown_value_is_not_a_pass():
+    # During preview the firewall's window is unknown: the rule raises instead of passing.
+    fakes = _rate(fake_stack("production"), window=UNKNOWN)
+    with stack_runtime("production"), pytest.raises(UnknownValueError):
+        run(firewall.rate_limit, stack_args(fakes))
+    # An unknown projectId with nothing else to link it by: the project's firewall is unknown.
+    fakes = fake_stack("production")
+    find(fakes, FIREWALL).deps = {}
+    find(fakes, FIREWALL).component = "vital:vercel:Other::x"
+    find(fakes, FIREWALL).inputs["projectId"] = UNKNOWN
+    with stack_runtime("production"), pytest.raises(UnknownValueError):
+        run(firewall.rate_limit, stack_args(fakes))
+
+
+# ---- max-duration -----------------------------------------------------------------------------
+
+
+def _timeout(fakes, value):
+    return changed(fakes, "vital-expert-project", lambda i: i["resourceConfig"].update(functionDefaultTimeout=value))
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_max_duration_passes_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run_each(project.max_duration, fake_stack(tier)) == []
+
+
+def test_max_duration_fails_above_the_tier_and_when_unset():
+    with stack_runtime("pre-production"):
+        found = run_each(project.max_duration, _timeout(fake_stack("pre-production"), 90.0))
+        assert len(found) == 1
+        assert "functionDefaultTimeout is 90 s; allowed: 1 to 60 s (tier pre-production: 60 s; plan pro: 800 s)" in found[0].message
+        unset = changed(fake_stack("pre-production"), "vital-expert-project", lambda i: i.pop("resourceConfig"))
+        assert "is not set" in run_each(project.max_duration, unset)[0].message
+
+
+def test_max_duration_applies_the_plan_maximum_under_a_raised_tier_limit():
+    fakes = _timeout(fake_stack("production"), 400.0)
+    config = {"maxSeconds": {"production": 900}}
+    with stack_runtime("production"):
+        assert run_each(project.max_duration, fakes, config) == []
+    with stack_runtime("production", {"vital-expert-infra:vercelPlan": "hobby"}):
+        found = run_each(project.max_duration, fakes, config)
+    assert "allowed: 1 to 300 s (tier production: 900 s; plan hobby: 300 s)" in found[0].message
+
+
+def test_max_duration_unknown_timeout_raises():
+    with stack_runtime("production"), pytest.raises(UnknownValueError):
+        run_each(project.max_duration, _timeout(fake_stack("production"), UNKNOWN))
+
+
+# ---- noindex ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_noindex_passes_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run(headers.noindex, stack_args(fake_stack(tier))) == []
+
+
+def test_noindex_fails_a_non_production_tier_without_it():
+    fakes = changed(fake_stack("preview"), ALL_PATHS_ROUTE, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+    with stack_runtime("preview"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert len(found) == 1 and "no route sends X-Robots-Tag: noindex" in found[0].message
+
+
+def test_noindex_on_some_requests_only_is_not_enough():
+    fakes = changed(fake_stack("pre-production"), ALL_PATHS_ROUTE,
+                    lambda i: i["route"].update(has=[{"type": "header", "key": "x-bot", "value": "1"}]))
+    with stack_runtime("pre-production"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert "noindex only on some requests" in found[0].message
+
+
+def test_noindex_accepts_a_response_headers_transform():
+    def transform(inputs):
+        inputs["route"]["headers"].pop("X-Robots-Tag")
+        inputs["route"]["transforms"] = [{"type": "response.headers", "op": "set",
+                                          "target": '{"key": "X-Robots-Tag"}', "args": '"noindex"'}]
+    fakes = changed(fake_stack("preview"), ALL_PATHS_ROUTE, transform)
+    with stack_runtime("preview"):
+        assert run(headers.noindex, stack_args(fakes)) == []
+
+
+@pytest.mark.parametrize("has", [None, [{"type": "host", "value": "(.*)"}], [{"type": "host", "value": "app.vitalexpert.com"}]])
+def test_noindex_fails_production_custom_domains(has):
+    def edit(inputs):
+        if has is None:
+            inputs["route"].pop("has")
+        else:
+            inputs["route"]["has"] = has
+    fakes = changed(fake_stack("production"), "vital-expert-route-noindex-vercel-app", edit)
+    with stack_runtime("production"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert len(found) == 1
+    assert "sends X-Robots-Tag: noindex on all paths without a host condition" in found[0].message
+    assert "app.vitalexpert.com" in found[0].message
+
+
+# ---- security-headers -------------------------------------------------------------------------
+
+
+def test_security_headers_pass_in_production_and_are_case_insensitive():
+    lower = changed(fake_stack("production"), ALL_PATHS_ROUTE,
+                    lambda i: i["route"].update(headers={k.lower(): v for k, v in i["route"]["headers"].items()}))
+    with stack_runtime("production"):
+        assert run(headers.security_headers, stack_args(fake_stack("production"))) == []
+        assert run(headers.security_headers, stack_args(lower)) == []
+
+
+def test_security_headers_fail_when_missing_in_production():
+    def edit(inputs):
+        for name in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options"):
+            inputs["route"]["headers"].pop(name)
+    fakes = changed(fake_stack("production"), ALL_PATHS_ROUTE, edit)
+    with stack_runtime("production"):
+        found = run(headers.security_headers, stack_args(fakes))
+    assert len(found) == 1
+    assert "Content-Security-Policy, Strict-Transport-Security, X-Frame-Options (or CSP frame-ancestors)" in found[0].message
+
+
+def test_security_headers_accept_csp_frame_ancestors_instead_of_x_frame_options():
+    fakes = changed(fake_stack("production"), ALL_PATHS_ROUTE, lambda i: i["route"]["headers"].pop("X-Frame-Options"))
+    with stack_runtime("production"):
+        assert run(headers.security_headers, stack_args(fakes)) == []
+        no_csp = changed(fakes, ALL_PATHS_ROUTE, lambda i: i["route"]["headers"].update(
+            {"Content-Security-Policy": "default-src 'self'"}))
+        assert "X-Frame-Options (or CSP frame-ancestors)" in run(headers.security_headers, stack_args(no_csp))[0].message
+
+
+def test_security_headers_are_not_required_outside_production():
+    with stack_runtime("preview"):
+        assert run(headers.security_headers, stack_args(fake_stack("preview"))) == []
+
+
+# ---- no-debug-in-production -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_no_debug_passes_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run_each(env_vars.no_debug_in_production, fake_stack(tier)) == []
+
+
+@pytest.mark.parametrize("flag", ["NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API"])
+def test_no_debug_fails_a_flag_on_in_production(flag):
+    fakes = set_env(fake_stack("production"), flag, "true")
+    with stack_runtime("production"):
+        found = run_each(env_vars.no_debug_in_production, fakes)
+    assert len(found) == 1
+    assert f"({flag}) is 'true' in tier production; allowed: absent or 'false'" in found[0].message
+
+
+def test_no_debug_checks_node_env_in_every_tier():
+    with stack_runtime("preview"):
+        found = run_each(env_vars.no_debug_in_production, add_env(fake_stack("preview"), "NODE_ENV", "preview"))
+        assert "(NODE_ENV) is 'preview'; allowed: one of production, development, test" in found[0].message
+        assert run_each(env_vars.no_debug_in_production, add_env(fake_stack("preview"), "NODE_ENV", "production")) == []
+
+
+def test_no_debug_reads_the_bulk_env_vars_resource():
+    bulk = Fake(T_ENVS, "bulk", {"projectId": "prj_x", "variables": [
+        {"key": "LOG_LEVEL", "value": secret("info"), "sensitive": False},
+        {"key": "NEXT_PUBLIC_ENABLE_DEBUG", "value": secret("1"), "sensitive": False}]})
+    with stack_runtime("production"):
+        found = run_each(env_vars.no_debug_in_production, [bulk])
+    assert len(found) == 1 and "variables[1] (NEXT_PUBLIC_ENABLE_DEBUG) is '1'" in found[0].message
+
+
+# ---- secrets ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_secrets_pass_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run_each(env_vars.secrets, fake_stack(tier)) == []
+
+
+def test_secrets_fail_a_credential_not_marked_sensitive():
+    fakes = set_env(fake_stack("production"), "OPENAI_API_KEY", "sk-live-do-not-print", sensitive=False)
+    with stack_runtime("production"):
+        found = run_each(env_vars.secrets, fakes)
+    assert len(found) == 1 and "(OPENAI_API_KEY) names a credential but is sensitive: False" in found[0].message
+    assert "sk-live-do-not-print" not in found[0].message
+
+
+def test_secrets_fail_a_dsn_with_a_password_under_a_plain_name():
+    fakes = add_env(fake_stack("production"), "DATABASE_URL", "postgres://app:hunter2secret@db.example.com/app")
+    with stack_runtime("production"):
+        found = run_each(env_vars.secrets, fakes)
+    assert len(found) == 1 and "(DATABASE_URL) holds a credential (value not shown)" in found[0].message
+    assert "hunter2secret" not in found[0].message
+
+
+@pytest.mark.parametrize("key, value, sensitive, found", [
+    ("NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY", "eyJ.placeholder", False, "names or holds a credential"),
+    ("NEXT_PUBLIC_ANALYTICS_ID", "sk-live-abc", False, "names or holds a credential"),
+    ("NEXT_PUBLIC_FEATURE", "xq-9f3-flag", True, "is sensitive: true, but Next.js inlines"),
+])
+def test_secrets_fail_a_secret_in_a_public_variable(key, value, sensitive, found):
+    fakes = add_env(fake_stack("preview"), key, value, sensitive=sensitive)
+    with stack_runtime("preview"):
+        reported = run_each(env_vars.secrets, fakes)
+    assert len(reported) == 1 and found in reported[0].message and value not in reported[0].message
+
+
+@pytest.mark.parametrize("field", ["plaintextValue", "encryptedValue"])
+def test_secrets_fail_deprecated_github_secret_fields(field):
+    bad = Fake(T_GH_SECRET, "repo-secret", {"repository": "vital-expert", "secretName": "X", field: secret("v4lue")})
+    unknown = Fake(T_GH_SECRET, "repo-secret", {"repository": "vital-expert", "secretName": "X", field: UNKNOWN})
+    good = Fake(T_GH_SECRET, "repo-secret", {"repository": "vital-expert", "secretName": "X", "value": secret("v4lue")})
+    with stack_runtime("production"):
+        found = run_each(env_vars.secrets, [bad])
+        assert len(found) == 1 and f"sets {field}, which the GitHub provider deprecates" in found[0].message
+        assert len(run_each(env_vars.secrets, [unknown])) == 1  # unknown still means set
+        assert run_each(env_vars.secrets, [good]) == []
+
+
+# ---- cors -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_cors_passes_the_tier_defaults(tier):  # preview's "*" is allowed: cors is production's rule
+    with stack_runtime(tier):
+        assert run_each(env_vars.cors, fake_stack(tier)) == []
+
+
+@pytest.mark.parametrize("value", ["*", "https://app.vitalexpert.com, https://*.vitalexpert.com"])
+def test_cors_fails_a_wildcard_in_production(value):
+    fakes = set_env(fake_stack("production"), "CORS_ALLOWED_ORIGINS", value)
+    with stack_runtime("production"):
+        found = run_each(env_vars.cors, fakes)
+    assert len(found) == 1 and "allows the wildcard origin" in found[0].message and "*" in found[0].message
+
+
+# ---- isolation --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_isolation_passes_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run_each(isolation.isolation, fake_stack(tier)) == []
+
+
+def test_isolation_fails_a_production_domain_outside_production():
+    fakes = changed(fake_stack("pre-production"), "vital-expert-domain-dev.vitalexpert.com",
+                    lambda i: i.update(domain="App.VitalExpert.com"))
+    with stack_runtime("pre-production"):
+        found = run_each(isolation.isolation, fakes)
+        assert len(found) == 1 and "attaches 'App.VitalExpert.com' to tier pre-production" in found[0].message
+        assert run_each(isolation.isolation, fakes, {"productionDomains": ["vitalexpert.com"]}) == []
+
+
+@pytest.mark.parametrize("branch, found", [
+    ("main", "has gitRepository.productionBranch 'main', production's branch"),
+    (None, "sets no gitRepository.productionBranch"),
+])
+def test_isolation_fails_a_non_production_project_on_main(branch, found):
+    def edit(inputs):
+        if branch is None:
+            inputs["gitRepository"].pop("productionBranch")
+        else:
+            inputs["gitRepository"]["productionBranch"] = branch
+    with stack_runtime("preview"):
+        reported = run_each(isolation.isolation, changed(fake_stack("preview"), "vital-expert-project", edit))
+    assert len(reported) == 1 and found in reported[0].message
+
+
+@pytest.mark.parametrize("name", ["vital-expert-project", "vital-expert-domain-app.vitalexpert.com", "production-environment"])
+def test_isolation_fails_an_unprotected_production_resource(name):
+    fakes = fake_stack("production")
+    find(fakes, name).protect = False
+    with stack_runtime("production"):
+        found = run_each(isolation.isolation, fakes)
+    assert len(found) == 1 and found[0].urn == find(fakes, name).urn
+    assert "is not protected (protect: false)" in found[0].message
+
+
+# ---- admin-allowlist --------------------------------------------------------------------------
+
+
+def test_admin_allowlist_passes_pre_production_and_skips_other_tiers():
+    with stack_runtime("pre-production"):
+        assert run(firewall.admin_allowlist, stack_args(fake_stack("pre-production"))) == []
+    with stack_runtime("production"):
+        assert run(firewall.admin_allowlist, stack_args(fake_stack("production"))) == []
+
+
+def _admin(fakes, edit):
+    return changed(fakes, FIREWALL, lambda i: edit(i["rules"]["rules"][1]))
+
+
+@pytest.mark.parametrize("edit, uncovered", [
+    (lambda rule: rule["conditionGroups"][0]["conditions"][1].update(neg=False), "/admin, /api/admin"),
+    (lambda rule: rule["action"].update(action="log"), "/admin, /api/admin"),
+    (lambda rule: rule.update(active=False), "/admin, /api/admin"),
+    (lambda rule: rule["conditionGroups"][0]["conditions"][0].update(value="^/admin(/|$)"), "/api/admin"),
+])
+def test_admin_allowlist_fails_a_rule_that_does_not_deny_outside_the_list(edit, uncovered):
+    fakes = _admin(fake_stack("pre-production"), edit)
+    with stack_runtime("pre-production"):
+        found = run(firewall.admin_allowlist, stack_args(fakes))
+    assert len(found) == 1 and f"admin routes {uncovered} are not denied outside the allow-list" in found[0].message
+
+
+def test_admin_allowlist_fails_a_firewall_without_the_rule():
+    fakes = changed(fake_stack("pre-production"), FIREWALL, lambda i: i["rules"]["rules"].pop(1))
+    with stack_runtime("pre-production"):
+        found = run(firewall.admin_allowlist, stack_args(fakes))
+    assert "(found: rule 'rate-limit-per-ip' (rate_limit))" in found[0].message
+
+
+# ---- preview-cleanup --------------------------------------------------------------------------
+
+
+def test_preview_cleanup_is_advisory():
+    policy = next(p for p in catalog.build_policies() if p.name == "preview-cleanup")
+    assert policy.enforcement_level == EnforcementLevel.ADVISORY
+    assert isinstance(policy, StackValidationPolicy)
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_preview_cleanup_passes_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run(project.preview_cleanup, stack_args(fake_stack(tier))) == []
+
+
+@pytest.mark.parametrize("value, found", [
+    ("3m", "expirationPreview is '3m' (90 days); allowed: expirationPreview of at most 30 days (1d, 1w, 1m)"),
+    ("unlimited", "expirationPreview is 'unlimited'"),
+    (None, "expirationPreview is not set"),
+])
+def test_preview_cleanup_fails_a_long_retention(value, found):
+    def edit(inputs):
+        inputs.pop("expirationPreview")
+        if value is not None:
+            inputs["expirationPreview"] = value
+    with stack_runtime("preview"):
+        reported = run(project.preview_cleanup, stack_args(changed(fake_stack("preview"), "vital-expert-retention", edit)))
+    assert len(reported) == 1 and found in reported[0].message
+
+
+def test_preview_cleanup_fails_a_missing_retention_and_reads_max_days():
+    with stack_runtime("preview"):
+        found = run(project.preview_cleanup, stack_args(without(fake_stack("preview"), "vital-expert-retention")))
+        assert "has no ProjectDeploymentRetention" in found[0].message
+        two_months = changed(fake_stack("preview"), "vital-expert-retention", lambda i: i.update(expirationPreview="2m"))
+        assert run(project.preview_cleanup, stack_args(two_months, {"maxDays": 60})) == []
+
+
+# ---- github-environments ----------------------------------------------------------------------
+
+
+def test_github_environments_passes_production_and_skips_other_tiers():
+    with stack_runtime("production"):
+        assert run(isolation.github_environments, stack_args(fake_stack("production"))) == []
+    with stack_runtime("preview"):  # preview's environment takes any branch (PR deployments)
+        assert run(isolation.github_environments, stack_args(fake_stack("preview"))) == []
+
+
+@pytest.mark.parametrize("policy, found", [
+    ({"protectedBranches": False, "customBranchPolicies": False}, "customBranchPolicies: False, protectedBranches: False"),
+    ({"protectedBranches": True, "customBranchPolicies": True}, "customBranchPolicies: True, protectedBranches: True"),
+    (None, "sets no deploymentBranchPolicy"),
+])
+def test_github_environments_fails_a_loose_branch_policy(policy, found):
+    def edit(inputs):
+        inputs.pop("deploymentBranchPolicy")
+        if policy is not None:
+            inputs["deploymentBranchPolicy"] = policy
+    fakes = changed(fake_stack("production"), "production-environment", edit)
+    with stack_runtime("production"):
+        reported = run(isolation.github_environments, stack_args(fakes))
+    assert len(reported) == 1 and found in reported[0].message
+
+
+def test_github_environments_needs_exactly_one_main_policy():
+    fakes = fake_stack("production")
+    tag = Fake(T_GH_POLICY, "production-tag-policy", {"repository": "vital-expert", "environment": "production",
+                                                       "tagPattern": "v*"},
+               component="vital:github:GitHubEnvironment::production", deps={"environment": ["production-environment"]})
+    develop = changed(fakes, "production-branch-policy", lambda i: i.update(branchPattern="develop"))
+    with stack_runtime("production"):
+        assert "has 2 deployment policies (branch 'main', tag 'v*')" in run(
+            isolation.github_environments, stack_args([*fakes, tag]))[0].message
+        assert "has 0 deployment policies (none)" in run(
+            isolation.github_environments, stack_args(without(fakes, "production-branch-policy")))[0].message
+        assert "has 1 deployment policies (branch 'develop')" in run(
+            isolation.github_environments, stack_args(develop))[0].message
+        missing = run(isolation.github_environments, stack_args(without(fakes, "production-environment")))
+    assert "stack production has no RepositoryEnvironment 'production'" in missing[0].message
+
+
+# ---- the pack as a whole ----------------------------------------------------------------------
+
+
+def test_the_policy_names_are_the_contract():
+    assert [p.name for p in catalog.build_policies()] == [
+        "rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
+        "isolation", "admin-allowlist", "preview-cleanup", "github-environments"]
+
+
+def test_defaults_come_from_the_tier_table():
+    from components.tiers import TIER_DEFAULTS
+
+    assert pack_config.DEFAULTS["rate-limit"]["maxRequests"] == {"production": 100, "pre-production": 500, "preview": 1000}
+    assert pack_config.DEFAULTS["max-duration"]["maxSeconds"] == {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}
+    assert pack_config.DEFAULTS["rate-limit"]["periodSeconds"] == 900
+    assert pack_config.DEFAULTS["preview-cleanup"]["maxDays"] == 30
+
+
+def test_all_paths_matches_the_program():
+    from components.vercel_rules import ALL_PATHS, VERCEL_APP_HOST
+
+    assert routes.ALL_PATHS == ALL_PATHS
+    assert routes._host_matches(VERCEL_APP_HOST, routes.VERCEL_APP_PROBE)
+
+
+def test_the_rule_modules_stay_light():
+    # The pack imports neither the provider SDKs nor the config layer (pydantic).
+    code = ("import sys; sys.path[:0] = ['policies', '.']; import vital_policies.catalog; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pulumiverse_vercel', 'pulumi_github', 'pydantic') or m == 'components.config'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_resource_rule_ignores_other_types():
+    fakes = fake_stack("production")
+    with stack_runtime("production"):
+        for validate in (project.max_duration, env_vars.no_debug_in_production, env_vars.secrets, env_vars.cors):
+            assert run(validate, resource_args(find(fakes, FIREWALL))) == []

@@ -1,0 +1,82 @@
+"""synth runs the policy pack through the Analyzer protocol: a broken stack config exits 1."""
+
+import json
+
+import pytest
+
+from tests.stacks import with_config
+from tools.synth import main
+
+# stack, config change, the policy that must name the violation
+BROKEN = {
+    "rate above the tier's": ("production", {"rateLimitRequests": 1000}, "rate-limit"),
+    "preview without noindex": ("preview", {"noindex": False}, "noindex"),
+    "production with noindex everywhere": ("production", {"noindex": True}, "noindex"),
+    "production without security headers": ("production", {"securityHeaders": False}, "security-headers"),
+    "debug in production": ("production", {"env": {"NEXT_PUBLIC_ENABLE_DEBUG": "true"}}, "no-debug-in-production"),
+    "wildcard CORS in production": ("production", {"corsAllowedOrigins": ["*"]}, "cors"),
+    "production domain on pre-production": ("pre-production", {"domains": ["app.vitalexpert.com"]}, "isolation"),
+    "preview building main": ("preview", {"productionBranch": "main"}, "isolation"),
+    "pre-production without admin allow-list": ("pre-production", {"adminAllowlist": None}, "admin-allowlist"),
+    "production environment not from main": ("production", {"productionBranch": "release"}, "github-environments"),
+}
+
+
+def _run(capsys, argv):
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, json.loads(out.out) if out.out.strip().startswith("{") else None, out.err
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_stack_config_exits_1_naming_the_policy(case, tmp_path, capsys):
+    stack, changes, policy = BROKEN[case]
+    code, doc, _ = _run(capsys, ["--stack", stack, "--config-file", str(with_config(stack, tmp_path, **changes))])
+    assert code == 1
+    mandatory = [v for v in doc["policy"]["violations"] if v["enforcementLevel"] == "mandatory"]
+    assert policy in {v["policy"] for v in mandatory}, mandatory
+
+
+def test_committed_stacks_have_no_mandatory_violation(capsys):
+    code = main(["--stack", "all"])
+    docs = json.loads(capsys.readouterr().out)
+    assert code == 0
+    for doc in docs:
+        assert doc["policy"]["pack"].startswith("vital-expert-guardrails@v")
+        assert [v for v in doc["policy"]["violations"] if v["enforcementLevel"] == "mandatory"] == []
+
+
+def test_max_duration_through_pack_config(tmp_path, capsys):
+    # The config layer already refuses a timeout above the tier's, so the rule is exercised by
+    # tightening the pack's limit, as `--policy-pack-config` would.
+    pack_config = tmp_path / "policy.json"
+    pack_config.write_text(json.dumps({"max-duration": {"maxSeconds": {"production": 20}}}))
+    code, doc, _ = _run(capsys, ["--stack", "production", "--policy-pack-config", str(pack_config)])
+    assert code == 1
+    assert any(v["policy"] == "max-duration" and "30" in v["message"] for v in doc["policy"]["violations"])
+
+
+def test_advisory_only_still_exits_0(tmp_path, capsys):
+    code, doc, _ = _run(capsys, ["--stack", "preview", "--config-file", str(with_config("preview", tmp_path, previewExpiration="2m"))])
+    assert code == 0
+    assert any(v["policy"] == "preview-cleanup" and v["enforcementLevel"] == "advisory" for v in doc["policy"]["violations"])
+
+
+def test_no_policy_skips_the_pass(tmp_path, capsys):
+    code, doc, _ = _run(capsys, ["--stack", "production", "--no-policy", "--config-file",
+                                 str(with_config("production", tmp_path, securityHeaders=False))])
+    assert code == 0 and "policy" not in doc
+
+
+def test_bad_pack_config_is_one_line_exit_2(tmp_path, capsys):
+    pack_config = tmp_path / "policy.json"
+    pack_config.write_text(json.dumps({"rate-limit": {"maxRequests": {"production": 0}}}))
+    code, _, err = _run(capsys, ["--stack", "production", "--policy-pack-config", str(pack_config)])
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "rate-limit" in err and "maxRequests.production" in err
+
+
+def test_markdown_has_a_policy_section(capsys):
+    assert main(["--stack", "preview", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "#### Policy pack `vital-expert-guardrails@v" in out
