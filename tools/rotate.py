@@ -64,13 +64,17 @@ def rotate(stack: str, key: str, when: date, path: Path) -> str:
     return set_command(stack, key)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools.rotate", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", required=True)
     parser.add_argument("key", help="the secret: a secretEnv key or vercelDeployToken, supabaseAccessToken, protectionPassword")
     parser.add_argument("--date", type=date.fromisoformat, default=date.today(), help="rotation date (default today)")
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     path = args.config_file or ROOT / f"Pulumi.{args.stack}.yaml"
     try:
         command = rotate(args.stack, args.key, args.date, path)
