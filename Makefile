@@ -22,5 +22,9 @@ plan: venv
 test: venv
 	$(PY) -m pytest -q
 
+## The benchmark: writes bench/results.md (a script, not a timed test).
+bench: venv
+	$(PY) -m tools.bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache

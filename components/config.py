@@ -165,6 +165,9 @@ class StackConfig(_Model):
     supabase_pool_size: int | None = Field(None, alias="supabasePoolSize", ge=0, le=3000)
     supabase_allowed_cidrs: tuple[str, ...] = Field((), alias="supabaseAllowedCidrs")
     supabase_backups: str | None = Field(None, alias="supabaseBackups")
+    # One ProjectEnvironmentVariable per variable, or one bulk ProjectEnvironmentVariables
+    # per project (fewer resources; see the README's benchmark section for the trade-off).
+    env_var_mode: Literal["per-variable", "bulk"] = Field("per-variable", alias="envVarMode")
     # Who deploys the app: Vercel's Git integration, or the app repository's workflows.
     deploy_from: Literal["vercel-git", "github-actions"] = Field("vercel-git", alias="deployFrom")
     adopt: Adoption = Adoption()
@@ -323,6 +326,7 @@ class StackConfig(_Model):
         _check_limits(self)
         _check_protection(self)
         _check_adoption(self)
+        _check_bulk_adoption(self)
         _check_rotation(self)
         return self
 
@@ -412,6 +416,11 @@ def _check_adoption(c: StackConfig) -> None:
                 _fail(f"adopt.apps.{name}.domains", domain, "allowed: one of the app's domains")
     if c.adopt.branch and c.tier_defaults.owns_branch == "main":
         _fail("adopt.branch", True, "allowed: false on production; main is never managed as a Branch resource")
+
+
+def _check_bulk_adoption(c: StackConfig) -> None:
+    if c.env_var_mode == "bulk" and any(a.env_var_ids for a in c.adopt.apps.values()):
+        _fail("envVarMode", "bulk", "allowed: per-variable while adopt.apps.*.envVarIds imports single variables")
 
 
 def _check_rotation(c: StackConfig) -> None:

@@ -178,11 +178,28 @@ class VercelApp(VitalComponent):
         )
         self.done({"project_id": project_id, "project_name": self.project.name, "domain_names": list(args.domains)})
 
-    def _env_vars(self, cfg: StackConfig, args: VercelAppArgs, project_id) -> list[vercel.ProjectEnvironmentVariable]:
+    def _env_vars(self, cfg: StackConfig, args: VercelAppArgs, project_id) -> list[pulumi.CustomResource]:
         plain = {**cfg.app_env(args.app), **(args.extra_env or {})}
         secret = {k: pulumi.Output.secret(v.get_secret_value()) for k, v in cfg.secret_env.items()}
         secret.update({k: pulumi.Output.secret(v) for k, v in (args.extra_secret_env or {}).items()})
         targets = env_targets(cfg)
+        variables = sorted({**plain, **secret}.items())
+        # Vercel answers ENV_ALREADY_EXISTS when a replacement is created before the old
+        # variable is deleted (pulumiverse/pulumi-vercel#118): delete first, in both modes.
+        if cfg.env_var_mode == "bulk":
+            # One resource for all: removing an entry deletes that variable, and destroying
+            # the resource deletes every variable it manages.
+            return [
+                vercel.ProjectEnvironmentVariables(
+                    self.child("env"),
+                    project_id=project_id,
+                    variables=[
+                        vercel.ProjectEnvironmentVariablesVariableArgs(key=key, value=value, targets=targets, sensitive=key in secret)
+                        for key, value in variables
+                    ],
+                    opts=self.opts(delete_before_replace=True),
+                )
+            ]
         return [
             vercel.ProjectEnvironmentVariable(
                 self.child(f"env-{key.lower()}"),
@@ -191,11 +208,9 @@ class VercelApp(VitalComponent):
                 value=value,
                 targets=targets,
                 sensitive=key in secret,
-                # Vercel answers ENV_ALREADY_EXISTS when a replacement is created before the
-                # old variable is deleted (pulumiverse/pulumi-vercel#118).
                 opts=self.opts(delete_before_replace=True, import_=_env_import_id(args, key)),
             )
-            for key, value in sorted({**plain, **secret}.items())
+            for key, value in variables
         ]
 
 
