@@ -256,3 +256,53 @@ def stack_runtime(stack: str, config: dict[str, str] | None = None) -> Iterator[
     finally:
         runtime_config.CONFIG.reset(token)
         settings.SETTINGS.project, settings.SETTINGS.stack = saved
+
+
+# ---- data services and secret rotation (backups, secret-rotation, isolation's data checks) --------
+
+T_SUPABASE = "pulumi-python:dynamic:Resource"
+T_REDIS = "upstash:index/redisDatabase:RedisDatabase"
+T_STACK_REF = "pulumi:pulumi:StackReference"
+# Each tier's project ref as its committed Pulumi.<tier>.yaml sets it.
+SUPABASE_REFS = {"production": "vitalprodxxxxxxxxxxx", "pre-production": "vitaldevxxxxxxxxxxxx",
+                 "preview": "vitalpreviewxxxxxxxx"}
+SHARED_CACHE = "organization/vital-expert-infra/pre-production"
+
+
+def data_fakes(tier: str) -> list[Fake]:
+    """The data-service resources a tier registers: Supabase settings, and its Redis database or
+    the StackReference to the cache it shares (see `python -m tools.synth`)."""
+    from components.tiers import TIER_DEFAULTS
+
+    t = TIER_DEFAULTS[tier]
+    fakes = [Fake(T_SUPABASE, f"supabase-{tier}-settings", {
+        "project_ref": SUPABASE_REFS[tier], "backup_policy": t.backups, "default_pool_size": float(t.pool_size),
+        "access_token": secret("sbp_placeholder_access_token"), "api_url": "https://api.supabase.com",
+        "__provider": secret("pickled-provider")},
+        component=f"vital:supabase:SupabaseProject::supabase-{tier}", protect=t.protect)]
+    if t.owns_cache:
+        fakes.append(Fake(T_REDIS, f"cache-{tier}-redis", {
+            "databaseName": f"vital-expert-{t.project_suffix}", "region": "global", "primaryRegion": "us-east-1",
+            "tls": True, "eviction": not t.protect}, component=f"vital:upstash:UpstashCache::cache-{tier}",
+            protect=t.protect))
+    else:
+        fakes.append(Fake(T_STACK_REF, f"cache-{tier}-shared", {"name": SHARED_CACHE},
+                          component=f"vital:upstash:UpstashCache::cache-{tier}"))
+    for f in fakes:
+        f.stack = tier
+    return fakes
+
+
+def rotation_config(rotated: dict[str, str] | None, secret_env: tuple[str, ...] = ("OPENAI_API_KEY",),
+                    **more: str) -> dict[str, str]:
+    """Stack config as the CLI passes it (objects as JSON strings): secretEnv with these keys (placeholder
+    values) and secretRotation (None: unset)."""
+    import json
+
+    config = {f"{PROJECT}:secretEnv": json.dumps({k: f"value-of-{k.lower()}-do-not-print" for k in secret_env}),
+              f"{PROJECT}:vercelDeployToken": "vercel-token-do-not-print",
+              f"{PROJECT}:supabaseAccessToken": "sbp-token-do-not-print"}
+    if rotated is not None:
+        config[f"{PROJECT}:secretRotation"] = json.dumps(rotated)
+    config.update({f"{PROJECT}:{k}": v for k, v in more.items()})
+    return config

@@ -34,7 +34,11 @@ from tools.policy_runner import (
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = ("production", "pre-production", "preview")
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
-            "isolation", "admin-allowlist", "preview-cleanup", "github-environments")
+            "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
+            "secret-rotation-due")
+# The rotation policies count ages to pack config `today` (default: the real date); pinned so the
+# committed stacks' rotation dates (2026-11-02) pass whenever the tests run.
+PINNED_TODAY = {"secret-rotation": {"today": "2026-11-25"}, "secret-rotation-due": {"today": "2026-11-25"}}
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +100,7 @@ def test_analyzer_info_lists_the_eleven_policies(packs):
     assert sorted(p.name for p in info.policies) == sorted(POLICIES)
     levels = {p.name: p.enforcement_level for p in info.policies}
     assert levels.pop("preview-cleanup") == "advisory"
+    assert levels.pop("secret-rotation-due") == "advisory"
     assert set(levels.values()) == {"mandatory"}
     kinds = {p.name: p.kind for p in info.policies}
     assert kinds["rate-limit"] == "stack" and kinds["max-duration"] == "resource"
@@ -105,7 +110,7 @@ def test_analyzer_info_lists_the_eleven_policies(packs):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_the_committed_stacks_have_no_mandatory_violation(packs, stacks, stack):
-    result = packs[stack].run(stacks[stack][0].resources)
+    result = packs[stack].run(stacks[stack][0].resources, PINNED_TODAY)
     assert result["pack"] == "vital-expert-guardrails@v0.1.0"
     assert [v for v in result["violations"] if v["enforcementLevel"] == "mandatory"] == []
     assert not has_mandatory(result)

@@ -559,7 +559,8 @@ def test_github_environments_needs_exactly_one_main_policy():
 def test_the_policy_names_are_the_contract():
     assert [p.name for p in catalog.build_policies()] == [
         "rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
-        "isolation", "admin-allowlist", "preview-cleanup", "github-environments"]
+        "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
+        "secret-rotation-due"]
 
 
 def test_defaults_come_from_the_tier_table():

@@ -19,6 +19,16 @@ BROKEN = {
     "preview building main": ("preview", {"productionBranch": "main"}, "isolation"),
     "pre-production without admin allow-list": ("pre-production", {"adminAllowlist": None}, "admin-allowlist"),
     "production environment not from main": ("production", {"productionBranch": "release"}, "github-environments"),
+    "pre-production on production's Supabase project": ("pre-production", {"supabaseProjectRef": "vitalprodxxxxxxxxxxx"},
+                                                        "isolation"),
+    "production backups without PITR": ("production", {"supabaseBackups": "weekly"}, "backups"),
+    "preview sharing production's cache": ("preview", {"sharedCacheStack": "organization/vital-expert-infra/production"},
+                                           "isolation"),
+    # An old date fails on any day from 2026-04-01 on (tests/test_policies_data_rotation.py pins `today`).
+    "production secret rotated too long ago": ("production", {"secretRotation": {
+        "vercelDeployToken": "2026-01-01", "supabaseAccessToken": "2026-11-02", "OPENAI_API_KEY": "2026-11-02",
+        "SUPABASE_SERVICE_ROLE_KEY": "2026-11-02", "LANGFUSE_PUBLIC_KEY": "2026-11-02",
+        "LANGFUSE_SECRET_KEY": "2026-11-02"}}, "secret-rotation"),
 }
 
 
@@ -37,8 +47,13 @@ def test_a_broken_stack_config_exits_1_naming_the_policy(case, tmp_path, capsys)
     assert policy in {v["policy"] for v in mandatory}, mandatory
 
 
-def test_committed_stacks_have_no_mandatory_violation(capsys):
-    code = main(["--stack", "all"])
+def test_committed_stacks_have_no_mandatory_violation(tmp_path, capsys):
+    # Rotation ages count to a pinned day, so the test does not start failing 90 days after
+    # the committed rotation dates (in real runs, that failure is the point).
+    pinned = {"today": "2026-11-25"}
+    pack_config = tmp_path / "policy.json"
+    pack_config.write_text(json.dumps({"secret-rotation": pinned, "secret-rotation-due": pinned}))
+    code = main(["--stack", "all", "--policy-pack-config", str(pack_config)])
     docs = json.loads(capsys.readouterr().out)
     assert code == 0
     for doc in docs:

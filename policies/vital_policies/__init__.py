@@ -10,5 +10,7 @@ Modules, one job each:
   project      max-duration, preview-cleanup
   env_vars     no-debug-in-production, secrets, cors
   isolation    isolation, github-environments
+  data         isolation of the data services (Supabase, Redis), backups
+  rotation     secret-rotation, secret-rotation-due
   catalog      the Policy objects: names, descriptions, enforcement levels, schemas
 """

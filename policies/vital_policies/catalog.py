@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy
 
-from . import env_vars, firewall, headers, isolation, project
+from . import data, env_vars, firewall, headers, isolation, project, rotation
 from .pack_config import SCHEMAS
 
 PACK_NAME = "vital-expert-guardrails"
@@ -23,8 +23,11 @@ POLICY_NAMES = (
     "admin-allowlist",
     "preview-cleanup",
     "github-environments",
+    "backups",
+    "secret-rotation",
+    "secret-rotation-due",
 )
-ADVISORY = ("preview-cleanup",)
+ADVISORY = ("preview-cleanup", "secret-rotation-due")
 
 
 def build_policies() -> list[Policy]:
@@ -78,7 +81,8 @@ def build_policies() -> list[Policy]:
         ResourceValidationPolicy(
             name="isolation",
             description="Non-production stacks attach no production domain and deploy no production branch; "
-                        "production's projects, domains and GitHub environments are protected.",
+                        "production's projects, domains and GitHub environments are protected; no tier uses another "
+                        "tier's Supabase project or Redis database, and only preview shares a cache (the declared one).",
             validate=isolation.isolation,
             config_schema=SCHEMAS["isolation"],
         ),
@@ -100,6 +104,26 @@ def build_policies() -> list[Policy]:
             description="The production GitHub environment deploys only from main.",
             validate=isolation.github_environments,
             config_schema=SCHEMAS["github-environments"],
+        ),
+        StackValidationPolicy(
+            name="backups",
+            description="Each tier's Supabase settings record a known backup policy; production's is daily+pitr "
+                        "(point-in-time recovery), and production has Supabase settings.",
+            validate=data.backups,
+            config_schema=SCHEMAS["backups"],
+        ),
+        StackValidationPolicy(
+            name="secret-rotation",
+            description="Every production secret has a recorded rotation date less than 90 days old.",
+            validate=rotation.secret_rotation,
+            config_schema=SCHEMAS["secret-rotation"],
+        ),
+        StackValidationPolicy(
+            name="secret-rotation-due",
+            description="Warns when a production secret was rotated 75 to 89 days ago (due before 90).",
+            validate=rotation.secret_rotation_due,
+            enforcement_level=EnforcementLevel.ADVISORY,
+            config_schema=SCHEMAS["secret-rotation-due"],
         ),
     ]
     assert tuple(p.name for p in policies) == POLICY_NAMES

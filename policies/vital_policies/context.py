@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
@@ -71,3 +72,41 @@ def _admin_paths(raw: str | None) -> tuple[str, ...]:
         if isinstance(value, list) and value and all(isinstance(p, str) and p for p in value):
             return tuple(value)
     return tuple(SHARED["admin_paths"])
+
+
+def shared_cache_stack() -> str:
+    """The stack whose cache a tier without its own shares (config sharedCacheStack, else the table's)."""
+    return pulumi.Config(PROJECT).get("sharedCacheStack") or SHARED["shared_cache_stack"]
+
+
+class ConfigShapeError(ValueError):
+    """A structured config value that is not the JSON the CLI would pass; the message never holds the value."""
+
+
+def config_object(key: str) -> Any:
+    """A structured stack config value (the CLI passes objects as JSON strings), or None when unset.
+
+    Raises ConfigShapeError, naming the key but never the value (it may be a secret), when the
+    value is not valid JSON.
+    """
+    try:
+        return pulumi.Config(PROJECT).get_object(key)
+    except pulumi.ConfigTypeError:
+        raise ConfigShapeError(f"config {PROJECT}:{key} is not valid JSON (value not shown)") from None
+
+
+def config_keys(key: str) -> list[str] | None:
+    """The keys of an object-valued stack config value, never its values: [] when unset, None when
+    it is not an object. Used for secretEnv, whose values are secrets."""
+    try:
+        value = config_object(key)
+    except ConfigShapeError:
+        return None
+    if value is None:
+        return []
+    return [str(k) for k in value] if isinstance(value, dict) else None
+
+
+def has_config(key: str) -> bool:
+    """Whether the stack sets a config key (the value is not returned)."""
+    return pulumi.Config(PROJECT).get(key) is not None

@@ -1,10 +1,11 @@
-"""Rules that keep the tiers apart: production's domains, branch and deploy gate stay production's."""
+"""Rules that keep the tiers apart: production's domains, branch and deploy gate stay production's,
+and each tier keeps its own data services (data.py)."""
 
 from __future__ import annotations
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from . import context
+from . import context, data
 from .pack_config import setting
 from .resources import DOMAIN, GITHUB_DEPLOYMENT_POLICY, GITHUB_ENVIRONMENT, PROJECT, dig, get, label
 
@@ -12,7 +13,11 @@ PROTECTED_TYPES = (PROJECT, DOMAIN, GITHUB_ENVIRONMENT)
 
 
 def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    """Non-production stacks use no production domain or branch; production's key resources are protected."""
+    """Non-production stacks use no production domain or branch; production's key resources are protected;
+    no tier uses another tier's Supabase project or Redis database."""
+    if data.applies(args):
+        data.isolation(args, report)
+        return
     if args.resource_type not in PROTECTED_TYPES:
         return
     ctx = context.current()

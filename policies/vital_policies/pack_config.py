@@ -12,17 +12,51 @@ part (as above) keeps the table's value for the tiers it leaves out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import yaml
 from pulumi_policy import PolicyConfigSchema
 
 from components.facts import RETENTION_DAYS
 from components.tiers import SHARED, TIER_DEFAULTS, TIERS
 
+from .context import PROJECT
+
 DEFAULT_PRODUCTION_DOMAINS = ("app.vitalexpert.com", "vitalexpert.com", "www.vitalexpert.com")
 DEFAULT_DEBUG_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API")
 CORS_VARIABLE = "CORS_ALLOWED_ORIGINS"
+# The repository the pack sits in (policies/vital_policies/ -> the repo root), where the
+# committed stack files Pulumi.<stack>.yaml are.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# The Management API's project ref: 20 lower-case letters.
+SUPABASE_REF_PATTERN = "^[a-z]{20}$"
+DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+PITR_BACKUPS = "daily+pitr"
+ROTATION_FAIL_DAYS = 90  # seed: rotate secrets every 90 days
+ROTATION_WARN_DAYS = 75
+
+
+def committed_supabase_refs(root: Path = REPO_ROOT) -> dict[str, str]:
+    """Each tier's Supabase project ref, as its committed stack file sets it.
+
+    A missing file (or one without a well-formed ref) leaves its tier out; the stack files
+    hold no secret here (supabaseProjectRef is plain config).
+    """
+    refs: dict[str, str] = {}
+    for tier in TIERS:
+        try:
+            data = yaml.safe_load((root / f"Pulumi.{tier}.yaml").read_text())
+        except (OSError, yaml.YAMLError):
+            continue
+        config = data.get("config") if isinstance(data, dict) else None
+        ref = config.get(f"{PROJECT}:supabaseProjectRef") if isinstance(config, dict) else None
+        if isinstance(ref, str) and re.match(SUPABASE_REF_PATTERN, ref):
+            refs[tier] = ref
+    return refs
+
 
 # What each property defaults to, by policy. Rules read these when a key is missing (a rule
 # called directly, or a per-tier object given in part).
@@ -40,6 +74,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "productionDomains": list(DEFAULT_PRODUCTION_DOMAINS),
         "productionBranch": TIER_DEFAULTS["production"].production_branch,
         "protectTiers": [t for t in TIERS if TIER_DEFAULTS[t].protect],
+        "supabaseProjectRefs": committed_supabase_refs(),
     },
     "admin-allowlist": {"tiers": ["pre-production"]},
     "preview-cleanup": {"maxDays": RETENTION_DAYS[SHARED["preview_expiration"]]},
@@ -47,6 +82,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "environment": "production",
         "branch": TIER_DEFAULTS["production"].production_branch,
     },
+    "backups": {"requirePitrTiers": [t for t in TIERS if TIER_DEFAULTS[t].backups == PITR_BACKUPS]},
+    # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
+    "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
+                        "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
+    "secret-rotation-due": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
+                            "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
 }
 
 
@@ -85,6 +126,27 @@ def _strings(description: str, default: list[str]) -> dict[str, Any]:
 
 def _string(description: str, default: str) -> dict[str, Any]:
     return {"type": "string", "minLength": 1, "description": description, "default": default}
+
+
+def _days(description: str, default: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 1, "description": description, "default": default}
+
+
+def _rotation_schema(policy: str) -> PolicyConfigSchema:
+    # Both rotation policies take the same properties, so one config file can set both alike.
+    return PolicyConfigSchema(
+        properties={
+            "tiers": _tiers("Tiers whose secrets must be rotated (dates in config vital-expert-infra:secretRotation).",
+                            DEFAULTS[policy]["tiers"]),
+            "failAfterDays": _days("Age in days at which a secret fails secret-rotation (mandatory).",
+                                   DEFAULTS[policy]["failAfterDays"]),
+            "warnAfterDays": _days("Age in days from which secret-rotation-due warns (advisory), up to failAfterDays.",
+                                   DEFAULTS[policy]["warnAfterDays"]),
+            "today": {"type": "string", "pattern": DATE_PATTERN,
+                      "description": "The date ages are counted to (YYYY-MM-DD); default: today's UTC date. "
+                                     "Pin it for reproducible runs."},
+        }
+    )
 
 
 SCHEMAS: dict[str, PolicyConfigSchema] = {
@@ -136,6 +198,15 @@ SCHEMAS: dict[str, PolicyConfigSchema] = {
                                         DEFAULTS["isolation"]["productionBranch"]),
             "protectTiers": _tiers("Tiers whose Vercel projects, domains and GitHub environments must be protected.",
                                    DEFAULTS["isolation"]["protectTiers"]),
+            "supabaseProjectRefs": {
+                "type": "object",
+                "description": "Each tier's Supabase project ref; a stack may not use another tier's. Default: "
+                               "vital-expert-infra:supabaseProjectRef from the committed Pulumi.<tier>.yaml files. "
+                               "Tiers left out keep the default.",
+                "properties": {t: {"type": "string", "pattern": SUPABASE_REF_PATTERN} for t in TIERS},
+                "additionalProperties": False,
+                "default": dict(DEFAULTS["isolation"]["supabaseProjectRefs"]),
+            },
         }
     ),
     "admin-allowlist": PolicyConfigSchema(
@@ -155,6 +226,15 @@ SCHEMAS: dict[str, PolicyConfigSchema] = {
             "branch": _string("The only branch that may deploy to it.", DEFAULTS["github-environments"]["branch"]),
         }
     ),
+    "backups": PolicyConfigSchema(
+        properties={
+            "requirePitrTiers": _tiers(f"Tiers whose Supabase settings must record backup_policy {PITR_BACKUPS!r} "
+                                       f"(daily backups with point-in-time recovery).",
+                                       DEFAULTS["backups"]["requirePitrTiers"]),
+        }
+    ),
+    "secret-rotation": _rotation_schema("secret-rotation"),
+    "secret-rotation-due": _rotation_schema("secret-rotation-due"),
 }
 
 
@@ -162,6 +242,15 @@ def setting(config: Mapping[str, Any], policy: str, key: str) -> Any:
     """A policy's configured value, or its default."""
     value = config.get(key) if isinstance(config, Mapping) else None
     return DEFAULTS[policy][key] if value is None else value
+
+
+def tier_map(config: Mapping[str, Any], policy: str, key: str) -> dict[str, Any]:
+    """A per-tier object: the configured tiers over the default's (tiers left out keep the default)."""
+    value = setting(config, policy, key)
+    merged = dict(DEFAULTS[policy][key])
+    if isinstance(value, Mapping):
+        merged.update({t: v for t, v in value.items() if v is not None})
+    return merged
 
 
 def tier_setting(config: Mapping[str, Any], policy: str, key: str, tier: str) -> Any:

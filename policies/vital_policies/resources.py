@@ -34,6 +34,12 @@ GITHUB_SECRETS = (
     "github:index/dependabotSecret:DependabotSecret",
     "github:index/dependabotOrganizationSecret:DependabotOrganizationSecret",
 )
+# Data services: the Supabase settings (components/supabase_settings.py, a Python dynamic
+# resource whose inputs keep their snake_case names), Upstash Redis (upstash_pulumi 0.5.0)
+# and the stack reference through which a tier shares another tier's cache.
+DYNAMIC = "pulumi-python:dynamic:Resource"
+REDIS = "upstash:index/redisDatabase:RedisDatabase"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 _UNKNOWN = object()
 
@@ -86,7 +92,24 @@ def show_number(value: float) -> str:
 
 def label(resource: Any) -> str:
     """How messages name a resource (a PolicyResource or ResourceValidationArgs): type and Pulumi name."""
+    if is_supabase_settings(resource):
+        return f"Supabase settings '{resource.name}'"
     return f"{resource.resource_type.rsplit(':', 1)[-1]} '{resource.name}'"
+
+
+def is_supabase_settings(resource: Any) -> bool:
+    """The Supabase settings resource: the one dynamic resource with a project_ref input.
+
+    Every Python dynamic resource shares one type token, so it is told apart by its inputs
+    (AnalyzeStack's outputs carry project_ref too).
+    """
+    return resource.resource_type == DYNAMIC and "project_ref" in keys(resource.props)
+
+
+def peek(value: Any, key: str) -> Any:
+    """value[key] for matching only: None when absent, null or not known during preview."""
+    found = _peek(value, key)
+    return None if found is _UNKNOWN else found
 
 
 def _peek(value: Any, key: str) -> Any:

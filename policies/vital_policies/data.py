@@ -1,0 +1,109 @@
+"""Rules on the data services: each tier keeps its own Supabase project and Redis database, and
+production's backups include point-in-time recovery.
+
+The Supabase settings resource (components/supabase_settings.py) is a Python dynamic
+resource: its type token is shared by every dynamic resource and its inputs keep their
+snake_case names (project_ref, backup_policy). The Redis database is named
+vital-expert-<tier suffix>; a tier that owns no cache (preview) reads the one its stack config
+declares (sharedCacheStack) through a StackReference, whose only input is the stack's `name`.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
+
+from components.tiers import BACKUP_POLICIES, TIER_DEFAULTS, TIERS
+
+from . import context
+from .pack_config import PITR_BACKUPS, setting, tier_map
+from .resources import REDIS, STACK_REFERENCE, get, is_supabase_settings, label
+
+PRODUCTION = "production"
+
+
+def database_name(tier: str) -> str:
+    """The Redis database a cache-owning tier creates (components/upstash_cache.py)."""
+    return f"vital-expert-{TIER_DEFAULTS[tier].project_suffix}"
+
+
+def applies(args: ResourceValidationArgs) -> bool:
+    """Whether `isolation` checks this resource as a data service."""
+    return args.resource_type in (REDIS, STACK_REFERENCE) or is_supabase_settings(args)
+
+
+def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """No tier uses another tier's Supabase project or Redis database; only the declared cache is shared."""
+    ctx = context.current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())
+    if args.resource_type == REDIS:
+        _redis(args, report, ctx.tier)
+    elif args.resource_type == STACK_REFERENCE:
+        _stack_reference(args, report, ctx.tier)
+    else:
+        _supabase(args, report, ctx.tier, tier_map(args.get_config(), "isolation", "supabaseProjectRefs"))
+
+
+def _supabase(args: ResourceValidationArgs, report: ReportViolation, tier: str, refs: dict[str, str]) -> None:
+    ref = get(args.props, "project_ref")
+    if not isinstance(ref, str):
+        return
+    others = [t for t in TIERS if t != tier and refs.get(t) == ref]
+    if others:
+        own = refs.get(tier)
+        allowed = (f"tier {tier}'s own project ({own!r})" if own and own != ref
+                   else "a project no other tier uses")
+        report(f"{label(args)} in tier {tier} uses Supabase project {ref!r}, which is tier {' and '.join(others)}'s; "
+               f"allowed: {allowed}")
+
+
+def _redis(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> None:
+    name = get(args.props, "databaseName")
+    if not TIER_DEFAULTS[tier].owns_cache:
+        report(f"{label(args)} in tier {tier}: tier {tier} owns no cache (it reads the cache of stack "
+               f"{context.shared_cache_stack()!r}); allowed: no RedisDatabase, only the StackReference to that stack")
+        return
+    others = [t for t in TIERS if t != tier and database_name(t) == name]
+    if others:
+        report(f"{label(args)} in tier {tier} is named {name!r}, which is tier {' and '.join(others)}'s database; "
+               f"allowed: the tier's own, {database_name(tier)!r}")
+
+
+def _stack_reference(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> None:
+    name = get(args.props, "name")
+    stack = name.rsplit("/", 1)[-1] if isinstance(name, str) else None
+    if tier == PRODUCTION:
+        report(f"{label(args)} in tier production reads stack {name!r}; allowed: none (production reads no other "
+               f"stack's data)")
+    elif stack == PRODUCTION:
+        report(f"{label(args)} in tier {tier} reads production's stack {name!r}; allowed: no reference to "
+               f"production (its data is never shared)")
+    elif not TIER_DEFAULTS[tier].owns_cache:
+        declared = context.shared_cache_stack()
+        if name != declared:
+            report(f"{label(args)} in tier {tier} reads stack {name!r}; allowed: only the declared shared cache "
+                   f"{declared!r} (config {context.PROJECT}:sharedCacheStack)")
+
+
+def backups(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Each Supabase settings resource records a known backup policy; PITR tiers record daily+pitr."""
+    ctx = context.current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())
+    pitr_tiers = setting(args.get_config(), "backups", "requirePitrTiers")
+    needs_pitr = ctx.tier in pitr_tiers
+    choices = ", ".join(BACKUP_POLICIES)
+    settings = [r for r in args.resources if is_supabase_settings(r)]
+    if not settings and (needs_pitr or ctx.tier == PRODUCTION):
+        report(f"stack {ctx.stack} (tier {ctx.tier}) has no Supabase settings resource, so nothing records its "
+               f"database backups; allowed: one recording backup_policy {PITR_BACKUPS!r}")
+    for resource in settings:
+        value = get(resource.props, "backup_policy")
+        if value is None:
+            report(f"{label(resource)} records no backup_policy; allowed: one of {choices}"
+                   f"{f' ({PITR_BACKUPS!r} in tier {ctx.tier})' if needs_pitr else ''}", resource.urn)
+        elif value not in BACKUP_POLICIES:
+            report(f"{label(resource)} records backup_policy {value!r}; allowed: one of {choices}", resource.urn)
+        elif needs_pitr and value != PITR_BACKUPS:
+            report(f"{label(resource)} in tier {ctx.tier} records backup_policy {value!r}; allowed: {PITR_BACKUPS!r} "
+                   f"(daily backups with point-in-time recovery)", resource.urn)

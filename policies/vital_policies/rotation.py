@@ -1,0 +1,207 @@
+"""Secret rotation (seed: rotate every 90 days): secret-rotation fails a secret rotated
+failAfterDays (90) or more days ago or never recorded; secret-rotation-due warns from
+warnAfterDays (75). pulumi-policy gives each policy one enforcement level, hence two policies
+over the same figures.
+
+What a stack holds comes from its config, as the CLI passes it to the pack (PULUMI_CONFIG,
+objects as JSON strings): the keys of secretEnv, vercelDeployToken, supabaseAccessToken and,
+when set, protectionPassword (the same list as components.config.StackConfig.secret_names);
+when each was rotated comes from secretRotation (KEY -> ISO date, kept by tools.rotate). Only
+the secrets' names are read, never their values, and no message holds a value.
+
+A violation is attached to the resource that carries the secret when there is one (the Vercel
+env var for a secretEnv key, the GitHub secret VERCEL_TOKEN for vercelDeployToken, the Supabase
+settings for supabaseAccessToken, the Vercel project for protectionPassword), else to the stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Iterable
+
+from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+from pulumi_policy.proxy import UnknownValueError
+
+from . import context
+from .context import PROJECT
+from .pack_config import setting
+from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, PROJECT as VERCEL_PROJECT
+from .resources import elements, is_set, is_supabase_settings, peek
+
+ALWAYS_HELD = ("vercelDeployToken", "supabaseAccessToken")
+HELD_WHEN_SET = ("protectionPassword",)
+# Where a config-level secret ends up: the GitHub environment secret the program writes.
+GITHUB_SECRET_FOR = {"vercelDeployToken": "VERCEL_TOKEN"}
+ROTATION_KEY = "secretRotation"
+
+
+@dataclass(frozen=True)
+class Secret:
+    name: str
+    urn: str | None  # the resource holding it, or None for the stack
+    recorded: Any  # secretRotation's entry (a date string), or None
+    when: date | None  # the parsed date
+    age: int | None  # days from `when` to today
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rotation policy's view of the stack: its figures and each secret's age."""
+
+    stack: str
+    tier: str
+    today: date
+    fail: int
+    warn: int
+    secrets: tuple[Secret, ...]
+
+    def rotate_hint(self, name: str) -> str:
+        return f"rotate it and record the date with `python -m tools.rotate --stack {self.stack} {name}`"
+
+
+def held_secrets() -> tuple[list[str], bool]:
+    """The secret names the stack's config holds, and whether secretEnv could be read as an object."""
+    env_keys = context.config_keys("secretEnv")
+    names = [*ALWAYS_HELD, *(env_keys or [])]
+    names += [k for k in HELD_WHEN_SET if context.has_config(k)]
+    return names, env_keys is not None
+
+
+def _today(raw: Any) -> date | None:
+    if raw is None:
+        return datetime.now(timezone.utc).date()
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def _parse(recorded: Any) -> date | None:
+    if isinstance(recorded, date):
+        return recorded
+    try:
+        return date.fromisoformat(recorded) if isinstance(recorded, str) else None
+    except ValueError:
+        return None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _holders(resources: Iterable[PolicyResource]) -> dict[str, str]:
+    """Secret name -> URN of the first resource carrying it (names as the stack config spells them)."""
+    env: dict[str, str] = {}
+    github: dict[str, str] = {}
+    found: dict[str, str] = {}
+    for r in resources:
+        if r.resource_type == ENV_VAR:
+            key = peek(r.props, "key")
+            if isinstance(key, str):
+                env.setdefault(key, r.urn)
+        elif r.resource_type == ENV_VARS:
+            try:
+                variables = elements(peek(r.props, "variables"))
+            except UnknownValueError:  # an item not known during preview: nothing to match on
+                variables = []
+            for variable in variables:
+                key = peek(variable, "key")
+                if isinstance(key, str):
+                    env.setdefault(key, r.urn)
+        elif r.resource_type in GITHUB_SECRETS:
+            name = peek(r.props, "secretName")
+            if isinstance(name, str):
+                github.setdefault(name, r.urn)
+        elif is_supabase_settings(r):
+            found.setdefault("supabaseAccessToken", r.urn)
+        elif r.resource_type == VERCEL_PROJECT and is_set(r.props, "passwordProtection"):
+            found.setdefault("protectionPassword", r.urn)
+    for config_key, secret_name in GITHUB_SECRET_FOR.items():
+        if secret_name in github:
+            found.setdefault(config_key, github[secret_name])
+    return {**github, **env, **found}
+
+
+def _check(args: StackValidationArgs, report: ReportViolation, policy: str, problems: bool) -> Check | None:
+    """The policy's figures and the stack's secrets; None when the policy does not apply.
+
+    `problems`: report what makes a secret's age unknowable (only the mandatory policy does,
+    so each problem is reported once).
+    """
+    ctx = context.current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())
+    config = args.get_config()
+    if ctx.tier not in setting(config, policy, "tiers"):
+        return None
+    raw_today = setting(config, policy, "today")
+    today = _today(raw_today)
+    if today is None:
+        report(f"pack config {policy}.today is {_shown(raw_today)}; allowed: a date as YYYY-MM-DD, or unset for "
+               f"today's UTC date")
+        return None
+    fail = int(setting(config, policy, "failAfterDays"))
+    warn = int(setting(config, policy, "warnAfterDays"))
+    names, env_readable = held_secrets()
+    if not env_readable and problems:
+        report(f"config {PROJECT}:secretEnv is not an object of KEY: secret (value not shown), so the secrets it "
+               f"holds cannot be checked for rotation; allowed: an object, as `pulumi config set --secret --path "
+               f"secretEnv.KEY` writes")
+    try:
+        rotation = context.config_object(ROTATION_KEY)
+    except context.ConfigShapeError as err:
+        rotation = err
+    if rotation is None:
+        rotation = {}
+    if not isinstance(rotation, dict):
+        if problems:
+            report(f"config {PROJECT}:{ROTATION_KEY} is not an object of KEY: date; allowed: an object such as "
+                   f"{{\"OPENAI_API_KEY\": \"{today.isoformat()}\"}}, as `python -m tools.rotate` writes it")
+        rotation = {}
+    holders = _holders(args.resources)
+    secrets = []
+    for name in names:
+        recorded = rotation.get(name)
+        when = _parse(recorded)
+        secrets.append(Secret(name, holders.get(name), recorded, when,
+                              (today - when).days if when is not None else None))
+    return Check(ctx.stack, ctx.tier, today, fail, warn, tuple(secrets))
+
+
+def secret_rotation(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Mandatory: every secret of the tier was rotated less than failAfterDays ago, and the date is recorded."""
+    check = _check(args, report, "secret-rotation", problems=True)
+    if check is None:
+        return
+    limit = f"rotated less than {check.fail} days ago (limit {check.fail} days)"
+    for s in check.secrets:
+        where = f"secret {s.name} in tier {check.tier}"
+        setting_name = f"{PROJECT}:{ROTATION_KEY}.{s.name}"
+        if s.recorded is None:
+            report(f"{where} has no rotation date ({setting_name} is not set); allowed: {limit}; "
+                   f"{check.rotate_hint(s.name)}", s.urn)
+        elif s.when is None:
+            report(f"{where}: {setting_name} is {_shown(s.recorded)}, not a date; allowed: a date as YYYY-MM-DD, "
+                   f"{limit}", s.urn)
+        elif s.age < 0:
+            report(f"{where}: last rotated {s.when.isoformat()}, after today ({check.today.isoformat()}); allowed: a "
+                   f"date not after today, {limit}", s.urn)
+        elif s.age >= check.fail:
+            report(f"{where}: last rotated {s.when.isoformat()}, {s.age} days ago (today {check.today.isoformat()}); "
+                   f"allowed: {limit}; {check.rotate_hint(s.name)}", s.urn)
+
+
+def secret_rotation_due(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Advisory: a secret rotated warnAfterDays to failAfterDays - 1 days ago is due for rotation."""
+    check = _check(args, report, "secret-rotation-due", problems=False)
+    if check is None:
+        return
+    for s in check.secrets:
+        if s.age is not None and check.warn <= s.age < check.fail:
+            deadline = s.when + timedelta(days=check.fail)
+            report(f"secret {s.name} in tier {check.tier}: last rotated {s.when.isoformat()}, {s.age} days ago "
+                   f"(today {check.today.isoformat()}); due: rotate it before {deadline.isoformat()}, when it "
+                   f"reaches the {check.fail}-day limit (warning from {check.warn} days); "
+                   f"{check.rotate_hint(s.name)}", s.urn)

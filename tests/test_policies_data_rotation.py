@@ -1,0 +1,555 @@
+"""The data-service and rotation rules: isolation's Supabase/Redis checks, backups,
+secret-rotation and secret-rotation-due. Each rule called directly (tests/policy_helpers.py),
+then end to end through the Analyzer protocol as the CLI launches the pack (tools.policy_runner).
+
+Ages are counted to the pack config's `today`, pinned here, never the real date.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import dataclasses
+import json
+from datetime import date, timedelta
+
+import pulumi
+import pytest
+
+from tests.policy_helpers import (
+    SHARED_CACHE,
+    SUPABASE_REFS,
+    T_PROJECT,
+    T_STACK_REF,
+    UNKNOWN,
+    Fake,
+    changed,
+    data_fakes,
+    fake_stack,
+    find,
+    not_applicable,
+    resource_args,
+    rotation_config,
+    run,
+    run_each,
+    secret,
+    stack_args,
+    stack_runtime,
+    without,
+)
+
+from pulumi_policy import EnforcementLevel, StackValidationPolicy  # noqa: E402
+from pulumi_policy.proxy import UnknownValueError  # noqa: E402
+from vital_policies import catalog, data, isolation, pack_config, rotation  # noqa: E402
+
+from tools import stackfile
+from tools.mockrt import run_program
+from tools.policy_runner import PackProcess, PolicyConfigError
+from tools.synth import main as synth
+
+TIERS = ("production", "pre-production", "preview")
+NS = "vital-expert-infra"
+ROTATED = date(2026, 11, 2)  # the committed production stack's rotation dates
+
+
+def stack(tier: str) -> list[Fake]:
+    return fake_stack(tier) + data_fakes(tier)
+
+
+def settings_name(tier: str) -> str:
+    return f"supabase-{tier}-settings"
+
+
+def today(days: int) -> str:
+    return (ROTATED + timedelta(days=days)).isoformat()
+
+
+# ---- isolation: Supabase projects ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_data_isolation_passes_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run_each(isolation.isolation, stack(tier)) == []
+
+
+def test_the_refs_default_to_the_committed_stack_files(tmp_path):
+    assert pack_config.DEFAULTS["isolation"]["supabaseProjectRefs"] == SUPABASE_REFS
+    # A missing file leaves its tier out; so does a file without a well-formed ref.
+    (tmp_path / "Pulumi.production.yaml").write_text(f"config:\n  {NS}:supabaseProjectRef: abcdefghijklmnopqrst\n")
+    (tmp_path / "Pulumi.preview.yaml").write_text("config: [not, a, mapping]\n")
+    assert pack_config.committed_supabase_refs(tmp_path) == {"production": "abcdefghijklmnopqrst"}
+
+
+def test_isolation_fails_another_tiers_supabase_project():
+    fakes = changed(stack("pre-production"), settings_name("pre-production"),
+                    lambda i: i.update(project_ref=SUPABASE_REFS["production"]))
+    with stack_runtime("pre-production"):
+        found = run_each(isolation.isolation, fakes)
+    assert len(found) == 1 and found[0].urn == find(fakes, settings_name("pre-production")).urn
+    assert ("Supabase settings 'supabase-pre-production-settings' in tier pre-production uses Supabase project "
+            "'vitalprodxxxxxxxxxxx', which is tier production's; allowed: tier pre-production's own project "
+            "('vitaldevxxxxxxxxxxxx')") == found[0].message
+
+
+def test_isolation_reads_the_refs_from_the_pack_config():
+    fakes = changed(stack("preview"), settings_name("preview"), lambda i: i.update(project_ref="sharedrefxxxxxxxxxxx"))
+    with stack_runtime("preview"):
+        assert run_each(isolation.isolation, fakes) == []
+        # A tier left out of the object keeps the committed ref (production's here).
+        config = {"supabaseProjectRefs": {"pre-production": "sharedrefxxxxxxxxxxx"}}
+        found = run_each(isolation.isolation, fakes, config)
+        assert len(found) == 1 and "which is tier pre-production's" in found[0].message
+        prod = changed(stack("preview"), settings_name("preview"),
+                       lambda i: i.update(project_ref=SUPABASE_REFS["production"]))
+        assert "tier production's" in run_each(isolation.isolation, prod, {"supabaseProjectRefs": {}})[0].message
+
+
+def test_an_unknown_project_ref_is_not_a_pass():
+    fakes = changed(stack("preview"), settings_name("preview"), lambda i: i.update(project_ref=UNKNOWN))
+    with stack_runtime("preview"), pytest.raises(UnknownValueError):
+        run_each(isolation.isolation, fakes)
+
+
+def test_data_isolation_needs_a_tier():
+    with stack_runtime("alice-dev"):
+        for fake in data_fakes("preview"):
+            assert "stack 'alice-dev' has no tier" in not_applicable(isolation.isolation, resource_args(fake))
+
+
+# ---- isolation: Redis and the shared cache ------------------------------------------------------
+
+
+def test_isolation_fails_a_redis_database_in_a_tier_without_a_cache():
+    redis = dataclasses.replace(data_fakes("pre-production")[1], stack="preview")
+    with stack_runtime("preview"):
+        found = run_each(isolation.isolation, [*stack("preview"), redis])
+    assert len(found) == 1 and found[0].urn == redis.urn
+    assert (f"in tier preview: tier preview owns no cache (it reads the cache of stack '{SHARED_CACHE}'); allowed: "
+            f"no RedisDatabase, only the StackReference to that stack") in found[0].message
+
+
+def test_isolation_fails_another_tiers_redis_database():
+    fakes = changed(stack("pre-production"), "cache-pre-production-redis",
+                    lambda i: i.update(databaseName="vital-expert-production"))
+    with stack_runtime("pre-production"):
+        found = run_each(isolation.isolation, fakes)
+    assert len(found) == 1
+    assert ("is named 'vital-expert-production', which is tier production's database; allowed: the tier's own, "
+            "'vital-expert-dev'") in found[0].message
+
+
+@pytest.mark.parametrize("tier, name, config, found", [
+    ("preview", "organization/vital-expert-infra/production", {}, "reads production's stack"),
+    ("preview", "production", {}, "reads production's stack"),
+    ("pre-production", "organization/vital-expert-infra/production", {}, "allowed: no reference to production"),
+    ("preview", "organization/vital-expert-infra/staging", {},
+     f"allowed: only the declared shared cache '{SHARED_CACHE}' (config vital-expert-infra:sharedCacheStack)"),
+    ("preview", SHARED_CACHE, {f"{NS}:sharedCacheStack": "organization/vital-expert-infra/staging"},
+     "allowed: only the declared shared cache 'organization/vital-expert-infra/staging'"),
+    ("production", SHARED_CACHE, {}, "StackReference 'ref' in tier production reads stack"),
+])
+def test_isolation_fails_a_stack_reference_outside_the_declared_share(tier, name, config, found):
+    ref = Fake(T_STACK_REF, "ref", {"name": name}, stack=tier)
+    with stack_runtime(tier, config):
+        reported = run_each(isolation.isolation, [ref])
+    assert len(reported) == 1 and found in reported[0].message and reported[0].urn == ref.urn
+
+
+@pytest.mark.parametrize("tier, name, config", [
+    ("preview", SHARED_CACHE, {}),
+    ("preview", "organization/vital-expert-infra/staging",
+     {f"{NS}:sharedCacheStack": "organization/vital-expert-infra/staging"}),
+    ("pre-production", "organization/vital-expert-infra/preview", {}),
+])
+def test_isolation_passes_the_declared_share(tier, name, config):
+    with stack_runtime(tier, config):
+        assert run_each(isolation.isolation, [Fake(T_STACK_REF, "ref", {"name": name}, stack=tier)]) == []
+
+
+# ---- backups ------------------------------------------------------------------------------------
+
+
+def test_backups_is_a_mandatory_stack_policy():
+    policy = next(p for p in catalog.build_policies() if p.name == "backups")
+    assert isinstance(policy, StackValidationPolicy) and policy.enforcement_level is None  # the pack's: mandatory
+    assert pack_config.DEFAULTS["backups"] == {"requirePitrTiers": ["production"]}
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_backups_pass_the_tier_defaults(tier):
+    with stack_runtime(tier):
+        assert run(data.backups, stack_args(stack(tier))) == []
+
+
+@pytest.mark.parametrize("tier, value, found", [
+    ("production", "weekly", "in tier production records backup_policy 'weekly'; allowed: 'daily+pitr' (daily "
+                             "backups with point-in-time recovery)"),
+    ("production", None, "records no backup_policy; allowed: one of daily+pitr, daily, weekly, none ('daily+pitr' in "
+                         "tier production)"),
+    ("preview", "hourly", "records backup_policy 'hourly'; allowed: one of daily+pitr, daily, weekly, none"),
+])
+def test_backups_fail_a_wrong_policy(tier, value, found):
+    def edit(inputs):
+        inputs.pop("backup_policy")
+        if value is not None:
+            inputs["backup_policy"] = value
+    fakes = changed(stack(tier), settings_name(tier), edit)
+    with stack_runtime(tier):
+        reported = run(data.backups, stack_args(fakes))
+    assert len(reported) == 1 and found in reported[0].message
+    assert reported[0].urn == find(fakes, settings_name(tier)).urn
+
+
+def test_backups_fail_production_without_supabase_settings():
+    with stack_runtime("production"):
+        found = run(data.backups, stack_args(without(stack("production"), settings_name("production"))))
+    assert len(found) == 1 and found[0].urn is None
+    assert "stack production (tier production) has no Supabase settings resource" in found[0].message
+    with stack_runtime("preview"):
+        assert run(data.backups, stack_args(without(stack("preview"), settings_name("preview")))) == []
+
+
+def test_backups_read_require_pitr_tiers():
+    weekly = stack("pre-production")  # the tier's own: weekly
+    with stack_runtime("pre-production"):
+        found = run(data.backups, stack_args(weekly, {"requirePitrTiers": ["production", "pre-production"]}))
+        assert len(found) == 1 and "in tier pre-production records backup_policy 'weekly'" in found[0].message
+    with stack_runtime("alice-dev"):
+        assert "no tier" in not_applicable(data.backups, stack_args(weekly))
+
+
+# ---- secret-rotation and secret-rotation-due ----------------------------------------------------
+
+
+def rotation_run(days: int | None, tier: str = "production", fakes: list[Fake] | None = None, config=None,
+                 pack=None, secret_env=("OPENAI_API_KEY",)):
+    """(mandatory, advisory) violations with every secret rotated ROTATED, counted to ROTATED + days."""
+    names = ["vercelDeployToken", "supabaseAccessToken", *secret_env]
+    stack_config = config if config is not None else rotation_config({n: ROTATED.isoformat() for n in names},
+                                                                      secret_env)
+    settings = {"today": today(days)} if days is not None else {}
+    settings.update(pack or {})
+    args_for = lambda: stack_args(fakes if fakes is not None else stack(tier), settings)  # noqa: E731
+    with stack_runtime(tier, stack_config):
+        return run(rotation.secret_rotation, args_for()), run(rotation.secret_rotation_due, args_for())
+
+
+@pytest.mark.parametrize("days, mandatory, advisory", [(74, 0, 0), (75, 0, 3), (89, 0, 3), (90, 3, 0)])
+def test_rotation_thresholds(days, mandatory, advisory):
+    failed, due = rotation_run(days)
+    assert (len(failed), len(due)) == (mandatory, advisory)
+    for v in failed:
+        assert f"last rotated 2026-11-02, {days} days ago (today {today(days)}); allowed: rotated less than 90 days " \
+               f"ago (limit 90 days)" in v.message
+    for v in due:
+        assert f"last rotated 2026-11-02, {days} days ago (today {today(days)}); due: rotate it before 2027-01-31, " \
+               f"when it reaches the 90-day limit (warning from 75 days)" in v.message
+
+
+def test_rotation_names_the_secret_and_attaches_it_to_its_resource():
+    fakes = stack("production")
+    failed, _ = rotation_run(90, fakes=fakes)
+    by_secret = {v.message.split()[1]: v.urn for v in failed}
+    assert by_secret == {
+        "vercelDeployToken": find(fakes, "production-secret-vercel_token").urn,
+        "supabaseAccessToken": find(fakes, settings_name("production")).urn,
+        "OPENAI_API_KEY": find(fakes, "vital-expert-env-openai_api_key").urn,
+    }
+    assert "`python -m tools.rotate --stack production OPENAI_API_KEY`" in " ".join(v.message for v in failed)
+
+
+def test_a_secret_without_a_resource_is_reported_on_the_stack():
+    failed, _ = rotation_run(120, secret_env=("OPENAI_API_KEY", "STRIPE_SECRET_KEY"))
+    assert {v.message.split()[1]: v.urn for v in failed}["STRIPE_SECRET_KEY"] is None
+
+
+def test_a_missing_date_fails_and_is_not_merely_due():
+    config = rotation_config({"vercelDeployToken": today(0), "supabaseAccessToken": today(0)})
+    failed, due = rotation_run(80, config=config)
+    assert len(failed) == 1 and due != []
+    assert failed[0].message.startswith("secret OPENAI_API_KEY in tier production has no rotation date "
+                                        "(vital-expert-infra:secretRotation.OPENAI_API_KEY is not set)")
+    failed, _ = rotation_run(0, config=rotation_config(None))  # no secretRotation at all
+    assert sorted(v.message.split()[1] for v in failed) == ["OPENAI_API_KEY", "supabaseAccessToken",
+                                                             "vercelDeployToken"]
+
+
+@pytest.mark.parametrize("recorded, found", [
+    ("last week", "secretRotation.OPENAI_API_KEY is 'last week', not a date"),
+    ("2027-03-01", "last rotated 2027-03-01, after today (2026-11-02); allowed: a date not after today"),
+])
+def test_a_date_that_is_not_a_past_date_fails(recorded, found):
+    config = rotation_config({"vercelDeployToken": today(0), "supabaseAccessToken": today(0),
+                              "OPENAI_API_KEY": recorded})
+    failed, due = rotation_run(0, config=config)
+    assert len(failed) == 1 and found in failed[0].message and due == []
+
+
+def test_protection_password_is_a_secret_when_set():
+    fakes = [*stack("production"), Fake(T_PROJECT, "locked-project", {"name": "x", "passwordProtection": {
+        "deploymentType": "all_deployments", "password": secret("pw")}}, stack="production")]
+    config = rotation_config({"vercelDeployToken": today(0), "supabaseAccessToken": today(0),
+                              "OPENAI_API_KEY": today(0)}, protectionPassword="hunter2-do-not-print")
+    failed, _ = rotation_run(0, fakes=fakes, config=config)
+    assert len(failed) == 1 and "secret protectionPassword" in failed[0].message
+    assert failed[0].urn == find(fakes, "locked-project").urn
+
+
+def test_rotation_reads_its_pack_config():
+    # Other tiers are not checked by default; `tiers` adds them. Limits move the thresholds.
+    assert rotation_run(200, tier="preview") == ([], [])
+    failed, _ = rotation_run(200, tier="preview", pack={"tiers": ["preview"]})
+    assert len(failed) == 3
+    failed, due = rotation_run(40, pack={"failAfterDays": 45, "warnAfterDays": 30})
+    assert (len(failed), len(due)) == (0, 3) and "before 2026-12-17" in due[0].message
+    failed, _ = rotation_run(None, pack={"today": "2026-02-30"})
+    assert [v.message for v in failed] == ["pack config secret-rotation.today is '2026-02-30'; allowed: a date as "
+                                           "YYYY-MM-DD, or unset for today's UTC date"]
+
+
+def test_rotation_defaults_to_todays_utc_date():
+    failed, due = rotation_run(None, config=rotation_config({"vercelDeployToken": "2000-01-01",
+                                                             "supabaseAccessToken": "2000-01-01",
+                                                             "OPENAI_API_KEY": "2000-01-01"}))
+    assert len(failed) == 3 and due == []
+
+
+def test_rotation_never_shows_a_secret_value():
+    config = rotation_config({}, protectionPassword="hunter2-do-not-print")
+    config[f"{NS}:secretRotation"] = "{not json"
+    failed, _ = rotation_run(0, config=config)
+    text = " ".join(v.message for v in failed)
+    assert "config vital-expert-infra:secretRotation is not an object of KEY: date" in text
+    assert "do-not-print" not in text
+    config[f"{NS}:secretEnv"] = '"sk-live-rotation-canary"'
+    failed, _ = rotation_run(0, config=config)
+    text = " ".join(v.message for v in failed)
+    assert "config vital-expert-infra:secretEnv is not an object" in text and "canary" not in text
+
+
+def test_rotation_needs_a_tier():
+    with stack_runtime("alice-dev"):
+        assert "no tier" in not_applicable(rotation.secret_rotation, stack_args(stack("production")))
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_held_secrets_match_the_config_layer(tier):
+    # The pack's list (from the raw config) is StackConfig.secret_names() (components.config).
+    from components.config import load_stack_config
+
+    source = stackfile.read(tier)
+
+    def config_layer():
+        pulumi.runtime.set_all_config(dict(source.config), list(source.secret_keys))
+        return load_stack_config(tier).secret_names()
+
+    expected = contextvars.copy_context().run(config_layer)
+    with stack_runtime(tier, source.config):
+        assert rotation.held_secrets() == (expected, True)
+
+
+def test_the_rotation_policies_levels_and_schemas():
+    policies = {p.name: p for p in catalog.build_policies()}
+    assert policies["secret-rotation-due"].enforcement_level == EnforcementLevel.ADVISORY
+    assert policies["secret-rotation"].enforcement_level is None
+    for name in ("secret-rotation", "secret-rotation-due"):
+        props = pack_config.SCHEMAS[name].properties
+        assert (props["failAfterDays"]["default"], props["warnAfterDays"]["default"]) == (90, 75)
+        assert props["tiers"]["default"] == ["production"] and "default" not in props["today"]
+
+
+# ---- end to end: the pack as the CLI runs it -----------------------------------------------------
+
+
+def _missing_date_config() -> dict[str, str]:
+    config = dict(stackfile.read("production").config)
+    rotated = json.loads(config[f"{NS}:secretRotation"])
+    del rotated["OPENAI_API_KEY"]
+    config[f"{NS}:secretRotation"] = json.dumps(rotated)
+    config[f"{NS}:secretEnv"] = json.dumps({**json.loads(config[f"{NS}:secretEnv"]),
+                                            "OPENAI_API_KEY": "sk-live-canary-value"})
+    return config
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    out = {}
+    for tier in TIERS:
+        source = stackfile.read(tier)
+        out[tier] = (run_program(tier, source.config, source.secret_keys), source.config)
+    return out
+
+
+@pytest.fixture(scope="module")
+def packs(rendered):
+    started = {tier: PackProcess(r.project, r.stack, config) for tier, (r, config) in rendered.items()}
+    r = rendered["production"][0]
+    started["production-missing-date"] = PackProcess(r.project, r.stack, _missing_date_config())
+    try:
+        for pack in started.values():
+            pack.spawn()
+        for pack in started.values():
+            pack.wait_ready()
+        yield started
+    finally:
+        for pack in started.values():
+            pack.close()
+
+
+def regs(rendered, tier):
+    return copy.deepcopy(rendered[tier][0].resources)
+
+
+def reg(resources, name):
+    return next(r for r in resources if r.name == name)
+
+
+def pinned(days: int = 23) -> dict:
+    return {"secret-rotation": {"today": today(days)}, "secret-rotation-due": {"today": today(days)}}
+
+
+def of(result, policy):
+    return [v for v in result["violations"] if v["policy"] == policy and not v["message"].startswith("can't run")]
+
+
+def test_the_pack_lists_the_new_policies(packs):
+    info = packs["production"].info
+    kinds = {p.name: (p.kind, p.enforcement_level) for p in info.policies}
+    assert kinds["backups"] == ("stack", "mandatory")
+    assert kinds["secret-rotation"] == ("stack", "mandatory")
+    assert kinds["secret-rotation-due"] == ("stack", "advisory")
+    assert info.policy("isolation").properties["supabaseProjectRefs"]["default"] == SUPABASE_REFS
+    assert info.policy("backups").properties["requirePitrTiers"]["default"] == ["production"]
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_the_committed_stacks_pass_the_new_policies(packs, rendered, tier):
+    result = packs[tier].run(rendered[tier][0].resources, pinned())
+    for policy in ("isolation", "backups", "secret-rotation", "secret-rotation-due"):
+        assert of(result, policy) == []
+
+
+def _edit(resource, **inputs):
+    def apply(resources, tier, rendered):
+        reg(resources, resource).inputs.update(inputs)
+    return apply
+
+
+def _rename_stack_reference(stack_name):
+    return _edit("cache-preview-shared", name=stack_name)
+
+
+def _add(from_tier, name, **inputs):
+    """Add a copy of another tier's registration to this stack."""
+    def apply(resources, tier, rendered):
+        source = reg(regs(rendered, from_tier), name)
+        resources.append(dataclasses.replace(source, urn=source.urn.replace(f"urn:pulumi:{from_tier}::",
+                                                                            f"urn:pulumi:{tier}::"),
+                                             inputs={**source.inputs, **inputs}))
+    return apply
+
+
+E2E = [
+    ("pre-production", "isolation", _edit("supabase-pre-production-settings", project_ref=SUPABASE_REFS["production"]),
+     "supabase-pre-production-settings", "uses Supabase project 'vitalprodxxxxxxxxxxx', which is tier production's"),
+    ("pre-production", "isolation", _edit("cache-pre-production-redis", databaseName="vital-expert-production"),
+     "cache-pre-production-redis", "is named 'vital-expert-production', which is tier production's database"),
+    ("preview", "isolation", _add("pre-production", "cache-pre-production-redis"), "cache-pre-production-redis",
+     "tier preview owns no cache"),
+    ("preview", "isolation", _rename_stack_reference("organization/vital-expert-infra/production"),
+     "cache-preview-shared", "reads production's stack 'organization/vital-expert-infra/production'"),
+    ("preview", "isolation", _rename_stack_reference("organization/vital-expert-infra/staging"),
+     "cache-preview-shared",
+     "allowed: only the declared shared cache 'organization/vital-expert-infra/pre-production'"),
+    ("production", "isolation", _add("preview", "cache-preview-shared"), "cache-preview-shared",
+     "in tier production reads stack 'organization/vital-expert-infra/pre-production'; allowed: none"),
+    ("production", "backups", _edit("supabase-production-settings", backup_policy="daily"),
+     "supabase-production-settings", "records backup_policy 'daily'; allowed: 'daily+pitr'"),
+    ("preview", "backups", _edit("supabase-preview-settings", backup_policy="hourly"),
+     "supabase-preview-settings", "records backup_policy 'hourly'; allowed: one of daily+pitr, daily, weekly, none"),
+]
+
+
+@pytest.mark.parametrize("tier, policy, mutate, resource, message", E2E, ids=[f"{c[1]}-{c[0]}-{i}" for i, c in
+                                                                             enumerate(E2E)])
+def test_each_new_rule_fails_through_the_protocol(packs, rendered, tier, policy, mutate, resource, message):
+    resources = regs(rendered, tier)
+    mutate(resources, tier, rendered)
+    found = of(packs[tier].run(resources, pinned()), policy)
+    assert len(found) == 1, found
+    assert found[0]["enforcementLevel"] == "mandatory"
+    assert found[0]["urn"] == reg(resources, resource).urn
+    assert message in found[0]["message"] and "\n" not in found[0]["message"]
+
+
+def test_backups_fail_production_without_settings_through_the_protocol(packs, rendered):
+    resources = [r for r in regs(rendered, "production") if r.name != "supabase-production-settings"]
+    found = of(packs["production"].run(resources, pinned()), "backups")
+    assert [(v["enforcementLevel"], v["urn"]) for v in found] == [("mandatory", "")]
+    assert "has no Supabase settings resource" in found[0]["message"]
+
+
+def test_isolation_reads_supabase_refs_from_the_pack_config(packs, rendered):
+    resources = regs(rendered, "pre-production")
+    reg(resources, "supabase-pre-production-settings").inputs["project_ref"] = SUPABASE_REFS["production"]
+    config = {**pinned(), "isolation": {"supabaseProjectRefs": {"production": "otherprodrefxxxxxxxx"}}}
+    assert of(packs["pre-production"].run(resources, config), "isolation") == []
+
+
+@pytest.mark.parametrize("days, mandatory, advisory", [(74, 0, 0), (75, 0, 6), (89, 0, 6), (90, 6, 0)])
+def test_rotation_thresholds_through_the_protocol(packs, rendered, days, mandatory, advisory):
+    # The pack reads secretEnv and secretRotation from PULUMI_CONFIG (objects as JSON strings) with
+    # pulumi.Config.get_object: the committed production stack's six secrets, rotated 2026-11-02.
+    result = packs["production"].run(rendered["production"][0].resources, pinned(days))
+    failed, due = of(result, "secret-rotation"), of(result, "secret-rotation-due")
+    assert (len(failed), len(due)) == (mandatory, advisory)
+    assert {v["enforcementLevel"] for v in failed} <= {"mandatory"}
+    assert {v["enforcementLevel"] for v in due} <= {"advisory"}
+    for v in failed + due:
+        assert f"last rotated 2026-11-02, {days} days ago (today {today(days)})" in v["message"]
+    if failed:
+        token = next(v for v in failed if v["message"].startswith("secret vercelDeployToken "))
+        assert token["urn"] == reg(rendered["production"][0].resources, "production-secret-vercel_token").urn
+
+
+def test_a_missing_date_through_the_protocol(packs, rendered):
+    resources = rendered["production"][0].resources
+    result = packs["production-missing-date"].run(resources, pinned(30))
+    failed = of(result, "secret-rotation")
+    assert len(failed) == 1 and of(result, "secret-rotation-due") == []
+    assert failed[0]["message"].startswith("secret OPENAI_API_KEY in tier production has no rotation date")
+    assert failed[0]["urn"] == reg(resources, "vital-expert-env-openai_api_key").urn
+    assert "canary" not in json.dumps(result) and "secret-placeholder" not in json.dumps(result)
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"secret-rotation": {"today": "25/11/2026"}}, "policy 'secret-rotation', property 'today': found \"25/11/2026\""),
+    ({"secret-rotation-due": {"warnAfterDays": 0}},
+     "policy 'secret-rotation-due', property 'warnAfterDays': found 0; allowed: a number of at least 1"),
+    ({"backups": {"requirePitrTiers": ["staging"]}},
+     "policy 'backups', property 'requirePitrTiers[0]': found \"staging\""),
+    ({"isolation": {"supabaseProjectRefs": {"staging": "abcdefghijklmnopqrst"}}},
+     "policy 'isolation': found unknown property 'supabaseProjectRefs.staging'"),
+    ({"isolation": {"supabaseProjectRefs": {"production": "PROD"}}},
+     "policy 'isolation', property 'supabaseProjectRefs.production': found \"PROD\""),
+])
+def test_a_bad_new_pack_config_is_one_line(packs, rendered, config, message):
+    with pytest.raises(PolicyConfigError) as err:
+        packs["preview"].run(rendered["preview"][0].resources, config)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_synth_fails_an_old_secret_with_a_pinned_today(tmp_path, capsys):
+    def synth_with(days):
+        path = tmp_path / f"policy-{days}.json"
+        path.write_text(json.dumps(pinned(days)))
+        code = synth(["--stack", "production", "--policy-pack-config", str(path)])
+        return code, json.loads(capsys.readouterr().out)["policy"]["violations"]
+
+    code, violations = synth_with(90)
+    assert code == 1
+    assert {v["policy"] for v in violations if v["enforcementLevel"] == "mandatory"} == {"secret-rotation"}
+    code, violations = synth_with(89)
+    assert code == 0 and {v["policy"] for v in violations if not v["message"].startswith("can't run")} == {
+        "secret-rotation-due"}
