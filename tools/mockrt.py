@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from google.protobuf import json_format
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -72,16 +73,22 @@ _COMPUTED_OUTPUTS = {
 }
 
 
+def _mock_id(request) -> str:
+    """The import id when importing, else an id shaped like the provider's, stable per name."""
+    if request.importId or not request.custom:
+        return request.importId
+    digest = hashlib.sha256(f"{request.type}::{request.name}".encode()).hexdigest()[:24]
+    return _ID_PREFIX.get(request.type, "id-") + digest
+
+
 class _Mocks(pulumi.runtime.Mocks):
+    """Answers reads (a StackReference); registrations are answered by the monitor itself."""
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         if args.typ == "pulumi:pulumi:StackReference":
             # Another stack's outputs cannot be read offline: unknown, as before its first up.
             return args.resource_id, {"name": args.resource_id, "outputs": UNKNOWN, "secretOutputNames": UNKNOWN}
-        digest = hashlib.sha256(f"{args.typ}::{args.name}".encode()).hexdigest()[:24]
-        resource_id = args.resource_id or _ID_PREFIX.get(args.typ, "id-") + digest
-        state = dict(args.inputs)
-        state.update({key: UNKNOWN for key in _COMPUTED_OUTPUTS.get(args.typ, ())})
-        return resource_id, state
+        return args.resource_id, dict(args.inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         return {}
@@ -116,29 +123,38 @@ class _RecordingMonitor(mocks.MockMonitor):
         self.loops.clear()
 
     def RegisterResource(self, request):
-        self._thread_loop()
-        response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            self.rendered.resources.append(
-                Registration(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    parent=request.parent,
-                    custom=bool(request.custom),
-                    inputs=json_format.MessageToDict(request.object),
-                    protect=bool(request.protect),
-                    dependencies=list(request.dependencies),
-                    property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
-                    delete_before_replace=bool(request.deleteBeforeReplace),
-                    retain_on_delete=bool(request.retainOnDelete),
-                    import_id=request.importId,
-                    additional_secret_outputs=list(request.additionalSecretOutputs),
-                    provider=request.provider,
-                )
-            )
-        return response
+        """What the engine answers in a preview: the inputs back as outputs, computed ones unknown.
 
+        MockMonitor would deserialize the inputs to Python and serialize them again; handing
+        the request's own Struct back is the same answer at a fraction of the cost, and keeps
+        input secrets secret in the outputs, as the engine does.
+        """
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        outputs = struct_pb2.Struct()
+        outputs.CopyFrom(request.object)
+        for key in _COMPUTED_OUTPUTS.get(request.type, ()):
+            outputs[key] = UNKNOWN
+        self.rendered.resources.append(
+            Registration(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=bool(request.custom),
+                inputs=json_format.MessageToDict(request.object),
+                protect=bool(request.protect),
+                dependencies=list(request.dependencies),
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                retain_on_delete=bool(request.retainOnDelete),
+                import_id=request.importId,
+                additional_secret_outputs=list(request.additionalSecretOutputs),
+                provider=request.provider,
+            )
+        )
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request), object=outputs)
 
     def ReadResource(self, request):
         # Reads (a StackReference, an existing resource) are recorded like registrations.
@@ -157,7 +173,7 @@ class _RecordingMonitor(mocks.MockMonitor):
 
 class _LogCollector(logging.Handler):
     def __init__(self, rendered: Rendered) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(logging.INFO)
         self.rendered = rendered
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -185,7 +201,7 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
     logger = logging.getLogger(f"vital.synth.{stack}")
     logger.propagate = False
     logger.handlers[:] = [_LogCollector(rendered)]
-    logger.setLevel(logging.DEBUG)
+    logger.setLevel(logging.INFO)  # the runtime's debug chatter is never collected
 
     settings.ROOT.set(None)  # a fresh root Stack for every run in this process
     monitor = _RecordingMonitor(rendered)

@@ -39,29 +39,56 @@ def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
     return _render_source(stack, config_file)[0]
 
 
-def _render_source(stack: str, config_file: Path | None):
-    """(doc, rendered, config) for one stack file; the last two feed the policy pass."""
+def _read(stack: str, config_file: Path | None):
     from . import stackfile
 
     try:
-        source = stackfile.read(stack, config_file)
+        return stackfile.read(stack, config_file)
     except stackfile.StackFileError as err:
         raise SynthError(str(err)) from None
+
+
+def _render_source(stack: str, config_file: Path | None):
+    """(doc, rendered, config) for one stack file; the last two feed the policy pass."""
+    source = _read(stack, config_file)
     doc, rendered = _render(stack, source.config, source.secret_keys, source.path)
     return doc, rendered, source.config
 
 
-def apply_policies(stacks: list[tuple[dict[str, Any], Any, dict[str, str]]], pack_config_file: Path | None) -> None:
-    """Run the policy pack over each rendered stack; adds doc["policy"]."""
-    from . import policy_runner
+class PolicyPass:
+    """The policy pack, one process per stack as the CLI runs it.
 
-    try:
-        pack_config = policy_runner.load_pack_config(pack_config_file) if pack_config_file else None
-        results = policy_runner.analyze_stacks([(rendered, config) for _, rendered, config in stacks], pack_config)
-    except (policy_runner.PolicyConfigError, policy_runner.PolicyPackError) as err:
-        raise SynthError(str(err)) from None
-    for (doc, _, _), result in zip(stacks, results):
-        doc["policy"] = result
+    The packs start before the stacks render, so their start-up (a fresh Python importing the
+    Pulumi SDK) runs on the other core while this one renders.
+    """
+
+    def __init__(self, project: str, sources: list[tuple[str, dict[str, str]]], pack_config_file: Path | None) -> None:
+        from . import policy_runner
+
+        self._errors = (policy_runner.PolicyConfigError, policy_runner.PolicyPackError)
+        self.packs = []
+        try:
+            self.pack_config = policy_runner.load_pack_config(pack_config_file) if pack_config_file else None
+            for stack, config in sources:
+                pack = policy_runner.PackProcess(project, stack, config)
+                self.packs.append(pack)
+                pack.spawn()
+        except self._errors as err:
+            self.close()
+            raise SynthError(str(err)) from None
+
+    def apply(self, docs: list[dict[str, Any]], rendered: list[Any]) -> None:
+        """Adds doc["policy"] to each rendered stack."""
+        try:
+            for pack, doc, result in zip(self.packs, docs, rendered):
+                pack.wait_ready()
+                doc["policy"] = pack.run(result.resources, self.pack_config)
+        except self._errors as err:
+            raise SynthError(str(err)) from None
+
+    def close(self) -> None:
+        for pack in self.packs:
+            pack.close()
 
 
 class SynthError(Exception):
@@ -120,14 +147,26 @@ def main(argv: list[str] | None = None) -> int:
 
         return diff_main(argv)
     args = build_parser().parse_args(argv)
+    policy = None
     try:
-        rendered = [_render_source(stack, args.config_file) for stack in _stacks(args.stack, args.config_file)]
+        sources = [(stack, _read(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
         if not args.no_policy:
-            apply_policies(rendered, args.policy_pack_config)
+            from .stackfile import project
+
+            policy = PolicyPass(project()["name"], [(stack, src.config) for stack, src in sources], args.policy_pack_config)
+        docs, rendered = [], []
+        for stack, src in sources:
+            doc, result = _render(stack, src.config, src.secret_keys, src.path)
+            docs.append(doc)
+            rendered.append(result)
+        if policy is not None:
+            policy.apply(docs, rendered)
     except (UsageError, SynthError) as err:
         print(f"synth: {err}", file=sys.stderr)
         return EXIT_CONFIG
-    docs = [doc for doc, _, _ in rendered]
+    finally:
+        if policy is not None:
+            policy.close()
     for doc in docs:
         for entry in doc.pop("logs"):
             print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)
