@@ -306,3 +306,41 @@ def rotation_config(rotated: dict[str, str] | None, secret_env: tuple[str, ...] 
         config[f"{PROJECT}:secretRotation"] = json.dumps(rotated)
     config.update({f"{PROJECT}:{k}": v for k, v in more.items()})
     return config
+
+
+# ---- the committed stacks and running packs, shared by the end-to-end tests -------------------
+
+# Rotation ages count to this day in tests, so the committed rotation dates never age out.
+PINNED_TODAY = {"secret-rotation": {"today": "2026-11-25"}, "secret-rotation-due": {"today": "2026-11-25"}}
+
+
+def render_committed(stacks: tuple[str, ...] = ("production", "pre-production", "preview")) -> dict[str, tuple]:
+    """Each committed stack rendered as the CLI would run it: (Rendered, stack config)."""
+    from tools import stackfile
+    from tools.mockrt import run_program
+
+    out = {}
+    for stack in stacks:
+        source = stackfile.read(stack)
+        out[stack] = (run_program(stack, source.config, source.secret_keys), source.config)
+    return out
+
+
+@contextmanager
+def running_packs(specs: dict[str, tuple[Any, dict[str, str]]]) -> Iterator[dict[str, Any]]:
+    """One pack process per entry (PULUMI_STACK is per process), all started before any is awaited.
+
+    specs: name -> (Rendered, stack config).
+    """
+    from tools.policy_runner import PackProcess
+
+    started = {name: PackProcess(r.project, r.stack, config) for name, (r, config) in specs.items()}
+    try:
+        for pack in started.values():
+            pack.spawn()
+        for pack in started.values():
+            pack.wait_ready()
+        yield started
+    finally:
+        for pack in started.values():
+            pack.close()

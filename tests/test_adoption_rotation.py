@@ -5,7 +5,7 @@ import sys
 
 import yaml
 
-from tests.stacks import ROOT, env_vars, of_type, one, render, stack_yaml, with_config, write_stack
+from tests.stacks import ROOT, env_vars, one, render, stack_yaml, with_config, write_stack
 from tools import rotate
 from tools.render import stack_markdown
 from tools.synth import main

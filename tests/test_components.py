@@ -1,6 +1,5 @@
 """Component structure under the recording mocks: tokens, parents, names, apps."""
 
-import json
 
 import pytest
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.stacks import ROOT, stack_yaml, with_config, write_stack
+from tests.stacks import ROOT, with_config
 from tools.synth import main
 
 SECURE = {"secure": "v1:cGxhY2Vob2xkZXI=:c2V0IG1l"}

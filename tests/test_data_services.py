@@ -1,6 +1,5 @@
 """Supabase settings and the Upstash cache per tier, wired into the Vercel env vars."""
 
-import json
 
 from tests.stacks import env_vars, of_type, one, render, with_config
 

@@ -16,8 +16,8 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from tools import stackfile
-from tools.mockrt import SECRET_SIG, SECRET_VALUE, UNKNOWN, Registration, run_program
+from tests.policy_helpers import PINNED_TODAY, render_committed, running_packs
+from tools.mockrt import SECRET_SIG, SECRET_VALUE, UNKNOWN, Registration
 from tools.policy_runner import (
     PackProcess,
     PolicyConfigError,
@@ -36,34 +36,17 @@ STACKS = ("production", "pre-production", "preview")
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
             "secret-rotation-due")
-# The rotation policies count ages to pack config `today` (default: the real date); pinned so the
-# committed stacks' rotation dates (2026-11-02) pass whenever the tests run.
-PINNED_TODAY = {"secret-rotation": {"today": "2026-11-25"}, "secret-rotation-due": {"today": "2026-11-25"}}
 
 
 @pytest.fixture(scope="module")
 def stacks():
-    """Each committed stack rendered as the CLI would run it: (Rendered, stack config)."""
-    out = {}
-    for stack in STACKS:
-        source = stackfile.read(stack)
-        out[stack] = (run_program(stack, source.config, source.secret_keys), source.config)
-    return out
+    return render_committed()
 
 
 @pytest.fixture(scope="module")
 def packs(stacks):
-    """One pack process per stack (PULUMI_STACK is per process), started together, reused by every test."""
-    started = {s: PackProcess(r.project, r.stack, config) for s, (r, config) in stacks.items()}
-    try:
-        for pack in started.values():
-            pack.spawn()
-        for pack in started.values():
-            pack.wait_ready()
+    with running_packs(stacks) as started:
         yield started
-    finally:
-        for pack in started.values():
-            pack.close()
 
 
 def resources(stacks, stack) -> list[Registration]:

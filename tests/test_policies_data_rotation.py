@@ -28,9 +28,11 @@ from tests.policy_helpers import (
     fake_stack,
     find,
     not_applicable,
+    render_committed,
     resource_args,
     rotation_config,
     run,
+    running_packs,
     run_each,
     secret,
     stack_args,
@@ -43,8 +45,7 @@ from pulumi_policy.proxy import UnknownValueError  # noqa: E402
 from vital_policies import catalog, data, isolation, pack_config, rotation  # noqa: E402
 
 from tools import stackfile
-from tools.mockrt import run_program
-from tools.policy_runner import PackProcess, PolicyConfigError
+from tools.policy_runner import PolicyConfigError
 from tools.synth import main as synth
 
 TIERS = ("production", "pre-production", "preview")
@@ -374,27 +375,15 @@ def _missing_date_config() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def rendered():
-    out = {}
-    for tier in TIERS:
-        source = stackfile.read(tier)
-        out[tier] = (run_program(tier, source.config, source.secret_keys), source.config)
-    return out
+    return render_committed()
 
 
 @pytest.fixture(scope="module")
 def packs(rendered):
-    started = {tier: PackProcess(r.project, r.stack, config) for tier, (r, config) in rendered.items()}
-    r = rendered["production"][0]
-    started["production-missing-date"] = PackProcess(r.project, r.stack, _missing_date_config())
-    try:
-        for pack in started.values():
-            pack.spawn()
-        for pack in started.values():
-            pack.wait_ready()
+    specs = dict(rendered)
+    specs["production-missing-date"] = (rendered["production"][0], _missing_date_config())
+    with running_packs(specs) as started:
         yield started
-    finally:
-        for pack in started.values():
-            pack.close()
 
 
 def regs(rendered, tier):

@@ -55,7 +55,7 @@ def test_secrets_are_declared_secret():
 @pytest.mark.parametrize("stack", TIERS)
 def test_committed_stack_files_have_every_required_key_and_no_plaintext_secret(stack):
     source = stackfile.read(stack)
-    assert f"vital-expert-infra:vercelDeployToken" in source.secret_keys
+    assert "vital-expert-infra:vercelDeployToken" in source.secret_keys
     assert "vital-expert-infra:secretEnv" in source.secret_keys
     raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
     from components.config import plaintext_secret_leaves

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from tests.policy_helpers import PINNED_TODAY
 from tests.stacks import with_config
 from tools.synth import main
 
@@ -50,9 +51,8 @@ def test_a_broken_stack_config_exits_1_naming_the_policy(case, tmp_path, capsys)
 def test_committed_stacks_have_no_mandatory_violation(tmp_path, capsys):
     # Rotation ages count to a pinned day, so the test does not start failing 90 days after
     # the committed rotation dates (in real runs, that failure is the point).
-    pinned = {"today": "2026-11-25"}
     pack_config = tmp_path / "policy.json"
-    pack_config.write_text(json.dumps({"secret-rotation": pinned, "secret-rotation-due": pinned}))
+    pack_config.write_text(json.dumps(PINNED_TODAY))
     code = main(["--stack", "all", "--policy-pack-config", str(pack_config)])
     docs = json.loads(capsys.readouterr().out)
     assert code == 0

@@ -315,7 +315,7 @@ def _stack_policy_cell(stack: dict[str, Any], policy_run: bool) -> str:
 
 
 def _more(n: int, what: str) -> list[str]:
-    return [f"", f"_… and {n} more {what} not shown._"] if n > 0 else []
+    return ["", f"_… and {n} more {what} not shown._"] if n > 0 else []
 
 
 def _policy_markdown(policy: dict[str, Any], rows: int, budget: int) -> list[str]:

@@ -103,7 +103,7 @@ def render_config(stack: str, config: dict[str, str], secret_keys: list[str], st
 def _render(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None):
     import pulumi
 
-    from components.config import ConfigError, load_stack_config
+    from components.config import ConfigError
 
     from .mockrt import run_program
     from .render import stack_doc

@@ -62,6 +62,21 @@ def current() -> StackContext:
     )
 
 
+def for_rule(args: Any) -> StackContext:
+    """The stack's context for a rule; a stack with no tier makes the rule not applicable."""
+    ctx = current()
+    if ctx.tier is None:
+        args.not_applicable(ctx.no_tier_reason())  # raises: the rule stops here
+    return ctx
+
+
+def plan_limits(ctx: StackContext, report: Any) -> PlanLimits | None:
+    """The plan's limits; an unknown plan is reported, and the rule has nothing to check against."""
+    if ctx.plan_limits is None:
+        report(ctx.bad_plan_reason())
+    return ctx.plan_limits
+
+
 def _admin_paths(raw: str | None) -> tuple[str, ...]:
     """The stack's adminPaths config (a JSON array, as the CLI passes it), else the seed's."""
     if raw:

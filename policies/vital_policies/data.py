@@ -33,9 +33,7 @@ def applies(args: ResourceValidationArgs) -> bool:
 
 def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
     """No tier uses another tier's Supabase project or Redis database; only the declared cache is shared."""
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     if args.resource_type == REDIS:
         _redis(args, report, ctx.tier)
     elif args.resource_type == STACK_REFERENCE:
@@ -87,9 +85,7 @@ def _stack_reference(args: ResourceValidationArgs, report: ReportViolation, tier
 
 def backups(args: StackValidationArgs, report: ReportViolation) -> None:
     """Each Supabase settings resource records a known backup policy; PITR tiers record daily+pitr."""
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     pitr_tiers = setting(args.get_config(), "backups", "requirePitrTiers")
     needs_pitr = ctx.tier in pitr_tiers
     choices = ", ".join(BACKUP_POLICIES)

@@ -65,9 +65,7 @@ def no_debug_in_production(args: ResourceValidationArgs, report: ReportViolation
     entries = env_entries(args)
     if not entries:
         return
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     config = args.get_config()
     flags = set(setting(config, "no-debug-in-production", "flags"))
     flags_apply = ctx.tier in setting(config, "no-debug-in-production", "tiers")
@@ -115,9 +113,7 @@ def cors(args: ResourceValidationArgs, report: ReportViolation) -> None:
     entries = [e for e in env_entries(args) if e.key == variable]
     if not entries:
         return
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     if ctx.tier not in setting(config, "cors", "tiers"):
         return
     for entry in entries:

@@ -34,14 +34,22 @@ def _disabled(firewall: PolicyResource) -> bool:
 # ---- rate-limit ---------------------------------------------------------------------------
 
 
+def _firewalls_by_project(args: StackValidationArgs, allowed: str, report: ReportViolation):
+    """Each project with its FirewallConfigs; a project without one is reported, not yielded."""
+    view = StackView(args.resources)
+    for project in view.projects:
+        firewalls = view.children(project, FIREWALL)
+        if firewalls:
+            yield project, firewalls
+        else:
+            report(f"{label(project)} has no FirewallConfig; allowed: {allowed}", project.urn)
+
+
 def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
     """Every project has an active per-IP rate-limit rule no looser than its tier allows."""
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
-    limits = ctx.plan_limits
+    ctx = context.for_rule(args)
+    limits = context.plan_limits(ctx, report)
     if limits is None:
-        report(ctx.bad_plan_reason())
         return
     config = args.get_config()
     max_requests = number(tier_setting(config, "rate-limit", "maxRequests", ctx.tier))
@@ -50,12 +58,7 @@ def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
                f"{show_number(period)} s (tier {ctx.tier}), window {limits.rate_limit_window_min_s}-"
                f"{limits.rate_limit_window_max_s} s and algorithm {' or '.join(limits.rate_limit_algorithms)} "
                f"(plan {ctx.plan})")
-    view = StackView(args.resources)
-    for project in view.projects:
-        firewalls = view.children(project, FIREWALL)
-        if not firewalls:
-            report(f"{label(project)} has no FirewallConfig; allowed: {allowed}", project.urn)
-            continue
+    for project, firewalls in _firewalls_by_project(args, allowed, report):
         findings: list[str] = []
         passed = False
         for firewall in firewalls:
@@ -110,20 +113,13 @@ def _rate_limit_problems(rule: Any, max_requests: float, period: float, limits) 
 
 def admin_allowlist(args: StackValidationArgs, report: ReportViolation) -> None:
     """Admin routes are denied to every address outside the allow-list, in every project."""
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "admin-allowlist", "tiers"):
         return
     paths = ctx.admin_paths
     allowed = (f"an active FirewallConfig rule with action deny whose conditions match the admin routes "
                f"({', '.join(paths)}) and an ip_address condition with neg: true (set {context.PROJECT}:adminAllowlist)")
-    view = StackView(args.resources)
-    for project in view.projects:
-        firewalls = view.children(project, FIREWALL)
-        if not firewalls:
-            report(f"{label(project)} has no FirewallConfig; allowed: {allowed}", project.urn)
-            continue
+    for project, firewalls in _firewalls_by_project(args, allowed, report):
         uncovered = set(paths)
         seen: list[str] = []
         for firewall in firewalls:

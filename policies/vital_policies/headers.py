@@ -18,9 +18,7 @@ NOSNIFF = "x-content-type-options"
 
 def noindex(args: StackValidationArgs, report: ReportViolation) -> None:
     """Non-production tiers send X-Robots-Tag: noindex on every path; production sends none on its domains."""
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     must_noindex = ctx.tier in setting(args.get_config(), "noindex", "noindexTiers")
     view = StackView(args.resources)
     for project in view.projects:
@@ -53,9 +51,7 @@ def _noindex_found(routes) -> str:
 
 def security_headers(args: StackValidationArgs, report: ReportViolation) -> None:
     """Production projects send CSP, HSTS, frame and sniffing protection on every path."""
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "security-headers", "tiers"):
         return
     view = StackView(args.resources)

@@ -58,9 +58,7 @@ def _production_branch(args: ResourceValidationArgs, report: ReportViolation, ct
 
 def github_environments(args: StackValidationArgs, report: ReportViolation) -> None:
     """Production's GitHub environment deploys only from the production branch."""
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     if ctx.tier != "production":
         return
     config = args.get_config()

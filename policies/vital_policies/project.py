@@ -15,12 +15,9 @@ def max_duration(args: ResourceValidationArgs, report: ReportViolation) -> None:
     """resourceConfig.functionDefaultTimeout is set and within the tier's and the plan's maximum."""
     if args.resource_type != PROJECT:
         return
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
-    limits = ctx.plan_limits
+    ctx = context.for_rule(args)
+    limits = context.plan_limits(ctx, report)
     if limits is None:
-        report(ctx.bad_plan_reason())
         return
     tier_max = number(tier_setting(args.get_config(), "max-duration", "maxSeconds", ctx.tier))
     plan_max = float(limits.max_function_duration_s)

@@ -130,9 +130,7 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
     `problems`: report what makes a secret's age unknowable (only the mandatory policy does,
     so each problem is reported once).
     """
-    ctx = context.current()
-    if ctx.tier is None:
-        args.not_applicable(ctx.no_tier_reason())
+    ctx = context.for_rule(args)
     config = args.get_config()
     if ctx.tier not in setting(config, policy, "tiers"):
         return None
