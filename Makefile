@@ -18,9 +18,9 @@ $(STAMP): requirements.txt
 plan: venv
 	$(PY) -m tools.synth --stack all --format markdown
 
-## The test suite (what CI runs).
+## The test suite (what CI runs), on every core.
 test: venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 ## The benchmark: writes bench/results.md (a script, not a timed test).
 bench: venv
