@@ -454,7 +454,7 @@ def _decode(key: str, raw: str) -> Any:
         return raw
 
 
-def _error_from_validation(stack: str, err: ValidationError, data: dict[str, Any]) -> ConfigError:
+def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
     first = err.errors()[0]
     msg = first["msg"].removeprefix("Value error, ")
     if msg.startswith("{"):
@@ -529,4 +529,4 @@ def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig
     try:
         return StackConfig.model_validate(data)
     except ValidationError as err:
-        raise _error_from_validation(stack, err, data) from None
+        raise _error_from_validation(stack, err) from None

@@ -27,15 +27,16 @@ def build(cfg: StackConfig) -> dict[str, pulumi.Output]:
                                           adoption=cfg.adopt.apps.get(app.name)))
         for i, app in enumerate(cfg.apps)
     ]
-    project_ids = {project_id_variable(i, app.name): vapp.project_id for i, (app, vapp) in enumerate(zip(cfg.apps, apps))}
+    by_app = list(zip(cfg.apps, apps, strict=True))
+    project_ids = {project_id_variable(i, app.name): vapp.project_id for i, (app, vapp) in enumerate(by_app)}
     migration = {k: pulumi.Output.secret(cfg.secret_env[k].get_secret_value()) for k in MIGRATION_SECRETS if k in cfg.secret_env}
     environment = GitHubEnvironment(cfg.tier, GitHubEnvironmentArgs(config=cfg, project_ids=project_ids, extra_secrets=migration))
     branch = GitHubBranch(cfg.tier_defaults.owns_branch, cfg) if cfg.tier_defaults.owns_branch else None
     outputs = {
         "tier": pulumi.Output.from_input(cfg.tier),
-        "projectIds": pulumi.Output.from_input({app.name: vapp.project_id for app, vapp in zip(cfg.apps, apps)}),
-        "projectNames": pulumi.Output.from_input({app.name: vapp.project_name for app, vapp in zip(cfg.apps, apps)}),
-        "domains": pulumi.Output.from_input({app.name: list(vapp.domain_names) for app, vapp in zip(cfg.apps, apps)}),
+        "projectIds": pulumi.Output.from_input({app.name: vapp.project_id for app, vapp in by_app}),
+        "projectNames": pulumi.Output.from_input({app.name: vapp.project_name for app, vapp in by_app}),
+        "domains": pulumi.Output.from_input({app.name: list(vapp.domain_names) for app, vapp in by_app}),
         "githubEnvironment": environment.environment_name,
         "supabaseProjectRef": pulumi.Output.from_input(cfg.supabase_project_ref),
     }

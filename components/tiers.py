@@ -6,7 +6,7 @@ platform-correct one and the README's "Where we did not follow the seed" says wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
@@ -75,7 +75,6 @@ class Tier:
     backups: str
     # Seed: production and pre-production own a Redis database; preview shares one.
     owns_cache: bool
-    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
