@@ -328,19 +328,10 @@ def render_committed(stacks: tuple[str, ...] = ("production", "pre-production", 
 
 @contextmanager
 def running_packs(specs: dict[str, tuple[Any, dict[str, str]]]) -> Iterator[dict[str, Any]]:
-    """One pack process per entry (PULUMI_STACK is per process), all started before any is awaited.
+    """One ready pack process per entry (PULUMI_STACK is per process); specs: name -> (Rendered, stack config)."""
+    from tools.policy_runner import spawned
 
-    specs: name -> (Rendered, stack config).
-    """
-    from tools.policy_runner import PackProcess
-
-    started = {name: PackProcess(r.project, r.stack, config) for name, (r, config) in specs.items()}
-    try:
-        for pack in started.values():
-            pack.spawn()
-        for pack in started.values():
+    with spawned((r.project, r.stack, config) for r, config in specs.values()) as packs:
+        for pack in packs:
             pack.wait_ready()
-        yield started
-    finally:
-        for pack in started.values():
-            pack.close()
+        yield dict(zip(specs, packs))

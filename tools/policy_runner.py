@@ -31,9 +31,10 @@ import tempfile
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import grpc
 import yaml
@@ -589,22 +590,34 @@ def analyze(rendered: Rendered, pack_config: Mapping[str, Any] | None = None, dr
         return pack.run(rendered.resources, pack_config)
 
 
+@contextmanager
+def spawned(stacks: Iterable[tuple[str, str, Mapping[str, str]]], dry_run: bool = True) -> Iterator[list[PackProcess]]:
+    """One pack process per (project, stack, config), all spawned at once and closed on exit.
+
+    Each still needs wait_ready() before use, so the caller can work while they start.
+    """
+    packs: list[PackProcess] = []
+    try:
+        for project, stack, config in stacks:
+            pack = PackProcess(project, stack, config, dry_run)
+            packs.append(pack)
+            pack.spawn()
+        yield packs
+    finally:
+        for pack in packs:
+            pack.close()
+
+
 def analyze_stacks(stacks: Iterable[tuple[Rendered, Mapping[str, str]]], pack_config: Mapping[str, Any] | None = None,
                    dry_run: bool = True) -> list[dict[str, Any]]:
     """analyze() for several stacks: one pack process per stack, all started before the first is used."""
     jobs = list(stacks)
-    packs = [PackProcess(r.project, r.stack, config, dry_run) for r, config in jobs]
-    try:
-        for pack in packs:
-            pack.spawn()
-        results = []
+    results = []
+    with spawned(((r.project, r.stack, config) for r, config in jobs), dry_run) as packs:
         for pack, (rendered, _) in zip(packs, jobs):
             pack.wait_ready()
             results.append(pack.run(rendered.resources, pack_config))
-        return results
-    finally:
-        for pack in packs:
-            pack.close()
+    return results
 
 
 def has_mandatory(result: Mapping[str, Any]) -> bool:

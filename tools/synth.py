@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import stackfile
+
 STACKS = ("production", "pre-production", "preview")
 EXIT_OK, EXIT_VIOLATION, EXIT_CONFIG = 0, 1, 2
 
@@ -40,8 +42,6 @@ def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
 
 
 def _read(stack: str, config_file: Path | None):
-    from . import stackfile
-
     try:
         return stackfile.read(stack, config_file)
     except stackfile.StackFileError as err:
@@ -53,42 +53,6 @@ def _render_source(stack: str, config_file: Path | None):
     source = _read(stack, config_file)
     doc, rendered = _render(stack, source.config, source.secret_keys, source.path)
     return doc, rendered, source.config
-
-
-class PolicyPass:
-    """The policy pack, one process per stack as the CLI runs it.
-
-    The packs start before the stacks render, so their start-up (a fresh Python importing the
-    Pulumi SDK) runs on the other core while this one renders.
-    """
-
-    def __init__(self, project: str, sources: list[tuple[str, dict[str, str]]], pack_config_file: Path | None) -> None:
-        from . import policy_runner
-
-        self._errors = (policy_runner.PolicyConfigError, policy_runner.PolicyPackError)
-        self.packs = []
-        try:
-            self.pack_config = policy_runner.load_pack_config(pack_config_file) if pack_config_file else None
-            for stack, config in sources:
-                pack = policy_runner.PackProcess(project, stack, config)
-                self.packs.append(pack)
-                pack.spawn()
-        except self._errors as err:
-            self.close()
-            raise SynthError(str(err)) from None
-
-    def apply(self, docs: list[dict[str, Any]], rendered: list[Any]) -> None:
-        """Adds doc["policy"] to each rendered stack."""
-        try:
-            for pack, doc, result in zip(self.packs, docs, rendered):
-                pack.wait_ready()
-                doc["policy"] = pack.run(result.resources, self.pack_config)
-        except self._errors as err:
-            raise SynthError(str(err)) from None
-
-    def close(self) -> None:
-        for pack in self.packs:
-            pack.close()
 
 
 class SynthError(Exception):
@@ -147,26 +111,27 @@ def main(argv: list[str] | None = None) -> int:
 
         return diff_main(argv)
     args = build_parser().parse_args(argv)
-    policy = None
+    from . import policy_runner
+
     try:
         sources = [(stack, _read(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
-        if not args.no_policy:
-            from .stackfile import project
-
-            policy = PolicyPass(project()["name"], [(stack, src.config) for stack, src in sources], args.policy_pack_config)
-        docs, rendered = [], []
-        for stack, src in sources:
-            doc, result = _render(stack, src.config, src.secret_keys, src.path)
-            docs.append(doc)
-            rendered.append(result)
-        if policy is not None:
-            policy.apply(docs, rendered)
-    except (UsageError, SynthError) as err:
+        pack_config = policy_runner.load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
+        project = stackfile.project()["name"]
+        packs = [] if args.no_policy else [(project, stack, src.config) for stack, src in sources]
+        # The packs (one per stack, as the CLI runs them) start before the stacks render, so
+        # their start-up, a fresh Python importing the Pulumi SDK, runs on the other core.
+        with policy_runner.spawned(packs) as started:
+            docs, rendered = [], []
+            for stack, src in sources:
+                doc, result = _render(stack, src.config, src.secret_keys, src.path)
+                docs.append(doc)
+                rendered.append(result)
+            for pack, doc, result in zip(started, docs, rendered):
+                pack.wait_ready()
+                doc["policy"] = pack.run(result.resources, pack_config)
+    except (UsageError, SynthError, policy_runner.PolicyConfigError, policy_runner.PolicyPackError) as err:
         print(f"synth: {err}", file=sys.stderr)
         return EXIT_CONFIG
-    finally:
-        if policy is not None:
-            policy.close()
     for doc in docs:
         for entry in doc.pop("logs"):
             print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)
