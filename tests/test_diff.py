@@ -244,7 +244,7 @@ def test_mermaid_graph_follows_parents_and_caps_nodes(prod):
     lines = diff.mermaid_graph(stack, max_nodes=5)
     text = "\n".join(lines)
     assert lines[0] == "```mermaid" and lines[1] == "flowchart LR" and lines[-1] == "```"
-    assert re.search(r'n\d+\["vital-expert<br/>vital:VercelApp"\]', text)
+    assert re.search(r'n\d+\["vital-expert<br/>vital:vercel:VercelApp"\]', text)
     assert re.search(r'n\d+\["vital-expert-project<br/>vercel:Project"\]', text)
     assert re.search(r"class n\d+ changed", text)
     assert f'more["+{len(prod["resources"]) - 5} more"]' in text

@@ -32,6 +32,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from .markdown import parent_name, short_type
+
 ROOT = Path(__file__).resolve().parent.parent
 PROG = "python -m tools.diff"
 EXIT_OK, EXIT_VIOLATION, EXIT_ERROR = 0, 1, 2
@@ -243,12 +245,6 @@ _SHRINK_STEPS = ((200, 60), (150, 60), (100, 50), (75, 40), (50, 30), (35, 25), 
                  (5, 5), (2, 0), (0, 0))
 
 
-def _short_type(type_: str | None) -> str:
-    type_ = type_ or ""
-    package, _, rest = type_.partition(":")
-    return f"{package}:{rest.rsplit(':', 1)[-1]}" if ":" in rest else type_
-
-
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -275,11 +271,7 @@ def _code(text: str) -> str:
 
 
 def _res_cell(res: dict[str, Any]) -> str:
-    return f"{_code(str(res.get('name') or res['urn'].rsplit('::', 1)[-1]))} ({_code(_short_type(res.get('type')))})"
-
-
-def _parent_name(urn: str | None) -> str:
-    return urn.rsplit("::", 1)[-1] if urn else ""
+    return f"{_code(str(res.get('name') or res['urn'].rsplit('::', 1)[-1]))} ({_code(short_type(res.get('type') or ''))})"
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -342,7 +334,7 @@ def _policy_markdown(policy: dict[str, Any], rows: int, budget: int) -> list[str
     for v in order[:rows]:
         message = _one_line(v.get("message", ""), 200).replace("|", "\\|")
         lines.append(f"| {_one_line(v.get('enforcementLevel', ''), 20)} | {_code(_one_line(v.get('policy', ''), 60))} "
-                     f"| {_code(_parent_name(v.get('urn')) or '—')} | {message} |")
+                     f"| {_code(parent_name(v.get('urn')) or '—')} | {message} |")
     return lines + _more(len(order) - rows, "violations")
 
 
@@ -385,7 +377,7 @@ def mermaid_graph(stack: dict[str, Any], max_nodes: int) -> list[str]:
     for urn in selected:
         node = nodes[urn]
         name = _mermaid_label(_clip(str(node.get("name") or urn.rsplit("::", 1)[-1]), 60))
-        lines.append(f'  {ids[urn]}["{name}<br/>{_mermaid_label(_short_type(node.get("type")))}"]')
+        lines.append(f'  {ids[urn]}["{name}<br/>{_mermaid_label(short_type(node.get("type") or ""))}"]')
         lines.append(f"  {ids.get(node.get('parent') or '', 'root')} --> {ids[urn]}")
     left = len(nodes) - len(selected)
     if left > 0:
@@ -425,21 +417,21 @@ def _stack_section(stack: dict[str, Any], rows: int, nodes: int, policy_run: boo
     if stack["added"]:
         lines += ["#### Added", "", "| Resource | Parent | Note |", "| --- | --- | --- |"]
         for res in stack["added"][:rows]:
-            note = f"possibly renamed from {_code(_parent_name(res['possiblyRenamedFrom']))}" if res.get("possiblyRenamedFrom") else ""
+            note = f"possibly renamed from {_code(parent_name(res['possiblyRenamedFrom']))}" if res.get("possiblyRenamedFrom") else ""
             note = ", ".join(x for x in (note, "protect" if res.get("protect") else "") if x)
-            lines.append(f"| {_res_cell(res)} | {_code(_parent_name(res.get('parent')) or '—')} | {note} |")
+            lines.append(f"| {_res_cell(res)} | {_code(parent_name(res.get('parent')) or '—')} | {note} |")
         lines += _more(len(stack["added"]) - rows, "added resources") + [""]
     if stack["removed"]:
         lines += ["#### Removed", "", "| Resource | Parent | Note |", "| --- | --- | --- |"]
         for res in stack["removed"][:rows]:
             notes = []
             if res.get("possiblyRenamedTo"):
-                notes.append(f"possibly renamed to {_code(_parent_name(res['possiblyRenamedTo']))}")
+                notes.append(f"possibly renamed to {_code(parent_name(res['possiblyRenamedTo']))}")
             if res.get("protect"):
                 notes.append("⚠️ protected: `pulumi up` will refuse to delete it")
             if res.get("retainOnDelete"):
                 notes.append("retained on delete")
-            lines.append(f"| {_res_cell(res)} | {_code(_parent_name(res.get('parent')) or '—')} | {', '.join(notes)} |")
+            lines.append(f"| {_res_cell(res)} | {_code(parent_name(res.get('parent')) or '—')} | {', '.join(notes)} |")
         lines += _more(len(stack["removed"]) - rows, "removed resources") + [""]
     if stack["changed"]:
         total = sum(len(c["changes"]) for c in stack["changed"])

@@ -42,6 +42,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from jsonschema import Draft7Validator
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from .markdown import cell
 from .mockrt import SECRET_SIG, SECRET_VALUE, Registration, Rendered
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -624,10 +625,6 @@ def has_mandatory(result: Mapping[str, Any]) -> bool:
     return any(v["enforcementLevel"] == "mandatory" for v in result["violations"])
 
 
-def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", "<br>")
-
-
 def markdown_section(result: Mapping[str, Any]) -> str:
     """A markdown block for one stack's policy result (PR comments, `synth --format markdown`)."""
     violations = result["violations"]
@@ -643,5 +640,5 @@ def markdown_section(result: Mapping[str, Any]) -> str:
     ]
     for v in violations:
         resource = v["urn"].rsplit("::", 1)[-1] if v["urn"] else "(stack)"
-        lines.append(f"| {_cell(v['enforcementLevel'])} | {_cell(v['policy'])} | `{_cell(resource)}` | {_cell(v['message'])} |")
+        lines.append(f"| {cell(v['enforcementLevel'])} | {cell(v['policy'])} | `{cell(resource)}` | {cell(v['message'])} |")
     return "\n".join(lines) + "\n"

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .markdown import cell, parent_name, short_type
 from .mockrt import Registration, Rendered, redact
-
-
-def short_type(type_: str) -> str:
-    """vercel:index/projectDomain:ProjectDomain -> vercel:ProjectDomain."""
-    package, _, rest = type_.partition(":")
-    module, _, name = rest.partition(":")
-    return f"{package}:{name}" if "/" in module else type_
 
 
 def resource_doc(r: Registration) -> dict[str, Any]:
@@ -52,14 +46,6 @@ def _options(res: dict[str, Any]) -> str:
     return ", ".join(marks)
 
 
-def _parent_name(urn: str | None) -> str:
-    return urn.rsplit("::", 1)[-1] if urn else ""
-
-
-def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def stack_markdown(doc: dict[str, Any]) -> str:
     resources = doc["resources"]
     custom = [r for r in resources if not r["type"].startswith("vital:")]
@@ -73,7 +59,7 @@ def stack_markdown(doc: dict[str, Any]) -> str:
     ]
     for res in resources:
         lines.append(
-            f"| `{_cell(res['name'])}` | {_cell(short_type(res['type']))} | {_cell(_parent_name(res['parent']))} | {_cell(_options(res))} |"
+            f"| `{cell(res['name'])}` | {cell(short_type(res['type']))} | {cell(parent_name(res['parent']))} | {cell(_options(res))} |"
         )
     if doc.get("outputs"):
         lines += ["", "Outputs: " + ", ".join(f"`{k}`" for k in sorted(doc["outputs"]))]

@@ -142,11 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         from .render import stack_markdown
 
         print("\n".join(stack_markdown(doc) for doc in docs))
-    return EXIT_VIOLATION if any(_mandatory(doc) for doc in docs) else EXIT_OK
-
-
-def _mandatory(doc: dict[str, Any]) -> bool:
-    return any(v["enforcementLevel"] == "mandatory" for v in doc.get("policy", {}).get("violations", []))
+    return EXIT_VIOLATION if any(policy_runner.has_mandatory(doc["policy"]) for doc in docs if "policy" in doc) else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -1,0 +1,25 @@
+"""Small markdown helpers shared by synth's tables, the policy section and the PR diff.
+
+Pure text, no SDK imports, so tools.diff can use them without loading Pulumi.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def short_type(type_: str) -> str:
+    """vercel:index/projectDomain:ProjectDomain -> vercel:ProjectDomain (others unchanged)."""
+    package, _, rest = type_.partition(":")
+    module, _, name = rest.partition(":")
+    return f"{package}:{name}" if "/" in module else type_
+
+
+def parent_name(urn: str | None) -> str:
+    """The name part of a URN (a resource's parent, say)."""
+    return urn.rsplit("::", 1)[-1] if urn else ""
+
+
+def cell(text: Any) -> str:
+    """Text that stays inside one markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", "<br>")
