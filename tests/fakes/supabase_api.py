@@ -1,7 +1,7 @@
 """A local fake of the parts of the Supabase Management API the settings provider uses.
 
 Paths, methods, status codes and JSON shapes follow Supabase's published
-OpenAPI spec (shared/specs/supabase-management-api.openapi.json), which the
+OpenAPI spec (tests/fixtures/specs/supabase-management-api.openapi.json), which the
 tests also use to validate every request and response recorded here:
 
   GET   /v1/projects/{ref}/config/database/pooler   200 [SupavisorConfigResponse]
@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# shared/ sits beside the clone, locally and in CI.
-SPEC_PATH = REPO_ROOT.parent / "shared" / "specs" / "supabase-management-api.openapi.json"
+# A copy of the upstream spec, with its source and checksum (tests/fixtures/specs/README.md).
+SPEC_PATH = REPO_ROOT / "tests" / "fixtures" / "specs" / "supabase-management-api.openapi.json"
 
 _spec_cache: dict[str, Any] = {}
 

@@ -1,0 +1,42 @@
+"""Golden files: synth's JSON for the three committed stacks, byte for byte.
+
+A refactor must not change what the program registers or what the pack finds. When a change
+is meant to alter the rendered stacks, regenerate the files and review their diff:
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+
+The rotation policies count days to a pinned date (tests/golden/pack-config.json), so the
+files do not age.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+STACKS = ("production", "pre-production", "preview")
+
+
+def _synth(stack: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.synth", "--stack", stack, "--format", "json",
+         "--policy-pack-config", str(GOLDEN / "pack-config.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_synth_json_matches_the_golden_file(stack):
+    path = GOLDEN / f"synth-{stack}.json"
+    out = _synth(stack)
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(out)
+    assert out == path.read_text(), f"synth --stack {stack} changed; review and regenerate with UPDATE_GOLDEN=1"
