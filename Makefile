@@ -1,16 +1,18 @@
-# Everything runs from the project's own virtualenv, built from requirements.txt.
+# Everything runs from the project's own virtualenv, built from requirements.txt, with the
+# contract package `vital` installed from pyproject.toml (editable).
 VENV   ?= .venv
 PYTHON ?= python3
 PY      = $(VENV)/bin/python
-STAMP   = $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+STAMP   = $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
 
 .PHONY: venv plan test bench clean
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -16,17 +16,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from . import facts, secrets
-from .tiers import BACKUP_POLICIES, SHARED, TIER_DEFAULTS, TIERS, Tier
+from vital import facts, secrets
+from vital.tiers import BACKUP_POLICIES, SHARED, TIER_DEFAULTS, TIERS, Tier
 
-PROJECT = "vital-expert-infra"
-
-# Env vars the program wires from the data services; a stack file may not set them.
-DATA_SERVICE_ENV = ("NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY",
-                    "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN")
-
-# Config keys that must hold encrypted values (`pulumi config set --secret`).
-SECRET_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken")
+from vital.names import DATA_SERVICE_ENV, PROJECT, SECRET_CONFIG_KEYS as SECRET_KEYS
 
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

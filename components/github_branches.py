@@ -7,7 +7,7 @@ import pulumi_github as github
 
 from .base import VitalComponent
 from .config import StackConfig
-from .tiers import SHARED
+from vital.tiers import SHARED
 
 
 class GitHubBranch(VitalComponent):

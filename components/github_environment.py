@@ -20,11 +20,6 @@ class GitHubEnvironmentArgs:
     extra_secrets: dict[str, pulumi.Input[str]] | None = None
 
 
-def project_id_variable(app_index: int, app_name: str) -> str:
-    """The first app keeps the name the seed's workflows use; others get a suffix."""
-    return "VERCEL_PROJECT_ID" if app_index == 0 else f"VERCEL_PROJECT_ID_{app_name.upper().replace('-', '_')}"
-
-
 class GitHubEnvironment(VitalComponent):
     TYPE = "vital:github:GitHubEnvironment"
 

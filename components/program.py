@@ -6,13 +6,12 @@ import pulumi
 
 from .config import StackConfig
 from .github_branches import GitHubBranch
-from .github_environment import GitHubEnvironment, GitHubEnvironmentArgs, project_id_variable
+from .github_environment import GitHubEnvironment, GitHubEnvironmentArgs
+from vital.names import project_id_variable
 from .supabase_project import SupabaseProject
-from .upstash_cache import REST_TOKEN_OUTPUT, REST_URL_OUTPUT, UpstashCache
+from .upstash_cache import UpstashCache
 from .vercel_app import VercelApp, VercelAppArgs
-
-# Server-side secrets that migration jobs in GitHub Actions need too.
-MIGRATION_SECRETS = ("SUPABASE_SERVICE_ROLE_KEY",)
+from vital.names import MIGRATION_SECRETS, REST_TOKEN_OUTPUT, REST_URL_OUTPUT
 
 
 def build(cfg: StackConfig) -> dict[str, pulumi.Output]:

@@ -8,9 +8,7 @@ import upstash_pulumi as upstash
 from .base import VitalComponent
 from .config import StackConfig
 
-# Outputs a cache-owning stack exports for the stacks that share its cache.
-REST_URL_OUTPUT = "upstashRestUrl"
-REST_TOKEN_OUTPUT = "upstashRestToken"
+from vital.names import REST_TOKEN_OUTPUT, REST_URL_OUTPUT, redis_database_name
 
 
 class UpstashCache(VitalComponent):
@@ -29,7 +27,7 @@ class UpstashCache(VitalComponent):
             keep = {"protect": True, "retain_on_delete": True} if tier.protect else {}
             self.database = upstash.RedisDatabase(
                 self.child("redis"),
-                database_name=f"vital-expert-{tier.project_suffix}",
+                database_name=redis_database_name(tier.project_suffix),
                 region="global",
                 primary_region=config.upstash_primary_region,
                 tls=True,

@@ -81,7 +81,7 @@ PROJECT_ID = "prj_0123456789abcdef01234567"
 
 def fake_stack(tier: str) -> list[Fake]:
     """A one-app stack in the shapes the program registers (see `python -m tools.synth`)."""
-    from components.tiers import TIER_DEFAULTS
+    from vital.tiers import TIER_DEFAULTS
 
     t = TIER_DEFAULTS[tier]
     on_project = {"projectId": ["vital-expert-project"]}
@@ -272,7 +272,7 @@ SHARED_CACHE = "organization/vital-expert-infra/pre-production"
 def data_fakes(tier: str) -> list[Fake]:
     """The data-service resources a tier registers: Supabase settings, and its Redis database or
     the StackReference to the cache it shares (see `python -m tools.synth`)."""
-    from components.tiers import TIER_DEFAULTS
+    from vital.tiers import TIER_DEFAULTS
 
     t = TIER_DEFAULTS[tier]
     fakes = [Fake(T_SUPABASE, f"supabase-{tier}-settings", {

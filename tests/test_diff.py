@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.facts import GITHUB_COMMENT_MAX_CHARS
+from vital.facts import GITHUB_COMMENT_MAX_CHARS
 from tests.stacks import NS, ROOT, env_vars, one, stack_yaml
 from tools import diff
 

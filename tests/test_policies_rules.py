@@ -124,7 +124,7 @@ def test_rate_limit_fails_a_rule_the_plan_or_tier_does_not_allow(change, found):
     with stack_runtime("production"):
         reported = run(firewall.rate_limit, stack_args(fakes))
     assert len(reported) == 1 and found in reported[0].message
-    assert "window 10-600 s" in reported[0].message  # the plan's bounds, from components.facts
+    assert "window 10-600 s" in reported[0].message  # the plan's bounds, from vital.facts
 
 
 def test_rate_limit_fails_an_inactive_rule_and_a_missing_firewall():
@@ -564,7 +564,7 @@ def test_the_policy_names_are_the_contract():
 
 
 def test_defaults_come_from_the_tier_table():
-    from components.tiers import TIER_DEFAULTS
+    from vital.tiers import TIER_DEFAULTS
 
     assert pack_config.DEFAULTS["rate-limit"]["maxRequests"] == {"production": 100, "pre-production": 500, "preview": 1000}
     assert pack_config.DEFAULTS["max-duration"]["maxSeconds"] == {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}

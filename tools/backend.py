@@ -38,8 +38,10 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from vital.names import PROJECT
+
 DEFAULT_KMS_ALIAS = "alias/pulumi-state"
-DEFAULT_PROJECT = "vital-expert-infra"
+DEFAULT_PROJECT = PROJECT
 DEFAULT_NONCURRENT_DAYS = 90
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2

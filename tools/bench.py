@@ -23,6 +23,8 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+from vital.names import TIERS
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy, upstash_pulumi"
@@ -143,7 +145,7 @@ def machine() -> list[str]:
 def resource_counts() -> list[str]:
     from tools.synth import render_stack
 
-    docs = {s: render_stack(s) for s in ("production", "pre-production", "preview")}
+    docs = {s: render_stack(s) for s in TIERS}
     counts = {s: Counter(r["type"] for r in d["resources"] if not r["type"].startswith("vital:")) for s, d in docs.items()}
     types = sorted({t for c in counts.values() for t in c})
     lines = ["| Type | production | pre-production | preview | Why it exists |", "| --- | --- | --- | --- | --- |"]

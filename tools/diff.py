@@ -490,7 +490,7 @@ def _render(result: dict[str, Any], rows: int, nodes: int, budget: int) -> str:
 
 
 def comment_limit() -> int:
-    from components.facts import GITHUB_COMMENT_MAX_CHARS
+    from vital.facts import GITHUB_COMMENT_MAX_CHARS
 
     return GITHUB_COMMENT_MAX_CHARS
 

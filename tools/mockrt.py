@@ -23,6 +23,8 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from vital.names import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
 
@@ -191,7 +193,7 @@ def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
     return json_format.MessageToDict(struct) if not isinstance(struct, dict) else struct
 
 
-def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = "vital-expert-infra",
+def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = PROJECT,
                 preview: bool = True, program: Path = PROGRAM) -> Rendered:
     """Run __main__.py for one stack with the given (decrypted or placeholder) config.
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from components.config import PROJECT
+from vital.names import PROJECT
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP_LEVEL_SECRETS = ("vercelDeployToken", "supabaseAccessToken", "protectionPassword")

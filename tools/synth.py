@@ -14,9 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vital.names import TIERS
+
 from . import stackfile
 
-STACKS = ("production", "pre-production", "preview")
+STACKS = TIERS
 EXIT_OK, EXIT_VIOLATION, EXIT_CONFIG = 0, 1, 2
 
 

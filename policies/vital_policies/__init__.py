@@ -2,7 +2,7 @@
 
 Modules, one job each:
   context      the stack under analysis: tier, Vercel plan, admin routes
-  pack_config  each policy's config schema and defaults (from components.tiers / facts)
+  pack_config  each policy's config schema and defaults (from vital.tiers / facts)
   resources    type tokens, reading proxied props, linking resources to their project
   routes       which response headers a ProjectRoute sends, and on which requests
   firewall     rate-limit, admin-allowlist

@@ -7,7 +7,7 @@ from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, St
 from . import data, env_vars, firewall, headers, isolation, project, rotation
 from .pack_config import SCHEMAS
 
-PACK_NAME = "vital-expert-guardrails"
+from vital.names import PACK_NAME
 
 # The policy names, in the order the pack lists them. Renaming one breaks every
 # --policy-pack-config file and CI check that names it.

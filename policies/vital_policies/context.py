@@ -12,10 +12,10 @@ from typing import Any
 
 import pulumi
 
-from components.facts import PLANS, VERCEL_PLANS, PlanLimits
-from components.tiers import SHARED, TIERS
+from vital.facts import PLANS, VERCEL_PLANS, PlanLimits
+from vital.tiers import SHARED, TIERS
 
-PROJECT = "vital-expert-infra"
+from vital.names import PROJECT
 DEFAULT_PLAN = "pro"
 
 

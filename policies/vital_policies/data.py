@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from components.tiers import BACKUP_POLICIES, TIER_DEFAULTS, TIERS
+from vital.tiers import BACKUP_POLICIES, TIER_DEFAULTS, TIERS
 
 from . import context
 from .pack_config import PITR_BACKUPS, setting, tier_map

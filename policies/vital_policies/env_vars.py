@@ -15,8 +15,8 @@ from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from components.facts import NEXTJS_NODE_ENV_VALUES
-from components.secrets import is_public_key, looks_secret_key, looks_secret_value, public_key_leaks_secret
+from vital.facts import NEXTJS_NODE_ENV_VALUES
+from vital.secrets import is_public_key, looks_secret_key, looks_secret_value, public_key_leaks_secret
 
 from . import context
 from .pack_config import setting

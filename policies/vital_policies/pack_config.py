@@ -1,6 +1,6 @@
 """Each policy's configuration: its JSON schema (with defaults) and how a rule reads it.
 
-Defaults come from the project's tables (components.tiers, components.facts), so a limit is
+Defaults come from the project's tables (vital.tiers, vital.facts), so a limit is
 written down once. Users change them with `pulumi preview --policy-pack-config file.json`:
 
     {"rate-limit": {"maxRequests": {"production": 50}}, "preview-cleanup": "disabled"}
@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 from pulumi_policy import PolicyConfigSchema
 
-from components.facts import RETENTION_DAYS
-from components.tiers import SHARED, TIER_DEFAULTS, TIERS
+from vital.facts import RETENTION_DAYS
+from vital.tiers import SHARED, TIER_DEFAULTS, TIERS
 
 from .context import PROJECT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
-from components.facts import RETENTION_DAYS
+from vital.facts import RETENTION_DAYS
 
 from . import context
 from .pack_config import setting, tier_setting

@@ -1,4 +1,4 @@
-"""The seed's per-tier defaults, in one table (../shared/seed/deployment-strategy.md).
+"""The seed's per-tier defaults, in one table (docs/deployment-strategy.md).
 
 Only data lives here. Where the seed is wrong about a platform, the value below is the
 platform-correct one and the README's "Where we did not follow the seed" says why.
@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-TIERS = ("production", "pre-production", "preview")
+from .names import TIERS, stack_reference
+
+__all__ = ["TIERS", "TIER_DEFAULTS", "SHARED", "BACKUP_POLICIES", "Tier"]
 
 # What a tier expects of its Supabase plan's backups (seed "Database Strategy").
 BACKUP_POLICIES = ("daily+pitr", "daily", "weekly", "none")
@@ -34,7 +36,7 @@ SHARED = MappingProxyType(
         "upstash_primary_region": "us-east-1",
         # The stack whose cache the preview tier shares (DIY backends name stacks
         # organization/<project>/<stack>).
-        "shared_cache_stack": "organization/vital-expert-infra/pre-production",
+        "shared_cache_stack": stack_reference("organization", "pre-production"),
         # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
         "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
     }
