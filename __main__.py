@@ -5,12 +5,13 @@ from pathlib import Path
 import pulumi
 
 from components.config import ConfigError, load_stack_config
+from vital.stackfile import StackFileError
 from components.program import build
 
 stack = pulumi.get_stack()
 try:
     config = load_stack_config(stack, Path(__file__).parent / f"Pulumi.{stack}.yaml")
-except ConfigError as err:
+except (ConfigError, StackFileError) as err:
     # RunError ends the program with this one line and no traceback.
     raise pulumi.RunError(str(err)) from None
 

@@ -13,10 +13,9 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from vital import facts, secrets
+from vital import facts, secrets, stackfile
 from vital.tiers import BACKUP_POLICIES, SHARED, TIER_DEFAULTS, TIERS, Tier
 
 from vital.names import DATA_SERVICE_ENV, PROJECT, SECRET_CONFIG_KEYS as SECRET_KEYS
@@ -463,30 +462,6 @@ def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
     return ConfigError(stack, path, found, allowed)
 
 
-def plaintext_secret_leaves(stack_file: dict[str, Any]) -> list[str]:
-    """Secret keys in a stack file whose values (or nested values) are not `secure:`.
-
-    The engine marks a structured key secret when any leaf is encrypted, so a plaintext leaf
-    beside encrypted ones can only be seen in the file itself.
-    """
-    config = (stack_file or {}).get("config") or {}
-    found = []
-
-    def walk(path: str, value: Any) -> None:
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            return
-        if isinstance(value, dict):
-            for k, v in value.items():
-                walk(f"{path}.{k}", v)
-        elif value is not None:
-            found.append(path)
-
-    for key in SECRET_KEYS:
-        if f"{PROJECT}:{key}" in config:
-            walk(key, config[f"{PROJECT}:{key}"])
-    return found
-
-
 def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig:
     """Read and check the stack's config from the Pulumi runtime (CLI or mocks)."""
     import pulumi
@@ -510,7 +485,7 @@ def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig
         if value is not None:
             data[ns_key] = value
     if stack_file is not None and stack_file.exists():
-        leaves = plaintext_secret_leaves(yaml.safe_load(stack_file.read_text()) or {})
+        leaves = stackfile.plaintext_secret_leaves(stackfile.load_yaml(stack_file))
         if leaves:
             raise ConfigError(stack, f"{PROJECT}:{leaves[0]}", "a plaintext value", "allowed: an encrypted value only (`pulumi config set --secret --path ...`); a plaintext value would be committed to git")
     data.setdefault("tier", stack)

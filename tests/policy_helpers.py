@@ -316,7 +316,7 @@ PINNED_TODAY = {"secret-rotation": {"today": "2026-11-25"}, "secret-rotation-due
 
 def render_committed(stacks: tuple[str, ...] = ("production", "pre-production", "preview")) -> dict[str, tuple]:
     """Each committed stack rendered as the CLI would run it: (Rendered, stack config)."""
-    from tools import stackfile
+    from vital import stackfile
     from tools.mockrt import run_program
 
     out = {}

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from tools import stackfile
+from vital import stackfile
 from tools.synth import render_config, render_stack
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -86,7 +86,7 @@ def test_the_program_itself_refuses_bad_config_before_registering(tmp_path):
     """Under the runtime (as with the CLI), the program ends with RunError and registers nothing."""
     import pulumi
 
-    from tools import stackfile
+    from vital import stackfile
     from tools.mockrt import run_program
 
     source = stackfile.read("production", with_config("production", tmp_path, functionTimeout=31))

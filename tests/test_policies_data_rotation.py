@@ -44,7 +44,7 @@ from pulumi_policy import EnforcementLevel, StackValidationPolicy  # noqa: E402
 from pulumi_policy.proxy import UnknownValueError  # noqa: E402
 from vital_policies import catalog, data, isolation, pack_config, rotation  # noqa: E402
 
-from tools import stackfile
+from vital import stackfile
 from tools.policy_runner import PolicyConfigError
 from tools.synth import main as synth
 
@@ -75,7 +75,7 @@ def test_data_isolation_passes_the_tier_defaults(tier):
 
 
 def test_the_refs_default_to_the_committed_stack_files(tmp_path):
-    assert pack_config.DEFAULTS["isolation"]["supabaseProjectRefs"] == SUPABASE_REFS
+    assert pack_config.defaults()["isolation"]["supabaseProjectRefs"] == SUPABASE_REFS
     # A missing file leaves its tier out; so does a file without a well-formed ref.
     (tmp_path / "Pulumi.production.yaml").write_text(f"config:\n  {NS}:supabaseProjectRef: abcdefghijklmnopqrst\n")
     (tmp_path / "Pulumi.preview.yaml").write_text("config: [not, a, mapping]\n")
@@ -174,7 +174,7 @@ def test_isolation_passes_the_declared_share(tier, name, config):
 def test_backups_is_a_mandatory_stack_policy():
     policy = next(p for p in catalog.build_policies() if p.name == "backups")
     assert isinstance(policy, StackValidationPolicy) and policy.enforcement_level is None  # the pack's: mandatory
-    assert pack_config.DEFAULTS["backups"] == {"requirePitrTiers": ["production"]}
+    assert pack_config.defaults()["backups"] == {"requirePitrTiers": ["production"]}
 
 
 @pytest.mark.parametrize("tier", TIERS)
@@ -355,7 +355,7 @@ def test_the_rotation_policies_levels_and_schemas():
     assert policies["secret-rotation-due"].enforcement_level == EnforcementLevel.ADVISORY
     assert policies["secret-rotation"].enforcement_level is None
     for name in ("secret-rotation", "secret-rotation-due"):
-        props = pack_config.SCHEMAS[name].properties
+        props = pack_config.schemas()[name].properties
         assert (props["failAfterDays"]["default"], props["warnAfterDays"]["default"]) == (90, 75)
         assert props["tiers"]["default"] == ["production"] and "default" not in props["today"]
 

@@ -566,10 +566,10 @@ def test_the_policy_names_are_the_contract():
 def test_defaults_come_from_the_tier_table():
     from vital.tiers import TIER_DEFAULTS
 
-    assert pack_config.DEFAULTS["rate-limit"]["maxRequests"] == {"production": 100, "pre-production": 500, "preview": 1000}
-    assert pack_config.DEFAULTS["max-duration"]["maxSeconds"] == {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}
-    assert pack_config.DEFAULTS["rate-limit"]["periodSeconds"] == 900
-    assert pack_config.DEFAULTS["preview-cleanup"]["maxDays"] == 30
+    assert pack_config.defaults()["rate-limit"]["maxRequests"] == {"production": 100, "pre-production": 500, "preview": 1000}
+    assert pack_config.defaults()["max-duration"]["maxSeconds"] == {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}
+    assert pack_config.defaults()["rate-limit"]["periodSeconds"] == 900
+    assert pack_config.defaults()["preview-cleanup"]["maxDays"] == 30
 
 
 def test_all_paths_matches_the_program():

@@ -9,7 +9,7 @@ import yaml
 
 from components.config import StackConfig
 from tests.stacks import ROOT, TIERS
-from tools import stackfile
+from vital import stackfile
 
 SCHEMA = ROOT / "tests" / "fixtures" / "specs" / "pulumi-project.schema.json"
 
@@ -58,7 +58,7 @@ def test_committed_stack_files_have_every_required_key_and_no_plaintext_secret(s
     assert "vital-expert-infra:vercelDeployToken" in source.secret_keys
     assert "vital-expert-infra:secretEnv" in source.secret_keys
     raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
-    from components.config import plaintext_secret_leaves
+    from vital.stackfile import plaintext_secret_leaves
     assert plaintext_secret_leaves(raw) == []
 
 

@@ -33,7 +33,7 @@ def test_canary_never_appears_in_json_markdown_outputs_or_logs(caplog):
 
 def test_canary_reaches_the_engine_only_wrapped_as_secret():
     """The raw RegisterResource inputs hold the canary, and only inside secret wrappers."""
-    from tools import stackfile
+    from vital import stackfile
     from tools.mockrt import SECRET_SIG, redact, run_program
 
     source = stackfile.read("pre-production")

@@ -30,7 +30,8 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
+from vital import stackfile
+from vital.stackfile import secure_leaves
 
 from .markdown import parent_name, short_type
 
@@ -134,27 +135,6 @@ def diff_resources(base: list[dict[str, Any]], head: list[dict[str, Any]]) -> di
             gone[0]["possiblyRenamedTo"] = came[0]["urn"]
             came[0]["possiblyRenamedFrom"] = gone[0]["urn"]
     return {"added": added, "removed": removed, "changed": changed}
-
-
-def secure_leaves(stack_yaml: Any) -> dict[str, str]:
-    """Each `secure:` leaf of a stack file's config, by config path, with its ciphertext."""
-    config = stack_yaml.get("config") if isinstance(stack_yaml, dict) else None
-    out: dict[str, str] = {}
-
-    def walk(value: Any, path: str) -> None:
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            out[path] = str(value["secure"])
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, f"{path}.{k}")
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                walk(v, f"{path}[{i}]")
-
-    if isinstance(config, dict):
-        for key, value in config.items():
-            walk(value, str(key))
-    return out
 
 
 def secret_changes(base_yaml: Any, head_yaml: Any) -> list[dict[str, str]]:
@@ -601,8 +581,8 @@ def _as_list(doc: Any) -> list[dict[str, Any]]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError):
+        return stackfile.load_yaml(path)
+    except stackfile.StackFileError:
         return None
 
 

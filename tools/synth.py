@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vital import stackfile
 from vital.names import TIERS
-
-from . import stackfile
 
 STACKS = TIERS
 EXIT_OK, EXIT_VIOLATION, EXIT_CONFIG = 0, 1, 2

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy
 
-from . import data, env_vars, firewall, headers, isolation, project, rotation
-from .pack_config import SCHEMAS
-
 from vital.names import PACK_NAME
+
+from . import data, env_vars, firewall, headers, isolation, project, rotation
+from .pack_config import schemas
+
+__all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "build_policies"]
 
 # The policy names, in the order the pack lists them. Renaming one breaks every
 # --policy-pack-config file and CI check that names it.
@@ -31,6 +33,7 @@ ADVISORY = ("preview-cleanup", "secret-rotation-due")
 
 
 def build_policies() -> list[Policy]:
+    SCHEMAS = schemas()
     policies: list[Policy] = [
         StackValidationPolicy(
             name="rate-limit",

@@ -14,23 +14,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pulumi_policy import PolicyConfigSchema
 
+from vital import stackfile
 from vital.facts import RETENTION_DAYS
+from vital.names import CORS_VARIABLE
 from vital.tiers import SHARED, TIER_DEFAULTS, TIERS
 
 from .context import PROJECT
 
 DEFAULT_PRODUCTION_DOMAINS = ("app.vitalexpert.com", "vitalexpert.com", "www.vitalexpert.com")
 DEFAULT_DEBUG_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API")
-CORS_VARIABLE = "CORS_ALLOWED_ORIGINS"
-# The repository the pack sits in (policies/vital_policies/ -> the repo root), where the
-# committed stack files Pulumi.<stack>.yaml are.
-REPO_ROOT = Path(__file__).resolve().parents[2]
 # The Management API's project ref: 20 lower-case letters.
 SUPABASE_REF_PATTERN = "^[a-z]{20}$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -39,56 +37,50 @@ ROTATION_FAIL_DAYS = 90  # seed: rotate secrets every 90 days
 ROTATION_WARN_DAYS = 75
 
 
-def committed_supabase_refs(root: Path = REPO_ROOT) -> dict[str, str]:
+def committed_supabase_refs(root: Path = stackfile.ROOT) -> dict[str, str]:
     """Each tier's Supabase project ref, as its committed stack file sets it.
 
     A missing file (or one without a well-formed ref) leaves its tier out; the stack files
     hold no secret here (supabaseProjectRef is plain config).
     """
-    refs: dict[str, str] = {}
-    for tier in TIERS:
-        try:
-            data = yaml.safe_load((root / f"Pulumi.{tier}.yaml").read_text())
-        except (OSError, yaml.YAMLError):
-            continue
-        config = data.get("config") if isinstance(data, dict) else None
-        ref = config.get(f"{PROJECT}:supabaseProjectRef") if isinstance(config, dict) else None
-        if isinstance(ref, str) and re.match(SUPABASE_REF_PATTERN, ref):
-            refs[tier] = ref
-    return refs
+    refs = {tier: stackfile.committed_config(tier, root).get(f"{PROJECT}:supabaseProjectRef") for tier in TIERS}
+    return {tier: ref for tier, ref in refs.items() if isinstance(ref, str) and re.match(SUPABASE_REF_PATTERN, ref)}
 
 
 # What each property defaults to, by policy. Rules read these when a key is missing (a rule
-# called directly, or a per-tier object given in part).
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "rate-limit": {
-        "maxRequests": {t: TIER_DEFAULTS[t].rate_limit_requests for t in TIERS},
-        "periodSeconds": SHARED["rate_limit_period_s"],
-    },
-    "max-duration": {"maxSeconds": {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}},
-    "noindex": {"noindexTiers": [t for t in TIERS if TIER_DEFAULTS[t].noindex]},
-    "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers]},
-    "no-debug-in-production": {"tiers": ["production"], "flags": list(DEFAULT_DEBUG_FLAGS)},
-    "cors": {"tiers": ["production"], "variable": CORS_VARIABLE},
-    "isolation": {
-        "productionDomains": list(DEFAULT_PRODUCTION_DOMAINS),
-        "productionBranch": TIER_DEFAULTS["production"].production_branch,
-        "protectTiers": [t for t in TIERS if TIER_DEFAULTS[t].protect],
-        "supabaseProjectRefs": committed_supabase_refs(),
-    },
-    "admin-allowlist": {"tiers": ["pre-production"]},
-    "preview-cleanup": {"maxDays": RETENTION_DAYS[SHARED["preview_expiration"]]},
-    "github-environments": {
-        "environment": "production",
-        "branch": TIER_DEFAULTS["production"].production_branch,
-    },
-    "backups": {"requirePitrTiers": [t for t in TIERS if TIER_DEFAULTS[t].backups == PITR_BACKUPS]},
-    # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
-    "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
-                        "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
-    "secret-rotation-due": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
+# called directly, or a per-tier object given in part). Built on first use, not at import:
+# the isolation defaults read the committed stack files.
+@cache
+def defaults() -> dict[str, dict[str, Any]]:
+    return {
+        "rate-limit": {
+            "maxRequests": {t: TIER_DEFAULTS[t].rate_limit_requests for t in TIERS},
+            "periodSeconds": SHARED["rate_limit_period_s"],
+        },
+        "max-duration": {"maxSeconds": {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}},
+        "noindex": {"noindexTiers": [t for t in TIERS if TIER_DEFAULTS[t].noindex]},
+        "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers]},
+        "no-debug-in-production": {"tiers": ["production"], "flags": list(DEFAULT_DEBUG_FLAGS)},
+        "cors": {"tiers": ["production"], "variable": CORS_VARIABLE},
+        "isolation": {
+            "productionDomains": list(DEFAULT_PRODUCTION_DOMAINS),
+            "productionBranch": TIER_DEFAULTS["production"].production_branch,
+            "protectTiers": [t for t in TIERS if TIER_DEFAULTS[t].protect],
+            "supabaseProjectRefs": committed_supabase_refs(),
+        },
+        "admin-allowlist": {"tiers": ["pre-production"]},
+        "preview-cleanup": {"maxDays": RETENTION_DAYS[SHARED["preview_expiration"]]},
+        "github-environments": {
+            "environment": "production",
+            "branch": TIER_DEFAULTS["production"].production_branch,
+        },
+        "backups": {"requirePitrTiers": [t for t in TIERS if TIER_DEFAULTS[t].backups == PITR_BACKUPS]},
+        # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
+        "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
                             "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
-}
+        "secret-rotation-due": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
+                                "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
+    }
 
 
 def _per_tier(description: str, defaults: Mapping[str, int], maximum: int | None = None) -> dict[str, Any]:
@@ -137,11 +129,11 @@ def _rotation_schema(policy: str) -> PolicyConfigSchema:
     return PolicyConfigSchema(
         properties={
             "tiers": _tiers("Tiers whose secrets must be rotated (dates in config vital-expert-infra:secretRotation).",
-                            DEFAULTS[policy]["tiers"]),
+                            defaults()[policy]["tiers"]),
             "failAfterDays": _days("Age in days at which a secret fails secret-rotation (mandatory).",
-                                   DEFAULTS[policy]["failAfterDays"]),
+                                   defaults()[policy]["failAfterDays"]),
             "warnAfterDays": _days("Age in days from which secret-rotation-due warns (advisory), up to failAfterDays.",
-                                   DEFAULTS[policy]["warnAfterDays"]),
+                                   defaults()[policy]["warnAfterDays"]),
             "today": {"type": "string", "pattern": DATE_PATTERN,
                       "description": "The date ages are counted to (YYYY-MM-DD); default: today's UTC date. "
                                      "Pin it for reproducible runs."},
@@ -149,105 +141,108 @@ def _rotation_schema(policy: str) -> PolicyConfigSchema:
     )
 
 
-SCHEMAS: dict[str, PolicyConfigSchema] = {
-    "rate-limit": PolicyConfigSchema(
-        properties={
-            "maxRequests": _per_tier("Most requests one IP may make per periodSeconds, by tier.",
-                                     DEFAULTS["rate-limit"]["maxRequests"]),
-            "periodSeconds": {"type": "integer", "minimum": 1, "description": "The period maxRequests is stated over.",
-                              "default": DEFAULTS["rate-limit"]["periodSeconds"]},
-        }
-    ),
-    "max-duration": PolicyConfigSchema(
-        properties={
-            # The provider accepts 1-900 s (platform-facts.md).
-            "maxSeconds": _per_tier("Longest function default timeout, in seconds, by tier (the plan's maximum still applies).",
-                                    DEFAULTS["max-duration"]["maxSeconds"], maximum=900),
-        }
-    ),
-    "noindex": PolicyConfigSchema(
-        properties={
-            "noindexTiers": _tiers("Tiers whose projects must send X-Robots-Tag: noindex on every path; the others must "
-                                   "not send it on their custom domains.", DEFAULTS["noindex"]["noindexTiers"]),
-        }
-    ),
-    "security-headers": PolicyConfigSchema(
-        properties={"tiers": _tiers("Tiers whose projects must send the security headers on every path.",
-                                    DEFAULTS["security-headers"]["tiers"])}
-    ),
-    "no-debug-in-production": PolicyConfigSchema(
-        properties={
-            "tiers": _tiers("Tiers where the debug flags must be absent or \"false\".",
-                            DEFAULTS["no-debug-in-production"]["tiers"]),
-            "flags": _strings("Environment variables that turn debugging or mocks on.",
-                              DEFAULTS["no-debug-in-production"]["flags"]),
-        }
-    ),
-    "cors": PolicyConfigSchema(
-        properties={
-            "tiers": _tiers("Tiers whose allowed CORS origins may hold no wildcard.", DEFAULTS["cors"]["tiers"]),
-            "variable": _string("The environment variable holding the allowed origins (comma-separated).",
-                                DEFAULTS["cors"]["variable"]),
-        }
-    ),
-    "isolation": PolicyConfigSchema(
-        properties={
-            "productionDomains": _strings("Domains only the production tier may attach.",
-                                          DEFAULTS["isolation"]["productionDomains"]),
-            "productionBranch": _string("The branch only the production tier's Vercel project may deploy to production.",
-                                        DEFAULTS["isolation"]["productionBranch"]),
-            "protectTiers": _tiers("Tiers whose Vercel projects, domains and GitHub environments must be protected.",
-                                   DEFAULTS["isolation"]["protectTiers"]),
-            "supabaseProjectRefs": {
-                "type": "object",
-                "description": "Each tier's Supabase project ref; a stack may not use another tier's. Default: "
-                               "vital-expert-infra:supabaseProjectRef from the committed Pulumi.<tier>.yaml files. "
-                               "Tiers left out keep the default.",
-                "properties": {t: {"type": "string", "pattern": SUPABASE_REF_PATTERN} for t in TIERS},
-                "additionalProperties": False,
-                "default": dict(DEFAULTS["isolation"]["supabaseProjectRefs"]),
-            },
-        }
-    ),
-    "admin-allowlist": PolicyConfigSchema(
-        properties={"tiers": _tiers("Tiers whose firewall must deny admin routes outside the allow-list.",
-                                    DEFAULTS["admin-allowlist"]["tiers"])}
-    ),
-    "preview-cleanup": PolicyConfigSchema(
-        properties={
-            "maxDays": {"type": "integer", "minimum": 1, "description": "Longest preview deployment retention, in days.",
-                        "default": DEFAULTS["preview-cleanup"]["maxDays"]},
-        }
-    ),
-    "github-environments": PolicyConfigSchema(
-        properties={
-            "environment": _string("The GitHub environment the production stack deploys through.",
-                                   DEFAULTS["github-environments"]["environment"]),
-            "branch": _string("The only branch that may deploy to it.", DEFAULTS["github-environments"]["branch"]),
-        }
-    ),
-    "backups": PolicyConfigSchema(
-        properties={
-            "requirePitrTiers": _tiers(f"Tiers whose Supabase settings must record backup_policy {PITR_BACKUPS!r} "
-                                       f"(daily backups with point-in-time recovery).",
-                                       DEFAULTS["backups"]["requirePitrTiers"]),
-        }
-    ),
-    "secret-rotation": _rotation_schema("secret-rotation"),
-    "secret-rotation-due": _rotation_schema("secret-rotation-due"),
-}
+@cache
+def schemas() -> dict[str, PolicyConfigSchema]:
+    d = defaults()
+    return {
+        "rate-limit": PolicyConfigSchema(
+            properties={
+                "maxRequests": _per_tier("Most requests one IP may make per periodSeconds, by tier.",
+                                         d["rate-limit"]["maxRequests"]),
+                "periodSeconds": {"type": "integer", "minimum": 1, "description": "The period maxRequests is stated over.",
+                                  "default": d["rate-limit"]["periodSeconds"]},
+            }
+        ),
+        "max-duration": PolicyConfigSchema(
+            properties={
+                # The provider accepts 1-900 s (platform-facts.md).
+                "maxSeconds": _per_tier("Longest function default timeout, in seconds, by tier (the plan's maximum still applies).",
+                                        d["max-duration"]["maxSeconds"], maximum=900),
+            }
+        ),
+        "noindex": PolicyConfigSchema(
+            properties={
+                "noindexTiers": _tiers("Tiers whose projects must send X-Robots-Tag: noindex on every path; the others must "
+                                       "not send it on their custom domains.", d["noindex"]["noindexTiers"]),
+            }
+        ),
+        "security-headers": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose projects must send the security headers on every path.",
+                                        d["security-headers"]["tiers"])}
+        ),
+        "no-debug-in-production": PolicyConfigSchema(
+            properties={
+                "tiers": _tiers("Tiers where the debug flags must be absent or \"false\".",
+                                d["no-debug-in-production"]["tiers"]),
+                "flags": _strings("Environment variables that turn debugging or mocks on.",
+                                  d["no-debug-in-production"]["flags"]),
+            }
+        ),
+        "cors": PolicyConfigSchema(
+            properties={
+                "tiers": _tiers("Tiers whose allowed CORS origins may hold no wildcard.", d["cors"]["tiers"]),
+                "variable": _string("The environment variable holding the allowed origins (comma-separated).",
+                                    d["cors"]["variable"]),
+            }
+        ),
+        "isolation": PolicyConfigSchema(
+            properties={
+                "productionDomains": _strings("Domains only the production tier may attach.",
+                                              d["isolation"]["productionDomains"]),
+                "productionBranch": _string("The branch only the production tier's Vercel project may deploy to production.",
+                                            d["isolation"]["productionBranch"]),
+                "protectTiers": _tiers("Tiers whose Vercel projects, domains and GitHub environments must be protected.",
+                                       d["isolation"]["protectTiers"]),
+                "supabaseProjectRefs": {
+                    "type": "object",
+                    "description": "Each tier's Supabase project ref; a stack may not use another tier's. Default: "
+                                   "vital-expert-infra:supabaseProjectRef from the committed Pulumi.<tier>.yaml files. "
+                                   "Tiers left out keep the default.",
+                    "properties": {t: {"type": "string", "pattern": SUPABASE_REF_PATTERN} for t in TIERS},
+                    "additionalProperties": False,
+                    "default": dict(d["isolation"]["supabaseProjectRefs"]),
+                },
+            }
+        ),
+        "admin-allowlist": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose firewall must deny admin routes outside the allow-list.",
+                                        d["admin-allowlist"]["tiers"])}
+        ),
+        "preview-cleanup": PolicyConfigSchema(
+            properties={
+                "maxDays": {"type": "integer", "minimum": 1, "description": "Longest preview deployment retention, in days.",
+                            "default": d["preview-cleanup"]["maxDays"]},
+            }
+        ),
+        "github-environments": PolicyConfigSchema(
+            properties={
+                "environment": _string("The GitHub environment the production stack deploys through.",
+                                       d["github-environments"]["environment"]),
+                "branch": _string("The only branch that may deploy to it.", d["github-environments"]["branch"]),
+            }
+        ),
+        "backups": PolicyConfigSchema(
+            properties={
+                "requirePitrTiers": _tiers(f"Tiers whose Supabase settings must record backup_policy {PITR_BACKUPS!r} "
+                                           f"(daily backups with point-in-time recovery).",
+                                           d["backups"]["requirePitrTiers"]),
+            }
+        ),
+        "secret-rotation": _rotation_schema("secret-rotation"),
+        "secret-rotation-due": _rotation_schema("secret-rotation-due"),
+    }
 
 
 def setting(config: Mapping[str, Any], policy: str, key: str) -> Any:
     """A policy's configured value, or its default."""
     value = config.get(key) if isinstance(config, Mapping) else None
-    return DEFAULTS[policy][key] if value is None else value
+    return defaults()[policy][key] if value is None else value
 
 
 def tier_map(config: Mapping[str, Any], policy: str, key: str) -> dict[str, Any]:
     """A per-tier object: the configured tiers over the default's (tiers left out keep the default)."""
     value = setting(config, policy, key)
-    merged = dict(DEFAULTS[policy][key])
+    merged = dict(defaults()[policy][key])
     if isinstance(value, Mapping):
         merged.update({t: v for t, v in value.items() if v is not None})
     return merged
@@ -258,4 +253,4 @@ def tier_setting(config: Mapping[str, Any], policy: str, key: str, tier: str) ->
     value = setting(config, policy, key)
     if isinstance(value, Mapping) and value.get(tier) is not None:
         return value[tier]
-    return DEFAULTS[policy][key][tier]
+    return defaults()[policy][key][tier]

@@ -1,9 +1,10 @@
 """Read Pulumi.yaml and a stack file the way the Pulumi CLI does, without the CLI.
 
-The CLI applies the project's declared defaults, refuses a stack that lacks a declared key
-with no default, and hands the program every value as a string (objects as JSON) with the
-list of secret keys. Values under `secure:` cannot be decrypted here; they become
-placeholders that stay marked secret.
+The one reader of stack files for the program's config checks, synth, the PR diff, the
+policy pack's defaults and the tests. The CLI applies the project's declared defaults,
+refuses a stack that lacks a declared key with no default, and hands the program every
+value as a string (objects as JSON) with the list of secret keys. Values under `secure:`
+cannot be decrypted here; they become placeholders that stay marked secret.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import yaml
+
+from .names import PROJECT, SECRET_CONFIG_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILE = ROOT / "Pulumi.yaml"
@@ -59,6 +62,78 @@ def load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+# ---- secure: leaves ----------------------------------------------------------------------------
+
+
+def is_secure(value: Any) -> bool:
+    """A `{secure: <ciphertext>}` leaf, as `pulumi config set --secret` writes it."""
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}"
+
+
+def leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every leaf of a config value with its config path; a `secure:` leaf is one leaf."""
+    if is_secure(value) or value in ({}, []):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaves(item, _join(path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from leaves(item, _join(path, i))
+    else:
+        yield path, value
+
+
+def map_secure(value: Any, path: str, fn: Callable[[str, Any], Any]) -> Any:
+    """The value with each `secure:` leaf replaced by fn(path, ciphertext)."""
+    if is_secure(value):
+        return fn(path, value["secure"])
+    if isinstance(value, dict):
+        return {key: map_secure(item, _join(path, key), fn) for key, item in value.items()}
+    if isinstance(value, list):
+        return [map_secure(item, _join(path, i), fn) for i, item in enumerate(value)]
+    return value
+
+
+def config_section(stack_yaml: Any) -> dict[str, Any]:
+    """A stack file's `config:` mapping ({} when it has none or it is not a mapping)."""
+    config = stack_yaml.get("config") if isinstance(stack_yaml, dict) else None
+    return config if isinstance(config, dict) else {}
+
+
+def secure_leaves(stack_yaml: Any) -> dict[str, str]:
+    """Each `secure:` leaf of a stack file's config, by config path, with its ciphertext."""
+    return {
+        path: str(value["secure"])
+        for key, item in config_section(stack_yaml).items()
+        for path, value in leaves(item, str(key))
+        if is_secure(value)
+    }
+
+
+def plaintext_secret_leaves(stack_yaml: Any) -> list[str]:
+    """Paths under the secret config keys whose values are not `secure:`.
+
+    The engine marks a structured key secret when any leaf is encrypted, so a plaintext leaf
+    beside encrypted ones can only be seen in the file itself.
+    """
+    config = config_section(stack_yaml)
+    return [
+        path
+        for key in SECRET_CONFIG_KEYS
+        if f"{PROJECT}:{key}" in config
+        for path, value in leaves(config[f"{PROJECT}:{key}"], key)
+        if not is_secure(value) and value is not None and value != {}
+    ]
+
+
+# ---- what the CLI hands the program ------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class StackConfigInput:
     """What the CLI would hand the program: string values and the secret key names."""
@@ -70,22 +145,6 @@ class StackConfigInput:
 
 def project() -> dict[str, Any]:
     return load_yaml(PROJECT_FILE)
-
-
-def _placeholders(value: Any, path: str) -> tuple[Any, bool]:
-    """Replace `secure:` leaves with placeholders; say whether any were found."""
-    if isinstance(value, dict) and set(value) == {"secure"}:
-        return f"{PLACEHOLDER}:{path}", True
-    if isinstance(value, dict):
-        out, secret = {}, False
-        for k, v in value.items():
-            out[k], s = _placeholders(v, f"{path}.{k}")
-            secret = secret or s
-        return out, secret
-    if isinstance(value, list):
-        items = [_placeholders(v, f"{path}[{i}]") for i, v in enumerate(value)]
-        return [v for v, _ in items], any(s for _, s in items)
-    return value, False
 
 
 def _as_string(value: Any) -> str:
@@ -105,9 +164,8 @@ def read(stack: str, path: Path | None = None) -> StackConfigInput:
     for key, value in stack_config.items():
         if ":" not in str(key):
             raise StackFileError(f"{path}: config key {key!r} has no namespace; allowed: {name}:{key} or provider:key")
-        value, secret = _placeholders(value, key)
-        config[key] = _as_string(value)
-        if secret:
+        config[key] = _as_string(map_secure(value, key, lambda p, _: f"{PLACEHOLDER}:{p}"))
+        if any(is_secure(leaf) for _, leaf in leaves(value, key)):
             secret_keys.append(key)
     missing = []
     for key, decl in (proj.get("config") or {}).items():
@@ -128,3 +186,11 @@ def read(stack: str, path: Path | None = None) -> StackConfigInput:
 def _declared_secret(proj: dict[str, Any], full_key: str) -> bool:
     decl = (proj.get("config") or {}).get(full_key.split(":", 1)[1])
     return isinstance(decl, dict) and bool(decl.get("secret"))
+
+
+def committed_config(stack: str, root: Path = ROOT) -> dict[str, Any]:
+    """A committed stack file's `config:` section as written ({} when missing or unreadable)."""
+    try:
+        return config_section(load_yaml(root / f"Pulumi.{stack}.yaml"))
+    except StackFileError:
+        return {}
