@@ -465,9 +465,9 @@ def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
 def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig:
     """Read and check the stack's config from the Pulumi runtime (CLI or mocks)."""
     import pulumi
-    from pulumi.runtime import config as runtime_config
+    from vital import pulumi_internals
 
-    all_config: dict[str, str] = dict(runtime_config.CONFIG.get())
+    all_config: dict[str, str] = pulumi_internals.all_config()
     data: dict[str, Any] = {"stack": stack}
     allowed_keys = sorted((f.alias or n) for n, f in StackConfig.model_fields.items() if n != "stack")
     for full_key, raw in all_config.items():
@@ -477,7 +477,7 @@ def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig
         if _field_for(key)[0] is None or key == "stack":
             raise ConfigError(stack, full_key, raw, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
         data[key] = _decode(key, raw)
-        if key in SECRET_KEYS and not runtime_config.is_config_secret(full_key):
+        if key in SECRET_KEYS and not pulumi_internals.is_config_secret(full_key):
             raise ConfigError(stack, full_key, "[secret]", f"allowed: an encrypted value only; run `pulumi config set --secret {key} ...` (a plaintext value would be committed to git)")
     for ns_key in ("vercel:team", "github:owner"):
         namespace, _, key = ns_key.partition(":")

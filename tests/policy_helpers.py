@@ -4,30 +4,25 @@ argument objects pulumi-policy builds for a rule (same deserialization and proxi
 from __future__ import annotations
 
 import copy
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pulumi
-from pulumi.runtime import config as runtime_config
-from pulumi.runtime import settings
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "policies") not in sys.path:
-    sys.path.insert(0, str(ROOT / "policies"))
-
-from pulumi_policy import (  # noqa: E402
+from pulumi_policy import (
     PolicyCustomTimeouts,
     PolicyResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
     StackValidationArgs,
 )
-from pulumi_policy.deserialize import deserialize_properties  # noqa: E402
-from pulumi_policy.policy import _NotApplicableError  # noqa: E402
-from pulumi_policy.proxy import unknown_checking_proxy  # noqa: E402
+from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.proxy import unknown_checking_proxy
+
+from vital import pulumi_internals
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PROJECT = "vital-expert-infra"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
@@ -238,7 +233,7 @@ def not_applicable(validate: Callable, args) -> str | None:
     """The reason a rule gives for not applying (args.not_applicable), or None if it ran."""
     try:
         validate(args, lambda message, urn=None: None)
-    except _NotApplicableError as err:
+    except pulumi_internals.not_applicable_error() as err:
         return err.reason
     return None
 
@@ -246,16 +241,9 @@ def not_applicable(validate: Callable, args) -> str | None:
 @contextmanager
 def stack_runtime(stack: str, config: dict[str, str] | None = None) -> Iterator[None]:
     """Point pulumi.get_stack() / pulumi.Config at a stack, as pulumi-policy does before each call."""
-    saved = (settings.SETTINGS.project, settings.SETTINGS.stack)
-    settings.SETTINGS.project = PROJECT
-    settings.SETTINGS.stack = stack
-    token = runtime_config.CONFIG.set(dict(config or {}))
-    try:
+    with pulumi_internals.stack_runtime(PROJECT, stack, config):
         assert pulumi.get_stack() == stack
         yield
-    finally:
-        runtime_config.CONFIG.reset(token)
-        settings.SETTINGS.project, settings.SETTINGS.stack = saved
 
 
 # ---- data services and secret rotation (backups, secret-rotation, isolation's data checks) --------

@@ -18,19 +18,16 @@ from typing import Any
 
 import pulumi
 from google.protobuf import json_format, struct_pb2
-from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.proto import resource_pb2
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
-
+from vital import pulumi_internals as internals
 from vital.names import PROJECT
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
 
-SECRET_SIG = rpc._special_sig_key  # "4dabf18193072939515e22adb298388d"
-SECRET_VALUE = rpc._special_secret_sig
-UNKNOWN = rpc.UNKNOWN
+SECRET_SIG = internals.SECRET_SIG_KEY
+SECRET_VALUE = internals.SECRET_SIG_VALUE
+UNKNOWN = internals.UNKNOWN
 SECRET_TEXT = "[secret]"
 UNKNOWN_TEXT = "[unknown]"
 
@@ -96,7 +93,7 @@ class _Mocks(pulumi.runtime.Mocks):
         return {}
 
 
-class _RecordingMonitor(mocks.MockMonitor):
+class _RecordingMonitor(internals.MockMonitor):
     def __init__(self, rendered: Rendered) -> None:
         super().__init__(_Mocks())
         self.rendered = rendered
@@ -187,9 +184,9 @@ def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
     """Serialize stack outputs as the engine stores them: secrets keep their wrapper."""
 
     async def serialize() -> dict[str, Any]:
-        return await rpc.serialize_properties(outputs, {})
+        return await internals.serialize_properties(outputs, {})
 
-    struct = _sync_await(serialize())
+    struct = internals.sync_await(serialize())
     return json_format.MessageToDict(struct) if not isinstance(struct, dict) else struct
 
 
@@ -205,16 +202,14 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
     logger.handlers[:] = [_LogCollector(rendered)]
     logger.setLevel(logging.INFO)  # the runtime's debug chatter is never collected
 
-    settings.ROOT.set(None)  # a fresh root Stack for every run in this process
+    internals.reset_program_state()  # a fresh root Stack for every run in this process
     monitor = _RecordingMonitor(rendered)
     pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger, monitor=monitor)
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
-    settings.SETTINGS.rpc_manager.clear()
-    settings.SETTINGS.outputs.clear()
 
     try:
-        _sync_await(run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
-        root = settings.get_root_resource()
+        internals.sync_await(internals.run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
+        root = internals.root_resource()
         rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
     finally:
         monitor.close()
