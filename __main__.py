@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pulumi
 
-from components.config import ConfigError, load_stack_config
+from program.build import build
+from program.load import ConfigError, load_stack_config
 from vital.stackfile import StackFileError
-from components.program import build
 
 stack = pulumi.get_stack()
 try:

@@ -2,204 +2,109 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import pulumi
 import pulumiverse_vercel as vercel
 
 from .base import VitalComponent
-from .config import AppAdoption, AppConfig, StackConfig
-from .vercel_rules import firewall_rules, header_rules
-
-
-@dataclass(frozen=True)
-class VercelAppArgs:
-    config: StackConfig
-    app: AppConfig
-    domains: tuple[str, ...]
-    # Extra env vars wired from other resources (data services); secret ones stay Outputs.
-    extra_env: dict[str, pulumi.Input[str]] | None = None
-    extra_secret_env: dict[str, pulumi.Input[str]] | None = None
-    # An existing project (and its env vars and domains) to import instead of creating.
-    adoption: AppAdoption | None = None
-
-    def import_id(self, *parts: str) -> str | None:
-        """Vercel's team-scoped import id, `team_x/prj_y[/...]`, when the project is adopted."""
-        if self.adoption is None:
-            return None
-        return "/".join((self.config.vercel_team, self.adoption.project_id, *parts))
-
-    @property
-    def project_name(self) -> str:
-        return f"{self.app.name}-{self.config.tier_defaults.project_suffix}"
-
-
-def env_targets(cfg: StackConfig) -> list[str]:
-    # Production and pre-production projects have production deployments only; the preview
-    # project's staging branch is its production target and PR branches its previews.
-    # Never "development": Vercel refuses sensitive variables there.
-    return ["production", "preview"] if cfg.tier_defaults.builds_pr_branches else ["production"]
-
-
-def git_connected(cfg: StackConfig) -> bool:
-    """One deployer per tier: Vercel's Git integration, or the app repo's workflows."""
-    return cfg.deploy_from == "vercel-git"
-
-
-def ignore_command(cfg: StackConfig) -> str | None:
-    """Skip every build but the tier's own branch (Vercel: exit 0 skips, exit 1 builds)."""
-    if cfg.tier_defaults.builds_pr_branches or not git_connected(cfg):
-        return None
-    return f'[ "$VERCEL_GIT_COMMIT_REF" != "{cfg.effective("production_branch")}" ]'
+from .specs import EnvVarsSpec, FirewallRule, HeaderRule, RetentionSpec, VercelAppSpec, VercelProjectSpec
 
 
 class VercelApp(VitalComponent):
+    """Exposes `project_id`, `project_name` and `domain_names`.
+
+    `data_env` and `data_secret_env` are env vars wired from other resources (the data
+    services' URLs and tokens), as Outputs; the secret ones stay secret.
+    """
+
     TYPE = "vital:vercel:VercelApp"
 
-    def __init__(self, name: str, args: VercelAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, spec: VercelAppSpec, data_env: Mapping[str, pulumi.Input[str]] | None = None,
+                 data_secret_env: Mapping[str, pulumi.Input[str]] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        cfg, tier = args.config, args.config.tier_defaults
         # Losing the production project or its domains cuts traffic: protect them.
-        keep = {"protect": True} if tier.protect else {}
+        self._keep = {"protect": True} if spec.protect else {}
+        self.project = self._project(spec.project)
+        project_id = self.project.id
+        self.env_vars = self._env_vars(spec.env, project_id, data_env or {}, data_secret_env or {})
+        self.domains = [
+            vercel.ProjectDomain(
+                self.child(f"domain-{domain.name}"),
+                project_id=project_id,
+                domain=domain.name,  # no git_branch: the domain serves the production deployment
+                opts=self.opts(import_=domain.import_id, **self._keep),
+            )
+            for domain in spec.domains
+        ]
+        self.routes = [self._route(rule, project_id) for rule in spec.routes]
+        self.firewall = self._firewall(spec.firewall, project_id)
+        self.retention = self._retention(spec.retention, project_id)
+        self.done({"project_id": project_id, "project_name": self.project.name,
+                   "domain_names": [d.name for d in spec.domains]})
 
+    def _project(self, p: VercelProjectSpec) -> vercel.Project:
         # Args classes rather than keyword arguments: the SDK logs its deprecation warnings
         # (serverless_function_region and the like) only from them.
-        self.project = vercel.Project(
+        return vercel.Project(
             self.child("project"),
             vercel.ProjectArgs(
-                name=args.project_name,
-                framework="nextjs",
+                name=p.name,
+                framework=p.framework,
                 git_repository=vercel.ProjectGitRepositoryArgs(
-                    type="github",
-                    repo=f"{cfg.github_owner}/{cfg.github_repo}",
-                    production_branch=cfg.effective("production_branch"),
-                ) if git_connected(cfg) else None,
-                root_directory=args.app.root_directory,
-                build_command=cfg.build_command,
-                install_command=cfg.install_command,
-                output_directory=cfg.output_directory,
-                ignore_command=ignore_command(cfg),
-                preview_deployments_disabled=not tier.builds_pr_branches,
-                preview_deployment_suffix=cfg.preview_deployment_suffix,
+                    type="github", repo=p.git.repo, production_branch=p.git.production_branch,
+                ) if p.git else None,
+                root_directory=p.root_directory,
+                build_command=p.build_command,
+                install_command=p.install_command,
+                output_directory=p.output_directory,
+                ignore_command=p.ignore_command,
+                preview_deployments_disabled=p.preview_deployments_disabled,
+                preview_deployment_suffix=p.preview_deployment_suffix,
                 resource_config=vercel.ProjectResourceConfigArgs(
                     # The limits table assumes Fluid compute, Vercel's default for new projects.
                     fluid=True,
-                    function_default_timeout=cfg.effective("function_timeout"),
-                    function_default_regions=[cfg.region],
+                    function_default_timeout=p.function_timeout_s,
+                    function_default_regions=list(p.regions),
                 ),
-                vercel_authentication=vercel.ProjectVercelAuthenticationArgs(
-                    deployment_type=cfg.effective("vercel_authentication"),
-                ),
-                password_protection=(
-                    vercel.ProjectPasswordProtectionArgs(
-                        deployment_type="all_deployments",
-                        password=pulumi.Output.secret(cfg.protection_password.get_secret_value()),
-                    )
-                    if cfg.protection_password is not None
-                    else None
-                ),
-                trusted_ips=(
-                    vercel.ProjectTrustedIpsArgs(
-                        addresses=[vercel.ProjectTrustedIpsAddressArgs(value=ip) for ip in cfg.trusted_ips],
-                        deployment_type="all_deployments",
-                        protection_mode="trusted_ip_required",
-                    )
-                    if cfg.trusted_ips
-                    else None
-                ),
+                vercel_authentication=vercel.ProjectVercelAuthenticationArgs(deployment_type=p.authentication),
+                password_protection=vercel.ProjectPasswordProtectionArgs(
+                    deployment_type="all_deployments",
+                    password=pulumi.Output.secret(p.password.get_secret_value()),
+                ) if p.password is not None else None,
+                trusted_ips=vercel.ProjectTrustedIpsArgs(
+                    addresses=[vercel.ProjectTrustedIpsAddressArgs(value=ip) for ip in p.trusted_ips],
+                    deployment_type="all_deployments",
+                    protection_mode="trusted_ip_required",
+                ) if p.trusted_ips else None,
                 git_fork_protection=True,  # PRs from forks need approval before they build with secrets
                 auto_assign_custom_domains=True,
             ),
-            opts=self.opts(import_=args.import_id(), **keep),
+            opts=self.opts(import_=p.import_id, **self._keep),
         )
-        project_id = self.project.id
 
-        self.env_vars = self._env_vars(cfg, args, project_id)
-        self.domains = [
-            vercel.ProjectDomain(
-                self.child(f"domain-{domain}"),
-                project_id=project_id,
-                domain=domain,  # no git_branch: the domain serves the production deployment
-                opts=self.opts(import_=args.import_id(domain) if _adopted(args, domain=domain) else None, **keep),
-            )
-            for domain in args.domains
-        ]
-        self.routes = [
-            vercel.ProjectRoute(
-                self.child(f"route-{rule.name}"),
-                project_id=project_id,
-                name=rule.name,
-                # route.headers are response headers: project routing rules use the routes
-                # syntax of the Build Output API, where `headers` "attach response headers"
-                # (vercel.com/docs/build-output-api/configuration). The provider docstring's
-                # "for the matched request" means the request the rule matched.
-                route=vercel.ProjectRouteRouteArgs(
-                    src=rule.src,
-                    headers=rule.headers,
-                    has=[vercel.ProjectRouteRouteHaArgs(type="host", value=rule.host)] if rule.host else None,
-                ),
-                opts=self.opts(),
-            )
-            for rule in header_rules(cfg)
-        ]
-        self.firewall = vercel.FirewallConfig(
-            self.child("firewall"),
-            project_id=project_id,
-            enabled=True,
-            # FirewallConfig owns the project's whole firewall (a full PUT): rules added in
-            # the dashboard are overwritten on the next `pulumi up`.
-            rules=vercel.FirewallConfigRulesArgs(
-                rules=[
-                    vercel.FirewallConfigRulesRuleArgs(
-                        name=rule.name,
-                        description=rule.description,
-                        active=True,
-                        condition_groups=[
-                            vercel.FirewallConfigRulesRuleConditionGroupArgs(
-                                conditions=[vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in rule.conditions]
-                            )
-                        ],
-                        action=_firewall_action(rule.action),
-                    )
-                    for rule in firewall_rules(cfg)
-                ]
-            ),
-            opts=self.opts(),
-        )
-        self.retention = vercel.ProjectDeploymentRetention(
-            self.child("retention"),
-            project_id=project_id,
-            expiration_preview=cfg.preview_expiration,
-            # Set all four: the provider writes its own default into any field left unset.
-            expiration_production="1y",
-            expiration_errored="3m",
-            expiration_canceled="1m",
-            opts=self.opts(),
-        )
-        self.done({"project_id": project_id, "project_name": self.project.name, "domain_names": list(args.domains)})
-
-    def _env_vars(self, cfg: StackConfig, args: VercelAppArgs, project_id) -> list[pulumi.CustomResource]:
-        plain = {**cfg.app_env(args.app), **(args.extra_env or {})}
-        secret = {k: pulumi.Output.secret(v.get_secret_value()) for k, v in cfg.secret_env.items()}
-        secret.update({k: pulumi.Output.secret(v) for k, v in (args.extra_secret_env or {}).items()})
-        targets = env_targets(cfg)
+    def _env_vars(self, spec: EnvVarsSpec, project_id: pulumi.Output[str], data_env: Mapping[str, pulumi.Input[str]],
+                  data_secret_env: Mapping[str, pulumi.Input[str]]) -> list[pulumi.CustomResource]:
+        plain = {**spec.plain, **data_env}
+        secret = {k: pulumi.Output.secret(v.get_secret_value()) for k, v in spec.secret.items()}
+        secret.update({k: pulumi.Output.secret(v) for k, v in data_secret_env.items()})
+        targets = list(spec.targets)
         variables = sorted({**plain, **secret}.items())
         # Vercel answers ENV_ALREADY_EXISTS when a replacement is created before the old
         # variable is deleted (pulumiverse/pulumi-vercel#118): delete first, in both modes.
-        if cfg.env_var_mode == "bulk":
+        if spec.mode == "bulk":
             # One resource for all: removing an entry deletes that variable, and destroying
             # the resource deletes every variable it manages.
-            return [
-                vercel.ProjectEnvironmentVariables(
-                    self.child("env"),
-                    project_id=project_id,
-                    variables=[
-                        vercel.ProjectEnvironmentVariablesVariableArgs(key=key, value=value, targets=targets, sensitive=key in secret)
-                        for key, value in variables
-                    ],
-                    opts=self.opts(delete_before_replace=True),
-                )
-            ]
+            return [vercel.ProjectEnvironmentVariables(
+                self.child("env"),
+                project_id=project_id,
+                variables=[
+                    vercel.ProjectEnvironmentVariablesVariableArgs(key=key, value=value, targets=targets, sensitive=key in secret)
+                    for key, value in variables
+                ],
+                opts=self.opts(delete_before_replace=True),
+            )]
         return [
             vercel.ProjectEnvironmentVariable(
                 self.child(f"env-{key.lower()}"),
@@ -208,19 +113,60 @@ class VercelApp(VitalComponent):
                 value=value,
                 targets=targets,
                 sensitive=key in secret,
-                opts=self.opts(delete_before_replace=True, import_=_env_import_id(args, key)),
+                opts=self.opts(delete_before_replace=True, import_=spec.import_ids.get(key)),
             )
             for key, value in variables
         ]
 
+    def _route(self, rule: HeaderRule, project_id: pulumi.Output[str]) -> vercel.ProjectRoute:
+        return vercel.ProjectRoute(
+            self.child(f"route-{rule.name}"),
+            project_id=project_id,
+            name=rule.name,
+            # route.headers are response headers: project routing rules use the routes
+            # syntax of the Build Output API, where `headers` "attach response headers"
+            # (vercel.com/docs/build-output-api/configuration). The provider docstring's
+            # "for the matched request" means the request the rule matched.
+            route=vercel.ProjectRouteRouteArgs(
+                src=rule.src,
+                headers=dict(rule.headers),
+                has=[vercel.ProjectRouteRouteHaArgs(type="host", value=rule.host)] if rule.host else None,
+            ),
+            opts=self.opts(),
+        )
 
-def _adopted(args: VercelAppArgs, domain: str) -> bool:
-    return args.adoption is not None and domain in args.adoption.domains
+    def _firewall(self, rules: tuple[FirewallRule, ...], project_id: pulumi.Output[str]) -> vercel.FirewallConfig:
+        return vercel.FirewallConfig(
+            self.child("firewall"),
+            project_id=project_id,
+            enabled=True,
+            # FirewallConfig owns the project's whole firewall (a full PUT): rules added in
+            # the dashboard are overwritten on the next `pulumi up`.
+            rules=vercel.FirewallConfigRulesArgs(rules=[
+                vercel.FirewallConfigRulesRuleArgs(
+                    name=rule.name,
+                    description=rule.description,
+                    active=True,
+                    condition_groups=[vercel.FirewallConfigRulesRuleConditionGroupArgs(
+                        conditions=[vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in rule.conditions]
+                    )],
+                    action=_firewall_action(rule.action),
+                )
+                for rule in rules
+            ]),
+            opts=self.opts(),
+        )
 
-
-def _env_import_id(args: VercelAppArgs, key: str) -> str | None:
-    env_id = args.adoption.env_var_ids.get(key) if args.adoption else None
-    return args.import_id(env_id) if env_id else None
+    def _retention(self, spec: RetentionSpec, project_id: pulumi.Output[str]) -> vercel.ProjectDeploymentRetention:
+        return vercel.ProjectDeploymentRetention(
+            self.child("retention"),
+            project_id=project_id,
+            expiration_preview=spec.preview,
+            expiration_production=spec.production,
+            expiration_errored=spec.errored,
+            expiration_canceled=spec.canceled,
+            opts=self.opts(),
+        )
 
 
 def _firewall_action(action: dict) -> vercel.FirewallConfigRulesRuleActionArgs:

@@ -75,10 +75,10 @@ def test_data_service_env_vars_and_migration_secret(committed):
 
 def test_supabase_url_value_comes_from_the_ref():
     """Env values are secret in synth (the SDK wraps them); check the component's value."""
-    from components.supabase_project import SupabaseProject, redirect_urls, site_url  # noqa: F401
-    from components.config import StackConfig
+    from program.config import StackConfig
+    from program.resolve import redirect_urls, site_url
 
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh", "github:owner": "o",
                                       "vercelDeployToken": "t", "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x"})
     assert site_url(cfg) == "https://vital-expert-preview.vercel.app"
-    assert redirect_urls(cfg) == ["https://vital-expert-preview-*.vercel.app/**"]
+    assert redirect_urls(cfg) == ("https://vital-expert-preview-*.vercel.app/**",)

@@ -336,8 +336,8 @@ def test_rotation_needs_a_tier():
 
 @pytest.mark.parametrize("tier", TIERS)
 def test_held_secrets_match_the_config_layer(tier):
-    # The pack's list (from the raw config) is StackConfig.secret_names() (components.config).
-    from components.config import load_stack_config
+    # The pack's list (from the raw config) is StackConfig.secret_names() (program.config).
+    from program.load import load_stack_config
 
     source = stackfile.read(tier)
 

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from components.config import StackConfig
+from program.config import StackConfig
 from tests.stacks import ROOT, TIERS
 from vital import stackfile
 

@@ -95,7 +95,7 @@ def test_env_vars_per_tier(committed, stack):
 
 def test_debug_and_monitoring_env_come_from_the_tier_table():
     # Values are secret in the synth output (the SDK wraps them), so check the config model.
-    from components.config import AppConfig, StackConfig
+    from program.config import AppConfig, StackConfig
     from vital.tiers import TIER_DEFAULTS
 
     assert TIER_DEFAULTS["pre-production"].env["NEXT_PUBLIC_ENABLE_DEBUG"] == "true"

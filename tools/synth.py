@@ -68,7 +68,7 @@ def render_config(stack: str, config: dict[str, str], secret_keys: list[str], st
 def _render(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None):
     import pulumi
 
-    from components.config import ConfigError
+    from program.load import ConfigError
 
     from .mockrt import run_program
     from .render import stack_doc
@@ -91,7 +91,7 @@ def load_stack_config_check(stack, config, secret_keys, stack_file) -> None:
     """Validate config before the program runs, with the given stack file's secret leaves."""
     import pulumi
 
-    from components.config import load_stack_config
+    from program.load import load_stack_config
 
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     load_stack_config(stack, stack_file)

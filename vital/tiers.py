@@ -6,7 +6,7 @@ platform-correct one and the README's "Where we did not follow the seed" says wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Mapping
 
@@ -17,7 +17,8 @@ __all__ = ["TIERS", "TIER_DEFAULTS", "SHARED", "BACKUP_POLICIES", "Tier"]
 # What a tier expects of its Supabase plan's backups (seed "Database Strategy").
 BACKUP_POLICIES = ("daily+pitr", "daily", "weekly", "none")
 
-# Settings every tier shares (seed: "Phase 3: Setup Vercel Projects").
+# Settings every tier shares (seed: "Phase 3: Setup Vercel Projects"). Fields of Tier marked
+# with a "config" key are defaults a stack file may override under that key.
 SHARED = MappingProxyType(
     {
         "region": "iad1",
@@ -49,34 +50,38 @@ class Tier:
     # Suffix of the Vercel project name: vital-expert-production / -dev / -preview (seed).
     project_suffix: str
     # The branch the tier's Vercel project deploys to its production target.
-    production_branch: str
+    production_branch: str = field(metadata={"config": "productionBranch"})
     # Only the preview tier's project builds PR branches (as Vercel preview deployments).
     builds_pr_branches: bool
     # Seed "Function Execution Limits": 30 / 60 / 45 s.
-    function_timeout_s: int
+    function_timeout_s: int = field(metadata={"config": "functionTimeout"})
     # Seed "Security Considerations": requests per IP per 15 minutes.
-    rate_limit_requests: int
+    rate_limit_requests: int = field(metadata={"config": "rateLimitRequests"})
     # Pre-production and preview must not be indexed (seed); production must be.
-    noindex: bool
+    noindex: bool = field(metadata={"config": "noindex"})
     # Production hardening: CSP, HSTS, frame and sniffing protection on every path.
-    security_headers: bool
+    security_headers: bool = field(metadata={"config": "securityHeaders"})
     # Seed: debug and mock API only in pre-production; verbose logging there too.
     env: Mapping[str, str]
     # Seed: CORS restricted in production, open for testing on preview.
-    cors_allowed_origins: tuple[str, ...]
+    cors_allowed_origins: tuple[str, ...] = field(metadata={"config": "corsAllowedOrigins"})
     # Vercel Authentication on the project's deployments (see facts.VERCEL_AUTH_DEPLOYMENT_TYPES).
-    vercel_authentication: str
+    vercel_authentication: str = field(metadata={"config": "vercelAuthentication"})
     # Branches this tier's stack owns in GitHub: creates (if long-lived) and protects.
     owns_branch: str | None
     ruleset_on_branch: bool
     # Production resources whose loss cuts traffic are protected.
     protect: bool
     # Seed "Database Strategy": connection pool per tier.
-    pool_size: int
+    pool_size: int = field(metadata={"config": "supabasePoolSize"})
     # Seed: backups per tier (daily + PITR / weekly / none); one of BACKUP_POLICIES.
-    backups: str
+    backups: str = field(metadata={"config": "supabaseBackups"})
     # Seed: production and pre-production own a Redis database; preview shares one.
     owns_cache: bool
+
+    def config_defaults(self) -> dict[str, object]:
+        """The tier's default for each config key a stack file may override (key -> value)."""
+        return {f.metadata["config"]: getattr(self, f.name) for f in fields(self) if "config" in f.metadata}
 
 
 TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(

@@ -5,7 +5,7 @@ over the same figures.
 
 What a stack holds comes from its config, as the CLI passes it to the pack (PULUMI_CONFIG,
 objects as JSON strings): the keys of secretEnv, vercelDeployToken, supabaseAccessToken and,
-when set, protectionPassword (the same list as components.config.StackConfig.secret_names);
+when set, protectionPassword (the same list as program.config.StackConfig.secret_names);
 when each was rotated comes from secretRotation (KEY -> ISO date, kept by tools.rotate). Only
 the secrets' names are read, never their values, and no message holds a value.
 

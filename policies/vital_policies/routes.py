@@ -17,11 +17,10 @@ from typing import Any
 
 from pulumi_policy import PolicyResource
 
+from vital.paths import ALL_PATHS
+
 from .resources import dig, elements, get, keys
 
-# Mirrors components.vercel_rules.ALL_PATHS (that module imports the config layer, which the
-# pack keeps out; a test checks the two agree).
-ALL_PATHS = "/(.*)"
 ROBOTS = "x-robots-tag"
 # Hosts a production noindex route must still match, and a custom host it must not.
 VERCEL_APP_PROBE = "vital-expert-production.vercel.app"

@@ -1,15 +1,19 @@
-"""The Vercel project's header routes and firewall rules, as plain data from the config.
+"""The Vercel project's header routes and firewall rules, as specs resolved from the config.
 
 Pure functions, so the component, the tests and the README tables read the same rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from components.specs import FirewallRule, HeaderRule
+from vital.paths import ALL_PATHS
 
 from .config import StackConfig
 
-ALL_PATHS = "/(.*)"
+__all__ = ["ALL_PATHS", "ROBOTS_NOINDEX", "VERCEL_APP_HOST", "header_rules", "firewall_rules", "rate_limit"]
+
 ROBOTS_NOINDEX = "noindex, nofollow"
 # Production's own *.vercel.app host duplicates its content; it is kept out of search results.
 VERCEL_APP_HOST = r"(.*)\.vercel\.app"
@@ -40,24 +44,17 @@ SECURITY_HEADERS = {
 BASELINE_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff"}
 
 
-@dataclass(frozen=True)
-class HeaderRule:
-    name: str
-    src: str
-    headers: dict[str, str]
-    host: str | None = None  # only on requests to this host (regex)
-
-
-def header_rules(cfg: StackConfig) -> list[HeaderRule]:
-    rules = [HeaderRule(name, src, {"Cache-Control": value}) for name, src, value in CACHE_RULES]
-    every_path = dict(SECURITY_HEADERS if cfg.effective("security_headers") else BASELINE_HEADERS)
-    if cfg.effective("noindex"):
+def header_rules(cfg: StackConfig) -> tuple[HeaderRule, ...]:
+    rules = [HeaderRule(name=name, src=src, headers={"Cache-Control": value}) for name, src, value in CACHE_RULES]
+    every_path = dict(SECURITY_HEADERS if cfg.security_headers else BASELINE_HEADERS)
+    if cfg.noindex:
         every_path["X-Robots-Tag"] = ROBOTS_NOINDEX
     every_path.update(cfg.headers)
-    rules.append(HeaderRule("headers-all-paths", ALL_PATHS, every_path))
-    if not cfg.effective("noindex"):
-        rules.append(HeaderRule("noindex-vercel-app", ALL_PATHS, {"X-Robots-Tag": ROBOTS_NOINDEX}, VERCEL_APP_HOST))
-    return rules
+    rules.append(HeaderRule(name="headers-all-paths", src=ALL_PATHS, headers=every_path))
+    if not cfg.noindex:
+        rules.append(HeaderRule(name="noindex-vercel-app", src=ALL_PATHS, headers={"X-Robots-Tag": ROBOTS_NOINDEX},
+                                host=VERCEL_APP_HOST))
+    return tuple(rules)
 
 
 @dataclass(frozen=True)
@@ -74,26 +71,18 @@ def rate_limit(cfg: StackConfig) -> RateLimit:
     The seed's 100 per 15 min cannot be a 15-minute window on Hobby or Pro (10 min at most),
     so it becomes 66 per 10 min: never a higher rate than configured.
     """
-    requests, period = cfg.effective("rate_limit_requests"), cfg.rate_limit_period
+    requests, period = cfg.rate_limit_requests, cfg.rate_limit_period
     window = min(period, cfg.limits.rate_limit_window_max_s)
     return RateLimit(window_s=window, limit=requests * window // period, requests=requests, period_s=period)
 
 
-@dataclass(frozen=True)
-class FirewallRule:
-    name: str
-    description: str
-    conditions: list[dict]
-    action: dict = field(default_factory=dict)
-
-
-def firewall_rules(cfg: StackConfig) -> list[FirewallRule]:
+def firewall_rules(cfg: StackConfig) -> tuple[FirewallRule, ...]:
     rl = rate_limit(cfg)
     rules = [
         FirewallRule(
             name="rate-limit-per-ip",
             description=f"{rl.requests} requests per {rl.period_s} s per IP, as {rl.limit} per {rl.window_s} s",
-            conditions=[{"type": "path", "op": "pre", "value": "/"}],
+            conditions=({"type": "path", "op": "pre", "value": "/"},),
             action={
                 "action": "rate_limit",
                 "rate_limit": {"algo": "fixed_window", "window": rl.window_s, "limit": rl.limit,
@@ -107,11 +96,11 @@ def firewall_rules(cfg: StackConfig) -> list[FirewallRule]:
             FirewallRule(
                 name="admin-allowlist",
                 description="Deny admin routes to addresses outside the allow-list",
-                conditions=[
+                conditions=(
                     {"type": "path", "op": "re", "value": f"^/({paths})(/|$)"},
                     {"type": "ip_address", "op": "inc", "values": list(cfg.admin_allowlist), "neg": True},
-                ],
+                ),
                 action={"action": "deny"},
             )
         )
-    return rules
+    return tuple(rules)

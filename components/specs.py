@@ -1,0 +1,195 @@
+"""What each component is given: small, typed, frozen specs, resolved once from the stack config.
+
+A component takes only its own spec (and the Outputs of other components it is wired to),
+never the whole stack's config, so it can be built and tested on its own. The program
+(program/resolve.py) turns the stack config and the tier table into these specs; the checks
+here are each component's own invariants, whatever config produced the spec.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+from vital.facts import ENV_TARGETS, RETENTION_VALUES, VERCEL_AUTH_DEPLOYMENT_TYPES
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- Vercel ------------------------------------------------------------------------------------
+
+
+class GitRepositorySpec(Spec):
+    repo: str  # owner/name
+    production_branch: str
+
+
+class VercelProjectSpec(Spec):
+    name: str
+    framework: str = "nextjs"
+    git: GitRepositorySpec | None  # None: the app repository's workflows deploy
+    root_directory: str | None = None
+    build_command: str
+    install_command: str
+    output_directory: str
+    ignore_command: str | None = None
+    preview_deployments_disabled: bool
+    preview_deployment_suffix: str | None = None
+    # The provider accepts 1 to 900 s; the config layer holds it to the tier's and plan's limit.
+    function_timeout_s: int = Field(ge=1, le=900)
+    regions: tuple[str, ...] = Field(min_length=1)
+    authentication: str
+    password: SecretStr | None = None
+    trusted_ips: tuple[str, ...] = ()
+    import_id: str | None = None
+
+    @model_validator(mode="after")
+    def _known_authentication(self) -> "VercelProjectSpec":
+        if self.authentication not in VERCEL_AUTH_DEPLOYMENT_TYPES:
+            raise ValueError(f"authentication {self.authentication!r} is not one of {VERCEL_AUTH_DEPLOYMENT_TYPES}")
+        return self
+
+
+class EnvVarsSpec(Spec):
+    plain: dict[str, str] = {}
+    secret: dict[str, SecretStr] = {}
+    targets: tuple[str, ...]
+    mode: Literal["per-variable", "bulk"] = "per-variable"
+    # Vercel's id of an existing variable to import, by key (team-scoped import id).
+    import_ids: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "EnvVarsSpec":
+        both = set(self.plain) & set(self.secret)
+        if both:
+            raise ValueError(f"keys both plain and secret: {sorted(both)}")
+        if not self.targets or not set(self.targets) <= set(ENV_TARGETS):
+            raise ValueError(f"targets {self.targets} are not a non-empty subset of {ENV_TARGETS}")
+        if self.secret and "development" in self.targets:
+            raise ValueError("Vercel refuses sensitive variables that target development")
+        if self.mode == "bulk" and self.import_ids:
+            raise ValueError("single variables cannot be imported into the bulk resource")
+        return self
+
+
+class DomainSpec(Spec):
+    name: str
+    import_id: str | None = None
+
+
+class HeaderRule(Spec):
+    name: str
+    src: str
+    headers: dict[str, str]
+    host: str | None = None  # only on requests to this host (regex)
+
+
+class FirewallRule(Spec):
+    name: str = Field(min_length=4, max_length=160)  # the provider's bounds
+    description: str = Field(max_length=260)
+    conditions: tuple[dict, ...] = Field(min_length=1)
+    action: dict
+
+
+class RetentionSpec(Spec):
+    preview: str
+    production: str
+    errored: str
+    canceled: str
+
+    @model_validator(mode="after")
+    def _known(self) -> "RetentionSpec":
+        for value in (self.preview, self.production, self.errored, self.canceled):
+            if value not in RETENTION_VALUES:
+                raise ValueError(f"retention {value!r} is not one of {RETENTION_VALUES}")
+        return self
+
+
+class VercelAppSpec(Spec):
+    project: VercelProjectSpec
+    env: EnvVarsSpec
+    domains: tuple[DomainSpec, ...] = ()
+    routes: tuple[HeaderRule, ...] = ()
+    firewall: tuple[FirewallRule, ...] = ()
+    retention: RetentionSpec
+    # Production: the project and its domains are protected (losing them cuts traffic).
+    protect: bool = False
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "VercelAppSpec":
+        for what, names in (("domain", [d.name for d in self.domains]), ("route", [r.name for r in self.routes]),
+                            ("firewall rule", [r.name for r in self.firewall])):
+            if len(names) != len(set(names)):
+                raise ValueError(f"each {what} once; found {names}")
+        return self
+
+
+# ---- GitHub ------------------------------------------------------------------------------------
+
+
+class GitHubEnvironmentSpec(Spec):
+    repository: str
+    environment: str
+    # The only branch that may deploy here; None lets any branch deploy (preview: PR branches).
+    branch_pattern: str | None
+    reviewers: tuple[int, ...] = ()
+    can_admins_bypass: bool
+    protect: bool = False
+    import_id: str | None = None
+    # Environment secrets by name (deploy token, team id, migration credentials).
+    secrets: dict[str, SecretStr] = {}
+
+
+class RulesetSpec(Spec):
+    name: str
+    required_approvals: int = Field(ge=0, le=10)
+    required_checks: tuple[str, ...]
+
+
+class GitHubBranchSpec(Spec):
+    repository: str
+    branch: str
+    # The branch it is cut from when this stack creates it; None: it exists (main).
+    source_branch: str | None = None
+    import_id: str | None = None
+    ruleset: RulesetSpec | None = None
+
+
+# ---- data services -----------------------------------------------------------------------------
+
+
+class RedisSpec(Spec):
+    database_name: str
+    primary_region: str
+    eviction: bool
+    # Production's data must survive any stack mistake.
+    protect: bool = False
+    retain_on_delete: bool = False
+
+
+class CacheSpec(Spec):
+    """The tier's own Redis database, or the stack whose cache it shares (exactly one)."""
+
+    database: RedisSpec | None = None
+    shared_stack: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "CacheSpec":
+        if (self.database is None) == (self.shared_stack is None):
+            raise ValueError("a cache has its own database or a shared stack, not both and not neither")
+        return self
+
+
+class SupabaseProjectSpec(Spec):
+    project_ref: str
+    access_token: SecretStr
+    pool_size: int = Field(ge=0, le=3000)  # UpdateSupavisorConfigBody.default_pool_size
+    site_url: str
+    uri_allow_list: tuple[str, ...]
+    allowed_cidrs: tuple[str, ...] | None = None  # None: network restrictions unmanaged
+    backup_policy: str
+    anon_key: str | None = None  # public by design (row-level security guards the data)
+    protect: bool = False

@@ -1,0 +1,1 @@
+"""The program: the stack's typed config, the specs resolved from it, and the wiring of components."""

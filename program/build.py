@@ -1,0 +1,52 @@
+"""The program: one stack's components from its specs, and what the stack exports."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.github_branch import GitHubBranch
+from components.github_environment import GitHubEnvironment
+from components.supabase_project import SupabaseProject
+from components.upstash_cache import UpstashCache
+from components.vercel_app import VercelApp
+from vital.names import (
+    REDIS_REST_TOKEN_ENV,
+    REDIS_REST_URL_ENV,
+    REST_TOKEN_OUTPUT,
+    REST_URL_OUTPUT,
+    SUPABASE_ANON_KEY_ENV,
+    SUPABASE_URL_ENV,
+    project_id_variable,
+)
+
+from .config import StackConfig
+from .resolve import resolve
+
+
+def build(cfg: StackConfig) -> dict[str, pulumi.Output]:
+    specs = resolve(cfg)
+    database = SupabaseProject(f"supabase-{specs.tier}", specs.supabase)
+    cache = UpstashCache(f"cache-{specs.tier}", specs.cache)
+    data_env = {SUPABASE_URL_ENV: database.url, REDIS_REST_URL_ENV: cache.rest_url}
+    if database.anon_key:
+        data_env[SUPABASE_ANON_KEY_ENV] = database.anon_key  # public by design (RLS guards data)
+    apps = [(name, VercelApp(name, spec, data_env=data_env, data_secret_env={REDIS_REST_TOKEN_ENV: cache.rest_token}))
+            for name, spec in specs.apps]
+    project_ids = {project_id_variable(i, name): app.project_id for i, (name, app) in enumerate(apps)}
+    environment = GitHubEnvironment(specs.tier, specs.environment, variables=project_ids)
+    branch = GitHubBranch(specs.branch.branch, specs.branch) if specs.branch else None
+    outputs = {
+        "tier": pulumi.Output.from_input(specs.tier),
+        "projectIds": pulumi.Output.from_input({name: app.project_id for name, app in apps}),
+        "projectNames": pulumi.Output.from_input({name: app.project_name for name, app in apps}),
+        "domains": pulumi.Output.from_input({name: list(app.domain_names) for name, app in apps}),
+        "githubEnvironment": environment.environment_name,
+        "supabaseProjectRef": pulumi.Output.from_input(specs.supabase.project_ref),
+    }
+    if cache.database is not None:
+        # Read by the stacks that share this cache (preview reads pre-production's).
+        outputs[REST_URL_OUTPUT] = cache.rest_url
+        outputs[REST_TOKEN_OUTPUT] = cache.rest_token  # stays a secret in the export
+    if branch is not None:
+        outputs["protectedBranch"] = pulumi.Output.from_input(branch.branch_name)
+    return outputs

@@ -1,0 +1,124 @@
+"""Whole-config rules of a stack: each names the config key it is about.
+
+Run by StackConfig after every field is checked. A failure is raised inside pydantic's
+validation as ValueError holding {key, found, allowed}; program.load turns it into the one
+line the user sees.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from vital import facts, secrets, validators
+from vital.names import DATA_SERVICE_ENV
+
+if TYPE_CHECKING:
+    from .config import StackConfig
+
+
+def run_all(c: "StackConfig") -> None:
+    _check_apps(c)
+    _check_env(c)
+    _check_limits(c)
+    _check_protection(c)
+    _check_adoption(c)
+    _check_bulk_adoption(c)
+    _check_rotation(c)
+
+
+def _fail(key: str, found: Any, allowed: str) -> None:
+    # Raised inside pydantic validation; load_stack_config turns it into a ConfigError.
+    raise ValueError(json.dumps({"key": key, "found": found, "allowed": allowed}))
+
+
+def _check_apps(c: "StackConfig") -> None:
+    names = [a.name for a in c.apps]
+    for name in names:
+        if names.count(name) > 1:
+            _fail("apps", name, "allowed: each app name once")
+    for i, app in enumerate(c.apps):
+        for key in app.env:
+            if key in c.secret_env:
+                _fail(f"apps[{i}].env", key, "allowed: a key in env or in secretEnv, not both")
+
+
+def _check_env(c: "StackConfig") -> None:
+    for key in c.secret_env:
+        if not validators.ENV_KEY_RE.match(key):
+            _fail("secretEnv", key, "allowed: names of letters, digits and '_'")
+        if key in c.env:
+            _fail("env", key, "allowed: a key in env or in secretEnv, not both")
+        if secrets.is_public_key(key):
+            _fail("secretEnv", key, "allowed: no NEXT_PUBLIC_* secret; Next.js inlines NEXT_PUBLIC_* into the browser bundle")
+    plain = {**c.env, **{k: v for app in c.apps for k, v in app.env.items()}}
+    for key in DATA_SERVICE_ENV:
+        if key in plain or key in c.secret_env:
+            _fail("env", key, "allowed: nothing; the program sets it from the tier's Supabase and Upstash resources")
+    for key, value in plain.items():
+        if secrets.public_key_leaks_secret(key, value):
+            _fail("env", key, "allowed: no NEXT_PUBLIC_* variable holding a secret; it would ship to browsers")
+        if secrets.looks_secret_key(key) or secrets.looks_secret_value(value):
+            _fail("env", key, "allowed: secrets only in secretEnv, set with `pulumi config set --secret --path secretEnv.<KEY>`")
+        if key == "NODE_ENV" and value not in facts.NEXTJS_NODE_ENV_VALUES:
+            _fail("env", f"NODE_ENV={value}", f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV")
+
+
+def _check_limits(c: "StackConfig") -> None:
+    timeout = c.function_timeout
+    if not 1 <= timeout <= c.max_function_timeout:
+        _fail("functionTimeout", timeout,
+              f"allowed: 1 to {c.max_function_timeout} s (tier {c.tier}: {c.tier_defaults.function_timeout_s} s; "
+              f"plan {c.vercel_plan}: {c.limits.max_function_duration_s} s)")
+    if c.rate_limit_period < c.limits.rate_limit_window_min_s:
+        _fail("rateLimitPeriod", c.rate_limit_period,
+              f"allowed: at least {c.limits.rate_limit_window_min_s} s on plan {c.vercel_plan}")
+    window = min(c.rate_limit_period, c.limits.rate_limit_window_max_s)
+    if c.rate_limit_requests * window // c.rate_limit_period < 1:
+        _fail("rateLimitRequests", c.rate_limit_requests,
+              f"allowed: enough requests that the {window} s window the plan allows keeps a limit of at least 1")
+
+
+def _check_protection(c: "StackConfig") -> None:
+    auth = c.vercel_authentication
+    if auth == "all_deployments" and not c.feature_allowed("vercel_authentication_all_deployments"):
+        _fail("vercelAuthentication", auth, f"allowed on plan {c.vercel_plan}: standard_protection_new, only_preview_deployments or none")
+    if c.protection_password is not None and not c.feature_allowed("password_protection"):
+        _fail("protectionPassword", "[secret]", f"allowed: Password Protection needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+    if c.trusted_ips and not c.feature_allowed("trusted_ips"):
+        _fail("trustedIps", list(c.trusted_ips), f"allowed: Trusted IPs need the Enterprise plan; plan is {c.vercel_plan}")
+    if c.preview_deployment_suffix and not c.feature_allowed("preview_deployment_suffix"):
+        _fail("previewDeploymentSuffix", c.preview_deployment_suffix,
+              f"allowed: needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+
+
+def _check_adoption(c: "StackConfig") -> None:
+    names = [a.name for a in c.apps]
+    for name, adoption in c.adopt.apps.items():
+        if name not in names:
+            _fail("adopt.apps", name, f"allowed: one of the stack's apps ({', '.join(names)})")
+        index = names.index(name)
+        keys = set(c.app_env(c.apps[index])) | set(c.secret_env)
+        for key in adoption.env_var_ids:
+            if key not in keys:
+                _fail(f"adopt.apps.{name}.envVarIds", key, "allowed: a key the app's env or secretEnv sets")
+        for domain in adoption.domains:
+            if domain not in c.app_domains(index):
+                _fail(f"adopt.apps.{name}.domains", domain, "allowed: one of the app's domains")
+    if c.adopt.branch and c.tier_defaults.owns_branch == "main":
+        _fail("adopt.branch", True, "allowed: false on production; main is never managed as a Branch resource")
+
+
+def _check_bulk_adoption(c: "StackConfig") -> None:
+    if c.env_var_mode == "bulk" and any(a.env_var_ids for a in c.adopt.apps.values()):
+        _fail("envVarMode", "bulk", "allowed: per-variable while adopt.apps.*.envVarIds imports single variables")
+
+
+def _check_rotation(c: "StackConfig") -> None:
+    known = c.secret_names()
+    for key, when in c.secret_rotation.items():
+        if key not in known:
+            _fail("secretRotation", key, f"allowed: a secret this stack holds ({', '.join(known)})")
+        if when > date.today():
+            _fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")

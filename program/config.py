@@ -1,0 +1,218 @@
+"""Typed stack config: the stack file's keys, with the tier's defaults resolved once.
+
+Everything is validated before the program registers a single resource, so a bad stack
+file fails as one line (program.load.ConfigError) and nothing is half-applied. Field
+aliases are the config keys; single values are checked by vital.validators, whole-config
+rules by program.checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from vital import facts, secrets, validators
+from vital.names import CORS_VARIABLE
+from vital.tiers import SHARED, TIER_DEFAULTS, Tier
+
+from . import checks
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AppConfig(_Model):
+    """One Vercel project per tier: the root app, or a standalone app in its own folder."""
+
+    name: str
+    root_directory: str | None = Field(None, alias="rootDirectory")
+    domains: tuple[str, ...] = ()
+    env: dict[str, str] = {}
+
+    _name = field_validator("name")(lambda cls, v: validators.app_name(v))
+    _domains = field_validator("domains")(lambda cls, v: tuple(validators.domain(d) for d in v))
+    _root = field_validator("root_directory")(lambda cls, v: validators.relative_folder(v))
+
+
+DEFAULT_APPS = (AppConfig(name="vital-expert"),)
+
+
+class AppAdoption(_Model):
+    """An existing Vercel project to import instead of creating (today's single project)."""
+
+    project_id: str = Field(alias="projectId")
+    # Vercel's ids of existing env vars, by key (`GET /v10/projects/{id}/env`).
+    env_var_ids: dict[str, str] = Field({}, alias="envVarIds")
+    domains: tuple[str, ...] = ()
+
+    _project_id = field_validator("project_id")(lambda cls, v: validators.vercel_project_id(v))
+
+
+class Adoption(_Model):
+    """What already exists in this tier and is imported (`import_`) rather than created."""
+
+    apps: dict[str, AppAdoption] = {}
+    github_environment: bool = Field(False, alias="githubEnvironment")
+    branch: bool = False
+
+
+AddOn = Literal["password_protection", "preview_deployment_suffix"]
+
+
+def _checked(check):
+    """A field validator that runs a vital.validators check and keeps the value."""
+    def run(cls, value):
+        check(value)
+        return value
+    return run
+
+
+class StackConfig(_Model):
+    """The whole of one stack's config, typed. Field aliases are the config keys."""
+
+    stack: str
+    tier: Literal["production", "pre-production", "preview"]
+    vercel_team: str = Field(alias="vercel:team")
+    vercel_plan: Literal["hobby", "pro", "enterprise"] = Field("pro", alias="vercelPlan")
+    vercel_addons: tuple[AddOn, ...] = Field((), alias="vercelAddons")
+    github_owner: str = Field(alias="github:owner")
+    github_repo: str = Field("vital-expert", alias="githubRepo")
+    apps: tuple[AppConfig, ...] = Field(DEFAULT_APPS, min_length=1)
+    domains: tuple[str, ...] = ()
+    env: dict[str, str] = {}
+    secret_env: dict[str, SecretStr] = Field({}, alias="secretEnv")
+    # Tier-dependent keys: a stack file that leaves one out gets its tier's value (Tier.config_defaults).
+    function_timeout: int = Field(alias="functionTimeout")
+    rate_limit_requests: int = Field(alias="rateLimitRequests", ge=1)
+    rate_limit_period: int = Field(SHARED["rate_limit_period_s"], alias="rateLimitPeriod", ge=1)
+    noindex: bool
+    security_headers: bool = Field(alias="securityHeaders")
+    headers: dict[str, str] = {}
+    cors_allowed_origins: tuple[str, ...] = Field(alias="corsAllowedOrigins")
+    production_branch: str = Field(alias="productionBranch")
+    region: str = SHARED["region"]
+    build_command: str = Field(SHARED["build_command"], alias="buildCommand")
+    install_command: str = Field(SHARED["install_command"], alias="installCommand")
+    output_directory: str = Field(SHARED["output_directory"], alias="outputDirectory")
+    preview_expiration: str = Field(SHARED["preview_expiration"], alias="previewExpiration")
+    preview_deployment_suffix: str | None = Field(None, alias="previewDeploymentSuffix")
+    vercel_authentication: str = Field(alias="vercelAuthentication")
+    protection_password: SecretStr | None = Field(None, alias="protectionPassword")
+    trusted_ips: tuple[str, ...] = Field((), alias="trustedIps")
+    admin_allowlist: tuple[str, ...] = Field((), alias="adminAllowlist")
+    admin_paths: tuple[str, ...] = Field(SHARED["admin_paths"], alias="adminPaths")
+    # GitHub user ids (`gh api users/LOGIN --jq .id`): the environment API takes ids, not logins.
+    required_reviewers: tuple[int, ...] = Field((), alias="requiredReviewers")
+    required_checks: tuple[str, ...] = Field(SHARED["required_checks"], alias="requiredChecks")
+    vercel_deploy_token: SecretStr = Field(alias="vercelDeployToken")
+    # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
+    supabase_project_ref: str = Field(alias="supabaseProjectRef")
+    supabase_access_token: SecretStr = Field(alias="supabaseAccessToken")
+    supabase_anon_key: str | None = Field(None, alias="supabaseAnonKey")
+    supabase_pool_size: int = Field(alias="supabasePoolSize", ge=0, le=3000)
+    supabase_allowed_cidrs: tuple[str, ...] = Field((), alias="supabaseAllowedCidrs")
+    supabase_backups: str = Field(alias="supabaseBackups")
+    # One ProjectEnvironmentVariable per variable, or one bulk ProjectEnvironmentVariables
+    # per project (fewer resources; see the README's benchmark section for the trade-off).
+    env_var_mode: Literal["per-variable", "bulk"] = Field("per-variable", alias="envVarMode")
+    # Who deploys the app: Vercel's Git integration, or the app repository's workflows.
+    deploy_from: Literal["vercel-git", "github-actions"] = Field("vercel-git", alias="deployFrom")
+    adopt: Adoption = Adoption()
+    # Secret key -> ISO date it was last rotated (seed: rotate every 90 days).
+    secret_rotation: dict[str, date] = Field({}, alias="secretRotation")
+    upstash_primary_region: str = Field(SHARED["upstash_primary_region"], alias="upstashPrimaryRegion")
+    shared_cache_stack: str = Field(SHARED["shared_cache_stack"], alias="sharedCacheStack")
+
+    # ---- the tier's defaults, resolved once, before any field is checked ----
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_defaults(cls, data: Any) -> Any:
+        tier = TIER_DEFAULTS.get(data.get("tier")) if isinstance(data, dict) else None
+        if tier is None:
+            return data
+        data = dict(data)
+        names = {(field.alias or name): name for name, field in cls.model_fields.items()}
+        for key, value in tier.config_defaults().items():
+            if key not in data and names[key] not in data:
+                data[key] = value
+        return data
+
+    # ---- field checks: each raises ValueError whose text says what is allowed ----
+
+    @field_validator("preview_deployment_suffix", mode="before")
+    @classmethod
+    def _empty_is_none(cls, v):
+        return None if v == "" else v  # Pulumi.yaml declares "" as "no suffix"
+
+    @field_validator("domains", "preview_deployment_suffix")
+    @classmethod
+    def _domains(cls, v):
+        if v is None:
+            return v
+        return tuple(validators.domain(d) for d in v) if isinstance(v, tuple) else validators.domain(v)
+
+    _env_keys = field_validator("env")(_checked(validators.env_keys))
+    _header_names = field_validator("headers")(_checked(validators.header_names))
+    _team = field_validator("vercel_team")(lambda cls, v: validators.vercel_team(v))
+    _region = field_validator("region")(lambda cls, v: validators.vercel_region(v))
+    _retention = field_validator("preview_expiration")(lambda cls, v: validators.retention(v))
+    _auth = field_validator("vercel_authentication")(lambda cls, v: validators.vercel_authentication(v))
+    _supabase_ref = field_validator("supabase_project_ref")(lambda cls, v: validators.supabase_ref(v))
+    _backups = field_validator("supabase_backups")(lambda cls, v: validators.backup_policy(v))
+    _stack_name = field_validator("shared_cache_stack")(lambda cls, v: validators.qualified_stack(v))
+    _cidrs = field_validator("admin_allowlist", "trusted_ips", "supabase_allowed_cidrs")(_checked(validators.cidrs))
+    _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
+
+    @field_validator("supabase_anon_key")
+    @classmethod
+    def _anon_key(cls, v: str | None) -> str | None:
+        if v is not None and secrets.looks_secret_value(v):
+            raise ValueError("allowed: the public anon key only; the service-role key goes in secretEnv.SUPABASE_SERVICE_ROLE_KEY")
+        return v
+
+    # ---- derived values ----
+
+    @property
+    def tier_defaults(self) -> Tier:
+        return TIER_DEFAULTS[self.tier]
+
+    @property
+    def limits(self) -> facts.PlanLimits:
+        return facts.VERCEL_PLANS[self.vercel_plan]
+
+    @property
+    def max_function_timeout(self) -> int:
+        return min(self.tier_defaults.function_timeout_s, self.limits.max_function_duration_s)
+
+    def feature_allowed(self, feature: str) -> bool:
+        availability = facts.FEATURE_AVAILABILITY[feature][self.vercel_plan]
+        return availability == "yes" or (availability == "addon" and feature in self.vercel_addons)
+
+    def app_domains(self, index: int) -> tuple[str, ...]:
+        """Stack-level `domains` belong to the first app; other apps list their own."""
+        app = self.apps[index]
+        return app.domains or (self.domains if index == 0 else ())
+
+    def app_env(self, app: AppConfig) -> dict[str, str]:
+        """Plain env vars for one app: tier defaults, then the stack's, then the app's."""
+        env = dict(self.tier_defaults.env)
+        env.update(self.env)
+        env.update(app.env)
+        env[CORS_VARIABLE] = ",".join(self.cors_allowed_origins)
+        return env
+
+    def secret_names(self) -> list[str]:
+        """Every secret this stack holds: config-level secrets and secretEnv keys."""
+        names = ["vercelDeployToken", "supabaseAccessToken", *self.secret_env]
+        return names + (["protectionPassword"] if self.protection_password is not None else [])
+
+    # ---- whole-config checks: each names the key it is about ----
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> "StackConfig":
+        checks.run_all(self)
+        return self

@@ -1,0 +1,116 @@
+"""Load a stack's config from the Pulumi runtime (the CLI, or synth's mocks) into StackConfig.
+
+A bad value becomes ConfigError: one line naming the stack, the key, the value found (never
+a secret's) and what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr, ValidationError
+
+from vital import stackfile
+from vital.names import GITHUB_OWNER_KEY, PROJECT, SECRET_CONFIG_KEYS, TIERS, VERCEL_TEAM_KEY
+
+from .config import StackConfig
+
+
+class ConfigError(Exception):
+    """One line: the stack, the key, the value found and what is allowed."""
+
+    def __init__(self, stack: str, key: str, found: Any, allowed: str) -> None:
+        key = key if ":" in key.split(".")[0].split("[")[0] else f"{PROJECT}:{key}"
+        self.stack, self.key = stack, key
+        super().__init__(f"stack '{stack}': config '{key}': found {_show(found)}; {allowed}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, SecretStr) or value == "[secret]":
+        return "[secret]"
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _field_for(key: str):
+    for name, field in StackConfig.model_fields.items():
+        if (field.alias or name) == key:
+            return name, field
+    return None, None
+
+
+def _decode(key: str, raw: str) -> Any:
+    """Config arrives as strings (the CLI JSON-encodes numbers, booleans and objects)."""
+    _, field = _field_for(key)
+    if field is not None and field.annotation in (str, str | None, SecretStr, SecretStr | None):
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
+    first = err.errors()[0]
+    msg = first["msg"].removeprefix("Value error, ")
+    if msg.startswith("{"):
+        detail = json.loads(msg)
+        return ConfigError(stack, detail["key"], detail["found"], detail["allowed"])
+    loc = [str(p) for p in first["loc"]]
+    key = loc[0] if loc else "?"
+    path = key + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])
+    found = first.get("input")
+    if key in SECRET_CONFIG_KEYS or first["type"] == "missing":
+        found = "[secret]" if key in SECRET_CONFIG_KEYS and first["type"] != "missing" else "nothing"
+    allowed = msg if msg.startswith("allowed") else f"allowed: {msg[0].lower()}{msg[1:]}"
+    return ConfigError(stack, path, found, allowed)
+
+
+def _project_keys(stack: str) -> dict[str, Any]:
+    """The project's own config keys, decoded; an unknown key or a plaintext secret is an error."""
+    from vital import pulumi_internals
+
+    data: dict[str, Any] = {}
+    allowed_keys = sorted((f.alias or n) for n, f in StackConfig.model_fields.items() if n != "stack")
+    for full_key, raw in pulumi_internals.all_config().items():
+        namespace, _, key = full_key.partition(":")
+        if namespace != PROJECT:
+            continue
+        if _field_for(key)[0] is None or key == "stack":
+            raise ConfigError(stack, full_key, raw, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
+        data[key] = _decode(key, raw)
+        if key in SECRET_CONFIG_KEYS and not pulumi_internals.is_config_secret(full_key):
+            raise ConfigError(stack, full_key, "[secret]", f"allowed: an encrypted value only; run `pulumi config set --secret {key} ...` (a plaintext value would be committed to git)")
+    return data
+
+
+def _check_tier(stack: str, tier: Any) -> None:
+    if stack in TIERS and tier != stack:
+        # The policy pack takes a tier-named stack's tier from its name; the two must agree.
+        raise ConfigError(stack, f"{PROJECT}:tier", tier, f"allowed: '{stack}' (or unset) in the stack named {stack}")
+    if tier not in TIERS:
+        raise ConfigError(stack, f"{PROJECT}:tier", tier, f"allowed: one of {', '.join(TIERS)} (tier defaults to the stack name)")
+
+
+def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig:
+    """Read and check the stack's config from the Pulumi runtime (CLI or mocks)."""
+    import pulumi
+
+    data: dict[str, Any] = {"stack": stack, **_project_keys(stack)}
+    for ns_key in (VERCEL_TEAM_KEY, GITHUB_OWNER_KEY):
+        namespace, _, key = ns_key.partition(":")
+        value = pulumi.Config(namespace).get(key)
+        if value is not None:
+            data[ns_key] = value
+    if stack_file is not None and stack_file.exists():
+        leaves = stackfile.plaintext_secret_leaves(stackfile.load_yaml(stack_file))
+        if leaves:
+            raise ConfigError(stack, f"{PROJECT}:{leaves[0]}", "a plaintext value", "allowed: an encrypted value only (`pulumi config set --secret --path ...`); a plaintext value would be committed to git")
+    data.setdefault("tier", stack)
+    _check_tier(stack, data["tier"])
+    try:
+        return StackConfig.model_validate(data)
+    except ValidationError as err:
+        raise _error_from_validation(stack, err) from None

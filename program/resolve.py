@@ -1,0 +1,235 @@
+"""From the stack's config to each component's spec: tier defaults and plan facts applied once.
+
+Every decision about what a tier gets (which branch builds, which targets an env var has,
+what is protected, what is imported) is made here; the components only build resources
+from the specs they are handed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from components.specs import (
+    CacheSpec,
+    DomainSpec,
+    EnvVarsSpec,
+    GitHubBranchSpec,
+    GitHubEnvironmentSpec,
+    GitRepositorySpec,
+    RedisSpec,
+    RetentionSpec,
+    RulesetSpec,
+    SupabaseProjectSpec,
+    VercelAppSpec,
+    VercelProjectSpec,
+)
+from vital.facts import RETENTION_PROVIDER_DEFAULTS
+from vital.names import (
+    MIGRATION_SECRETS,
+    VERCEL_ORG_SECRET,
+    VERCEL_TOKEN_SECRET,
+    redis_database_name,
+    vercel_project_name,
+)
+from vital.tiers import SHARED
+
+from .config import AppConfig, StackConfig
+from .vercel_rules import firewall_rules, header_rules
+
+
+@dataclass(frozen=True)
+class StackSpecs:
+    """Everything one stack builds, as specs."""
+
+    tier: str
+    apps: tuple[tuple[str, VercelAppSpec], ...]  # (app name, spec), in config order
+    supabase: SupabaseProjectSpec
+    cache: CacheSpec
+    environment: GitHubEnvironmentSpec
+    branch: GitHubBranchSpec | None
+
+
+def resolve(cfg: StackConfig) -> StackSpecs:
+    return StackSpecs(
+        tier=cfg.tier,
+        apps=tuple((app.name, vercel_app(cfg, i)) for i, app in enumerate(cfg.apps)),
+        supabase=supabase_project(cfg),
+        cache=cache(cfg),
+        environment=github_environment(cfg),
+        branch=github_branch(cfg),
+    )
+
+
+# ---- Vercel ------------------------------------------------------------------------------------
+
+
+def env_targets(cfg: StackConfig) -> tuple[str, ...]:
+    # Production and pre-production projects have production deployments only; the preview
+    # project's staging branch is its production target and PR branches its previews.
+    # Never "development": Vercel refuses sensitive variables there.
+    return ("production", "preview") if cfg.tier_defaults.builds_pr_branches else ("production",)
+
+
+def git_connected(cfg: StackConfig) -> bool:
+    """One deployer per tier: Vercel's Git integration, or the app repo's workflows."""
+    return cfg.deploy_from == "vercel-git"
+
+
+def ignore_command(cfg: StackConfig) -> str | None:
+    """Skip every build but the tier's own branch (Vercel: exit 0 skips, exit 1 builds)."""
+    if cfg.tier_defaults.builds_pr_branches or not git_connected(cfg):
+        return None
+    return f'[ "$VERCEL_GIT_COMMIT_REF" != "{cfg.production_branch}" ]'
+
+
+def _import_id(cfg: StackConfig, app: AppConfig, *parts: str) -> str | None:
+    """Vercel's team-scoped import id, `team_x/prj_y[/...]`, when the project is adopted."""
+    adoption = cfg.adopt.apps.get(app.name)
+    if adoption is None:
+        return None
+    return "/".join((cfg.vercel_team, adoption.project_id, *parts))
+
+
+def vercel_project(cfg: StackConfig, app: AppConfig) -> VercelProjectSpec:
+    git = GitRepositorySpec(repo=f"{cfg.github_owner}/{cfg.github_repo}", production_branch=cfg.production_branch)
+    return VercelProjectSpec(
+        name=vercel_project_name(app.name, cfg.tier_defaults.project_suffix),
+        git=git if git_connected(cfg) else None,
+        root_directory=app.root_directory,
+        build_command=cfg.build_command,
+        install_command=cfg.install_command,
+        output_directory=cfg.output_directory,
+        ignore_command=ignore_command(cfg),
+        preview_deployments_disabled=not cfg.tier_defaults.builds_pr_branches,
+        preview_deployment_suffix=cfg.preview_deployment_suffix,
+        function_timeout_s=cfg.function_timeout,
+        regions=(cfg.region,),
+        authentication=cfg.vercel_authentication,
+        password=cfg.protection_password,
+        trusted_ips=cfg.trusted_ips,
+        import_id=_import_id(cfg, app),
+    )
+
+
+def env_vars(cfg: StackConfig, app: AppConfig) -> EnvVarsSpec:
+    adoption = cfg.adopt.apps.get(app.name)
+    env_ids = adoption.env_var_ids if adoption else {}
+    return EnvVarsSpec(
+        plain=cfg.app_env(app),
+        secret=dict(cfg.secret_env),
+        targets=env_targets(cfg),
+        mode=cfg.env_var_mode,
+        import_ids={key: _import_id(cfg, app, env_id) for key, env_id in env_ids.items()},
+    )
+
+
+def vercel_app(cfg: StackConfig, index: int) -> VercelAppSpec:
+    app = cfg.apps[index]
+    adoption = cfg.adopt.apps.get(app.name)
+    adopted = adoption.domains if adoption else ()
+    return VercelAppSpec(
+        project=vercel_project(cfg, app),
+        env=env_vars(cfg, app),
+        domains=tuple(DomainSpec(name=d, import_id=_import_id(cfg, app, d) if d in adopted else None)
+                      for d in cfg.app_domains(index)),
+        routes=header_rules(cfg),
+        firewall=firewall_rules(cfg),
+        # Set all four: the provider writes its own default into any field left unset.
+        retention=RetentionSpec(preview=cfg.preview_expiration, **RETENTION_PROVIDER_DEFAULTS),
+        protect=cfg.tier_defaults.protect,
+    )
+
+
+# ---- data services -----------------------------------------------------------------------------
+
+
+def site_url(cfg: StackConfig) -> str:
+    domains = cfg.app_domains(0)
+    if domains:
+        return f"https://{domains[0]}"
+    return f"https://{vercel_project_name(cfg.apps[0].name, cfg.tier_defaults.project_suffix)}.vercel.app"
+
+
+def redirect_urls(cfg: StackConfig) -> tuple[str, ...]:
+    """Every app domain, and on the preview tier the URL patterns of its preview deployments."""
+    urls = [f"https://{d}/**" for i in range(len(cfg.apps)) for d in cfg.app_domains(i)]
+    if cfg.tier_defaults.builds_pr_branches:
+        suffix = cfg.tier_defaults.project_suffix
+        # Vercel preview URLs: <project>-<hash>-<team>.vercel.app and <project>-git-<branch>-<team>.vercel.app.
+        urls += [f"https://{vercel_project_name(app.name, suffix)}-*.vercel.app/**" for app in cfg.apps]
+        if cfg.preview_deployment_suffix:
+            urls.append(f"https://*.{cfg.preview_deployment_suffix}/**")
+    return tuple(urls or [site_url(cfg) + "/**"])
+
+
+def supabase_project(cfg: StackConfig) -> SupabaseProjectSpec:
+    return SupabaseProjectSpec(
+        project_ref=cfg.supabase_project_ref,
+        access_token=cfg.supabase_access_token,
+        pool_size=cfg.supabase_pool_size,
+        site_url=site_url(cfg),
+        uri_allow_list=redirect_urls(cfg),
+        allowed_cidrs=cfg.supabase_allowed_cidrs or None,
+        backup_policy=cfg.supabase_backups,
+        anon_key=cfg.supabase_anon_key,
+        protect=cfg.tier_defaults.protect,
+    )
+
+
+def cache(cfg: StackConfig) -> CacheSpec:
+    tier = cfg.tier_defaults
+    if not tier.owns_cache:
+        # Preview shares a cache (seed): it reads the one the named stack owns.
+        return CacheSpec(shared_stack=cfg.shared_cache_stack)
+    return CacheSpec(database=RedisSpec(
+        database_name=redis_database_name(tier.project_suffix),
+        primary_region=cfg.upstash_primary_region,
+        eviction=not tier.protect,  # production keeps keys; caches may evict
+        protect=tier.protect,
+        retain_on_delete=tier.protect,
+    ))
+
+
+# ---- GitHub ------------------------------------------------------------------------------------
+
+
+def github_environment(cfg: StackConfig) -> GitHubEnvironmentSpec:
+    tier = cfg.tier_defaults
+    secrets = {
+        VERCEL_TOKEN_SECRET: cfg.vercel_deploy_token,
+        VERCEL_ORG_SECRET: SecretStr(cfg.vercel_team),
+        **{key: cfg.secret_env[key] for key in MIGRATION_SECRETS if key in cfg.secret_env},
+    }
+    return GitHubEnvironmentSpec(
+        repository=cfg.github_repo,
+        environment=cfg.tier,
+        # Only the preview environment takes any branch: PR branches deploy there.
+        branch_pattern=None if tier.builds_pr_branches else cfg.production_branch,
+        reviewers=cfg.required_reviewers,
+        can_admins_bypass=not tier.protect,
+        protect=tier.protect,
+        import_id=f"{cfg.github_repo}:{cfg.tier}" if cfg.adopt.github_environment else None,
+        secrets=secrets,
+    )
+
+
+def github_branch(cfg: StackConfig) -> GitHubBranchSpec | None:
+    tier = cfg.tier_defaults
+    branch = tier.owns_branch
+    if branch is None:
+        return None
+    source = dict(SHARED["long_lived_branches"]).get(branch)  # main exists with the repository
+    ruleset = RulesetSpec(
+        name=f"{branch} protection",
+        required_approvals=1 if tier.protect else 0,
+        required_checks=cfg.required_checks,
+    ) if tier.ruleset_on_branch else None
+    return GitHubBranchSpec(
+        repository=cfg.github_repo,
+        branch=branch,
+        source_branch=source,
+        import_id=f"{cfg.github_repo}:{branch}" if source and cfg.adopt.branch else None,
+        ruleset=ruleset,
+    )
