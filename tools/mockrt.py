@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import threading
 import runpy
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pulumi
 from google.protobuf import json_format, struct_pb2
@@ -190,11 +191,13 @@ def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
     return json_format.MessageToDict(struct) if not isinstance(struct, dict) else struct
 
 
-def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = PROJECT,
-                preview: bool = True, program: Path = PROGRAM) -> Rendered:
-    """Run __main__.py for one stack with the given (decrypted or placeholder) config.
+@contextmanager
+def recording(stack: str, config: dict[str, str] | None = None, secret_keys: list[str] | None = None,
+              project: str = PROJECT, preview: bool = True) -> Iterator[Rendered]:
+    """Pulumi's mock runtime with a monitor that records every registration, for one run.
 
-    Raises pulumi.RunError for an error the program reports on purpose (bad config).
+    The runs themselves (a program, or a component under `@pulumi.runtime.test`) happen inside
+    the block; `Rendered.resources` then holds each registration with its options.
     """
     rendered = Rendered(project=project, stack=stack)
     logger = logging.getLogger(f"vital.synth.{stack}")
@@ -205,14 +208,23 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
     internals.reset_program_state()  # a fresh root Stack for every run in this process
     monitor = _RecordingMonitor(rendered)
     pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger, monitor=monitor)
-    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
-
+    pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
     try:
+        yield rendered
+    finally:
+        monitor.close()
+
+
+def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = PROJECT,
+                preview: bool = True, program: Path = PROGRAM) -> Rendered:
+    """Run __main__.py for one stack with the given (decrypted or placeholder) config.
+
+    Raises pulumi.RunError for an error the program reports on purpose (bad config).
+    """
+    with recording(stack, config, secret_keys, project, preview) as rendered:
         internals.sync_await(internals.run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
         root = internals.root_resource()
         rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
-    finally:
-        monitor.close()
     return rendered
 
 

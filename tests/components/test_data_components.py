@@ -1,0 +1,49 @@
+"""UpstashCache and SupabaseProject, each built alone from its spec."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from components.specs import CacheSpec, RedisSpec, SupabaseProjectSpec
+from components.supabase_project import SupabaseProject
+from components.upstash_cache import UpstashCache
+from tests.components.conftest import build, of_type, one, secret_value
+
+CANARY = "canary-supabase-token-0001"
+
+
+def test_an_owned_cache_is_a_protected_retained_tls_database(recorder):
+    spec = CacheSpec(database=RedisSpec(database_name="vital-expert-production", primary_region="us-east-1",
+                                        eviction=False, protect=True, retain_on_delete=True))
+    build(lambda: UpstashCache("cache", spec))
+    redis = one(recorder, ":RedisDatabase")
+    assert redis.protect and redis.retain_on_delete
+    assert redis.inputs["tls"] is True and redis.inputs["eviction"] is False and redis.inputs["primaryRegion"] == "us-east-1"
+    assert of_type(recorder, "StackReference") == []
+
+
+def test_a_shared_cache_reads_the_owning_stack(recorder):
+    build(lambda: UpstashCache("cache", CacheSpec(shared_stack="organization/vital-expert-infra/pre-production")))
+    reference = one(recorder, "pulumi:pulumi:StackReference")
+    assert reference.inputs["name"] == "organization/vital-expert-infra/pre-production"
+    assert of_type(recorder, ":RedisDatabase") == []
+
+
+def test_a_cache_has_exactly_one_source():
+    with pytest.raises(ValidationError, match="not both and not neither"):
+        CacheSpec()
+
+
+def test_supabase_settings_from_the_spec(recorder):
+    spec = SupabaseProjectSpec(project_ref="a" * 20, access_token=SecretStr(CANARY), pool_size=100,
+                               site_url="https://app.example.com", uri_allow_list=("https://app.example.com/**",),
+                               backup_policy="daily+pitr", anon_key="public", protect=True)
+    project = build(lambda: SupabaseProject("supabase", spec))
+    assert project.url == f"https://{'a' * 20}.supabase.co" and project.anon_key == "public"
+    settings = one(recorder, "pulumi-python:dynamic:Resource")
+    assert settings.protect and settings.name == "supabase-settings"
+    assert settings.inputs["default_pool_size"] == 100 and settings.inputs["backup_policy"] == "daily+pitr"
+    assert settings.inputs["uri_allow_list"] == ["https://app.example.com/**"]
+    assert "allowed_cidrs" not in settings.inputs or settings.inputs["allowed_cidrs"] is None
+    assert secret_value(settings.inputs["access_token"]) == CANARY

@@ -1,0 +1,112 @@
+"""VercelApp, built alone from a VercelAppSpec."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from components.specs import (
+    DomainSpec,
+    EnvVarsSpec,
+    FirewallRule,
+    HeaderRule,
+    RetentionSpec,
+    VercelAppSpec,
+    VercelProjectSpec,
+)
+from components.vercel_app import VercelApp
+from tests.components.conftest import build, component, of_type, one, secret_value
+
+CANARY = "canary-vercel-secret-0001"
+
+
+def project_spec(**changes) -> VercelProjectSpec:
+    base = dict(name="web-production", git=None, build_command="b", install_command="i", output_directory=".next",
+                preview_deployments_disabled=True, function_timeout_s=30, regions=("iad1",),
+                authentication="standard_protection_new")
+    return VercelProjectSpec(**{**base, **changes})
+
+
+def app_spec(**changes) -> VercelAppSpec:
+    base = dict(
+        project=project_spec(),
+        env=EnvVarsSpec(plain={"LOG_LEVEL": "info"}, secret={"OPENAI_API_KEY": SecretStr(CANARY)}, targets=("production",)),
+        domains=(DomainSpec(name="app.example.com"),),
+        routes=(HeaderRule(name="all", src="/(.*)", headers={"X-Frame-Options": "DENY"}),
+                HeaderRule(name="host", src="/(.*)", headers={"X-Robots-Tag": "noindex"}, host=r"(.*)\.vercel\.app")),
+        firewall=(FirewallRule(name="rate-limit", description="d", conditions=({"type": "path", "op": "pre", "value": "/"},),
+                               action={"action": "rate_limit", "rate_limit": {"algo": "fixed_window", "window": 60,
+                                                                              "limit": 10, "keys": ["ip"], "action": "deny"}}),),
+        retention=RetentionSpec(preview="1m", production="1y", errored="3m", canceled="1m"),
+        protect=True,
+    )
+    return VercelAppSpec(**{**base, **changes})
+
+
+def test_every_child_is_parented_named_after_it_and_built_from_the_spec(recorder):
+    app = build(lambda: VercelApp("web", app_spec(), data_env={"NEXT_PUBLIC_URL": "https://x"},
+                                  data_secret_env={"TOKEN": "tok"}))
+    assert app.domain_names == ["app.example.com"]
+    parent = component(recorder, "vital:vercel:VercelApp")
+    children = [r for r in recorder.resources if r.custom]
+    assert {r.parent for r in children} == {parent.urn}
+    assert all(r.name.startswith("web-") for r in children)
+    project = one(recorder, ":Project")
+    assert project.protect and project.inputs["resourceConfig"]["functionDefaultTimeout"] == 30
+    assert "gitRepository" not in project.inputs  # git=None: the app repository's workflows deploy
+    assert one(recorder, ":ProjectDomain").protect
+    env = {r.inputs["key"]: r for r in of_type(recorder, ":ProjectEnvironmentVariable")}
+    assert sorted(env) == ["LOG_LEVEL", "NEXT_PUBLIC_URL", "OPENAI_API_KEY", "TOKEN"]
+    assert all(r.delete_before_replace and not r.protect for r in env.values())
+    assert {k for k, r in env.items() if r.inputs["sensitive"]} == {"OPENAI_API_KEY", "TOKEN"}
+    assert secret_value(env["OPENAI_API_KEY"].inputs["value"]) == CANARY
+    routes = {r.inputs["name"]: r.inputs["route"] for r in of_type(recorder, ":ProjectRoute")}
+    assert routes["all"] == {"src": "/(.*)", "headers": {"X-Frame-Options": "DENY"}}
+    assert routes["host"]["has"] == [{"type": "host", "value": r"(.*)\.vercel\.app"}]
+    rule = one(recorder, ":FirewallConfig").inputs["rules"]["rules"][0]
+    assert rule["action"]["rateLimit"]["limit"] == 10 and rule["conditionGroups"][0]["conditions"][0]["op"] == "pre"
+    retention = one(recorder, ":ProjectDeploymentRetention").inputs
+    assert (retention["expirationPreview"], retention["expirationProduction"]) == ("1m", "1y")
+
+
+def test_bulk_mode_is_one_resource_and_unprotected_spec_protects_nothing(recorder):
+    spec = app_spec(protect=False, env=EnvVarsSpec(plain={"A": "1"}, secret={"B": SecretStr(CANARY)},
+                                                  targets=("production", "preview"), mode="bulk"))
+    build(lambda: VercelApp("web", spec))
+    bulk = one(recorder, ":ProjectEnvironmentVariables")
+    assert bulk.delete_before_replace
+    variables = {v["key"]: v for v in bulk.inputs["variables"]}
+    assert variables["A"]["sensitive"] is False and variables["B"]["sensitive"] is True
+    assert variables["A"]["targets"] == ["production", "preview"]
+    assert of_type(recorder, ":ProjectEnvironmentVariable") == []
+    assert not any(r.protect for r in recorder.resources)
+
+
+def test_import_ids_from_the_spec(recorder):
+    spec = app_spec(project=project_spec(import_id="team_x/prj_1"),
+                    env=EnvVarsSpec(plain={"A": "1"}, targets=("production",), import_ids={"A": "team_x/prj_1/env1"}),
+                    domains=(DomainSpec(name="app.example.com", import_id="team_x/prj_1/app.example.com"),))
+    build(lambda: VercelApp("web", spec))
+    assert one(recorder, ":Project").import_id == "team_x/prj_1"
+    assert one(recorder, ":ProjectEnvironmentVariable").import_id == "team_x/prj_1/env1"
+    assert one(recorder, ":ProjectDomain").import_id == "team_x/prj_1/app.example.com"
+
+
+@pytest.mark.parametrize(("make", "match"), [
+    (lambda: EnvVarsSpec(plain={"A": "1"}, secret={"A": SecretStr("x")}, targets=("production",)), "both plain and secret"),
+    (lambda: EnvVarsSpec(secret={"A": SecretStr("x")}, targets=("development",)), "development"),
+    (lambda: EnvVarsSpec(targets=("staging",)), "subset"),
+    (lambda: EnvVarsSpec(targets=("production",), mode="bulk", import_ids={"A": "x"}), "bulk"),
+    (lambda: app_spec(domains=(DomainSpec(name="a.com"), DomainSpec(name="a.com"))), "each domain once"),
+    (lambda: project_spec(function_timeout_s=901), "less than or equal to 900"),
+    (lambda: project_spec(authentication="everyone"), "is not one of"),
+    (lambda: RetentionSpec(preview="5y", production="1y", errored="3m", canceled="1m"), "is not one of"),
+])
+def test_a_spec_refuses_what_the_component_cannot_build(make, match):
+    with pytest.raises(ValidationError, match=match):
+        make()
+
+
+def test_specs_are_frozen():
+    with pytest.raises(ValidationError):
+        project_spec().name = "other"
