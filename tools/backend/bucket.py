@@ -7,12 +7,12 @@ Each setting is a read_*/expected_*/apply_* triple that the table in settings.py
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
 from tools.backend.clients import PUBLIC_ACCESS_FLAGS, Backend, describe_key
-from tools.backend.errors import BackendError, error_code, http_status, region_header
+from tools.backend.errors import BackendError, error_code, http_status, none_on_error, region_header
 
 # Our statement and rule are found by these ids, so anything else already in the bucket
 # policy or lifecycle configuration is kept when we (re)write ours.
@@ -98,13 +98,21 @@ def apply_versioning(b: Backend) -> None:
     b.s3.put_bucket_versioning(Bucket=b.bucket, VersioningConfiguration={"Status": b.desired.versioning})
 
 
+def bucket_config(b: Backend, get: Callable[..., dict[str, Any]], field: str, missing: str) -> Any:
+    """`field` of the bucket's configuration read by `get`, None when S3 answers `missing`."""
+    response = none_on_error(missing, get, Bucket=b.bucket)
+    return None if response is None else response[field]
+
+
 def read_encryption(b: Backend) -> dict[str, Any] | None:
-    try:
-        config = b.s3.get_bucket_encryption(Bucket=b.bucket)["ServerSideEncryptionConfiguration"]
-    except ClientError as exc:
-        if error_code(exc) == "ServerSideEncryptionConfigurationNotFoundError":
-            return None
-        raise
+    config = bucket_config(
+        b,
+        b.s3.get_bucket_encryption,
+        "ServerSideEncryptionConfiguration",
+        "ServerSideEncryptionConfigurationNotFoundError",
+    )
+    if config is None:
+        return None
     rule = (config.get("Rules") or [{}])[0]
     default = rule.get("ApplyServerSideEncryptionByDefault", {})
     key_id = default.get("KMSMasterKeyID")
@@ -150,12 +158,14 @@ def apply_encryption(b: Backend) -> None:
 
 
 def read_public_access_block(b: Backend) -> dict[str, bool] | None:
-    try:
-        config = b.s3.get_public_access_block(Bucket=b.bucket)["PublicAccessBlockConfiguration"]
-    except ClientError as exc:
-        if error_code(exc) == "NoSuchPublicAccessBlockConfiguration":
-            return None
-        raise
+    config = bucket_config(
+        b,
+        b.s3.get_public_access_block,
+        "PublicAccessBlockConfiguration",
+        "NoSuchPublicAccessBlockConfiguration",
+    )
+    if config is None:
+        return None
     return {flag: bool(config.get(flag, False)) for flag in PUBLIC_ACCESS_FLAGS}
 
 
@@ -207,12 +217,8 @@ def normalize_statement(statement: dict[str, Any]) -> dict[str, Any]:
 
 
 def bucket_policy(b: Backend) -> dict[str, Any] | None:
-    try:
-        return json.loads(b.s3.get_bucket_policy(Bucket=b.bucket)["Policy"])
-    except ClientError as exc:
-        if error_code(exc) == "NoSuchBucketPolicy":
-            return None
-        raise
+    policy = bucket_config(b, b.s3.get_bucket_policy, "Policy", "NoSuchBucketPolicy")
+    return None if policy is None else json.loads(policy)
 
 
 def policy_statements(policy: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -248,12 +254,10 @@ def apply_tls_policy(b: Backend) -> None:
 
 
 def lifecycle_rules(b: Backend) -> list[dict[str, Any]]:
-    try:
-        return b.s3.get_bucket_lifecycle_configuration(Bucket=b.bucket).get("Rules", [])
-    except ClientError as exc:
-        if error_code(exc) == "NoSuchLifecycleConfiguration":
-            return []
-        raise
+    response = none_on_error(
+        "NoSuchLifecycleConfiguration", b.s3.get_bucket_lifecycle_configuration, Bucket=b.bucket
+    )
+    return [] if response is None else response.get("Rules", [])
 
 
 def normalize_rule(rule: dict[str, Any]) -> dict[str, Any]:

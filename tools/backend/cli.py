@@ -31,7 +31,7 @@ from tools.backend.clients import (
     open_backend,
 )
 from tools.backend.errors import BackendError, explain
-from tools.backend.history import find_state, restore
+from tools.backend.history import current_version, find_state, restore
 from tools.backend.output import print_history, print_status, pulumi_lines
 from vital.names import PROJECT
 
@@ -145,7 +145,7 @@ def run_history(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
 def run_restore(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
     stack, project = split_stack(args)
     key, versions = find_state(b, stack, project)
-    current = next((v for v in versions if v.current), None)
+    current = current_version(versions)
     if current is not None and current.version_id == args.version_id:
         print(f"s3://{b.bucket}/{key}: version {args.version_id} is already current; nothing to do", file=out)
         return EXIT_OK

@@ -10,9 +10,8 @@ import boto3
 import botocore.loaders
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
-from tools.backend.errors import error_code
+from tools.backend.errors import none_on_error
 
 DEFAULT_KMS_ALIAS = "alias/pulumi-state"
 DEFAULT_NONCURRENT_DAYS = 90
@@ -142,9 +141,5 @@ def open_backend(target: Target, desired: Desired | None = None) -> Backend:
 
 
 def describe_key(kms: Any, key_id: str) -> dict[str, Any] | None:
-    try:
-        return kms.describe_key(KeyId=key_id)["KeyMetadata"]
-    except ClientError as exc:
-        if error_code(exc) == "NotFoundException":
-            return None
-        raise
+    response = none_on_error("NotFoundException", kms.describe_key, KeyId=key_id)
+    return None if response is None else response["KeyMetadata"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -15,6 +15,8 @@ from botocore.exceptions import (
 
 if TYPE_CHECKING:
     from tools.backend.clients import Target
+
+T = TypeVar("T")
 
 ACCESS_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "403", "Forbidden", "AllAccessDisabled"}
 BAD_CREDENTIAL_CODES = {
@@ -56,6 +58,16 @@ def http_status(exc: ClientError) -> int:
 
 def region_header(response: dict[str, Any]) -> str | None:
     return response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("x-amz-bucket-region")
+
+
+def none_on_error(code: str, call: Callable[..., T], **params: Any) -> T | None:
+    """call(**params), or None when AWS answers with error `code` (what was asked for is absent)."""
+    try:
+        return call(**params)
+    except ClientError as exc:
+        if error_code(exc) == code:
+            return None
+        raise
 
 
 def is_kms_operation(operation: str) -> bool:

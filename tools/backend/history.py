@@ -50,6 +50,10 @@ def list_versions(b: Backend, key: str) -> list[Version]:
     return sorted(versions, key=lambda v: (v.last_modified, v.current), reverse=True)
 
 
+def current_version(versions: list[Version]) -> Version | None:
+    return next((v for v in versions if v.current), None)
+
+
 def find_state(b: Backend, stack: str, project: str) -> tuple[str, list[Version]]:
     read_bucket(b)  # a missing or wrong-region bucket gets its own clear message
     keys = state_keys(stack, project)
@@ -76,7 +80,7 @@ def restore(b: Backend, key: str, versions: list[Version], version_id: str) -> t
         raise BackendError(
             f"version {version_id!r} of s3://{b.bucket}/{key} is a delete marker, not a state file"
         )
-    current = next((v for v in versions if v.current), None)
+    current = current_version(versions)
     # A copy (not a delete of newer versions) keeps the replaced state, so a restore can be undone.
     response = b.s3.copy_object(
         Bucket=b.bucket,

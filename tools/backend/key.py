@@ -5,10 +5,8 @@ Each setting is a read_*/expected_*/apply_* triple that the table in settings.py
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
 from tools.backend.clients import Backend
-from tools.backend.errors import error_code
+from tools.backend.errors import none_on_error
 
 
 def read_key_state(b: Backend) -> str | None:
@@ -40,13 +38,9 @@ def apply_key_state(b: Backend) -> None:
 def read_key_rotation(b: Backend) -> bool | None:
     key = b.key()
     assert key is not None  # guarded by Setting.requires
-    try:
-        return bool(b.kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"])
-    except ClientError as exc:
-        # A disabled or deleting key has no readable rotation; kms-key already reports why.
-        if error_code(exc) == "KMSInvalidStateException":
-            return None
-        raise
+    # A disabled or deleting key has no readable rotation; kms-key already reports why.
+    response = none_on_error("KMSInvalidStateException", b.kms.get_key_rotation_status, KeyId=key["KeyId"])
+    return None if response is None else bool(response["KeyRotationEnabled"])
 
 
 def expected_key_rotation(b: Backend) -> bool:
