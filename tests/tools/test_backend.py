@@ -24,9 +24,16 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from tests.moto_server import aws_client, iam_enforced, moto_endpoint  # noqa: F401  (fixture)
-from tools import backend
+from tools.backend import main
+from tools.backend.bucket import LIFECYCLE_RULE_ID, TLS_STATEMENT_SID, create_bucket, read_bucket
+from tools.backend.checks import Check, bootstrap, status
+from tools.backend.clients import Backend, Target, open_backend
+from tools.backend.errors import BackendError, explain
+from tools.backend.history import Version, list_versions
+from tools.backend.output import pulumi_lines
+from tools.backend.settings import SETTINGS
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REGION = "eu-west-1"
 
 
@@ -43,8 +50,8 @@ class Site:
     def with_alias(self, *extra: str) -> list[str]:
         return self.args("--kms-alias", self.alias, *extra)
 
-    def target(self) -> backend.Target:
-        return backend.Target(self.bucket, self.region, self.alias, self.endpoint)
+    def target(self) -> Target:
+        return Target(self.bucket, self.region, self.alias, self.endpoint)
 
     def client(self, service: str, **credentials: Any) -> Any:
         return aws_client(self.endpoint, service, self.region, **credentials)
@@ -55,8 +62,8 @@ def new_site(endpoint: str, region: str = REGION) -> Site:
     return Site(endpoint, f"state-{token}", f"alias/state-{token}", region)
 
 
-def bootstrap_quietly(site: Site) -> list[backend.Check]:
-    return backend.bootstrap(backend.open_backend(site.target()), io.StringIO())
+def bootstrap_quietly(site: Site) -> list[Check]:
+    return bootstrap(open_backend(site.target()), io.StringIO())
 
 
 def run_cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -81,7 +88,7 @@ def assert_one_error_line(stderr: str, *fragments: str) -> None:
 
 def setting_lines(output: str) -> dict[str, str]:
     """`  name   result` lines of bootstrap output, as {name: result}."""
-    names = {s.name for s in backend.SETTINGS}
+    names = {s.name for s in SETTINGS}
     pairs = (line.split() for line in output.splitlines())
     return {p[0]: p[1] for p in pairs if len(p) == 2 and p[0] in names}
 
@@ -117,7 +124,7 @@ def test_bootstrap_cli_creates_every_setting(cli_bootstrapped: tuple[Site, Any])
     site, proc = cli_bootstrapped
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
-    assert setting_lines(proc.stdout) == {s.name: "created" for s in backend.SETTINGS}
+    assert setting_lines(proc.stdout) == {s.name: "created" for s in SETTINGS}
     assert proc.stdout.strip().splitlines()[-1].startswith("changed: ")
 
     state = snapshot(site)
@@ -156,8 +163,8 @@ def test_bootstrap_prints_login_and_secrets_lines(cli_bootstrapped: tuple[Site, 
 
 
 def test_login_lines_without_endpoint_are_plain_aws() -> None:
-    target = backend.Target("my-state", "eu-central-1", "alias/pulumi-state")
-    assert backend.pulumi_lines(target, None) == [
+    target = Target("my-state", "eu-central-1", "alias/pulumi-state")
+    assert pulumi_lines(target, None) == [
         "pulumi login 's3://my-state?region=eu-central-1'",
         'pulumi stack init <stack> --secrets-provider "awskms://alias/pulumi-state?region=eu-central-1"',
     ]
@@ -168,9 +175,9 @@ def test_second_bootstrap_says_no_changes_and_changes_nothing(
 ) -> None:
     site, _ = cli_bootstrapped
     before = snapshot(site)
-    assert backend.main(["bootstrap", *site.with_alias()]) == 0
+    assert main(["bootstrap", *site.with_alias()]) == 0
     out = capsys.readouterr().out
-    assert setting_lines(out) == {s.name: "ok" for s in backend.SETTINGS}
+    assert setting_lines(out) == {s.name: "ok" for s in SETTINGS}
     assert out.strip().splitlines()[-1] == "no changes"
     assert snapshot(site) == before
 
@@ -194,9 +201,9 @@ def test_bootstrap_keeps_foreign_policy_statements_and_lifecycle_rules(moto_endp
 
     assert results["bucket"] == "ok"
     sids = {s["Sid"] for s in json.loads(s3.get_bucket_policy(Bucket=site.bucket)["Policy"])["Statement"]}
-    assert sids == {"AllowAuditRead", backend.TLS_STATEMENT_SID}
+    assert sids == {"AllowAuditRead", TLS_STATEMENT_SID}
     rule_ids = {r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket=site.bucket)["Rules"]}
-    assert rule_ids == {"expire-logs", backend.LIFECYCLE_RULE_ID}
+    assert rule_ids == {"expire-logs", LIFECYCLE_RULE_ID}
 
 
 # --------------------------------------------------------------------------------------
@@ -212,15 +219,15 @@ def fresh(moto_endpoint: str) -> Site:
 
 def test_status_clean(cli_bootstrapped: tuple[Site, Any], capsys: pytest.CaptureFixture[str]) -> None:
     site, _ = cli_bootstrapped
-    assert backend.main(["status", *site.with_alias()]) == 0
+    assert main(["status", *site.with_alias()]) == 0
     out = capsys.readouterr().out
     assert "DRIFT" not in out
     assert out.strip().splitlines()[-1] == "all settings as expected"
 
-    assert backend.main(["status", *site.with_alias("--format", "json")]) == 0
+    assert main(["status", *site.with_alias("--format", "json")]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True
-    assert [s["name"] for s in report["settings"]] == [s.name for s in backend.SETTINGS]
+    assert [s["name"] for s in report["settings"]] == [s.name for s in SETTINGS]
 
 
 def test_status_cli_names_drift_then_bootstrap_repairs_it(fresh: Site, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,7 +248,7 @@ def test_status_cli_names_drift_then_bootstrap_repairs_it(fresh: Site, capsys: p
     results = {c.name: c.result for c in bootstrap_quietly(fresh)}
     assert results["versioning"] == "updated"
     assert results["public-access-block"] == "created"
-    assert backend.main(["status", *fresh.with_alias()]) == 0
+    assert main(["status", *fresh.with_alias()]) == 0
     capsys.readouterr()
 
 
@@ -249,7 +256,7 @@ def test_status_drift_in_rotation_and_lifecycle_days(fresh: Site, capsys: pytest
     kms = fresh.client("kms")
     kms.disable_key_rotation(KeyId=kms.describe_key(KeyId=fresh.alias)["KeyMetadata"]["KeyId"])
 
-    assert backend.main(["status", *fresh.with_alias("--noncurrent-days", "30", "--format", "json")]) == 1
+    assert main(["status", *fresh.with_alias("--noncurrent-days", "30", "--format", "json")]) == 1
     drifted = {s["name"]: s for s in json.loads(capsys.readouterr().out)["settings"] if not s["ok"]}
 
     assert set(drifted) == {"kms-key-rotation", "lifecycle"}
@@ -262,7 +269,7 @@ def test_disabled_key_is_drift_and_bootstrap_enables_it(fresh: Site, capsys: pyt
     kms = fresh.client("kms")
     kms.disable_key(KeyId=kms.describe_key(KeyId=fresh.alias)["KeyMetadata"]["KeyId"])
 
-    assert backend.main(["status", *fresh.with_alias()]) == 1
+    assert main(["status", *fresh.with_alias()]) == 1
     assert "DRIFT  kms-key               found Disabled, expected Enabled" in capsys.readouterr().out
 
     results = {c.name: c.result for c in bootstrap_quietly(fresh)}
@@ -274,13 +281,13 @@ def test_bootstrap_in_us_east_1_needs_no_location_constraint(moto_endpoint: str)
     site = new_site(moto_endpoint, region="us-east-1")
     bootstrap_quietly(site)
     assert site.client("s3").get_bucket_location(Bucket=site.bucket)["LocationConstraint"] is None
-    assert all(c.ok for c in backend.status(backend.open_backend(site.target())))
+    assert all(c.ok for c in status(open_backend(site.target())))
 
 
 def test_status_of_nothing_reports_everything_missing(moto_endpoint: str) -> None:
     site = new_site(moto_endpoint)
-    checks = backend.status(backend.open_backend(site.target()))
-    assert [c.found for c in checks] == [None] * len(backend.SETTINGS)
+    checks = status(open_backend(site.target()))
+    assert [c.found for c in checks] == [None] * len(SETTINGS)
     encryption = next(c for c in checks if c.name == "encryption")
     assert encryption.expected["KMSMasterKeyID"] == site.alias  # names the key it wants
 
@@ -327,22 +334,22 @@ def current_state(stack: Stack) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def state_backend(state_bucket: Site) -> backend.Backend:
-    return backend.open_backend(state_bucket.target())
+def state_backend(state_bucket: Site) -> Backend:
+    return open_backend(state_bucket.target())
 
 
-def versions_of(b: backend.Backend, stack: Stack) -> list[backend.Version]:
-    return backend.list_versions(b, stack.key)
+def versions_of(b: Backend, stack: Stack) -> list[Version]:
+    return list_versions(b, stack.key)
 
 
 def history_json(site: Site, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
-    assert backend.main(["history", *extra, *site.args("--format", "json")]) == 0
+    assert main(["history", *extra, *site.args("--format", "json")]) == 0
     return json.loads(capsys.readouterr().out)
 
 
 def test_history_lists_versions_newest_first(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
     site, ids = stack.site, stack.ids
-    assert backend.main(["history", stack.name, *site.args()]) == 0
+    assert main(["history", stack.name, *site.args()]) == 0
     out = capsys.readouterr().out
     assert f"s3://{site.bucket}/{stack.key}: 3 version(s)" in out
     rows = [line.split() for line in out.splitlines() if line.split() and line.split()[0] in ids]
@@ -373,16 +380,16 @@ def test_history_finds_legacy_and_other_project_layouts(
     assert history_json(site, capsys, "prod", "--project", "other-infra")["key"] == ".pulumi/stacks/other-infra/prod.json"
     assert history_json(site, capsys, "organization/other-infra/prod")["key"] == ".pulumi/stacks/other-infra/prod.json"
 
-    assert backend.main(["history", "prod", *site.args()]) == 2
+    assert main(["history", "prod", *site.args()]) == 2
     assert_one_error_line(capsys.readouterr().err, "no state for stack 'prod'", site.bucket)
 
 
 def test_restore_makes_old_version_current_and_can_be_undone(
-    stack: Stack, state_backend: backend.Backend, capsys: pytest.CaptureFixture[str]
+    stack: Stack, state_backend: Backend, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first, _, third = stack.ids
 
-    assert backend.main(["restore", stack.name, "--version-id", first, *stack.site.args()]) == 0
+    assert main(["restore", stack.name, "--version-id", first, *stack.site.args()]) == 0
     assert f"previous current {third} is kept" in capsys.readouterr().out
     assert current_state(stack) == {"serial": 1}
     versions = versions_of(state_backend, stack)
@@ -390,21 +397,21 @@ def test_restore_makes_old_version_current_and_can_be_undone(
     assert {v.version_id: v.current for v in versions}[third] is False  # kept, no longer current
     assert versions[0].current and versions[0].version_id not in stack.ids
 
-    assert backend.main(["restore", stack.name, "--version-id", third, *stack.site.args()]) == 0
+    assert main(["restore", stack.name, "--version-id", third, *stack.site.args()]) == 0
     assert current_state(stack) == {"serial": 3}
     assert len(versions_of(state_backend, stack)) == 5
 
 
 def test_restore_of_current_version_is_a_no_op(
-    stack: Stack, state_backend: backend.Backend, capsys: pytest.CaptureFixture[str]
+    stack: Stack, state_backend: Backend, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert backend.main(["restore", stack.name, "--version-id", stack.ids[-1], *stack.site.args()]) == 0
+    assert main(["restore", stack.name, "--version-id", stack.ids[-1], *stack.site.args()]) == 0
     assert "already current" in capsys.readouterr().out
     assert len(versions_of(state_backend, stack)) == 3
 
 
 def test_restore_unknown_version_is_one_line_exit_2(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
-    assert backend.main(["restore", stack.name, "--version-id", "no-such-version", *stack.site.args()]) == 2
+    assert main(["restore", stack.name, "--version-id", "no-such-version", *stack.site.args()]) == 2
     assert_one_error_line(capsys.readouterr().err, "unknown version id 'no-such-version'", stack.key, "3 versions")
     assert current_state(stack) == {"serial": 3}
 
@@ -429,7 +436,7 @@ def test_region_mismatch_stops_before_creating_anything(
     aws_client(moto_endpoint, "s3", "us-west-2").create_bucket(
         Bucket=site.bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
     )
-    assert backend.main(["bootstrap", *site.with_alias()]) == 2
+    assert main(["bootstrap", *site.with_alias()]) == 2
     assert_one_error_line(capsys.readouterr().err, site.bucket, "in region us-west-2, expected us-east-1")
     aliases = {a["AliasName"] for a in site.client("kms").list_aliases()["Aliases"]}
     assert site.alias not in aliases
@@ -451,7 +458,7 @@ def test_access_denied_from_iam_policy(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
 
     with iam_enforced(moto_endpoint):
-        rc = backend.main(["status", *site.args()])
+        rc = main(["status", *site.args()])
 
     assert rc == 2
     captured = capsys.readouterr()
@@ -472,14 +479,14 @@ def test_bucket_name_taken_by_another_account(moto_endpoint: str) -> None:
     other.create_bucket(Bucket=site.bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
 
     # moto answers BucketAlreadyExists itself; HeadBucket would not stop us (see module doc).
-    with pytest.raises(backend.BackendError) as caught:
-        backend.create_bucket(backend.open_backend(site.target()))
+    with pytest.raises(BackendError) as caught:
+        create_bucket(open_backend(site.target()))
     assert f"bucket name {site.bucket!r} is already taken by another AWS account" in str(caught.value)
 
 
 def test_foreign_bucket_head_403_is_one_clear_line() -> None:
     # Built by hand: moto lets every account head every bucket.
-    b = backend.open_backend(backend.Target("someone-elses", "eu-west-1", endpoint_url="http://127.0.0.1:9"))
+    b = open_backend(Target("someone-elses", "eu-west-1", endpoint_url="http://127.0.0.1:9"))
     with Stubber(b.clients.sts) as sts, Stubber(b.clients.s3) as s3:
         sts.add_response("get_caller_identity", {"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/me", "UserId": "me"})
         s3.add_client_error(
@@ -489,9 +496,9 @@ def test_foreign_bucket_head_403_is_one_clear_line() -> None:
             http_status_code=403,
             expected_params={"Bucket": "someone-elses", "ExpectedBucketOwner": "123456789012"},
         )
-        with pytest.raises(backend.BackendError) as caught:
-            backend.read_bucket(b)
-    message = backend.explain(caught.value, b.target)
+        with pytest.raises(BackendError) as caught:
+            read_bucket(b)
+    message = explain(caught.value, b.target)
     assert "someone-elses" in message and "owned by another account" in message
     assert "expected a bucket owned by 123456789012" in message
 
@@ -514,14 +521,14 @@ def test_error_mapping_of_hand_built_client_errors(code: str, status: int, fragm
         },
         "PutBucketPolicy",
     )
-    message = backend.explain(error, backend.Target("vx-state", "eu-west-1"))
+    message = explain(error, Target("vx-state", "eu-west-1"))
     assert fragment in message
     assert "\n" not in message
 
 
 def test_kms_access_denied_names_the_alias() -> None:
     error = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "CreateKey")
-    message = backend.explain(error, backend.Target("vx-state", "eu-west-1", "alias/team-state"))
+    message = explain(error, Target("vx-state", "eu-west-1", "alias/team-state"))
     assert message.startswith("access denied: CreateKey on KMS key 'alias/team-state'")
 
 
@@ -537,6 +544,6 @@ def test_kms_access_denied_names_the_alias() -> None:
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
-        backend.main(argv)
+        main(argv)
     assert caught.value.code == 2
     assert "Traceback" not in capsys.readouterr().err

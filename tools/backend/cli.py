@@ -1,0 +1,179 @@
+"""Self-managed Pulumi state backend: an S3 bucket for state, a KMS key for stack secrets.
+
+The bucket and key must exist before the first `pulumi login`, so no stack can create them.
+This tool creates or verifies them with boto3:
+
+    python -m tools.backend bootstrap --bucket NAME --region R [--kms-alias alias/NAME]
+    python -m tools.backend status    --bucket NAME --region R [--format json]
+    python -m tools.backend history STACK --bucket NAME --region R [--format json]
+    python -m tools.backend restore STACK --version-id ID --bucket NAME --region R
+
+Exit codes: 0 good, 1 drift (status only), 2 error or usage error. Errors are one line on
+stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Callable, Sequence, TextIO
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from tools.backend.checks import bootstrap, status
+from tools.backend.clients import (
+    DEFAULT_KMS_ALIAS,
+    DEFAULT_NONCURRENT_DAYS,
+    Backend,
+    Desired,
+    Target,
+    open_backend,
+)
+from tools.backend.errors import BackendError, explain
+from tools.backend.history import current_version, find_state, restore
+from tools.backend.output import print_history, print_status, pulumi_lines
+from vital.names import PROJECT
+
+DEFAULT_PROJECT = PROJECT
+
+EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
+
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def bucket_name(value: str) -> str:
+    if not BUCKET_NAME.match(value) or ".." in value:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a valid S3 bucket name")
+    return value
+
+
+def kms_alias(value: str) -> str:
+    if not value.startswith("alias/") or value.startswith("alias/aws/") or len(value) <= len("alias/"):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected alias/NAME (alias/aws/* is reserved by AWS)")
+    return value
+
+
+def positive_days(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected a whole number of days, at least 1")
+    return int(value)
+
+
+def stack_name(value: str) -> str:
+    # organization/project/stack and project/stack are accepted; the stack part is checked.
+    parts = value.split("/")
+    if len(parts) > 3 or not all(STACK_NAME.match(p) and p not in (".", "..") for p in parts):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a valid stack name")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tools.backend", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--bucket", required=True, type=bucket_name)
+    where.add_argument("--region", required=True)
+    where.add_argument("--endpoint-url", help="S3/KMS endpoint for MinIO, LocalStack or moto")
+
+    settings = argparse.ArgumentParser(add_help=False)
+    settings.add_argument("--kms-alias", default=DEFAULT_KMS_ALIAS, type=kms_alias)
+    settings.add_argument("--noncurrent-days", default=DEFAULT_NONCURRENT_DAYS, type=positive_days)
+
+    state = argparse.ArgumentParser(add_help=False)
+    state.add_argument("stack", type=stack_name)
+    state.add_argument("--project", default=DEFAULT_PROJECT, type=stack_name)
+
+    fmt = argparse.ArgumentParser(add_help=False)
+    fmt.add_argument("--format", choices=("text", "json"), default="text")
+
+    boot = commands.add_parser("bootstrap", parents=[where, settings], help="create or verify bucket and key")
+    boot.add_argument("--stack", type=stack_name, help="stack name for the printed `pulumi stack init` line")
+    commands.add_parser("status", parents=[where, settings, fmt], help="report settings and drift")
+    commands.add_parser("history", parents=[where, state, fmt], help="list a stack's stored state versions")
+    restore_cmd = commands.add_parser("restore", parents=[where, state], help="make an old version current")
+    restore_cmd.add_argument("--version-id", required=True)
+    return parser
+
+
+def target_from(args: argparse.Namespace) -> Target:
+    return Target(
+        bucket=args.bucket,
+        region=args.region,
+        kms_alias=getattr(args, "kms_alias", DEFAULT_KMS_ALIAS),
+        endpoint_url=args.endpoint_url,
+    )
+
+
+def desired_from(args: argparse.Namespace) -> Desired:
+    return Desired(noncurrent_days=getattr(args, "noncurrent_days", DEFAULT_NONCURRENT_DAYS))
+
+
+def split_stack(args: argparse.Namespace) -> tuple[str, str]:
+    """`org/project/stack` or `project/stack` name their project; a bare stack uses --project."""
+    parts = args.stack.split("/")
+    project = parts[-2] if len(parts) > 1 else args.project
+    return parts[-1], project
+
+
+def run_bootstrap(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
+    print(f"bootstrap s3://{b.bucket} ({b.target.region}), KMS {b.target.kms_alias}", file=out)
+    checks = bootstrap(b, out)
+    print("use this backend with:", file=out)
+    for line in pulumi_lines(b.target, args.stack):
+        print(f"  {line}", file=out)
+    changed = [c.name for c in checks if c.result != "ok"]
+    print(f"changed: {', '.join(changed)}" if changed else "no changes", file=out)
+    return EXIT_OK
+
+
+def run_status(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
+    checks = status(b)
+    print_status(b.target, checks, args.format, out)
+    return EXIT_OK if all(c.ok for c in checks) else EXIT_DRIFT
+
+
+def run_history(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
+    stack, project = split_stack(args)
+    key, versions = find_state(b, stack, project)
+    print_history(b, key, versions, args.format, out)
+    return EXIT_OK
+
+
+def run_restore(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
+    stack, project = split_stack(args)
+    key, versions = find_state(b, stack, project)
+    current = current_version(versions)
+    if current is not None and current.version_id == args.version_id:
+        print(f"s3://{b.bucket}/{key}: version {args.version_id} is already current; nothing to do", file=out)
+        return EXIT_OK
+    previous, new = restore(b, key, versions, args.version_id)
+    print(f"restored s3://{b.bucket}/{key} from version {args.version_id}", file=out)
+    print(f"  new current version: {new}", file=out)
+    undo = f"restore {args.stack} --version-id {previous}"
+    print(f"  previous current {previous} is kept; undo with: {undo}", file=out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Backend, TextIO], int]] = {
+    "bootstrap": run_bootstrap,
+    "status": run_status,
+    "history": run_history,
+    "restore": run_restore,
+}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = build_parser().parse_args(argv)  # usage errors exit 2 here
+    target = target_from(args)
+    try:
+        backend = open_backend(target, desired_from(args))
+        return COMMANDS[args.command](args, backend, out)
+    except (BackendError, BotoCoreError, ClientError) as exc:
+        print(f"error: {explain(exc, target)}", file=err)
+        return EXIT_ERROR
+

@@ -1,0 +1,89 @@
+"""What the tool prints: status and history as text or JSON, and the lines for the Pulumi CLI."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from tools.backend.checks import Check
+    from tools.backend.clients import Backend, Target
+    from tools.backend.history import Version
+
+
+def render(value: Any) -> str:
+    if value is None:
+        return "missing"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={render(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(render(v) for v in value) + "]"
+    return str(value)
+
+
+def print_status(target: Target, checks: list[Check], fmt: str, out: TextIO) -> None:
+    drift = [c for c in checks if not c.ok]
+    if fmt == "json":
+        payload = {
+            "bucket": target.bucket,
+            "region": target.region,
+            "kms_alias": target.kms_alias,
+            "ok": not drift,
+            "settings": [
+                {"name": c.name, "ok": c.ok, "found": c.found, "expected": c.expected} for c in checks
+            ],
+        }
+        print(json.dumps(payload, indent=2), file=out)
+        return
+    print(f"s3://{target.bucket} ({target.region}), KMS {target.kms_alias}", file=out)
+    for c in checks:
+        if c.ok:
+            print(f"  ok     {c.name:<22}{render(c.found)}", file=out)
+        else:
+            print(f"  DRIFT  {c.name:<22}found {render(c.found)}, expected {render(c.expected)}", file=out)
+    if drift:
+        print(f"drift in {len(drift)} setting(s): {', '.join(c.name for c in drift)}", file=out)
+    else:
+        print("all settings as expected", file=out)
+
+
+def print_history(b: Backend, key: str, versions: list[Version], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        payload = {"bucket": b.bucket, "key": key, "versions": [v.as_json() for v in versions]}
+        print(json.dumps(payload, indent=2), file=out)
+        return
+    print(f"s3://{b.bucket}/{key}: {len(versions)} version(s), newest first", file=out)
+    print(f"  {'VERSION ID':<40}{'LAST MODIFIED':<27}{'SIZE':>10}", file=out)
+    for v in versions:
+        mark = "  (delete marker)" if v.delete_marker else ""
+        mark += "  current" if v.current else ""
+        stamp = v.last_modified.isoformat(timespec="seconds")
+        print(f"  {v.version_id:<40}{stamp:<27}{v.size:>10}{mark}", file=out)
+
+
+# --------------------------------------------------------------------------------------
+# Lines to hand to the Pulumi CLI
+
+
+def login_url(target: Target) -> str:
+    url = f"s3://{target.bucket}?region={target.region}"
+    if target.endpoint_url:
+        url += f"&endpoint={quote(target.endpoint_url, safe=':/')}&s3ForcePathStyle=true"
+    return url
+
+
+def secrets_provider(target: Target) -> str:
+    url = f"awskms://{target.kms_alias}?region={target.region}"
+    if target.endpoint_url:
+        # Otherwise the secrets would go to real AWS KMS while the state goes to the endpoint.
+        url += f"&endpoint={quote(target.endpoint_url, safe=':/')}"
+    return url
+
+
+def pulumi_lines(target: Target, stack: str | None) -> list[str]:
+    return [
+        f"pulumi login {shlex.quote(login_url(target))}",
+        f'pulumi stack init {stack or "<stack>"} --secrets-provider "{secrets_provider(target)}"',
+    ]

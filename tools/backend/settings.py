@@ -1,0 +1,69 @@
+"""The table of settings bootstrap applies and status checks, in the order they are applied.
+
+A new setting is a read_*/expected_*/apply_* triple in its own module plus one row here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from tools.backend.bucket import (
+    apply_encryption,
+    apply_lifecycle,
+    apply_public_access_block,
+    apply_tls_policy,
+    apply_versioning,
+    create_bucket,
+    expected_bucket,
+    expected_encryption,
+    expected_lifecycle,
+    expected_public_access_block,
+    expected_tls_policy,
+    expected_versioning,
+    read_bucket,
+    read_encryption,
+    read_lifecycle,
+    read_public_access_block,
+    read_tls_policy,
+    read_versioning,
+)
+from tools.backend.clients import Backend
+from tools.backend.key import (
+    apply_key_rotation,
+    apply_key_state,
+    expected_key_rotation,
+    expected_key_state,
+    read_key_rotation,
+    read_key_state,
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    read: Callable[[Backend], Any]  # normalized current value; None when absent
+    expected: Callable[[Backend], Any]
+    apply: Callable[[Backend], None]  # make read() == expected()
+    requires: str | None = None  # a setting that must exist before this one can be read
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # The bucket comes first: a wrong region or a foreign owner stops the run before anything
+    # (a KMS key included) is created.
+    Setting("bucket", read_bucket, expected_bucket, create_bucket),
+    # Public access is locked next so the bucket is never open while the rest is applied.
+    Setting(
+        "public-access-block",
+        read_public_access_block,
+        expected_public_access_block,
+        apply_public_access_block,
+        "bucket",
+    ),
+    Setting("versioning", read_versioning, expected_versioning, apply_versioning, "bucket"),
+    Setting("kms-key", read_key_state, expected_key_state, apply_key_state),
+    Setting("kms-key-rotation", read_key_rotation, expected_key_rotation, apply_key_rotation, "kms-key"),
+    Setting("encryption", read_encryption, expected_encryption, apply_encryption, "bucket"),
+    Setting("tls-only-policy", read_tls_policy, expected_tls_policy, apply_tls_policy, "bucket"),
+    Setting("lifecycle", read_lifecycle, expected_lifecycle, apply_lifecycle, "bucket"),
+)
