@@ -1,0 +1,47 @@
+"""The architecture holds: imports flow one way, and rooms stay small.
+
+`lint-imports` (import-linter) checks the contracts in pyproject.toml. The size rule is the
+project's: no module over 400 lines and no function over 60, data tables aside.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("vital", "program", "components", "tools", "policies")
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+# Functions that are data tables in code form (one entry per line), exempt from the length rule.
+DATA_TABLES = {"schemas"}  # policies/vital_policies/pack_config.py: each policy's config schema, a literal
+
+
+def _sources() -> list[Path]:
+    files = [ROOT / "__main__.py"]
+    for package in PACKAGES:
+        files += sorted((ROOT / package).rglob("*.py"))
+    return files
+
+
+def test_import_contracts_are_kept():
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "policies")])}
+    lint = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "0 broken" in done.stdout
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_modules_and_functions_stay_small(path):
+    text = path.read_text()
+    assert len(text.splitlines()) <= MAX_MODULE_LINES, f"{path.name} has {len(text.splitlines())} lines"
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name not in DATA_TABLES:
+            length = node.end_lineno - node.lineno + 1
+            assert length <= MAX_FUNCTION_LINES, f"{path.name}:{node.lineno} {node.name}() has {length} lines"
