@@ -45,3 +45,17 @@ def test_modules_and_functions_stay_small(path):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name not in DATA_TABLES:
             length = node.end_lineno - node.lineno + 1
             assert length <= MAX_FUNCTION_LINES, f"{path.name}:{node.lineno} {node.name}() has {length} lines"
+
+
+def test_nothing_refers_to_a_path_outside_the_repository():
+    """A clone has no sibling folders: no code, test or doc may point at one."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    outside = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in {".py", ".md", ".yml", ".yaml", ".toml", ".ini", ".json", ".sh", ""} and path.is_file():
+            text = path.read_text(errors="replace")
+            for marker in ("../shared", "/work/", "ROOT.parent", "parents[3]"):
+                if marker in text and name != "tests/test_architecture.py":
+                    outside.append(f"{name}: {marker}")
+    assert outside == []
