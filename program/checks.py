@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 
 def run_all(c: "StackConfig") -> None:
+    _check_required_secret_env(c)
     _check_apps(c)
     _check_env(c)
     _check_limits(c)
@@ -31,6 +32,14 @@ def run_all(c: "StackConfig") -> None:
 def _fail(key: str, found: Any, allowed: str) -> None:
     # Raised inside pydantic validation; load_stack_config turns it into a ConfigError.
     raise ValueError(json.dumps({"key": key, "found": found, "allowed": allowed}))
+
+
+def _check_required_secret_env(c: "StackConfig") -> None:
+    missing = [key for key in c.tier_defaults.secret_env if key not in c.secret_env]
+    if missing:
+        _fail(f"secretEnv.{missing[0]}", "nothing",
+              f"allowed: the secret, set with `pulumi config set --secret --path secretEnv.{missing[0]}` "
+              f"(tier {c.tier} needs {', '.join(c.tier_defaults.secret_env)})")
 
 
 def _check_apps(c: "StackConfig") -> None:

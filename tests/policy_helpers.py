@@ -304,12 +304,12 @@ PINNED_TODAY = {"secret-rotation": {"today": "2026-11-25"}, "secret-rotation-due
 
 def render_committed(stacks: tuple[str, ...] = ("production", "pre-production", "preview")) -> dict[str, tuple]:
     """Each committed stack rendered as the CLI would run it: (Rendered, stack config)."""
-    from vital import stackfile
+    from tools.synth import read_source
     from tools.mockrt import run_program
 
     out = {}
     for stack in stacks:
-        source = stackfile.read(stack)
+        source = read_source(stack)
         out[stack] = (run_program(stack, source.config, source.secret_keys), source.config)
     return out
 

@@ -8,16 +8,29 @@ from typing import Any
 
 import yaml
 
-from vital import stackfile
-from tools.synth import render_config, render_stack
+from tools.synth import read_source, render_config, render_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "vital-expert-infra"
 TIERS = ("production", "pre-production", "preview")
 
 
-def stack_yaml(stack: str) -> dict[str, Any]:
-    return copy.deepcopy(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text()))
+def stack_yaml(stack: str, secrets: bool = True) -> dict[str, Any]:
+    """The committed stack file; with `secrets`, its required secrets set as the CLI would set them
+    (well-formed ciphertext under a test key, tests/pulumi_crypto.py)."""
+    data = copy.deepcopy(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text()))
+    if secrets:
+        from program.secrets import required_secrets
+        from tests.pulumi_crypto import stored
+
+        config = data.setdefault("config", {})
+        for secret in required_secrets(stack, providers=False):
+            value = {"secure": stored(f"test-{secret.name}")}
+            if secret.subkey:
+                config.setdefault(secret.key, {})[secret.subkey] = value
+            else:
+                config[secret.key] = value
+    return data
 
 
 def write_stack(tmp_path: Path, data: dict[str, Any], name: str = "Pulumi.test.yaml") -> Path:
@@ -46,7 +59,7 @@ def render_with_secrets(stack: str, secrets: dict[str, Any]) -> dict[str, Any]:
     """Render with real (decrypted) secret values, as the CLI would pass them."""
     import json
 
-    source = stackfile.read(stack)
+    source = read_source(stack)
     config = dict(source.config)
     for key, value in secrets.items():
         config[f"{NS}:{key}"] = value if isinstance(value, str) else json.dumps(value)

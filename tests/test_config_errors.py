@@ -5,10 +5,11 @@ import sys
 
 import pytest
 
+from tests.pulumi_crypto import stored
 from tests.stacks import ROOT, with_config
 from tools.synth import main
 
-SECURE = {"secure": "v1:cGxhY2Vob2xkZXI=:c2V0IG1l"}
+SECURE = {"secure": stored("test-value")}
 
 # (stack, config changes, text the one line must contain)
 CASES = {
@@ -69,7 +70,7 @@ def test_duplicate_yaml_key_in_stack_file(tmp_path, capsys):
     path = tmp_path / "Pulumi.production.yaml"
     path.write_text(text.replace("  github:owner: vital-expert\n", "  github:owner: vital-expert\n  github:owner: other\n"))
     assert main(["--stack", "production", "--config-file", str(path)]) == 2
-    assert "'github:owner' given twice" in capsys.readouterr().err
+    assert 'mapping key "github:owner" already defined at line' in capsys.readouterr().err
 
 
 def test_nothing_is_registered_for_bad_config(tmp_path, monkeypatch):

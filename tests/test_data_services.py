@@ -79,6 +79,7 @@ def test_supabase_url_value_comes_from_the_ref():
     from program.resolve import redirect_urls, site_url
 
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh", "github:owner": "o",
-                                      "vercelDeployToken": "t", "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x"})
+                                      "vercelDeployToken": "t", "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+                                      "secretEnv": {"OPENAI_API_KEY": "k", "SUPABASE_SERVICE_ROLE_KEY": "k"}})
     assert site_url(cfg) == "https://vital-expert-preview.vercel.app"
     assert redirect_urls(cfg) == ("https://vital-expert-preview-*.vercel.app/**",)

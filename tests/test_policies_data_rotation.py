@@ -47,6 +47,7 @@ from vital_policies import catalog, data, isolation, pack_config, rotation  # no
 from vital import stackfile
 from tools.policy_runner import PolicyConfigError
 from tools.synth import main as synth
+from tools.synth import read_source
 
 TIERS = ("production", "pre-production", "preview")
 NS = "vital-expert-infra"
@@ -339,7 +340,7 @@ def test_held_secrets_match_the_config_layer(tier):
     # The pack's list (from the raw config) is StackConfig.secret_names() (program.config).
     from program.load import load_stack_config
 
-    source = stackfile.read(tier)
+    source = read_source(tier)
 
     def config_layer():
         pulumi.runtime.set_all_config(dict(source.config), list(source.secret_keys))
@@ -364,7 +365,7 @@ def test_the_rotation_policies_levels_and_schemas():
 
 
 def _missing_date_config() -> dict[str, str]:
-    config = dict(stackfile.read("production").config)
+    config = dict(read_source("production").config)
     rotated = json.loads(config[f"{NS}:secretRotation"])
     del rotated["OPENAI_API_KEY"]
     config[f"{NS}:secretRotation"] = json.dumps(rotated)

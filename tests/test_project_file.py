@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from program.config import StackConfig
-from tests.stacks import ROOT, TIERS
+from tests.stacks import ROOT, TIERS, stack_yaml
+from tools.synth import read_source
 from vital import stackfile
 
 SCHEMA = ROOT / "tests" / "fixtures" / "specs" / "pulumi-project.schema.json"
@@ -43,7 +44,11 @@ def test_declared_defaults_match_the_typed_config():
         assert key in fields, f"Pulumi.yaml declares {key}, the config model does not know it"
         if "default" in decl:
             model_default = fields[key].default
-            model_default = list(model_default) if isinstance(model_default, tuple) else model_default
+            if isinstance(model_default, tuple):
+                model_default = [d.model_dump(by_alias=True, exclude_defaults=True) if hasattr(d, "model_dump") else d
+                                 for d in model_default]
+            elif hasattr(model_default, "model_dump"):
+                model_default = model_default.model_dump(by_alias=True, exclude_defaults=True)
             assert decl["default"] == ("" if model_default is None else model_default), key
 
 
@@ -54,7 +59,7 @@ def test_secrets_are_declared_secret():
 
 @pytest.mark.parametrize("stack", TIERS)
 def test_committed_stack_files_have_every_required_key_and_no_plaintext_secret(stack):
-    source = stackfile.read(stack)
+    source = read_source(stack)
     assert "vital-expert-infra:vercelDeployToken" in source.secret_keys
     assert "vital-expert-infra:secretEnv" in source.secret_keys
     raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
@@ -63,9 +68,16 @@ def test_committed_stack_files_have_every_required_key_and_no_plaintext_secret(s
 
 
 def test_missing_required_key_is_reported_like_the_cli(tmp_path: Path):
-    data = yaml.safe_load((ROOT / "Pulumi.production.yaml").read_text())
+    data = stack_yaml("production")
     del data["config"]["vital-expert-infra:vercelDeployToken"]
     path = tmp_path / "Pulumi.production.yaml"
     path.write_text(yaml.safe_dump(data))
-    with pytest.raises(stackfile.StackFileError, match="missing configuration value 'vital-expert-infra:vercelDeployToken'"):
+    # The CLI's words (pkg/workspace/config.go): the project's key, unnamespaced.
+    with pytest.raises(stackfile.StackFileError, match="Stack 'production' is missing configuration value 'vercelDeployToken'"):
         stackfile.read("production", path)
+
+
+def test_every_missing_key_is_listed_like_the_cli():
+    with pytest.raises(stackfile.StackFileError, match="Stack 'production' is missing configuration values "
+                                                       "'secretEnv', 'supabaseAccessToken' and 'vercelDeployToken'"):
+        stackfile.read("production")

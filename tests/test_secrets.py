@@ -33,10 +33,10 @@ def test_canary_never_appears_in_json_markdown_outputs_or_logs(caplog):
 
 def test_canary_reaches_the_engine_only_wrapped_as_secret():
     """The raw RegisterResource inputs hold the canary, and only inside secret wrappers."""
-    from vital import stackfile
+    from tools.synth import read_source
     from tools.mockrt import SECRET_SIG, redact, run_program
 
-    source = stackfile.read("pre-production")
+    source = read_source("pre-production")
     config = dict(source.config)
     config["vital-expert-infra:vercelDeployToken"] = CANARY
     rendered = run_program("pre-production", config, source.secret_keys)

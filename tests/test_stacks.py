@@ -104,7 +104,8 @@ def test_debug_and_monitoring_env_come_from_the_tier_table():
     assert TIER_DEFAULTS["pre-production"].env["LOG_LEVEL"] == "debug"
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh",
                                       "github:owner": "o", "vercelDeployToken": "t",
-                                      "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x"})
+                                      "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+                                      "secretEnv": {"OPENAI_API_KEY": "k", "SUPABASE_SERVICE_ROLE_KEY": "k"}})
     assert cfg.app_env(AppConfig(name="x"))["CORS_ALLOWED_ORIGINS"] == "*"
 
 

@@ -33,10 +33,17 @@ def _yaml() -> YAML:
     return yaml
 
 
-def secret_names(config: dict) -> list[str]:
-    """The secrets a stack file holds: top-level secret keys and secretEnv entries."""
-    names = [k for k in TOP_LEVEL_SECRETS if f"{PROJECT}:{k}" in config]
-    return names + list((config.get(f"{PROJECT}:secretEnv") or {}).keys())
+def secret_names(stack: str, config: dict) -> list[str]:
+    """The secrets a stack holds or must hold: top-level secret keys and secretEnv entries."""
+    from program.secrets import required_secrets
+    from vital.names import TIERS
+
+    tier = config.get(f"{PROJECT}:tier") or stack
+    required = required_secrets(tier, providers=False) if tier in TIERS else []
+    names = [s.subkey or s.name for s in required]
+    names += [k for k in TOP_LEVEL_SECRETS if f"{PROJECT}:{k}" in config]
+    names += list((config.get(f"{PROJECT}:secretEnv") or {}).keys())
+    return list(dict.fromkeys(names))
 
 
 def set_command(stack: str, key: str) -> str:
@@ -52,7 +59,7 @@ def rotate(stack: str, key: str, when: date, path: Path) -> str:
     yaml = _yaml()
     doc = yaml.load(path.read_text())
     config = doc.get("config") or {}
-    names = secret_names(config)
+    names = secret_names(stack, config)
     if key not in names:
         raise RotateError(f"stack '{stack}': '{key}' is not a secret of this stack; allowed: {', '.join(names)}")
     rotation_key = f"{PROJECT}:secretRotation"

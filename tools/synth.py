@@ -42,16 +42,23 @@ def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
     return _render_source(stack, config_file)[0]
 
 
-def _read(stack: str, config_file: Path | None):
+def read_source(stack: str, config_file: Path | None = None) -> stackfile.StackConfigInput:
+    """The stack file as the CLI reads it; secrets not set yet get stand-ins (and are listed)."""
+    from program.secrets import required_secrets
+    from vital.names import PROJECT
+
     try:
-        return stackfile.read(stack, config_file)
+        path = config_file or stackfile.ROOT / f"Pulumi.{stack}.yaml"
+        tier = stackfile.config_section(stackfile.load_yaml(path)).get(f"{PROJECT}:tier", stack)
+        standins = required_secrets(tier, providers=False) if tier in TIERS else []
+        return stackfile.read(stack, config_file, standins)
     except stackfile.StackFileError as err:
         raise SynthError(str(err)) from None
 
 
 def _render_source(stack: str, config_file: Path | None):
     """(doc, rendered, config) for one stack file; the last two feed the policy pass."""
-    source = _read(stack, config_file)
+    source = read_source(stack, config_file)
     doc, rendered = _render(stack, source.config, source.secret_keys, source.path)
     return doc, rendered, source.config
 
@@ -115,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import policy_runner
 
     try:
-        sources = [(stack, _read(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
+        sources = [(stack, read_source(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
         pack_config = policy_runner.load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
         project = stackfile.project()["name"]
         packs = [] if args.no_policy else [(project, stack, src.config) for stack, src in sources]
@@ -133,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, SynthError, policy_runner.PolicyConfigError, policy_runner.PolicyPackError) as err:
         print(f"synth: {err}", file=sys.stderr)
         return EXIT_CONFIG
+    for stack, src in sources:
+        if src.standins:
+            print(f"synth: stack '{stack}': rendered with stand-ins for secrets not set yet: {', '.join(src.standins)} "
+                  f"(the CLI will ask for them; `make doctor` prints the commands)", file=sys.stderr)
     for doc in docs:
         for entry in doc.pop("logs"):
             print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)

@@ -18,6 +18,14 @@ PACK_NAME = "vital-expert-guardrails"
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
 SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken")
 
+# Provider credentials each stack's providers need: config key -> the environment variable the
+# provider reads instead (None: config only). Sources: pulumiverse_vercel 5.21.1 config/vars.py
+# (VERCEL_API_TOKEN), pulumi_github 6.15.0 config/vars.py (GITHUB_TOKEN); upstash_pulumi 0.5.0
+# config/vars.py reads apiKey and email from config only.
+PROVIDER_SECRETS = {"vercel:apiToken": "VERCEL_API_TOKEN", "github:token": "GITHUB_TOKEN", "upstash:apiKey": None}
+# Provider settings that are not secret but must be set (Upstash authenticates email + key).
+UPSTASH_EMAIL_KEY = "upstash:email"
+
 # Provider config keys the program reads (namespace:key).
 VERCEL_TEAM_KEY = "vercel:team"
 GITHUB_OWNER_KEY = "github:owner"

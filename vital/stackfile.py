@@ -1,60 +1,62 @@
 """Read Pulumi.yaml and a stack file the way the Pulumi CLI does, without the CLI.
 
-The one reader of stack files for the program's config checks, synth, the PR diff, the
-policy pack's defaults and the tests. The CLI applies the project's declared defaults,
-refuses a stack that lacks a declared key with no default, and hands the program every
-value as a string (objects as JSON) with the list of secret keys. Values under `secure:`
-cannot be decrypted here; they become placeholders that stay marked secret.
+The one reader of stack files for the program's config checks, synth, the doctor, the PR
+diff, the policy pack's defaults and the tests. As the CLI does (pkg/workspace/config.go,
+pulumi/pulumi at sdk 3.260): YAML is read as Go's yaml.v3 reads it (vital.goyaml); every
+`secure:` value must be ciphertext the stack's secrets provider can decrypt (the CLI decrypts
+them all before the program runs); the project's declared defaults are applied; a declared
+key with no default must be set ("Stack 'x' is missing configuration value 'y'"); and the
+program gets every value as a string (objects as JSON) with the list of secret keys.
+
+Values under `secure:` cannot be decrypted here; they become placeholders that stay marked
+secret. A secret not set yet can be rendered with a stand-in (synth), and is then listed.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
-import yaml
-
+from . import goyaml
 from .names import PROJECT, SECRET_CONFIG_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILE = ROOT / "Pulumi.yaml"
 PLACEHOLDER = "secret-placeholder"
+STANDIN = "secret-not-set-yet"
+# Secrets providers whose values are the CLI's symmetric ciphertext (config/crypt.go): the
+# passphrase provider and every cloud KMS provider. Pulumi Cloud's own provider ("default",
+# pkg/secrets/service) stores the service's ciphertext as plain base64.
+SERVICE_PROVIDERS = ("default", "service")
+GCM_NONCE_BYTES = 12
+GCM_TAG_BYTES = 16
 
 
 class StackFileError(Exception):
     """One line naming the file, the key, what was found and what is allowed."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML that refuses a key given twice (PyYAML would silently keep the last one)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise StackFileError(f"config key {key!r} given twice (line {key_node.start_mark.line + 1}); allowed: each key once")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def load_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise StackFileError(f"{path}: file not found") from None
-    except StackFileError as err:
+    except IsADirectoryError:
+        raise StackFileError(f"{path}: is a directory; allowed: a YAML file") from None
+    except OSError as err:
+        raise StackFileError(f"{path}: cannot be read ({err.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise StackFileError(f"{path}: byte {err.start} is not UTF-8; allowed: a UTF-8 YAML file") from None
+    try:
+        data = goyaml.load(text)
+    except goyaml.GoYamlError as err:
         raise StackFileError(f"{path}: {err}") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise StackFileError(f"{path}: not valid YAML{where}: {getattr(err, 'problem', err)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -131,6 +133,59 @@ def plaintext_secret_leaves(stack_yaml: Any) -> list[str]:
     ]
 
 
+def ciphertext_problem(value: Any, provider: str | None) -> str | None:
+    """Why the CLI's decrypter would refuse this `secure:` value before decrypting, or None.
+
+    The symmetric crypter (passphrase and cloud KMS providers) takes `v1:<nonce>:<ciphertext>`,
+    both standard base64, with a 12-byte AES-GCM nonce and at least the 16-byte tag; Pulumi
+    Cloud's service crypter takes standard base64.
+    """
+    if not isinstance(value, str) or not value:
+        return f"a {type(value).__name__ if value else 'empty value'} instead of ciphertext"
+    if provider in SERVICE_PROVIDERS and not value.startswith("v1:"):
+        return None if _b64(value) is not None else "not base64 (Pulumi Cloud's secrets provider)"
+    parts = value.split(":")
+    if len(parts) != 3 or parts[0] != "v1":
+        return "not of the form v1:<nonce>:<ciphertext>"
+    nonce, sealed = _b64(parts[1]), _b64(parts[2])
+    if nonce is None or sealed is None:
+        return "its nonce or ciphertext is not base64"
+    if len(nonce) != GCM_NONCE_BYTES:
+        return f"its nonce is {len(nonce)} bytes; AES-GCM needs {GCM_NONCE_BYTES}"
+    if len(sealed) < GCM_TAG_BYTES:
+        return f"its ciphertext is {len(sealed)} bytes, shorter than the {GCM_TAG_BYTES}-byte GCM tag"
+    return None
+
+
+def _b64(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+# ---- the secrets a stack needs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequiredSecret:
+    """A secret a stack must hold before `pulumi up`, and how it is set."""
+
+    key: str  # the full config key: vital-expert-infra:secretEnv, vercel:apiToken
+    subkey: str | None = None  # the entry inside an object key (set with --path)
+    env_var: str | None = None  # an environment variable the provider reads instead
+
+    @property
+    def name(self) -> str:
+        """The key as `pulumi config set` takes it (the project's own keys without namespace)."""
+        namespace, _, key = self.key.partition(":")
+        base = key if namespace == PROJECT else self.key
+        return f"{base}.{self.subkey}" if self.subkey else base
+
+    def command(self) -> str:
+        return f"pulumi config set --secret{' --path' if self.subkey else ''} {self.name}"
+
+
 # ---- what the CLI hands the program ------------------------------------------------------------
 
 
@@ -141,50 +196,108 @@ class StackConfigInput:
     config: dict[str, str]
     secret_keys: list[str]
     path: Path
+    # Secrets not set yet that were rendered with a stand-in (config set names), in order.
+    standins: list[str] = field(default_factory=list)
 
 
 def project() -> dict[str, Any]:
     return load_yaml(PROJECT_FILE)
 
 
-def _as_string(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+def config_string(value: Any) -> str:
+    """A config value as the CLI passes it to the program: strings as they are, the rest as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return goyaml.go_json_scalar(value)
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def read(stack: str, path: Path | None = None) -> StackConfigInput:
-    """The stack's config, with the project's declared defaults applied."""
+def missing_message(stack: str, keys: list[str]) -> str:
+    """The CLI's own words (pkg/workspace/config.go missingStackConfigurationKeysError)."""
+    keys = sorted(keys)
+    if len(keys) == 1:
+        return f"Stack '{stack}' is missing configuration value '{keys[0]}'"
+    listed = ", ".join(f"'{k}'" for k in keys[:-1]) + f" and '{keys[-1]}'" if len(keys) > 2 else f"'{keys[0]}' and '{keys[1]}'"
+    return f"Stack '{stack}' is missing configuration values {listed}"
+
+
+def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret] = ()) -> StackConfigInput:
+    """The stack's config, with the project's declared defaults applied.
+
+    `standins`: secrets that may be missing; each one that is gets a stand-in value (marked
+    secret) and is listed in the result's `standins`, instead of stopping the read.
+    """
     proj = project()
-    name = proj.get("name", "")
     path = path or ROOT / f"Pulumi.{stack}.yaml"
-    stack_config = load_yaml(path).get("config") or {}
+    document = load_yaml(path)
+    stack_config = document.get("config") or {}
     if not isinstance(stack_config, dict):
         raise StackFileError(f"{path}: 'config' is a {type(stack_config).__name__}; allowed: a mapping of keys")
-    config: dict[str, str] = {}
+    provider = document.get("secretsprovider")
+    values, secret_keys = _values(stack, path, stack_config, provider if isinstance(provider, str) else None)
+    filled = _fill_standins(values, secret_keys, standins)
+    missing = _apply_declarations(proj, values)
+    if missing:
+        commands = ", ".join(f"`pulumi config set{' --secret' if _declared_secret(proj, k) else ''} {k} ...`"
+                             for k in sorted(missing))
+        raise StackFileError(f"{path}: {missing_message(stack, missing)}; allowed: set it with {commands}")
+    config = {key: config_string(value) for key, value in values.items()}
+    return StackConfigInput(config=config, secret_keys=secret_keys, path=path, standins=filled)
+
+
+def _values(stack: str, path: Path, stack_config: dict, provider: str | None) -> tuple[dict[str, Any], list[str]]:
+    """Each key's value with its `secure:` leaves as placeholders, and the keys holding secrets."""
+    values: dict[str, Any] = {}
     secret_keys: list[str] = []
     for key, value in stack_config.items():
-        if ":" not in str(key):
-            raise StackFileError(f"{path}: config key {key!r} has no namespace; allowed: {name}:{key} or provider:key")
-        config[key] = _as_string(map_secure(value, key, lambda p, _: f"{PLACEHOLDER}:{p}"))
+        if ":" not in key:
+            raise StackFileError(f"{path}: config key {key!r} has no namespace; allowed: {PROJECT}:{key} or provider:key")
+        for leaf_path, leaf in leaves(value, key):
+            problem = ciphertext_problem(leaf["secure"], provider) if is_secure(leaf) else None
+            if problem:
+                raise StackFileError(f"{path}: stack '{stack}': config '{leaf_path}': the secure value is not "
+                                     f"ciphertext the CLI can decrypt ({problem}); allowed: a value written by "
+                                     f"`pulumi config set --secret` with this stack's secrets provider")
+        values[key] = map_secure(value, key, lambda p, _: f"{PLACEHOLDER}:{p}")
         if any(is_secure(leaf) for _, leaf in leaves(value, key)):
             secret_keys.append(key)
+    return values, secret_keys
+
+
+def _fill_standins(values: dict[str, Any], secret_keys: list[str], standins: Sequence[RequiredSecret]) -> list[str]:
+    filled = []
+    for secret in standins:
+        current = values.get(secret.key)
+        if secret.subkey is None and current is None:
+            values[secret.key] = f"{STANDIN}:{secret.name}"
+        elif secret.subkey is not None and (current is None or (isinstance(current, dict) and secret.subkey not in current)):
+            values[secret.key] = {**(current or {}), secret.subkey: f"{STANDIN}:{secret.name}"}
+        else:
+            continue
+        filled.append(secret.name)
+        if secret.key not in secret_keys:
+            secret_keys.append(secret.key)
+    return filled
+
+
+def _apply_declarations(proj: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """Apply declared defaults; the declared keys with no default and no value (unnamespaced)."""
+    name = proj.get("name", "")
     missing = []
     for key, decl in (proj.get("config") or {}).items():
-        full = f"{name}:{key}"
-        if full in config:
+        full = key if ":" in key else f"{name}:{key}"
+        if full in values or not isinstance(decl, dict):
             continue
-        if isinstance(decl, dict) and "default" in decl:
-            config[full] = _as_string(decl["default"])
-        elif isinstance(decl, dict):
-            missing.append(full)
-    if missing:
-        # The CLI's own wording: "Stack 'x' is missing configuration value 'y'".
-        raise StackFileError(f"{path}: stack '{stack}' is missing configuration value '{missing[0]}'; "
-                             f"allowed: set it with `pulumi config set{' --secret' if _declared_secret(proj, missing[0]) else ''} {missing[0].split(':', 1)[1]} ...`")
-    return StackConfigInput(config=config, secret_keys=secret_keys, path=path)
+        if "default" in decl or "value" in decl:
+            values[full] = decl.get("default", decl.get("value"))
+        else:
+            missing.append(key)
+    return missing
 
 
-def _declared_secret(proj: dict[str, Any], full_key: str) -> bool:
-    decl = (proj.get("config") or {}).get(full_key.split(":", 1)[1])
+def _declared_secret(proj: dict[str, Any], key: str) -> bool:
+    decl = (proj.get("config") or {}).get(key)
     return isinstance(decl, dict) and bool(decl.get("secret"))
 
 

@@ -78,6 +78,9 @@ class Tier:
     backups: str = field(metadata={"config": "supabaseBackups"})
     # Seed: production and pre-production own a Redis database; preview shares one.
     owns_cache: bool
+    # secretEnv keys the tier must hold (seed "Phase 4: Environment Variables Setup"): each is
+    # set with `pulumi config set --secret --path secretEnv.<KEY>` before the first `pulumi up`.
+    secret_env: tuple[str, ...]
 
     def config_defaults(self) -> dict[str, object]:
         """The tier's default for each config key a stack file may override (key -> value)."""
@@ -114,6 +117,8 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=100,
             backups="daily+pitr",
             owns_cache=True,
+            # Seed "Monitoring": LangFuse tracing in production needs its key pair.
+            secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"),
         ),
         "pre-production": Tier(
             name="pre-production",
@@ -142,6 +147,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=50,
             backups="weekly",
             owns_cache=True,
+            secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
         ),
         "preview": Tier(
             name="preview",
@@ -173,6 +179,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=25,
             backups="none",
             owns_cache=False,
+            secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
         ),
     }
 )
