@@ -18,6 +18,9 @@ PACK_NAME = "vital-expert-guardrails"
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
 SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken")
 
+# The Supabase Management API token (a secret); the Supabase provider names it in its errors.
+SUPABASE_ACCESS_TOKEN_KEY = f"{PROJECT}:supabaseAccessToken"
+
 # Provider config keys the program reads (namespace:key).
 VERCEL_TEAM_KEY = "vercel:team"
 GITHUB_OWNER_KEY = "github:owner"
