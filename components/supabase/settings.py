@@ -2,7 +2,7 @@
 
 Plain functions over plain values, so the provider that calls them stays trivially picklable.
 Properties arrive from Pulumi with numbers as floats (25 -> 25.0), secrets possibly wrapped
-and, during preview, unknown values (``rpc.UNKNOWN``); every helper here copes with all three.
+and, during preview, unknown values (``UNKNOWN``); every helper here copes with all three.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pulumi.dynamic
 from pulumi.runtime import rpc as _rpc
 
 from vital.names import SUPABASE_ACCESS_TOKEN_KEY
+from vital.pulumi_internals import UNKNOWN
 
 from .client import (
     DEFAULT_API_URL,
@@ -60,7 +61,7 @@ OUTPUT_FIELDS = ("project_ref", *CONNECTION_FIELDS, *RECORDED_FIELDS, *MANAGED_F
 
 
 def is_unknown(value: Any) -> bool:
-    return isinstance(value, str) and value == _rpc.UNKNOWN
+    return isinstance(value, str) and value == UNKNOWN
 
 
 def _plain(value: Any) -> Any:
