@@ -17,7 +17,6 @@ import sys
 import tempfile
 import traceback
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 import dill
@@ -30,10 +29,10 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from components.supabase.client import SupabaseApiError, SupabaseManagementClient
 from components.supabase.provider import SupabaseSettingsProvider
 from tests.fakes.supabase_api import Fault
+from tests.stacks import ROOT
 
 from .support import REF, SITE, TOKEN, UNKNOWN_REF, create, make_props, serialize, via_state
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 HOST_START_SECONDS = 60  # a deadline for the host to start, not a timing assertion
 
 
@@ -128,7 +127,7 @@ def provider_host() -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
     CLI starts it; it imports nothing of this project until a pickle names a module."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     with tempfile.TemporaryFile() as stderr:
-        proc = subprocess.Popen([sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=REPO_ROOT, env=env,
+        proc = subprocess.Popen([sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=ROOT, env=env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
         channel = None
         try:
