@@ -6,7 +6,7 @@ import pulumi
 
 from .base import VitalComponent
 from .specs import SupabaseProjectSpec
-from .supabase_settings import SupabaseProjectSettings
+from .supabase.resource import SupabaseProjectSettings
 
 
 class SupabaseProject(VitalComponent):

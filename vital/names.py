@@ -26,6 +26,9 @@ PROVIDER_SECRETS = {"vercel:apiToken": "VERCEL_API_TOKEN", "github:token": "GITH
 # Provider settings that are not secret but must be set (Upstash authenticates email + key).
 UPSTASH_EMAIL_KEY = "upstash:email"
 
+# The Supabase Management API token (a secret); the Supabase provider names it in its errors.
+SUPABASE_ACCESS_TOKEN_KEY = f"{PROJECT}:supabaseAccessToken"
+
 # Provider config keys the program reads (namespace:key).
 VERCEL_TEAM_KEY = "vercel:team"
 GITHUB_OWNER_KEY = "github:owner"

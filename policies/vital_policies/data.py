@@ -1,7 +1,7 @@
 """Rules on the data services: each tier keeps its own Supabase project and Redis database, and
 production's backups include point-in-time recovery.
 
-The Supabase settings resource (components/supabase_settings.py) is a Python dynamic
+The Supabase settings resource (components/supabase/resource.py) is a Python dynamic
 resource: its type token is shared by every dynamic resource and its inputs keep their
 snake_case names (project_ref, backup_policy). The Redis database is named
 vital-expert-<tier suffix>; a tier that owns no cache (preview) reads the one its stack config

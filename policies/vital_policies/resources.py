@@ -34,7 +34,7 @@ GITHUB_SECRETS = (
     "github:index/dependabotSecret:DependabotSecret",
     "github:index/dependabotOrganizationSecret:DependabotOrganizationSecret",
 )
-# Data services: the Supabase settings (components/supabase_settings.py, a Python dynamic
+# Data services: the Supabase settings (components/supabase/resource.py, a Python dynamic
 # resource whose inputs keep their snake_case names), Upstash Redis (upstash_pulumi 0.5.0)
 # and the stack reference through which a tier shares another tier's cache.
 DYNAMIC = "pulumi-python:dynamic:Resource"
