@@ -6,7 +6,7 @@ import pulumi
 
 from components.github_branch import GitHubBranch
 from components.github_environment import GitHubEnvironment
-from components.supabase_project import SupabaseProject
+from components.supabase.project import SupabaseProject
 from components.upstash_cache import UpstashCache
 from components.vercel_app import VercelApp
 from vital.names import (

@@ -9,7 +9,7 @@ Supabase publishes no Pulumi provider on PyPI, so this package talks to the Mana
 * ``endpoints`` -- the pooler, auth and network-restriction calls, and restoring them;
 * ``provider``  -- ``SupabaseSettingsProvider``, the dynamic provider's CRUD (pickled by
   reference: see its module doc);
-* ``resource``  -- ``SupabaseProjectSettings``, the dynamic resource.
-
-The ``SupabaseProject`` component that uses the resource is ``components/supabase_project.py``.
+* ``resource``  -- ``SupabaseProjectSettings``, the dynamic resource;
+* ``project``   -- ``SupabaseProject`` (``vital:supabase:SupabaseProject``), the component that
+  uses it and takes a ``SupabaseProjectSpec``.
 """

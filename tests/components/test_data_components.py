@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from components.specs import CacheSpec, RedisSpec, SupabaseProjectSpec
-from components.supabase_project import SupabaseProject
+from components.supabase.project import SupabaseProject
 from components.upstash_cache import UpstashCache
 from tests.components.conftest import build, of_type, one, secret_value
 

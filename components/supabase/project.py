@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pulumi
 
-from .base import VitalComponent
-from .specs import SupabaseProjectSpec
-from .supabase.resource import SupabaseProjectSettings
+from ..base import VitalComponent
+from ..specs import SupabaseProjectSpec
+from .resource import SupabaseProjectSettings
 
 
 class SupabaseProject(VitalComponent):
