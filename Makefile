@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: venv plan test bench clean
+.PHONY: venv plan doctor test bench clean
 
 venv: $(STAMP)
 
@@ -19,6 +19,10 @@ $(STAMP): requirements.txt pyproject.toml
 ## Render all three stacks offline (no CLI, backend or credentials) and print their tables.
 plan: venv
 	$(PY) -m tools.synth --stack all --format markdown
+
+## Preflight before the first `pulumi up`: what would stop the CLI, each with its fix (exit 1 when anything would).
+doctor: venv
+	$(PY) -m tools.doctor --stack all
 
 ## The test suite (what CI runs), on every core.
 test: venv

@@ -22,6 +22,7 @@ def run_all(c: "StackConfig") -> None:
     _check_required_secret_env(c)
     _check_apps(c)
     _check_env(c)
+    _check_collisions(c)
     _check_limits(c)
     _check_protection(c)
     _check_adoption(c)
@@ -72,6 +73,27 @@ def _check_env(c: "StackConfig") -> None:
             _fail("env", key, "allowed: secrets only in secretEnv, set with `pulumi config set --secret --path secretEnv.<KEY>`")
         if key == "NODE_ENV" and value not in facts.NEXTJS_NODE_ENV_VALUES:
             _fail("env", f"NODE_ENV={value}", f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV")
+
+
+def _check_collisions(c: "StackConfig") -> None:
+    """Entries that would become two resources with one URN (the engine refuses them) or one
+    domain on two projects (Vercel refuses it)."""
+    owner: dict[str, str] = {}
+    for i, app in enumerate(c.apps):
+        key = "domains" if i == 0 and not app.domains else f"apps[{i}].domains"
+        for domain in c.app_domains(i):
+            if domain in owner:
+                _fail(key, domain, f"allowed: each domain once; it is already in {owner[domain]} (a domain belongs to one "
+                                   f"Vercel project, and one app cannot attach it twice)")
+            owner[domain] = key
+    for i, app in enumerate(c.apps):
+        names: dict[str, str] = {}
+        for name in [*c.app_env(app), *c.secret_env, *DATA_SERVICE_ENV]:
+            other = names.setdefault(name.lower(), name)
+            if other != name:
+                _fail(f"apps[{i}].env" if name in app.env else "env", name,
+                      f"allowed: env names that differ in more than case ({other!r} is set too); each becomes a "
+                      f"resource named after the lower-cased key, and two resources cannot share one URN")
 
 
 def _check_limits(c: "StackConfig") -> None:

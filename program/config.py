@@ -8,6 +8,8 @@ rules by program.checks.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from typing import Any, Literal
 
@@ -166,6 +168,18 @@ class StackConfig(_Model):
     _stack_name = field_validator("shared_cache_stack")(lambda cls, v: validators.qualified_stack(v))
     _cidrs = field_validator("admin_allowlist", "trusted_ips", "supabase_allowed_cidrs")(_checked(validators.cidrs))
     _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
+
+    @field_validator("secret_rotation", mode="before")
+    @classmethod
+    def _iso_dates(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            for key, when in v.items():
+                if isinstance(when, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", when):
+                    raise ValueError(json.dumps({
+                        "key": f"secretRotation.{key}", "found": when,
+                        "allowed": "allowed: a date written YYYY-MM-DD in quotes, such as '2026-11-02' (unquoted, YAML "
+                                   "reads it as a timestamp, which the CLI passes on as the text found)"}))
+        return v
 
     @field_validator("supabase_anon_key")
     @classmethod

@@ -1,6 +1,7 @@
 """Every bad config gets one line naming the stack, the key, the value and what is allowed."""
 
 import subprocess
+from datetime import date
 import sys
 
 import pytest
@@ -45,6 +46,22 @@ CASES = {
     "pool size out of range": ("production", {"supabasePoolSize": 5000}, ["'vital-expert-infra:supabasePoolSize'", "5000", "3000"]),
     "unknown backup policy": ("production", {"supabaseBackups": "hourly"}, ["'vital-expert-infra:supabaseBackups'", "'hourly'", "daily+pitr"]),
     "bad shared cache stack": ("preview", {"sharedCacheStack": "pre-production"}, ["'vital-expert-infra:sharedCacheStack'", "organization/project/stack"]),
+    "a domain listed twice": ("production", {"domains": ["app.vitalexpert.com", "app.vitalexpert.com"]},
+                              ["'vital-expert-infra:domains'", "'app.vitalexpert.com'", "each domain once"]),
+    "one app listing a domain twice": ("production", {"apps": [{"name": "web", "domains": ["a.vitalexpert.com", "a.vitalexpert.com"]}]},
+                                       ["'vital-expert-infra:apps[0].domains'", "'a.vitalexpert.com'", "each domain once"]),
+    "one domain on two apps": ("production", {"apps": [{"name": "web"}, {"name": "pharma", "domains": ["app.vitalexpert.com"]}]},
+                               ["'vital-expert-infra:apps[1].domains'", "'app.vitalexpert.com'", "already in domains"]),
+    "env keys that differ only in case": ("production", {"env": {"FOO": "1", "foo": "2"}},
+                                          ["'vital-expert-infra:env'", "'foo'", "differ in more than case", "'FOO'"]),
+    "an unquoted rotation date": ("production", {"secretRotation": {"vercelDeployToken": date(2026, 11, 2)}},
+                                  ["secretRotation.vercelDeployToken", "2026-11-02 00:00:00 +0000 UTC"]),
+    "malformed ciphertext": ("production", {"vercelDeployToken": {"secure": "v1:cGxhY2Vob2xkZXI=:c2V0IG1l"}},
+                             ["stack 'production'", "'vital-expert-infra:vercelDeployToken'", "nonce is 11 bytes", "needs 12"]),
+    "ciphertext shorter than the tag": ("production", {"vercelDeployToken": {"secure": "v1:AAAAAAAAAAAAAAAA:YWJj"}},
+                                        ["'vital-expert-infra:vercelDeployToken'", "shorter than the 16-byte GCM tag"]),
+    "ciphertext that is not base64": ("production", {"secretEnv": {"OPENAI_API_KEY": {"secure": "v1:%%%:abc"}}},
+                                      ["'vital-expert-infra:secretEnv.OPENAI_API_KEY'", "not base64"]),
     "bad app root": ("production", {"apps": [{"name": "pharma-app", "rootDirectory": "../elsewhere"}]}, ["vital-expert-infra:apps[0].rootDirectory", "relative folder"]),
 }
 

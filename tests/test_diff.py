@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from vital.facts import GITHUB_COMMENT_MAX_CHARS
+from tests.pulumi_crypto import encrypt
 from tests.stacks import NS, ROOT, env_vars, one, stack_yaml
 from tools import diff
 
@@ -325,8 +326,12 @@ def test_end_to_end_through_a_worktree(tmp_path):
     shutil.copy2(ROOT / "tools" / "diff.py", repo / "tools" / "diff.py")
     path = repo / f"Pulumi.{PROD}.yaml"
     data = yaml.safe_load(path.read_text())
+    data["config"][f"{NS}:secretEnv"] = {"OPENAI_API_KEY": {"secure": encrypt("first")}}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    subprocess.run([*git, "commit", "--quiet", "-am", "set the OpenAI key"], cwd=repo, check=True, env=env)
+    rotated = encrypt("rotated")
     data["config"][f"{NS}:functionTimeout"] = 25
-    data["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"] = "v1:cm90YXRlZA==:bmV3LWNpcGhlcnRleHQ="
+    data["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"] = rotated
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)
     subprocess.run([*git, "commit", "--quiet", "-m", "shorter timeout, rotated key"], cwd=repo, check=True, env=env)
@@ -345,6 +350,6 @@ def test_end_to_end_through_a_worktree(tmp_path):
     changes = {(c["name"], ch["path"]): (ch["old"], ch["new"]) for c in stack["changed"] for ch in c["changes"]}
     assert changes == {("vital-expert-project", "inputs.resourceConfig.functionDefaultTimeout"): (30.0, 25.0)}
     assert stack["secretsChanged"] == [{"key": OPENAI, "change": "changed"}]
-    assert "bmV3LWNpcGhlcnRleHQ" not in proc.stdout
+    assert rotated.split(":")[2] not in proc.stdout
     # The worktree and its temporary directory are gone.
     assert len(_worktrees(repo)) == 1 and list(tmpdir.iterdir()) == []

@@ -108,3 +108,21 @@ def test_app_repo_doc_lists_every_env_var_the_program_sets(committed):
     keys = {r["inputs"]["key"] for doc in committed.values() for r in doc["resources"] if r["type"].endswith(":ProjectEnvironmentVariable")}
     missing = [k for k in keys if f"`{k}`" not in text]
     assert missing == []
+
+
+def test_the_readme_lists_each_stacks_secrets_as_the_model_does():
+    """The README's setup commands are the config model's list (program/secrets.py), stack by stack."""
+    from program.secrets import required_secrets
+    from vital.names import TIERS
+
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"Each stack's secrets, from the config model.*?```sh\n(.*?)```", readme, re.S).group(1)
+    listed: dict[str, list[str]] = {}
+    for line in block.splitlines():
+        if line.startswith("# "):
+            stack = line[2:]
+            listed[stack] = []
+        elif line.strip():
+            listed[stack].append(line.strip())
+    assert listed == {tier: [s.command(tier) for s in required_secrets(tier)] for tier in TIERS}
+    assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][4] and len(listed["production"]) == 9

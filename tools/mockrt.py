@@ -99,6 +99,7 @@ class _RecordingMonitor(internals.MockMonitor):
         super().__init__(_Mocks())
         self.rendered = rendered
         self.loops: list[asyncio.AbstractEventLoop] = []
+        self.urns: set[str] = set()
         self._lock = threading.Lock()
 
     def _thread_loop(self) -> None:
@@ -132,6 +133,11 @@ class _RecordingMonitor(internals.MockMonitor):
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == "pulumi:pulumi:Stack":
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        with self._lock:
+            if urn in self.urns:
+                # The engine refuses a second registration of one URN (pkg/engine, TestDuplicateURN).
+                raise pulumi.RunError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+            self.urns.add(urn)
         outputs = struct_pb2.Struct()
         outputs.CopyFrom(request.object)
         for key in _COMPUTED_OUTPUTS.get(request.type, ()):
@@ -209,10 +215,19 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     monitor = _RecordingMonitor(rendered)
     pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger, monitor=monitor)
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
+    loop = asyncio.get_event_loop()
+    loop.set_exception_handler(_quiet_run_errors)
     try:
         yield rendered
     finally:
         monitor.close()
+
+
+def _quiet_run_errors(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    """A RunError (a config error, a duplicate URN) is reported once, as one line, by the run
+    that raised it; the SDK's other futures that carry it are not printed again at exit."""
+    if not isinstance(context.get("exception"), pulumi.RunError):
+        loop.default_exception_handler(context)
 
 
 def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = PROJECT,

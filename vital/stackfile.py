@@ -182,8 +182,10 @@ class RequiredSecret:
         base = key if namespace == PROJECT else self.key
         return f"{base}.{self.subkey}" if self.subkey else base
 
-    def command(self) -> str:
-        return f"pulumi config set --secret{' --path' if self.subkey else ''} {self.name}"
+    def command(self, stack: str | None = None) -> str:
+        """The command that sets it (the CLI prompts for the value, so it stays out of shell history)."""
+        where = f" --stack {stack}" if stack else ""
+        return f"pulumi config set{where} --secret{' --path' if self.subkey else ''} {self.name}"
 
 
 # ---- what the CLI hands the program ------------------------------------------------------------
@@ -230,12 +232,7 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     """
     proj = project()
     path = path or ROOT / f"Pulumi.{stack}.yaml"
-    document = load_yaml(path)
-    stack_config = document.get("config") or {}
-    if not isinstance(stack_config, dict):
-        raise StackFileError(f"{path}: 'config' is a {type(stack_config).__name__}; allowed: a mapping of keys")
-    provider = document.get("secretsprovider")
-    values, secret_keys = _values(stack, path, stack_config, provider if isinstance(provider, str) else None)
+    values, secret_keys = _values(stack, path, load_yaml(path))
     filled = _fill_standins(values, secret_keys, standins)
     missing = _apply_declarations(proj, values)
     if missing:
@@ -246,15 +243,26 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     return StackConfigInput(config=config, secret_keys=secret_keys, path=path, standins=filled)
 
 
-def _values(stack: str, path: Path, stack_config: dict, provider: str | None) -> tuple[dict[str, Any], list[str]]:
+def missing_declared(stack: str, path: Path, standins: Sequence[RequiredSecret] = ()) -> list[str]:
+    """The declared keys (unnamespaced) the CLI would report missing, after `standins` are filled."""
+    values, secret_keys = _values(stack, path, load_yaml(path), check_ciphertext=False)
+    _fill_standins(values, secret_keys, standins)
+    return sorted(_apply_declarations(project(), values))
+
+
+def _values(stack: str, path: Path, document: dict, check_ciphertext: bool = True) -> tuple[dict[str, Any], list[str]]:
     """Each key's value with its `secure:` leaves as placeholders, and the keys holding secrets."""
+    stack_config = document.get("config") or {}
+    if not isinstance(stack_config, dict):
+        raise StackFileError(f"{path}: 'config' is a {type(stack_config).__name__}; allowed: a mapping of keys")
+    provider = document.get("secretsprovider") if isinstance(document.get("secretsprovider"), str) else None
     values: dict[str, Any] = {}
     secret_keys: list[str] = []
     for key, value in stack_config.items():
         if ":" not in key:
             raise StackFileError(f"{path}: config key {key!r} has no namespace; allowed: {PROJECT}:{key} or provider:key")
         for leaf_path, leaf in leaves(value, key):
-            problem = ciphertext_problem(leaf["secure"], provider) if is_secure(leaf) else None
+            problem = ciphertext_problem(leaf["secure"], provider) if check_ciphertext and is_secure(leaf) else None
             if problem:
                 raise StackFileError(f"{path}: stack '{stack}': config '{leaf_path}': the secure value is not "
                                      f"ciphertext the CLI can decrypt ({problem}); allowed: a value written by "

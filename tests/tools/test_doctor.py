@@ -1,0 +1,200 @@
+"""tools.doctor: what would stop the CLI, each with its fix; real decryption, never a value shown."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from program.secrets import required_secrets
+from tests.moto_server import aws_client, moto_endpoint  # noqa: F401  (fixture)
+from tests.pulumi_crypto import encrypt, passphrase_state
+from tests.stacks import ROOT, stack_yaml
+from tools.doctor import checks
+from tools.doctor.cli import main
+
+CANARY = "canary-doctor-plaintext-7f3a"
+READY_ENV = {"PULUMI_BACKEND_URL": "s3://state-bucket?region=us-east-1", "VERCEL_API_TOKEN": "x", "GITHUB_TOKEN": "x"}
+
+
+def _configured(stack: str, key: bytes, header: dict) -> dict:
+    """The committed stack file with every required secret set under `key`, as the CLI would."""
+    data = {**header, **stack_yaml(stack, secrets=False)}
+    config = data["config"]
+    for secret in required_secrets(stack):
+        value = {"secure": encrypt(f"{CANARY}-{secret.name}", key)}
+        if secret.subkey:
+            config.setdefault(secret.key, {})[secret.subkey] = value
+        else:
+            config[secret.key] = value
+    config.setdefault("upstash:email", "ops@vitalexpert.com")
+    return data
+
+
+def _write(tmp_path: Path, data: dict, stack: str = "production") -> Path:
+    path = tmp_path / f"Pulumi.{stack}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def passphrase_stack():
+    salt_line, key = passphrase_state("correct horse battery staple")  # one PBKDF2 run for the module
+    return salt_line, key
+
+
+def _texts(report: checks.Report) -> str:
+    return "\n".join([f"{f.what}; fix: {f.fix}" for f in report.findings] + report.notes)
+
+
+# ---- the committed stacks: every secret named, with its command --------------------------------
+
+
+def test_the_committed_stacks_list_each_missing_secret_with_its_command(capsys):
+    assert main(["--stack", "all"]) == 1
+    out = capsys.readouterr().out
+    for stack in ("production", "pre-production", "preview"):
+        for secret in required_secrets(stack):
+            assert f"doctor: stack '{stack}': secret {secret.name} is not set;" in out
+            assert secret.command(stack) in out
+    assert all(line.startswith("doctor: stack '") for line in out.splitlines())
+    assert "no secretsprovider: line" in out
+
+
+# ---- passphrase provider: decrypted as the CLI does ------------------------------------------------
+
+
+def test_a_passphrase_stack_decrypts_every_secret_and_prints_none(tmp_path, passphrase_stack):
+    salt_line, key = passphrase_stack
+    path = _write(tmp_path, _configured("production", key, {"encryptionsalt": salt_line}))
+    report = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}, path)
+    assert report.findings == []
+    assert "9 of 9 secrets decrypt (values not shown)" in report.notes
+    assert CANARY not in _texts(report)
+
+
+def test_a_wrong_passphrase_is_one_finding(tmp_path, passphrase_stack):
+    salt_line, key = passphrase_stack
+    path = _write(tmp_path, _configured("production", key, {"encryptionsalt": salt_line}))
+    report = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "wrong"}, path)
+    assert [f.what for f in report.findings] == [
+        "secrets cannot be decrypted: incorrect passphrase: it does not decrypt the stack's encryptionsalt check value"]
+
+
+def test_a_value_from_another_key_and_an_empty_passphrase_are_found(tmp_path, passphrase_stack):
+    salt_line, key = passphrase_stack
+    data = _configured("production", key, {"encryptionsalt": salt_line})
+    data["config"]["vital-expert-infra:secretEnv"]["OPENAI_API_KEY"] = {"secure": encrypt(CANARY, os.urandom(32))}
+    path = _write(tmp_path, data)
+    text = _texts(checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}, path))
+    assert "secretEnv.OPENAI_API_KEY does not decrypt: authentication failed: it was encrypted with another key" in text
+    assert "--secret --path secretEnv.OPENAI_API_KEY" in text and CANARY not in text
+    empty = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": ""}, path)
+    assert any("PULUMI_CONFIG_PASSPHRASE is set but empty" in f.what for f in empty.findings)
+
+
+def test_no_passphrase_in_the_environment_is_a_finding(tmp_path, passphrase_stack):
+    salt_line, key = passphrase_stack
+    path = _write(tmp_path, _configured("production", key, {"encryptionsalt": salt_line}))
+    report = checks.examine("production", READY_ENV, path)
+    assert any("neither PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE" in f.what for f in report.findings)
+
+
+# ---- awskms: the data key through moto's KMS ---------------------------------------------------------
+
+
+def test_an_awskms_stack_decrypts_through_kms(tmp_path, moto_endpoint, monkeypatch):  # noqa: F811
+    kms = aws_client(moto_endpoint, "kms")
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/pulumi-state", TargetKeyId=key_id)
+    data_key = os.urandom(32)
+    blob = kms.encrypt(KeyId="alias/pulumi-state", Plaintext=data_key)["CiphertextBlob"]
+    header = {"secretsprovider": "awskms://alias/pulumi-state?region=us-east-1",
+              "encryptedkey": base64.b64encode(blob).decode()}
+    path = _write(tmp_path, _configured("pre-production", data_key, header), "pre-production")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", moto_endpoint)
+    report = checks.examine("pre-production", READY_ENV, path)
+    assert report.findings == [] and "7 of 7 secrets decrypt (values not shown)" in report.notes
+    # A data key the KMS key did not encrypt cannot be used.
+    header["encryptedkey"] = base64.b64encode(b"not a kms blob" * 4).decode()
+    bad = checks.examine("pre-production", READY_ENV, _write(tmp_path, _configured("pre-production", data_key, header), "pre-production"))
+    assert [f.what.split(" (")[0] for f in bad.findings] == ["secrets cannot be decrypted: KMS refused to decrypt encryptedkey with alias/pulumi-state"]
+
+
+def test_awskms_without_its_key_line_is_found(tmp_path):
+    path = _write(tmp_path, _configured("production", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1"}))
+    report = checks.examine("production", READY_ENV, path)
+    assert any("no encryptedkey: line" in f.what for f in report.findings)
+
+
+# ---- the file, the backend and the references --------------------------------------------------------
+
+
+def test_a_malformed_value_names_its_key(tmp_path):
+    data = _configured("production", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
+    data["config"]["vital-expert-infra:vercelDeployToken"] = {"secure": "v1:cGxhY2Vob2xkZXI=:c2V0IG1l"}
+    text = _texts(checks.examine("production", READY_ENV, _write(tmp_path, data)))
+    assert "vercelDeployToken is not ciphertext the CLI can decrypt (its nonce is 11 bytes; AES-GCM needs 12)" in text
+    assert "pulumi config set --stack production --secret vercelDeployToken" in text
+
+
+def test_a_missing_declared_key_is_the_clis_words(tmp_path):
+    data = _configured("production", os.urandom(32), {"encryptionsalt": "v1:AAAA:x"})
+    del data["config"]["vital-expert-infra:supabaseProjectRef"]
+    report = checks.examine("production", READY_ENV, _write(tmp_path, data))
+    assert any(f.what == "the CLI will stop: Stack 'production' is missing configuration value 'supabaseProjectRef'"
+               for f in report.findings)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "PULUMI_BACKEND_URL is not set"),
+    ({"PULUMI_DIY_BACKEND_LEGACY_LAYOUT": "true"}, "legacy layout (PULUMI_DIY_BACKEND_LEGACY_LAYOUT) cannot resolve"),
+    ({"PULUMI_BACKEND_URL": "https://api.pulumi.com"}, "Pulumi Cloud needs your organization's name"),
+])
+def test_backend_and_stack_reference_findings(tmp_path, env, expected):
+    data = _configured("preview", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
+    base = {k: v for k, v in READY_ENV.items() if k != "PULUMI_BACKEND_URL"} if not env.get("PULUMI_BACKEND_URL") else dict(READY_ENV)
+    if "PULUMI_DIY_BACKEND_LEGACY_LAYOUT" in env:
+        base["PULUMI_BACKEND_URL"] = READY_ENV["PULUMI_BACKEND_URL"]
+    report = checks.examine("preview", {**base, **env}, _write(tmp_path, data, "preview"))
+    assert any(expected in f.what for f in report.findings), _texts(report)
+
+
+def test_a_diy_reference_outside_organization_is_found(tmp_path):
+    data = _configured("preview", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
+    data["config"]["vital-expert-infra:sharedCacheStack"] = "acme/vital-expert-infra/pre-production"
+    report = checks.examine("preview", READY_ENV, _write(tmp_path, data, "preview"))
+    assert any("a DIY backend resolves only organization/<project>/<stack>" in f.what for f in report.findings)
+
+
+def test_an_unreadable_stack_file_is_one_finding(tmp_path):
+    path = tmp_path / "Pulumi.production.yaml"
+    path.write_text("config:\n  a: 1\n  a: 2\n")
+    report = checks.examine("production", READY_ENV, path)
+    assert [f.what for f in report.findings] == [
+        f"the CLI cannot read the stack file: {path}: line 3: mapping key \"a\" already defined at line 2"]
+
+
+# ---- exit codes -------------------------------------------------------------------------------
+
+
+def test_usage_error_is_one_line_exit_2():
+    done = subprocess.run([sys.executable, "-m", "tools.doctor", "--stack", "staging"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "invalid choice: 'staging'" in done.stderr
+
+
+def test_an_internal_error_is_exit_3_with_the_traceback_in_a_log(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("VITAL_LOG_DIR", str(tmp_path))
+    monkeypatch.setattr(checks, "examine", lambda *a, **k: 1 / 0)
+    assert main(["--stack", "production"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    log = Path(err.strip().rsplit(" ", 1)[-1])
+    assert log.parent == tmp_path and "ZeroDivisionError" in log.read_text()

@@ -1,0 +1,5 @@
+import sys
+
+from tools.doctor.cli import main
+
+sys.exit(main())

@@ -1,0 +1,201 @@
+"""What would stop the Pulumi CLI before the program runs, found from the stack file and the environment.
+
+Each check models one step the CLI takes (pulumi/pulumi at sdk 3.260): reading the stack
+file (yaml.v3), finding its secrets provider and key, decrypting every `secure:` value
+(pkg/workspace/config.go validateStackConfigValues), requiring declared keys, and resolving
+stack references in the backend's layout (pkg/backend/diy/store.go).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from program.secrets import required_secrets
+from vital import stackfile
+from vital.names import PROJECT, TIERS, UPSTASH_EMAIL_KEY
+from vital.tiers import SHARED, TIER_DEFAULTS
+
+from . import crypter
+
+PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+LEGACY_LAYOUT_VARS = ("PULUMI_DIY_BACKEND_LEGACY_LAYOUT", "PULUMI_SELF_MANAGED_STATE_LEGACY_LAYOUT")
+DIY_SCHEMES = ("s3://", "file://", "gs://", "azblob://")
+KMS_INIT = "pulumi stack change-secrets-provider --stack {stack} 'awskms://alias/pulumi-state?region=REGION'"
+
+
+@dataclass(frozen=True)
+class Finding:
+    what: str
+    fix: str
+
+
+@dataclass
+class Report:
+    stack: str
+    findings: list[Finding] = field(default_factory=list)
+    # What was checked beyond the file (decryption), or could not be checked here.
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, what: str, fix: str) -> None:
+        self.findings.append(Finding(what, fix))
+
+
+def examine(stack: str, env: Mapping[str, str] | None = None, path: Path | None = None, kms_client: Any = None) -> Report:
+    env = os.environ if env is None else env
+    report = Report(stack)
+    path = path or stackfile.ROOT / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        report.add(f"no stack file {path.name}", f"pulumi stack init {stack} --secrets-provider 'awskms://...' (README, First deploy)")
+        return report
+    try:
+        document = stackfile.load_yaml(path)
+    except stackfile.StackFileError as err:
+        report.add(f"the CLI cannot read the stack file: {err}", f"correct {path.name}")
+        return report
+    config = stackfile.config_section(document)
+    tier = config.get(f"{PROJECT}:tier") or stack
+    if tier not in TIERS:
+        report.add(f"tier {tier!r} is not one of {', '.join(TIERS)}", f"set {PROJECT}:tier or name the stack after its tier")
+        return report
+    _secrets_provider(report, document, env)
+    _backend(report, config, tier, env)
+    _declared(report, tier, path)
+    _secrets(report, document, tier, env)
+    _decrypt(report, document, env, kms_client)
+    return report
+
+
+def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) -> None:
+    provider, salt, key = (document.get(k) for k in ("secretsprovider", "encryptionsalt", "encryptedkey"))
+    init = KMS_INIT.format(stack=report.stack)
+    if provider is None and salt is None:
+        report.add("no secretsprovider: line and no encryptionsalt: line, so each CI run would create a passphrase "
+                   "salt of its own and none could decrypt another's secrets", f"{init}, then commit the stack file")
+        return
+    if provider is not None and not isinstance(provider, str):
+        report.add(f"secretsprovider is a {type(provider).__name__}", "a provider URL such as awskms://alias/NAME?region=R")
+        return
+    if provider and provider.startswith("awskms://") and not key:
+        report.add("secretsprovider is awskms but the file has no encryptedkey: line", f"{init}, then commit the stack file")
+    if provider in (None, "passphrase"):
+        _passphrase(report, env)
+
+
+def _passphrase(report: Report, env: Mapping[str, str]) -> None:
+    if "PULUMI_CONFIG_PASSPHRASE" in env:
+        if env["PULUMI_CONFIG_PASSPHRASE"] == "":
+            report.add("PULUMI_CONFIG_PASSPHRASE is set but empty; the CLI accepts it, and it protects nothing",
+                       "set the stack's real passphrase, or move the stack to awskms (" + KMS_INIT.format(stack=report.stack) + ")")
+    elif not env.get("PULUMI_CONFIG_PASSPHRASE_FILE"):
+        report.add("the stack uses the passphrase provider and neither PULUMI_CONFIG_PASSPHRASE nor "
+                   "PULUMI_CONFIG_PASSPHRASE_FILE is set, so a non-interactive CLI stops",
+                   "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE)")
+
+
+def _backend(report: Report, config: dict, tier: str, env: Mapping[str, str]) -> None:
+    url = env.get("PULUMI_BACKEND_URL", "")
+    if not url:
+        report.add("PULUMI_BACKEND_URL is not set, so the CLI uses the last `pulumi login` or Pulumi Cloud",
+                   "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (README, State backend)")
+    if TIER_DEFAULTS[tier].owns_cache:
+        return
+    reference = config.get(f"{PROJECT}:sharedCacheStack") or SHARED["shared_cache_stack"]
+    parts = str(reference).split("/")
+    diy = url.startswith(DIY_SCHEMES)
+    legacy = [v for v in LEGACY_LAYOUT_VARS if env.get(v, "").lower() in ("1", "true")]
+    if diy and legacy:
+        report.add(f"sharedCacheStack {reference!r} names a project, which the DIY backend's legacy layout "
+                   f"({legacy[0]}) cannot resolve", f"unset {legacy[0]} and use the project layout (a new bucket)")
+    elif diy and (len(parts) != 3 or parts[0] != "organization"):
+        report.add(f"sharedCacheStack {reference!r}: a DIY backend resolves only organization/<project>/<stack>",
+                   f"pulumi config set --stack {report.stack} sharedCacheStack organization/{PROJECT}/pre-production")
+    elif url and not diy and parts[0] == "organization":
+        report.add(f"sharedCacheStack {reference!r} uses the DIY backend's fixed 'organization'; Pulumi Cloud needs "
+                   f"your organization's name", f"pulumi config set --stack {report.stack} sharedCacheStack ORG/{PROJECT}/pre-production")
+
+
+def _declared(report: Report, tier: str, path: Path) -> None:
+    """Declared keys with no default, other than the secrets (reported with their commands below)."""
+    for key in stackfile.missing_declared(report.stack, path, required_secrets(tier, providers=False)):
+        report.add(f"the CLI will stop: {stackfile.missing_message(report.stack, [key])}",
+                   f"pulumi config set --stack {report.stack} {key} VALUE")
+
+
+def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) -> None:
+    config = stackfile.config_section(document)
+    provider_note = "the provider reads {var} instead; set it where `pulumi` runs, or "
+    for secret in required_secrets(tier):
+        value = config.get(secret.key)
+        if secret.subkey is not None:
+            value = value.get(secret.subkey) if isinstance(value, dict) else None
+        if value is not None:
+            if not stackfile.is_secure(value):
+                report.add(f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)")
+            continue
+        if secret.env_var and env.get(secret.env_var):
+            continue
+        how = provider_note.format(var=secret.env_var) if secret.env_var else ""
+        report.add(f"secret {secret.name} is not set", f"{how}{secret.command(report.stack)}")
+    if TIER_DEFAULTS[tier].owns_cache and UPSTASH_EMAIL_KEY not in config:
+        report.add(f"{UPSTASH_EMAIL_KEY} is not set (Upstash authenticates with the account email and the API key)",
+                   f"pulumi config set --stack {report.stack} {UPSTASH_EMAIL_KEY} ops@example.com")
+    provider = document.get("secretsprovider") if isinstance(document.get("secretsprovider"), str) else None
+    for path, ciphertext in stackfile.secure_leaves(document).items():
+        problem = stackfile.ciphertext_problem(ciphertext, provider)
+        if problem:
+            name = path.split(":", 1)[1] if path.startswith(f"{PROJECT}:") else path
+            report.add(f"{name} is not ciphertext the CLI can decrypt ({problem})",
+                       f"pulumi config set --stack {report.stack} --secret{' --path' if '.' in name else ''} {name}")
+
+
+def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client: Any) -> None:
+    leaves = stackfile.secure_leaves(document)
+    provider = document.get("secretsprovider")
+    try:
+        key = _stack_key(document, env, kms_client)
+    except crypter.DecryptError as err:
+        report.add(f"secrets cannot be decrypted: {err}", "use the stack's own passphrase or KMS key")
+        return
+    if key is None:
+        report.notes.append(f"secrets not decrypted here (provider {provider or 'passphrase'}; "
+                            f"set PULUMI_CONFIG_PASSPHRASE or use awskms to check them)")
+        return
+    failed = []
+    leaves = {p: c for p, c in leaves.items() if stackfile.ciphertext_problem(c, provider) is None}
+    for path, ciphertext in leaves.items():
+        try:
+            crypter.decrypt(ciphertext, key)
+        except crypter.DecryptError as err:
+            failed.append(path)
+            name = path.split(":", 1)[1] if path.startswith(f"{PROJECT}:") else path
+            report.add(f"{name} does not decrypt: {err}", f"set it again with this stack's provider: "
+                                                          f"pulumi config set --stack {report.stack} --secret"
+                                                          f"{' --path' if '.' in name else ''} {name}")
+    report.notes.append(f"{len(leaves) - len(failed)} of {len(leaves)} secrets decrypt (values not shown)")
+
+
+def _stack_key(document: dict, env: Mapping[str, str], kms_client: Any) -> bytes | None:
+    provider = document.get("secretsprovider")
+    if isinstance(provider, str) and provider.startswith("awskms://") and document.get("encryptedkey"):
+        return crypter.kms_data_key(provider, str(document["encryptedkey"]), kms_client)
+    salt = document.get("encryptionsalt")
+    if provider in (None, "passphrase") and isinstance(salt, str):
+        passphrase = _passphrase_value(env)
+        return None if passphrase is None else crypter.passphrase_key(passphrase, salt)
+    return None
+
+
+def _passphrase_value(env: Mapping[str, str]) -> str | None:
+    """The passphrase as the CLI reads it (readPassphrase): the variable, else the file, trimmed."""
+    if "PULUMI_CONFIG_PASSPHRASE" in env:
+        return env["PULUMI_CONFIG_PASSPHRASE"]
+    file = env.get("PULUMI_CONFIG_PASSPHRASE_FILE")
+    if file:
+        try:
+            return Path(file).read_text().strip()
+        except OSError as err:
+            raise crypter.DecryptError(f"PULUMI_CONFIG_PASSPHRASE_FILE cannot be read ({err.strerror})") from None
+    return None
