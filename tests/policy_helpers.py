@@ -296,6 +296,11 @@ def rotation_config(rotated: dict[str, str] | None, secret_env: tuple[str, ...] 
     return config
 
 
+def of(result, policy: str) -> list[dict]:
+    """A policy's violations, without "can't run during preview" advisories for values the mocks leave unknown."""
+    return [v for v in result["violations"] if v["policy"] == policy and not v["message"].startswith("can't run policy")]
+
+
 # ---- the committed stacks and running packs, shared by the end-to-end tests -------------------
 
 # Rotation ages count to this day in tests, so the committed rotation dates never age out.
@@ -317,7 +322,7 @@ def render_committed(stacks: tuple[str, ...] = ("production", "pre-production", 
 @contextmanager
 def running_packs(specs: dict[str, tuple[Any, dict[str, str]]]) -> Iterator[dict[str, Any]]:
     """One ready pack process per entry (PULUMI_STACK is per process); specs: name -> (Rendered, stack config)."""
-    from tools.policy_runner import spawned
+    from tools.policy.process import spawned
 
     with spawned((r.project, r.stack, config) for r, config in specs.values()) as packs:
         for pack in packs:

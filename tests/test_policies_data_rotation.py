@@ -1,6 +1,6 @@
 """The data-service and rotation rules: isolation's Supabase/Redis checks, backups,
 secret-rotation and secret-rotation-due. Each rule called directly (tests/policy_helpers.py),
-then end to end through the Analyzer protocol as the CLI launches the pack (tools.policy_runner).
+then end to end through the Analyzer protocol as the CLI launches the pack (tools.policy).
 
 Ages are counted to the pack config's `today`, pinned here, never the real date.
 """
@@ -45,7 +45,7 @@ from pulumi_policy.proxy import UnknownValueError  # noqa: E402
 from vital_policies import catalog, data, isolation, pack_config, rotation  # noqa: E402
 
 from vital import stackfile
-from tools.policy_runner import PolicyConfigError
+from tools.policy.config import PolicyConfigError
 from tools.synth import main as synth
 from tools.synth import read_source
 

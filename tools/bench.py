@@ -91,7 +91,7 @@ def _peak_mib(pid: int) -> float:
 
 def probe(apps: int, env_var_mode: str) -> dict:
     """One measurement in this (fresh) process: render, then the policy pass (pack start included)."""
-    from tools.policy_runner import PackProcess
+    from tools.policy.process import PackProcess
     from tools.synth import _render_source
 
     with tempfile.TemporaryDirectory() as tmp:

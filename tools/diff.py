@@ -293,7 +293,7 @@ def _more(n: int, what: str) -> list[str]:
 def _policy_markdown(policy: dict[str, Any], rows: int, budget: int) -> list[str]:
     """The policy pack's own section when it fits, else a compact table of violations."""
     try:
-        from tools.policy_runner import markdown_section  # added with the policy pass
+        from tools.policy.results import markdown_section
     except Exception:  # noqa: BLE001 - absent or broken: fall back to our own table
         markdown_section = None
     if markdown_section is not None:

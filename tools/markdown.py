@@ -23,3 +23,8 @@ def parent_name(urn: str | None) -> str:
 def cell(text: Any) -> str:
     """Text that stays inside one markdown table cell."""
     return str(text).replace("|", "\\|").replace("\n", "<br>")
+
+
+def more_lines(n: int, what: str) -> list[str]:
+    """The note under a table cut short: `n` more `what` not shown (nothing when none is left out)."""
+    return ["", f"_… and {n} more {what} not shown._"] if n > 0 else []

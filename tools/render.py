@@ -6,6 +6,7 @@ from typing import Any
 
 from .markdown import cell, parent_name, short_type
 from .mockrt import Registration, Rendered, redact
+from .policy.results import markdown_section
 
 
 def resource_doc(r: Registration) -> dict[str, Any]:
@@ -64,7 +65,5 @@ def stack_markdown(doc: dict[str, Any]) -> str:
     if doc.get("outputs"):
         lines += ["", "Outputs: " + ", ".join(f"`{k}`" for k in sorted(doc["outputs"]))]
     if "policy" in doc:
-        from .policy_runner import markdown_section
-
         lines += ["", markdown_section(doc["policy"]).rstrip("\n")]
     return "\n".join(lines) + "\n"

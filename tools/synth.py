@@ -119,16 +119,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return diff_main(argv)
     args = build_parser().parse_args(argv)
-    from . import policy_runner
+    from .policy.analyzer import PolicyPackError
+    from .policy.config import PolicyConfigError, load_pack_config
+    from .policy.process import spawned
+    from .policy.results import has_mandatory
 
     try:
         sources = [(stack, read_source(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
-        pack_config = policy_runner.load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
+        pack_config = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
         project = stackfile.project()["name"]
         packs = [] if args.no_policy else [(project, stack, src.config) for stack, src in sources]
         # The packs (one per stack, as the CLI runs them) start before the stacks render, so
         # their start-up, a fresh Python importing the Pulumi SDK, runs on the other core.
-        with policy_runner.spawned(packs) as started:
+        with spawned(packs) as started:
             docs, rendered = [], []
             for stack, src in sources:
                 doc, result = _render(stack, src.config, src.secret_keys, src.path)
@@ -137,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             for pack, doc, result in zip(started, docs, rendered):
                 pack.wait_ready()
                 doc["policy"] = pack.run(result.resources, pack_config)
-    except (UsageError, SynthError, policy_runner.PolicyConfigError, policy_runner.PolicyPackError) as err:
+    except (UsageError, SynthError, PolicyConfigError, PolicyPackError) as err:
         print(f"synth: {err}", file=sys.stderr)
         return EXIT_CONFIG
     for stack, src in sources:
@@ -154,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         from .render import stack_markdown
 
         print("\n".join(stack_markdown(doc) for doc in docs))
-    return EXIT_VIOLATION if any(policy_runner.has_mandatory(doc["policy"]) for doc in docs if "policy" in doc) else EXIT_OK
+    return EXIT_VIOLATION if any(has_mandatory(doc["policy"]) for doc in docs if "policy" in doc) else EXIT_OK
 
 
 if __name__ == "__main__":
