@@ -65,8 +65,6 @@ def test_command_exists(doc, cmd):
     elif cmd[0].endswith("python") and cmd[1:3][0] == "-m":
         module = importlib.import_module(cmd[2])
         args = cmd[3:]
-        if module.__name__ == "tools.synth" and "--diff" in args:
-            module = importlib.import_module("tools.diff")
         # The tool's own parser accepts the arguments exactly as written (nothing runs).
         module.build_parser().parse_args(args)
     else:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tools import diff
+from tools.diff.comment import MARKER
 from tools.synth import STACKS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,7 +203,7 @@ def test_pr_workflow_tests_then_diffs_then_comments_once(wf):
     (comment,) = steps_using(job, "actions/github-script@")
     assert SAME_REPO in comment["if"]
     code = comment["with"]["script"]
-    assert diff.MARKER in code and "updateComment" in code and "createComment" in code and "listComments" in code
+    assert MARKER in code and "updateComment" in code and "createComment" in code and "listComments" in code
     last = steps[-1]
     assert last["if"] == "steps.diff.outputs.exit-code != '0'" and "exit 1" in last["run"]
     assert steps.index(comment) < len(steps) - 1 and steps.index(summary) < len(steps) - 1

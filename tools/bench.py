@@ -92,15 +92,16 @@ def _peak_mib(pid: int) -> float:
 def probe(apps: int, env_var_mode: str) -> dict:
     """One measurement in this (fresh) process: render, then the policy pass (pack start included)."""
     from tools.policy.process import PackProcess
-    from tools.synth import _render_source
+    from tools.synth import synthesize
 
     with tempfile.TemporaryDirectory() as tmp:
         path = generated_config(apps, env_var_mode, Path(tmp))
         t0 = time.perf_counter()
-        doc, rendered, config = _render_source("production", path)
+        synthesized = synthesize("production", path)
         t1 = time.perf_counter()
         peak_render = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        with PackProcess(rendered.project, rendered.stack, config) as pack:
+        doc, rendered = synthesized.doc, synthesized.rendered
+        with PackProcess(rendered.project, rendered.stack, synthesized.config) as pack:
             doc["policy"] = pack.run(rendered.resources)
             peak_pack = _peak_mib(pack.proc.pid)
             pack_start = pack.startup_s

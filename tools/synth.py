@@ -4,6 +4,7 @@ Runs the real program under Pulumi's mock runtime with the stack file's config; 
 CLI, backend, provider plugin or credential is needed. Then runs the policy pack over the
 result through the Analyzer protocol, as the CLI would. Exit 0 when rendered with no
 mandatory violation, 1 when one remains, 2 with one line on stderr for a config or usage error.
+`--diff BASE_REF` hands over to the PR diff (tools/diff/), which runs this command in each revision.
 """
 
 from __future__ import annotations
@@ -11,35 +12,64 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vital import stackfile
 from vital.names import TIERS
 
+from .cli import EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, OneLineParser, UsageError
+
+if TYPE_CHECKING:
+    from .mockrt import Rendered
+
 STACKS = TIERS
-EXIT_OK, EXIT_VIOLATION, EXIT_CONFIG = 0, 1, 2
+# What --diff cannot take: each revision is rendered from its own stack files, with no pack config.
+_NOT_WITH_DIFF = (("config_file", "--config-file"), ("policy_pack_config", "--policy-pack-config"))
 
 
-class UsageError(Exception):
-    pass
+class SynthError(Exception):
+    """A config error, reported as one line."""
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    """One stack rendered: synth's document, the registrations the policy pack analyzes, the
+    stack's config as the CLI passes it (the pack reads the tier and plan from it), and the
+    secrets not set yet that were rendered with stand-ins."""
+
+    doc: dict[str, Any]
+    rendered: "Rendered"
+    config: dict[str, str]
+    standins: tuple[str, ...] = ()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tools.synth", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="python -m tools.synth", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the three tier stacks")
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml (one stack only)")
     parser.add_argument("--format", choices=("json", "markdown"), default="json")
-    parser.add_argument("--diff", metavar="BASE_REF", help="diff each stack against BASE_REF (see tools/diff.py)")
+    parser.add_argument("--diff", metavar="BASE_REF", help="diff each stack against BASE_REF (see tools/diff/)")
     parser.add_argument("--no-policy", action="store_true", help="skip the policy pack")
     parser.add_argument("--policy-pack-config", type=Path, metavar="FILE",
                         help="policy pack config (JSON), as `pulumi preview --policy-pack-config`")
     return parser
 
 
+def synthesize(stack: str, config_file: Path | None = None) -> Synthesized:
+    """Render one stack from its stack file (or `config_file`); raises SynthError for bad config."""
+    return _synthesize(stack, read_source(stack, config_file))
+
+
+def _synthesize(stack: str, source: stackfile.StackConfigInput) -> Synthesized:
+    doc, rendered = _render(stack, source.config, source.secret_keys, source.path)
+    return Synthesized(doc, rendered, source.config, tuple(source.standins))
+
+
 def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
     """Render one stack from its stack file; raises SynthError for bad config."""
-    return _render_source(stack, config_file)[0]
+    return synthesize(stack, config_file).doc
 
 
 def read_source(stack: str, config_file: Path | None = None) -> stackfile.StackConfigInput:
@@ -54,17 +84,6 @@ def read_source(stack: str, config_file: Path | None = None) -> stackfile.StackC
         return stackfile.read(stack, config_file, standins)
     except stackfile.StackFileError as err:
         raise SynthError(str(err)) from None
-
-
-def _render_source(stack: str, config_file: Path | None):
-    """(doc, rendered, config) for one stack file; the last two feed the policy pass."""
-    source = read_source(stack, config_file)
-    doc, rendered = _render(stack, source.config, source.secret_keys, source.path)
-    return doc, rendered, source.config
-
-
-class SynthError(Exception):
-    """A config error, reported as one line."""
 
 
 def render_config(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None = None) -> dict[str, Any]:
@@ -112,41 +131,42 @@ def _stacks(arg: str, config_file: Path | None) -> list[str]:
     return [arg]
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if "--diff" in argv:  # the PR diff against a base revision (tools/diff.py)
-        from .diff import main as diff_main
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.diff is not None:
+        for dest, flag in _NOT_WITH_DIFF:
+            if getattr(args, dest) is not None:
+                parser.error(f"{flag} cannot be used with --diff: each revision is rendered from its own stack files")
+    return args
 
-        return diff_main(argv)
-    args = build_parser().parse_args(argv)
-    from .policy.analyzer import PolicyPackError
-    from .policy.config import PolicyConfigError, load_pack_config
+
+def _synth(args: argparse.Namespace) -> list[Synthesized]:
+    """Each stack's document, with the policy pack's result unless --no-policy."""
+    from .policy.config import load_pack_config
     from .policy.process import spawned
-    from .policy.results import has_mandatory
 
-    try:
-        sources = [(stack, read_source(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
-        pack_config = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
-        project = stackfile.project()["name"]
-        packs = [] if args.no_policy else [(project, stack, src.config) for stack, src in sources]
-        # The packs (one per stack, as the CLI runs them) start before the stacks render, so
-        # their start-up, a fresh Python importing the Pulumi SDK, runs on the other core.
-        with spawned(packs) as started:
-            docs, rendered = [], []
-            for stack, src in sources:
-                doc, result = _render(stack, src.config, src.secret_keys, src.path)
-                docs.append(doc)
-                rendered.append(result)
-            for pack, doc, result in zip(started, docs, rendered):
-                pack.wait_ready()
-                doc["policy"] = pack.run(result.resources, pack_config)
-    except (UsageError, SynthError, PolicyConfigError, PolicyPackError) as err:
-        print(f"synth: {err}", file=sys.stderr)
-        return EXIT_CONFIG
-    for stack, src in sources:
-        if src.standins:
-            print(f"synth: stack '{stack}': rendered with stand-ins for secrets not set yet: {', '.join(src.standins)} "
-                  f"(the CLI will ask for them; `make doctor` prints the commands)", file=sys.stderr)
+    sources = [(stack, read_source(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
+    pack_config = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
+    project = stackfile.project()["name"]
+    packs = [] if args.no_policy else [(project, stack, src.config) for stack, src in sources]
+    # The packs (one per stack, as the CLI runs them) start before the stacks render, so
+    # their start-up, a fresh Python importing the Pulumi SDK, runs on the other core.
+    with spawned(packs) as started:
+        done = [_synthesize(stack, src) for stack, src in sources]
+        for pack, synthesized in zip(started, done):
+            pack.wait_ready()
+            synthesized.doc["policy"] = pack.run(synthesized.rendered.resources, pack_config)
+    return done
+
+
+def _print(done: list[Synthesized], args: argparse.Namespace) -> None:
+    for synthesized in done:
+        if synthesized.standins:
+            print(f"synth: stack '{synthesized.doc['stack']}': rendered with stand-ins for secrets not set yet: "
+                  f"{', '.join(synthesized.standins)} (the CLI will ask for them; `make doctor` prints the commands)",
+                  file=sys.stderr)
+    docs = [synthesized.doc for synthesized in done]
     for doc in docs:
         for entry in doc.pop("logs"):
             print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)
@@ -157,7 +177,29 @@ def main(argv: list[str] | None = None) -> int:
         from .render import stack_markdown
 
         print("\n".join(stack_markdown(doc) for doc in docs))
-    return EXIT_VIOLATION if any(has_mandatory(doc["policy"]) for doc in docs if "policy" in doc) else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parse(argv)
+    except UsageError as err:
+        print(f"synth: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.diff is not None:  # the PR diff against a base revision
+        from .diff.cli import run as diff
+
+        return diff(args.diff, args.stack, args.format, args.no_policy)
+    from .policy.analyzer import PolicyPackError
+    from .policy.config import PolicyConfigError
+    from .policy.results import has_mandatory
+
+    try:
+        done = _synth(args)
+    except (UsageError, SynthError, PolicyConfigError, PolicyPackError) as err:
+        print(f"synth: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    _print(done, args)
+    return EXIT_VIOLATION if any(has_mandatory(s.doc["policy"]) for s in done if "policy" in s.doc) else EXIT_OK
 
 
 if __name__ == "__main__":

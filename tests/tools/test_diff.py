@@ -19,7 +19,8 @@ import yaml
 from vital.facts import GITHUB_COMMENT_MAX_CHARS
 from tests.pulumi_crypto import encrypt
 from tests.stacks import NS, ROOT, env_vars, one, stack_yaml
-from tools import diff
+from tools.cli import EXIT_USAGE
+from tools.diff import changes, cli, comment, revisions
 
 PROD = "production"
 OPENAI = f"{NS}:secretEnv.OPENAI_API_KEY"
@@ -50,10 +51,10 @@ def _paths(stack):
 # ---------------------------------------------------------------------------------------
 
 def test_nothing_changed(prod):
-    stack = diff.diff_stack(PROD, prod, copy.deepcopy(prod), stack_yaml(PROD), stack_yaml(PROD))
+    stack = changes.diff_stack(PROD, prod, copy.deepcopy(prod), stack_yaml(PROD), stack_yaml(PROD))
     assert (stack["added"], stack["removed"], stack["changed"], stack["secretsChanged"], stack["outputsChanged"]) == ([],) * 5
-    assert not diff.has_changes(stack)
-    md = diff.to_markdown(diff.diff_docs("origin/main", {PROD: prod}, [prod]))
+    assert not changes.has_changes(stack)
+    md = comment.to_markdown(changes.diff_docs("origin/main", {PROD: prod}, [prod]))
     assert "- `production`: no changes." in md
     assert "<details>" not in md
 
@@ -63,12 +64,12 @@ def test_changed_properties_with_paths_and_old_new_values(prod):
     _project(head)["inputs"]["resourceConfig"]["functionDefaultTimeout"] = 25
     domain = one(head, ":ProjectDomain")
     domain["protect"] = False
-    stack = diff.diff_stack(PROD, prod, head)
+    stack = changes.diff_stack(PROD, prod, head)
     paths = _paths(stack)
     assert paths[(_project(head)["urn"], "inputs.resourceConfig.functionDefaultTimeout")] == (30.0, 25)
     assert paths[(domain["urn"], "protect")] == (True, False)
     assert len(stack["changed"]) == 2 and not stack["added"] and not stack["removed"]
-    md = diff.to_markdown(diff.diff_docs("origin/main", {PROD: prod}, [head]))
+    md = comment.to_markdown(changes.diff_docs("origin/main", {PROD: prod}, [head]))
     assert "| `inputs.resourceConfig.functionDefaultTimeout` | `30` | `25` |" in md
     assert "| `protect` | `true` | `false` |" in md
 
@@ -82,7 +83,7 @@ def test_added_and_removed_resources(prod):
     new["name"] = new["name"].replace("sentry_enabled", "feature_flag")
     new["inputs"] = {**new["inputs"], "key": "FEATURE_FLAG", "value": "on"}
     head["resources"].append(new)
-    stack = diff.diff_stack(PROD, prod, head)
+    stack = changes.diff_stack(PROD, prod, head)
     assert _only(stack, "added")["urn"] == new["urn"]
     assert _only(stack, "removed")["urn"] == gone["urn"]
     assert "possiblyRenamedFrom" not in stack["added"][0]  # different inputs: not a rename
@@ -95,10 +96,10 @@ def test_renamed_resource_is_one_removed_and_one_added_with_a_hint(prod):
     old_urn = res["urn"]
     res["urn"] = old_urn.replace("vital-expert-env-log_level", "vital-expert-env-loglevel")
     res["name"] = "vital-expert-env-loglevel"
-    stack = diff.diff_stack(PROD, prod, head)
+    stack = changes.diff_stack(PROD, prod, head)
     added, removed = _only(stack, "added"), _only(stack, "removed")
     assert added["possiblyRenamedFrom"] == old_urn and removed["possiblyRenamedTo"] == res["urn"]
-    md = diff.to_markdown(diff.diff_docs("b", {PROD: prod}, [head]))
+    md = comment.to_markdown(changes.diff_docs("b", {PROD: prod}, [head]))
     assert "possibly renamed from `vital-expert-env-log_level`" in md
 
 
@@ -110,15 +111,15 @@ def test_secret_values_compare_equal_and_a_ciphertext_change_is_reported_without
     new_cipher = "v1:bmV3LXNhbHQ=:Y2lwaGVydGV4dC10aGF0LWNoYW5nZWQ="
     head_yaml["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"] = new_cipher
     head_yaml["config"][f"{NS}:protectionPassword"] = {"secure": "v1:YQ==:Yg=="}
-    stack = diff.diff_stack(PROD, prod, copy.deepcopy(prod), base_yaml, head_yaml)
+    stack = changes.diff_stack(PROD, prod, copy.deepcopy(prod), base_yaml, head_yaml)
     assert not stack["changed"]  # "[secret]" on both sides
     assert stack["secretsChanged"] == [
         {"key": f"{NS}:protectionPassword", "change": "added"},
         {"key": OPENAI, "change": "changed"},
     ]
-    result = diff.diff_docs("b", {PROD: prod}, [prod], {PROD: base_yaml}, {PROD: head_yaml})
-    md = diff.to_markdown(result)
-    text = md + json.dumps(diff.public_json(result))
+    result = changes.diff_docs("b", {PROD: prod}, [prod], {PROD: base_yaml}, {PROD: head_yaml})
+    md = comment.to_markdown(result)
+    text = md + json.dumps(changes.public_json(result))
     assert f"secret config changed: `{OPENAI}`" in md
     for cipher in (old_cipher, new_cipher, "Y2lwaGVydGV4dC10aGF0LWNoYW5nZWQ"):
         assert cipher not in text
@@ -127,7 +128,7 @@ def test_secret_values_compare_equal_and_a_ciphertext_change_is_reported_without
 def test_secret_becoming_plain_is_a_change(prod):
     head = copy.deepcopy(prod)
     env_vars(head)["OPENAI_API_KEY"]["inputs"]["value"] = "now-public"
-    change = _only(diff.diff_stack(PROD, prod, head), "changed")["changes"]
+    change = _only(changes.diff_stack(PROD, prod, head), "changed")["changes"]
     assert change == [{"path": "inputs.value", "old": "[secret]", "new": "now-public"}]
 
 
@@ -135,29 +136,29 @@ def test_dependency_order_is_not_a_change(prod):
     head = copy.deepcopy(prod)
     for res in head["resources"]:
         res["dependencies"] = list(reversed(res["dependencies"]))
-    assert not diff.diff_stack(PROD, prod, head)["changed"]
+    assert not changes.diff_stack(PROD, prod, head)["changed"]
 
 
 def test_value_changes_paths():
     old = {"a": {"b": [1, {"c": "x"}], "k.dot": 1}, "gone": True}
     new = {"a": {"b": [1, {"c": "y"}], "k.dot": 2}, "new": None}
-    assert diff.value_changes(old, new, "inputs") == [
+    assert changes.value_changes(old, new, "inputs") == [
         {"path": "inputs.a.b[1].c", "old": "x", "new": "y"},
         {"path": 'inputs.a["k.dot"]', "old": 1, "new": 2},
         {"path": "inputs.gone", "old": True, "new": None},
         {"path": "inputs.new", "old": None, "new": None},
     ]
-    assert diff.value_changes([1, 2], [1, 2, 3], "l") == [{"path": "l", "old": [1, 2], "new": [1, 2, 3]}]
-    assert diff.value_changes(True, 1, "p") and not diff.value_changes(30, 30.0, "p")
+    assert changes.value_changes([1, 2], [1, 2, 3], "l") == [{"path": "l", "old": [1, 2], "new": [1, 2, 3]}]
+    assert changes.value_changes(True, 1, "p") and not changes.value_changes(30, 30.0, "p")
 
 
 def test_a_stack_missing_in_the_base_is_all_added(prod, tmp_path):
-    docs, notes = diff.render_base(tmp_path, [PROD])  # an empty checkout: no tools/synth.py
+    docs, notes = revisions.render_base(tmp_path, [PROD])  # an empty checkout: no tools/synth.py
     assert docs == {PROD: None} and "no tools/synth.py" in notes[PROD]
-    result = diff.diff_docs("old", docs, [prod], base_notes=notes)
+    result = changes.diff_docs("old", docs, [prod], base_notes=notes)
     stack = result["stacks"][0]
     assert len(stack["added"]) == len(prod["resources"]) and not stack["removed"]
-    assert "no tools/synth.py" in diff.to_markdown(result)
+    assert "no tools/synth.py" in comment.to_markdown(result)
 
 
 # ---------------------------------------------------------------------------------------
@@ -176,20 +177,20 @@ def _violation(level, urn="urn:pulumi:production::vital-expert-infra::vercel:ind
 def test_policy_verdict_and_exit_code(prod, levels, code, verdict):
     head = copy.deepcopy(prod)
     head["policy"] = {"pack": "vital-expert-policies", "violations": [_violation(level) for level in levels]}
-    result = diff.diff_docs("b", {PROD: prod}, [head])
-    assert diff.exit_code(result) == code
+    result = changes.diff_docs("b", {PROD: prod}, [head])
+    assert changes.exit_code(result) == code
     assert result["stacks"][0]["policy"] == head["policy"]
-    md = diff.to_markdown(result)
+    md = comment.to_markdown(result)
     assert verdict in md.splitlines()[3]
     if levels:  # an unchanged stack with violations is not folded into one line
         assert "<details><summary><b>production</b>" in md and "no-plaintext-secrets" in md
 
 
 def test_policy_absent_or_skipped(prod):
-    assert "➖ no policy results" in diff.to_markdown(diff.diff_docs("b", {PROD: prod}, [prod]))
-    skipped = diff.diff_docs("b", {PROD: prod}, [prod], policy_run=False)
-    assert "policy not run (--no-policy)" in diff.to_markdown(skipped)
-    assert diff.exit_code(skipped) == 0
+    assert "➖ no policy results" in comment.to_markdown(changes.diff_docs("b", {PROD: prod}, [prod]))
+    skipped = changes.diff_docs("b", {PROD: prod}, [prod], policy_run=False)
+    assert "policy not run (--no-policy)" in comment.to_markdown(skipped)
+    assert changes.exit_code(skipped) == 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -220,14 +221,14 @@ def test_markdown_of_a_2000_resource_diff_fits_one_comment():
     head = [_synthetic(s, 2000, "new") for s in stacks]
     for doc in head:
         doc["policy"] = {"pack": "p", "violations": [_violation("advisory", r["urn"]) for r in doc["resources"][:500]]}
-    result = diff.diff_docs("origin/main", base, head)
+    result = changes.diff_docs("origin/main", base, head)
     stack = result["stacks"][0]
     assert len(stack["added"]) > 600 and len(stack["removed"]) > 600 and len(stack["changed"]) > 1300
     started = time.perf_counter()
-    md = diff.to_markdown(result)
+    md = comment.to_markdown(result)
     assert time.perf_counter() - started < 5
     assert len(md) <= len(md.encode()) <= GITHUB_COMMENT_MAX_CHARS
-    assert md.startswith(diff.MARKER + "\n")
+    assert md.startswith(comment.MARKER + "\n")
     assert md.count("<details>") == md.count("</details>") == 3
     assert md.count("```mermaid") == 3 and md.count("```") == 6
     assert re.search(r"_… and \d+ more added resources not shown\._", md)
@@ -235,14 +236,14 @@ def test_markdown_of_a_2000_resource_diff_fits_one_comment():
     assert re.search(r'more\["\+\d+ more"\]', md)
     assert md.count("[secret]") == 1  # the footer only: the unchanged secret input is not listed
     # A smaller limit still holds.
-    assert len(diff.to_markdown(result, limit=20_000).encode()) <= 20_000
+    assert len(comment.to_markdown(result, limit=20_000).encode()) <= 20_000
 
 
 def test_mermaid_graph_follows_parents_and_caps_nodes(prod):
     head = copy.deepcopy(prod)
     _project(head)["inputs"]["name"] = "renamed-project"
-    stack = diff.diff_stack(PROD, prod, head)
-    lines = diff.mermaid_graph(stack, max_nodes=5)
+    stack = changes.diff_stack(PROD, prod, head)
+    lines = comment.mermaid_graph(stack, max_nodes=5)
     text = "\n".join(lines)
     assert lines[0] == "```mermaid" and lines[1] == "flowchart LR" and lines[-1] == "```"
     assert re.search(r'n\d+\["vital-expert<br/>vital:vercel:VercelApp"\]', text)
@@ -272,7 +273,7 @@ def _worktrees(repo: Path) -> list[str]:
 ])
 def test_usage_and_ref_errors_are_one_line_exit_2(capsys, argv, message):
     before = _worktrees(ROOT)
-    assert diff.main(argv) == diff.EXIT_ERROR
+    assert cli.main(argv) == EXIT_USAGE
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and err.startswith("diff: ") and message in err
     assert _worktrees(ROOT) == before
@@ -285,27 +286,43 @@ def test_head_synth_exit_1_is_a_violation_and_exit_2_an_error(monkeypatch, prod)
         calls.append(no_policy)
         return fake.code, fake.doc, "production: warning: x\nsynth: policy: 1 mandatory violation\n"
 
-    monkeypatch.setattr(diff, "run_synth", fake)
+    monkeypatch.setattr(revisions, "run_synth", fake)
     fake.code, fake.doc = 1, [prod]  # exit 1 with results we cannot read: still a violation
-    docs, reason = diff.render_head("all", False)
+    docs, reason = revisions.render_head("all", False)
     assert docs == [prod] and reason == "synth: policy: 1 mandatory violation"
-    result = diff.diff_docs("b", {PROD: prod}, docs)
+    result = changes.diff_docs("b", {PROD: prod}, docs)
     result["policyFailed"] = reason
-    assert diff.exit_code(result) == 1 and "❌ policy failed" in diff.to_markdown(result)
+    assert changes.exit_code(result) == 1 and "❌ policy failed" in comment.to_markdown(result)
     fake.code, fake.doc = 2, None
-    with pytest.raises(diff.DiffError, match="^head: synth: policy: 1 mandatory violation$"):
-        diff.render_head("all", True)
+    with pytest.raises(revisions.DiffError, match="^head: synth: policy: 1 mandatory violation$"):
+        revisions.render_head("all", True)
 
 
 def test_a_base_that_does_not_render_is_noted_and_treated_as_empty(monkeypatch, tmp_path):
     (tmp_path / "tools").mkdir()
     (tmp_path / "tools" / "synth.py").write_text("")
     (tmp_path / f"Pulumi.{PROD}.yaml").write_text("config: {}\n")
-    monkeypatch.setattr(diff, "run_synth", lambda root, stack, no_policy: (2, None, "synth: stack 'production': bad\n"))
-    docs, notes = diff.render_base(tmp_path, [PROD, "preview"])
+    monkeypatch.setattr(revisions, "run_synth", lambda root, stack, no_policy: (2, None, "synth: stack 'production': bad\n"))
+    docs, notes = revisions.render_base(tmp_path, [PROD, "preview"])
     assert docs == {PROD: None, "preview": None}
     assert notes == {PROD: "could not be rendered (synth: stack 'production': bad)",
                      "preview": "the base revision has no Pulumi.preview.yaml"}
+
+
+def test_the_base_gets_only_the_flags_every_synth_revision_accepts(tmp_path):
+    """The first synth (before --no-policy and the policy pack) took --stack and --format only."""
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "__init__.py").write_text("")
+    (tmp_path / "tools" / "synth.py").write_text(
+        "import argparse, json\n"
+        "parser = argparse.ArgumentParser(prog='python -m tools.synth')\n"
+        "parser.add_argument('--stack', default='all')\n"
+        "parser.add_argument('--format', choices=('json', 'markdown'), default='json')\n"
+        "args = parser.parse_args()\n"
+        "print(json.dumps({'stack': args.stack, 'resources': [], 'outputs': {}}))\n")
+    (tmp_path / f"Pulumi.{PROD}.yaml").write_text("config: {}\n")
+    docs, notes = revisions.render_base(tmp_path, [PROD])
+    assert docs == {PROD: {"stack": PROD, "resources": [], "outputs": {}}} and notes == {}
 
 
 def test_synth_routes_diff_when_wired():
@@ -322,8 +339,8 @@ def test_end_to_end_through_a_worktree(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     git = ["git", "-c", "user.name=diff-test", "-c", "user.email=diff-test@example.invalid", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True, env=env, timeout=60)
-    # The diff tool itself as it is in the working tree (it may not be committed yet).
-    shutil.copy2(ROOT / "tools" / "diff.py", repo / "tools" / "diff.py")
+    # The tools as they are in the working tree (they may not be committed yet).
+    shutil.copytree(ROOT / "tools", repo / "tools", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     path = repo / f"Pulumi.{PROD}.yaml"
     data = yaml.safe_load(path.read_text())
     data["config"][f"{NS}:secretEnv"] = {"OPENAI_API_KEY": {"secure": encrypt("first")}}
