@@ -47,7 +47,7 @@ def _code(text: str) -> str:
 
 
 def _res_cell(res: dict[str, Any]) -> str:
-    return f"{_code(str(res.get('name') or res['urn'].rsplit('::', 1)[-1]))} ({_code(short_type(res.get('type') or ''))})"
+    return f"{_code(str(res.get('name') or parent_name(res['urn'])))} ({_code(short_type(res.get('type') or ''))})"
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -128,7 +128,7 @@ def mermaid_graph(stack: dict[str, Any], max_nodes: int) -> list[str]:
     lines = ["```mermaid", "flowchart LR", f'  root(("{_mermaid_label(stack["stack"])}"))']
     for urn in selected:
         node = nodes[urn]
-        name = _mermaid_label(_clip(str(node.get("name") or urn.rsplit("::", 1)[-1]), 60))
+        name = _mermaid_label(_clip(str(node.get("name") or parent_name(urn)), 60))
         lines.append(f'  {ids[urn]}["{name}<br/>{_mermaid_label(short_type(node.get("type") or ""))}"]')
         lines.append(f"  {ids.get(node.get('parent') or '', 'root')} --> {ids[urn]}")
     left = len(nodes) - len(selected)
