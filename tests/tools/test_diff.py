@@ -21,6 +21,7 @@ from tests.pulumi_crypto import encrypt
 from tests.stacks import NS, ROOT, env_vars, one, stack_yaml
 from tools.cli import EXIT_USAGE
 from tools.diff import changes, cli, comment, revisions
+from tools.synth import main as synth_main
 
 PROD = "production"
 OPENAI = f"{NS}:secretEnv.OPENAI_API_KEY"
@@ -331,6 +332,20 @@ def test_synth_routes_diff_when_wired():
     proc = subprocess.run([sys.executable, "-m", "tools.synth", "--diff", "no-such-ref-anywhere"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    (["--diff"], "argument --diff: expected one argument"),
+    (["--diff", "HEAD", "--config-file", "x.yaml"], "--config-file cannot be used with --diff"),
+    (["--diff", "HEAD", "--policy-pack-config", "p.json"], "--policy-pack-config cannot be used with --diff"),
+])
+def test_synth_usage_errors_with_or_without_diff_are_one_line_exit_2(capsys, argv, message):
+    before = _worktrees(ROOT)
+    assert synth_main(argv) == EXIT_USAGE
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("synth: ") and message in err
+    assert _worktrees(ROOT) == before
 
 
 def test_end_to_end_through_a_worktree(tmp_path):
