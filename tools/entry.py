@@ -21,11 +21,19 @@ from typing import Callable, NoReturn
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+class UsageError(Exception):
+    """Bad input or usage: the tool prints it as one line and exits 2."""
+
+
 class OneLineParser(argparse.ArgumentParser):
-    """argparse whose usage errors are one line and exit 2 (not a usage block)."""
+    """argparse whose usage errors are one line and exit 2 (not a usage block).
+
+    `error` raises UsageError instead of exiting, so the tool decides how the line reads:
+    `run` prints `<prog>: <message>; see --help`, synth and diff print `synth: <message>`.
+    """
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}; see --help\n")
+        raise UsageError(message)
 
 
 def log_dir() -> Path:
@@ -37,6 +45,9 @@ def run(main: Callable[[], int], prog: str) -> int:
     """Call `main`; an exception it did not expect becomes exit 3 and a log file, never a traceback on the terminal."""
     try:
         return main()
+    except UsageError as err:
+        print(f"{prog}: {err}; see --help", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from vital import stackfile
 from vital.names import TIERS
 
-from .cli import EXIT_OK, EXIT_USAGE, EXIT_VIOLATION, OneLineParser, UsageError
+from .entry import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, OneLineParser, UsageError
 
 if TYPE_CHECKING:
     from .mockrt import Rendered
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"synth: {err}", file=sys.stderr)
         return EXIT_USAGE
     _print(done, args)
-    return EXIT_VIOLATION if any(has_mandatory(s.doc["policy"]) for s in done if "policy" in s.doc) else EXIT_OK
+    return EXIT_FINDINGS if any(has_mandatory(s.doc["policy"]) for s in done if "policy" in s.doc) else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import yaml
 from vital.facts import GITHUB_COMMENT_MAX_CHARS
 from tests.pulumi_crypto import encrypt
 from tests.stacks import NS, ROOT, env_vars, one, stack_yaml
-from tools.cli import EXIT_USAGE
+from tools.entry import EXIT_USAGE
 from tools.diff import changes, cli, comment, revisions
 from tools.synth import main as synth_main
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from vital.stackfile import secure_leaves
 
-from ..cli import EXIT_OK, EXIT_VIOLATION
+from ..entry import EXIT_FINDINGS, EXIT_OK
 from ..policy.results import violations
 
 # Keys of a resource that are not properties of it: the URN is what resources are matched by.
@@ -162,7 +162,7 @@ def mandatory_count(result: dict[str, Any]) -> int:
 
 def exit_code(result: dict[str, Any]) -> int:
     if mandatory_count(result) or result.get("policyFailed"):
-        return EXIT_VIOLATION
+        return EXIT_FINDINGS
     return EXIT_OK
 
 

@@ -23,7 +23,7 @@ import sys
 import threading
 from typing import Any
 
-from ..cli import EXIT_USAGE, OneLineParser, UsageError
+from ..entry import EXIT_USAGE, OneLineParser, UsageError
 from .changes import diff_docs, exit_code, public_json
 from .comment import to_markdown
 from .revisions import ROOT, DiffError, head_label, read_stack_yaml, render_base, render_head, resolve_ref, worktree

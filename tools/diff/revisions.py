@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from vital import stackfile
 
-from ..cli import EXIT_USAGE
+from ..entry import EXIT_USAGE
 from ..policy.results import violations
 
 ROOT = Path(__file__).resolve().parent.parent.parent
