@@ -11,8 +11,7 @@ import yaml
 from tools.synth import read_source, render_config, render_stack
 
 ROOT = Path(__file__).resolve().parent.parent
-NS = "vital-expert-infra"
-TIERS = ("production", "pre-production", "preview")
+from vital.names import PROJECT as NS, TIERS  # noqa: F401  (re-exported for the tests)
 
 
 def stack_yaml(stack: str, secrets: bool = True) -> dict[str, Any]:

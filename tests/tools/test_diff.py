@@ -22,6 +22,7 @@ from tests.stacks import NS, ROOT, env_vars, one, stack_yaml
 from tools.entry import EXIT_USAGE
 from tools.diff import changes, cli, comment, revisions
 from tools.synth import main as synth_main
+from vital.names import TIERS
 
 PROD = "production"
 OPENAI = f"{NS}:secretEnv.OPENAI_API_KEY"
@@ -217,7 +218,7 @@ def _synthetic(stack, n, variant):
 
 
 def test_markdown_of_a_2000_resource_diff_fits_one_comment():
-    stacks = ("production", "pre-production", "preview")
+    stacks = TIERS
     base = {s: _synthetic(s, 2000, "old") for s in stacks}
     head = [_synthetic(s, 2000, "new") for s in stacks]
     for doc in head:

@@ -17,6 +17,7 @@ from tests.pulumi_crypto import encrypt, passphrase_state
 from tests.stacks import ROOT, stack_yaml
 from tools.doctor import checks
 from tools.doctor.cli import main
+from vital.names import TIERS
 
 CANARY = "canary-doctor-plaintext-7f3a"
 READY_ENV = {"PULUMI_BACKEND_URL": "s3://state-bucket?region=us-east-1", "VERCEL_API_TOKEN": "x", "GITHUB_TOKEN": "x"}
@@ -58,7 +59,7 @@ def _texts(report: checks.Report) -> str:
 def test_the_committed_stacks_list_each_missing_secret_with_its_command(capsys):
     assert main(["--stack", "all"]) == 1
     out = capsys.readouterr().out
-    for stack in ("production", "pre-production", "preview"):
+    for stack in TIERS:
         for secret in required_secrets(stack):
             assert f"doctor: stack '{stack}': secret {secret.name} is not set;" in out
             assert secret.command(stack) in out

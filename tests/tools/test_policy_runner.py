@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.policy_helpers import of, render_committed, running_packs
-from tests.policy_helpers import secret as wrapped
+from tests.policies.helpers import of, render_committed, running_packs
+from tests.policies.helpers import secret as wrapped
 from tests.stacks import ROOT, TIERS as STACKS
 from tools.mockrt import Registration
 from tools.policy.analyzer import PolicyPackError
@@ -19,6 +19,7 @@ from tools.policy.config import PolicyConfigError
 from tools.policy.diagnostics import scrub, secret_values
 from tools.policy.process import PackProcess, analyze, analyze_stacks
 from tools.policy.results import has_mandatory, markdown_section
+from vital.names import PROJECT
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def _pack_dir(tmp_path: Path, main: str) -> Path:
 
 
 def test_a_pack_that_fails_to_start_is_one_line_with_its_stderr(tmp_path):
-    pack = PackProcess("vital-expert-infra", "production", {}, pack_dir=_pack_dir(
+    pack = PackProcess(PROJECT, "production", {}, pack_dir=_pack_dir(
         tmp_path, "raise RuntimeError('pack-broke-marker: no rules module')\n"))
     with pytest.raises(PolicyPackError) as err:
         pack.start()
@@ -96,7 +97,7 @@ def test_a_pack_that_fails_to_start_is_one_line_with_its_stderr(tmp_path):
 
 
 def test_a_pack_that_never_serves_is_stopped_after_the_timeout(tmp_path):
-    pack = PackProcess("vital-expert-infra", "production", {}, startup_timeout=0.5,
+    pack = PackProcess(PROJECT, "production", {}, startup_timeout=0.5,
                        pack_dir=_pack_dir(tmp_path, "import time\ntime.sleep(60)\n"))
     pack.spawn()
     proc = pack.proc

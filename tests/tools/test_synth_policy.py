@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.policy_helpers import PINNED_TODAY
+from tests.policies.helpers import PINNED_TODAY
 from tests.stacks import with_config
 from tools.synth import main
 

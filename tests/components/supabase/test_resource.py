@@ -11,6 +11,7 @@ from pulumi.runtime import rpc
 from components.supabase.resource import SupabaseProjectSettings, resource_options
 
 from .support import REF, SITE, TOKEN, URIS
+from vital.names import PROJECT
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -28,7 +29,7 @@ class _Mocks(pulumi.runtime.Mocks):
 def test_resource_registers_as_a_dynamic_resource_with_a_secret_token():
     mocks = _Mocks()
     asyncio.set_event_loop(asyncio.new_event_loop())
-    pulumi.runtime.set_mocks(mocks, project="vital-expert-infra", stack="test", preview=False)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=False)
 
     @pulumi.runtime.test
     def check():

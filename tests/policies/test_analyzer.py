@@ -14,13 +14,13 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from tests.policy_helpers import PINNED_TODAY, of, render_committed, running_packs
+from tests.policies.helpers import PINNED_TODAY, of, render_committed, running_packs
 from tools.mockrt import SECRET_SIG, SECRET_VALUE, UNKNOWN, Registration
 from tools.policy.process import pack_python
 from tools.policy.results import has_mandatory
 
-ROOT = Path(__file__).resolve().parent.parent
-STACKS = ("production", "pre-production", "preview")
+ROOT = Path(__file__).resolve().parents[2]
+from vital.names import PROJECT, TIERS as STACKS
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
             "secret-rotation-due")
@@ -88,7 +88,7 @@ def test_the_committed_stacks_have_no_mandatory_violation(packs, stacks, stack):
 def test_the_pack_also_starts_from_the_repo_root():
     # `python -m pulumi.policy <engine> policies` with cwd = repo root; the engine address is
     # never dialled, so any string works.
-    env = {**os.environ, "PULUMI_PROJECT": "vital-expert-infra", "PULUMI_STACK": "preview", "PULUMI_DRY_RUN": "true",
+    env = {**os.environ, "PULUMI_PROJECT": PROJECT, "PULUMI_STACK": "preview", "PULUMI_DRY_RUN": "true",
            "PULUMI_CONFIG": "{}"}
     proc = subprocess.Popen([str(pack_python()), "-u", "-m", "pulumi.policy", "no-engine-here", "policies"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

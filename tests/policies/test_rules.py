@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.policy_helpers import (
+from tests.policies.helpers import (
     ROOT,
     T_ENVS,
     T_GH_POLICY,
@@ -32,7 +32,7 @@ from pulumi_policy import EnforcementLevel, StackValidationPolicy  # noqa: E402
 from pulumi_policy.proxy import UnknownValueError  # noqa: E402
 from vital_policies import catalog, context, env_vars, firewall, headers, isolation, pack_config, project, routes  # noqa: E402
 
-TIERS = ("production", "pre-production", "preview")
+from vital.names import TIERS
 FIREWALL = "vital-expert-firewall"
 ALL_PATHS_ROUTE = "vital-expert-route-headers-all-paths"
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pulumi
 import pytest
 
-from tests.policy_helpers import (
+from tests.policies.helpers import (
     SHARED_CACHE,
     SUPABASE_REFS,
     T_PROJECT,
@@ -44,13 +44,11 @@ from pulumi_policy import EnforcementLevel, StackValidationPolicy  # noqa: E402
 from pulumi_policy.proxy import UnknownValueError  # noqa: E402
 from vital_policies import catalog, data, isolation, pack_config, rotation  # noqa: E402
 
-from vital import stackfile
 from tools.policy.config import PolicyConfigError
 from tools.synth import main as synth
 from tools.synth import read_source
 
-TIERS = ("production", "pre-production", "preview")
-NS = "vital-expert-infra"
+from vital.names import PROJECT as NS, TIERS
 ROTATED = date(2026, 11, 2)  # the committed production stack's rotation dates
 
 

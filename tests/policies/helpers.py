@@ -22,9 +22,9 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from vital import pulumi_internals
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
-PROJECT = "vital-expert-infra"
+from vital.names import PROJECT, TIERS  # noqa: E402
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
 # What the engine sends for a string not known during preview (pulumi.runtime.rpc.UNKNOWN).
@@ -307,7 +307,7 @@ def of(result, policy: str) -> list[dict]:
 PINNED_TODAY = {"secret-rotation": {"today": "2026-11-25"}, "secret-rotation-due": {"today": "2026-11-25"}}
 
 
-def render_committed(stacks: tuple[str, ...] = ("production", "pre-production", "preview")) -> dict[str, tuple]:
+def render_committed(stacks: tuple[str, ...] = TIERS) -> dict[str, tuple]:
     """Each committed stack rendered as the CLI would run it: (Rendered, stack config)."""
     from tools.synth import read_source
     from tools.mockrt import run_program
