@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from vital import facts, secrets, validators
-from vital.names import DATA_SERVICE_ENV
+from vital.names import DATA_SERVICE_ENV, SECRET_TEXT
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -116,7 +116,7 @@ def _check_protection(c: "StackConfig") -> None:
     if auth == "all_deployments" and not c.feature_allowed("vercel_authentication_all_deployments"):
         _fail("vercelAuthentication", auth, f"allowed on plan {c.vercel_plan}: standard_protection_new, only_preview_deployments or none")
     if c.protection_password is not None and not c.feature_allowed("password_protection"):
-        _fail("protectionPassword", "[secret]", f"allowed: Password Protection needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+        _fail("protectionPassword", SECRET_TEXT, f"allowed: Password Protection needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
     if c.trusted_ips and not c.feature_allowed("trusted_ips"):
         _fail("trustedIps", list(c.trusted_ips), f"allowed: Trusted IPs need the Enterprise plan; plan is {c.vercel_plan}")
     if c.preview_deployment_suffix and not c.feature_allowed("preview_deployment_suffix"):

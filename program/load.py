@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import SecretStr, ValidationError
 
 from vital import stackfile
-from vital.names import GITHUB_OWNER_KEY, PROJECT, SECRET_CONFIG_KEYS, TIERS, VERCEL_TEAM_KEY
+from vital.names import GITHUB_OWNER_KEY, PROJECT, SECRET_CONFIG_KEYS, SECRET_TEXT, TIERS, VERCEL_TEAM_KEY
 
 from .config import StackConfig
 
@@ -28,8 +28,8 @@ class ConfigError(Exception):
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, SecretStr) or value == "[secret]":
-        return "[secret]"
+    if isinstance(value, SecretStr) or value == SECRET_TEXT:
+        return SECRET_TEXT
     text = json.dumps(value) if not isinstance(value, str) else repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -63,7 +63,7 @@ def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
     path = key + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])
     found = first.get("input")
     if key in SECRET_CONFIG_KEYS or first["type"] == "missing":
-        found = "[secret]" if key in SECRET_CONFIG_KEYS and first["type"] != "missing" else "nothing"
+        found = SECRET_TEXT if key in SECRET_CONFIG_KEYS and first["type"] != "missing" else "nothing"
     allowed = msg if msg.startswith("allowed") else f"allowed: {msg[0].lower()}{msg[1:]}"
     return ConfigError(stack, path, found, allowed)
 
@@ -82,7 +82,7 @@ def _project_keys(stack: str) -> dict[str, Any]:
             raise ConfigError(stack, full_key, raw, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
         data[key] = _decode(key, raw)
         if key in SECRET_CONFIG_KEYS and not pulumi_internals.is_config_secret(full_key):
-            raise ConfigError(stack, full_key, "[secret]", f"allowed: an encrypted value only; run `pulumi config set --secret {key} ...` (a plaintext value would be committed to git)")
+            raise ConfigError(stack, full_key, SECRET_TEXT, f"allowed: an encrypted value only; run `pulumi config set --secret {key} ...` (a plaintext value would be committed to git)")
     return data
 
 

@@ -24,8 +24,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from vital.names import TIERS
+from vital.stackfile import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy, upstash_pulumi"
 

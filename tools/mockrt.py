@@ -21,15 +21,14 @@ import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import resource_pb2
 from vital import pulumi_internals as internals
-from vital.names import PROJECT
+from vital.names import PROJECT, SECRET_TEXT
+from vital.stackfile import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "__main__.py"
 
 SECRET_SIG = internals.SECRET_SIG_KEY
 SECRET_VALUE = internals.SECRET_SIG_VALUE
 UNKNOWN = internals.UNKNOWN
-SECRET_TEXT = "[secret]"
 UNKNOWN_TEXT = "[unknown]"
 
 # Ids shaped like the real ones, so anything that parses them still works.

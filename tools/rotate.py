@@ -16,8 +16,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from vital.names import PROJECT
+from vital.stackfile import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TOP_LEVEL_SECRETS = ("vercelDeployToken", "supabaseAccessToken", "protectionPassword")
 
 

@@ -15,6 +15,9 @@ PRODUCTION = "production"
 # The CrossGuard policy pack (policies/PulumiPolicy.yaml's directory, served under this name).
 PACK_NAME = "vital-expert-guardrails"
 
+# How every tool shows a secret value: never the value.
+SECRET_TEXT = "[secret]"
+
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
 SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import math
-import re
 import urllib.parse
 from typing import Any, Callable, Mapping, Optional, Sequence
 
@@ -18,6 +17,7 @@ from pulumi.runtime import rpc as _rpc
 
 from vital.names import SUPABASE_ACCESS_TOKEN_KEY
 from vital.pulumi_internals import UNKNOWN
+from vital.validators import SUPABASE_REF_RE
 
 from .client import (
     DEFAULT_API_URL,
@@ -28,7 +28,7 @@ from .client import (
 )
 
 # The spec's `ref` path parameter: minLength 20, maxLength 20, pattern ^[a-z]+$.
-PROJECT_REF_PATTERN = re.compile(r"^[a-z]{20}$")
+PROJECT_REF_PATTERN = SUPABASE_REF_RE
 POOL_SIZE_MIN, POOL_SIZE_MAX = 0, 3000  # UpdateSupavisorConfigBody.default_pool_size
 MAX_ATTEMPTS_MIN, MAX_ATTEMPTS_MAX = 1, 20
 

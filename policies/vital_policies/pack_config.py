@@ -24,13 +24,13 @@ from vital import stackfile
 from vital.facts import RETENTION_DAYS
 from vital.names import CORS_VARIABLE
 from vital.tiers import SHARED, TIER_DEFAULTS, TIERS
+from vital.validators import SUPABASE_REF_PATTERN
 
 from .context import PROJECT
 
 DEFAULT_PRODUCTION_DOMAINS = ("app.vitalexpert.com", "vitalexpert.com", "www.vitalexpert.com")
 DEFAULT_DEBUG_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API")
 # The Management API's project ref: 20 lower-case letters.
-SUPABASE_REF_PATTERN = "^[a-z]{20}$"
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 PITR_BACKUPS = "daily+pitr"
 ROTATION_FAIL_DAYS = 90  # seed: rotate secrets every 90 days

@@ -355,8 +355,9 @@ def test_end_to_end_through_a_worktree(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     git = ["git", "-c", "user.name=diff-test", "-c", "user.email=diff-test@example.invalid", "-c", "commit.gpgsign=false"]
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True, env=env, timeout=60)
-    # The tools as they are in the working tree (they may not be committed yet).
-    shutil.copytree(ROOT / "tools", repo / "tools", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    # The code as it is in the working tree (it may not be committed yet).
+    for package in ("tools", "vital", "program", "components", "policies"):
+        shutil.copytree(ROOT / package, repo / package, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     path = repo / f"Pulumi.{PROD}.yaml"
     data = yaml.safe_load(path.read_text())
     data["config"][f"{NS}:secretEnv"] = {"OPENAI_API_KEY": {"secure": encrypt("first")}}

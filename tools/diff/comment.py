@@ -7,12 +7,13 @@ import json
 import re
 from typing import Any
 
+from vital.names import SECRET_TEXT
+
 from ..markdown import more_lines, parent_name, short_type
 from ..policy.results import markdown_section, violations
 from .changes import has_changes, mandatory_count
 
 MARKER = "<!-- vital-infra-diff -->"
-SECRET_TEXT = "[secret]"
 MAX_VALUE_CHARS = 100
 MAX_NOTE_CHARS = 300
 _SAFETY_MARGIN = 512  # for whatever the workflow wraps around the body

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from vital import stackfile
+from vital.stackfile import ROOT
 
 from ..entry import EXIT_USAGE
 from ..policy.results import violations
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 SYNTH_TIMEOUT_S = 900
 
 

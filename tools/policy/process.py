@@ -27,12 +27,13 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import grpc
 import yaml
 
+from vital.stackfile import ROOT
+
 from ..mockrt import Registration, Rendered
 from .analyzer import ENGINE_ADDRESS, AnalyzerClient, PolicyPackError
 from .config import PackInfo
 from .diagnostics import to_violations
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 PACK_DIR = ROOT / "policies"
 STARTUP_TIMEOUT_S = 30.0
 CALL_TIMEOUT_S = 60.0
