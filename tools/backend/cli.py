@@ -3,10 +3,13 @@
 The bucket and key must exist before the first `pulumi login`, so no stack can create them.
 This tool creates or verifies them with boto3:
 
-    python -m tools.backend bootstrap --bucket NAME --region R [--kms-alias alias/NAME]
-    python -m tools.backend status    --bucket NAME --region R [--format json]
+    python -m tools.backend bootstrap --bucket NAME --region R [--kms-alias alias/NAME] [--github-repo OWNER/REPO]
+    python -m tools.backend status    --bucket NAME --region R [--format json] [--github-repo OWNER/REPO]
     python -m tools.backend history STACK --bucket NAME --region R [--format json]
     python -m tools.backend restore STACK --version-id ID --bucket NAME --region R
+
+With --github-repo, bootstrap and status also cover the CI identities (identity.py): GitHub's
+OIDC provider, the read-only plan role and one deploy role per environment.
 
 Exit codes: 0 good, 1 drift (status only), 2 error or usage error. Errors are one line on
 stderr, never a traceback.
@@ -32,7 +35,9 @@ from tools.backend.clients import (
 )
 from tools.backend.errors import BackendError, explain
 from tools.backend.history import current_version, find_state, restore
-from tools.backend.output import print_history, print_status, pulumi_lines
+from tools.backend.identity import ENVIRONMENTS, deploy_role, plan_role, role_arns
+from tools.backend.output import ci_lines, print_history, print_status, pulumi_lines
+from tools.entry import OneLineParser, UsageError
 from vital.names import PROJECT
 
 DEFAULT_PROJECT = PROJECT
@@ -41,6 +46,8 @@ EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+# GitHub: owner 1-39 alphanumerics or single hyphens; repository name letters, digits, . _ -
+GITHUB_REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]{1,100}$")
 
 
 def bucket_name(value: str) -> str:
@@ -69,8 +76,16 @@ def stack_name(value: str) -> str:
     return value
 
 
+def github_repo(value: str) -> str:
+    if not GITHUB_REPO.match(value) or value.split("/")[1] in (".", ".."):
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: expected OWNER/REPO as GitHub spells it (the OIDC subject is case-sensitive)"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tools.backend", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="python -m tools.backend", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
     where = argparse.ArgumentParser(add_help=False)
@@ -81,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     settings = argparse.ArgumentParser(add_help=False)
     settings.add_argument("--kms-alias", default=DEFAULT_KMS_ALIAS, type=kms_alias)
     settings.add_argument("--noncurrent-days", default=DEFAULT_NONCURRENT_DAYS, type=positive_days)
+    settings.add_argument("--github-repo", type=github_repo, metavar="OWNER/REPO",
+                          help="also create or check the CI identities this repository's workflows assume")
 
     state = argparse.ArgumentParser(add_help=False)
     state.add_argument("stack", type=stack_name)
@@ -104,6 +121,7 @@ def target_from(args: argparse.Namespace) -> Target:
         region=args.region,
         kms_alias=getattr(args, "kms_alias", DEFAULT_KMS_ALIAS),
         endpoint_url=args.endpoint_url,
+        github_repo=getattr(args, "github_repo", None),
     )
 
 
@@ -124,6 +142,14 @@ def run_bootstrap(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
     print("use this backend with:", file=out)
     for line in pulumi_lines(b.target, args.stack):
         print(f"  {line}", file=out)
+    if b.target.github_repo:
+        print(f"set in GitHub ({b.target.github_repo}, Settings > Secrets and variables > Actions, and each environment):",
+              file=out)
+        deploy = {env: deploy_role(env).name for env in ENVIRONMENTS}
+        for line in ci_lines(b.target, role_arns(b), plan_role().name, deploy):
+            print(f"  {line}", file=out)
+    else:
+        print("CI identities: not checked (pass --github-repo OWNER/REPO to create the OIDC roles)", file=out)
     changed = [c.name for c in checks if c.result != "ok"]
     print(f"changed: {', '.join(changed)}" if changed else "no changes", file=out)
     return EXIT_OK
@@ -168,7 +194,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Backend, TextIO], int]] = {
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    args = build_parser().parse_args(argv)  # usage errors exit 2 here
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(f"error: {exc}; see --help", file=err)
+        return EXIT_ERROR
     target = target_from(args)
     try:
         backend = open_backend(target, desired_from(args))

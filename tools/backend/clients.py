@@ -42,6 +42,7 @@ class Target:
     region: str
     kms_alias: str = DEFAULT_KMS_ALIAS
     endpoint_url: str | None = None
+    github_repo: str | None = None  # OWNER/REPO: also manage the CI identities (identity.py)
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +72,7 @@ class Clients:
             s3={"addressing_style": "path" if target.endpoint_url else "auto"},
             retries={"mode": "standard", "max_attempts": 3},
             connect_timeout=10,
+            read_timeout=30,  # every call has a deadline: at most 3 attempts of 10 s connect + 30 s read
         )
 
     def _client(self, service: str) -> Any:
@@ -87,6 +89,10 @@ class Clients:
     @cached_property
     def sts(self) -> Any:
         return self._client("sts")
+
+    @cached_property
+    def iam(self) -> Any:
+        return self._client("iam")
 
 
 class Backend:
@@ -107,6 +113,10 @@ class Backend:
     @property
     def kms(self) -> Any:
         return self.clients.kms
+
+    @property
+    def iam(self) -> Any:
+        return self.clients.iam
 
     @property
     def bucket(self) -> str:

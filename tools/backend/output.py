@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Iterable, TextIO
 from urllib.parse import quote
+
+from vital.names import AWS_REGION_VARIABLE, BACKEND_URL_VARIABLE, DEPLOY_ROLE_VARIABLE, PLAN_ROLE_VARIABLE
 
 if TYPE_CHECKING:
     from tools.backend.checks import Check
@@ -23,13 +25,20 @@ def render(value: Any) -> str:
     return str(value)
 
 
+def setting_width(names: Iterable[str]) -> int:
+    """The name column: 22 as it always was, wider for the identity rows' longer names."""
+    return max([22, *(len(n) + 2 for n in names)])
+
+
 def print_status(target: Target, checks: list[Check], fmt: str, out: TextIO) -> None:
     drift = [c for c in checks if not c.ok]
+    width = setting_width(c.name for c in checks)
     if fmt == "json":
         payload = {
             "bucket": target.bucket,
             "region": target.region,
             "kms_alias": target.kms_alias,
+            "github_repo": target.github_repo,
             "ok": not drift,
             "settings": [
                 {"name": c.name, "ok": c.ok, "found": c.found, "expected": c.expected} for c in checks
@@ -40,9 +49,9 @@ def print_status(target: Target, checks: list[Check], fmt: str, out: TextIO) -> 
     print(f"s3://{target.bucket} ({target.region}), KMS {target.kms_alias}", file=out)
     for c in checks:
         if c.ok:
-            print(f"  ok     {c.name:<22}{render(c.found)}", file=out)
+            print(f"  ok     {c.name:<{width}}{render(c.found)}", file=out)
         else:
-            print(f"  DRIFT  {c.name:<22}found {render(c.found)}, expected {render(c.expected)}", file=out)
+            print(f"  DRIFT  {c.name:<{width}}found {render(c.found)}, expected {render(c.expected)}", file=out)
     if drift:
         print(f"drift in {len(drift)} setting(s): {', '.join(c.name for c in drift)}", file=out)
     else:
@@ -87,3 +96,15 @@ def pulumi_lines(target: Target, stack: str | None) -> list[str]:
         f"pulumi login {shlex.quote(login_url(target))}",
         f'pulumi stack init {stack or "<stack>"} --secrets-provider "{secrets_provider(target)}"',
     ]
+
+
+def ci_lines(target: Target, arns: dict[str, str], plan: str, deploy: dict[str, str]) -> list[str]:
+    """Where each value goes in GitHub (README "Pull requests and CI"): repository or environment."""
+    lines = [
+        f"repository variable {BACKEND_URL_VARIABLE}={login_url(target)}",
+        f"repository variable {AWS_REGION_VARIABLE}={target.region}",
+        f"repository variable {PLAN_ROLE_VARIABLE}={arns[plan]}",
+    ]
+    for environment, role in deploy.items():
+        lines.append(f"environment {environment}: variable {DEPLOY_ROLE_VARIABLE}={arns[role]}")
+    return lines
