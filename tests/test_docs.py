@@ -21,6 +21,7 @@ EXTERNAL = {
     ("pulumi", "up"): {"--stack", "--policy-pack"},
     ("pulumi", "refresh"): {"--stack"},
     ("pulumi", "cancel"): {"--stack"},
+    ("pulumi", "login"): set(),
     ("pulumi", "stack", "history"): {"--stack"},
     ("pulumi", "stack", "select"): set(),
     ("pulumi", "stack", "init"): {"--secrets-provider"},
@@ -31,6 +32,9 @@ EXTERNAL = {
     ("git", "checkout"): set(),
     ("git", "revert"): set(),
     ("git", "push"): set(),
+    # docs/locks.md: reading and deleting one lock file (docs.aws.amazon.com/cli, s3 cp, s3 rm).
+    ("aws", "s3", "cp"): set(),
+    ("aws", "s3", "rm"): set(),
 }
 
 
