@@ -8,8 +8,11 @@ its output; sticky.py puts it in the one PR comment. Standard library only, so i
 the runner's Python whether or not the project's virtualenv got built.
 
 What is read from the CLI's text output (`--diff --color never`): the "Resources:" block,
-`[mandatory]` and `[advisory]` policy lines (pulumi-policy's "can't run policy" notes counted
-apart: a value unknown until apply), and `error:` lines. The exit code decides the verdict.
+`[mandatory]` and `[advisory]` policy lines (as pkg/backend/display's
+renderDiffPolicyViolationEvent writes them: `[level]  policy  (type: name)`, the message on
+the lines below; pulumi-policy's "can't run policy" notes counted apart, a value unknown until
+apply), and `error:` lines. The exit code decides the verdict; the log's last lines are
+always shown, whatever the format.
 """
 
 from __future__ import annotations
