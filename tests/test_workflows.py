@@ -352,10 +352,10 @@ def test_a_failed_preview_still_reaches_the_comment(wf):
     step = cli_step(preview, "preview")
     assert "|| code=$?" in step["run"] and 'exit "$code"' in step["run"] and "--policy-pack policies" in step["run"]
     summary = next(s for s in preview["steps"] if s.get("id") == "summary")
-    assert summary["if"] == "always()" and "tools.diff.preview" in summary["run"]
+    assert summary["if"] == "${{ !cancelled() }}" and "tools.diff.preview" in summary["run"]
     assert set(preview["outputs"]) == set(TIERS)
     comment = pr["comment"]
-    assert set(comment["needs"]) == {"diff", "preview"} and comment["if"].startswith("always()")
+    assert set(comment["needs"]) == {"diff", "preview"} and comment["if"].startswith("${{ !cancelled() && ")
     compose = next(s for s in comment["steps"] if "tools.diff.sticky" in s.get("run", ""))
     assert compose["env"]["PREVIEW_RESULT"] == "${{ needs.preview.result }}"
     assert compose["env"]["DIFF_RESULT"] == "${{ needs.diff.result }}"

@@ -10,11 +10,12 @@ that is the same on every PR."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from vital.names import SECRET_TEXT
 
+from ..markdown import clip as _clip
+from ..markdown import code as _code
 from ..markdown import more_lines, parent_name, short_type
 from . import findings
 from .changes import has_changes, mandatory_count
@@ -32,10 +33,6 @@ _SHRINK_STEPS = ((200, 60), (150, 60), (100, 50), (75, 40), (50, 30), (35, 25), 
                  (5, 5), (2, 0), (0, 0))
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _one_line(text: Any, limit: int = MAX_NOTE_CHARS) -> str:
     return _clip(" ".join(str(text).split()), limit)
 
@@ -48,14 +45,6 @@ def _plain(value: Any) -> str:
         value = int(value)
     text = value if isinstance(value, str) and value == SECRET_TEXT else json.dumps(value, sort_keys=True, default=str)
     return _clip(" ".join(text.split()), MAX_VALUE_CHARS)
-
-
-def _code(text: str) -> str:
-    """Inline code that survives a table cell: no newline, escaped pipes, a fence longer than any run of backticks."""
-    text = text.replace("\n", " ").replace("|", "\\|")
-    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _cell(text: Any, limit: int = MAX_CELL_CHARS) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..markdown import parent_name
+from ..markdown import clip, parent_name
+from ..markdown import code as _code
 from ..policy.results import violations
 
 MAX_MESSAGE_CHARS = 300
@@ -37,14 +38,7 @@ def unknown(policy: Any) -> list[dict[str, Any]]:
 
 
 def _one_line(text: Any, limit: int = MAX_MESSAGE_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _code(text: str) -> str:
-    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    return clip(" ".join(str(text).split()), limit)
 
 
 def _item(v: dict[str, Any], icon: str, message: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from ..markdown import clip as _clip
 from ..markdown import parent_name, short_type
 
 MAX_LABEL_CHARS = 60
@@ -23,10 +24,6 @@ def label(text: str) -> str:
     """Text inside a quoted Mermaid label: Mermaid's entity codes for what would end or break it."""
     return (text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
             .replace("`", "#96;"))
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _nodes_and_status(stack: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
