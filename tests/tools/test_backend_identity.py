@@ -105,8 +105,12 @@ def test_status_names_identity_drift_and_bootstrap_repairs_it(site: dict[str, An
 
     out = io.StringIO()
     assert main(["status", *site_args(site["endpoint"], site["bucket"])], out=out) == 1
-    drift = {line.split()[1] for line in out.getvalue().splitlines() if line.strip().startswith("DRIFT")}
-    assert drift == {"plan-role", "plan-role:policy", "deploy-role:preview:policy"}
+    drift = {line.split()[1]: line for line in out.getvalue().splitlines() if line.strip().startswith("DRIFT")}
+    assert set(drift) == {"plan-role", "plan-role:policy", "deploy-role:preview:policy"}
+    # One line each, naming what differs rather than printing two whole documents.
+    assert f"Condition.StringLike: found {{{SUB_KEY}=[repo:{REPO}:*]}}, expected missing" in drift["plan-role"]
+    assert f"attached: found [{managed}], expected []" in drift["plan-role:policy"]
+    assert "inline.extra: found [" in drift["deploy-role:preview:policy"]
 
     checks = {c.name: c.result for c in bootstrap(open_backend(target(site)), io.StringIO())}
     assert (checks["plan-role"], checks["plan-role:policy"], checks["deploy-role:preview:policy"]) == ("updated",) * 3

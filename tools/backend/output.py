@@ -25,6 +25,40 @@ def render(value: Any) -> str:
     return str(value)
 
 
+# A policy document does not fit a line: past this, `ok` rows say so and drift rows name what differs.
+MAX_INLINE_CHARS = 160
+
+
+def differences(found: Any, expected: Any, path: str = "") -> list[str]:
+    """Leaf-level `path: found X, expected Y` of two normalized values (dicts, lists of dicts)."""
+    if found == expected:
+        return []
+    if isinstance(found, dict) and isinstance(expected, dict):
+        out: list[str] = []
+        for key in sorted(set(found) | set(expected), key=str):
+            out += differences(found.get(key), expected.get(key), f"{path}.{key}" if path else str(key))
+        return out
+    if isinstance(found, list) and isinstance(expected, list) and len(found) == len(expected) \
+            and all(isinstance(x, dict) for x in found + expected):
+        return [d for i, (a, b) in enumerate(zip(found, expected)) for d in differences(a, b, f"{path}[{i}]")]
+    return [f"{path or 'value'}: found {render(found)}, expected {render(expected)}"]
+
+
+def status_line(check: Check) -> str:
+    if check.ok:
+        text = render(check.found)
+        return text if len(text) <= MAX_INLINE_CHARS else "as expected"
+    text = f"found {render(check.found)}, expected {render(check.expected)}"
+    if len(text) <= MAX_INLINE_CHARS or check.found is None:
+        return text if check.found is not None else f"found missing, expected {_short(render(check.expected))}"
+    diffs = differences(check.found, check.expected)
+    return "; ".join(diffs[:3]) + (f"; and {len(diffs) - 3} more (--format json has all)" if len(diffs) > 3 else "")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_INLINE_CHARS else text[: MAX_INLINE_CHARS - 1] + "…"
+
+
 def setting_width(names: Iterable[str]) -> int:
     """The name column: 22 as it always was, wider for the identity rows' longer names."""
     return max([22, *(len(n) + 2 for n in names)])
@@ -49,9 +83,9 @@ def print_status(target: Target, checks: list[Check], fmt: str, out: TextIO) -> 
     print(f"s3://{target.bucket} ({target.region}), KMS {target.kms_alias}", file=out)
     for c in checks:
         if c.ok:
-            print(f"  ok     {c.name:<{width}}{render(c.found)}", file=out)
+            print(f"  ok     {c.name:<{width}}{status_line(c)}", file=out)
         else:
-            print(f"  DRIFT  {c.name:<{width}}found {render(c.found)}, expected {render(c.expected)}", file=out)
+            print(f"  DRIFT  {c.name:<{width}}{status_line(c)}", file=out)
     if drift:
         print(f"drift in {len(drift)} setting(s): {', '.join(c.name for c in drift)}", file=out)
     else:
