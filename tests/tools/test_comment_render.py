@@ -215,3 +215,23 @@ def test_sticky_and_preview_cli_bad_input_is_one_line_exit_2(tmp_path: Path, cap
     assert preview.main(["--stack", "production", "--exit-code", "", "--log", str(tmp_path / "none")]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "❌ did not run (an earlier step failed)" and html.escape(out["stack"]) == "production"
+
+
+def test_the_comment_job_end_to_end_from_the_jobs_outputs(tmp_path: Path, pr_comment: str, capsys) -> None:
+    """What the workflow hands over: diff.md, and toJSON(needs.preview.outputs), each value a JSON string."""
+    from tools.diff import preview
+
+    log = tmp_path / "preview.log"
+    log.write_text(LOG)
+    assert preview.main(["--stack", PRODUCTION, "--exit-code", "255", "--log", str(log), "--run-url", "https://x/run"]) == 0
+    leg = capsys.readouterr().out.strip()
+    (tmp_path / "previews.json").write_text(json.dumps({PRODUCTION: leg, "preview": ""}))
+    (tmp_path / "diff.md").write_text(pr_comment)
+    assert sticky.main(["--diff", str(tmp_path / "diff.md"), "--diff-result", "success", "--diff-exit", "0",
+                        "--previews", str(tmp_path / "previews.json"), "--preview-result", "failure"]) == 0
+    text = capsys.readouterr().out
+    assert text.count(sticky.MARKER) == 1
+    rows = {r[0]: r[1] for r in rendered(text).tables[0][1:]}
+    assert rows[f"pulumi preview of {PRODUCTION}"] == "❌ 1 mandatory policy violation · 1 check at apply"
+    assert rows["pulumi preview of preview"] == "❌ no summary: see the job log"
+    assert "[mandatory]  rate-limit" in text  # the log's last lines, in the fold
