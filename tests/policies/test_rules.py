@@ -356,7 +356,7 @@ def test_secrets_fail_a_dsn_with_a_password_under_a_plain_name():
 
 @pytest.mark.parametrize("key, value, sensitive, found", [
     ("NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY", "eyJ.placeholder", False, "names or holds a credential"),
-    ("NEXT_PUBLIC_ANALYTICS_ID", "sk-live-abc", False, "names or holds a credential"),
+    ("NEXT_PUBLIC_ANALYTICS_ID", "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", False, "names or holds a credential"),
     ("NEXT_PUBLIC_FEATURE", "xq-9f3-flag", True, "is sensitive: true, but Next.js inlines"),
 ])
 def test_secrets_fail_a_secret_in_a_public_variable(key, value, sensitive, found):
