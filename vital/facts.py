@@ -194,3 +194,10 @@ LIST_MAX_ITEMS = 50
 # environment string longer than MAX_ARG_STRLEN: 32 pages, 131,072 bytes with 4 KiB pages
 # (include/uapi/linux/binfmts.h), the "Argument list too long" a large config meets.
 MAX_ENV_STRING_BYTES = 131072
+
+# S3 general-purpose bucket names: 3 to 63 characters of lower-case letters, digits, '.' and
+# '-', starting and ending with a letter or digit, no two adjacent '.', not an IP address, and
+# none of AWS's reserved prefixes and suffixes.
+# Source: docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+S3_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+S3_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
