@@ -99,7 +99,8 @@ def backups(args: StackValidationArgs, report: ReportViolation) -> None:
             report(f"{label(resource)} records no backup_policy; allowed: one of {choices}"
                    f"{f' ({PITR_BACKUPS!r} in tier {ctx.tier})' if needs_pitr else ''}", resource.urn)
         elif value not in BACKUP_POLICIES:
-            report(f"{label(resource)} records backup_policy {value!r}; allowed: one of {choices}", resource.urn)
+            report(f"{label(resource)} records a backup_policy that is not one of them (value not shown); allowed: one "
+                   f"of {choices}", resource.urn)
         elif needs_pitr and value != PITR_BACKUPS:
-            report(f"{label(resource)} in tier {ctx.tier} records backup_policy {value!r}; allowed: {PITR_BACKUPS!r} "
+            report(f"{label(resource)} in tier {ctx.tier} records a backup_policy without point-in-time recovery; allowed: {PITR_BACKUPS!r} "
                    f"(daily backups with point-in-time recovery)", resource.urn)
