@@ -171,8 +171,9 @@ class StackConfig(_Model):
     @field_validator("supabase_anon_key")
     @classmethod
     def _anon_key(cls, v: str | None) -> str | None:
-        if v is not None and secrets.looks_secret_value(v):
-            raise ValueError("allowed: the public anon key only; the service-role key goes in secretEnv.SUPABASE_SERVICE_ROLE_KEY")
+        if v is not None and (secrets.looks_secret_value(v) or not secrets.is_supabase_anon_key(v)):
+            raise ValueError("allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
+                             "(sb_publishable_...); a secret or service-role key goes in secretEnv")
         return v
 
     # ---- derived values ----

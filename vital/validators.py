@@ -97,8 +97,10 @@ def supabase_ref(value: str) -> str:
 
 
 def qualified_stack(value: str) -> str:
-    if len(value.split("/")) != 3 or not all(value.split("/")):
-        raise ValueError("allowed: a fully qualified stack name, organization/project/stack")
+    parts = value.split("/")
+    if len(parts) != 3 or not all(re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", p) and p not in (".", "..") for p in parts):
+        raise ValueError("allowed: a fully qualified stack name, organization/project/stack, each part of letters, "
+                         "digits, '_', '.' and '-'")
     return value
 
 
