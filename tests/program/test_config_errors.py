@@ -41,7 +41,7 @@ CASES = {
     "window shorter than the plan allows": ("production", {"rateLimitPeriod": 5}, ["'vital-expert-infra:rateLimitPeriod'", "5", "at least 10 s"]),
     "bad supabase ref": ("production", {"supabaseProjectRef": "Prod-Ref"}, ["'vital-expert-infra:supabaseProjectRef'", "'Prod-Ref'", "20 lower-case letters"]),
     "supabase token in plaintext": ("production", {"supabaseAccessToken": "sbp_plain"}, ["configuration key 'supabaseAccessToken' must be encrypted as it's secret"]),
-    "service-role key as anon key": ("production", {"supabaseAnonKey": "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.sig"}, ["'vital-expert-infra:supabaseAnonKey'", "secretEnv.SUPABASE_SERVICE_ROLE_KEY"]),
+    "service-role key as anon key": ("production", {"supabaseAnonKey": "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.sig"}, ["'vital-expert-infra:supabaseAnonKey'", "a secret or service-role key goes in secretEnv"]),
     "data-service env set by hand": ("production", {"env": {"UPSTASH_REDIS_REST_URL": "https://x.upstash.io"}}, ["'vital-expert-infra:env'", "UPSTASH_REDIS_REST_URL", "the program sets it"]),
     "pool size out of range": ("production", {"supabasePoolSize": 5000}, ["'vital-expert-infra:supabasePoolSize'", "5000", "3000"]),
     "unknown backup policy": ("production", {"supabaseBackups": "hourly"}, ["'vital-expert-infra:supabaseBackups'", "'hourly'", "daily+pitr"]),
