@@ -19,11 +19,12 @@ from tools.mockrt import SECRET_SIG, SECRET_VALUE, UNKNOWN, Registration
 from tools.policy.process import pack_python
 from tools.policy.results import has_mandatory
 
-ROOT = Path(__file__).resolve().parents[2]
 from vital.names import PROJECT, TIERS as STACKS
+
+ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
-            "secret-rotation-due")
+            "secret-rotation-due", "rls")
 
 
 @pytest.fixture(scope="module")
