@@ -143,3 +143,61 @@ GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
 # The longest comment GitHub accepts on an issue or pull request.
 # Source: docs.github.com REST "Create an issue comment" (body max 65536 characters).
 GITHUB_COMMENT_MAX_CHARS = 65536
+
+# ---- formats and limits of config values (issue: every entry point answers bad input) ----------
+
+# A Vercel project's name: 1 to 52 characters of [a-z0-9-].
+# Source: terraform-provider-vercel vercel/resource_project.go ("name": LengthBetween(1, 52),
+# regex ^[a-z0-9\-]{0,100}$), commit c8a6711c565f.
+VERCEL_PROJECT_NAME_MAX = 52
+# All of a deployment's environment variables together: at most 64 KB.
+# Source: vercel.com/docs/environment-variables ("Environment variable size": a total of 64 KB
+# per deployment; no single variable can be larger).
+VERCEL_ENV_TOTAL_BYTES = 64 * 1024
+# Names Vercel reserves for its function runtimes (unavailable for use).
+# Source: vercel.com/docs/environment-variables/reserved-environment-variables (2025-12-10).
+VERCEL_RESERVED_ENV_NAMES = (
+    "AWS_SECRET_KEY", "AWS_EXECUTION_ENV", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "NOW_REGION", "TZ", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+)
+# Password Protection's password: 1 to 72 characters.
+# Source: terraform-provider-vercel vercel/resource_project.go password_protection.password LengthBetween(1, 72).
+VERCEL_PASSWORD_MAX = 72
+# Upstash Redis primary regions for a global database.
+# Source: upstash_pulumi 0.5.0 RedisDatabaseArgs.primary_region docstring ("Can be one of [...]");
+# tests/vital/test_facts.py reads the list from the installed SDK and compares.
+UPSTASH_PRIMARY_REGIONS = (
+    "us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2",
+)
+# GitHub account and organization names: 1 to 39 characters, letters, digits and single
+# hyphens, no hyphen first or last. Repository names: 1 to 100 characters of letters, digits,
+# '.', '_' and '-', and not '.' or '..'.
+# Source: github.com/join's form validation messages, collected in github.com/dead-claudia/github-limits
+# (usernames, organizations, repository names).
+GITHUB_OWNER_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
+GITHUB_REPO_PATTERN = r"^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$"
+# GitHub's REST API ids (users, teams) are 64-bit integers.
+# Source: docs.github.com REST "Get a user" (id: integer, format int64).
+GITHUB_ID_MAX = 2**63 - 1
+# Bounds the project sets where the platforms state none we could find (the Vercel provider
+# and @vercel/sdk 1.28.35 set no length on build settings): long enough for any real value,
+# short enough that a pasted file or a runaway template is refused with one line.
+COMMAND_MAX_CHARS = 256
+PATH_MAX_CHARS = 256
+HEADER_VALUE_MAX_CHARS = 4096
+LIST_MAX_ITEMS = 50
+
+# The Pulumi CLI hands a program and a policy pack the stack's whole config in one environment
+# variable, PULUMI_CONFIG (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go
+# constructEnv, and the language host alike). Linux refuses to start a process with one
+# environment string longer than MAX_ARG_STRLEN: 32 pages, 131,072 bytes with 4 KiB pages
+# (include/uapi/linux/binfmts.h), the "Argument list too long" a large config meets.
+MAX_ENV_STRING_BYTES = 131072
+
+# S3 general-purpose bucket names: 3 to 63 characters of lower-case letters, digits, '.' and
+# '-', starting and ending with a letter or digit, no two adjacent '.', not an IP address, and
+# none of AWS's reserved prefixes and suffixes.
+# Source: docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+S3_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+S3_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")

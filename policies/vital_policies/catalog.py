@@ -9,7 +9,7 @@ from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, St
 
 from vital.names import PACK_NAME
 
-from . import data, env_vars, firewall, headers, isolation, project, rotation
+from . import data, env_vars, firewall, headers, isolation, project, rls, rotation
 from .pack_config import schemas
 
 __all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "CATALOG", "build_policies"]
@@ -63,6 +63,9 @@ CATALOG = (
           "Every production secret has a recorded rotation date less than 90 days old."),
     Entry("secret-rotation-due", "stack", rotation.secret_rotation_due,
           "Warns when a production secret was rotated 75 to 89 days ago (due before 90).", advisory=True),
+    Entry("rls", "stack", rls.rls,
+          "Supabase's security advisors report no table without row-level security (production; read by the "
+          "Supabase settings resource)."),
 )
 POLICY_NAMES = tuple(entry.name for entry in CATALOG)
 ADVISORY = tuple(entry.name for entry in CATALOG if entry.advisory)

@@ -75,6 +75,7 @@ def defaults() -> dict[str, dict[str, Any]]:
             "branch": TIER_DEFAULTS["production"].production_branch,
         },
         "backups": {"requirePitrTiers": [t for t in TIERS if TIER_DEFAULTS[t].backups == PITR_BACKUPS]},
+        "rls": {"tiers": ["production"]},
         # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
         "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
                             "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
@@ -227,6 +228,10 @@ def schemas() -> dict[str, PolicyConfigSchema]:
                                            f"(daily backups with point-in-time recovery).",
                                            d["backups"]["requirePitrTiers"]),
             }
+        ),
+        "rls": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers where every table in an exposed schema must have row-level security.",
+                                        d["rls"]["tiers"])}
         ),
         "secret-rotation": _rotation_schema("secret-rotation"),
         "secret-rotation-due": _rotation_schema("secret-rotation-due"),

@@ -134,10 +134,10 @@ def test_without_github_repo_the_identities_are_neither_checked_nor_created(moto
 
 
 @pytest.mark.parametrize("repo", ["vital-expert", "a/b/c", "-owner/repo", "owner/", "owner/..", "own er/repo"])
-def test_a_bad_github_repo_is_one_line_exit_2(repo: str) -> None:
-    err = io.StringIO()
-    assert main(["status", "--bucket", "ok-bucket", "--region", REGION, f"--github-repo={repo}"], err=err) == 2
-    assert err.getvalue().count("\n") == 1 and "expected OWNER/REPO" in err.getvalue()
+def test_a_bad_github_repo_is_one_line_exit_2(repo: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--bucket", "ok-bucket", "--region", REGION, f"--github-repo={repo}"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "expected OWNER/REPO" in err
 
 
 # --------------------------------------------------------------------------------------

@@ -379,7 +379,8 @@ def test_end_to_end_through_a_worktree(tmp_path):
     data = yaml.safe_load(path.read_text())
     data["config"][f"{NS}:secretEnv"] = {"OPENAI_API_KEY": {"secure": encrypt("first")}}
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    subprocess.run([*git, "commit", "--quiet", "-am", "set the OpenAI key"], cwd=repo, check=True, env=env)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)
+    subprocess.run([*git, "commit", "--quiet", "-m", "the working tree, and the OpenAI key set"], cwd=repo, check=True, env=env)
     rotated = encrypt("rotated")
     data["config"][f"{NS}:functionTimeout"] = 25
     data["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"] = rotated

@@ -15,6 +15,9 @@ from tools.backend.errors import none_on_error
 
 DEFAULT_KMS_ALIAS = "alias/pulumi-state"
 DEFAULT_NONCURRENT_DAYS = 90
+CONNECT_TIMEOUT_S = 5
+READ_TIMEOUT_S = 6
+CALL_ATTEMPTS = 2
 
 PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
@@ -70,9 +73,10 @@ class Clients:
         self._config = Config(
             # Custom endpoints (moto, MinIO, LocalStack) rarely resolve virtual-hosted buckets.
             s3={"addressing_style": "path" if target.endpoint_url else "auto"},
-            retries={"mode": "standard", "max_attempts": 3},
-            connect_timeout=10,
-            read_timeout=30,  # every call has a deadline: at most 3 attempts of 10 s connect + 30 s read
+            # A deadline on every call: a silent endpoint is answered, one line, within about 20 s.
+            retries={"mode": "standard", "max_attempts": CALL_ATTEMPTS},
+            connect_timeout=CONNECT_TIMEOUT_S,
+            read_timeout=READ_TIMEOUT_S,
         )
 
     def _client(self, service: str) -> Any:
