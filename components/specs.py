@@ -12,7 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-from vital.facts import ENV_TARGETS, RETENTION_VALUES, VERCEL_AUTH_DEPLOYMENT_TYPES
+from vital.facts import (
+    ENV_TARGETS,
+    RETENTION_VALUES,
+    ROUTE_CONDITION_TYPES,
+    ROUTE_SRC_SYNTAXES,
+    VERCEL_AUTH_DEPLOYMENT_TYPES,
+)
 
 
 class Spec(BaseModel):
@@ -80,18 +86,49 @@ class DomainSpec(Spec):
     import_id: str | None = None
 
 
+class RouteCondition(Spec):
+    """A route's `has` / `missing` entry."""
+
+    type: str
+    key: str | None = None
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _known_type(self) -> "RouteCondition":
+        if self.type not in ROUTE_CONDITION_TYPES:
+            raise ValueError(f"condition type {self.type!r} is not one of {ROUTE_CONDITION_TYPES}")
+        return self
+
+
 class HeaderRule(Spec):
-    name: str
+    """A project route that sets response headers on the paths `src` matches."""
+
+    name: str = Field(min_length=1, max_length=256)  # the provider's bounds
     src: str
+    src_syntax: str  # set explicitly: Vercel infers it otherwise, and a lookahead needs "regex"
     headers: dict[str, str]
-    host: str | None = None  # only on requests to this host (regex)
+    has: tuple[RouteCondition, ...] = ()  # every one must hold
+    missing: tuple[RouteCondition, ...] = ()  # none may hold
+
+    @model_validator(mode="after")
+    def _known_syntax(self) -> "HeaderRule":
+        if self.src_syntax not in ROUTE_SRC_SYNTAXES:
+            raise ValueError(f"src_syntax {self.src_syntax!r} is not one of {ROUTE_SRC_SYNTAXES}")
+        return self
 
 
 class FirewallRule(Spec):
     name: str = Field(min_length=4, max_length=160)  # the provider's bounds
     description: str = Field(max_length=260)
-    conditions: tuple[dict, ...] = Field(min_length=1)
+    # Groups are ORed, the conditions inside a group ANDed.
+    condition_groups: tuple[tuple[dict, ...], ...] = Field(min_length=1)
     action: dict
+
+    @model_validator(mode="after")
+    def _no_empty_group(self) -> "FirewallRule":
+        if any(not group for group in self.condition_groups):
+            raise ValueError("a condition group needs at least one condition")
+        return self
 
 
 class RetentionSpec(Spec):
@@ -165,6 +202,8 @@ class RedisSpec(Spec):
     database_name: str
     primary_region: str
     eviction: bool
+    # Monthly budget in USD; None leaves the provider's default ($20, vital.facts).
+    budget_usd: int | None = Field(None, ge=1)
     # Production's data must survive any stack mistake.
     protect: bool = False
     retain_on_delete: bool = False

@@ -38,7 +38,7 @@ class VercelApp(VitalComponent):
             )
             for domain in spec.domains
         ]
-        self.routes = [self._route(rule, project_id) for rule in spec.routes]
+        self.routes = self._routes(spec.routes, project_id)
         self.firewall = self._firewall(spec.firewall, project_id)
         self.retention = self._retention(spec.retention, project_id)
         self.done({"project_id": project_id, "project_name": self.project.name,
@@ -118,11 +118,29 @@ class VercelApp(VitalComponent):
             for key, value in variables
         ]
 
-    def _route(self, rule: HeaderRule, project_id: pulumi.Output[str]) -> vercel.ProjectRoute:
+    def _routes(self, rules: tuple[HeaderRule, ...], project_id: pulumi.Output[str]) -> list[vercel.ProjectRoute]:
+        """One route after another: each mutation of a project's routing rules stages and promotes
+        a new version, so two at once could race. The first goes to the start; each next one is
+        placed after the previous one and waits for it (position applies on create and replace)."""
+        routes: list[vercel.ProjectRoute] = []
+        for rule in rules:
+            previous = routes[-1] if routes else None
+            position = (vercel.ProjectRoutePositionArgs(placement="after", reference_route_id=previous.id)
+                        if previous else vercel.ProjectRoutePositionArgs(placement="start"))
+            routes.append(self._route(rule, project_id, position, previous))
+        return routes
+
+    def _route(self, rule: HeaderRule, project_id: pulumi.Output[str], position: vercel.ProjectRoutePositionArgs,
+               previous: vercel.ProjectRoute | None) -> vercel.ProjectRoute:
+        def conditions(kind, items):
+            return [kind(type=c.type, key=c.key, value=c.value) for c in items] or None
+
         return vercel.ProjectRoute(
             self.child(f"route-{rule.name}"),
             project_id=project_id,
             name=rule.name,
+            src_syntax=rule.src_syntax,
+            position=position,
             # route.headers are response headers: project routing rules use the routes
             # syntax of the Build Output API, where `headers` "attach response headers"
             # (vercel.com/docs/build-output-api/configuration). The provider docstring's
@@ -130,9 +148,10 @@ class VercelApp(VitalComponent):
             route=vercel.ProjectRouteRouteArgs(
                 src=rule.src,
                 headers=dict(rule.headers),
-                has=[vercel.ProjectRouteRouteHaArgs(type="host", value=rule.host)] if rule.host else None,
+                has=conditions(vercel.ProjectRouteRouteHaArgs, rule.has),
+                missings=conditions(vercel.ProjectRouteRouteMissingArgs, rule.missing),
             ),
-            opts=self.opts(),
+            opts=self.opts(depends_on=[previous] if previous else None),
         )
 
     def _firewall(self, rules: tuple[FirewallRule, ...], project_id: pulumi.Output[str]) -> vercel.FirewallConfig:
@@ -148,8 +167,8 @@ class VercelApp(VitalComponent):
                     description=rule.description,
                     active=True,
                     condition_groups=[vercel.FirewallConfigRulesRuleConditionGroupArgs(
-                        conditions=[vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in rule.conditions]
-                    )],
+                        conditions=[vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in group]
+                    ) for group in rule.condition_groups],
                     action=_firewall_action(rule.action),
                 )
                 for rule in rules

@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vital import facts, secrets, validators
+from vital import facts, paths, secrets, validators
 from vital.names import DATA_SERVICE_ENV, SECRET_TEXT
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ def run_all(c: "StackConfig") -> None:
     _check_adoption(c)
     _check_bulk_adoption(c)
     _check_rotation(c)
+    _check_traffic(c)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -153,3 +154,21 @@ def _check_rotation(c: "StackConfig") -> None:
             _fail("secretRotation", key, f"allowed: a secret this stack holds ({', '.join(known)})")
         if when > date.today():
             _fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")
+
+
+def _check_traffic(c: "StackConfig") -> None:
+    if paths.API not in c.rate_limit_scope or len(set(c.rate_limit_scope)) != len(c.rate_limit_scope):
+        _fail("rateLimitScope", list(c.rate_limit_scope), "allowed: \"api\", optionally with \"pages\", each once "
+                                                          "(static assets are never counted)")
+    for entry in c.public_cache_paths:
+        try:
+            paths.public_path(entry, c.admin_paths)
+        except ValueError as err:
+            _fail("publicCachePaths", entry, str(err).split(" (found")[0])
+    cache_headers = [name for name in c.headers if name.lower() in facts.CDN_CACHE_HEADERS]
+    if cache_headers:
+        _fail("headers", cache_headers[0], "allowed: no cache headers on every path; each path class gets its own, "
+                                           "and shared caching is opt-in through publicCachePaths")
+    if c.upstash_budget is not None and not c.tier_defaults.owns_cache:
+        _fail("upstashBudget", c.upstash_budget, f"allowed: nothing; tier {c.tier} owns no Redis database (it shares "
+                                                 f"{c.shared_cache_stack}'s)")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictInt, StrictStr, field_validator, model_validator
 
 from vital import facts, secrets, validators
 from vital.names import CORS_VARIABLE
@@ -62,6 +62,8 @@ class Adoption(_Model):
 
 
 AddOn = Literal["password_protection", "preview_deployment_suffix"]
+RateLimitScope = Literal["api", "pages"]  # vital.paths.RATE_LIMIT_SCOPES
+UsdPerMonth = Annotated[StrictInt, Field(ge=1)]
 
 
 def _checked(check):
@@ -90,6 +92,9 @@ class StackConfig(_Model):
     function_timeout: int = Field(alias="functionTimeout")
     rate_limit_requests: int = Field(alias="rateLimitRequests", ge=1)
     rate_limit_period: int = Field(SHARED["rate_limit_period_s"], alias="rateLimitPeriod", ge=1)
+    rate_limit_scope: tuple[RateLimitScope, ...] = Field(alias="rateLimitScope")
+    # Pages a shared cache (Vercel's CDN) may keep for everyone: opt-in, none by default.
+    public_cache_paths: tuple[StrictStr, ...] = Field((), alias="publicCachePaths")
     noindex: bool
     security_headers: bool = Field(alias="securityHeaders")
     headers: dict[str, str] = {}
@@ -126,6 +131,7 @@ class StackConfig(_Model):
     # Secret key -> ISO date it was last rotated (seed: rotate every 90 days).
     secret_rotation: dict[str, date] = Field({}, alias="secretRotation")
     upstash_primary_region: str = Field(SHARED["upstash_primary_region"], alias="upstashPrimaryRegion")
+    upstash_budget: UsdPerMonth | None = Field(alias="upstashBudget")
     shared_cache_stack: str = Field(SHARED["shared_cache_stack"], alias="sharedCacheStack")
 
     # ---- the tier's defaults, resolved once, before any field is checked ----

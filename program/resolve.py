@@ -134,7 +134,7 @@ def vercel_app(cfg: StackConfig, index: int) -> VercelAppSpec:
         env=env_vars(cfg, app),
         domains=tuple(DomainSpec(name=d, import_id=_import_id(cfg, app, d) if d in adopted else None)
                       for d in cfg.app_domains(index)),
-        routes=header_rules(cfg),
+        routes=header_rules(cfg, cfg.app_domains(index)),
         firewall=firewall_rules(cfg),
         # Set all four: the provider writes its own default into any field left unset.
         retention=RetentionSpec(preview=cfg.preview_expiration, **RETENTION_PROVIDER_DEFAULTS),
@@ -187,6 +187,7 @@ def cache(cfg: StackConfig) -> CacheSpec:
         database_name=redis_database_name(tier.project_suffix),
         primary_region=cfg.upstash_primary_region,
         eviction=not tier.protect,  # production keeps keys; caches may evict
+        budget_usd=cfg.upstash_budget,
         protect=tier.protect,
         retain_on_delete=tier.protect,
     ))

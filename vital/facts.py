@@ -143,3 +143,57 @@ GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
 # The longest comment GitHub accepts on an issue or pull request.
 # Source: docs.github.com REST "Create an issue comment" (body max 65536 characters).
 GITHUB_COMMENT_MAX_CHARS = 65536
+
+# ---- traffic: firewall rate limits, project routes, edge caching --------------------------------
+
+# A rate-limit rule's follow-up action (FirewallConfig rules[].action.rate_limit.action).
+# Source: terraform-provider-vercel vercel/resource_firewall_config.go (OneOf bypass, log,
+# challenge, deny, rate_limit) and vercel/sdk src/models/putfirewallconfigop.ts (Action1: log,
+# challenge, deny, rate_limit).
+RATE_LIMIT_FOLLOW_UP_ACTIONS = ("bypass", "log", "challenge", "deny", "rate_limit")
+# The value that answers 429 Too Many Requests. Source: vercel.com/docs/vercel-firewall/vercel-waf/
+# rate-limiting ("you can leave the Default (429) action or choose between Log, Deny and
+# Challenge": the API's one value left, rate_limit, is the dashboard's Default (429)), and Vercel's
+# own rule template vercel/firewall-templates api-rate-limit/rule.json (rateLimit.action
+# "rate_limit"). The status code itself can only be confirmed against the live WAF.
+RATE_LIMIT_429_ACTION = "rate_limit"
+
+# ProjectRoute.src_syntax values. Source: terraform-provider-vercel vercel/resource_project_route.go
+# (OneOf equals, path-to-regexp, regex); vercel.com/docs/routing/project-routing-rules (exact match,
+# path pattern, regex). A lookahead in src needs "regex".
+ROUTE_SRC_SYNTAXES = ("equals", "path-to-regexp", "regex")
+# ProjectRoute.position.placement values; before/after need reference_route_id.
+# Source: terraform-provider-vercel vercel/resource_project_route.go (OneOf start, end, before, after).
+ROUTE_PLACEMENTS = ("start", "end", "before", "after")
+# ProjectRoute route.has / route.missing condition types.
+# Source: pulumiverse_vercel 5.21.1 ProjectRouteRouteHaArgs docstring (host, header, cookie, query).
+ROUTE_CONDITION_TYPES = ("host", "header", "cookie", "query")
+# How a `has` host value is compared is settled for deployment routes (vercel/vercel
+# packages/routing-utils/src/schemas.ts hasSchema: "A regular expression used to match the
+# value") but not for project-level routing rules, whose dashboard offers Equals, Contains and
+# Matches regex. The program writes host values that mean the same under each reading (a custom
+# domain spelled out, in `missing`); the pack checks its routes under all three readings.
+HOST_VALUE_READINGS = ("exact", "regex", "regex-search")
+
+# Cache-Control of Next.js's content-hashed build output under /_next/static (the seed's "Edge
+# Caching": static assets immutable for a year); safe only where a file's name changes with its
+# content, so robots.txt, sitemap.xml and public files do not get it.
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# The seed's shared edge cache for pages ("SSR pages: s-maxage=60"), for the pages a stack lists
+# in publicCachePaths only.
+PUBLIC_PAGE_CACHE_CONTROL = "s-maxage=60, stale-while-revalidate"
+# Every other page, API route and admin route.
+PRIVATE_CACHE_CONTROL = "private, no-store"
+# Response headers through which Vercel's CDN caches a response, highest priority first.
+# Source: vercel.com/guides/set-cache-control-headers ("Vercel-CDN-Cache-Control,
+# CDN-Cache-Control, Cache-Control"); vercel.com/docs/caching/cache-control-headers (s-maxage is
+# the CDN's; the default, public, max-age=0, must-revalidate, caches nowhere). A function's own
+# Cache-Control overrides the one a route sets (vercel.com/docs/edge-network/caching: "if you
+# return Cache-Control headers in a Vercel Function, it will override the headers defined for the
+# same route"); that project-level routing rules behave alike is unverified.
+CDN_CACHE_HEADERS = ("cache-control", "cdn-cache-control", "vercel-cdn-cache-control")
+
+# Upstash Redis `budget` (USD per month): at the budget the database is throttled until the next
+# month. Source: upstash_pulumi 0.5.0 RedisDatabase docstring ("Budget for the database (default $20)
+# ... If the budget is reached, the database will be throttled until the next month").
+UPSTASH_DEFAULT_BUDGET_USD = 20

@@ -57,6 +57,13 @@ class Tier:
     function_timeout_s: int = field(metadata={"config": "functionTimeout"})
     # Seed "Security Considerations": requests per IP per 15 minutes.
     rate_limit_requests: int = field(metadata={"config": "rateLimitRequests"})
+    # Which path classes (vital.paths) the rate limit counts: "api" always, "pages" too when the
+    # tier says so. Static assets never count. The seed's per-IP limit is an API and abuse limit:
+    # one Next.js page load fetches dozens of assets, and client navigation and <Link> prefetching
+    # request pages (RSC payloads) many times a minute, so counting pages against 66 per 10 min
+    # would throttle a signed-in user. No tier counts pages by default: preview's and
+    # pre-production's end-to-end runs come from one CI address and load many pages.
+    rate_limit_scope: tuple[str, ...] = field(metadata={"config": "rateLimitScope"})
     # Pre-production and preview must not be indexed (seed); production must be.
     noindex: bool = field(metadata={"config": "noindex"})
     # Production hardening: CSP, HSTS, frame and sniffing protection on every path.
@@ -78,6 +85,11 @@ class Tier:
     backups: str = field(metadata={"config": "supabaseBackups"})
     # Seed: production and pre-production own a Redis database; preview shares one.
     owns_cache: bool
+    # Upstash Redis monthly budget in USD (None: the tier owns no database). At the budget the
+    # database is throttled until the next month; the provider's default is $20
+    # (facts.UPSTASH_DEFAULT_BUDGET_USD). The seed keeps Redis under $50 a month in total:
+    # production 35 (above the default, so production's cache is not throttled at $20), pre-production 10.
+    upstash_budget_usd: int | None = field(metadata={"config": "upstashBudget"})
     # secretEnv keys the tier must hold (seed "Phase 4: Environment Variables Setup"): each is
     # set with `pulumi config set --secret --path secretEnv.<KEY>` before the first `pulumi up`.
     secret_env: tuple[str, ...]
@@ -96,6 +108,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             builds_pr_branches=False,
             function_timeout_s=30,
             rate_limit_requests=100,
+            rate_limit_scope=("api",),
             noindex=False,
             security_headers=True,
             env=MappingProxyType(
@@ -117,6 +130,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=100,
             backups="daily+pitr",
             owns_cache=True,
+            upstash_budget_usd=35,
             # Seed "Monitoring": LangFuse tracing in production needs its key pair.
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"),
         ),
@@ -127,6 +141,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             builds_pr_branches=False,
             function_timeout_s=60,
             rate_limit_requests=500,
+            rate_limit_scope=("api",),
             noindex=True,
             security_headers=False,
             env=MappingProxyType(
@@ -147,6 +162,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=50,
             backups="weekly",
             owns_cache=True,
+            upstash_budget_usd=10,
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
         ),
         "preview": Tier(
@@ -159,6 +175,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             function_timeout_s=45,
             # Seed: "relaxed rate limits" on preview.
             rate_limit_requests=1000,
+            rate_limit_scope=("api",),
             noindex=True,
             security_headers=False,
             env=MappingProxyType(
@@ -179,6 +196,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=25,
             backups="none",
             owns_cache=False,
+            upstash_budget_usd=None,
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
         ),
     }

@@ -75,6 +75,8 @@ def defaults() -> dict[str, dict[str, Any]]:
             "branch": TIER_DEFAULTS["production"].production_branch,
         },
         "backups": {"requirePitrTiers": [t for t in TIERS if TIER_DEFAULTS[t].backups == PITR_BACKUPS]},
+        "cache-safety": {"tiers": list(TIERS)},
+        "data-budget": {"tiers": ["production"]},
         # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
         "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
                             "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
@@ -163,7 +165,8 @@ def schemas() -> dict[str, PolicyConfigSchema]:
         "noindex": PolicyConfigSchema(
             properties={
                 "noindexTiers": _tiers("Tiers whose projects must send X-Robots-Tag: noindex on every path; the others must "
-                                       "not send it on their custom domains.", d["noindex"]["noindexTiers"]),
+                                       "send it on their *.vercel.app hosts and not on their custom domains.",
+                                       d["noindex"]["noindexTiers"]),
             }
         ),
         "security-headers": PolicyConfigSchema(
@@ -230,6 +233,14 @@ def schemas() -> dict[str, PolicyConfigSchema]:
         ),
         "secret-rotation": _rotation_schema("secret-rotation"),
         "secret-rotation-due": _rotation_schema("secret-rotation-due"),
+        "cache-safety": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose responses a shared cache may keep only on static assets and the "
+                                        "pages in vital-expert-infra:publicCachePaths.", d["cache-safety"]["tiers"])}
+        ),
+        "data-budget": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose Redis databases need a monthly budget above the provider's "
+                                        "default ($20).", d["data-budget"]["tiers"])}
+        ),
     }
 
 

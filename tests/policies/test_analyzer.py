@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 from vital.names import PROJECT, TIERS as STACKS
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
-            "secret-rotation-due")
+            "secret-rotation-due", "cache-safety", "data-budget")
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +67,7 @@ def test_analyzer_info_lists_the_eleven_policies(packs):
     levels = {p.name: p.enforcement_level for p in info.policies}
     assert levels.pop("preview-cleanup") == "advisory"
     assert levels.pop("secret-rotation-due") == "advisory"
+    assert levels.pop("data-budget") == "advisory"
     assert set(levels.values()) == {"mandatory"}
     kinds = {p.name: p.kind for p in info.policies}
     assert kinds["rate-limit"] == "stack" and kinds["max-duration"] == "resource"
@@ -138,14 +139,23 @@ CASES = [
     ("pre-production", "max-duration",
      _edit("vital-expert-project", lambda r: r.inputs["resourceConfig"].update(functionDefaultTimeout=120.0)),
      "vital-expert-project", "functionDefaultTimeout is 120 s; allowed: 1 to 60 s"),
+    ("production", "rate-limit",
+     _edit("vital-expert-firewall", lambda r: r.inputs["rules"]["rules"][0]["conditionGroups"][0]["conditions"][0].update(
+         op="pre", value="/")), "vital-expert-firewall", "counts static assets (/_next/static/a.js"),
     ("preview", "noindex",
-     _edit("vital-expert-route-headers-all-paths", lambda r: r.inputs["route"]["headers"].pop("X-Robots-Tag")),
-     "vital-expert-project", "no route sends X-Robots-Tag: noindex"),
-    ("production", "noindex", _edit("vital-expert-route-noindex-vercel-app", lambda r: r.inputs["route"].pop("has")),
-     "vital-expert-route-noindex-vercel-app", "without a host condition limiting it to *.vercel.app"),
+     _edit("vital-expert-route-headers-rest", lambda r: r.inputs["route"]["headers"].pop("X-Robots-Tag")),
+     "vital-expert-project", "no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/api/x"),
+    ("production", "noindex", _edit("vital-expert-route-headers-rest-other-hosts", lambda r: r.inputs["route"].pop("missings")),
+     "vital-expert-route-headers-rest-other-hosts", "sends X-Robots-Tag: noindex on custom domains (app.vitalexpert.com)"),
     ("production", "security-headers",
-     _edit("vital-expert-route-headers-all-paths", lambda r: r.inputs["route"]["headers"].pop("Strict-Transport-Security")),
-     "vital-expert-project", "does not send on every path: Strict-Transport-Security"),
+     _edit("vital-expert-route-headers-static-app.vitalexpert.com",
+           lambda r: r.inputs["route"]["headers"].pop("Strict-Transport-Security")),
+     "vital-expert-project", "does not send on every path: Strict-Transport-Security; missing on app.vitalexpert.com/_next/image"),
+    ("pre-production", "cache-safety",
+     _edit("vital-expert-route-headers-rest", lambda r: r.inputs["route"]["headers"].update({"Cache-Control": "s-maxage=60"})),
+     "vital-expert-route-headers-rest", "lets Vercel's CDN share api, pages, admin responses"),
+    ("production", "data-budget", _edit("cache-production-redis", lambda r: r.inputs.pop("budget")),
+     "cache-production-redis", "sets no budget (the provider's default)"),
     ("production", "no-debug-in-production", _env("NEXT_PUBLIC_ENABLE_MOCK_API", "true"),
      "vital-expert-env-next_public_enable_mock_api", "(NEXT_PUBLIC_ENABLE_MOCK_API) is 'true' in tier production"),
     ("preview", "secrets", _env("OPENAI_API_KEY", sensitive=False),
@@ -178,7 +188,7 @@ def test_each_rule_fails_a_violation_and_passes_the_committed_stack(packs, stack
     mutate(regs)
     found = of(pack.run(regs), policy)
     assert len(found) == 1, found
-    level = "advisory" if policy == "preview-cleanup" else "mandatory"
+    level = "advisory" if policy in ("preview-cleanup", "data-budget") else "mandatory"
     assert found[0]["enforcementLevel"] == level
     assert found[0]["urn"] == find(regs, resource).urn
     assert message in found[0]["message"]

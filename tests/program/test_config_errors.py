@@ -62,6 +62,17 @@ CASES = {
                                         ["'vital-expert-infra:vercelDeployToken'", "shorter than the 16-byte GCM tag"]),
     "ciphertext that is not base64": ("production", {"secretEnv": {"OPENAI_API_KEY": {"secure": "v1:%%%:abc"}}},
                                       ["'vital-expert-infra:secretEnv.OPENAI_API_KEY'", "not base64"]),
+    "rate limit scope without api": ("production", {"rateLimitScope": ["pages"]}, ["'vital-expert-infra:rateLimitScope'", '["pages"]', '"api", optionally with "pages"']),
+    "unknown rate limit scope": ("production", {"rateLimitScope": ["api", "static"]}, ["'vital-expert-infra:rateLimitScope[1]'", "'static'", "'api' or 'pages'"]),
+    "rate limit scope as a string": ("production", {"rateLimitScope": "api"}, ["'vital-expert-infra:rateLimitScope'", "'api'", "valid tuple"]),
+    "public cache path under /api": ("production", {"publicCachePaths": ["/pricing", "/api/plans"]}, ["'vital-expert-infra:publicCachePaths'", "'/api/plans'", "outside /api"]),
+    "public cache path of every page": ("production", {"publicCachePaths": ["/*"]}, ["'vital-expert-infra:publicCachePaths'", "'/*'", "a page path"]),
+    "public cache path not a string": ("production", {"publicCachePaths": [7]}, ["'vital-expert-infra:publicCachePaths[0]'", "7", "valid string"]),
+    "cache header on every path": ("production", {"headers": {"cache-control": "s-maxage=600"}}, ["'vital-expert-infra:headers'", "'cache-control'", "publicCachePaths"]),
+    "budget not a number": ("production", {"upstashBudget": "forty"}, ["'vital-expert-infra:upstashBudget'", "'forty'", "valid integer"]),
+    "budget with cents": ("production", {"upstashBudget": 35.5}, ["'vital-expert-infra:upstashBudget'", "35.5", "valid integer"]),
+    "budget below one dollar": ("production", {"upstashBudget": 0}, ["'vital-expert-infra:upstashBudget'", "0", "greater than or equal to 1"]),
+    "budget on a tier without a database": ("preview", {"upstashBudget": 30}, ["'vital-expert-infra:upstashBudget'", "30", "owns no Redis database"]),
     "bad app root": ("production", {"apps": [{"name": "pharma-app", "rootDirectory": "../elsewhere"}]}, ["vital-expert-infra:apps[0].rootDirectory", "relative folder"]),
 }
 
