@@ -7,7 +7,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumiverse_vercel as vercel
 
+from .alerts import ProjectAlerts
 from .base import VitalComponent
+from .release import ReleaseGates
 from .specs import EnvVarsSpec, FirewallRule, HeaderRule, RetentionSpec, VercelAppSpec, VercelProjectSpec
 
 
@@ -41,6 +43,10 @@ class VercelApp(VitalComponent):
         self.routes = self._routes(spec.routes, project_id)
         self.firewall = self._firewall(spec.firewall, project_id)
         self.retention = self._retention(spec.retention, project_id)
+        self.release = (ReleaseGates(self.child("release"), spec.release, project_id, opts=self.opts())
+                        if spec.release.checks or spec.release.stages else None)
+        self.alerts = ProjectAlerts(self.child("alerts"), spec.alerts, project_id, opts=self.opts()) \
+            if spec.alerts.any else None
         self.done({"project_id": project_id, "project_name": self.project.name,
                    "domain_names": [d.name for d in spec.domains]})
 
@@ -80,6 +86,10 @@ class VercelApp(VitalComponent):
                 ) if p.trusted_ips else None,
                 git_fork_protection=True,  # PRs from forks need approval before they build with secrets
                 auto_assign_custom_domains=True,
+                skew_protection=p.skew_protection,
+                function_failover=p.function_failover,
+                prioritise_production_builds=p.prioritise_production_builds,
+                build_machine_type=p.build_machine_type,
             ),
             opts=self.opts(import_=p.import_id, **self._keep),
         )

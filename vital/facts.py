@@ -84,6 +84,15 @@ FEATURE_AVAILABILITY: dict[str, dict[str, str]] = {
     # Source: vercel.com/changelog/preview-urls-optimized-for-multi-tenant-platforms: a Pro
     # add-on; included on Enterprise.
     "preview_deployment_suffix": {"hobby": "no", "pro": "addon", "enterprise": "yes"},
+    # Source: vercel.com/docs/rolling-releases ("available on Enterprise and Pro plans").
+    "rolling_releases": {"hobby": "no", "pro": "yes", "enterprise": "yes"},
+    # Source: vercel.com/docs/skew-protection ("available on Enterprise and Pro plans").
+    "skew_protection": {"hobby": "no", "pro": "yes", "enterprise": "yes"},
+    # Observability Plus, which custom (metric threshold) alert rules need: a paid option on Pro
+    # and Enterprise, none on Hobby. Source: vercel.com/docs/observability/monitoring/limits-and-pricing
+    # (Hobby N/A) and pulumiverse_vercel 5.21.1 CustomAlertRule docstring ("requires Observability
+    # Plus on this project").
+    "observability_plus": {"hobby": "no", "pro": "addon", "enterprise": "addon"},
 }
 
 # vercel_authentication.deployment_type values ("none" turns Vercel Authentication off).
@@ -197,3 +206,56 @@ CDN_CACHE_HEADERS = ("cache-control", "cdn-cache-control", "vercel-cdn-cache-con
 # month. Source: upstash_pulumi 0.5.0 RedisDatabase docstring ("Budget for the database (default $20)
 # ... If the budget is reached, the database will be throttled until the next month").
 UPSTASH_DEFAULT_BUDGET_USD = 20
+
+# ---- releases, resilience, alerts, cost (issue: the seed's success metrics as code) ------------
+
+# ProjectRollingRelease: advancement types, and stages: 2 to 10, percentages 0-100 ending at 100,
+# `duration` (minutes) on every non-final stage when automatic and on none when manual.
+# Source: pulumiverse_vercel 5.21.1 ProjectRollingReleaseArgs docstring ("Two to ten stages ...
+# end with target_percentage = 100"); terraform-provider-vercel vercel/resource_project_rolling_release.go
+# (OneOf automatic, manual-approval; durationValidator; terminalStageValidator).
+ROLLOUT_ADVANCEMENTS = ("automatic", "manual-approval")
+ROLLOUT_STAGES_MIN, ROLLOUT_STAGES_MAX = 2, 10
+# ProjectDeploymentCheck values. Source: pulumiverse_vercel 5.21.1 ProjectDeploymentCheckArgs and
+# ProjectDeploymentCheckSourceArgs docstrings: requires build-ready | deployment-url | none; blocks
+# deployment-alias (the API default) | none; targets production (the API default) | preview | all;
+# a git-provider source with provider github names the GitHub check, and is never rerequestable.
+DEPLOYMENT_CHECK_REQUIRES = ("build-ready", "deployment-url", "none")
+DEPLOYMENT_CHECK_BLOCKS_ALIAS = "deployment-alias"
+# Project.skew_protection values. Source: terraform-provider-vercel vercel/resource_project.go
+# (OneOf "30 minutes", "4 hours", "12 hours", "1 day", "7 days"); the provider's rolling-release
+# example pairs rolling releases with "12 hours" (docs/resources/project_rolling_release.md), as
+# vercel.com/docs/rolling-releases recommends Skew Protection with Rolling Releases.
+SKEW_PROTECTION_VALUES = ("30 minutes", "4 hours", "12 hours", "1 day", "7 days")
+# Project.build_machine_type values. Source: pulumiverse_vercel 5.21.1 ProjectArgs docstring
+# ("basic", "standard", "enhanced", "turbo" or "elastic").
+BUILD_MACHINE_TYPES = ("basic", "standard", "enhanced", "turbo", "elastic")
+
+# Built-in AlertRule (Alerts v3): trigger types, the error trigger's filter, severities and scopes.
+# Source: pulumiverse_vercel 5.21.1 AlertRule and AlertRuleArgs docstrings ("error_anomaly: filter
+# required, statusGroup 4xx or 5xx, optional route"; usage_anomaly metrics fluid_cpu_duration,
+# fluid_duration, fast_data_transfer, edge_requests, function_invocations; match_minimum_severity_level
+# low | medium | high; rule_scope all | include | exclude). No built-in trigger measures latency,
+# uptime or cold starts.
+ALERT_TRIGGER_TYPES = ("error_anomaly", "usage_anomaly")
+ALERT_ERROR_FILTER = "statusGroup:5xx"
+ALERT_SEVERITIES = ("low", "medium", "high")
+# CustomAlertRule: a threshold on a metric, per project; needs Observability Plus on the project and
+# custom alerts enabled for the team. Source: pulumiverse_vercel 5.21.1 CustomAlertRule docstrings
+# (windows 5m | 15m | 1h | 1d; trigger threshold | anomaly). The latency metric and its p95
+# aggregation: vercel/vercel packages/cli metrics tests and examples
+# (vercel.function_invocation.request_duration_ms, aggregations avg and p95, milliseconds); the API
+# validates metric names and aggregations, so the pair is confirmed only by a live `pulumi up`.
+ALERT_WINDOWS = ("5m", "15m", "1h", "1d")
+LATENCY_METRIC = "vercel.function_invocation.request_duration_ms"
+LATENCY_AGGREGATION = "p95"
+# The event an account webhook must subscribe to for alert notifications.
+# Source: pulumiverse_vercel 5.21.1 AlertRuleWebhookNotificationArgs docstring.
+ALERTS_WEBHOOK_EVENT = "alerts.triggered"
+
+# The seed's monthly cost ceilings in USD, for all tiers together ("Vercel under $200, Supabase
+# under $100, Redis under $50"). Which platform enforces what: Upstash throttles a database at its
+# `budget` (set here); Vercel's Spend Management is one amount per team, set in the dashboard (the
+# provider has no field for it); Supabase's spend cap is an organization-wide on/off switch, not an
+# amount. The Vercel and Supabase figures per tier are declared, not enforced.
+SEED_MONTHLY_CEILINGS_USD = {"vercel": 200, "supabase": 100, "upstash": 50}

@@ -9,7 +9,7 @@ from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, St
 
 from vital.names import PACK_NAME
 
-from . import caching, data, env_vars, firewall, headers, isolation, project, rotation
+from . import caching, costs, data, env_vars, firewall, headers, isolation, project, releases, rotation
 from .pack_config import schemas
 
 __all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "CATALOG", "build_policies"]
@@ -69,6 +69,14 @@ CATALOG = (
     Entry("data-budget", "stack", data.data_budget,
           "Warns when production's Redis database keeps the provider's default budget ($20 a month) or less.",
           advisory=True),
+    Entry("release-gates", "stack", releases.release_gates,
+          "Production's alias waits for the app repository's required GitHub checks (ProjectDeploymentCheck), and "
+          "production rolls out in stages (ProjectRollingRelease)."),
+    Entry("slo-alerts", "stack", releases.slo_alerts,
+          "Production and pre-production alert on 5xx errors; production alerts when p95 latency passes 500 ms."),
+    Entry("cost-ceiling", "stack", costs.cost_ceiling,
+          "Each service's monthly budgets, summed over the tiers, stay within the seed's ceilings (Vercel $200, "
+          "Supabase $100, Redis $50). Advisory unless the pack config makes it mandatory.", advisory=True),
 )
 POLICY_NAMES = tuple(entry.name for entry in CATALOG)
 ADVISORY = tuple(entry.name for entry in CATALOG if entry.advisory)

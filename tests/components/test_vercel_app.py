@@ -6,12 +6,15 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from components.specs import (
+    AlertsSpec,
     DomainSpec,
     EnvVarsSpec,
     FirewallRule,
     HeaderRule,
     RedisSpec,
+    ReleaseSpec,
     RetentionSpec,
+    RolloutStageSpec,
     RouteCondition,
     VercelAppSpec,
     VercelProjectSpec,
@@ -93,6 +96,28 @@ def test_routes_are_created_one_after_another_each_placed_after_the_previous(rec
     assert second.inputs["position"]["referenceRouteId"] != third.inputs["position"]["referenceRouteId"]
 
 
+def test_resilience_settings_and_the_release_and_alert_components(recorder):
+    spec = app_spec(project=project_spec(skew_protection="12 hours", function_failover=True,
+                                         prioritise_production_builds=True, build_machine_type="enhanced"),
+                    release=ReleaseSpec(checks=("test",), stages=(RolloutStageSpec(percent=10, minutes=5),
+                                                                  RolloutStageSpec(percent=100))),
+                    alerts=AlertsSpec(error_anomaly=True))
+    build(lambda: VercelApp("web", spec))
+    project = one(recorder, ":Project").inputs
+    assert (project["skewProtection"], project["functionFailover"], project["prioritiseProductionBuilds"],
+            project["buildMachineType"]) == ("12 hours", True, True, "enhanced")
+    app = component(recorder, "vital:vercel:VercelApp")
+    assert component(recorder, "vital:vercel:ReleaseGates").parent == app.urn
+    assert component(recorder, "vital:vercel:ProjectAlerts").parent == app.urn
+    assert one(recorder, ":ProjectDeploymentCheck").name == "web-release-check-test"
+
+
+def test_without_gates_stages_or_alerts_no_such_component(recorder):
+    build(lambda: VercelApp("web", app_spec()))
+    assert not [r for r in recorder.resources if r.type in ("vital:vercel:ReleaseGates", "vital:vercel:ProjectAlerts")]
+    assert "skewProtection" not in one(recorder, ":Project").inputs
+
+
 def test_bulk_mode_is_one_resource_and_unprotected_spec_protects_nothing(recorder):
     spec = app_spec(protect=False, env=EnvVarsSpec(plain={"A": "1"}, secret={"B": SecretStr(CANARY)},
                                                   targets=("production", "preview"), mode="bulk"))
@@ -124,6 +149,8 @@ def test_import_ids_from_the_spec(recorder):
     (lambda: app_spec(domains=(DomainSpec(name="a.com"), DomainSpec(name="a.com"))), "each domain once"),
     (lambda: project_spec(function_timeout_s=901), "less than or equal to 900"),
     (lambda: project_spec(authentication="everyone"), "is not one of"),
+    (lambda: project_spec(skew_protection="2 hours"), "skew_protection '2 hours' is not one of"),
+    (lambda: project_spec(build_machine_type="huge"), "build_machine_type 'huge' is not one of"),
     (lambda: RetentionSpec(preview="5y", production="1y", errored="3m", canceled="1m"), "is not one of"),
     (lambda: HeaderRule(name="x", src="/", src_syntax="glob", headers={}), "src_syntax 'glob' is not one of"),
     (lambda: RouteCondition(type="path", value="/x"), "condition type 'path' is not one of"),

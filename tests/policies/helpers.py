@@ -136,8 +136,50 @@ def fake_stack(tier: str) -> list[Fake]:
     if domain:
         fakes.append(Fake(T_DOMAIN, f"vital-expert-domain-{domain}", {"projectId": PROJECT_ID, "domain": domain},
                           protect=t.protect, deps=on_project))
+    fakes += release_fakes(tier)
     for f in fakes:
         f.stack = tier
+    return fakes
+
+
+T_CHECK = "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck"
+T_ROLLING = "vercel:index/projectRollingRelease:ProjectRollingRelease"
+T_ALERT = "vercel:index/alertRule:AlertRule"
+T_CUSTOM_ALERT = "vercel:index/customAlertRule:CustomAlertRule"
+
+
+def release_fakes(tier: str) -> list[Fake]:
+    """Release gates and alerts as the program registers them (components/release.py, components/alerts.py)."""
+    from vital.tiers import TIER_DEFAULTS
+
+    t = TIER_DEFAULTS[tier]
+    on_project = {"projectId": ["vital-expert-project"]}
+    release, alerts = "vital:vercel:ReleaseGates::vital-expert-release", "vital:vercel:ProjectAlerts::vital-expert-alerts"
+    fakes = []
+    if t.gates_releases:
+        fakes += [Fake(T_CHECK, f"vital-expert-release-check-{check}", {
+            "projectId": PROJECT_ID, "name": f"GitHub: {check}", "requires": "none", "blocks": "deployment-alias",
+            "targets": ["production"], "isRerequestable": False,
+            "source": {"kind": "git-provider", "provider": "github", "externalCheckName": check}},
+            component=release, deps=on_project) for check in ("type-check", "test")]
+    if t.rollout_stages:
+        fakes.append(Fake(T_ROLLING, "vital-expert-release-rolling-release", {
+            "projectId": PROJECT_ID, "advancementType": "automatic",
+            "stages": [{"targetPercentage": float(s["percent"]), **({"duration": float(s["minutes"])} if "minutes" in s else {})}
+                       for s in t.rollout_stages]}, component=release, deps=on_project))
+    if t.error_alert:
+        fakes.append(Fake(T_ALERT, "vital-expert-alerts-errors", {
+            "type": "built-in", "name": "errors", "matchMinimumSeverityLevel": "medium",
+            "ruleScope": {"type": "include", "projectIds": [PROJECT_ID]},
+            "triggers": [{"type": "error_anomaly", "filter": "statusGroup:5xx"}]},
+            component=alerts, deps={"ruleScope": ["vital-expert-project"]}))
+    if t.latency_alert_p95_ms:
+        fakes.append(Fake(T_CUSTOM_ALERT, "vital-expert-alerts-latency", {
+            "projectId": PROJECT_ID, "name": "latency", "severity": "medium",
+            "evaluation": {"window": "5m", "query": {"outputs": ["p95"], "metrics": {"p95": {
+                "metric": "vercel.function_invocation.request_duration_ms", "aggregation": "p95"}}}},
+            "trigger": {"type": "threshold", "output": "p95", "operator": "gt", "threshold": float(t.latency_alert_p95_ms)}},
+            component=alerts, deps=on_project))
     return fakes
 
 
