@@ -5,7 +5,13 @@ from __future__ import annotations
 import pulumi
 import pulumiverse_vercel as vercel
 
-from vital.facts import ALERT_ERROR_FILTER, ALERTS_WEBHOOK_EVENT, LATENCY_AGGREGATION, LATENCY_METRIC
+from vital.facts import (
+    ALERT_ABOVE_OPERATORS,
+    ALERT_ERROR_FILTER,
+    ALERTS_WEBHOOK_EVENT,
+    LATENCY_AGGREGATION,
+    LATENCY_METRIC,
+)
 
 from .base import VitalComponent
 from .specs import AlertsSpec
@@ -50,8 +56,8 @@ class ProjectAlerts(VitalComponent):
                         outputs=["p95"],
                     ),
                 ),
-                trigger=vercel.CustomAlertRuleTriggerArgs(type="threshold", output="p95", operator="gt",
-                                                          threshold=float(spec.p95_ms)),
+                trigger=vercel.CustomAlertRuleTriggerArgs(
+                    type="threshold", output="p95", operator=ALERT_ABOVE_OPERATORS[0], threshold=float(spec.p95_ms)),
                 notification_settings=vercel.CustomAlertRuleNotificationSettingsArgs(**owners),
                 opts=self.opts(),
             )

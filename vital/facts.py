@@ -247,6 +247,9 @@ ALERT_SEVERITIES = ("low", "medium", "high")
 # (vercel.function_invocation.request_duration_ms, aggregations avg and p95, milliseconds); the API
 # validates metric names and aggregations, so the pair is confirmed only by a live `pulumi up`.
 ALERT_WINDOWS = ("5m", "15m", "1h", "1d")
+# "Above the threshold": the provider's example uses operator gt, and its docstring names gt and
+# gte (CustomAlertRuleTriggerMinimumArgs: "ratio thresholds using gt or gte").
+ALERT_ABOVE_OPERATORS = ("gt", "gte")
 LATENCY_METRIC = "vercel.function_invocation.request_duration_ms"
 LATENCY_AGGREGATION = "p95"
 # The event an account webhook must subscribe to for alert notifications.

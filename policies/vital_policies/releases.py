@@ -13,6 +13,7 @@ from __future__ import annotations
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
 from vital.facts import (
+    ALERT_ABOVE_OPERATORS,
     DEPLOYMENT_CHECK_BLOCKS_ALIAS,
     LATENCY_AGGREGATION,
     LATENCY_METRIC,
@@ -105,7 +106,7 @@ def _latency_threshold(rule: PolicyResource) -> float | None:
     metrics = dig(rule.props, "evaluation", "query", "metrics")
     output = get(trigger, "output")
     chosen = get(metrics, output) if isinstance(output, str) else None
-    if (get(trigger, "type") != "threshold" or get(trigger, "operator") not in ("gt", "gte")
+    if (get(trigger, "type") != "threshold" or get(trigger, "operator") not in ALERT_ABOVE_OPERATORS
             or get(chosen, "metric") != LATENCY_METRIC or get(chosen, "aggregation") != LATENCY_AGGREGATION):
         return None
     return number(get(trigger, "threshold"))
