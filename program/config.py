@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictInt, StrictStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from vital import facts, secrets, validators
 from vital.names import CORS_VARIABLE
@@ -63,7 +74,16 @@ class Adoption(_Model):
     branch: Flag = False
 
 
-AddOn = Literal["password_protection", "preview_deployment_suffix"]
+AddOn = Literal["password_protection", "preview_deployment_suffix", "observability_plus"]
+RateLimitScope = Literal["api", "pages"]  # vital.paths.RATE_LIMIT_SCOPES
+UsdPerMonth = Annotated[StrictInt, Field(ge=1)]
+
+
+class RolloutStage(_Model):
+    """One stage of a rolling release: the share of traffic, and minutes until the next stage."""
+
+    percent: StrictInt = Field(ge=0, le=100)
+    minutes: StrictInt | None = Field(None, ge=1)
 
 
 class StackConfig(_Model):
@@ -84,6 +104,9 @@ class StackConfig(_Model):
     function_timeout: Seconds = Field(alias="functionTimeout")
     rate_limit_requests: Seconds = Field(alias="rateLimitRequests", ge=1, le=10**9)
     rate_limit_period: Seconds = Field(SHARED["rate_limit_period_s"], alias="rateLimitPeriod", ge=1, le=86400)
+    rate_limit_scope: items(RateLimitScope) = Field(alias="rateLimitScope")
+    # Pages a shared cache (Vercel's CDN) may keep for everyone: opt-in, none by default.
+    public_cache_paths: items(StrictStr) = Field((), alias="publicCachePaths")
     noindex: Flag
     security_headers: Flag = Field(alias="securityHeaders")
     headers: dict[HeaderName, HeaderValue] = Field({}, max_length=facts.LIST_MAX_ITEMS)
@@ -120,6 +143,23 @@ class StackConfig(_Model):
     # Secret key -> ISO date it was last rotated (seed: rotate every 90 days).
     secret_rotation: dict[Text, date] = Field({}, alias="secretRotation")
     upstash_primary_region: StrictStr = Field(SHARED["upstash_primary_region"], alias="upstashPrimaryRegion")
+    upstash_budget: UsdPerMonth | None = Field(alias="upstashBudget")
+    vercel_budget: UsdPerMonth = Field(alias="vercelBudget")
+    supabase_budget: UsdPerMonth = Field(alias="supabaseBudget")
+    # Releases and resilience (tier table; program.checks holds them to the plan and the provider).
+    rollout_stages: tuple[RolloutStage, ...] = Field(alias="rolloutStages")
+    rollout_advancement: Literal["automatic", "manual-approval"] = Field(SHARED["rollout_advancement"],
+                                                                         alias="rolloutAdvancement")
+    skew_protection: StrictStr | None = Field(alias="skewProtection")
+    function_failover: StrictBool = Field(alias="functionFailover")
+    prioritise_production_builds: StrictBool = Field(SHARED["prioritise_production_builds"],
+                                                     alias="prioritiseProductionBuilds")
+    build_machine_type: StrictStr = Field(alias="buildMachineType")
+    # Alerts on the seed's SLOs, and where they go (none set: the team's owners, by Vercel).
+    error_alert: StrictBool = Field(alias="errorAlert")
+    latency_alert_p95_ms: Annotated[StrictInt, Field(ge=1, le=60000)] | None = Field(alias="latencyAlertP95Ms")
+    alert_slack_channel_id: StrictStr | None = Field(None, alias="alertSlackChannelId")
+    alert_webhook_url: SecretStr | None = Field(None, alias="alertWebhookUrl")
     shared_cache_stack: StrictStr = Field(SHARED["shared_cache_stack"], alias="sharedCacheStack")
 
     # ---- the tier's defaults, resolved once, before any field is checked ----
@@ -139,10 +179,16 @@ class StackConfig(_Model):
 
     # ---- field checks: each raises ValueError whose text says what is allowed ----
 
-    @field_validator("preview_deployment_suffix", mode="before")
+    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", mode="before")
     @classmethod
     def _empty_is_none(cls, v):
-        return None if v == "" else v  # Pulumi.yaml declares "" as "no suffix"
+        return None if v == "" else v  # Pulumi.yaml declares "" as "none"
+
+    @field_validator("rollout_stages", mode="before")
+    @classmethod
+    def _stages_as_dicts(cls, v):
+        # The tier table's stages are read-only mappings; the stack file's are plain objects.
+        return tuple(dict(s) if isinstance(s, Mapping) else s for s in v) if isinstance(v, (list, tuple)) else v
 
 
     _suffix = field_validator("preview_deployment_suffix")(lambda cls, v: v if v is None else validators.domain(v))
@@ -210,7 +256,8 @@ class StackConfig(_Model):
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
         names = ["vercelDeployToken", "supabaseAccessToken", *self.secret_env]
-        return names + (["protectionPassword"] if self.protection_password is not None else [])
+        names += ["protectionPassword"] if self.protection_password is not None else []
+        return names + (["alertWebhookUrl"] if self.alert_webhook_url is not None else [])
 
     # ---- whole-config checks: each names the key it is about ----
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 
 from components.specs import (
+    AlertsSpec,
     CacheSpec,
     DomainSpec,
     EnvVarsSpec,
@@ -19,7 +20,9 @@ from components.specs import (
     GitHubEnvironmentSpec,
     GitRepositorySpec,
     RedisSpec,
+    ReleaseSpec,
     RetentionSpec,
+    RolloutStageSpec,
     RulesetSpec,
     SupabaseProjectSpec,
     VercelAppSpec,
@@ -110,6 +113,29 @@ def vercel_project(cfg: StackConfig, app: AppConfig) -> VercelProjectSpec:
         password=cfg.protection_password,
         trusted_ips=cfg.trusted_ips,
         import_id=_import_id(cfg, app),
+        skew_protection=cfg.skew_protection,
+        function_failover=cfg.function_failover,
+        prioritise_production_builds=cfg.prioritise_production_builds,
+        build_machine_type=cfg.build_machine_type,
+    )
+
+
+def release(cfg: StackConfig) -> ReleaseSpec:
+    """Production waits for the repository's required checks and rolls out in the tier's stages."""
+    return ReleaseSpec(
+        checks=cfg.required_checks if cfg.tier_defaults.gates_releases else (),
+        stages=tuple(RolloutStageSpec(percent=s.percent, minutes=s.minutes) for s in cfg.rollout_stages),
+        advancement=cfg.rollout_advancement,
+    )
+
+
+def alerts(cfg: StackConfig) -> AlertsSpec:
+    return AlertsSpec(
+        error_anomaly=cfg.error_alert,
+        severity=SHARED["alert_min_severity"],
+        p95_ms=cfg.latency_alert_p95_ms,
+        slack_channel_id=cfg.alert_slack_channel_id,
+        webhook_url=cfg.alert_webhook_url,
     )
 
 
@@ -134,10 +160,12 @@ def vercel_app(cfg: StackConfig, index: int) -> VercelAppSpec:
         env=env_vars(cfg, app),
         domains=tuple(DomainSpec(name=d, import_id=_import_id(cfg, app, d) if d in adopted else None)
                       for d in cfg.app_domains(index)),
-        routes=header_rules(cfg),
+        routes=header_rules(cfg, cfg.app_domains(index)),
         firewall=firewall_rules(cfg),
         # Set all four: the provider writes its own default into any field left unset.
         retention=RetentionSpec(preview=cfg.preview_expiration, **RETENTION_PROVIDER_DEFAULTS),
+        release=release(cfg),
+        alerts=alerts(cfg),
         protect=cfg.tier_defaults.protect,
     )
 
@@ -187,6 +215,7 @@ def cache(cfg: StackConfig) -> CacheSpec:
         database_name=redis_database_name(tier.project_suffix),
         primary_region=cfg.upstash_primary_region,
         eviction=not tier.protect,  # production keeps keys; caches may evict
+        budget_usd=cfg.upstash_budget,
         protect=tier.protect,
         retain_on_delete=tier.protect,
     ))

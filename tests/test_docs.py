@@ -15,7 +15,8 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # Commands of other tools the runbooks use, with the subcommands and flags they rely on.
 # Sources: pulumi.com/docs/iac/cli/commands/ (pulumi_preview, pulumi_up, pulumi_refresh,
 # pulumi_cancel, pulumi_stack_history, pulumi_stack_select, pulumi_stack_init,
-# pulumi_config_set); vercel.com/docs/cli (list, rollback, promote); git-scm.com/docs.
+# pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
+# complete, approve --dpl --currentStageIndex); git-scm.com/docs.
 EXTERNAL = {
     ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
     ("pulumi", "up"): {"--stack", "--policy-pack"},
@@ -29,6 +30,10 @@ EXTERNAL = {
     ("vercel", "list"): {"--prod"},
     ("vercel", "rollback"): {"--timeout"},
     ("vercel", "promote"): set(),
+    ("vercel", "rolling-release", "fetch"): set(),
+    ("vercel", "rolling-release", "abort"): {"--dpl"},
+    ("vercel", "rolling-release", "complete"): {"--dpl"},
+    ("vercel", "rolling-release", "approve"): {"--dpl", "--currentStageIndex"},
     ("git", "checkout"): set(),
     ("git", "revert"): set(),
     ("git", "push"): set(),

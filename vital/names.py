@@ -19,7 +19,7 @@ PACK_NAME = "vital-expert-guardrails"
 SECRET_TEXT = "[secret]"
 
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
-SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken")
+SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken", "alertWebhookUrl")
 
 # Provider credentials each stack's providers need: config key -> the environment variable the
 # provider reads instead (None: config only). Sources: pulumiverse_vercel 5.21.1 config/vars.py

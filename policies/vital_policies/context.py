@@ -28,6 +28,8 @@ class StackContext:
     tier_source: str
     plan: str
     admin_paths: tuple[str, ...]
+    # Pages the stack lets a shared cache keep (config publicCachePaths); none by default.
+    public_paths: tuple[str, ...] = ()
 
     @property
     def plan_limits(self) -> PlanLimits | None:
@@ -59,6 +61,7 @@ def current() -> StackContext:
         tier_source=source,
         plan=config.get("vercelPlan") or DEFAULT_PLAN,
         admin_paths=_admin_paths(config.get("adminPaths")),
+        public_paths=_string_list(config.get("publicCachePaths")) or (),
     )
 
 
@@ -77,16 +80,21 @@ def plan_limits(ctx: StackContext, report: Any) -> PlanLimits | None:
     return ctx.plan_limits
 
 
-def _admin_paths(raw: str | None) -> tuple[str, ...]:
-    """The stack's adminPaths config (a JSON array, as the CLI passes it), else the seed's."""
+def _string_list(raw: str | None) -> tuple[str, ...] | None:
+    """A config value holding a JSON array of non-empty strings (as the CLI passes it), or None."""
     if raw:
         try:
             value = json.loads(raw)
         except ValueError:
             value = None
-        if isinstance(value, list) and value and all(isinstance(p, str) and p for p in value):
+        if isinstance(value, list) and all(isinstance(p, str) and p for p in value):
             return tuple(value)
-    return tuple(SHARED["admin_paths"])
+    return None
+
+
+def _admin_paths(raw: str | None) -> tuple[str, ...]:
+    """The stack's adminPaths config, else the seed's."""
+    return _string_list(raw) or tuple(SHARED["admin_paths"])
 
 
 def shared_cache_stack() -> str:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
+from vital.facts import UPSTASH_DEFAULT_BUDGET_USD
 from vital.names import redis_database_name
 from vital.tiers import BACKUP_POLICIES, TIER_DEFAULTS, TIERS
 
 from . import context
 from .pack_config import PITR_BACKUPS, setting, tier_map
-from .resources import REDIS, STACK_REFERENCE, get, is_supabase_settings, label, peek
+from .resources import REDIS, STACK_REFERENCE, get, is_supabase_settings, label, number, peek, show_number
 
 PRODUCTION = "production"
 
@@ -126,3 +127,18 @@ def _reported_without_pitr(resource, tier: str, report: ReportViolation) -> bool
                f"allowed: PITR on (the project's PITR add-on), as {PITR_BACKUPS!r} declares", resource.urn)
         return True
     return False
+
+
+def data_budget(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Warns when a tier's Redis database keeps the provider's default budget or less: at the budget
+    Upstash throttles the database until the next month."""
+    ctx = context.for_rule(args)
+    if ctx.tier not in setting(args.get_config(), "data-budget", "tiers"):
+        return
+    for resource in (r for r in args.resources if r.resource_type == REDIS):
+        budget = number(get(resource.props, "budget"))
+        if budget is None or budget <= UPSTASH_DEFAULT_BUDGET_USD:
+            found = "sets no budget (the provider's default)" if budget is None else f"has budget {show_number(budget)} USD"
+            report(f"{label(resource)} in tier {ctx.tier} {found}; at ${UPSTASH_DEFAULT_BUDGET_USD} a month or less "
+                   f"Upstash throttles the database until the next month; allowed: a budget above "
+                   f"{UPSTASH_DEFAULT_BUDGET_USD} (config {context.PROJECT}:upstashBudget, tier table)", resource.urn)
