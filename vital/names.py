@@ -81,16 +81,48 @@ def stack_reference(organization: str, stack: str) -> str:
 
 # CI: the GitHub Actions variables the workflows read, and the AWS roles `tools.backend bootstrap
 # --github-repo` creates for them (README "Pull requests and CI"). The plan role is read-only and
-# trusted by pull requests and `main`; each environment's deploy role only by jobs in it.
+# trusted by pull requests only; the drift role is read-only and trusted by `main` only; each
+# environment's deploy role only by jobs in it.
 BACKEND_URL_VARIABLE = "PULUMI_BACKEND_URL"
 AWS_REGION_VARIABLE = "AWS_REGION"
 PLAN_ROLE_VARIABLE = "AWS_PLAN_ROLE_ARN"
+DRIFT_ROLE_VARIABLE = "AWS_DRIFT_ROLE_ARN"
 DEPLOY_ROLE_VARIABLE = "AWS_DEPLOY_ROLE_ARN"
 DEPLOY_BRANCH = "main"
+
+# The stacks a pull request runs `pulumi preview` for, with the plan role: every tier but
+# production. PR code never holds production's key; production is shown on the PR by the
+# offline diff, and previewed for real in its deploy job before `up`.
+PR_PREVIEW_STACKS = tuple(tier for tier in TIERS if tier != PRODUCTION)
+
+# KMS aliases of the state backend: the bucket's key (S3 default encryption of the state
+# objects) and one key per stack for its secrets, `<bucket alias>-<stack>`
+# (alias/pulumi-state-production ...). `--kms-alias` of tools.backend names the first.
+STATE_KEY_ALIAS = "alias/pulumi-state"
+
+
+def stack_key_alias(stack: str, state_alias: str = STATE_KEY_ALIAS) -> str:
+    """The alias of the KMS key that seals one stack's secrets (its `secretsprovider`)."""
+    return f"{state_alias}-{stack}"
+
+
+def key_alias_stack(alias: str) -> tuple[str, str] | None:
+    """(bucket alias, stack) when `alias` is a stack's key alias, else None.
+
+    The longest tier wins, so alias/x-pre-production is pre-production's, not production's.
+    """
+    for tier in sorted(TIERS, key=len, reverse=True):
+        if alias.endswith(f"-{tier}") and len(alias) > len(f"alias/-{tier}"):
+            return alias[: -len(tier) - 1], tier
+    return None
 
 
 def plan_role_name() -> str:
     return f"{PROJECT}-plan"
+
+
+def drift_role_name() -> str:
+    return f"{PROJECT}-drift"
 
 
 def deploy_role_name(environment: str) -> str:

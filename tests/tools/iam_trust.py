@@ -1,10 +1,13 @@
-"""A small evaluator of IAM trust policies for AssumeRoleWithWebIdentity, for the tests.
+"""A small evaluator of IAM policies for the tests: trust policies (AssumeRoleWithWebIdentity)
+and identity policies (may this role call kms:Decrypt on that key, in this request context?).
 
 Why not a library: the PyPI packages looked at (policyuniverse, parliament, cloudsplaining,
 iam-ape) parse, lint or summarize policies; none evaluates a Condition block against a
 request's context keys, which is what "does this role trust that GitHub subject?" needs. moto
-stores trust policies but its STS does not evaluate them. So this covers exactly what our
-trust policies use, by IAM's documented rules, and refuses anything else rather than guess:
+stores trust policies but its STS does not evaluate them, and its KMS checks every call
+against the resource "*", so a grant on one key's ARN is never matched (tests/tools/
+test_backend_identity.py shows both). So this covers exactly what our policies use, by IAM's
+documented rules, and refuses anything else rather than guess:
 
 - a statement applies when its Principal.Federated names the provider and its Action
   matches (`*` and `?` wildcards);
@@ -12,7 +15,10 @@ trust policies use, by IAM's documented rules, and refuses anything else rather 
   values must match (OR); a key missing from the request fails the condition;
 - StringEquals is exact and case-sensitive; StringLike is case-sensitive with `*` (any run
   of characters, `/` and `:` included) and `?` (one character);
-- an explicit Deny wins over any Allow; nothing applies means no.
+- an explicit Deny wins over any Allow; nothing applies means no;
+- in an identity policy a statement applies when its Action matches (case-insensitive, as
+  IAM compares actions) and its Resource matches the resource's ARN (case-sensitive, `*` and
+  `?` wildcards), and its conditions hold; NotAction and NotResource are refused.
 """
 
 from __future__ import annotations
@@ -74,3 +80,26 @@ def allows(policy: dict[str, Any], provider_arn: str, context: dict[str, str],
 def github_token(sub: str, aud: str = "sts.amazonaws.com", host: str = "token.actions.githubusercontent.com") -> dict[str, str]:
     """The context keys IAM derives from a GitHub Actions OIDC token."""
     return {f"{host}:sub": sub, f"{host}:aud": aud}
+
+
+def _identity_applies(statement: dict[str, Any], action: str, resource: str, context: dict[str, str]) -> bool:
+    if "NotAction" in statement or "NotResource" in statement or "Principal" in statement:
+        raise ValueError("NotAction, NotResource and Principal are not supported by this evaluator")
+    if not any(string_like(a.lower(), action.lower()) for a in _as_list(statement.get("Action"))):
+        return False
+    if not any(string_like(r, resource) for r in _as_list(statement.get("Resource"))):
+        return False
+    return _conditions_hold(statement.get("Condition") or {}, context)
+
+
+def permits(policies: list[dict[str, Any]], action: str, resource: str, context: dict[str, str] | None = None) -> bool:
+    """Whether a role with these identity policies (and no boundary or SCP) may call `action` on `resource`."""
+    allowed = False
+    for policy in policies:
+        statements = policy.get("Statement", [])
+        for statement in [statements] if isinstance(statements, dict) else statements:
+            if _identity_applies(statement, action, resource, context or {}):
+                if statement.get("Effect") == "Deny":
+                    return False
+                allowed = allowed or statement.get("Effect") == "Allow"
+    return allowed

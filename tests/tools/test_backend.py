@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -32,6 +33,7 @@ from tools.backend.errors import BackendError, explain
 from tools.backend.history import Version, list_versions
 from tools.backend.output import pulumi_lines
 from tools.backend.settings import SETTINGS
+from vital.names import TIERS
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "eu-west-1"
@@ -109,6 +111,7 @@ def snapshot(site: Site) -> dict[str, Any]:
         "key_arn": key_arn,
         "rotation": kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"],
         "key_count": len(kms.list_keys()["Keys"]),
+        "stack_keys": {stack: kms.describe_key(KeyId=f"{site.alias}-{stack}")["KeyMetadata"]["Arn"] for stack in TIERS},
     }
 
 
@@ -166,10 +169,15 @@ def test_bootstrap_prints_login_and_secrets_lines(cli_bootstrapped: tuple[Site, 
 
 def test_login_lines_without_endpoint_are_plain_aws() -> None:
     target = Target("my-state", "eu-central-1", "alias/pulumi-state")
+    # Each tier's stack is sealed with its own key; without --stack, one line per tier.
     assert pulumi_lines(target, None) == [
         "pulumi login 's3://my-state?region=eu-central-1'",
-        'pulumi stack init <stack> --secrets-provider "awskms://alias/pulumi-state?region=eu-central-1"',
+        'pulumi stack init production --secrets-provider "awskms://alias/pulumi-state-production?region=eu-central-1"',
+        'pulumi stack init pre-production --secrets-provider "awskms://alias/pulumi-state-pre-production?region=eu-central-1"',
+        'pulumi stack init preview --secrets-provider "awskms://alias/pulumi-state-preview?region=eu-central-1"',
     ]
+    assert pulumi_lines(target, "preview")[1:] == [
+        'pulumi stack init preview --secrets-provider "awskms://alias/pulumi-state-preview?region=eu-central-1"']
 
 
 def test_second_bootstrap_says_no_changes_and_changes_nothing(
@@ -272,11 +280,52 @@ def test_disabled_key_is_drift_and_bootstrap_enables_it(fresh: Site, capsys: pyt
     kms.disable_key(KeyId=kms.describe_key(KeyId=fresh.alias)["KeyMetadata"]["KeyId"])
 
     assert main(["status", *fresh.with_alias()]) == 1
-    assert "DRIFT  kms-key               found Disabled, expected Enabled" in capsys.readouterr().out
+    assert re.search(r"DRIFT  kms-key +found Disabled, expected Enabled\n", capsys.readouterr().out)
 
     results = {c.name: c.result for c in bootstrap_quietly(fresh)}
     assert results["kms-key"] == "updated"
     assert kms.describe_key(KeyId=fresh.alias)["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+def test_bootstrap_makes_one_key_per_stack_apart_from_the_buckets(cli_bootstrapped: tuple[Site, Any]) -> None:
+    site, proc = cli_bootstrapped
+    kms = site.client("kms")
+    state = snapshot(site)
+    stack_keys = state["stack_keys"]
+    # Four different keys: the bucket's, and one per stack under <alias>-<stack>.
+    assert len({state["key_arn"], *stack_keys.values()}) == 1 + len(TIERS)
+    for stack, arn in stack_keys.items():
+        meta = kms.describe_key(KeyId=arn)["KeyMetadata"]
+        assert meta["KeyState"] == "Enabled" and f"stack {stack} " in meta["Description"]
+        assert kms.get_key_rotation_status(KeyId=arn)["KeyRotationEnabled"] is True
+        assert setting_lines(proc.stdout)[f"kms-key:{stack}"] == "created"
+        assert setting_lines(proc.stdout)[f"kms-key-rotation:{stack}"] == "created"
+
+
+def test_a_stack_key_lost_disabled_or_deleting_is_drift_and_bootstrap_repairs_it(
+    fresh: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kms = fresh.client("kms")
+    key_id = {stack: kms.describe_key(KeyId=f"{fresh.alias}-{stack}")["KeyMetadata"]["KeyId"] for stack in TIERS}
+    kms.delete_alias(AliasName=f"{fresh.alias}-production")
+    kms.disable_key(KeyId=key_id["preview"])  # moto's DisableKey takes no alias
+    pre = key_id["pre-production"]
+    kms.schedule_key_deletion(KeyId=pre, PendingWindowInDays=7)
+
+    assert main(["status", *fresh.with_alias("--format", "json")]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["stack_kms_aliases"] == {stack: f"{fresh.alias}-{stack}" for stack in TIERS}
+    drifted = {s["name"]: s["found"] for s in report["settings"] if not s["ok"]}
+    assert drifted == {
+        "kms-key:production": None, "kms-key-rotation:production": None,  # no alias, no key to ask
+        "kms-key:pre-production": "PendingDeletion", "kms-key:preview": "Disabled",
+    }
+
+    results = {c.name: c.result for c in bootstrap_quietly(fresh)}
+    assert (results["kms-key:production"], results["kms-key:preview"], results["kms-key:pre-production"]) == (
+        "created", "updated", "updated")
+    assert kms.describe_key(KeyId=pre)["KeyMetadata"]["KeyState"] == "Enabled"  # the deletion is undone
+    assert all(c.ok for c in status(open_backend(fresh.target())))
 
 
 def test_bootstrap_in_us_east_1_needs_no_location_constraint(moto_endpoint: str) -> None:

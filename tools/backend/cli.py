@@ -8,8 +8,11 @@ This tool creates or verifies them with boto3:
     python -m tools.backend history STACK --bucket NAME --region R [--format json]
     python -m tools.backend restore STACK --version-id ID --bucket NAME --region R
 
-With --github-repo, bootstrap and status also cover the CI identities (identity.py): GitHub's
-OIDC provider, the read-only plan role and one deploy role per environment.
+Besides the bucket and its key (`--kms-alias`, S3 default encryption), bootstrap makes one KMS
+key per stack, `<kms-alias>-<stack>`, for the stack's secrets (key.py). With --github-repo,
+bootstrap and status also cover the CI identities (identity.py, grants.py): GitHub's OIDC
+provider, the read-only plan role (pull requests: no production key), the read-only drift role
+(main: every key) and one deploy role per environment (its own stack's key).
 
 Exit codes: 0 good, 1 drift (status only), 2 an error or a usage error, 3 an internal error.
 Errors are one line on stderr, never a traceback (an internal error's goes to a log file).
@@ -21,9 +24,10 @@ import argparse
 import re
 import sys
 from functools import lru_cache
-from typing import Callable, Sequence, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
 import boto3
+import botocore.loaders
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
@@ -38,11 +42,11 @@ from tools.backend.clients import (
 )
 from tools.backend.errors import BackendError, explain
 from tools.backend.history import current_version, find_state, restore
-from tools.backend.identity import ENVIRONMENTS, deploy_role, plan_role, role_arns
-from tools.backend.output import ci_lines, print_history, print_status, pulumi_lines
+from tools.backend.identity import ENVIRONMENTS, deploy_role, drift_role, plan_role, role_arns
+from tools.backend.output import ci_lines, keys_phrase, print_history, print_status, pulumi_lines
 from tools.entry import OneLineParser, run
 from vital import facts
-from vital.names import PROJECT
+from vital.names import PROJECT, TIERS, stack_key_alias
 
 DEFAULT_PROJECT = PROJECT
 
@@ -89,9 +93,23 @@ def endpoint_url(value: str) -> str:
 
 
 def kms_alias(value: str) -> str:
+    """An alias KMS takes (botocore's AliasNameType), for the bucket's key and each stack's, `<alias>-<stack>`."""
     if not value.startswith("alias/") or value.startswith("alias/aws/") or len(value) <= len("alias/"):
         raise argparse.ArgumentTypeError(f"{value!r}: expected alias/NAME (alias/aws/* is reserved by AWS)")
+    shape = alias_shape()
+    longest = max((stack_key_alias(stack, value) for stack in TIERS), key=len)
+    if not re.fullmatch(shape["pattern"].strip("^$"), value) or len(longest) > shape["max"]:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: expected alias/NAME of letters, digits, '/', '_', '-' and ':', short enough that "
+            f"each stack's alias ({longest[:40]}...) stays within KMS's {shape['max']} characters")
     return value
+
+
+@lru_cache(maxsize=1)
+def alias_shape() -> dict[str, Any]:
+    """KMS's own rule for alias names, from botocore's service model (pattern and maximum length)."""
+    shape = botocore.loaders.create_loader().load_service_model("kms", "service-2")["shapes"]["AliasNameType"]
+    return {"pattern": shape["pattern"], "max": int(shape["max"])}
 
 
 def positive_days(value: str) -> int:
@@ -139,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--format", choices=("text", "json"), default="text")
 
     boot = commands.add_parser("bootstrap", parents=[where, settings], help="create or verify bucket and key")
-    boot.add_argument("--stack", type=stack_name, help="stack name for the printed `pulumi stack init` line")
+    boot.add_argument("--stack", type=stack_name, help="stack name for the printed `pulumi stack init` line (default: one per tier)")
     commands.add_parser("status", parents=[where, settings, fmt], help="report settings and drift")
     commands.add_parser("history", parents=[where, state, fmt], help="list a stack's stored state versions")
     restore_cmd = commands.add_parser("restore", parents=[where, state], help="make an old version current")
@@ -169,7 +187,7 @@ def split_stack(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def run_bootstrap(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
-    print(f"bootstrap s3://{b.bucket} ({b.target.region}), KMS {b.target.kms_alias}", file=out)
+    print(f"bootstrap s3://{b.bucket} ({b.target.region}), KMS {keys_phrase(b.target)}", file=out)
     checks = bootstrap(b, out)
     print("use this backend with:", file=out)
     for line in pulumi_lines(b.target, args.stack):
@@ -178,7 +196,7 @@ def run_bootstrap(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
         print(f"set in GitHub ({b.target.github_repo}, Settings > Secrets and variables > Actions, and each environment):",
               file=out)
         deploy = {env: deploy_role(env).name for env in ENVIRONMENTS}
-        for line in ci_lines(b.target, role_arns(b), plan_role().name, deploy):
+        for line in ci_lines(b.target, role_arns(b), plan_role().name, drift_role().name, deploy):
             print(f"  {line}", file=out)
     else:
         print("CI identities: not checked (pass --github-repo OWNER/REPO to create the OIDC roles)", file=out)

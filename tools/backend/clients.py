@@ -12,8 +12,9 @@ import botocore.session
 from botocore.config import Config
 
 from tools.backend.errors import none_on_error
+from vital.names import STATE_KEY_ALIAS, TIERS, stack_key_alias
 
-DEFAULT_KMS_ALIAS = "alias/pulumi-state"
+DEFAULT_KMS_ALIAS = STATE_KEY_ALIAS
 DEFAULT_NONCURRENT_DAYS = 90
 CONNECT_TIMEOUT_S = 5
 READ_TIMEOUT_S = 6
@@ -46,6 +47,13 @@ class Target:
     kms_alias: str = DEFAULT_KMS_ALIAS
     endpoint_url: str | None = None
     github_repo: str | None = None  # OWNER/REPO: also manage the CI identities (identity.py)
+
+    def stack_alias(self, stack: str) -> str:
+        """The alias of the key that seals `stack`'s secrets: `<kms_alias>-<stack>`."""
+        return stack_key_alias(stack, self.kms_alias)
+
+    def stack_aliases(self) -> dict[str, str]:
+        return {stack: self.stack_alias(stack) for stack in TIERS}
 
 
 @lru_cache(maxsize=1)
@@ -107,8 +115,7 @@ class Backend:
         self.desired = desired
         self.clients = clients
         self._account: str | None = None
-        self._key: dict[str, Any] | None = None
-        self._key_looked_up = False
+        self._keys: dict[str, dict[str, Any] | None] = {}  # alias -> KeyMetadata, once looked up
 
     @property
     def s3(self) -> Any:
@@ -132,15 +139,25 @@ class Backend:
             self._account = self.clients.sts.get_caller_identity()["Account"]
         return self._account
 
-    def key(self) -> dict[str, Any] | None:
-        """KeyMetadata of the key behind the alias, or None when the alias does not exist."""
-        if not self._key_looked_up:
-            self._key = describe_key(self.kms, self.target.kms_alias)
-            self._key_looked_up = True
-        return self._key
+    def key(self, alias: str | None = None) -> dict[str, Any] | None:
+        """KeyMetadata of the key behind the alias (the bucket's by default), None when the alias does not exist."""
+        alias = alias or self.target.kms_alias
+        if alias not in self._keys:
+            self._keys[alias] = describe_key(self.kms, alias)
+        return self._keys[alias]
 
-    def forget_key(self) -> None:
-        self._key_looked_up = False
+    def key_arn(self, alias: str | None = None) -> str:
+        """The key's ARN; with no key yet, the alias, so a report still says which key is meant."""
+        key = self.key(alias)
+        return key["Arn"] if key else (alias or self.target.kms_alias)
+
+    def forget_key(self, alias: str | None = None) -> None:
+        self._keys.pop(alias or self.target.kms_alias, None)
+
+    def dns_suffix(self) -> str:
+        """The partition's domain (amazonaws.com, amazonaws.com.cn ...), from botocore's endpoint data."""
+        partitions = _model_loader().load_data("endpoints")["partitions"]
+        return next((p["dnsSuffix"] for p in partitions if p["partition"] == self.partition()), "amazonaws.com")
 
     def partition(self) -> str:
         # aws, aws-cn or aws-us-gov: bucket ARNs differ outside the commercial partition.

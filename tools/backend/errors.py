@@ -109,7 +109,10 @@ def explain_client_error(exc: ClientError, target: Target) -> str:
     code = error_code(exc)
     detail = exc.response.get("Error", {}).get("Message", "") or code
     operation = exc.operation_name
-    resource = f"KMS key {target.kms_alias!r}" if is_kms_operation(operation) else f"bucket {target.bucket!r}"
+    resource = f"bucket {target.bucket!r}"
+    if is_kms_operation(operation):
+        # The bucket's key or one of the stacks' keys: the error does not say which.
+        resource = f"KMS key {target.kms_alias!r} (or a stack's key, {target.kms_alias}-<stack>)"
     if code in ACCESS_DENIED_CODES:
         return (
             f"access denied: {operation} on {resource} was refused for these credentials ({detail}); "

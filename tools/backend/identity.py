@@ -1,25 +1,10 @@
-"""The CI identities: GitHub's OIDC provider, a read-only plan role for previews and drift,
-and one deploy role per GitHub environment.
+"""The CI identities in AWS: GitHub's OIDC provider and the roles of grants.py (a plan role
+for pull-request previews, a drift role for `main`, one deploy role per GitHub environment),
+each read, compared and applied with boto3.
 
-What each role may do, and who may assume it:
-
-- plan role: trusted by exactly `repo:OWNER/REPO:pull_request` and
-  `repo:OWNER/REPO:ref:refs/heads/main` (GitHub's subject formats: docs.github.com, "OpenID
-  Connect reference", example subject claims); s3:ListBucket under `.pulumi/`, s3:GetObject
-  on `.pulumi/*` and kms:Decrypt on the state key. It can read every stack's state and
-  decrypt its config: that is what a preview needs, and all it can do.
-- deploy role of environment E: trusted by exactly `repo:OWNER/REPO:environment:E` (a job
-  that names `environment: E`; GitHub puts the environment in `sub` instead of the ref);
-  the plan role's reads, plus s3:PutObject/DeleteObject on stack E's own files only:
-  its checkpoint, history, backups and lock (paths of Pulumi's DIY backend, project layout:
-  pkg/backend/diy `StackBasePath`, `HistoryDir`, `BackupDir` and `stackLockDir`, which is
-  `.pulumi/locks/<org>/<project>/<stack>`, `organization` being a DIY backend's only org),
-  and kms:GenerateDataKey (S3 asks KMS for one on every SSE-KMS write).
-
-The audience is `sts.amazonaws.com`, the default of aws-actions/configure-aws-credentials
-(its action.yml `audience` input). Each setting is a read_*/expected_*/apply_* triple that the
-table in settings.py names; documents are compared normalized, so IAM's own re-spelling of a
-policy (a string for a one-item list, reordered keys) is not drift.
+Each setting is a read_*/expected_*/apply_* triple that the table in settings.py names;
+documents are compared normalized, so IAM's own re-spelling of a policy (a string for a
+one-item list, reordered keys) is not drift.
 """
 
 from __future__ import annotations
@@ -30,84 +15,23 @@ from typing import Any, Callable
 
 from tools.backend.clients import Backend
 from tools.backend.errors import none_on_error
-from vital.names import DEPLOY_BRANCH, PROJECT, TIERS, deploy_role_name, plan_role_name
+from tools.backend.grants import (
+    AUDIENCE,
+    GITHUB_OIDC_HOST,
+    GITHUB_OIDC_URL,
+    Keys,
+    deploy_policy,
+    deploy_subjects,
+    drift_policy,
+    drift_subjects,
+    plan_policy,
+    plan_subjects,
+    trust_policy,
+)
+from vital.names import PROJECT, TIERS, deploy_role_name, drift_role_name, plan_role_name
 
-GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
-GITHUB_OIDC_URL = f"https://{GITHUB_OIDC_HOST}"
-AUDIENCE = "sts.amazonaws.com"
-SUB_KEY = f"{GITHUB_OIDC_HOST}:sub"
-AUD_KEY = f"{GITHUB_OIDC_HOST}:aud"
-STATE_PREFIX = ".pulumi"
-DIY_ORGANIZATION = "organization"
 POLICY_NAME = "pulumi-state"
 ENVIRONMENTS = TIERS
-
-
-# --------------------------------------------------------------------------------------
-# Who may assume each role, and what it may do: pure documents.
-
-
-def plan_subjects(repo: str) -> list[str]:
-    return [f"repo:{repo}:pull_request", f"repo:{repo}:ref:refs/heads/{DEPLOY_BRANCH}"]
-
-
-def deploy_subjects(repo: str, environment: str) -> list[str]:
-    return [f"repo:{repo}:environment:{environment}"]
-
-
-def trust_policy(provider_arn: str, subjects: list[str]) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "GitHubActions",
-                "Effect": "Allow",
-                "Principal": {"Federated": provider_arn},
-                "Action": "sts:AssumeRoleWithWebIdentity",
-                # StringEquals, not StringLike: exactly these subjects, no wildcard.
-                "Condition": {"StringEquals": {AUD_KEY: AUDIENCE, SUB_KEY: subjects}},
-            }
-        ],
-    }
-
-
-def _read_statements(bucket_arn: str, key_arn: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "Sid": "ListState",
-            "Effect": "Allow",
-            "Action": "s3:ListBucket",
-            "Resource": bucket_arn,
-            "Condition": {"StringLike": {"s3:prefix": [f"{STATE_PREFIX}/*"]}},
-        },
-        {"Sid": "ReadState", "Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{bucket_arn}/{STATE_PREFIX}/*"},
-        {"Sid": "DecryptState", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key_arn},
-    ]
-
-
-def plan_policy(bucket_arn: str, key_arn: str) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": _read_statements(bucket_arn, key_arn)}
-
-
-def stack_paths(stack: str, project: str = PROJECT) -> list[str]:
-    """The keys a DIY backend writes for one stack (see the module doc)."""
-    return [
-        f"{STATE_PREFIX}/stacks/{project}/{stack}.json*",  # .json, .json.bak, .json.gz
-        f"{STATE_PREFIX}/history/{project}/{stack}/*",
-        f"{STATE_PREFIX}/backups/{project}/{stack}/*",
-        f"{STATE_PREFIX}/locks/{DIY_ORGANIZATION}/{project}/{stack}/*",
-    ]
-
-
-def deploy_policy(bucket_arn: str, key_arn: str, stack: str) -> dict[str, Any]:
-    write = {
-        "Sid": "WriteOwnStack",
-        "Effect": "Allow",
-        "Action": ["s3:PutObject", "s3:DeleteObject"],
-        "Resource": [f"{bucket_arn}/{path}" for path in stack_paths(stack)],
-    }
-    encrypt = {"Sid": "EncryptState", "Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": key_arn}
-    return {"Version": "2012-10-17", "Statement": [*_read_statements(bucket_arn, key_arn), write, encrypt]}
 
 
 # --------------------------------------------------------------------------------------
@@ -183,15 +107,24 @@ class Role:
     purpose: str
 
 
-def key_arn(b: Backend) -> str:
-    key = b.key()
-    # With no key yet, name the alias so the report still says which key is meant.
-    return key["Arn"] if key else b.target.kms_alias
+def keys(b: Backend) -> Keys:
+    """The ARNs of this backend's bucket and keys (a key not created yet is named by its alias)."""
+    return Keys(
+        bucket_arn=b.bucket_arn(),
+        state_key_arn=b.key_arn(),
+        stack_key_arns={stack: b.key_arn(alias) for stack, alias in b.target.stack_aliases().items()},
+        s3_service=f"s3.{b.target.region}.{b.dns_suffix()}",
+    )
 
 
 def plan_role() -> Role:
-    return Role("plan-role", plan_role_name(), plan_subjects, lambda b: plan_policy(b.bucket_arn(), key_arn(b)),
-                "previews and drift (read-only)")
+    return Role("plan-role", plan_role_name(), plan_subjects, lambda b: plan_policy(keys(b)),
+                "pull-request previews (read-only, no production key)")
+
+
+def drift_role() -> Role:
+    return Role("drift-role", drift_role_name(), drift_subjects, lambda b: drift_policy(keys(b)),
+                "drift checks on main (read-only)")
 
 
 def deploy_role(environment: str) -> Role:
@@ -199,13 +132,13 @@ def deploy_role(environment: str) -> Role:
         f"deploy-role:{environment}",
         deploy_role_name(environment),
         lambda repo: deploy_subjects(repo, environment),
-        lambda b: deploy_policy(b.bucket_arn(), key_arn(b), environment),
+        lambda b: deploy_policy(keys(b), environment),
         f"deploys in environment {environment}",
     )
 
 
 def roles() -> list[Role]:
-    return [plan_role(), *(deploy_role(env) for env in ENVIRONMENTS)]
+    return [plan_role(), drift_role(), *(deploy_role(env) for env in ENVIRONMENTS)]
 
 
 def _get_role(b: Backend, role: Role) -> dict[str, Any] | None:

@@ -1,53 +1,72 @@
-"""The KMS key settings: the key behind the alias (enabled) and its automatic rotation.
+"""The KMS key settings: each key behind its alias (enabled) and its automatic rotation.
 
-Each setting is a read_*/expected_*/apply_* triple that the table in settings.py names.
+Two kinds of key, the same settings:
+- the bucket's key (`--kms-alias`, default alias/pulumi-state): S3 default encryption of the
+  state objects. Every CI role may use it, but only through S3 (identity.py: kms:ViaService);
+- one key per stack (`<kms-alias>-<stack>`): the stack's `secretsprovider`, which seals its
+  config secrets and the secrets in its state. Which role may decrypt which one is the point
+  of having several (identity.py).
+
+Each setting is a read_*/expected_*/apply_* triple that the table in settings.py names; the
+functions take the stack (None: the bucket's key) and settings.py binds it per row.
 """
 
 from __future__ import annotations
 
 from tools.backend.clients import Backend
 from tools.backend.errors import none_on_error
+from vital.names import PROJECT
 
 
-def read_key_state(b: Backend) -> str | None:
-    key = b.key()
+def _alias(b: Backend, stack: str | None) -> str:
+    return b.target.kms_alias if stack is None else b.target.stack_alias(stack)
+
+
+def _description(b: Backend, stack: str | None) -> str:
+    if stack is None:
+        return f"Pulumi state objects in s3://{b.bucket}"
+    return f"Pulumi secrets of stack {stack} ({PROJECT}, s3://{b.bucket}); managed by python -m tools.backend bootstrap"
+
+
+def read_key_state(b: Backend, stack: str | None = None) -> str | None:
+    key = b.key(_alias(b, stack))
     return key["KeyState"] if key else None
 
 
-def expected_key_state(b: Backend) -> str:
+def expected_key_state(b: Backend, stack: str | None = None) -> str:
     return b.desired.key_state
 
 
-def apply_key_state(b: Backend) -> None:
-    key = b.key()
+def apply_key_state(b: Backend, stack: str | None = None) -> None:
+    key = b.key(_alias(b, stack))
     if key is None:
         created = b.kms.create_key(
-            Description=f"Pulumi stack secrets for s3://{b.bucket}",
+            Description=_description(b, stack),
             KeyUsage="ENCRYPT_DECRYPT",
             KeySpec="SYMMETRIC_DEFAULT",
         )["KeyMetadata"]
-        b.kms.create_alias(AliasName=b.target.kms_alias, TargetKeyId=created["KeyId"])
+        b.kms.create_alias(AliasName=_alias(b, stack), TargetKeyId=created["KeyId"])
     else:
-        # Every stack's secrets are sealed with this key: a pending deletion is undone.
+        # Secrets or state are sealed with this key: a pending deletion is undone.
         if key["KeyState"] == "PendingDeletion":
             b.kms.cancel_key_deletion(KeyId=key["KeyId"])
         b.kms.enable_key(KeyId=key["KeyId"])
-    b.forget_key()
+    b.forget_key(_alias(b, stack))
 
 
-def read_key_rotation(b: Backend) -> bool | None:
-    key = b.key()
+def read_key_rotation(b: Backend, stack: str | None = None) -> bool | None:
+    key = b.key(_alias(b, stack))
     assert key is not None  # guarded by Setting.requires
-    # A disabled or deleting key has no readable rotation; kms-key already reports why.
+    # A disabled or deleting key has no readable rotation; its key row already reports why.
     response = none_on_error("KMSInvalidStateException", b.kms.get_key_rotation_status, KeyId=key["KeyId"])
     return None if response is None else bool(response["KeyRotationEnabled"])
 
 
-def expected_key_rotation(b: Backend) -> bool:
+def expected_key_rotation(b: Backend, stack: str | None = None) -> bool:
     return b.desired.key_rotation
 
 
-def apply_key_rotation(b: Backend) -> None:
-    key = b.key()
+def apply_key_rotation(b: Backend, stack: str | None = None) -> None:
+    key = b.key(_alias(b, stack))
     assert key is not None
     b.kms.enable_key_rotation(KeyId=key["KeyId"])

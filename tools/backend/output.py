@@ -7,7 +7,14 @@ import shlex
 from typing import TYPE_CHECKING, Any, Iterable, TextIO
 from urllib.parse import quote
 
-from vital.names import AWS_REGION_VARIABLE, BACKEND_URL_VARIABLE, DEPLOY_ROLE_VARIABLE, PLAN_ROLE_VARIABLE
+from vital.names import (
+    AWS_REGION_VARIABLE,
+    BACKEND_URL_VARIABLE,
+    DEPLOY_ROLE_VARIABLE,
+    DRIFT_ROLE_VARIABLE,
+    PLAN_ROLE_VARIABLE,
+    TIERS,
+)
 
 if TYPE_CHECKING:
     from tools.backend.checks import Check
@@ -72,6 +79,7 @@ def print_status(target: Target, checks: list[Check], fmt: str, out: TextIO) -> 
             "bucket": target.bucket,
             "region": target.region,
             "kms_alias": target.kms_alias,
+            "stack_kms_aliases": target.stack_aliases(),
             "github_repo": target.github_repo,
             "ok": not drift,
             "settings": [
@@ -80,7 +88,7 @@ def print_status(target: Target, checks: list[Check], fmt: str, out: TextIO) -> 
         }
         print(json.dumps(payload, indent=2), file=out)
         return
-    print(f"s3://{target.bucket} ({target.region}), KMS {target.kms_alias}", file=out)
+    print(f"s3://{target.bucket} ({target.region}), KMS {keys_phrase(target)}", file=out)
     for c in checks:
         if c.ok:
             print(f"  ok     {c.name:<{width}}{status_line(c)}", file=out)
@@ -90,6 +98,11 @@ def print_status(target: Target, checks: list[Check], fmt: str, out: TextIO) -> 
         print(f"drift in {len(drift)} setting(s): {', '.join(c.name for c in drift)}", file=out)
     else:
         print("all settings as expected", file=out)
+
+
+def keys_phrase(target: Target) -> str:
+    """The aliases, as the header lines name them."""
+    return f"{target.kms_alias} (state objects), {target.kms_alias}-<stack> (each stack's secrets)"
 
 
 def print_history(b: Backend, key: str, versions: list[Version], fmt: str, out: TextIO) -> None:
@@ -117,8 +130,10 @@ def login_url(target: Target) -> str:
     return url
 
 
-def secrets_provider(target: Target) -> str:
-    url = f"awskms://{target.kms_alias}?region={target.region}"
+def secrets_provider(target: Target, stack: str | None = None) -> str:
+    """A tier's stack is sealed with its own key; any other stack (a sandbox) with the bucket's."""
+    alias = target.stack_alias(stack) if stack in TIERS else target.kms_alias
+    url = f"awskms://{alias}?region={target.region}"
     if target.endpoint_url:
         # Otherwise the secrets would go to real AWS KMS while the state goes to the endpoint.
         url += f"&endpoint={quote(target.endpoint_url, safe=':/')}"
@@ -126,18 +141,20 @@ def secrets_provider(target: Target) -> str:
 
 
 def pulumi_lines(target: Target, stack: str | None) -> list[str]:
-    return [
-        f"pulumi login {shlex.quote(login_url(target))}",
-        f'pulumi stack init {stack or "<stack>"} --secrets-provider "{secrets_provider(target)}"',
+    """`pulumi login`, then `pulumi stack init` for the stack given, or for each tier's stack."""
+    stacks = [stack] if stack else list(TIERS)
+    return [f"pulumi login {shlex.quote(login_url(target))}"] + [
+        f'pulumi stack init {name} --secrets-provider "{secrets_provider(target, name)}"' for name in stacks
     ]
 
 
-def ci_lines(target: Target, arns: dict[str, str], plan: str, deploy: dict[str, str]) -> list[str]:
+def ci_lines(target: Target, arns: dict[str, str], plan: str, drift: str, deploy: dict[str, str]) -> list[str]:
     """Where each value goes in GitHub (README "Pull requests and CI"): repository or environment."""
     lines = [
         f"repository variable {BACKEND_URL_VARIABLE}={login_url(target)}",
         f"repository variable {AWS_REGION_VARIABLE}={target.region}",
         f"repository variable {PLAN_ROLE_VARIABLE}={arns[plan]}",
+        f"repository variable {DRIFT_ROLE_VARIABLE}={arns[drift]}",
     ]
     for environment, role in deploy.items():
         lines.append(f"environment {environment}: variable {DEPLOY_ROLE_VARIABLE}={arns[role]}")

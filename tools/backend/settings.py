@@ -51,6 +51,7 @@ from tools.backend.key import (
     read_key_rotation,
     read_key_state,
 )
+from vital.names import TIERS
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,17 @@ def role_settings(role: Role) -> tuple[Setting, ...]:
     )
 
 
+def stack_key_settings(stack: str) -> tuple[Setting, ...]:
+    """Two rows per stack key: the key behind `<kms-alias>-<stack>` (creating it), and its rotation."""
+    name = f"kms-key:{stack}"
+    return (
+        Setting(name, partial(read_key_state, stack=stack), partial(expected_key_state, stack=stack),
+                partial(apply_key_state, stack=stack)),
+        Setting(f"kms-key-rotation:{stack}", partial(read_key_rotation, stack=stack),
+                partial(expected_key_rotation, stack=stack), partial(apply_key_rotation, stack=stack), name),
+    )
+
+
 SETTINGS: tuple[Setting, ...] = (
     # The bucket comes first: a wrong region or a foreign owner stops the run before anything
     # (a KMS key included) is created.
@@ -93,6 +105,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("versioning", read_versioning, expected_versioning, apply_versioning, "bucket"),
     Setting("kms-key", read_key_state, expected_key_state, apply_key_state),
     Setting("kms-key-rotation", read_key_rotation, expected_key_rotation, apply_key_rotation, "kms-key"),
+    # One key per stack for its secrets (key.py); the roles' policies name each by its ARN.
+    *(row for stack in TIERS for row in stack_key_settings(stack)),
     Setting("encryption", read_encryption, expected_encryption, apply_encryption, "bucket"),
     Setting("tls-only-policy", read_tls_policy, expected_tls_policy, apply_tls_policy, "bucket"),
     Setting("lifecycle", read_lifecycle, expected_lifecycle, apply_lifecycle, "bucket"),
