@@ -133,3 +133,12 @@ def test_the_readme_lists_each_stacks_secrets_as_the_model_does():
             listed[stack].append(line.strip())
     assert listed == {tier: [s.command(tier) for s in required_secrets(tier)] for tier in TIERS}
     assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][4] and len(listed["production"]) == 9
+
+
+def test_the_committed_walkthrough_names_each_stacks_own_alias():
+    """The README's first deploy and state backend: `pulumi stack init <stack> --secrets-provider
+    awskms://alias/...` seals each stack with its own key (tools.doctor flags any other)."""
+    readme = (ROOT / "README.md").read_text()
+    inits = re.findall(r"pulumi stack init (\S+) --secrets-provider ['\"]awskms://(alias/[^?'\"]+)", readme)
+    assert inits, "the README shows no pulumi stack init with awskms"
+    assert [(stack, alias) for stack, alias in inits if alias != f"alias/pulumi-state-{stack}"] == []

@@ -112,10 +112,10 @@ def test_no_passphrase_in_the_environment_is_a_finding(tmp_path, passphrase_stac
 def test_an_awskms_stack_decrypts_through_kms(tmp_path, moto_endpoint, monkeypatch):  # noqa: F811
     kms = aws_client(moto_endpoint, "kms")
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
-    kms.create_alias(AliasName="alias/pulumi-state", TargetKeyId=key_id)
+    kms.create_alias(AliasName="alias/pulumi-state-pre-production", TargetKeyId=key_id)
     data_key = os.urandom(32)
-    blob = kms.encrypt(KeyId="alias/pulumi-state", Plaintext=data_key)["CiphertextBlob"]
-    header = {"secretsprovider": "awskms://alias/pulumi-state?region=us-east-1",
+    blob = kms.encrypt(KeyId="alias/pulumi-state-pre-production", Plaintext=data_key)["CiphertextBlob"]
+    header = {"secretsprovider": "awskms://alias/pulumi-state-pre-production?region=us-east-1",
               "encryptedkey": base64.b64encode(blob).decode()}
     path = _write(tmp_path, _configured("pre-production", data_key, header), "pre-production")
     monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", moto_endpoint)
@@ -124,7 +124,56 @@ def test_an_awskms_stack_decrypts_through_kms(tmp_path, moto_endpoint, monkeypat
     # A data key the KMS key did not encrypt cannot be used.
     header["encryptedkey"] = base64.b64encode(b"not a kms blob" * 4).decode()
     bad = checks.examine("pre-production", READY_ENV, _write(tmp_path, _configured("pre-production", data_key, header), "pre-production"))
-    assert [f.what.split(" (")[0] for f in bad.findings] == ["secrets cannot be decrypted: KMS refused to decrypt encryptedkey with alias/pulumi-state"]
+    assert [f.what.split(" (")[0] for f in bad.findings] == [
+        "secrets cannot be decrypted: KMS refused to decrypt encryptedkey with alias/pulumi-state-pre-production"]
+
+
+# ---- awskms: each stack on its own key ------------------------------------------------------------
+
+
+def _own_key_findings(tmp_path, stack: str, provider: str) -> checks.Report:
+    header = {"secretsprovider": provider, "encryptedkey": base64.b64encode(os.urandom(64)).decode()}
+    path = _write(tmp_path, _configured(stack, os.urandom(32), header), stack)
+    return checks.examine(stack, READY_ENV, path, kms_client=_NoKms())
+
+
+class _NoKms:
+    """Decryption is not what these tests look at: KMS refuses, which the doctor reports apart."""
+
+    def decrypt(self, **_):
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "Decrypt")
+
+
+def _key_findings(report: checks.Report) -> list[checks.Finding]:
+    return [f for f in report.findings if f.what.startswith("secretsprovider uses")]
+
+
+@pytest.mark.parametrize(("stack", "provider", "owner"), [
+    ("production", "awskms://alias/pulumi-state-preview?region=eu-central-1", "preview"),
+    ("production", "awskms://alias/pulumi-state-pre-production?region=eu-central-1", "pre-production"),
+    ("pre-production", "awskms://alias/pulumi-state-production?region=eu-central-1", "production"),
+    ("preview", "awskms:///arn:aws:kms:eu-central-1:111122223333:alias/team-state-production?region=eu-central-1",
+     "production"),
+])
+def test_a_stack_on_another_stacks_key_is_a_finding_with_its_fix(tmp_path, stack, provider, owner):
+    [finding] = _key_findings(_own_key_findings(tmp_path, stack, provider))
+    assert f"uses stack '{owner}''s key" in finding.what
+    base = "alias/team-state" if "team-state" in provider else "alias/pulumi-state"
+    assert finding.fix.startswith(
+        f"pulumi stack change-secrets-provider --stack {stack} 'awskms://{base}-{stack}?region=eu-central-1'")
+
+
+def test_the_buckets_shared_key_is_a_finding_and_the_stacks_own_is_not(tmp_path):
+    [shared] = _key_findings(_own_key_findings(tmp_path, "production", "awskms://alias/pulumi-state?region=eu-central-1"))
+    assert "alias/pulumi-state, which is no stack's own key" in shared.what
+    assert "'awskms://alias/pulumi-state-production?region=eu-central-1'" in shared.fix
+    for stack in TIERS:
+        own = _own_key_findings(tmp_path, stack, f"awskms://alias/pulumi-state-{stack}?region=eu-central-1")
+        assert _key_findings(own) == [], stack
+    by_id = _own_key_findings(tmp_path, "production", "awskms://1234abcd-12ab-34cd-56ef-1234567890ab?region=eu-central-1")
+    assert _key_findings(by_id) == [] and any("by id or ARN" in n for n in by_id.notes)
 
 
 def test_awskms_without_its_key_line_is_found(tmp_path):

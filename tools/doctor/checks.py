@@ -12,10 +12,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from program.secrets import required_secrets
 from vital import declarations, stackfile
-from vital.names import PROJECT, TIERS, UPSTASH_EMAIL_KEY
+from vital.names import PROJECT, TIERS, UPSTASH_EMAIL_KEY, key_alias_stack, stack_key_alias
 from vital.tiers import SHARED, TIER_DEFAULTS
 
 from . import crypter
@@ -23,7 +24,7 @@ from . import crypter
 PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 LEGACY_LAYOUT_VARS = ("PULUMI_DIY_BACKEND_LEGACY_LAYOUT", "PULUMI_SELF_MANAGED_STATE_LEGACY_LAYOUT")
 DIY_SCHEMES = ("s3://", "file://", "gs://", "azblob://")
-KMS_INIT = "pulumi stack change-secrets-provider --stack {stack} 'awskms://alias/pulumi-state?region=REGION'"
+KMS_INIT = "pulumi stack change-secrets-provider --stack {stack} 'awskms://{alias}?region=REGION'"
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def examine(stack: str, env: Mapping[str, str] | None = None, path: Path | None 
 
 def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) -> None:
     provider, salt, key = (document.get(k) for k in ("secretsprovider", "encryptionsalt", "encryptedkey"))
-    init = KMS_INIT.format(stack=report.stack)
+    init = _kms_init(report.stack)
     if provider is None and salt is None:
         report.add("no secretsprovider: line and no encryptionsalt: line, so each CI run would create a passphrase "
                    "salt of its own and none could decrypt another's secrets", f"{init}, then commit the stack file")
@@ -80,15 +81,48 @@ def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) ->
         return
     if provider and provider.startswith("awskms://") and not key:
         report.add("secretsprovider is awskms but the file has no encryptedkey: line", f"{init}, then commit the stack file")
+    if provider and provider.startswith("awskms://"):
+        _own_key(report, provider)
     if provider in (None, "passphrase"):
         _passphrase(report, env)
+
+
+def _kms_init(stack: str) -> str:
+    return KMS_INIT.format(stack=stack, alias=stack_key_alias(stack))
+
+
+def _own_key(report: Report, provider: str) -> None:
+    """An awskms provider names the stack's own key, `<bucket alias>-<stack>` (README, State backend).
+
+    Which CI role may decrypt a stack's secrets is decided by which key seals them: a stack on
+    another stack's key is readable by every role that reads that one (a pull request's, for
+    preview's and pre-production's keys); the bucket's key is usable by the roles only through S3.
+    """
+    key, query = crypter.kms_key_id(provider)[0], urlsplit(provider).query
+    if "alias/" not in key:
+        report.notes.append("secretsprovider names its KMS key by id or ARN, so it was not checked to be this stack's own")
+        return
+    alias = key[key.index("alias/"):]  # an alias ARN ends in alias/NAME too
+    owner = key_alias_stack(alias)
+    if owner is not None and owner[1] == report.stack:
+        return
+    base = owner[0] if owner else alias
+    url = f"awskms://{stack_key_alias(report.stack, base)}" + (f"?{query}" if query else "")
+    fix = f"pulumi stack change-secrets-provider --stack {report.stack} '{url}' (decrypts with the old key, " \
+          "so run it with operator credentials), then commit the stack file"
+    if owner is not None:
+        report.add(f"secretsprovider uses stack '{owner[1]}''s key ({alias}): every CI role that may decrypt "
+                   f"{owner[1]}'s secrets may decrypt this stack's", fix)
+    else:
+        report.add(f"secretsprovider uses {alias}, which is no stack's own key (bootstrap makes one per stack, "
+                   "<alias>-<stack>; the CI roles use the bucket's key only through S3, so they could not decrypt)", fix)
 
 
 def _passphrase(report: Report, env: Mapping[str, str]) -> None:
     if "PULUMI_CONFIG_PASSPHRASE" in env:
         if env["PULUMI_CONFIG_PASSPHRASE"] == "":
             report.add("PULUMI_CONFIG_PASSPHRASE is set but empty; the CLI accepts it, and it protects nothing",
-                       "set the stack's real passphrase, or move the stack to awskms (" + KMS_INIT.format(stack=report.stack) + ")")
+                       "set the stack's real passphrase, or move the stack to awskms (" + _kms_init(report.stack) + ")")
     elif not env.get("PULUMI_CONFIG_PASSPHRASE_FILE"):
         report.add("the stack uses the passphrase provider and neither PULUMI_CONFIG_PASSPHRASE nor "
                    "PULUMI_CONFIG_PASSPHRASE_FILE is set, so a non-interactive CLI stops",
