@@ -1,8 +1,10 @@
 """The GitHub Actions workflows, read as GitHub reads them: schema-valid, linted, pinned,
 least-privileged, and each of issue 15's ten problems held off by a test that would have
-caught it: production power in PR code, OIDC subjects per job, one lock group per stack, a
-pinned CLI, no no-op inputs, failed previews in the comment, one comment, fail-fast checks,
-timeouts and the lock runbook (the comment's readability: tests/tools/test_comment_render.py)."""
+caught it: production power in PR code (write tokens, and production's key: PRs preview every
+stack but production, whose real preview runs in its deploy job), OIDC subjects per job, one
+lock group per stack, a pinned CLI, no no-op inputs, failed previews in the comment, one
+comment, fail-fast checks, timeouts and the lock runbook (the comment's readability:
+tests/tools/test_comment_render.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import pytest
 import yaml
 
 from tools.diff.comment import MARKER
-from vital.names import TIERS
+from vital.names import PR_PREVIEW_STACKS, PRODUCTION, TIERS
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,14 +219,16 @@ def pulumi_pin() -> str:
 # ---------------------------------------------------------------------------------------
 
 def test_previews_and_drift_hold_nothing_that_can_write(wf):
-    """Problem 1: PR code ran with the production tokens, passphrase and a writing role."""
-    for name, job_id in (("infra-pr", "preview"), ("infra-drift", "drift")):
+    """Problem 1: PR code ran with the production tokens, passphrase and a writing role; and
+    drift, on main, shared the PR's role, so that role had to decrypt production's key."""
+    for name, job_id, role in (("infra-pr", "preview", "AWS_PLAN_ROLE_ARN"), ("infra-drift", "drift", "AWS_DRIFT_ROLE_ARN")):
         job = wf[name]["jobs"][job_id]
         assert "environment" not in job, f"{name}/{job_id}: an environment changes the OIDC subject"
         assert refs(job, "secrets") == PLAN_SECRETS, f"{name}/{job_id}"
         assert "AWS_DEPLOY_ROLE_ARN" not in refs(job, "vars")
         (aws,) = steps_using(job, "aws-actions/configure-aws-credentials@")
-        assert aws["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
+        assert aws["with"]["role-to-assume"] == f"${{{{ vars.{role} }}}}", f"{name}/{job_id}"
+    assert "AWS_DRIFT_ROLE_ARN" not in refs(wf["infra-pr"]["jobs"]["preview"], "vars")
 
 
 def test_write_credentials_appear_only_in_jobs_bound_to_their_environment(wf):
@@ -253,10 +257,11 @@ def oidc_subject(workflow: dict, job: dict, repo: str) -> str:
 def test_every_job_that_assumes_a_role_presents_a_subject_that_role_trusts(wf):
     """Problem 2: one role for three subjects; assume-role failed in two of three jobs."""
     from tests.tools.iam_trust import allows, github_token
-    from tools.backend.identity import deploy_subjects, plan_subjects, trust_policy
+    from tools.backend.grants import deploy_subjects, drift_subjects, plan_subjects, trust_policy
 
     repo, provider = "acme/infra", "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"
-    trusts = {"${{ vars.AWS_PLAN_ROLE_ARN }}": [trust_policy(provider, plan_subjects(repo))]}
+    trusts = {"${{ vars.AWS_PLAN_ROLE_ARN }}": [trust_policy(provider, plan_subjects(repo))],
+              "${{ vars.AWS_DRIFT_ROLE_ARN }}": [trust_policy(provider, drift_subjects(repo))]}
     trusts["${{ vars.AWS_DEPLOY_ROLE_ARN }}"] = [trust_policy(provider, deploy_subjects(repo, s)) for s in TIERS]
     checked = 0
     for name, job_id, job in jobs(wf):
@@ -267,6 +272,81 @@ def test_every_job_that_assumes_a_role_presents_a_subject_that_role_trusts(wf):
             assert len(trusted) == 1, f"{name}/{job_id}: {sub} is trusted by {len(trusted)} roles behind {role}"
             checked += 1
     assert checked == 5  # preview, drift, three deploys
+
+
+# Which stack keys a job's role may decrypt with (tools/backend/grants.py), judged as IAM would.
+
+
+def role_policy(job: dict, role_ref: str) -> dict:
+    """The permissions bootstrap gives the role behind `role-to-assume` in this job."""
+    from tools.backend.grants import Keys, deploy_policy, drift_policy, plan_policy
+
+    keys = Keys("arn:aws:s3:::state", "arn:aws:kms:r:1:key/bucket",
+                {stack: f"arn:aws:kms:r:1:key/{stack}" for stack in TIERS}, "s3.r.amazonaws.com")
+    return {"${{ vars.AWS_PLAN_ROLE_ARN }}": lambda: plan_policy(keys),
+            "${{ vars.AWS_DRIFT_ROLE_ARN }}": lambda: drift_policy(keys),
+            "${{ vars.AWS_DEPLOY_ROLE_ARN }}": lambda: deploy_policy(keys, job["environment"])}[role_ref]()
+
+
+def stacks_run(job: dict) -> list[str]:
+    """The stacks a job runs `pulumi preview` or `pulumi up` for (STACK of each such step)."""
+    found = []
+    for step in job["steps"]:
+        if re.search(r"^\s*pulumi (preview|up)\b", step.get("run", ""), re.M):
+            stack = step["env"]["STACK"]
+            found += job["strategy"]["matrix"]["stack"] if stack == "${{ matrix.stack }}" else [stack]
+    return sorted(set(found))
+
+
+def test_pr_code_never_holds_productions_key(wf):
+    """Problem 1, the half left open: previews decrypt each stack's config, so PR code that
+    previewed production held the key to production's secrets (Supabase and Upstash tokens that
+    can write). PRs now preview every stack but production, with a role that cannot decrypt it."""
+    from tests.tools.iam_trust import permits
+
+    job = wf["infra-pr"]["jobs"]["preview"]
+    assert PRODUCTION not in PR_PREVIEW_STACKS
+    assert stacks_run(job) == sorted(PR_PREVIEW_STACKS)
+    assert set(job["outputs"]) == set(PR_PREVIEW_STACKS)
+    (aws,) = steps_using(job, "aws-actions/configure-aws-credentials@")
+    policy = role_policy(job, aws["with"]["role-to-assume"])
+    assert not permits([policy], "kms:Decrypt", f"arn:aws:kms:r:1:key/{PRODUCTION}")
+    for name, job_id, other in jobs(wf):
+        if name == "infra-pr":
+            assert PRODUCTION not in stacks_run(other) and "AWS_DEPLOY_ROLE_ARN" not in refs(other, "vars"), job_id
+
+
+def test_every_job_holds_the_keys_of_the_stacks_it_runs(wf):
+    """Each job's role may decrypt the stacks it previews or deploys and the outputs they read."""
+    from tests.tools.iam_trust import permits
+    from tools.backend.grants import decrypts
+
+    checked = 0
+    for name, job_id, job in jobs(wf):
+        stacks = stacks_run(job)
+        if not stacks:
+            continue
+        (aws,) = steps_using(job, "aws-actions/configure-aws-credentials@")
+        policy = role_policy(job, aws["with"]["role-to-assume"])
+        missing = [s for s in decrypts(stacks) if not permits([policy], "kms:Decrypt", f"arn:aws:kms:r:1:key/{s}")]
+        assert missing == [], f"{name}/{job_id} runs {stacks} but its role cannot decrypt {missing}"
+        checked += 1
+    assert checked == 5
+
+
+def test_production_is_previewed_in_its_deploy_job_before_up(wf):
+    """What a PR no longer shows for real: production's `pulumi preview`, which now runs where its
+    key is, in the job bound to the production environment, before `up`, into the job summary."""
+    job = wf["infra-deploy"]["jobs"][PRODUCTION]
+    assert job["environment"] == PRODUCTION
+    preview, up = cli_step(job, "preview"), cli_step(job, "up")
+    assert job["steps"].index(preview) < job["steps"].index(up)
+    assert preview["env"]["STACK"] == PRODUCTION and '--stack "$STACK"' in preview["run"]
+    assert "--policy-pack policies" in preview["run"] and "--yes" not in preview["run"]
+    assert 'exit "$code"' in preview["run"] and "continue-on-error" not in preview  # a failed preview stops up
+    assert "tools.diff.preview" in preview["run"] and '--format markdown >> "$GITHUB_STEP_SUMMARY"' in preview["run"]
+    credentials = ("VERCEL_API_TOKEN", "GITHUB_TOKEN", "PULUMI_CONFIG_PASSPHRASE")
+    assert {k: preview["env"][k] for k in credentials} == {k: up["env"][k] for k in credentials}
 
 
 # ---------------------------------------------------------------------------------------
@@ -353,7 +433,7 @@ def test_a_failed_preview_still_reaches_the_comment(wf):
     assert "|| code=$?" in step["run"] and 'exit "$code"' in step["run"] and "--policy-pack policies" in step["run"]
     summary = next(s for s in preview["steps"] if s.get("id") == "summary")
     assert summary["if"] == "${{ !cancelled() }}" and "tools.diff.preview" in summary["run"]
-    assert set(preview["outputs"]) == set(TIERS)
+    assert set(preview["outputs"]) == set(PR_PREVIEW_STACKS)
     comment = pr["comment"]
     assert set(comment["needs"]) == {"diff", "preview"} and comment["if"].startswith("${{ !cancelled() && ")
     compose = next(s for s in comment["steps"] if "tools.diff.sticky" in s.get("run", ""))

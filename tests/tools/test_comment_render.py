@@ -155,7 +155,7 @@ def test_every_mermaid_block_parses_with_mermaids_own_parser(pr_comment: str, co
 # The sticky comment: the offline diff and each stack's preview, in one
 
 
-LOG = """Previewing update (production):
+LOG = """Previewing update (pre-production):
 @ previewing update....
     ~ vercel:index/project:Project vital-expert-project update [diff: ~resourceConfig]
 Policies:
@@ -174,10 +174,10 @@ error: preview failed
 
 
 def test_a_failed_preview_and_a_skipped_one_are_said_in_the_one_comment(pr_comment: str) -> None:
-    failed = summarize(PRODUCTION, 255, LOG)
+    failed = summarize("pre-production", 255, LOG)
     assert failed["status"] == "❌ 1 mandatory policy violation · 1 check at apply"
     assert failed["resources"] == ["~ 1 to update", "+ 1 to create", "38 unchanged"]
-    ok = summarize("pre-production", 0, "Resources:\n    36 unchanged\n")
+    ok = summarize("preview", 0, "Resources:\n    36 unchanged\n")
     previews = {s["stack"]: {"stack": s["stack"], "status": s["status"], "markdown": preview_markdown(s, "https://x/run")}
                 for s in (failed, ok)}
     text = sticky.compose(pr_comment, "success", "0", previews, "failure", "https://x/run")
@@ -186,9 +186,9 @@ def test_a_failed_preview_and_a_skipped_one_are_said_in_the_one_comment(pr_comme
     parts = {row[0]: row[1] for row in page.tables[0][1:]}
     assert parts == {
         "Offline diff and policy, every stack": "✅ ran",
-        "pulumi preview of production": "❌ 1 mandatory policy violation · 1 check at apply",
-        "pulumi preview of pre-production": "✅ no changes",
-        "pulumi preview of preview": "❌ no summary: see the job log",
+        "pulumi preview of production": "🔒 not on PRs: previewed in its deploy job, before up",
+        "pulumi preview of pre-production": "❌ 1 mandatory policy violation · 1 check at apply",
+        "pulumi preview of preview": "✅ no changes",
     }
     assert "error: preview failed" in text and page.details == 0
     assert [c for t in page.tables for r in t for c in r if len(c) > MAX_CELL] == []
@@ -197,9 +197,22 @@ def test_a_failed_preview_and_a_skipped_one_are_said_in_the_one_comment(pr_comme
     fork = sticky.compose(pr_comment, "success", "1", {}, "skipped")
     rows = {r[0]: r[1] for r in rendered(fork).tables[0][1:]}
     assert rows["Offline diff and policy, every stack"] == "❌ ran: a mandatory policy violation"
-    assert rows["pulumi preview of production"] == "⏭️ not run: a fork's PR gets no credentials"
+    assert rows["pulumi preview of preview"] == "⏭️ not run: a fork's PR gets no credentials"
+    assert rows["pulumi preview of production"] == "🔒 not on PRs: previewed in its deploy job, before up"
     gone = sticky.compose("", "failure", "", {}, "cancelled")
     assert "❌ did not finish (failure): see the job log" in gone and "⏹️ cancelled" in gone
+
+
+def test_production_is_shown_offline_only_whatever_the_jobs_hand_over(pr_comment: str) -> None:
+    """PR code never holds production's key: its row and a note say where its preview runs, and a
+    summary for it (an old workflow's) is not shown as if a PR had previewed it."""
+    leaked = summarize(PRODUCTION, 0, "Resources:\n    ~ 1 to update\n")
+    previews = {PRODUCTION: {"stack": PRODUCTION, "status": leaked["status"], "markdown": preview_markdown(leaked, None)}}
+    text = sticky.compose(pr_comment, "success", "0", previews, "success")
+    rows = {r[0]: r[1] for r in rendered(text).tables[0][1:]}
+    assert rows[f"pulumi preview of {PRODUCTION}"] == sticky.NOT_ON_PRS.replace("`", "")
+    assert previews[PRODUCTION]["markdown"] not in text and "### `pulumi preview` against the real state" not in text
+    assert "not previewed on a PR, whose code never holds its key" in text
 
 
 def test_sticky_and_preview_cli_bad_input_is_one_line_exit_2(tmp_path: Path, capsys) -> None:
@@ -223,15 +236,28 @@ def test_the_comment_job_end_to_end_from_the_jobs_outputs(tmp_path: Path, pr_com
 
     log = tmp_path / "preview.log"
     log.write_text(LOG)
-    assert preview.main(["--stack", PRODUCTION, "--exit-code", "255", "--log", str(log), "--run-url", "https://x/run"]) == 0
+    assert preview.main(["--stack", "pre-production", "--exit-code", "255", "--log", str(log), "--run-url", "https://x/run"]) == 0
     leg = capsys.readouterr().out.strip()
-    (tmp_path / "previews.json").write_text(json.dumps({PRODUCTION: leg, "preview": ""}))
+    (tmp_path / "previews.json").write_text(json.dumps({"pre-production": leg, "preview": ""}))
     (tmp_path / "diff.md").write_text(pr_comment)
     assert sticky.main(["--diff", str(tmp_path / "diff.md"), "--diff-result", "success", "--diff-exit", "0",
                         "--previews", str(tmp_path / "previews.json"), "--preview-result", "failure"]) == 0
     text = capsys.readouterr().out
     assert text.count(sticky.MARKER) == 1
     rows = {r[0]: r[1] for r in rendered(text).tables[0][1:]}
-    assert rows[f"pulumi preview of {PRODUCTION}"] == "❌ 1 mandatory policy violation · 1 check at apply"
+    assert rows["pulumi preview of pre-production"] == "❌ 1 mandatory policy violation · 1 check at apply"
     assert rows["pulumi preview of preview"] == "❌ no summary: see the job log"
     assert "[mandatory]  rate-limit" in text  # the log's last lines, in the fold
+
+
+def test_the_production_deploy_jobs_summary_is_the_previews_markdown(tmp_path: Path, capsys) -> None:
+    """infra-deploy appends `--format markdown` to its job summary: the same section, no JSON around it."""
+    from tools.diff import preview
+
+    log = tmp_path / "preview.log"
+    log.write_text(LOG.replace("pre-production", PRODUCTION))
+    assert preview.main(["--stack", PRODUCTION, "--exit-code", "255", "--log", str(log), "--format", "markdown"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"<details><summary><b>{PRODUCTION}</b>: ❌ 1 mandatory policy violation")
+    assert "[mandatory]  rate-limit" in text and not text.lstrip().startswith("{")
+    assert preview.main(["--stack", PRODUCTION, "--exit-code", "0", "--log", str(log), "--format", "yaml"]) == 2

@@ -1,10 +1,12 @@
 """One stack's `pulumi preview` log, summed up for the PR comment (the infra-pr workflow's
 preview job runs this after the preview, pass or fail).
 
-    python -m tools.diff.preview --stack NAME --exit-code N --log FILE [--run-url URL]
+    python -m tools.diff.preview --stack NAME --exit-code N --log FILE [--run-url URL] [--format json|markdown]
 
 Prints one JSON object, {"stack", "exit", "status", "markdown"}, which the job passes on as
-its output; sticky.py puts it in the one PR comment. Standard library only, so it runs on
+its output; sticky.py puts it in the one PR comment. With `--format markdown` it prints only
+the markdown section: infra-deploy's production job appends it to its job summary (production
+is the one stack PRs do not preview for real). Standard library only, so it runs on
 the runner's Python whether or not the project's virtualenv got built.
 
 What is read from the CLI's text output (`--diff --color never`): the "Resources:" block,
@@ -101,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exit-code", required=True, help="the preview's exit code (empty: it did not run)")
     parser.add_argument("--log", type=Path, required=True)
     parser.add_argument("--run-url")
+    parser.add_argument("--format", choices=("json", "markdown"), default="json")
     try:
         args = parser.parse_args(argv)
         if args.exit_code != "" and not args.exit_code.isdigit():
@@ -111,8 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     ran = args.exit_code != "" and args.log.is_file()
     log = args.log.read_text(errors="replace") if ran else None
     summary = summarize(args.stack, int(args.exit_code) if ran else -1, log)
-    print(json.dumps({key: summary[key] for key in ("stack", "exit", "status")}
-                     | {"markdown": to_markdown(summary, args.run_url)}))
+    markdown = to_markdown(summary, args.run_url)
+    if args.format == "markdown":
+        print(markdown)
+        return 0
+    print(json.dumps({key: summary[key] for key in ("stack", "exit", "status")} | {"markdown": markdown}))
     return 0
 
 

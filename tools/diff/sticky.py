@@ -5,8 +5,9 @@
 
 The infra-pr workflow's last job runs this with what the other jobs left: the offline diff's
 markdown (comment.py) and the preview job's outputs (one JSON object per stack, preview.py),
-and GitHub's result for each job (success, failure, cancelled or skipped). It prints the
-comment, which the workflow then creates or updates in place, found by MARKER. The comment
+and GitHub's result for each job (success, failure, cancelled or skipped). Production is not
+previewed on PRs (vital.names.PR_PREVIEW_STACKS): its row says where its preview runs, and any
+summary handed over for it is not shown. It prints the comment, which the workflow then creates or updates in place, found by MARKER. The comment
 opens with a table of the parts and whether each ran, so a failed or skipped preview is
 said in the comment, not only in a job log. Standard library and `vital` only (both plain
 Python): this job builds no virtualenv.
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from vital.facts import GITHUB_COMMENT_MAX_CHARS
-from vital.names import TIERS
+from vital.names import PR_PREVIEW_STACKS, TIERS
 
 from ..entry import EXIT_USAGE, OneLineParser, UsageError
 from .preview import MAX_SECTION_CHARS
@@ -42,7 +43,16 @@ def _diff_row(result: str, exit_code: str, body: str) -> str:
     return _DIFF_EXIT.get(exit_code, f"❌ ran (exit {exit_code})")
 
 
+# A stack PRs never preview (production): PR code holds no key of it (README, "Pull requests and CI").
+NOT_ON_PRS = "🔒 not on PRs: previewed in its deploy job, before `up`"
+NOT_ON_PRS_NOTE = ("_{stacks}: not previewed on a PR, whose code never holds {their} key; the offline diff below is "
+                   "{their} view here, and {their} `pulumi preview` runs in the `pulumi up` job bound to {their} "
+                   "environment, before `up`._")
+
+
 def _preview_row(result: str, stack: str, found: dict[str, Any] | None) -> str:
+    if stack not in PR_PREVIEW_STACKS:
+        return NOT_ON_PRS
     if result == "skipped":
         return "⏭️ not run: a fork's PR gets no credentials"
     if result == "cancelled":
@@ -73,10 +83,14 @@ def compose(diff_md: str, diff_result: str, diff_exit: str, previews: dict[str, 
              f"| Offline diff and policy, every stack | {_diff_row(diff_result, diff_exit, body.strip())} |"]
     for stack in STACK_ORDER:
         lines.append(f"| `pulumi preview` of `{stack}` | {_preview_row(preview_result, stack, previews.get(stack))} |")
+    offline = [f"`{s}`" for s in STACK_ORDER if s not in PR_PREVIEW_STACKS]
+    if offline:
+        lines += ["", NOT_ON_PRS_NOTE.format(stacks=", ".join(offline), their="its" if len(offline) == 1 else "their")]
     if run_url:
         lines += ["", f"[This run]({run_url}) has every job's log."]
     lines += ["", body.strip() if body.strip() else "_The offline diff did not finish: see the job log._", ""]
-    sections = [previews[s]["markdown"] for s in STACK_ORDER if isinstance(previews.get(s, {}).get("markdown"), str)]
+    sections = [previews[s]["markdown"] for s in STACK_ORDER
+                if s in PR_PREVIEW_STACKS and isinstance(previews.get(s, {}).get("markdown"), str)]
     if sections:
         lines += ["### `pulumi preview` against the real state", "", *sections]
     text = "\n".join(lines).rstrip() + "\n"
