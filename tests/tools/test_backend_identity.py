@@ -357,7 +357,7 @@ def test_a_deploy_session_uses_its_own_stacks_key_and_no_other(site: dict[str, A
     deploy = session_policies(site, session(site, deploy_role_name(env)))
     assert may(deploy, "kms:Decrypt", sealed[env]) and may(deploy, "kms:Encrypt", sealed[env])
     others = [s for s in TIERS if s != env]
-    # Another stack's key: never to encrypt, and to decrypt only the outputs this stack reads.
+    # Another stack's key: never to encrypt; to decrypt only the key of the outputs this stack reads.
     assert [s for s in others if may(deploy, "kms:Encrypt", sealed[s])] == []
     assert [s for s in others if may(deploy, "kms:Decrypt", sealed[s])] == list(reads_outputs_of(env))
     assert may(deploy, "kms:GenerateDataKey", sealed["bucket"], THROUGH_S3) and not may(deploy, "kms:Decrypt", sealed["bucket"])

@@ -12,7 +12,9 @@ each may decrypt with:
 
 A StackReference decrypts the other stack's outputs with that stack's own key (the DIY
 backend deserializes the referenced checkpoint with its secrets provider), which is why
-preview's roles may decrypt with pre-production's key and nobody else's.
+preview's roles may decrypt with pre-production's key and nobody else's. A KMS grant is per
+key: whoever may decrypt with a stack's key can decrypt all of that stack's secrets (its
+committed `encryptedkey:` included), not only the outputs read.
 
 Every role lists `.pulumi/` and reads `.pulumi/*`. The state objects are encrypted at rest
 with the bucket's key (S3 default encryption, SSE-KMS): every role may use that key, but only

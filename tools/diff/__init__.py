@@ -8,5 +8,6 @@
 - revisions.py: the git side (the base ref, the temporary worktree, each revision's own synth);
 - cli.py: `python -m tools.diff BASE_REF ...` (docs there), and `run` for `tools.synth --diff`;
 - preview.py and sticky.py: in CI, one stack's `pulumi preview` log summed up, and the one
-  sticky comment made of the offline diff and every preview (standard library only).
+  sticky comment made of the offline diff and every PR preview, production being shown by the
+  offline diff only (standard library only).
 """
