@@ -22,6 +22,8 @@ BACKEND = [
     ["status", "--bucket", "ok-bucket", *WHERE, "--endpoint-url", "ftp://x"],
     ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "pulumi-state"],
     ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "alias/aws/s3"],
+    ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "alias/with space"],
+    ["status", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "alias/" + "k" * 240],  # its stacks' aliases pass 256
     ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--noncurrent-days", "0"],
     ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--noncurrent-days", "soon"],
     ["history", "../etc", "--bucket", "ok-bucket", *WHERE],
