@@ -328,6 +328,20 @@ def test_a_stack_key_lost_disabled_or_deleting_is_drift_and_bootstrap_repairs_it
     assert all(c.ok for c in status(open_backend(fresh.target())))
 
 
+def test_two_stacks_on_one_key_is_drift_and_bootstrap_refuses_it(fresh: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    """An alias pointed at another stack's key would merge what the roles may read."""
+    kms = fresh.client("kms")
+    production = kms.describe_key(KeyId=f"{fresh.alias}-production")["KeyMetadata"]["KeyId"]
+    kms.update_alias(AliasName=f"{fresh.alias}-preview", TargetKeyId=production)
+
+    assert main(["status", *fresh.with_alias("--format", "json")]) == 1
+    drifted = {s["name"]: s["found"] for s in json.loads(capsys.readouterr().out)["settings"] if not s["ok"]}
+    assert drifted == {"kms-key:production": f"Enabled, the key of {fresh.alias}-preview too",
+                       "kms-key:preview": f"Enabled, the key of {fresh.alias}-production too"}
+    assert main(["bootstrap", *fresh.with_alias()]) == 2
+    assert_one_error_line(capsys.readouterr().err, f"{fresh.alias}-production names the key of {fresh.alias}-preview too")
+
+
 def test_bootstrap_in_us_east_1_needs_no_location_constraint(moto_endpoint: str) -> None:
     site = new_site(moto_endpoint, region="us-east-1")
     bootstrap_quietly(site)

@@ -13,8 +13,10 @@ functions take the stack (None: the bucket's key) and settings.py binds it per r
 
 from __future__ import annotations
 
+from typing import Any
+
 from tools.backend.clients import Backend
-from tools.backend.errors import none_on_error
+from tools.backend.errors import BackendError, none_on_error
 from vital.names import PROJECT
 
 
@@ -28,9 +30,19 @@ def _description(b: Backend, stack: str | None) -> str:
     return f"Pulumi secrets of stack {stack} ({PROJECT}, s3://{b.bucket}); managed by python -m tools.backend bootstrap"
 
 
+def _shared_with(b: Backend, stack: str, key: dict[str, Any]) -> str | None:
+    """Another alias of ours naming the same key: two stacks (or a stack and the bucket) on one key
+    would let every role that may decrypt one read the other."""
+    others = [b.target.kms_alias, *(a for s, a in b.target.stack_aliases().items() if s != stack)]
+    return next((alias for alias in others if (b.key(alias) or {}).get("Arn") == key["Arn"]), None)
+
+
 def read_key_state(b: Backend, stack: str | None = None) -> str | None:
     key = b.key(_alias(b, stack))
-    return key["KeyState"] if key else None
+    if key is None:
+        return None
+    shared = _shared_with(b, stack, key) if stack is not None else None
+    return f"{key['KeyState']}, the key of {shared} too" if shared else key["KeyState"]
 
 
 def expected_key_state(b: Backend, stack: str | None = None) -> str:
@@ -39,6 +51,13 @@ def expected_key_state(b: Backend, stack: str | None = None) -> str:
 
 def apply_key_state(b: Backend, stack: str | None = None) -> None:
     key = b.key(_alias(b, stack))
+    shared = _shared_with(b, stack, key) if key is not None and stack is not None else None
+    if shared:
+        raise BackendError(
+            f"{_alias(b, stack)} names the key of {shared} too, so the roles that may decrypt one stack "
+            f"could read the other; expected a key of its own: delete the alias (aws kms delete-alias "
+            f"--alias-name {_alias(b, stack)}) and rerun bootstrap, then move the stack to it"
+        )
     if key is None:
         created = b.kms.create_key(
             Description=_description(b, stack),
