@@ -28,7 +28,7 @@ from components.specs import (
     VercelAppSpec,
     VercelProjectSpec,
 )
-from vital.facts import RETENTION_PROVIDER_DEFAULTS
+from vital.facts import RETENTION_PROVIDER_DEFAULTS, VERCEL_GIT_BRANCH_VARIABLE
 from vital.names import (
     MIGRATION_SECRETS,
     VERCEL_ORG_SECRET,
@@ -36,7 +36,7 @@ from vital.names import (
     redis_database_name,
     vercel_project_name,
 )
-from vital.tiers import SHARED
+from vital.tiers import SHARED, TIER_DEFAULTS
 
 from .config import AppConfig, StackConfig
 from .vercel_rules import firewall_rules, header_rules
@@ -81,10 +81,19 @@ def git_connected(cfg: StackConfig) -> bool:
 
 
 def ignore_command(cfg: StackConfig) -> str | None:
-    """Skip every build but the tier's own branch (Vercel: exit 0 skips, exit 1 builds)."""
-    if cfg.tier_defaults.builds_pr_branches or not git_connected(cfg):
+    """Which pushes the project skips (Vercel: the command exiting 0 skips the build, 1 builds).
+
+    A single-branch tier builds only its own branch. The preview tier builds every branch except
+    the other tiers' own (seed: "all branches except main and pre-production"), which would
+    otherwise build a second time here, with preview's secrets.
+    """
+    if not git_connected(cfg):
         return None
-    return f'[ "$VERCEL_GIT_COMMIT_REF" != "{cfg.production_branch}" ]'
+    ref = f'"${VERCEL_GIT_BRANCH_VARIABLE}"'
+    if cfg.tier_defaults.builds_pr_branches:
+        others = [t.production_branch for t in TIER_DEFAULTS.values() if not t.builds_pr_branches]
+        return " || ".join(f'[ {ref} = "{branch}" ]' for branch in others)
+    return f'[ {ref} != "{cfg.production_branch}" ]'
 
 
 def _import_id(cfg: StackConfig, app: AppConfig, *parts: str) -> str | None:

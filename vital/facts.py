@@ -121,6 +121,13 @@ RETENTION_PROVIDER_DEFAULTS = {"production": "1y", "errored": "3m", "canceled": 
 # development. Source: vercel.com/docs/projects/environment-variables/sensitive-environment-variables
 ENV_TARGETS = ("production", "preview", "development")
 
+# The system environment variable holding the branch a Git deployment builds, which an ignore
+# command reads; the command exiting 0 skips the build, 1 builds.
+# Source: vercel.com/docs/environment-variables/system-environment-variables (VERCEL_GIT_COMMIT_REF)
+# and vercel.com/kb/guide/how-do-i-use-the-ignored-build-step-field-on-vercel ("If the command
+# returns "0", the build will be skipped ... "1" or greater ... will be built").
+VERCEL_GIT_BRANCH_VARIABLE = "VERCEL_GIT_COMMIT_REF"
+
 # Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
 # non-standard and breaks React's production build.
 # Source: nextjs.org/docs/messages/non-standard-node-env

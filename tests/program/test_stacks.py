@@ -1,5 +1,7 @@
 """The three committed stacks render with their tier's values."""
 
+import subprocess
+
 import pytest
 
 from tests.stacks import env_vars, of_type, one
@@ -24,10 +26,31 @@ def test_project_settings_per_tier(committed, stack):
     assert project["outputDirectory"] == ".next"
     # Only the preview project builds PR branches.
     assert project["previewDeploymentsDisabled"] is (stack != "preview")
-    assert ("ignoreCommand" in project) is (stack != "preview")
-    if stack != "preview":
-        assert f'!= "{BRANCH[stack]}"' in project["ignoreCommand"]
+    assert "ignoreCommand" in project
     assert project["vercelAuthentication"]["deploymentType"] == "standard_protection_new"
+
+
+# Which pushes each project builds, by branch: its own only, or (preview) all but the other tiers'.
+BUILDS = {
+    "production": {"main"},
+    "pre-production": {"pre-production"},
+    "preview": {"preview-deployment", "feature/login", "dependabot/npm_and_yarn/next-15.1.0", "mainline"},
+}
+PUSHED = ("main", "pre-production", "preview-deployment", "feature/login", "dependabot/npm_and_yarn/next-15.1.0",
+          "mainline")
+
+
+@pytest.mark.parametrize("stack", BUILDS)
+def test_ignore_command_builds_only_the_tiers_branches_when_run_by_bash(committed, stack):
+    """Run as Vercel runs it: exit 0 skips the build, 1 builds (facts.VERCEL_GIT_BRANCH_VARIABLE)."""
+    command = one(committed[stack], ":Project")["inputs"]["ignoreCommand"]
+    built = set()
+    for branch in PUSHED:
+        result = subprocess.run(["bash", "-c", command], env={"VERCEL_GIT_COMMIT_REF": branch}, check=False)
+        assert result.returncode in (0, 1), (branch, result.returncode)
+        if result.returncode == 1:
+            built.add(branch)
+    assert built == BUILDS[stack]
 
 
 @pytest.mark.parametrize("stack", RATE)
