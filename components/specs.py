@@ -26,6 +26,7 @@ from vital.facts import (
     ROUTE_CONDITION_TYPES,
     ROUTE_SRC_SYNTAXES,
     VERCEL_AUTH_DEPLOYMENT_TYPES,
+    VERCEL_NODE_VERSIONS,
 )
 
 
@@ -64,12 +65,14 @@ class VercelProjectSpec(Spec):
     function_failover: bool | None = None
     prioritise_production_builds: bool | None = None
     build_machine_type: str | None = None
+    node_version: str | None = None
 
     @model_validator(mode="after")
     def _known_values(self) -> "VercelProjectSpec":
         for name, value, allowed in (("authentication", self.authentication, VERCEL_AUTH_DEPLOYMENT_TYPES),
                                      ("skew_protection", self.skew_protection, SKEW_PROTECTION_VALUES),
-                                     ("build_machine_type", self.build_machine_type, BUILD_MACHINE_TYPES)):
+                                     ("build_machine_type", self.build_machine_type, BUILD_MACHINE_TYPES),
+                                     ("node_version", self.node_version, VERCEL_NODE_VERSIONS)):
             if value is not None and value not in allowed:
                 raise ValueError(f"{name} {value!r} is not one of {allowed}")
         return self

@@ -155,6 +155,7 @@ class StackConfig(_Model):
     prioritise_production_builds: StrictBool = Field(SHARED["prioritise_production_builds"],
                                                      alias="prioritiseProductionBuilds")
     build_machine_type: StrictStr = Field(alias="buildMachineType")
+    node_version: StrictStr = Field(alias="nodeVersion")
     # Alerts on the seed's SLOs, and where they go (none set: the team's owners, by Vercel).
     error_alert: StrictBool = Field(alias="errorAlert")
     latency_alert_p95_ms: Annotated[StrictInt, Field(ge=1, le=60000)] | None = Field(alias="latencyAlertP95Ms")
@@ -200,6 +201,7 @@ class StackConfig(_Model):
     _supabase_ref = field_validator("supabase_project_ref")(lambda cls, v: validators.supabase_ref(v))
     _backups = field_validator("supabase_backups")(lambda cls, v: validators.backup_policy(v))
     _stack_name = field_validator("shared_cache_stack")(lambda cls, v: validators.qualified_stack(v))
+    _node = field_validator("node_version")(lambda cls, v: validators.node_version(v))
     _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
 
     @field_validator("secret_rotation", mode="before")

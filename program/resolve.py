@@ -126,6 +126,7 @@ def vercel_project(cfg: StackConfig, app: AppConfig) -> VercelProjectSpec:
         function_failover=cfg.function_failover,
         prioritise_production_builds=cfg.prioritise_production_builds,
         build_machine_type=cfg.build_machine_type,
+        node_version=cfg.node_version,
     )
 
 

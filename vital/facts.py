@@ -128,6 +128,16 @@ ENV_TARGETS = ("production", "preview", "development")
 # returns "0", the build will be skipped ... "1" or greater ... will be built").
 VERCEL_GIT_BRANCH_VARIABLE = "VERCEL_GIT_COMMIT_REF"
 
+# Node.js versions a Vercel project can build and run on, as the provider validates them.
+# Source: terraform-provider-vercel vercel/resource_project.go ("node_version": OneOf 18.x, 20.x,
+# 22.x, 24.x). Vercel's default for a new project is the latest LTS it offers.
+VERCEL_NODE_VERSIONS = ("18.x", "20.x", "22.x", "24.x")
+# Versions past their end on Vercel or upstream, with the date: a project is not pinned to them.
+# Sources: vercel.com/changelog/node-js-20-is-being-deprecated ("Node.js 20 is being deprecated on
+# October 1, 2026"); github.com/nodejs/Release (Node.js 18 end of life 2025-04-30, Node.js 20
+# end of life 2026-04-30).
+NODE_VERSIONS_RETIRED = {"18.x": "2025-04-30", "20.x": "2026-10-01"}
+
 # Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
 # non-standard and breaks React's production build.
 # Source: nextjs.org/docs/messages/non-standard-node-env

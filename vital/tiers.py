@@ -106,6 +106,10 @@ class Tier:
     function_failover: bool = field(metadata={"config": "functionFailover"})
     # The build machine (facts.BUILD_MACHINE_TYPES), with the seed's 5-minute build goal in mind.
     build_machine_type: str = field(metadata={"config": "buildMachineType"})
+    # The Node.js version the project builds and runs on (facts.VERCEL_NODE_VERSIONS). The seed pins
+    # Node 20 in CI; Vercel retired 20.x on 2026-10-01 (facts.NODE_VERSIONS_RETIRED), so every tier
+    # runs 24.x, the active LTS and Vercel's default, and the app repository's CI uses 24 to match.
+    node_version: str = field(metadata={"config": "nodeVersion"})
     # Seed "Success metrics" as alerts: Vercel's built-in 5xx error alert, and a p95 latency
     # threshold in milliseconds (None: no latency alert).
     error_alert: bool = field(metadata={"config": "errorAlert"})
@@ -170,6 +174,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             function_failover=True,  # seed: uptime above 99.9 %
             # Seed: builds under 5 minutes; the next machine size up for production's builds only.
             build_machine_type="enhanced",
+            node_version="24.x",
             error_alert=True,
             latency_alert_p95_ms=500,  # seed: API p95 under 500 ms
             vercel_budget_usd=110,
@@ -211,6 +216,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             skew_protection=None,
             function_failover=False,
             build_machine_type="standard",
+            node_version="24.x",
             error_alert=True,  # seed: pre-production watches its API too
             latency_alert_p95_ms=None,
             vercel_budget_usd=50,
@@ -254,6 +260,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             skew_protection=None,
             function_failover=False,
             build_machine_type="standard",
+            node_version="24.x",
             error_alert=False,  # seed: preview gets basic metrics and error logging, no alerts
             latency_alert_p95_ms=None,
             vercel_budget_usd=30,

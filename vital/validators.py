@@ -86,6 +86,14 @@ def vercel_authentication(value: str | None) -> str | None:
     return one_of(value, facts.VERCEL_AUTH_DEPLOYMENT_TYPES)
 
 
+def node_version(value: str) -> str:
+    """A Node.js version the provider accepts and Vercel has not retired."""
+    current = [v for v in facts.VERCEL_NODE_VERSIONS if v not in facts.NODE_VERSIONS_RETIRED]
+    if value in facts.NODE_VERSIONS_RETIRED:
+        raise ValueError(f"allowed: {' or '.join(current)}; {value} was retired on {facts.NODE_VERSIONS_RETIRED[value]}")
+    return one_of(value, tuple(current))
+
+
 def backup_policy(value: str | None) -> str | None:
     return one_of(value, BACKUP_POLICIES)
 

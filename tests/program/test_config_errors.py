@@ -85,6 +85,8 @@ CASES = {
     "function failover not a boolean": ("production", {"functionFailover": "yes"}, ["'vital-expert-infra:functionFailover'", "'yes'", "true or false"]),
     "prioritise production builds not a boolean": ("production", {"prioritiseProductionBuilds": "always"}, ["configuration key 'prioritiseProductionBuilds' must be of type 'boolean'", '"always"']),
     "unknown build machine": ("production", {"buildMachineType": "huge"}, ["'vital-expert-infra:buildMachineType'", "'huge'", "enhanced"]),
+    "node 20, retired on vercel": ("production", {"nodeVersion": "20.x"}, ["'vital-expert-infra:nodeVersion'", "'20.x'", "22.x or 24.x", "2026-10-01"]),
+    "node version the provider refuses": ("preview", {"nodeVersion": "24"}, ["'vital-expert-infra:nodeVersion'", "'24'", "one of 22.x, 24.x"]),
     "error alert not a boolean": ("production", {"errorAlert": "on"}, ["'vital-expert-infra:errorAlert'", "'on'", "true or false"]),
     "latency alert without observability plus": ("production", {"vercelAddons": None}, ["'vital-expert-infra:latencyAlertP95Ms'", "500", "observability_plus"]),
     "latency alert of zero": ("production", {"latencyAlertP95Ms": 0}, ["'vital-expert-infra:latencyAlertP95Ms'", "0", "greater than or equal to 1"]),

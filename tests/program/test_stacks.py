@@ -27,6 +27,7 @@ def test_project_settings_per_tier(committed, stack):
     # Only the preview project builds PR branches.
     assert project["previewDeploymentsDisabled"] is (stack != "preview")
     assert "ignoreCommand" in project
+    assert project["nodeVersion"] == "24.x"  # not the seed's 20: retired on Vercel (facts)
     assert project["vercelAuthentication"]["deploymentType"] == "standard_protection_new"
 
 
