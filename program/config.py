@@ -109,6 +109,7 @@ class StackConfig(_Model):
     public_cache_paths: items(StrictStr) = Field((), alias="publicCachePaths")
     noindex: Flag
     security_headers: Flag = Field(alias="securityHeaders")
+    csp_report_only: Flag = Field(alias="cspReportOnly")
     headers: dict[HeaderName, HeaderValue] = Field({}, max_length=facts.LIST_MAX_ITEMS)
     cors_allowed_origins: items(CorsOrigin) = Field(alias="corsAllowedOrigins")
     production_branch: Branch = Field(alias="productionBranch")

@@ -76,6 +76,10 @@ class Tier:
     noindex: bool = field(metadata={"config": "noindex"})
     # Production hardening: CSP, HSTS, frame and sniffing protection on every path.
     security_headers: bool = field(metadata={"config": "securityHeaders"})
+    # Tiers that do not enforce the CSP send production's as Content-Security-Policy-Report-Only,
+    # so a policy that would break the app shows up (browser console, end-to-end runs) before
+    # production enforces it (seed: "CSP headers enabled" in production).
+    csp_report_only: bool = field(metadata={"config": "cspReportOnly"})
     # Seed: debug and mock API only in pre-production; verbose logging there too.
     env: Mapping[str, str]
     # Seed: CORS restricted in production, open for testing on preview.
@@ -144,6 +148,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             rate_limit_scope=("api",),
             noindex=False,
             security_headers=True,
+            csp_report_only=False,  # production enforces it
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "production",
@@ -192,6 +197,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             rate_limit_scope=("api",),
             noindex=True,
             security_headers=False,
+            csp_report_only=True,
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "pre-production",
@@ -236,6 +242,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             rate_limit_scope=("api",),
             noindex=True,
             security_headers=False,
+            csp_report_only=True,
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "preview",

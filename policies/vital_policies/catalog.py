@@ -38,7 +38,8 @@ CATALOG = (
           "*.vercel.app hosts and never on its custom domains, whichever way Vercel applies the routes."),
     Entry("security-headers", "stack", headers.security_headers,
           "Production sends CSP, HSTS, X-Frame-Options (or CSP frame-ancestors) and "
-          "X-Content-Type-Options on every path, whichever way Vercel applies the routes."),
+          "X-Content-Type-Options on every path, whichever way Vercel applies the routes; pre-production and "
+          "preview send production's CSP at least as Content-Security-Policy-Report-Only."),
     Entry("no-debug-in-production", "resource", env_vars.no_debug_in_production,
           "Debug and mock-API flags are absent or \"false\" in production; NODE_ENV is production, "
           "development or test."),

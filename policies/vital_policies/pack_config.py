@@ -59,7 +59,9 @@ def defaults() -> dict[str, dict[str, Any]]:
         },
         "max-duration": {"maxSeconds": {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}},
         "noindex": {"noindexTiers": [t for t in TIERS if TIER_DEFAULTS[t].noindex]},
-        "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers]},
+        "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers],
+                             "reportOnlyTiers": [t for t in TIERS if TIER_DEFAULTS[t].csp_report_only
+                                                 and not TIER_DEFAULTS[t].security_headers]},
         "no-debug-in-production": {"tiers": ["production"], "flags": list(DEFAULT_DEBUG_FLAGS)},
         "cors": {"tiers": ["production"], "variable": CORS_VARIABLE},
         "isolation": {
@@ -178,7 +180,10 @@ def schemas() -> dict[str, PolicyConfigSchema]:
         ),
         "security-headers": PolicyConfigSchema(
             properties={"tiers": _tiers("Tiers whose projects must send the security headers on every path.",
-                                        d["security-headers"]["tiers"])}
+                                        d["security-headers"]["tiers"]),
+                        "reportOnlyTiers": _tiers("Tiers whose projects must send a CSP at least as "
+                                                  "Content-Security-Policy-Report-Only on every path.",
+                                                  d["security-headers"]["reportOnlyTiers"])}
         ),
         "no-debug-in-production": PolicyConfigSchema(
             properties={

@@ -199,6 +199,8 @@ def route_fakes(tier: str, domain: str | None) -> list[Fake]:
                      "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload", "X-Frame-Options": "DENY"})
     else:
         base["X-Frame-Options"] = "SAMEORIGIN"
+    if t.csp_report_only and not t.security_headers:
+        base["Content-Security-Policy-Report-Only"] = "default-src 'self'; frame-ancestors 'none'"
     if t.noindex or not domain:
         variants = [("", {}, True)]
     else:

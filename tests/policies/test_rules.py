@@ -338,9 +338,27 @@ def test_security_headers_accept_csp_frame_ancestors_instead_of_x_frame_options(
         assert "X-Frame-Options (or CSP frame-ancestors)" in run(headers.security_headers, stack_args(no_csp))[0].message
 
 
-def test_security_headers_are_not_required_outside_production():
-    with stack_runtime("preview"):
-        assert run(headers.security_headers, stack_args(fake_stack("preview"))) == []
+@pytest.mark.parametrize("tier", ["pre-production", "preview"])
+def test_security_headers_outside_production_need_only_a_report_only_csp(tier):
+    with stack_runtime(tier):
+        assert run(headers.security_headers, stack_args(fake_stack(tier))) == []
+        # Enforcing the CSP there instead is fine too.
+        enforced = _every_route(fake_stack(tier), lambda i: i["route"]["headers"].update(
+            {"Content-Security-Policy": i["route"]["headers"].pop("Content-Security-Policy-Report-Only")}))
+        assert run(headers.security_headers, stack_args(enforced)) == []
+
+
+@pytest.mark.parametrize("tier", ["pre-production", "preview"])
+def test_security_headers_fail_a_tier_before_production_without_the_report_only_csp(tier):
+    rest = next(f.name for f in fake_stack(tier) if f.name.endswith("headers-rest"))
+    fakes = changed(fake_stack(tier), rest, lambda i: i["route"]["headers"].pop("Content-Security-Policy-Report-Only"))
+    with stack_runtime(tier):
+        found = run(headers.security_headers, stack_args(fakes))
+        assert len(found) == 1 and "sends no CSP on" in found[0].message and "/api/x" in found[0].message
+        assert "Content-Security-Policy-Report-Only" in found[0].message
+        # The pack config can drop the requirement for a tier.
+        config = {"tiers": ["production"], "reportOnlyTiers": []}
+        assert run(headers.security_headers, stack_args(fakes, config=config)) == []
 
 
 # ---- no-debug-in-production -------------------------------------------------------------------

@@ -99,6 +99,19 @@ def test_production_noindex_only_off_its_custom_domain(committed):
         assert "frame-ancestors 'none'" in custom["headers"]["Content-Security-Policy"]
 
 
+def test_tiers_before_production_report_productions_csp_on_every_route(committed):
+    """Pre-production and preview send the CSP production enforces, as report-only, so a policy
+    that would break the app shows in their browsers' consoles first."""
+    enforced = {route["headers"]["Content-Security-Policy"] for route in _routes(committed["production"]).values()}
+    assert len(enforced) == 1
+    for stack in ("pre-production", "preview"):
+        for name, route in _routes(committed[stack]).items():
+            assert route["headers"]["Content-Security-Policy-Report-Only"] in enforced, (stack, name)
+            assert "Content-Security-Policy" not in route["headers"], (stack, name)
+    for route in _routes(committed["production"]).values():
+        assert "Content-Security-Policy-Report-Only" not in route["headers"]
+
+
 def test_cache_headers_per_route_group(committed):
     for doc in committed.values():
         cache = {name.split("-")[1]: route["headers"].get("Cache-Control") for name, route in _routes(doc).items()}
