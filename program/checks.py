@@ -32,6 +32,7 @@ def run_all(c: "StackConfig") -> None:
     _check_traffic(c)
     _check_release(c)
     _check_alerts(c)
+    _check_approval(c)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -218,3 +219,29 @@ def _check_alerts(c: "StackConfig") -> None:
     # Offline a secret is a placeholder (synth cannot decrypt it); the CLI passes the value itself.
     if url is not None and not url.startswith(stackfile.PLACEHOLDER) and not re.match(r"^https://[^/\s]+(/\S*)?$", url):
         _fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
+
+
+def _check_approval(c: "StackConfig") -> None:
+    """Production needs a person's approval: environment reviewers where GitHub enforces them,
+    else the documented fallback (the ruleset's approving review and the release gates)."""
+    where = f"plan {c.github_plan}, {c.github_repo_visibility} repository"
+    if not c.github_feature("environments"):
+        _fail("githubRepoVisibility", c.github_repo_visibility,
+              f"allowed: public on plan {c.github_plan}; GitHub environments and their secrets in a private "
+              f"repository need Pro, Team or Enterprise (githubPlan)")
+    enforced = c.github_feature("required_reviewers")
+    if c.required_reviewers and not enforced:
+        _fail("requiredReviewers", list(c.required_reviewers),
+              f"allowed: [] on {where}: GitHub does not enforce environment reviewers there (Enterprise, or a "
+              f"public repository); production's approval is then the ruleset's review and the release gates")
+    if not c.tier_defaults.requires_approval or c.required_reviewers:
+        return
+    if enforced:
+        _fail("requiredReviewers", [],
+              f"allowed: 1 to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} GitHub user ids (`gh api users/LOGIN --jq .id`) "
+              f"who approve tier {c.tier}'s deployments ({where}); if the repository is private on Free, Pro or Team, "
+              f"say so with githubPlan and the ruleset's review and the release gates stand in")
+    tier = c.tier_defaults
+    if not (tier.ruleset_on_branch and tier.protect and tier.gates_releases and c.required_checks):
+        _fail("requiredReviewers", [], f"allowed: reviewers, or on {where} the fallback: a ruleset with an approving "
+                                       f"review on {c.production_branch} and release gates on requiredChecks")

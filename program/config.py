@@ -126,6 +126,10 @@ class StackConfig(_Model):
     admin_paths: items(AdminPath) = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
     # GitHub user ids (`gh api users/LOGIN --jq .id`): the environment API takes ids, not logins.
     required_reviewers: items(GitHubId) = Field((), alias="requiredReviewers")
+    # The GitHub organization's plan and the app repository's visibility: together they decide
+    # whether GitHub enforces environment reviewers (facts.GITHUB_ENVIRONMENT_FEATURES).
+    github_plan: StrictStr = Field(SHARED["github_plan"], alias="githubPlan")
+    github_repo_visibility: StrictStr = Field(SHARED["github_repo_visibility"], alias="githubRepoVisibility")
     required_checks: items(CheckName) = Field(SHARED["required_checks"], alias="requiredChecks")
     vercel_deploy_token: SecretStr = Field(alias="vercelDeployToken")
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
@@ -202,6 +206,8 @@ class StackConfig(_Model):
     _supabase_ref = field_validator("supabase_project_ref")(lambda cls, v: validators.supabase_ref(v))
     _backups = field_validator("supabase_backups")(lambda cls, v: validators.backup_policy(v))
     _stack_name = field_validator("shared_cache_stack")(lambda cls, v: validators.qualified_stack(v))
+    _github_plan = field_validator("github_plan")(lambda cls, v: validators.one_of(v, facts.GITHUB_PLANS))
+    _visibility = field_validator("github_repo_visibility")(lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES))
     _node = field_validator("node_version")(lambda cls, v: validators.node_version(v))
     _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
 
@@ -238,6 +244,10 @@ class StackConfig(_Model):
     @property
     def max_function_timeout(self) -> int:
         return min(self.tier_defaults.function_timeout_s, self.limits.max_function_duration_s)
+
+    def github_feature(self, feature: str) -> bool:
+        """Whether GitHub offers an environment feature for this repository on this plan."""
+        return self.github_repo_visibility in facts.GITHUB_ENVIRONMENT_FEATURES[feature][self.github_plan]
 
     def feature_allowed(self, feature: str) -> bool:
         availability = facts.FEATURE_AVAILABILITY[feature][self.vercel_plan]

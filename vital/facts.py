@@ -166,6 +166,23 @@ VERCEL_REGIONS = (
 # docs.github.com "Reviewing deployments".
 GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
 
+# GitHub plans and repository visibilities, and where each environment feature works: plan ->
+# the visibilities it works for. Source: docs.github.com/actions/managing-workflow-runs-and-deployments/
+# managing-deployments/managing-environments-for-deployment ("Environments, environment secrets, and
+# deployment protection rules are available in public repositories for all current GitHub plans ...
+# For access to environments, environment secrets, and deployment branches in private or internal
+# repositories, you must use GitHub Pro, GitHub Team, or GitHub Enterprise. If you are on a GitHub
+# Free, GitHub Pro, or GitHub Team plan, other deployment protection rules, such as a wait timer or
+# required reviewers, are only available for public repositories.")
+GITHUB_PLANS = ("free", "pro", "team", "enterprise")
+GITHUB_VISIBILITIES = ("public", "private", "internal")
+GITHUB_ENVIRONMENT_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
+    "environments": {"free": ("public",), "pro": GITHUB_VISIBILITIES, "team": GITHUB_VISIBILITIES,
+                     "enterprise": GITHUB_VISIBILITIES},
+    "required_reviewers": {"free": ("public",), "pro": ("public",), "team": ("public",),
+                           "enterprise": GITHUB_VISIBILITIES},
+}
+
 # The longest comment GitHub accepts on an issue or pull request.
 # Source: docs.github.com REST "Create an issue comment" (body max 65536 characters).
 GITHUB_COMMENT_MAX_CHARS = 65536

@@ -46,6 +46,11 @@ SHARED = MappingProxyType(
         "prioritise_production_builds": True,
         # The built-in alert rule's minimum severity (facts.ALERT_SEVERITIES).
         "alert_min_severity": "medium",
+        # The GitHub organization's plan and the app repository's visibility unless a stack says
+        # otherwise (githubPlan, githubRepoVisibility): the plan where GitHub enforces environment
+        # reviewers on a private repository, so production needs reviewers unless a stack declares less.
+        "github_plan": "enterprise",
+        "github_repo_visibility": "private",
         # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
         "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
     }
@@ -97,6 +102,10 @@ class Tier:
     backups: str = field(metadata={"config": "supabaseBackups"})
     # Seed: production and pre-production own a Redis database; preview shares one.
     owns_cache: bool
+    # Production only: deployments need a person's approval, by the GitHub environment's required
+    # reviewers, or where the GitHub plan cannot enforce them on the repository, by the fallback:
+    # the branch ruleset's approving review and the release gates (gates_releases).
+    requires_approval: bool
     # Production only: the alias waits for the app repository's required checks (requiredChecks),
     # each a ProjectDeploymentCheck on its GitHub check run.
     gates_releases: bool
@@ -169,6 +178,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="daily+pitr",
             owns_cache=True,
             upstash_budget_usd=35,
+            requires_approval=True,
             gates_releases=True,
             # 10 % of users for 10 minutes, half for 20, then everyone: two alert windows (5 min)
             # per stage to catch a bad release before most users see it.
@@ -217,6 +227,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="weekly",
             owns_cache=True,
             upstash_budget_usd=10,
+            requires_approval=False,
             gates_releases=False,
             rollout_stages=(),  # deploys at once
             skew_protection=None,
@@ -262,6 +273,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="none",
             owns_cache=False,
             upstash_budget_usd=None,
+            requires_approval=False,
             gates_releases=False,
             rollout_stages=(),
             skew_protection=None,

@@ -56,7 +56,8 @@ CATALOG = (
     Entry("preview-cleanup", "stack", project.preview_cleanup,
           "Preview deployments are kept at most 30 days (ProjectDeploymentRetention).", advisory=True),
     Entry("github-environments", "stack", isolation.github_environments,
-          "The production GitHub environment deploys only from main."),
+          "The production GitHub environment deploys only from main and waits for its required reviewers, or, where "
+          "the GitHub plan cannot enforce them, has the fallback: main's ruleset review and the release gates."),
     Entry("backups", "stack", data.backups,
           "Each tier's Supabase settings record a known backup policy; production's is daily+pitr "
           "(point-in-time recovery), and production has Supabase settings."),

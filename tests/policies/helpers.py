@@ -41,6 +41,17 @@ T_GH_ENV = "github:index/repositoryEnvironment:RepositoryEnvironment"
 T_GH_POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 T_GH_ENV_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"
 T_GH_SECRET = "github:index/actionsSecret:ActionsSecret"
+T_GH_RULESET = "github:index/repositoryRuleset:RepositoryRuleset"
+
+
+def ruleset_fake(branch: str, approvals: int, enforcement: str = "active") -> Fake:
+    """The ruleset the tier's GitHubBranch component registers on its branch."""
+    return Fake(T_GH_RULESET, f"{branch}-ruleset", {
+        "name": f"{branch} protection", "repository": "vital-expert", "target": "branch", "enforcement": enforcement,
+        "conditions": {"refName": {"includes": [f"refs/heads/{branch}"], "excludes": []}},
+        "rules": {"deletion": True, "nonFastForward": True,
+                  "pullRequest": {"requiredApprovingReviewCount": float(approvals), "dismissStaleReviewsOnPush": True}}},
+        component=f"vital:github:GitHubBranch::{branch}")
 
 
 def secret(value: Any) -> dict[str, Any]:
@@ -121,6 +132,7 @@ def fake_stack(tier: str) -> list[Fake]:
             "expirationCanceled": "1m", "projectId": PROJECT_ID}, deps=on_project),
         Fake(T_GH_ENV, f"{tier}-environment", {
             "repository": "vital-expert", "environment": tier, "canAdminsBypass": not t.protect,
+            **({"reviewers": [{"users": [1234567]}], "preventSelfReview": True} if t.requires_approval else {}),
             **({} if t.builds_pr_branches else
                {"deploymentBranchPolicy": {"protectedBranches": False, "customBranchPolicies": True}})},
             component=f"vital:github:GitHubEnvironment::{tier}", protect=t.protect),

@@ -11,6 +11,7 @@ import pytest
 
 from tests.policies.helpers import (
     ROOT,
+    T_CHECK,
     T_ENVS,
     T_GH_POLICY,
     T_GH_SECRET,
@@ -18,6 +19,7 @@ from tests.policies.helpers import (
     Fake,
     changed,
     fake_stack,
+    ruleset_fake,
     find,
     not_applicable,
     resource_args,
@@ -584,6 +586,51 @@ def test_github_environments_passes_production_and_skips_other_tiers():
         assert run(isolation.github_environments, stack_args(fake_stack("production"))) == []
     with stack_runtime("preview"):  # preview's environment takes any branch (PR deployments)
         assert run(isolation.github_environments, stack_args(fake_stack("preview"))) == []
+
+
+TEAM_PLAN = {"vital-expert-infra:githubPlan": "team"}
+
+
+def _no_reviewers(fakes):
+    return changed(fakes, "production-environment", lambda i: i.pop("reviewers"))
+
+
+def test_github_environments_fails_production_without_reviewers_where_github_enforces_them():
+    with stack_runtime("production"):  # the default plan: enterprise, private repository
+        found = run(isolation.github_environments, stack_args(_no_reviewers(fake_stack("production"))))
+    assert len(found) == 1 and "has no required reviewers on GitHub plan 'enterprise', private repository" in found[0].message
+    with stack_runtime("production", {"vital-expert-infra:githubPlan": "team",
+                                      "vital-expert-infra:githubRepoVisibility": "public"}):
+        found = run(isolation.github_environments, stack_args(_no_reviewers(fake_stack("production"))))
+    assert len(found) == 1 and "GitHub enforces them" in found[0].message
+
+
+def test_github_environments_accepts_the_fallback_where_github_cannot_enforce_reviewers():
+    fakes = [*_no_reviewers(fake_stack("production")), ruleset_fake("main", approvals=1)]
+    with stack_runtime("production", TEAM_PLAN):
+        assert run(isolation.github_environments, stack_args(fakes)) == []
+
+
+@pytest.mark.parametrize("fallback, missing", [
+    ([], "an active RepositoryRuleset on refs/heads/main"),
+    ([ruleset_fake("main", approvals=0)], "at least one approving review"),
+    ([ruleset_fake("main", approvals=1, enforcement="evaluate")], "an active RepositoryRuleset"),
+    ([ruleset_fake("pre-production", approvals=1)], "refs/heads/main"),
+])
+def test_github_environments_fails_no_reviewers_without_the_fallback(fallback, missing):
+    fakes = [*_no_reviewers(fake_stack("production")), *fallback]
+    with stack_runtime("production", TEAM_PLAN):
+        found = run(isolation.github_environments, stack_args(fakes))
+    assert len(found) == 1 and "lacks the fallback" in found[0].message and missing in found[0].message
+    assert "GitHub plan 'team', private repository" in found[0].message
+
+
+def test_github_environments_fallback_needs_the_release_gates():
+    fakes = [f for f in [*_no_reviewers(fake_stack("production")), ruleset_fake("main", approvals=1)]
+             if f.type != T_CHECK]
+    with stack_runtime("production", TEAM_PLAN):
+        found = run(isolation.github_environments, stack_args(fakes))
+    assert len(found) == 1 and "a ProjectDeploymentCheck gating the production alias" in found[0].message
 
 
 @pytest.mark.parametrize("policy, found", [
