@@ -235,6 +235,32 @@ class VercelAppSpec(Spec):
         return self
 
 
+class ShareLinkSpec(Spec):
+    """A shareable link to one protected alias (a branch's or a deployment's URL)."""
+
+    alias: str
+    ttl_seconds: int | None = Field(None, ge=1, le=63072000)  # the provider's bounds; None: no expiry
+    rotation: str | None = None  # change it to rotate the link
+
+
+class PreviewAccessSpec(Spec):
+    """Who gets past Deployment Protection: automation by a bypass per project, people by links."""
+
+    bypass_apps: tuple[str, ...] = ()  # app names whose projects get an automation bypass
+    links: tuple[ShareLinkSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique(self) -> "PreviewAccessSpec":
+        aliases = [link.alias for link in self.links]
+        if len(aliases) != len(set(aliases)) or len(self.bypass_apps) != len(set(self.bypass_apps)):
+            raise ValueError("each alias and each app once: Vercel keeps one link per alias")
+        return self
+
+    @property
+    def any(self) -> bool:
+        return bool(self.bypass_apps or self.links)
+
+
 # ---- GitHub ------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from vital import facts, paths, secrets, stackfile, validators
-from vital.names import DATA_SERVICE_ENV, SECRET_TEXT
+from vital.names import DATA_SERVICE_ENV, SECRET_TEXT, vercel_project_name
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -33,6 +33,7 @@ def run_all(c: "StackConfig") -> None:
     _check_release(c)
     _check_alerts(c)
     _check_approval(c)
+    _check_share_links(c)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -245,3 +246,19 @@ def _check_approval(c: "StackConfig") -> None:
     if not (tier.ruleset_on_branch and tier.protect and tier.gates_releases and c.required_checks):
         _fail("requiredReviewers", [], f"allowed: reviewers, or on {where} the fallback: a ruleset with an approving "
                                        f"review on {c.production_branch} and release gates on requiredChecks")
+
+
+def _check_share_links(c: "StackConfig") -> None:
+    """Each link opens one of this stack's projects' aliases; Hobby keeps one link per account."""
+    projects = [vercel_project_name(app.name, c.tier_defaults.project_suffix) for app in c.apps]
+    suffix = c.preview_deployment_suffix
+    for i, link in enumerate(c.share_links):
+        ours = (link.alias.endswith(".vercel.app") and any(link.alias.startswith(f"{p}-") for p in projects)) \
+            or bool(suffix and link.alias.endswith(f".{suffix}"))
+        if not ours:
+            _fail(f"shareLinks[{i}].alias", link.alias,
+                  f"allowed: a URL of this stack's projects ({', '.join(p + '-*.vercel.app' for p in projects)}"
+                  f"{', *.' + suffix if suffix else ''}), as the deployment's Domains list shows it")
+    if len(c.share_links) > facts.SHAREABLE_LINKS_HOBBY_MAX and c.vercel_plan == "hobby":
+        _fail("shareLinks", len(c.share_links), f"allowed: at most {facts.SHAREABLE_LINKS_HOBBY_MAX} on plan hobby "
+                                                f"(one per account: each new link revokes the others)")

@@ -79,6 +79,15 @@ RateLimitScope = Literal["api", "pages"]  # vital.paths.RATE_LIMIT_SCOPES
 UsdPerMonth = Annotated[StrictInt, Field(ge=1)]
 
 
+class ShareLink(_Model):
+    """A shareable link for people outside the team to one protected alias (a branch's URL)."""
+
+    alias: Domain
+    expires_in_days: Annotated[StrictInt, Field(ge=1, le=facts.SHAREABLE_LINK_MAX_DAYS)] | None = Field(
+        None, alias="expiresInDays")
+    rotation: Text | None = None  # change it to rotate the link (the old URL stops working)
+
+
 class RolloutStage(_Model):
     """One stage of a rolling release: the share of traffic, and minutes until the next stage."""
 
@@ -122,6 +131,7 @@ class StackConfig(_Model):
     vercel_authentication: StrictStr = Field(alias="vercelAuthentication")
     protection_password: SecretStr | None = Field(None, alias="protectionPassword")
     trusted_ips: items(Cidr) = Field((), alias="trustedIps")
+    share_links: items(ShareLink) = Field((), alias="shareLinks")
     admin_allowlist: items(Cidr) = Field((), alias="adminAllowlist")
     admin_paths: items(AdminPath) = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
     # GitHub user ids (`gh api users/LOGIN --jq .id`): the environment API takes ids, not logins.

@@ -17,6 +17,8 @@ from components.specs import (
     DomainSpec,
     EnvVarsSpec,
     GitHubBranchSpec,
+    PreviewAccessSpec,
+    ShareLinkSpec,
     GitHubEnvironmentSpec,
     GitRepositorySpec,
     RedisSpec,
@@ -52,6 +54,7 @@ class StackSpecs:
     cache: CacheSpec
     environment: GitHubEnvironmentSpec
     branch: GitHubBranchSpec | None
+    access: PreviewAccessSpec
 
 
 def resolve(cfg: StackConfig) -> StackSpecs:
@@ -62,6 +65,7 @@ def resolve(cfg: StackConfig) -> StackSpecs:
         cache=cache(cfg),
         environment=github_environment(cfg),
         branch=github_branch(cfg),
+        access=preview_access(cfg),
     )
 
 
@@ -127,6 +131,17 @@ def vercel_project(cfg: StackConfig, app: AppConfig) -> VercelProjectSpec:
         prioritise_production_builds=cfg.prioritise_production_builds,
         build_machine_type=cfg.build_machine_type,
         node_version=cfg.node_version,
+    )
+
+
+def preview_access(cfg: StackConfig) -> PreviewAccessSpec:
+    """An automation bypass on each project of the tier that runs end-to-end tests against its
+    protected deployments, and the share links the stack lists."""
+    return PreviewAccessSpec(
+        bypass_apps=tuple(app.name for app in cfg.apps) if cfg.tier_defaults.automation_bypass else (),
+        links=tuple(ShareLinkSpec(alias=link.alias, rotation=link.rotation,
+                                  ttl_seconds=link.expires_in_days * 86400 if link.expires_in_days else None)
+                    for link in cfg.share_links),
     )
 
 

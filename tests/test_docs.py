@@ -14,7 +14,7 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 
 # Commands of other tools the runbooks use, with the subcommands and flags they rely on.
 # Sources: pulumi.com/docs/iac/cli/commands/ (pulumi_preview, pulumi_up, pulumi_refresh,
-# pulumi_cancel, pulumi_stack_history, pulumi_stack_select, pulumi_stack_init,
+# pulumi_cancel, pulumi_stack_history, pulumi_stack_select, pulumi_stack_init, pulumi_stack_output,
 # pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
 # complete, approve --dpl --currentStageIndex); git-scm.com/docs.
 EXTERNAL = {
@@ -27,6 +27,7 @@ EXTERNAL = {
     ("pulumi", "stack", "select"): set(),
     ("pulumi", "stack", "init"): {"--secrets-provider"},
     ("pulumi", "config", "set"): {"--secret", "--stack", "--path"},
+    ("pulumi", "stack", "output"): {"--stack", "--show-secrets", "--json"},
     ("vercel", "list"): {"--prod"},
     ("vercel", "rollback"): {"--timeout"},
     ("vercel", "promote"): set(),
@@ -133,3 +134,18 @@ def test_the_readme_lists_each_stacks_secrets_as_the_model_does():
             listed[stack].append(line.strip())
     assert listed == {tier: [s.command(tier) for s in required_secrets(tier)] for tier in TIERS}
     assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][4] and len(listed["production"]) == 9
+
+
+def test_the_sharing_runbooks_plans_are_the_facts_table():
+    """docs/sharing-previews.md's plan column says what vital.facts.FEATURE_AVAILABILITY says."""
+    from vital.facts import FEATURE_AVAILABILITY
+
+    rows = {"Shareable link": "shareable_links", "Password protection": "password_protection",
+            "Protection bypass for automation": "automation_bypass"}
+    text = (ROOT / "docs" / "sharing-previews.md").read_text()
+    for option, feature in rows.items():
+        cells = next(line.split("|") for line in text.splitlines() if line.startswith(f"| {option} |"))
+        plans = [f"{plan.capitalize()} (add-on)" if level == "addon" else plan.capitalize()
+                 for plan, level in FEATURE_AVAILABILITY[feature].items() if level != "no"]
+        listed = cells[3].strip().split(", ")
+        assert sorted(listed) == sorted(plans), (option, listed, plans)

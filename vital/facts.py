@@ -93,7 +93,23 @@ FEATURE_AVAILABILITY: dict[str, dict[str, str]] = {
     # (Hobby N/A) and pulumiverse_vercel 5.21.1 CustomAlertRule docstring ("requires Observability
     # Plus on this project").
     "observability_plus": {"hobby": "no", "pro": "addon", "enterprise": "addon"},
+    # Ways past Deployment Protection. Source: vercel.com/docs/deployment-protection/
+    # methods-to-bypass-deployment-protection ("Shareable Links are available on all plans",
+    # "Protection Bypass for Automation is available on all plans").
+    "shareable_links": {"hobby": "yes", "pro": "yes", "enterprise": "yes"},
+    "automation_bypass": {"hobby": "yes", "pro": "yes", "enterprise": "yes"},
 }
+
+# Shareable links: one per alias; on Hobby one per account (creating one revokes the others);
+# lifetime 1 s to 63072000 s (730 days), or none.
+# Source: pulumiverse_vercel 5.21.1 ShareableLink docstrings (ttl_seconds "1 to 63072000").
+SHAREABLE_LINKS_HOBBY_MAX = 1
+SHAREABLE_LINK_MAX_DAYS = 63072000 // 86400
+# The header (or query parameter) carrying an automation bypass secret, and the system env var
+# Vercel exposes the project's default bypass secret as.
+# Source: vercel.com/docs/deployment-protection/methods-to-bypass-deployment-protection/
+# protection-bypass-automation.
+AUTOMATION_BYPASS_HEADER = "x-vercel-protection-bypass"
 
 # vercel_authentication.deployment_type values ("none" turns Vercel Authentication off).
 # Source: pulumiverse_vercel 5.21.1 ProjectVercelAuthenticationArgs docstring.

@@ -54,15 +54,30 @@ VERCEL_TOKEN_SECRET = "VERCEL_TOKEN"
 VERCEL_ORG_SECRET = "VERCEL_ORG_ID"
 VERCEL_PROJECT_VARIABLE = "VERCEL_PROJECT_ID"
 
+# The preview GitHub environment's secret holding each preview project's automation bypass
+# (end-to-end runs send it as facts.AUTOMATION_BYPASS_HEADER); the name Vercel gives it in builds.
+AUTOMATION_BYPASS_SECRET = "VERCEL_AUTOMATION_BYPASS_SECRET"
+# Stack output: each shareable link's URL by alias (secret: the URL is the credential).
+SHARE_LINKS_OUTPUT = "shareLinks"
+
 # Outputs a cache-owning stack exports for the stacks that share its cache.
 REST_URL_OUTPUT = "upstashRestUrl"
 REST_TOKEN_OUTPUT = "upstashRestToken"
 
 
-def project_id_variable(app_index: int, app_name: str) -> str:
-    """The first app keeps the name the seed's workflows use; others get a suffix."""
+def per_app(name: str, app_index: int, app_name: str) -> str:
+    """A per-app GitHub variable or secret: the first app keeps the plain name the seed's
+    workflows use; others get a suffix."""
     suffix = "" if app_index == 0 else "_" + app_name.upper().replace("-", "_")
-    return VERCEL_PROJECT_VARIABLE + suffix
+    return name + suffix
+
+
+def project_id_variable(app_index: int, app_name: str) -> str:
+    return per_app(VERCEL_PROJECT_VARIABLE, app_index, app_name)
+
+
+def bypass_secret_name(app_index: int, app_name: str) -> str:
+    return per_app(AUTOMATION_BYPASS_SECRET, app_index, app_name)
 
 
 def vercel_project_name(app_name: str, project_suffix: str) -> str:

@@ -102,6 +102,9 @@ class Tier:
     backups: str = field(metadata={"config": "supabaseBackups"})
     # Seed: production and pre-production own a Redis database; preview shares one.
     owns_cache: bool
+    # Preview only: each project gets a Protection Bypass for Automation, whose secret the tier's
+    # GitHub environment holds for end-to-end runs against protected preview deployments.
+    automation_bypass: bool
     # Production only: deployments need a person's approval, by the GitHub environment's required
     # reviewers, or where the GitHub plan cannot enforce them on the repository, by the fallback:
     # the branch ruleset's approving review and the release gates (gates_releases).
@@ -178,6 +181,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="daily+pitr",
             owns_cache=True,
             upstash_budget_usd=35,
+            automation_bypass=False,
             requires_approval=True,
             gates_releases=True,
             # 10 % of users for 10 minutes, half for 20, then everyone: two alert windows (5 min)
@@ -227,6 +231,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="weekly",
             owns_cache=True,
             upstash_budget_usd=10,
+            automation_bypass=False,
             requires_approval=False,
             gates_releases=False,
             rollout_stages=(),  # deploys at once
@@ -273,6 +278,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="none",
             owns_cache=False,
             upstash_budget_usd=None,
+            automation_bypass=True,  # seed: previews for testing; e2e runs reach them
             requires_approval=False,
             gates_releases=False,
             rollout_stages=(),

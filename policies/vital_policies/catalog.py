@@ -9,7 +9,7 @@ from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, St
 
 from vital.names import PACK_NAME
 
-from . import caching, costs, data, env_vars, firewall, headers, isolation, project, releases, rls, rotation
+from . import access, caching, costs, data, env_vars, firewall, headers, isolation, project, releases, rls, rotation
 from .pack_config import schemas
 
 __all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "CATALOG", "build_policies"]
@@ -82,6 +82,9 @@ CATALOG = (
     Entry("rls", "stack", rls.rls,
           "Supabase's security advisors report no table without row-level security (production; read by the "
           "Supabase settings resource)."),
+    Entry("preview-access", "stack", access.preview_access,
+          "Preview's protected projects each have a Protection Bypass for Automation whose secret reaches the preview "
+          "GitHub environment; no other tier has a bypass or its secret."),
 )
 POLICY_NAMES = tuple(entry.name for entry in CATALOG)
 ADVISORY = tuple(entry.name for entry in CATALOG if entry.advisory)

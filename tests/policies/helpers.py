@@ -117,6 +117,7 @@ def fake_stack(tier: str) -> list[Fake]:
             "resourceConfig": {"functionDefaultRegions": ["iad1"], "functionDefaultTimeout": float(t.function_timeout_s),
                                "fluid": True},
             "gitRepository": {"productionBranch": t.production_branch, "type": "github", "repo": "vital-expert/vital-expert"},
+            "vercelAuthentication": {"deploymentType": t.vercel_authentication},
         }, protect=t.protect),
         *[Fake(T_ENV, f"vital-expert-env-{k.lower()}", {"key": k, "value": secret(v), "sensitive": False,
                                                           "projectId": PROJECT_ID, "targets": ["production"]},
@@ -149,9 +150,27 @@ def fake_stack(tier: str) -> list[Fake]:
         fakes.append(Fake(T_DOMAIN, f"vital-expert-domain-{domain}", {"projectId": PROJECT_ID, "domain": domain},
                           protect=t.protect, deps=on_project))
     fakes += release_fakes(tier)
+    if t.automation_bypass:
+        fakes += bypass_fakes(tier)
     for f in fakes:
         f.stack = tier
     return fakes
+
+
+T_BYPASS = "vercel:index/projectProtectionBypass:ProjectProtectionBypass"
+
+
+def bypass_fakes(tier: str) -> list[Fake]:
+    """The automation bypass on the project and the environment secret wired from it."""
+    return [
+        Fake(T_BYPASS, f"access-{tier}-bypass-vital-expert", {"projectId": PROJECT_ID, "note": "GitHub Actions end-to-end runs"},
+             component=f"vital:vercel:PreviewAccess::access-{tier}", deps={"projectId": ["vital-expert-project"]}),
+        Fake(T_GH_ENV_SECRET, f"{tier}-secret-vercel_automation_bypass_secret", {
+            "repository": "vital-expert", "environment": tier, "secretName": "VERCEL_AUTOMATION_BYPASS_SECRET",
+            "value": secret("bypass-placeholder")},
+            component=f"vital:github:GitHubEnvironment::{tier}",
+            deps={"environment": [f"{tier}-environment"], "value": [f"access-{tier}-bypass-vital-expert"]}),
+    ]
 
 
 T_CHECK = "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck"
