@@ -71,6 +71,6 @@ class GitHubEnvironment(VitalComponent):
                 value=value,
                 opts=self.opts(),
             )
-            for key, value in (variables or {}).items()
+            for key, value in {**spec.variables, **(variables or {})}.items()
         ]
         self.done({"environment_name": env_name})

@@ -273,8 +273,10 @@ class GitHubEnvironmentSpec(Spec):
     can_admins_bypass: bool
     protect: bool = False
     import_id: str | None = None
-    # Environment secrets by name (deploy token, team id, migration credentials).
+    # Environment secrets by name (deploy token, team id, the database URL for migrations).
     secrets: dict[str, SecretStr] = {}
+    # Plain environment variables by name (the Supabase project ref).
+    variables: dict[str, str] = {}
 
 
 class RulesetSpec(Spec):

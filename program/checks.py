@@ -34,6 +34,7 @@ def run_all(c: "StackConfig") -> None:
     _check_alerts(c)
     _check_approval(c)
     _check_share_links(c)
+    _check_migrations(c)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -217,8 +218,7 @@ def _check_alerts(c: "StackConfig") -> None:
         _fail("alertSlackChannelId", c.alert_slack_channel_id, "allowed: a Slack channel id such as C0123456789 "
                                                                "(channel details, bottom), not its name")
     url = c.alert_webhook_url.get_secret_value() if c.alert_webhook_url is not None else None
-    # Offline a secret is a placeholder (synth cannot decrypt it); the CLI passes the value itself.
-    if url is not None and not url.startswith(stackfile.PLACEHOLDER) and not re.match(r"^https://[^/\s]+(/\S*)?$", url):
+    if url is not None and not stackfile.offline_value(url) and not re.match(r"^https://[^/\s]+(/\S*)?$", url):
         _fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
 
 
@@ -262,3 +262,16 @@ def _check_share_links(c: "StackConfig") -> None:
     if len(c.share_links) > facts.SHAREABLE_LINKS_HOBBY_MAX and c.vercel_plan == "hobby":
         _fail("shareLinks", len(c.share_links), f"allowed: at most {facts.SHAREABLE_LINKS_HOBBY_MAX} on plan hobby "
                                                 f"(one per account: each new link revokes the others)")
+
+
+def _check_migrations(c: "StackConfig") -> None:
+    """The migration credential reaches this tier's own database; copied secrets exist."""
+    url = c.supabase_db_url.get_secret_value()
+    if not stackfile.offline_value(url):
+        try:
+            validators.supabase_db_url(url, c.supabase_project_ref)
+        except ValueError as err:
+            _fail("supabaseDbUrl", SECRET_TEXT, str(err))
+    for key in c.environment_secrets:
+        if key not in c.secret_env:
+            _fail("environmentSecrets", key, f"allowed: a secretEnv key ({', '.join(c.secret_env) or 'none set'})")

@@ -145,6 +145,11 @@ class StackConfig(_Model):
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
     supabase_project_ref: StrictStr = Field(alias="supabaseProjectRef")
     supabase_access_token: SecretStr = Field(alias="supabaseAccessToken")
+    # The tier's Postgres connection string, for the app repository's migration job (GitHub
+    # environment secret SUPABASE_DB_URL): `supabase db push` needs it, not the service-role key.
+    supabase_db_url: SecretStr = Field(alias="supabaseDbUrl")
+    # secretEnv keys the app repository's workflow jobs need too, copied into the GitHub environment.
+    environment_secrets: items(EnvName) = Field((), alias="environmentSecrets")
     supabase_anon_key: Text | None = Field(None, alias="supabaseAnonKey")
     supabase_pool_size: StrictInt = Field(alias="supabasePoolSize", ge=0, le=3000)
     supabase_allowed_cidrs: items(Cidr) = Field((), alias="supabaseAllowedCidrs")
@@ -278,7 +283,7 @@ class StackConfig(_Model):
 
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
-        names = ["vercelDeployToken", "supabaseAccessToken", *self.secret_env]
+        names = ["vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl", *self.secret_env]
         names += ["protectionPassword"] if self.protection_password is not None else []
         return names + (["alertWebhookUrl"] if self.alert_webhook_url is not None else [])
 

@@ -32,7 +32,8 @@ from components.specs import (
 )
 from vital.facts import RETENTION_PROVIDER_DEFAULTS, VERCEL_GIT_BRANCH_VARIABLE
 from vital.names import (
-    MIGRATION_SECRETS,
+    SUPABASE_DB_URL_SECRET,
+    SUPABASE_PROJECT_REF_VARIABLE,
     VERCEL_ORG_SECRET,
     VERCEL_TOKEN_SECRET,
     redis_database_name,
@@ -254,7 +255,8 @@ def github_environment(cfg: StackConfig) -> GitHubEnvironmentSpec:
     secrets = {
         VERCEL_TOKEN_SECRET: cfg.vercel_deploy_token,
         VERCEL_ORG_SECRET: SecretStr(cfg.vercel_team),
-        **{key: cfg.secret_env[key] for key in MIGRATION_SECRETS if key in cfg.secret_env},
+        SUPABASE_DB_URL_SECRET: cfg.supabase_db_url,
+        **{key: cfg.secret_env[key] for key in cfg.environment_secrets},
     }
     return GitHubEnvironmentSpec(
         repository=cfg.github_repo,
@@ -266,6 +268,7 @@ def github_environment(cfg: StackConfig) -> GitHubEnvironmentSpec:
         protect=tier.protect,
         import_id=f"{cfg.github_repo}:{cfg.tier}" if cfg.adopt.github_environment else None,
         secrets=secrets,
+        variables={SUPABASE_PROJECT_REF_VARIABLE: cfg.supabase_project_ref},
     )
 
 

@@ -370,3 +370,16 @@ ALERTS_WEBHOOK_EVENT = "alerts.triggered"
 # provider has no field for it); Supabase's spend cap is an organization-wide on/off switch, not an
 # amount. The Vercel and Supabase figures per tier are declared, not enforced.
 SEED_MONTHLY_CEILINGS_USD = {"vercel": 200, "supabase": 100, "upstash": 50}
+
+# Supabase Postgres connection strings, and what each reaches from GitHub-hosted runners, which
+# are IPv4-only: the direct host is IPv6 unless the project has the IPv4 add-on; the shared
+# pooler (Supavisor) is IPv4, its user postgres.<ref>; session mode is port 5432, transaction
+# mode 6543 (for short-lived serverless clients). `supabase db push --db-url` takes either 5432 form.
+# Sources: supabase.com/docs/guides/database/connecting-to-postgres (modes, hosts, ports, IP
+# versions) and supabase.com/docs/guides/troubleshooting/supabase--your-network-ipv4-and-ipv6-
+# compatibility-cHe3BP ("GitHub Actions" among the IPv4-only services).
+SUPABASE_DIRECT_HOST = "db.{ref}.supabase.co"
+SUPABASE_POOLER_HOST_SUFFIX = ".pooler.supabase.com"
+SUPABASE_POOLER_USER = "postgres.{ref}"
+SUPABASE_SESSION_PORT = 5432
+POSTGRES_URL_SCHEMES = ("postgresql", "postgres")

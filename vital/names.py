@@ -19,7 +19,8 @@ PACK_NAME = "vital-expert-guardrails"
 SECRET_TEXT = "[secret]"
 
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
-SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken", "alertWebhookUrl")
+SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken", "alertWebhookUrl",
+                      "supabaseDbUrl")
 
 # Provider credentials each stack's providers need: config key -> the environment variable the
 # provider reads instead (None: config only). Sources: pulumiverse_vercel 5.21.1 config/vars.py
@@ -46,11 +47,11 @@ DATA_SERVICE_ENV = (SUPABASE_URL_ENV, SUPABASE_ANON_KEY_ENV, REDIS_REST_URL_ENV,
 # The env var holding the allowed CORS origins (comma-separated), set from corsAllowedOrigins.
 CORS_VARIABLE = "CORS_ALLOWED_ORIGINS"
 
-# Server-side secrets that migration jobs in GitHub Actions need too.
-MIGRATION_SECRETS = ("SUPABASE_SERVICE_ROLE_KEY",)
-
-# GitHub environment secrets and variables the app repository's workflows read.
+# GitHub environment secrets and variables the app repository's workflows read. The migration
+# job runs `supabase db push --db-url "$SUPABASE_DB_URL"` (the tier's Postgres connection string).
 VERCEL_TOKEN_SECRET = "VERCEL_TOKEN"
+SUPABASE_DB_URL_SECRET = "SUPABASE_DB_URL"
+SUPABASE_PROJECT_REF_VARIABLE = "SUPABASE_PROJECT_REF"
 VERCEL_ORG_SECRET = "VERCEL_ORG_ID"
 VERCEL_PROJECT_VARIABLE = "VERCEL_PROJECT_ID"
 
