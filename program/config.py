@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from vital import facts, secrets, validators
-from vital.names import CORS_VARIABLE
+from vital.names import ALWAYS_HELD_SECRETS, CORS_VARIABLE, HELD_WHEN_SET_SECRETS
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
 from . import checks
@@ -283,9 +283,9 @@ class StackConfig(_Model):
 
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
-        names = ["vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl", *self.secret_env]
-        names += ["protectionPassword"] if self.protection_password is not None else []
-        return names + (["alertWebhookUrl"] if self.alert_webhook_url is not None else [])
+        names = [*ALWAYS_HELD_SECRETS, *self.secret_env]
+        held = {"protectionPassword": self.protection_password, "alertWebhookUrl": self.alert_webhook_url}
+        return names + [key for key in HELD_WHEN_SET_SECRETS if held[key] is not None]
 
     # ---- whole-config checks: each names the key it is about ----
 

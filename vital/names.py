@@ -22,6 +22,11 @@ SECRET_TEXT = "[secret]"
 SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken", "alertWebhookUrl",
                       "supabaseDbUrl")
 
+# The secrets every stack holds (config keys), and those it holds when set; with the secretEnv
+# keys, the list secret-rotation checks (StackConfig.secret_names and the pack read it here).
+ALWAYS_HELD_SECRETS = ("vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl")
+HELD_WHEN_SET_SECRETS = ("protectionPassword", "alertWebhookUrl")
+
 # Provider credentials each stack's providers need: config key -> the environment variable the
 # provider reads instead (None: config only). Sources: pulumiverse_vercel 5.21.1 config/vars.py
 # (VERCEL_API_TOKEN), pulumi_github 6.15.0 config/vars.py (GITHUB_TOKEN); upstash_pulumi 0.5.0

@@ -376,7 +376,8 @@ def rotation_config(rotated: dict[str, str] | None, secret_env: tuple[str, ...] 
 
     config = {f"{PROJECT}:secretEnv": json.dumps({k: f"value-of-{k.lower()}-do-not-print" for k in secret_env}),
               f"{PROJECT}:vercelDeployToken": "vercel-token-do-not-print",
-              f"{PROJECT}:supabaseAccessToken": "sbp-token-do-not-print"}
+              f"{PROJECT}:supabaseAccessToken": "sbp-token-do-not-print",
+              f"{PROJECT}:supabaseDbUrl": "postgresql://db-url-do-not-print"}
     if rotated is not None:
         config[f"{PROJECT}:secretRotation"] = json.dumps(rotated)
     config.update({f"{PROJECT}:{k}": v for k, v in more.items()})

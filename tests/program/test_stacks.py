@@ -144,6 +144,7 @@ def test_debug_and_monitoring_env_come_from_the_tier_table():
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh",
                                       "github:owner": "o", "vercelDeployToken": "t",
                                       "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+                                      "supabaseDbUrl": "postgresql://postgres:pw@db.aaaaaaaaaaaaaaaaaaaa.supabase.co:5432/postgres",
                                       "secretEnv": {"OPENAI_API_KEY": "k", "SUPABASE_SERVICE_ROLE_KEY": "k"}})
     assert cfg.app_env(AppConfig(name="x"))["CORS_ALLOWED_ORIGINS"] == "*"
 
@@ -173,12 +174,13 @@ def test_github_environment(committed, stack):
     env = one(doc, ":RepositoryEnvironment")["inputs"]
     assert env["environment"] == stack and env["repository"] == "vital-expert"
     secrets = {r["inputs"]["secretName"]: r["inputs"] for r in of_type(doc, ":ActionsEnvironmentSecret")}
-    assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID", "SUPABASE_SERVICE_ROLE_KEY"}
+    bypass = {"VERCEL_AUTOMATION_BYPASS_SECRET"} if stack == "preview" else set()
+    assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID", "SUPABASE_DB_URL", *bypass}
     for s in secrets.values():
         assert s["value"] == "[secret]" and "plaintextValue" not in s
-    variable = one(doc, ":ActionsEnvironmentVariable")["inputs"]
-    assert variable["variableName"] == "VERCEL_PROJECT_ID"
-    assert variable["value"] == doc["outputs"]["projectIds"]["vital-expert"]
+    variables = {r["inputs"]["variableName"]: r["inputs"]["value"] for r in of_type(doc, ":ActionsEnvironmentVariable")}
+    assert variables["VERCEL_PROJECT_ID"] == doc["outputs"]["projectIds"]["vital-expert"]
+    assert variables["SUPABASE_PROJECT_REF"] == doc["outputs"]["supabaseProjectRef"]
     policies = of_type(doc, ":RepositoryEnvironmentDeploymentPolicy")
     if stack == "preview":
         assert "deploymentBranchPolicy" not in env and policies == []
