@@ -9,7 +9,7 @@ from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, St
 
 from vital.names import PACK_NAME
 
-from . import caching, costs, data, env_vars, firewall, headers, isolation, project, releases, rls, rotation
+from . import access, caching, costs, data, env_vars, firewall, headers, isolation, project, releases, rls, rotation
 from .pack_config import schemas
 
 __all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "CATALOG", "build_policies"]
@@ -38,7 +38,8 @@ CATALOG = (
           "*.vercel.app hosts and never on its custom domains, whichever way Vercel applies the routes."),
     Entry("security-headers", "stack", headers.security_headers,
           "Production sends CSP, HSTS, X-Frame-Options (or CSP frame-ancestors) and "
-          "X-Content-Type-Options on every path, whichever way Vercel applies the routes."),
+          "X-Content-Type-Options on every path, whichever way Vercel applies the routes; pre-production and "
+          "preview send production's CSP at least as Content-Security-Policy-Report-Only."),
     Entry("no-debug-in-production", "resource", env_vars.no_debug_in_production,
           "Debug and mock-API flags are absent or \"false\" in production; NODE_ENV is production, "
           "development or test."),
@@ -55,7 +56,8 @@ CATALOG = (
     Entry("preview-cleanup", "stack", project.preview_cleanup,
           "Preview deployments are kept at most 30 days (ProjectDeploymentRetention).", advisory=True),
     Entry("github-environments", "stack", isolation.github_environments,
-          "The production GitHub environment deploys only from main."),
+          "The production GitHub environment deploys only from main and waits for its required reviewers, or, where "
+          "the GitHub plan cannot enforce them, has the fallback: main's ruleset review and the release gates."),
     Entry("backups", "stack", data.backups,
           "Each tier's Supabase settings record a known backup policy; production's is daily+pitr "
           "(point-in-time recovery), and production has Supabase settings."),
@@ -80,6 +82,9 @@ CATALOG = (
     Entry("rls", "stack", rls.rls,
           "Supabase's security advisors report no table without row-level security (production; read by the "
           "Supabase settings resource)."),
+    Entry("preview-access", "stack", access.preview_access,
+          "Preview's protected projects each have a Protection Bypass for Automation whose secret reaches the preview "
+          "GitHub environment; no other tier has a bypass or its secret."),
 )
 POLICY_NAMES = tuple(entry.name for entry in CATALOG)
 ADVISORY = tuple(entry.name for entry in CATALOG if entry.advisory)
