@@ -14,6 +14,8 @@ from pydantic import SecretStr
 from components.specs import (
     AlertsSpec,
     CacheSpec,
+    DnsRecordSpec,
+    DnsRecordsSpec,
     DomainSpec,
     EnvVarsSpec,
     GitHubBranchSpec,
@@ -28,9 +30,11 @@ from components.specs import (
     VercelAppSpec,
     VercelProjectSpec,
 )
+from vital import dns
 from vital.facts import RETENTION_PROVIDER_DEFAULTS
 from vital.names import (
     MIGRATION_SECRETS,
+    PROJECT,
     VERCEL_ORG_SECRET,
     VERCEL_TOKEN_SECRET,
     redis_database_name,
@@ -52,12 +56,14 @@ class StackSpecs:
     cache: CacheSpec
     environment: GitHubEnvironmentSpec
     branch: GitHubBranchSpec | None
+    dns: DnsRecordsSpec
 
 
 def resolve(cfg: StackConfig) -> StackSpecs:
     return StackSpecs(
         tier=cfg.tier,
         apps=tuple((app.name, vercel_app(cfg, i)) for i, app in enumerate(cfg.apps)),
+        dns=dns_records(cfg),
         supabase=supabase_project(cfg),
         cache=cache(cfg),
         environment=github_environment(cfg),
@@ -168,6 +174,20 @@ def vercel_app(cfg: StackConfig, index: int) -> VercelAppSpec:
         alerts=alerts(cfg),
         protect=cfg.tier_defaults.protect,
     )
+
+
+def dns_records(cfg: StackConfig) -> DnsRecordsSpec:
+    """Every custom domain's record, in config order; created only where the zone is on Vercel's nameservers."""
+    records = []
+    for i, app in enumerate(cfg.apps):
+        project = vercel_project_name(app.name, cfg.tier_defaults.project_suffix)
+        for domain in cfg.app_domains(i):
+            record = dns.record_for(domain, cfg.dns_zone)
+            records.append(DnsRecordSpec(
+                domain=domain, zone=record.zone, name=record.name, type=record.type, value=record.value,
+                comment=f"{domain} to Vercel project {project}; managed by Pulumi ({PROJECT}, stack {cfg.stack})",
+            ))
+    return DnsRecordsSpec(records=tuple(records), managed=cfg.dns_on_vercel, protect=cfg.tier_defaults.protect)
 
 
 # ---- data services -----------------------------------------------------------------------------

@@ -58,6 +58,12 @@ VERCEL_PROJECT_VARIABLE = "VERCEL_PROJECT_ID"
 REST_URL_OUTPUT = "upstashRestUrl"
 REST_TOKEN_OUTPUT = "upstashRestToken"
 
+# DNS (docs/dns.md): the config switch that says the zone is on Vercel's nameservers (then the
+# program manages the records), the zone, and the output listing the record each domain needs.
+DNS_ON_VERCEL_KEY = "dnsOnVercel"
+DNS_ZONE_KEY = "dnsZone"
+DNS_RECORDS_OUTPUT = "dnsRecords"
+
 
 def project_id_variable(app_index: int, app_name: str) -> str:
     """The first app keeps the name the seed's workflows use; others get a suffix."""
