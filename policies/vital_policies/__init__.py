@@ -12,5 +12,6 @@ Modules, one job each:
   isolation    isolation, github-environments
   data         isolation of the data services (Supabase, Redis), backups
   rotation     secret-rotation, secret-rotation-due
+  dns_records  dns-records
   catalog      the Policy objects: names, descriptions, enforcement levels, schemas
 """

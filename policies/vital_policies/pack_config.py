@@ -84,6 +84,7 @@ def defaults() -> dict[str, dict[str, Any]]:
                        "maxP95Ms": TIER_DEFAULTS["production"].latency_alert_p95_ms},
         "cost-ceiling": {"ceilings": dict(SEED_MONTHLY_CEILINGS_USD)},
         "rls": {"tiers": ["production"]},
+        "dns-records": {"tiers": list(TIERS)},
         # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
         "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
                             "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
@@ -241,6 +242,11 @@ def schemas() -> dict[str, PolicyConfigSchema]:
         "rls": PolicyConfigSchema(
             properties={"tiers": _tiers("Tiers where every table in an exposed schema must have row-level security.",
                                         d["rls"]["tiers"])}
+        ),
+        "dns-records": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose custom domains need their DnsRecord when the stack's zone is on "
+                                        "Vercel's nameservers (config vital-expert-infra:dnsOnVercel).",
+                                        d["dns-records"]["tiers"])}
         ),
         "secret-rotation": _rotation_schema("secret-rotation"),
         "secret-rotation-due": _rotation_schema("secret-rotation-due"),

@@ -27,6 +27,7 @@ DEPLOYMENT_CHECK = "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck"
 ROLLING_RELEASE = "vercel:index/projectRollingRelease:ProjectRollingRelease"
 ALERT_RULE = "vercel:index/alertRule:AlertRule"
 CUSTOM_ALERT_RULE = "vercel:index/customAlertRule:CustomAlertRule"
+DNS_RECORD = "vercel:index/dnsRecord:DnsRecord"
 GITHUB_ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment"
 GITHUB_DEPLOYMENT_POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 # GitHub secrets whose value goes in `value` / `valueEncrypted`; `plaintextValue` and
