@@ -15,8 +15,9 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # Commands of other tools the runbooks use, with the subcommands and flags they rely on.
 # Sources: pulumi.com/docs/iac/cli/commands/ (pulumi_preview, pulumi_up, pulumi_refresh,
 # pulumi_cancel, pulumi_stack_history, pulumi_stack_select, pulumi_stack_init,
-# pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
-# complete, approve --dpl --currentStageIndex); git-scm.com/docs.
+# pulumi_config_set, pulumi_stack_output); vercel.com/docs/cli (list, rollback, promote, rolling-release:
+# fetch, abort, complete, approve --dpl --currentStageIndex; domains inspect); git-scm.com/docs; dig(1)
+# from BIND 9 (query options are +words, checked in test_the_dns_runbook_matches_the_stacks).
 EXTERNAL = {
     ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
     ("pulumi", "up"): {"--stack", "--policy-pack"},
@@ -27,6 +28,7 @@ EXTERNAL = {
     ("pulumi", "stack", "select"): set(),
     ("pulumi", "stack", "init"): {"--secrets-provider"},
     ("pulumi", "config", "set"): {"--secret", "--stack", "--path"},
+    ("pulumi", "stack", "output"): {"--stack", "--json"},
     ("vercel", "list"): {"--prod"},
     ("vercel", "rollback"): {"--timeout"},
     ("vercel", "promote"): set(),
@@ -34,6 +36,9 @@ EXTERNAL = {
     ("vercel", "rolling-release", "abort"): {"--dpl"},
     ("vercel", "rolling-release", "complete"): {"--dpl"},
     ("vercel", "rolling-release", "approve"): {"--dpl", "--currentStageIndex"},
+    ("vercel", "domains", "inspect"): set(),
+    # docs/dns.md: checking a record (`dig +short TYPE NAME`).
+    ("dig",): set(),
     ("git", "checkout"): set(),
     ("git", "revert"): set(),
     ("git", "push"): set(),
@@ -59,7 +64,8 @@ ALL = [(doc.name, cmd) for doc in DOCS for cmd in commands(doc)]
 
 def test_the_runbooks_exist():
     names = {d.name for d in DOCS}
-    assert {"promotion.md", "rollback.md", "adding-a-tier-or-app.md", "rotating-a-secret.md", "app-repo.md"} <= names
+    assert {"promotion.md", "rollback.md", "adding-a-tier-or-app.md", "rotating-a-secret.md", "app-repo.md",
+            "dns.md"} <= names
     assert len(ALL) >= 20
 
 
@@ -82,6 +88,35 @@ def test_command_exists(doc, cmd):
         assert key is not None, f"{doc}: unknown command {' '.join(cmd)}"
         flags = {w.split("=")[0] for w in cmd if w.startswith("--") and w != "--"}
         assert flags <= EXTERNAL[key], f"{doc}: {' '.join(cmd)} uses {flags - EXTERNAL[key]}"
+
+
+def test_every_stack_output_a_runbook_reads_is_one_the_stacks_export(committed):
+    exported = {name for doc in committed.values() for name in doc["outputs"]}
+    read = [(doc, cmd[3]) for doc, cmd in ALL if cmd[:3] == ["pulumi", "stack", "output"]]
+    assert read and [(doc, name) for doc, name in read if name not in exported] == []
+
+
+def test_the_dns_runbook_matches_the_stacks(committed):
+    """docs/dns.md's table, sample output and dig expectations are what the committed stacks export."""
+    import json
+
+    from vital.facts import VERCEL_NAMESERVERS
+
+    text = (ROOT / "docs" / "dns.md").read_text()
+    exported = {tier: committed[tier]["outputs"]["dnsRecords"] for tier in committed}
+    row = r"^\| (production|pre-production|preview) \| `(.+?)` \| `(.+?)` \| `(.*?)` \| (\w+) \| `(.+?)` \|$"
+    rows = re.findall(row, text, re.M)
+    assert sorted(rows) == sorted((tier, r["domain"], r["zone"], r["name"], r["type"], r["value"])
+                                  for tier, records in exported.items() for r in records)
+    sample = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    assert sample == exported["production"]
+    records = {(r["type"], r["domain"]): r["value"] for records in exported.values() for r in records}
+    zones = {r["zone"] for records in exported.values() for r in records}
+    digs = re.findall(r"^dig \+short (\w+) (\S+) +# expect: (.+)$", text, re.M)
+    assert len(digs) == len([c for _, c in ALL if c[0] == "dig"]) >= 3  # every dig line states what it expects
+    for record_type, name, expected in digs:
+        wanted = list(VERCEL_NAMESERVERS) if record_type == "NS" and name in zones else [records[(record_type, name)]]
+        assert expected.split() == [f"{value}." for value in wanted], (record_type, name)
 
 
 def test_the_apps_example_in_the_runbook_renders(tmp_path):
