@@ -12,15 +12,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from vital.dns import DNS_RECORD_COMMENT_MAX, DNS_RECORD_TTL_MAX_S, DNS_RECORD_TTL_MIN_S, DNS_RECORD_TTL_S
 from vital.facts import (
     ALERT_SEVERITIES,
     ALERT_WINDOWS,
     BUILD_MACHINE_TYPES,
     DEPLOYMENT_CHECK_REQUIRES,
-    DNS_RECORD_COMMENT_MAX,
-    DNS_RECORD_TTL_MAX_S,
-    DNS_RECORD_TTL_MIN_S,
-    DNS_RECORD_TTL_S,
     ENV_TARGETS,
     ROLLOUT_ADVANCEMENTS,
     ROLLOUT_STAGES_MAX,

@@ -131,7 +131,7 @@ def _check_protection(c: "StackConfig") -> None:
 
 def _check_dns(c: "StackConfig") -> None:
     """The zone holds every custom domain, and the preview suffix sits on Vercel's nameservers."""
-    nameservers = " and ".join(facts.VERCEL_NAMESERVERS)
+    nameservers = " and ".join(dns.VERCEL_NAMESERVERS)
     zone = c.dns_zone
     if c.dns_on_vercel and zone is None:
         _fail(DNS_ZONE_KEY, "nothing", f"allowed: the zone on Vercel's nameservers ({nameservers}) that holds the custom "
@@ -147,7 +147,7 @@ def _check_dns(c: "StackConfig") -> None:
         where = f"{zone} or a name under it" if c.dns_on_vercel else f"a domain on Vercel's nameservers ({nameservers})"
         _fail("previewDeploymentSuffix", suffix,
               f"allowed: {where}: set {DNS_ON_VERCEL_KEY}: true and {DNS_ZONE_KEY} to the zone that holds it (Vercel: the "
-              f"suffix's domain must be \"Using Vercel's Nameservers\", {facts.PREVIEW_SUFFIX_SOURCE})")
+              f"suffix's domain must be \"Using Vercel's Nameservers\", {dns.PREVIEW_SUFFIX_SOURCE})")
 
 
 def _check_adoption(c: "StackConfig") -> None:

@@ -7,10 +7,12 @@ from typing import Callable
 
 from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy
 
-from vital.facts import VERCEL_DNS_TARGETS
+from vital.dns import VERCEL_DNS_TARGETS
 from vital.names import PACK_NAME
 
-from . import caching, costs, data, dns_records, env_vars, firewall, headers, isolation, project, releases, rls, rotation
+from . import (
+    caching, costs, data, dns_records, env_vars, firewall, headers, isolation, project, releases, rls, rotation,
+)
 from .pack_config import schemas
 
 __all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "CATALOG", "build_policies"]

@@ -6,7 +6,7 @@ import yaml
 
 from tests.stacks import NS, ROOT, TIERS, of_type, render, with_config
 from vital import dns
-from vital.facts import VERCEL_DNS_TARGETS
+from vital.dns import VERCEL_DNS_TARGETS
 
 CNAME, A = VERCEL_DNS_TARGETS["subdomain"], VERCEL_DNS_TARGETS["apex"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vital import dns, validators
-from vital.facts import VERCEL_DNS_TARGETS
+from vital.dns import VERCEL_DNS_TARGETS
 
 CNAME, A = VERCEL_DNS_TARGETS["subdomain"], VERCEL_DNS_TARGETS["apex"]
 
