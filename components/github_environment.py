@@ -15,12 +15,14 @@ class GitHubEnvironment(VitalComponent):
     """Exposes `environment_name`.
 
     `variables` are environment variables wired from other resources (each app's Vercel
-    project id), as Outputs.
+    project id), as Outputs; `secret_outputs` are environment secrets wired the same way (the
+    preview projects' automation bypass), kept secret.
     """
 
     TYPE = "vital:github:GitHubEnvironment"
 
     def __init__(self, name: str, spec: GitHubEnvironmentSpec, variables: Mapping[str, pulumi.Input[str]] | None = None,
+                 secret_outputs: Mapping[str, pulumi.Input[str]] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
         repo = spec.repository
@@ -45,6 +47,8 @@ class GitHubEnvironment(VitalComponent):
             branch_pattern=spec.branch_pattern,
             opts=self.opts(),
         ) if spec.branch_pattern else None
+        values = {key: value.get_secret_value() for key, value in spec.secrets.items()}
+        values.update(secret_outputs or {})
         self.secrets = [
             github.ActionsEnvironmentSecret(
                 self.child(f"secret-{key.lower()}"),
@@ -52,11 +56,11 @@ class GitHubEnvironment(VitalComponent):
                     repository=repo,
                     environment=env_name,
                     secret_name=key,
-                    value=pulumi.Output.secret(value.get_secret_value()),  # not the deprecated plaintext_value
+                    value=pulumi.Output.secret(value),  # not the deprecated plaintext_value
                 ),
                 opts=self.opts(),
             )
-            for key, value in spec.secrets.items()
+            for key, value in values.items()
         ]
         self.variables = [
             github.ActionsEnvironmentVariable(
@@ -67,6 +71,6 @@ class GitHubEnvironment(VitalComponent):
                 value=value,
                 opts=self.opts(),
             )
-            for key, value in (variables or {}).items()
+            for key, value in {**spec.variables, **(variables or {})}.items()
         ]
         self.done({"environment_name": env_name})

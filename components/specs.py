@@ -27,6 +27,7 @@ from vital.facts import (
     ROUTE_CONDITION_TYPES,
     ROUTE_SRC_SYNTAXES,
     VERCEL_AUTH_DEPLOYMENT_TYPES,
+    VERCEL_NODE_VERSIONS,
 )
 
 
@@ -65,12 +66,14 @@ class VercelProjectSpec(Spec):
     function_failover: bool | None = None
     prioritise_production_builds: bool | None = None
     build_machine_type: str | None = None
+    node_version: str | None = None
 
     @model_validator(mode="after")
     def _known_values(self) -> "VercelProjectSpec":
         for name, value, allowed in (("authentication", self.authentication, VERCEL_AUTH_DEPLOYMENT_TYPES),
                                      ("skew_protection", self.skew_protection, SKEW_PROTECTION_VALUES),
-                                     ("build_machine_type", self.build_machine_type, BUILD_MACHINE_TYPES)):
+                                     ("build_machine_type", self.build_machine_type, BUILD_MACHINE_TYPES),
+                                     ("node_version", self.node_version, VERCEL_NODE_VERSIONS)):
             if value is not None and value not in allowed:
                 raise ValueError(f"{name} {value!r} is not one of {allowed}")
         return self
@@ -233,6 +236,32 @@ class VercelAppSpec(Spec):
         return self
 
 
+class ShareLinkSpec(Spec):
+    """A shareable link to one protected alias (a branch's or a deployment's URL)."""
+
+    alias: str
+    ttl_seconds: int | None = Field(None, ge=1, le=63072000)  # the provider's bounds; None: no expiry
+    rotation: str | None = None  # change it to rotate the link
+
+
+class PreviewAccessSpec(Spec):
+    """Who gets past Deployment Protection: automation by a bypass per project, people by links."""
+
+    bypass_apps: tuple[str, ...] = ()  # app names whose projects get an automation bypass
+    links: tuple[ShareLinkSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique(self) -> "PreviewAccessSpec":
+        aliases = [link.alias for link in self.links]
+        if len(aliases) != len(set(aliases)) or len(self.bypass_apps) != len(set(self.bypass_apps)):
+            raise ValueError("each alias and each app once: Vercel keeps one link per alias")
+        return self
+
+    @property
+    def any(self) -> bool:
+        return bool(self.bypass_apps or self.links)
+
+
 # ---- DNS ---------------------------------------------------------------------------------------
 
 
@@ -285,8 +314,10 @@ class GitHubEnvironmentSpec(Spec):
     can_admins_bypass: bool
     protect: bool = False
     import_id: str | None = None
-    # Environment secrets by name (deploy token, team id, migration credentials).
+    # Environment secrets by name (deploy token, team id, the database URL for migrations).
     secrets: dict[str, SecretStr] = {}
+    # Plain environment variables by name (the Supabase project ref).
+    variables: dict[str, str] = {}
 
 
 class RulesetSpec(Spec):

@@ -90,6 +90,7 @@ class VercelApp(VitalComponent):
                 function_failover=p.function_failover,
                 prioritise_production_builds=p.prioritise_production_builds,
                 build_machine_type=p.build_machine_type,
+                node_version=p.node_version,
             ),
             opts=self.opts(import_=p.import_id, **self._keep),
         )

@@ -7,6 +7,7 @@ import pulumi
 from components.dns import DnsRecords
 from components.github_branch import GitHubBranch
 from components.github_environment import GitHubEnvironment
+from components.preview_access import PreviewAccess
 from components.supabase.project import SupabaseProject
 from components.upstash_cache import UpstashCache
 from components.vercel_app import VercelApp
@@ -17,7 +18,9 @@ from vital.names import (
     REST_TOKEN_OUTPUT,
     REST_URL_OUTPUT,
     SUPABASE_ANON_KEY_ENV,
+    SHARE_LINKS_OUTPUT,
     SUPABASE_URL_ENV,
+    bypass_secret_name,
     project_id_variable,
 )
 
@@ -35,7 +38,11 @@ def build(cfg: StackConfig) -> dict[str, pulumi.Output]:
     apps = [(name, VercelApp(name, spec, data_env=data_env, data_secret_env={REDIS_REST_TOKEN_ENV: cache.rest_token}))
             for name, spec in specs.apps]
     project_ids = {project_id_variable(i, name): app.project_id for i, (name, app) in enumerate(apps)}
-    environment = GitHubEnvironment(specs.tier, specs.environment, variables=project_ids)
+    access = PreviewAccess(f"access-{specs.tier}", specs.access, {name: app.project_id for name, app in apps}) \
+        if specs.access.any else None
+    bypasses = {bypass_secret_name(i, name): access.bypass_secrets[name]
+                for i, (name, _) in enumerate(apps) if access and name in access.bypass_secrets}
+    environment = GitHubEnvironment(specs.tier, specs.environment, variables=project_ids, secret_outputs=bypasses)
     branch = GitHubBranch(specs.branch.branch, specs.branch) if specs.branch else None
     if specs.dns.managed and specs.dns.records:
         DnsRecords(f"dns-{specs.tier}", specs.dns)
@@ -55,6 +62,8 @@ def build(cfg: StackConfig) -> dict[str, pulumi.Output]:
         # Read by the stacks that share this cache (preview reads pre-production's).
         outputs[REST_URL_OUTPUT] = cache.rest_url
         outputs[REST_TOKEN_OUTPUT] = cache.rest_token  # stays a secret in the export
+    if access is not None and access.link_urls:
+        outputs[SHARE_LINKS_OUTPUT] = pulumi.Output.secret(access.link_urls)  # each URL is the credential
     if branch is not None:
         outputs["protectedBranch"] = pulumi.Output.from_input(branch.branch_name)
     return outputs

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from vital import dns, facts, paths, secrets, stackfile, validators
-from vital.names import DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT
+from vital.names import DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, vercel_project_name
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -33,6 +33,9 @@ def run_all(c: "StackConfig") -> None:
     _check_traffic(c)
     _check_release(c)
     _check_alerts(c)
+    _check_approval(c)
+    _check_share_links(c)
+    _check_migrations(c)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -237,6 +240,60 @@ def _check_alerts(c: "StackConfig") -> None:
         _fail("alertSlackChannelId", c.alert_slack_channel_id, "allowed: a Slack channel id such as C0123456789 "
                                                                "(channel details, bottom), not its name")
     url = c.alert_webhook_url.get_secret_value() if c.alert_webhook_url is not None else None
-    # Offline a secret is a placeholder (synth cannot decrypt it); the CLI passes the value itself.
-    if url is not None and not url.startswith(stackfile.PLACEHOLDER) and not re.match(r"^https://[^/\s]+(/\S*)?$", url):
+    if url is not None and not stackfile.offline_value(url) and not re.match(r"^https://[^/\s]+(/\S*)?$", url):
         _fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
+
+
+def _check_approval(c: "StackConfig") -> None:
+    """Production needs a person's approval: environment reviewers where GitHub enforces them,
+    else the documented fallback (the ruleset's approving review and the release gates)."""
+    where = f"plan {c.github_plan}, {c.github_repo_visibility} repository"
+    if not c.github_feature("environments"):
+        _fail("githubRepoVisibility", c.github_repo_visibility,
+              f"allowed: public on plan {c.github_plan}; GitHub environments and their secrets in a private "
+              f"repository need Pro, Team or Enterprise (githubPlan)")
+    enforced = c.github_feature("required_reviewers")
+    if c.required_reviewers and not enforced:
+        _fail("requiredReviewers", list(c.required_reviewers),
+              f"allowed: [] on {where}: GitHub does not enforce environment reviewers there (Enterprise, or a "
+              f"public repository); production's approval is then the ruleset's review and the release gates")
+    if not c.tier_defaults.requires_approval or c.required_reviewers:
+        return
+    if enforced:
+        _fail("requiredReviewers", [],
+              f"allowed: 1 to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} GitHub user ids (`gh api users/LOGIN --jq .id`) "
+              f"who approve tier {c.tier}'s deployments ({where}); if the repository is private on Free, Pro or Team, "
+              f"say so with githubPlan and the ruleset's review and the release gates stand in")
+    tier = c.tier_defaults
+    if not (tier.ruleset_on_branch and tier.protect and tier.gates_releases and c.required_checks):
+        _fail("requiredReviewers", [], f"allowed: reviewers, or on {where} the fallback: a ruleset with an approving "
+                                       f"review on {c.production_branch} and release gates on requiredChecks")
+
+
+def _check_share_links(c: "StackConfig") -> None:
+    """Each link opens one of this stack's projects' aliases; Hobby keeps one link per account."""
+    projects = [vercel_project_name(app.name, c.tier_defaults.project_suffix) for app in c.apps]
+    suffix = c.preview_deployment_suffix
+    for i, link in enumerate(c.share_links):
+        ours = (link.alias.endswith(".vercel.app") and any(link.alias.startswith(f"{p}-") for p in projects)) \
+            or bool(suffix and link.alias.endswith(f".{suffix}"))
+        if not ours:
+            _fail(f"shareLinks[{i}].alias", link.alias,
+                  f"allowed: a URL of this stack's projects ({', '.join(p + '-*.vercel.app' for p in projects)}"
+                  f"{', *.' + suffix if suffix else ''}), as the deployment's Domains list shows it")
+    if len(c.share_links) > facts.SHAREABLE_LINKS_HOBBY_MAX and c.vercel_plan == "hobby":
+        _fail("shareLinks", len(c.share_links), f"allowed: at most {facts.SHAREABLE_LINKS_HOBBY_MAX} on plan hobby "
+                                                f"(one per account: each new link revokes the others)")
+
+
+def _check_migrations(c: "StackConfig") -> None:
+    """The migration credential reaches this tier's own database; copied secrets exist."""
+    url = c.supabase_db_url.get_secret_value()
+    if not stackfile.offline_value(url):
+        try:
+            validators.supabase_db_url(url, c.supabase_project_ref)
+        except ValueError as err:
+            _fail("supabaseDbUrl", SECRET_TEXT, str(err))
+    for key in c.environment_secrets:
+        if key not in c.secret_env:
+            _fail("environmentSecrets", key, f"allowed: a secretEnv key ({', '.join(c.secret_env) or 'none set'})")

@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from vital import facts, secrets, validators
-from vital.names import CORS_VARIABLE, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY
+from vital.names import ALWAYS_HELD_SECRETS, CORS_VARIABLE, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, HELD_WHEN_SET_SECRETS
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
 from . import checks
@@ -79,6 +79,15 @@ RateLimitScope = Literal["api", "pages"]  # vital.paths.RATE_LIMIT_SCOPES
 UsdPerMonth = Annotated[StrictInt, Field(ge=1)]
 
 
+class ShareLink(_Model):
+    """A shareable link for people outside the team to one protected alias (a branch's URL)."""
+
+    alias: Domain
+    expires_in_days: Annotated[StrictInt, Field(ge=1, le=facts.SHAREABLE_LINK_MAX_DAYS)] | None = Field(
+        None, alias="expiresInDays")
+    rotation: Text | None = None  # change it to rotate the link (the old URL stops working)
+
+
 class RolloutStage(_Model):
     """One stage of a rolling release: the share of traffic, and minutes until the next stage."""
 
@@ -109,6 +118,7 @@ class StackConfig(_Model):
     public_cache_paths: items(StrictStr) = Field((), alias="publicCachePaths")
     noindex: Flag
     security_headers: Flag = Field(alias="securityHeaders")
+    csp_report_only: Flag = Field(alias="cspReportOnly")
     headers: dict[HeaderName, HeaderValue] = Field({}, max_length=facts.LIST_MAX_ITEMS)
     cors_allowed_origins: items(CorsOrigin) = Field(alias="corsAllowedOrigins")
     production_branch: Branch = Field(alias="productionBranch")
@@ -125,15 +135,25 @@ class StackConfig(_Model):
     vercel_authentication: StrictStr = Field(alias="vercelAuthentication")
     protection_password: SecretStr | None = Field(None, alias="protectionPassword")
     trusted_ips: items(Cidr) = Field((), alias="trustedIps")
+    share_links: items(ShareLink) = Field((), alias="shareLinks")
     admin_allowlist: items(Cidr) = Field((), alias="adminAllowlist")
     admin_paths: items(AdminPath) = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
     # GitHub user ids (`gh api users/LOGIN --jq .id`): the environment API takes ids, not logins.
     required_reviewers: items(GitHubId) = Field((), alias="requiredReviewers")
+    # The GitHub organization's plan and the app repository's visibility: together they decide
+    # whether GitHub enforces environment reviewers (facts.GITHUB_ENVIRONMENT_FEATURES).
+    github_plan: StrictStr = Field(SHARED["github_plan"], alias="githubPlan")
+    github_repo_visibility: StrictStr = Field(SHARED["github_repo_visibility"], alias="githubRepoVisibility")
     required_checks: items(CheckName) = Field(SHARED["required_checks"], alias="requiredChecks")
     vercel_deploy_token: SecretStr = Field(alias="vercelDeployToken")
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
     supabase_project_ref: StrictStr = Field(alias="supabaseProjectRef")
     supabase_access_token: SecretStr = Field(alias="supabaseAccessToken")
+    # The tier's Postgres connection string, for the app repository's migration job (GitHub
+    # environment secret SUPABASE_DB_URL): `supabase db push` needs it, not the service-role key.
+    supabase_db_url: SecretStr = Field(alias="supabaseDbUrl")
+    # secretEnv keys the app repository's workflow jobs need too, copied into the GitHub environment.
+    environment_secrets: items(EnvName) = Field((), alias="environmentSecrets")
     supabase_anon_key: Text | None = Field(None, alias="supabaseAnonKey")
     supabase_pool_size: StrictInt = Field(alias="supabasePoolSize", ge=0, le=3000)
     supabase_allowed_cidrs: items(Cidr) = Field((), alias="supabaseAllowedCidrs")
@@ -159,6 +179,7 @@ class StackConfig(_Model):
     prioritise_production_builds: StrictBool = Field(SHARED["prioritise_production_builds"],
                                                      alias="prioritiseProductionBuilds")
     build_machine_type: StrictStr = Field(alias="buildMachineType")
+    node_version: StrictStr = Field(alias="nodeVersion")
     # Alerts on the seed's SLOs, and where they go (none set: the team's owners, by Vercel).
     error_alert: StrictBool = Field(alias="errorAlert")
     latency_alert_p95_ms: Annotated[StrictInt, Field(ge=1, le=60000)] | None = Field(alias="latencyAlertP95Ms")
@@ -204,6 +225,9 @@ class StackConfig(_Model):
     _supabase_ref = field_validator("supabase_project_ref")(lambda cls, v: validators.supabase_ref(v))
     _backups = field_validator("supabase_backups")(lambda cls, v: validators.backup_policy(v))
     _stack_name = field_validator("shared_cache_stack")(lambda cls, v: validators.qualified_stack(v))
+    _github_plan = field_validator("github_plan")(lambda cls, v: validators.one_of(v, facts.GITHUB_PLANS))
+    _visibility = field_validator("github_repo_visibility")(lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES))
+    _node = field_validator("node_version")(lambda cls, v: validators.node_version(v))
     _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
 
     @field_validator("secret_rotation", mode="before")
@@ -240,6 +264,10 @@ class StackConfig(_Model):
     def max_function_timeout(self) -> int:
         return min(self.tier_defaults.function_timeout_s, self.limits.max_function_duration_s)
 
+    def github_feature(self, feature: str) -> bool:
+        """Whether GitHub offers an environment feature for this repository on this plan."""
+        return self.github_repo_visibility in facts.GITHUB_ENVIRONMENT_FEATURES[feature][self.github_plan]
+
     def feature_allowed(self, feature: str) -> bool:
         availability = facts.FEATURE_AVAILABILITY[feature][self.vercel_plan]
         return availability == "yes" or (availability == "addon" and feature in self.vercel_addons)
@@ -259,9 +287,9 @@ class StackConfig(_Model):
 
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
-        names = ["vercelDeployToken", "supabaseAccessToken", *self.secret_env]
-        names += ["protectionPassword"] if self.protection_password is not None else []
-        return names + (["alertWebhookUrl"] if self.alert_webhook_url is not None else [])
+        names = [*ALWAYS_HELD_SECRETS, *self.secret_env]
+        held = {"protectionPassword": self.protection_password, "alertWebhookUrl": self.alert_webhook_url}
+        return names + [key for key in HELD_WHEN_SET_SECRETS if held[key] is not None]
 
     # ---- whole-config checks: each names the key it is about ----
 

@@ -19,6 +19,8 @@ from components.specs import (
     DomainSpec,
     EnvVarsSpec,
     GitHubBranchSpec,
+    PreviewAccessSpec,
+    ShareLinkSpec,
     GitHubEnvironmentSpec,
     GitRepositorySpec,
     RedisSpec,
@@ -31,16 +33,17 @@ from components.specs import (
     VercelProjectSpec,
 )
 from vital import dns
-from vital.facts import RETENTION_PROVIDER_DEFAULTS
+from vital.facts import RETENTION_PROVIDER_DEFAULTS, VERCEL_GIT_BRANCH_VARIABLE
 from vital.names import (
-    MIGRATION_SECRETS,
     PROJECT,
+    SUPABASE_DB_URL_SECRET,
+    SUPABASE_PROJECT_REF_VARIABLE,
     VERCEL_ORG_SECRET,
     VERCEL_TOKEN_SECRET,
     redis_database_name,
     vercel_project_name,
 )
-from vital.tiers import SHARED
+from vital.tiers import SHARED, TIER_DEFAULTS
 
 from .config import AppConfig, StackConfig
 from .vercel_rules import firewall_rules, header_rules
@@ -56,6 +59,7 @@ class StackSpecs:
     cache: CacheSpec
     environment: GitHubEnvironmentSpec
     branch: GitHubBranchSpec | None
+    access: PreviewAccessSpec
     dns: DnsRecordsSpec
 
 
@@ -63,11 +67,12 @@ def resolve(cfg: StackConfig) -> StackSpecs:
     return StackSpecs(
         tier=cfg.tier,
         apps=tuple((app.name, vercel_app(cfg, i)) for i, app in enumerate(cfg.apps)),
-        dns=dns_records(cfg),
         supabase=supabase_project(cfg),
         cache=cache(cfg),
         environment=github_environment(cfg),
         branch=github_branch(cfg),
+        access=preview_access(cfg),
+        dns=dns_records(cfg),
     )
 
 
@@ -87,10 +92,19 @@ def git_connected(cfg: StackConfig) -> bool:
 
 
 def ignore_command(cfg: StackConfig) -> str | None:
-    """Skip every build but the tier's own branch (Vercel: exit 0 skips, exit 1 builds)."""
-    if cfg.tier_defaults.builds_pr_branches or not git_connected(cfg):
+    """Which pushes the project skips (Vercel: the command exiting 0 skips the build, 1 builds).
+
+    A single-branch tier builds only its own branch. The preview tier builds every branch except
+    the other tiers' own (seed: "all branches except main and pre-production"), which would
+    otherwise build a second time here, with preview's secrets.
+    """
+    if not git_connected(cfg):
         return None
-    return f'[ "$VERCEL_GIT_COMMIT_REF" != "{cfg.production_branch}" ]'
+    ref = f'"${VERCEL_GIT_BRANCH_VARIABLE}"'
+    if cfg.tier_defaults.builds_pr_branches:
+        others = [t.production_branch for t in TIER_DEFAULTS.values() if not t.builds_pr_branches]
+        return " || ".join(f'[ {ref} = "{branch}" ]' for branch in others)
+    return f'[ {ref} != "{cfg.production_branch}" ]'
 
 
 def _import_id(cfg: StackConfig, app: AppConfig, *parts: str) -> str | None:
@@ -123,6 +137,18 @@ def vercel_project(cfg: StackConfig, app: AppConfig) -> VercelProjectSpec:
         function_failover=cfg.function_failover,
         prioritise_production_builds=cfg.prioritise_production_builds,
         build_machine_type=cfg.build_machine_type,
+        node_version=cfg.node_version,
+    )
+
+
+def preview_access(cfg: StackConfig) -> PreviewAccessSpec:
+    """An automation bypass on each project of the tier that runs end-to-end tests against its
+    protected deployments, and the share links the stack lists."""
+    return PreviewAccessSpec(
+        bypass_apps=tuple(app.name for app in cfg.apps) if cfg.tier_defaults.automation_bypass else (),
+        links=tuple(ShareLinkSpec(alias=link.alias, rotation=link.rotation,
+                                  ttl_seconds=link.expires_in_days * 86400 if link.expires_in_days else None)
+                    for link in cfg.share_links),
     )
 
 
@@ -249,7 +275,8 @@ def github_environment(cfg: StackConfig) -> GitHubEnvironmentSpec:
     secrets = {
         VERCEL_TOKEN_SECRET: cfg.vercel_deploy_token,
         VERCEL_ORG_SECRET: SecretStr(cfg.vercel_team),
-        **{key: cfg.secret_env[key] for key in MIGRATION_SECRETS if key in cfg.secret_env},
+        SUPABASE_DB_URL_SECRET: cfg.supabase_db_url,
+        **{key: cfg.secret_env[key] for key in cfg.environment_secrets},
     }
     return GitHubEnvironmentSpec(
         repository=cfg.github_repo,
@@ -261,6 +288,7 @@ def github_environment(cfg: StackConfig) -> GitHubEnvironmentSpec:
         protect=tier.protect,
         import_id=f"{cfg.github_repo}:{cfg.tier}" if cfg.adopt.github_environment else None,
         secrets=secrets,
+        variables={SUPABASE_PROJECT_REF_VARIABLE: cfg.supabase_project_ref},
     )
 
 

@@ -52,6 +52,8 @@ SECURITY_HEADERS = {
 }
 # Non-production baseline (seed preview: X-Frame-Options SAMEORIGIN).
 BASELINE_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff"}
+# Where the CSP is not enforced, production's is reported only: browsers log what it would block.
+CSP_REPORT_ONLY = "Content-Security-Policy-Report-Only"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def host_variants(cfg: StackConfig, domains: Sequence[str]) -> tuple[HostVariant
 
 def _headers(cfg: StackConfig, group: str, noindex: bool) -> dict[str, str]:
     headers = dict(SECURITY_HEADERS if cfg.security_headers else BASELINE_HEADERS)
+    if cfg.csp_report_only and not cfg.security_headers:
+        headers[CSP_REPORT_ONLY] = SECURITY_HEADERS["Content-Security-Policy"]
     if noindex:
         headers["X-Robots-Tag"] = ROBOTS_NOINDEX
     headers.update(cfg.headers)  # config refuses cache headers here (program.checks)

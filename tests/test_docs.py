@@ -14,10 +14,10 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 
 # Commands of other tools the runbooks use, with the subcommands and flags they rely on.
 # Sources: pulumi.com/docs/iac/cli/commands/ (pulumi_preview, pulumi_up, pulumi_refresh,
-# pulumi_cancel, pulumi_stack_history, pulumi_stack_select, pulumi_stack_init,
-# pulumi_config_set, pulumi_stack_output); vercel.com/docs/cli (list, rollback, promote, rolling-release:
-# fetch, abort, complete, approve --dpl --currentStageIndex; domains inspect); git-scm.com/docs; dig(1)
-# from BIND 9 (query options are +words, checked in test_the_dns_runbook_matches_the_stacks).
+# pulumi_cancel, pulumi_stack_history, pulumi_stack_select, pulumi_stack_init, pulumi_stack_output,
+# pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
+# complete, approve --dpl --currentStageIndex; domains inspect); git-scm.com/docs; dig(1) from BIND 9
+# (query options are +words, checked in test_the_dns_runbook_matches_the_stacks).
 EXTERNAL = {
     ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
     ("pulumi", "up"): {"--stack", "--policy-pack"},
@@ -28,7 +28,7 @@ EXTERNAL = {
     ("pulumi", "stack", "select"): set(),
     ("pulumi", "stack", "init"): {"--secrets-provider"},
     ("pulumi", "config", "set"): {"--secret", "--stack", "--path"},
-    ("pulumi", "stack", "output"): {"--stack", "--json"},
+    ("pulumi", "stack", "output"): {"--stack", "--show-secrets", "--json"},
     ("vercel", "list"): {"--prod"},
     ("vercel", "rollback"): {"--timeout"},
     ("vercel", "promote"): set(),
@@ -138,21 +138,95 @@ def test_the_apps_example_in_the_runbook_renders(tmp_path):
     assert names == {"vital-expert-production", "pharma-app-production"}
 
 
-def test_app_repo_rollback_workflow_is_a_valid_workflow():
+APP_WORKFLOWS = sorted((ROOT / "docs").glob("app-repo-*.yml"))
+
+
+def test_the_app_repos_example_workflows_are_there():
+    assert {p.name for p in APP_WORKFLOWS} == {"app-repo-rollback.yml", "app-repo-migrate.yml", "app-repo-ci.yml"}
+    text = (ROOT / "docs" / "app-repo.md").read_text()
+    assert all(f"]({p.name})" in text for p in APP_WORKFLOWS)  # each one linked from the guide
+
+
+@pytest.mark.parametrize("path", APP_WORKFLOWS, ids=lambda p: p.name)
+def test_app_repo_workflow_is_valid_linted_and_pinned(path):
     import subprocess
     import sys
 
-    path = ROOT / "docs" / "app-repo-rollback.yml"
+    from tests.test_workflows import _lint
+
     proc = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema",
-                           "vendor.github-workflows", str(path)], capture_output=True, text=True)
+                           "vendor.github-workflows", str(path)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    workflow = yaml.safe_load(path.read_text())
-    job = workflow["jobs"]["rollback"]
+    for job in yaml.safe_load(path.read_text())["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.search(r"@[0-9a-f]{40}$", step["uses"]), step["uses"]
+    assert _lint([path]) == []
+
+
+def test_app_repo_rollback_workflow_uses_the_environment_secrets():
+    path = ROOT / "docs" / "app-repo-rollback.yml"
+    job = yaml.safe_load(path.read_text())["jobs"]["rollback"]
     assert job["environment"] == "${{ inputs.tier }}"  # the environment-scoped secrets
     assert "secrets.VERCEL_TOKEN" in path.read_text() and "vars.VERCEL_PROJECT_ID" in path.read_text()
-    for step in job["steps"]:
-        if "uses" in step:
-            assert re.search(r"@[0-9a-f]{40}$", step["uses"]), step["uses"]
+
+
+def _environment_for(job: dict, event: str, ref_name: str) -> str:
+    """The job's `environment` expression for one trigger, read as GitHub evaluates `a && b || c`."""
+    expr = job["environment"].strip("${} ")
+    dispatch, rest = expr.split(" || ", 1)
+    if event == "workflow_dispatch":
+        return dispatch.split("&& ")[1].strip("'")
+    inner = rest.strip("()")
+    branch_test, fallback = inner.split(" || ")
+    test, value = branch_test.split(" && ")
+    return value.strip("'") if ref_name == test.split("== ")[1].strip("'") else fallback.strip("'")
+
+
+def test_app_repo_migrations_run_per_tier_production_by_hand_from_main():
+    workflow = yaml.safe_load((ROOT / "docs" / "app-repo-migrate.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["preview-deployment", "pre-production"]
+    assert "workflow_dispatch" in triggers and "pull_request" not in triggers
+    job = workflow["jobs"]["migrate"]
+    assert _environment_for(job, "push", "preview-deployment") == "preview"
+    assert _environment_for(job, "push", "pre-production") == "pre-production"
+    assert _environment_for(job, "workflow_dispatch", "main") == "production"
+    assert job["if"] == "github.event_name == 'push' || github.ref == 'refs/heads/main'"
+    run = next(s["run"] for s in job["steps"] if "run" in s)
+    assert run == 'supabase db push --db-url "$SUPABASE_DB_URL"'
+    from vital.names import SUPABASE_DB_URL_SECRET
+    assert f"secrets.{SUPABASE_DB_URL_SECRET}" in yaml.safe_dump(job)
+
+
+@pytest.mark.parametrize("vercel_json, fails", [
+    (None, False),
+    ({"rewrites": [{"source": "/a", "destination": "/b"}]}, False),
+    ({"functions": {"app/api/**/*.ts": {"memory": 1024}}}, False),
+    ({"functions": {"app/api/**/*.ts": {"maxDuration": 300}}}, True),
+    ({"functions": {"a.ts": {"includeFiles": "x"}, "b.ts": {"maxDuration": 10}}}, True),
+])
+def test_app_repo_ci_refuses_max_duration_in_vercel_json(tmp_path, vercel_json, fails):
+    import json
+    import shutil
+    import subprocess
+
+    if shutil.which("jq") is None:
+        pytest.skip("jq not installed (GitHub's ubuntu runners have it)")
+    job = yaml.safe_load((ROOT / "docs" / "app-repo-ci.yml").read_text())["jobs"]["vercel-json"]
+    script = next(s["run"] for s in job["steps"] if "run" in s)
+    if vercel_json is not None:
+        (tmp_path / "vercel.json").write_text(json.dumps(vercel_json))
+    proc = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == (1 if fails else 0), proc.stdout + proc.stderr
+    assert ("::error file=vercel.json::functions.maxDuration" in proc.stdout) is fails
+
+
+def test_app_repo_ci_reports_the_checks_the_rulesets_require():
+    from vital.tiers import SHARED
+
+    jobs = yaml.safe_load((ROOT / "docs" / "app-repo-ci.yml").read_text())["jobs"]
+    assert set(SHARED["required_checks"]) <= set(jobs)
 
 
 def test_app_repo_doc_lists_every_env_var_the_program_sets(committed):
@@ -177,4 +251,19 @@ def test_the_readme_lists_each_stacks_secrets_as_the_model_does():
         elif line.strip():
             listed[stack].append(line.strip())
     assert listed == {tier: [s.command(tier) for s in required_secrets(tier)] for tier in TIERS}
-    assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][4] and len(listed["production"]) == 9
+    assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][5] and len(listed["production"]) == 10
+
+
+def test_the_sharing_runbooks_plans_are_the_facts_table():
+    """docs/sharing-previews.md's plan column says what vital.facts.FEATURE_AVAILABILITY says."""
+    from vital.facts import FEATURE_AVAILABILITY
+
+    rows = {"Shareable link": "shareable_links", "Password protection": "password_protection",
+            "Protection bypass for automation": "automation_bypass"}
+    text = (ROOT / "docs" / "sharing-previews.md").read_text()
+    for option, feature in rows.items():
+        cells = next(line.split("|") for line in text.splitlines() if line.startswith(f"| {option} |"))
+        plans = [f"{plan.capitalize()} (add-on)" if level == "addon" else plan.capitalize()
+                 for plan, level in FEATURE_AVAILABILITY[feature].items() if level != "no"]
+        listed = cells[3].strip().split(", ")
+        assert sorted(listed) == sorted(plans), (option, listed, plans)

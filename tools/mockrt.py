@@ -69,6 +69,9 @@ class Rendered:
 # Outputs the provider computes on create: unknown during a preview, as the engine reports them.
 _COMPUTED_OUTPUTS = {
     "upstash:index/redisDatabase:RedisDatabase": ("endpoint", "password", "restToken", "readOnlyRestToken", "port"),
+    # Vercel generates the bypass secret and the link's URL (its secret) on create.
+    "vercel:index/projectProtectionBypass:ProjectProtectionBypass": ("secret",),
+    "vercel:index/shareableLink:ShareableLink": ("secret", "url"),
 }
 
 

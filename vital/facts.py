@@ -93,7 +93,23 @@ FEATURE_AVAILABILITY: dict[str, dict[str, str]] = {
     # (Hobby N/A) and pulumiverse_vercel 5.21.1 CustomAlertRule docstring ("requires Observability
     # Plus on this project").
     "observability_plus": {"hobby": "no", "pro": "addon", "enterprise": "addon"},
+    # Ways past Deployment Protection. Source: vercel.com/docs/deployment-protection/
+    # methods-to-bypass-deployment-protection ("Shareable Links are available on all plans",
+    # "Protection Bypass for Automation is available on all plans").
+    "shareable_links": {"hobby": "yes", "pro": "yes", "enterprise": "yes"},
+    "automation_bypass": {"hobby": "yes", "pro": "yes", "enterprise": "yes"},
 }
+
+# Shareable links: one per alias; on Hobby one per account (creating one revokes the others);
+# lifetime 1 s to 63072000 s (730 days), or none.
+# Source: pulumiverse_vercel 5.21.1 ShareableLink docstrings (ttl_seconds "1 to 63072000").
+SHAREABLE_LINKS_HOBBY_MAX = 1
+SHAREABLE_LINK_MAX_DAYS = 63072000 // 86400
+# The header (or query parameter) carrying an automation bypass secret, and the system env var
+# Vercel exposes the project's default bypass secret as.
+# Source: vercel.com/docs/deployment-protection/methods-to-bypass-deployment-protection/
+# protection-bypass-automation.
+AUTOMATION_BYPASS_HEADER = "x-vercel-protection-bypass"
 
 # vercel_authentication.deployment_type values ("none" turns Vercel Authentication off).
 # Source: pulumiverse_vercel 5.21.1 ProjectVercelAuthenticationArgs docstring.
@@ -120,6 +136,23 @@ RETENTION_PROVIDER_DEFAULTS = {"production": "1y", "errored": "3m", "canceled": 
 # docstring ("production", "preview", "development"). Sensitive variables cannot target
 # development. Source: vercel.com/docs/projects/environment-variables/sensitive-environment-variables
 ENV_TARGETS = ("production", "preview", "development")
+
+# The system environment variable holding the branch a Git deployment builds, which an ignore
+# command reads; the command exiting 0 skips the build, 1 builds.
+# Source: vercel.com/docs/environment-variables/system-environment-variables (VERCEL_GIT_COMMIT_REF)
+# and vercel.com/kb/guide/how-do-i-use-the-ignored-build-step-field-on-vercel ("If the command
+# returns "0", the build will be skipped ... "1" or greater ... will be built").
+VERCEL_GIT_BRANCH_VARIABLE = "VERCEL_GIT_COMMIT_REF"
+
+# Node.js versions a Vercel project can build and run on, as the provider validates them.
+# Source: terraform-provider-vercel vercel/resource_project.go ("node_version": OneOf 18.x, 20.x,
+# 22.x, 24.x). Vercel's default for a new project is the latest LTS it offers.
+VERCEL_NODE_VERSIONS = ("18.x", "20.x", "22.x", "24.x")
+# Versions past their end on Vercel or upstream, with the date: a project is not pinned to them.
+# Sources: vercel.com/changelog/node-js-20-is-being-deprecated ("Node.js 20 is being deprecated on
+# October 1, 2026"); github.com/nodejs/Release (Node.js 18 end of life 2025-04-30, Node.js 20
+# end of life 2026-04-30).
+NODE_VERSIONS_RETIRED = {"18.x": "2025-04-30", "20.x": "2026-10-01"}
 
 # Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
 # non-standard and breaks React's production build.
@@ -148,6 +181,23 @@ VERCEL_REGIONS = (
 # Source: docs.github.com REST "Create or update an environment" (reviewers) and
 # docs.github.com "Reviewing deployments".
 GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
+
+# GitHub plans and repository visibilities, and where each environment feature works: plan ->
+# the visibilities it works for. Source: docs.github.com/actions/managing-workflow-runs-and-deployments/
+# managing-deployments/managing-environments-for-deployment ("Environments, environment secrets, and
+# deployment protection rules are available in public repositories for all current GitHub plans ...
+# For access to environments, environment secrets, and deployment branches in private or internal
+# repositories, you must use GitHub Pro, GitHub Team, or GitHub Enterprise. If you are on a GitHub
+# Free, GitHub Pro, or GitHub Team plan, other deployment protection rules, such as a wait timer or
+# required reviewers, are only available for public repositories.")
+GITHUB_PLANS = ("free", "pro", "team", "enterprise")
+GITHUB_VISIBILITIES = ("public", "private", "internal")
+GITHUB_ENVIRONMENT_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
+    "environments": {"free": ("public",), "pro": GITHUB_VISIBILITIES, "team": GITHUB_VISIBILITIES,
+                     "enterprise": GITHUB_VISIBILITIES},
+    "required_reviewers": {"free": ("public",), "pro": ("public",), "team": ("public",),
+                           "enterprise": GITHUB_VISIBILITIES},
+}
 
 # The longest comment GitHub accepts on an issue or pull request.
 # Source: docs.github.com REST "Create an issue comment" (body max 65536 characters).
@@ -320,3 +370,16 @@ ALERTS_WEBHOOK_EVENT = "alerts.triggered"
 # provider has no field for it); Supabase's spend cap is an organization-wide on/off switch, not an
 # amount. The Vercel and Supabase figures per tier are declared, not enforced.
 SEED_MONTHLY_CEILINGS_USD = {"vercel": 200, "supabase": 100, "upstash": 50}
+
+# Supabase Postgres connection strings, and what each reaches from GitHub-hosted runners, which
+# are IPv4-only: the direct host is IPv6 unless the project has the IPv4 add-on; the shared
+# pooler (Supavisor) is IPv4, its user postgres.<ref>; session mode is port 5432, transaction
+# mode 6543 (for short-lived serverless clients). `supabase db push --db-url` takes either 5432 form.
+# Sources: supabase.com/docs/guides/database/connecting-to-postgres (modes, hosts, ports, IP
+# versions) and supabase.com/docs/guides/troubleshooting/supabase--your-network-ipv4-and-ipv6-
+# compatibility-cHe3BP ("GitHub Actions" among the IPv4-only services).
+SUPABASE_DIRECT_HOST = "db.{ref}.supabase.co"
+SUPABASE_POOLER_HOST_SUFFIX = ".pooler.supabase.com"
+SUPABASE_POOLER_USER = "postgres.{ref}"
+SUPABASE_SESSION_PORT = 5432
+POSTGRES_URL_SCHEMES = ("postgresql", "postgres")

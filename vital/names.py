@@ -19,7 +19,13 @@ PACK_NAME = "vital-expert-guardrails"
 SECRET_TEXT = "[secret]"
 
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
-SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken", "alertWebhookUrl")
+SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken", "alertWebhookUrl",
+                      "supabaseDbUrl")
+
+# The secrets every stack holds (config keys), and those it holds when set; with the secretEnv
+# keys, the list secret-rotation checks (StackConfig.secret_names and the pack read it here).
+ALWAYS_HELD_SECRETS = ("vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl")
+HELD_WHEN_SET_SECRETS = ("protectionPassword", "alertWebhookUrl")
 
 # Provider credentials each stack's providers need: config key -> the environment variable the
 # provider reads instead (None: config only). Sources: pulumiverse_vercel 5.21.1 config/vars.py
@@ -46,13 +52,19 @@ DATA_SERVICE_ENV = (SUPABASE_URL_ENV, SUPABASE_ANON_KEY_ENV, REDIS_REST_URL_ENV,
 # The env var holding the allowed CORS origins (comma-separated), set from corsAllowedOrigins.
 CORS_VARIABLE = "CORS_ALLOWED_ORIGINS"
 
-# Server-side secrets that migration jobs in GitHub Actions need too.
-MIGRATION_SECRETS = ("SUPABASE_SERVICE_ROLE_KEY",)
-
-# GitHub environment secrets and variables the app repository's workflows read.
+# GitHub environment secrets and variables the app repository's workflows read. The migration
+# job runs `supabase db push --db-url "$SUPABASE_DB_URL"` (the tier's Postgres connection string).
 VERCEL_TOKEN_SECRET = "VERCEL_TOKEN"
+SUPABASE_DB_URL_SECRET = "SUPABASE_DB_URL"
+SUPABASE_PROJECT_REF_VARIABLE = "SUPABASE_PROJECT_REF"
 VERCEL_ORG_SECRET = "VERCEL_ORG_ID"
 VERCEL_PROJECT_VARIABLE = "VERCEL_PROJECT_ID"
+
+# The preview GitHub environment's secret holding each preview project's automation bypass
+# (end-to-end runs send it as facts.AUTOMATION_BYPASS_HEADER); the name Vercel gives it in builds.
+AUTOMATION_BYPASS_SECRET = "VERCEL_AUTOMATION_BYPASS_SECRET"
+# Stack output: each shareable link's URL by alias (secret: the URL is the credential).
+SHARE_LINKS_OUTPUT = "shareLinks"
 
 # Outputs a cache-owning stack exports for the stacks that share its cache.
 REST_URL_OUTPUT = "upstashRestUrl"
@@ -65,10 +77,19 @@ DNS_ZONE_KEY = "dnsZone"
 DNS_RECORDS_OUTPUT = "dnsRecords"
 
 
-def project_id_variable(app_index: int, app_name: str) -> str:
-    """The first app keeps the name the seed's workflows use; others get a suffix."""
+def per_app(name: str, app_index: int, app_name: str) -> str:
+    """A per-app GitHub variable or secret: the first app keeps the plain name the seed's
+    workflows use; others get a suffix."""
     suffix = "" if app_index == 0 else "_" + app_name.upper().replace("-", "_")
-    return VERCEL_PROJECT_VARIABLE + suffix
+    return name + suffix
+
+
+def project_id_variable(app_index: int, app_name: str) -> str:
+    return per_app(VERCEL_PROJECT_VARIABLE, app_index, app_name)
+
+
+def bypass_secret_name(app_index: int, app_name: str) -> str:
+    return per_app(AUTOMATION_BYPASS_SECRET, app_index, app_name)
 
 
 def vercel_project_name(app_name: str, project_suffix: str) -> str:

@@ -28,6 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILE = ROOT / "Pulumi.yaml"
 PLACEHOLDER = "secret-placeholder"
 STANDIN = "secret-not-set-yet"
+
+
+def offline_value(value: str) -> bool:
+    """A secret synth could not read (ciphertext it cannot decrypt, or one not set yet): its format
+    cannot be checked offline; the CLI passes the value itself."""
+    return value.startswith((PLACEHOLDER, STANDIN))
 # Secrets providers whose values are the CLI's symmetric ciphertext (config/crypt.go): the
 # passphrase provider and every cloud KMS provider. Pulumi Cloud's own provider ("default",
 # pkg/secrets/service) stores the service's ciphertext as plain base64.

@@ -46,6 +46,11 @@ SHARED = MappingProxyType(
         "prioritise_production_builds": True,
         # The built-in alert rule's minimum severity (facts.ALERT_SEVERITIES).
         "alert_min_severity": "medium",
+        # The GitHub organization's plan and the app repository's visibility unless a stack says
+        # otherwise (githubPlan, githubRepoVisibility): the plan where GitHub enforces environment
+        # reviewers on a private repository, so production needs reviewers unless a stack declares less.
+        "github_plan": "enterprise",
+        "github_repo_visibility": "private",
         # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
         "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
     }
@@ -76,6 +81,10 @@ class Tier:
     noindex: bool = field(metadata={"config": "noindex"})
     # Production hardening: CSP, HSTS, frame and sniffing protection on every path.
     security_headers: bool = field(metadata={"config": "securityHeaders"})
+    # Tiers that do not enforce the CSP send production's as Content-Security-Policy-Report-Only,
+    # so a policy that would break the app shows up (browser console, end-to-end runs) before
+    # production enforces it (seed: "CSP headers enabled" in production).
+    csp_report_only: bool = field(metadata={"config": "cspReportOnly"})
     # Seed: debug and mock API only in pre-production; verbose logging there too.
     env: Mapping[str, str]
     # Seed: CORS restricted in production, open for testing on preview.
@@ -93,6 +102,13 @@ class Tier:
     backups: str = field(metadata={"config": "supabaseBackups"})
     # Seed: production and pre-production own a Redis database; preview shares one.
     owns_cache: bool
+    # Preview only: each project gets a Protection Bypass for Automation, whose secret the tier's
+    # GitHub environment holds for end-to-end runs against protected preview deployments.
+    automation_bypass: bool
+    # Production only: deployments need a person's approval, by the GitHub environment's required
+    # reviewers, or where the GitHub plan cannot enforce them on the repository, by the fallback:
+    # the branch ruleset's approving review and the release gates (gates_releases).
+    requires_approval: bool
     # Production only: the alias waits for the app repository's required checks (requiredChecks),
     # each a ProjectDeploymentCheck on its GitHub check run.
     gates_releases: bool
@@ -106,6 +122,10 @@ class Tier:
     function_failover: bool = field(metadata={"config": "functionFailover"})
     # The build machine (facts.BUILD_MACHINE_TYPES), with the seed's 5-minute build goal in mind.
     build_machine_type: str = field(metadata={"config": "buildMachineType"})
+    # The Node.js version the project builds and runs on (facts.VERCEL_NODE_VERSIONS). The seed pins
+    # Node 20 in CI; Vercel retired 20.x on 2026-10-01 (facts.NODE_VERSIONS_RETIRED), so every tier
+    # runs 24.x, the active LTS and Vercel's default, and the app repository's CI uses 24 to match.
+    node_version: str = field(metadata={"config": "nodeVersion"})
     # Seed "Success metrics" as alerts: Vercel's built-in 5xx error alert, and a p95 latency
     # threshold in milliseconds (None: no latency alert).
     error_alert: bool = field(metadata={"config": "errorAlert"})
@@ -140,6 +160,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             rate_limit_scope=("api",),
             noindex=False,
             security_headers=True,
+            csp_report_only=False,  # production enforces it
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "production",
@@ -160,6 +181,8 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="daily+pitr",
             owns_cache=True,
             upstash_budget_usd=35,
+            automation_bypass=False,
+            requires_approval=True,
             gates_releases=True,
             # 10 % of users for 10 minutes, half for 20, then everyone: two alert windows (5 min)
             # per stage to catch a bad release before most users see it.
@@ -170,6 +193,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             function_failover=True,  # seed: uptime above 99.9 %
             # Seed: builds under 5 minutes; the next machine size up for production's builds only.
             build_machine_type="enhanced",
+            node_version="24.x",
             error_alert=True,
             latency_alert_p95_ms=500,  # seed: API p95 under 500 ms
             vercel_budget_usd=110,
@@ -187,6 +211,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             rate_limit_scope=("api",),
             noindex=True,
             security_headers=False,
+            csp_report_only=True,
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "pre-production",
@@ -206,11 +231,14 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="weekly",
             owns_cache=True,
             upstash_budget_usd=10,
+            automation_bypass=False,
+            requires_approval=False,
             gates_releases=False,
             rollout_stages=(),  # deploys at once
             skew_protection=None,
             function_failover=False,
             build_machine_type="standard",
+            node_version="24.x",
             error_alert=True,  # seed: pre-production watches its API too
             latency_alert_p95_ms=None,
             vercel_budget_usd=50,
@@ -230,6 +258,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             rate_limit_scope=("api",),
             noindex=True,
             security_headers=False,
+            csp_report_only=True,
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "preview",
@@ -249,11 +278,14 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             backups="none",
             owns_cache=False,
             upstash_budget_usd=None,
+            automation_bypass=True,  # seed: previews for testing; e2e runs reach them
+            requires_approval=False,
             gates_releases=False,
             rollout_stages=(),
             skew_protection=None,
             function_failover=False,
             build_machine_type="standard",
+            node_version="24.x",
             error_alert=False,  # seed: preview gets basic metrics and error logging, no alerts
             latency_alert_p95_ms=None,
             vercel_budget_usd=30,

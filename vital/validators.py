@@ -94,6 +94,14 @@ def vercel_authentication(value: str | None) -> str | None:
     return one_of(value, facts.VERCEL_AUTH_DEPLOYMENT_TYPES)
 
 
+def node_version(value: str) -> str:
+    """A Node.js version the provider accepts and Vercel has not retired."""
+    current = [v for v in facts.VERCEL_NODE_VERSIONS if v not in facts.NODE_VERSIONS_RETIRED]
+    if value in facts.NODE_VERSIONS_RETIRED:
+        raise ValueError(f"allowed: {' or '.join(current)}; {value} was retired on {facts.NODE_VERSIONS_RETIRED[value]}")
+    return one_of(value, tuple(current))
+
+
 def backup_policy(value: str | None) -> str | None:
     return one_of(value, BACKUP_POLICIES)
 
@@ -256,3 +264,25 @@ def one_edit_away(a: str, b: str) -> bool:
         return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def supabase_db_url(value: str, ref: str) -> str:
+    """A Postgres connection string to the Supabase project `ref`, on the session port. The value is
+    a secret: the message never quotes it."""
+    from urllib.parse import urlsplit
+
+    direct = facts.SUPABASE_DIRECT_HOST.format(ref=ref)
+    allowed = (f"allowed: postgresql://{facts.SUPABASE_POOLER_USER.format(ref=ref)}:<password>@aws-0-<region>"
+               f"{facts.SUPABASE_POOLER_HOST_SUFFIX}:{facts.SUPABASE_SESSION_PORT}/postgres (the session pooler, which "
+               f"GitHub's IPv4 runners reach), or postgresql://postgres:<password>@{direct}:"
+               f"{facts.SUPABASE_SESSION_PORT}/postgres with the IPv4 add-on, for project {ref}")
+    try:
+        url = urlsplit(value)
+        host, port, user = (url.hostname or "").lower(), url.port, url.username or ""
+    except ValueError:
+        raise ValueError(allowed) from None
+    pooled = host.endswith(facts.SUPABASE_POOLER_HOST_SUFFIX) and user == facts.SUPABASE_POOLER_USER.format(ref=ref)
+    if url.scheme not in facts.POSTGRES_URL_SCHEMES or not (pooled or host == direct) or not url.password \
+            or port != facts.SUPABASE_SESSION_PORT:
+        raise ValueError(allowed)
+    return value

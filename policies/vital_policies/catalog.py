@@ -11,7 +11,7 @@ from vital.dns import VERCEL_DNS_TARGETS
 from vital.names import PACK_NAME
 
 from . import (
-    caching, costs, data, dns_records, env_vars, firewall, headers, isolation, project, releases, rls, rotation,
+    access, caching, costs, data, dns_records, env_vars, firewall, headers, isolation, project, releases, rls, rotation,
 )
 from .pack_config import schemas
 
@@ -44,7 +44,8 @@ CATALOG = (
           "*.vercel.app hosts and never on its custom domains, whichever way Vercel applies the routes."),
     Entry("security-headers", "stack", headers.security_headers,
           "Production sends CSP, HSTS, X-Frame-Options (or CSP frame-ancestors) and "
-          "X-Content-Type-Options on every path, whichever way Vercel applies the routes."),
+          "X-Content-Type-Options on every path, whichever way Vercel applies the routes; pre-production and "
+          "preview send production's CSP at least as Content-Security-Policy-Report-Only."),
     Entry("no-debug-in-production", "resource", env_vars.no_debug_in_production,
           "Debug and mock-API flags are absent or \"false\" in production; NODE_ENV is production, "
           "development or test."),
@@ -61,7 +62,8 @@ CATALOG = (
     Entry("preview-cleanup", "stack", project.preview_cleanup,
           "Preview deployments are kept at most 30 days (ProjectDeploymentRetention).", advisory=True),
     Entry("github-environments", "stack", isolation.github_environments,
-          "The production GitHub environment deploys only from main."),
+          "The production GitHub environment deploys only from main and waits for its required reviewers, or, where "
+          "the GitHub plan cannot enforce them, has the fallback: main's ruleset review and the release gates."),
     Entry("backups", "stack", data.backups,
           "Each tier's Supabase settings record a known backup policy; production's is daily+pitr "
           "(point-in-time recovery), and production has Supabase settings."),
@@ -86,6 +88,9 @@ CATALOG = (
     Entry("rls", "stack", rls.rls,
           "Supabase's security advisors report no table without row-level security (production; read by the "
           "Supabase settings resource)."),
+    Entry("preview-access", "stack", access.preview_access,
+          "Preview's protected projects each have a Protection Bypass for Automation whose secret reaches the preview "
+          "GitHub environment; no other tier has a bypass or its secret."),
     Entry("dns-records", "stack", dns_records.dns_records,
           "Where the zone is on Vercel's nameservers (config dnsOnVercel, dnsZone), every ProjectDomain has a DnsRecord "
           f"of the type and value Vercel documents ({APEX.type} {APEX.value} at the zone's apex, {SUBDOMAIN.type} "

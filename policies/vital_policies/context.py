@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from vital.facts import PLANS, VERCEL_PLANS, PlanLimits
+from vital.facts import GITHUB_ENVIRONMENT_FEATURES, PLANS, VERCEL_PLANS, PlanLimits
 from vital.tiers import SHARED, TIERS
 
 from vital.names import PROJECT
@@ -133,3 +133,25 @@ def config_keys(key: str) -> list[str] | None:
 def has_config(key: str) -> bool:
     """Whether the stack sets a config key (the value is not returned)."""
     return pulumi.Config(PROJECT).get(key) is not None
+
+
+@dataclass(frozen=True)
+class GitHubPlan:
+    """The GitHub plan and repository visibility the stack declares (githubPlan, githubRepoVisibility)."""
+
+    plan: str
+    visibility: str
+
+    @property
+    def reviewers_enforced(self) -> bool:
+        # An unknown plan or visibility counts as enforcing: the stricter reading.
+        return self.visibility in GITHUB_ENVIRONMENT_FEATURES["required_reviewers"].get(self.plan, (self.visibility,))
+
+    def describe(self) -> str:
+        return f"GitHub plan {self.plan!r}, {self.visibility} repository"
+
+
+def github_plan() -> GitHubPlan:
+    config = pulumi.Config(PROJECT)
+    return GitHubPlan(plan=config.get("githubPlan") or SHARED["github_plan"],
+                      visibility=config.get("githubRepoVisibility") or SHARED["github_repo_visibility"])

@@ -20,6 +20,7 @@ from .routes import ROBOTS, HeaderRoute, Reading, Sent, domain_names, header_rou
 
 # Lower-cased header names the security-headers rule requires, as messages spell them.
 CSP = "content-security-policy"
+CSP_REPORT_ONLY = "content-security-policy-report-only"
 HSTS = "strict-transport-security"
 FRAME = "x-frame-options"
 NOSNIFF = "x-content-type-options"
@@ -103,9 +104,15 @@ def _custom_domains_indexed(tier: str, routes: list[HeaderRoute], requests: list
 
 
 def security_headers(args: StackValidationArgs, report: ReportViolation) -> None:
-    """Production projects send CSP, HSTS, frame and sniffing protection on every request."""
+    """Production projects send CSP, HSTS, frame and sniffing protection on every request; the tiers
+    before production send a CSP at least report-only on every request."""
     ctx = context.for_rule(args)
-    if ctx.tier not in setting(args.get_config(), "security-headers", "tiers"):
+    config = args.get_config()
+    if ctx.tier in setting(config, "security-headers", "reportOnlyTiers") \
+            and ctx.tier not in setting(config, "security-headers", "tiers"):
+        _csp_reported(args, report, ctx)
+        return
+    if ctx.tier not in setting(config, "security-headers", "tiers"):
         return
     view = StackView(args.resources)
     for project in view.projects:
@@ -124,6 +131,23 @@ def security_headers(args: StackValidationArgs, report: ReportViolation) -> None
                    f"missing on {show(found)}; allowed: Content-Security-Policy, Strict-Transport-Security, "
                    f"X-Frame-Options or CSP frame-ancestors, and X-Content-Type-Options: nosniff on every path of every "
                    f"host, whichever way Vercel applies the routes", project.urn)
+
+
+def _csp_reported(args: StackValidationArgs, report: ReportViolation, ctx: context.StackContext) -> None:
+    view = StackView(args.resources)
+    for project in view.projects:
+        routes, domains = project_routes(view, project)
+        requests = probes.requests(project, domains, ctx.admin_paths, ctx.public_paths)
+
+        def fails(request, result) -> bool:
+            return not any(result.always.get(name, ("", None))[0].strip() for name in (CSP, CSP_REPORT_ONLY))
+
+        found = failures(routes, requests, fails)
+        if found:
+            report(f"{label(project)} (tier {ctx.tier}) sends no CSP on {show(found)}, so a policy that breaks the app "
+                   f"is first seen in production; allowed: production's Content-Security-Policy as "
+                   f"Content-Security-Policy-Report-Only (or enforced) on every path of every host (config "
+                   f"cspReportOnly: true)", project.urn)
 
 
 def _missing_security(result: dict) -> list[str]:

@@ -59,7 +59,9 @@ def defaults() -> dict[str, dict[str, Any]]:
         },
         "max-duration": {"maxSeconds": {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}},
         "noindex": {"noindexTiers": [t for t in TIERS if TIER_DEFAULTS[t].noindex]},
-        "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers]},
+        "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers],
+                             "reportOnlyTiers": [t for t in TIERS if TIER_DEFAULTS[t].csp_report_only
+                                                 and not TIER_DEFAULTS[t].security_headers]},
         "no-debug-in-production": {"tiers": ["production"], "flags": list(DEFAULT_DEBUG_FLAGS)},
         "cors": {"tiers": ["production"], "variable": CORS_VARIABLE},
         "isolation": {
@@ -84,6 +86,7 @@ def defaults() -> dict[str, dict[str, Any]]:
                        "maxP95Ms": TIER_DEFAULTS["production"].latency_alert_p95_ms},
         "cost-ceiling": {"ceilings": dict(SEED_MONTHLY_CEILINGS_USD)},
         "rls": {"tiers": ["production"]},
+        "preview-access": {"bypassTiers": [t for t in TIERS if TIER_DEFAULTS[t].automation_bypass]},
         "dns-records": {"tiers": list(TIERS)},
         # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
         "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
@@ -179,7 +182,10 @@ def schemas() -> dict[str, PolicyConfigSchema]:
         ),
         "security-headers": PolicyConfigSchema(
             properties={"tiers": _tiers("Tiers whose projects must send the security headers on every path.",
-                                        d["security-headers"]["tiers"])}
+                                        d["security-headers"]["tiers"]),
+                        "reportOnlyTiers": _tiers("Tiers whose projects must send a CSP at least as "
+                                                  "Content-Security-Policy-Report-Only on every path.",
+                                                  d["security-headers"]["reportOnlyTiers"])}
         ),
         "no-debug-in-production": PolicyConfigSchema(
             properties={
@@ -242,6 +248,11 @@ def schemas() -> dict[str, PolicyConfigSchema]:
         "rls": PolicyConfigSchema(
             properties={"tiers": _tiers("Tiers where every table in an exposed schema must have row-level security.",
                                         d["rls"]["tiers"])}
+        ),
+        "preview-access": PolicyConfigSchema(
+            properties={"bypassTiers": _tiers("Tiers whose protected projects each have an automation bypass wired "
+                                              "into their GitHub environment; no other tier may have one.",
+                                              d["preview-access"]["bypassTiers"])}
         ),
         "dns-records": PolicyConfigSchema(
             properties={"tiers": _tiers("Tiers whose custom domains need their DnsRecord when the stack's zone is on "

@@ -29,6 +29,9 @@ ALERT_RULE = "vercel:index/alertRule:AlertRule"
 CUSTOM_ALERT_RULE = "vercel:index/customAlertRule:CustomAlertRule"
 DNS_RECORD = "vercel:index/dnsRecord:DnsRecord"
 GITHUB_ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment"
+PROTECTION_BYPASS = "vercel:index/projectProtectionBypass:ProjectProtectionBypass"
+GITHUB_ENVIRONMENT_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"
+GITHUB_RULESET = "github:index/repositoryRuleset:RepositoryRuleset"
 GITHUB_DEPLOYMENT_POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 # GitHub secrets whose value goes in `value` / `valueEncrypted`; `plaintextValue` and
 # `encryptedValue` are deprecated on all of them.

@@ -4,13 +4,15 @@ warnAfterDays (75). pulumi-policy gives each policy one enforcement level, hence
 over the same figures.
 
 What a stack holds comes from its config, as the CLI passes it to the pack (PULUMI_CONFIG,
-objects as JSON strings): the keys of secretEnv, vercelDeployToken, supabaseAccessToken and,
-when set, protectionPassword (the same list as program.config.StackConfig.secret_names);
+objects as JSON strings): the keys of secretEnv, the secrets every stack holds
+(vital.names.ALWAYS_HELD_SECRETS) and, when set, protectionPassword and alertWebhookUrl (the same
+list as program.config.StackConfig.secret_names);
 when each was rotated comes from secretRotation (KEY -> ISO date, kept by tools.rotate). Only
 the secrets' names are read, never their values, and no message holds a value.
 
 A violation is attached to the resource that carries the secret when there is one (the Vercel
-env var for a secretEnv key, the GitHub secret VERCEL_TOKEN for vercelDeployToken, the Supabase
+env var for a secretEnv key, the GitHub secrets VERCEL_TOKEN and SUPABASE_DB_URL for vercelDeployToken
+and supabaseDbUrl, the Supabase
 settings for supabaseAccessToken, the Vercel project for protectionPassword), else to the stack.
 """
 
@@ -23,16 +25,18 @@ from typing import Any, Iterable
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
+from vital.names import ALWAYS_HELD_SECRETS, HELD_WHEN_SET_SECRETS, SUPABASE_DB_URL_SECRET, VERCEL_TOKEN_SECRET
+
 from . import context
 from .context import PROJECT
 from .pack_config import setting
 from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, PROJECT as VERCEL_PROJECT
 from .resources import elements, is_set, is_supabase_settings, peek
 
-ALWAYS_HELD = ("vercelDeployToken", "supabaseAccessToken")
-HELD_WHEN_SET = ("protectionPassword",)
+ALWAYS_HELD = ALWAYS_HELD_SECRETS
+HELD_WHEN_SET = HELD_WHEN_SET_SECRETS
 # Where a config-level secret ends up: the GitHub environment secret the program writes.
-GITHUB_SECRET_FOR = {"vercelDeployToken": "VERCEL_TOKEN"}
+GITHUB_SECRET_FOR = {"vercelDeployToken": VERCEL_TOKEN_SECRET, "supabaseDbUrl": SUPABASE_DB_URL_SECRET}
 ROTATION_KEY = "secretRotation"
 
 

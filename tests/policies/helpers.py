@@ -41,6 +41,17 @@ T_GH_ENV = "github:index/repositoryEnvironment:RepositoryEnvironment"
 T_GH_POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 T_GH_ENV_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"
 T_GH_SECRET = "github:index/actionsSecret:ActionsSecret"
+T_GH_RULESET = "github:index/repositoryRuleset:RepositoryRuleset"
+
+
+def ruleset_fake(branch: str, approvals: int, enforcement: str = "active") -> Fake:
+    """The ruleset the tier's GitHubBranch component registers on its branch."""
+    return Fake(T_GH_RULESET, f"{branch}-ruleset", {
+        "name": f"{branch} protection", "repository": "vital-expert", "target": "branch", "enforcement": enforcement,
+        "conditions": {"refName": {"includes": [f"refs/heads/{branch}"], "excludes": []}},
+        "rules": {"deletion": True, "nonFastForward": True,
+                  "pullRequest": {"requiredApprovingReviewCount": float(approvals), "dismissStaleReviewsOnPush": True}}},
+        component=f"vital:github:GitHubBranch::{branch}")
 
 
 def secret(value: Any) -> dict[str, Any]:
@@ -106,6 +117,7 @@ def fake_stack(tier: str) -> list[Fake]:
             "resourceConfig": {"functionDefaultRegions": ["iad1"], "functionDefaultTimeout": float(t.function_timeout_s),
                                "fluid": True},
             "gitRepository": {"productionBranch": t.production_branch, "type": "github", "repo": "vital-expert/vital-expert"},
+            "vercelAuthentication": {"deploymentType": t.vercel_authentication},
         }, protect=t.protect),
         *[Fake(T_ENV, f"vital-expert-env-{k.lower()}", {"key": k, "value": secret(v), "sensitive": False,
                                                           "projectId": PROJECT_ID, "targets": ["production"]},
@@ -121,6 +133,7 @@ def fake_stack(tier: str) -> list[Fake]:
             "expirationCanceled": "1m", "projectId": PROJECT_ID}, deps=on_project),
         Fake(T_GH_ENV, f"{tier}-environment", {
             "repository": "vital-expert", "environment": tier, "canAdminsBypass": not t.protect,
+            **({"reviewers": [{"users": [1234567]}], "preventSelfReview": True} if t.requires_approval else {}),
             **({} if t.builds_pr_branches else
                {"deploymentBranchPolicy": {"protectedBranches": False, "customBranchPolicies": True}})},
             component=f"vital:github:GitHubEnvironment::{tier}", protect=t.protect),
@@ -137,9 +150,27 @@ def fake_stack(tier: str) -> list[Fake]:
         fakes.append(Fake(T_DOMAIN, f"vital-expert-domain-{domain}", {"projectId": PROJECT_ID, "domain": domain},
                           protect=t.protect, deps=on_project))
     fakes += release_fakes(tier)
+    if t.automation_bypass:
+        fakes += bypass_fakes(tier)
     for f in fakes:
         f.stack = tier
     return fakes
+
+
+T_BYPASS = "vercel:index/projectProtectionBypass:ProjectProtectionBypass"
+
+
+def bypass_fakes(tier: str) -> list[Fake]:
+    """The automation bypass on the project and the environment secret wired from it."""
+    return [
+        Fake(T_BYPASS, f"access-{tier}-bypass-vital-expert", {"projectId": PROJECT_ID, "note": "GitHub Actions end-to-end runs"},
+             component=f"vital:vercel:PreviewAccess::access-{tier}", deps={"projectId": ["vital-expert-project"]}),
+        Fake(T_GH_ENV_SECRET, f"{tier}-secret-vercel_automation_bypass_secret", {
+            "repository": "vital-expert", "environment": tier, "secretName": "VERCEL_AUTOMATION_BYPASS_SECRET",
+            "value": secret("bypass-placeholder")},
+            component=f"vital:github:GitHubEnvironment::{tier}",
+            deps={"environment": [f"{tier}-environment"], "value": [f"access-{tier}-bypass-vital-expert"]}),
+    ]
 
 
 T_CHECK = "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck"
@@ -199,6 +230,8 @@ def route_fakes(tier: str, domain: str | None) -> list[Fake]:
                      "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload", "X-Frame-Options": "DENY"})
     else:
         base["X-Frame-Options"] = "SAMEORIGIN"
+    if t.csp_report_only and not t.security_headers:
+        base["Content-Security-Policy-Report-Only"] = "default-src 'self'; frame-ancestors 'none'"
     if t.noindex or not domain:
         variants = [("", {}, True)]
     else:
@@ -343,7 +376,8 @@ def rotation_config(rotated: dict[str, str] | None, secret_env: tuple[str, ...] 
 
     config = {f"{PROJECT}:secretEnv": json.dumps({k: f"value-of-{k.lower()}-do-not-print" for k in secret_env}),
               f"{PROJECT}:vercelDeployToken": "vercel-token-do-not-print",
-              f"{PROJECT}:supabaseAccessToken": "sbp-token-do-not-print"}
+              f"{PROJECT}:supabaseAccessToken": "sbp-token-do-not-print",
+              f"{PROJECT}:supabaseDbUrl": "postgresql://db-url-do-not-print"}
     if rotated is not None:
         config[f"{PROJECT}:secretRotation"] = json.dumps(rotated)
     config.update({f"{PROJECT}:{k}": v for k, v in more.items()})

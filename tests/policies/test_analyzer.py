@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
             "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls",
-            "dns-records")
+            "preview-access", "dns-records")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def cannot_run(result, policy: str) -> list[dict]:
 # ---- the pack as the CLI sees it --------------------------------------------------------------
 
 
-def test_analyzer_info_lists_the_eleven_policies(packs):
+def test_analyzer_info_lists_every_policy(packs):
     info = packs["production"].info
     assert info.name == "vital-expert-guardrails" and info.label == "vital-expert-guardrails@v0.1.0"
     assert sorted(p.name for p in info.policies) == sorted(POLICIES)

@@ -11,6 +11,7 @@ import pytest
 
 from tests.policies.helpers import (
     ROOT,
+    T_CHECK,
     T_ENVS,
     T_GH_POLICY,
     T_GH_SECRET,
@@ -18,6 +19,7 @@ from tests.policies.helpers import (
     Fake,
     changed,
     fake_stack,
+    ruleset_fake,
     find,
     not_applicable,
     resource_args,
@@ -338,9 +340,27 @@ def test_security_headers_accept_csp_frame_ancestors_instead_of_x_frame_options(
         assert "X-Frame-Options (or CSP frame-ancestors)" in run(headers.security_headers, stack_args(no_csp))[0].message
 
 
-def test_security_headers_are_not_required_outside_production():
-    with stack_runtime("preview"):
-        assert run(headers.security_headers, stack_args(fake_stack("preview"))) == []
+@pytest.mark.parametrize("tier", ["pre-production", "preview"])
+def test_security_headers_outside_production_need_only_a_report_only_csp(tier):
+    with stack_runtime(tier):
+        assert run(headers.security_headers, stack_args(fake_stack(tier))) == []
+        # Enforcing the CSP there instead is fine too.
+        enforced = _every_route(fake_stack(tier), lambda i: i["route"]["headers"].update(
+            {"Content-Security-Policy": i["route"]["headers"].pop("Content-Security-Policy-Report-Only")}))
+        assert run(headers.security_headers, stack_args(enforced)) == []
+
+
+@pytest.mark.parametrize("tier", ["pre-production", "preview"])
+def test_security_headers_fail_a_tier_before_production_without_the_report_only_csp(tier):
+    rest = next(f.name for f in fake_stack(tier) if f.name.endswith("headers-rest"))
+    fakes = changed(fake_stack(tier), rest, lambda i: i["route"]["headers"].pop("Content-Security-Policy-Report-Only"))
+    with stack_runtime(tier):
+        found = run(headers.security_headers, stack_args(fakes))
+        assert len(found) == 1 and "sends no CSP on" in found[0].message and "/api/x" in found[0].message
+        assert "Content-Security-Policy-Report-Only" in found[0].message
+        # The pack config can drop the requirement for a tier.
+        config = {"tiers": ["production"], "reportOnlyTiers": []}
+        assert run(headers.security_headers, stack_args(fakes, config=config)) == []
 
 
 # ---- no-debug-in-production -------------------------------------------------------------------
@@ -568,6 +588,51 @@ def test_github_environments_passes_production_and_skips_other_tiers():
         assert run(isolation.github_environments, stack_args(fake_stack("preview"))) == []
 
 
+TEAM_PLAN = {"vital-expert-infra:githubPlan": "team"}
+
+
+def _no_reviewers(fakes):
+    return changed(fakes, "production-environment", lambda i: i.pop("reviewers"))
+
+
+def test_github_environments_fails_production_without_reviewers_where_github_enforces_them():
+    with stack_runtime("production"):  # the default plan: enterprise, private repository
+        found = run(isolation.github_environments, stack_args(_no_reviewers(fake_stack("production"))))
+    assert len(found) == 1 and "has no required reviewers on GitHub plan 'enterprise', private repository" in found[0].message
+    with stack_runtime("production", {"vital-expert-infra:githubPlan": "team",
+                                      "vital-expert-infra:githubRepoVisibility": "public"}):
+        found = run(isolation.github_environments, stack_args(_no_reviewers(fake_stack("production"))))
+    assert len(found) == 1 and "GitHub enforces them" in found[0].message
+
+
+def test_github_environments_accepts_the_fallback_where_github_cannot_enforce_reviewers():
+    fakes = [*_no_reviewers(fake_stack("production")), ruleset_fake("main", approvals=1)]
+    with stack_runtime("production", TEAM_PLAN):
+        assert run(isolation.github_environments, stack_args(fakes)) == []
+
+
+@pytest.mark.parametrize("fallback, missing", [
+    ([], "an active RepositoryRuleset on refs/heads/main"),
+    ([ruleset_fake("main", approvals=0)], "at least one approving review"),
+    ([ruleset_fake("main", approvals=1, enforcement="evaluate")], "an active RepositoryRuleset"),
+    ([ruleset_fake("pre-production", approvals=1)], "refs/heads/main"),
+])
+def test_github_environments_fails_no_reviewers_without_the_fallback(fallback, missing):
+    fakes = [*_no_reviewers(fake_stack("production")), *fallback]
+    with stack_runtime("production", TEAM_PLAN):
+        found = run(isolation.github_environments, stack_args(fakes))
+    assert len(found) == 1 and "lacks the fallback" in found[0].message and missing in found[0].message
+    assert "GitHub plan 'team', private repository" in found[0].message
+
+
+def test_github_environments_fallback_needs_the_release_gates():
+    fakes = [f for f in [*_no_reviewers(fake_stack("production")), ruleset_fake("main", approvals=1)]
+             if f.type != T_CHECK]
+    with stack_runtime("production", TEAM_PLAN):
+        found = run(isolation.github_environments, stack_args(fakes))
+    assert len(found) == 1 and "a ProjectDeploymentCheck gating the production alias" in found[0].message
+
+
 @pytest.mark.parametrize("policy, found", [
     ({"protectedBranches": False, "customBranchPolicies": False}, "customBranchPolicies: False, protectedBranches: False"),
     ({"protectedBranches": True, "customBranchPolicies": True}, "customBranchPolicies: True, protectedBranches: True"),
@@ -609,7 +674,7 @@ def test_the_policy_names_are_the_contract():
         "rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
         "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
         "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls",
-        "dns-records"]
+        "preview-access", "dns-records"]
 
 
 def test_defaults_come_from_the_tier_table():

@@ -35,7 +35,7 @@ def test_component_type_tokens_follow_vital_module_type(committed):
     tokens = {r["type"] for doc in committed.values() for r in doc["resources"] if r["type"].startswith("vital:")}
     assert tokens == {"vital:vercel:VercelApp", "vital:github:GitHubEnvironment", "vital:github:GitHubBranch",
                       "vital:supabase:SupabaseProject", "vital:upstash:UpstashCache", "vital:vercel:ReleaseGates",
-                      "vital:vercel:ProjectAlerts", "vital:vercel:DnsRecords"}
+                      "vital:vercel:ProjectAlerts", "vital:vercel:PreviewAccess", "vital:vercel:DnsRecords"}
 
 
 def test_four_apps_make_four_projects_with_their_root_directories(tmp_path):
@@ -47,7 +47,8 @@ def test_four_apps_make_four_projects_with_their_root_directories(tmp_path):
     domains = sorted(r["inputs"]["domain"] for r in of_type(doc, ":ProjectDomain"))
     assert domains == ["app.vitalexpert.com", "pharma.vitalexpert.com"]  # stack domains go to the first app
     assert len(of_type(doc, ":FirewallConfig")) == 4 and len(of_type(doc, ":ProjectDeploymentRetention")) == 4
-    variables = sorted(r["inputs"]["variableName"] for r in of_type(doc, ":ActionsEnvironmentVariable"))
+    variables = sorted(r["inputs"]["variableName"] for r in of_type(doc, ":ActionsEnvironmentVariable")
+                       if r["inputs"]["variableName"].startswith("VERCEL_PROJECT_ID"))
     assert variables == ["VERCEL_PROJECT_ID", "VERCEL_PROJECT_ID_DIGITAL_HEALTH_APP", "VERCEL_PROJECT_ID_PAYERS_APP", "VERCEL_PROJECT_ID_PHARMA_APP"]
     payer_env = [r for r in of_type(doc, ":ProjectEnvironmentVariable") if r["name"].startswith("payers-app-")]
     assert "NEXT_PUBLIC_APP" in {r["inputs"]["key"] for r in payer_env}

@@ -63,14 +63,15 @@ def test_cache_owners_export_what_sharers_read(committed):
     assert "upstashRestToken" not in committed["preview"]["outputs"]
 
 
-def test_data_service_env_vars_and_migration_secret(committed):
+def test_data_service_env_vars_and_the_migration_secret(committed):
     for stack, doc in committed.items():
         env = env_vars(doc)
         assert {"NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"} <= set(env)
         assert env["NEXT_PUBLIC_SUPABASE_ANON_KEY"]["inputs"]["sensitive"] is False
         assert env["SUPABASE_SERVICE_ROLE_KEY"]["inputs"]["sensitive"] is True
         secrets = {r["inputs"]["secretName"] for r in of_type(doc, ":ActionsEnvironmentSecret")}
-        assert "SUPABASE_SERVICE_ROLE_KEY" in secrets
+        # Migrations run on the database URL; the service-role key only when a stack asks for it.
+        assert "SUPABASE_DB_URL" in secrets and "SUPABASE_SERVICE_ROLE_KEY" not in secrets
 
 
 def test_supabase_url_value_comes_from_the_ref():
@@ -80,6 +81,7 @@ def test_supabase_url_value_comes_from_the_ref():
 
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh", "github:owner": "o",
                                       "vercelDeployToken": "t", "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+                                      "supabaseDbUrl": f"postgresql://postgres.{'a' * 20}:pw@aws-0-us-east-1.pooler.supabase.com:5432/postgres",
                                       "secretEnv": {"OPENAI_API_KEY": "k", "SUPABASE_SERVICE_ROLE_KEY": "k"}})
     assert site_url(cfg) == "https://vital-expert-preview.vercel.app"
     assert redirect_urls(cfg) == ("https://vital-expert-preview-*.vercel.app/**",)

@@ -79,5 +79,5 @@ def test_missing_required_key_is_reported_like_the_cli(tmp_path: Path):
 
 def test_every_missing_key_is_listed_like_the_cli():
     with pytest.raises(stackfile.StackFileError, match="Stack 'production' is missing configuration values "
-                                                       "'secretEnv', 'supabaseAccessToken' and 'vercelDeployToken'"):
+                                                       "'secretEnv', 'supabaseAccessToken', 'supabaseDbUrl' and 'vercelDeployToken'"):
         stackfile.read("production")

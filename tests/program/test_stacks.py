@@ -1,5 +1,7 @@
 """The three committed stacks render with their tier's values."""
 
+import subprocess
+
 import pytest
 
 from tests.stacks import env_vars, of_type, one
@@ -24,10 +26,32 @@ def test_project_settings_per_tier(committed, stack):
     assert project["outputDirectory"] == ".next"
     # Only the preview project builds PR branches.
     assert project["previewDeploymentsDisabled"] is (stack != "preview")
-    assert ("ignoreCommand" in project) is (stack != "preview")
-    if stack != "preview":
-        assert f'!= "{BRANCH[stack]}"' in project["ignoreCommand"]
+    assert "ignoreCommand" in project
+    assert project["nodeVersion"] == "24.x"  # not the seed's 20: retired on Vercel (facts)
     assert project["vercelAuthentication"]["deploymentType"] == "standard_protection_new"
+
+
+# Which pushes each project builds, by branch: its own only, or (preview) all but the other tiers'.
+BUILDS = {
+    "production": {"main"},
+    "pre-production": {"pre-production"},
+    "preview": {"preview-deployment", "feature/login", "dependabot/npm_and_yarn/next-15.1.0", "mainline"},
+}
+PUSHED = ("main", "pre-production", "preview-deployment", "feature/login", "dependabot/npm_and_yarn/next-15.1.0",
+          "mainline")
+
+
+@pytest.mark.parametrize("stack", BUILDS)
+def test_ignore_command_builds_only_the_tiers_branches_when_run_by_bash(committed, stack):
+    """Run as Vercel runs it: exit 0 skips the build, 1 builds (facts.VERCEL_GIT_BRANCH_VARIABLE)."""
+    command = one(committed[stack], ":Project")["inputs"]["ignoreCommand"]
+    built = set()
+    for branch in PUSHED:
+        result = subprocess.run(["bash", "-c", command], env={"VERCEL_GIT_COMMIT_REF": branch}, check=False)
+        assert result.returncode in (0, 1), (branch, result.returncode)
+        if result.returncode == 1:
+            built.add(branch)
+    assert built == BUILDS[stack]
 
 
 @pytest.mark.parametrize("stack", RATE)
@@ -75,6 +99,19 @@ def test_production_noindex_only_off_its_custom_domain(committed):
         assert "frame-ancestors 'none'" in custom["headers"]["Content-Security-Policy"]
 
 
+def test_tiers_before_production_report_productions_csp_on_every_route(committed):
+    """Pre-production and preview send the CSP production enforces, as report-only, so a policy
+    that would break the app shows in their browsers' consoles first."""
+    enforced = {route["headers"]["Content-Security-Policy"] for route in _routes(committed["production"]).values()}
+    assert len(enforced) == 1
+    for stack in ("pre-production", "preview"):
+        for name, route in _routes(committed[stack]).items():
+            assert route["headers"]["Content-Security-Policy-Report-Only"] in enforced, (stack, name)
+            assert "Content-Security-Policy" not in route["headers"], (stack, name)
+    for route in _routes(committed["production"]).values():
+        assert "Content-Security-Policy-Report-Only" not in route["headers"]
+
+
 def test_cache_headers_per_route_group(committed):
     for doc in committed.values():
         cache = {name.split("-")[1]: route["headers"].get("Cache-Control") for name, route in _routes(doc).items()}
@@ -107,6 +144,7 @@ def test_debug_and_monitoring_env_come_from_the_tier_table():
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh",
                                       "github:owner": "o", "vercelDeployToken": "t",
                                       "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+                                      "supabaseDbUrl": "postgresql://postgres:pw@db.aaaaaaaaaaaaaaaaaaaa.supabase.co:5432/postgres",
                                       "secretEnv": {"OPENAI_API_KEY": "k", "SUPABASE_SERVICE_ROLE_KEY": "k"}})
     assert cfg.app_env(AppConfig(name="x"))["CORS_ALLOWED_ORIGINS"] == "*"
 
@@ -136,12 +174,13 @@ def test_github_environment(committed, stack):
     env = one(doc, ":RepositoryEnvironment")["inputs"]
     assert env["environment"] == stack and env["repository"] == "vital-expert"
     secrets = {r["inputs"]["secretName"]: r["inputs"] for r in of_type(doc, ":ActionsEnvironmentSecret")}
-    assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID", "SUPABASE_SERVICE_ROLE_KEY"}
+    bypass = {"VERCEL_AUTOMATION_BYPASS_SECRET"} if stack == "preview" else set()
+    assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID", "SUPABASE_DB_URL", *bypass}
     for s in secrets.values():
         assert s["value"] == "[secret]" and "plaintextValue" not in s
-    variable = one(doc, ":ActionsEnvironmentVariable")["inputs"]
-    assert variable["variableName"] == "VERCEL_PROJECT_ID"
-    assert variable["value"] == doc["outputs"]["projectIds"]["vital-expert"]
+    variables = {r["inputs"]["variableName"]: r["inputs"]["value"] for r in of_type(doc, ":ActionsEnvironmentVariable")}
+    assert variables["VERCEL_PROJECT_ID"] == doc["outputs"]["projectIds"]["vital-expert"]
+    assert variables["SUPABASE_PROJECT_REF"] == doc["outputs"]["supabaseProjectRef"]
     policies = of_type(doc, ":RepositoryEnvironmentDeploymentPolicy")
     if stack == "preview":
         assert "deploymentBranchPolicy" not in env and policies == []

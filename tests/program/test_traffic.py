@@ -73,8 +73,11 @@ def test_every_sample_path_gets_the_same_headers_under_first_match_and_all_match
         assert all(r == results[0] for r in results), (host, path)
         got = dict(results[0])
         csp = got.pop("Content-Security-Policy", None)
+        reported = got.pop("Content-Security-Policy-Report-Only", None)
         assert got == expected(stack, path, custom), (host, path)
         assert (csp is not None and "frame-ancestors 'none'" in csp) is (stack == "production")
+        # Before production the same policy is sent report-only, on every path and host.
+        assert (reported is not None and "frame-ancestors 'none'" in reported) is (stack != "production")
 
 
 def test_routes_are_few_and_chained(committed):

@@ -75,7 +75,7 @@ def test_a_passphrase_stack_decrypts_every_secret_and_prints_none(tmp_path, pass
     path = _write(tmp_path, _configured("production", key, {"encryptionsalt": salt_line}))
     report = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}, path)
     assert report.findings == []
-    assert "9 of 9 secrets decrypt (values not shown)" in report.notes
+    assert "10 of 10 secrets decrypt (values not shown)" in report.notes
     assert CANARY not in _texts(report)
 
 
@@ -120,7 +120,7 @@ def test_an_awskms_stack_decrypts_through_kms(tmp_path, moto_endpoint, monkeypat
     path = _write(tmp_path, _configured("pre-production", data_key, header), "pre-production")
     monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", moto_endpoint)
     report = checks.examine("pre-production", READY_ENV, path)
-    assert report.findings == [] and "7 of 7 secrets decrypt (values not shown)" in report.notes
+    assert report.findings == [] and "8 of 8 secrets decrypt (values not shown)" in report.notes
     # A data key the KMS key did not encrypt cannot be used.
     header["encryptedkey"] = base64.b64encode(b"not a kms blob" * 4).decode()
     bad = checks.examine("pre-production", READY_ENV, _write(tmp_path, _configured("pre-production", data_key, header), "pre-production"))

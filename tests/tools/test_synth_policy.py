@@ -15,6 +15,7 @@ BROKEN = {
     "preview without noindex": ("preview", {"noindex": False, "domains": ["try.vitalexpert.com"]}, "noindex"),
     "production with noindex everywhere": ("production", {"noindex": True}, "noindex"),
     "production without security headers": ("production", {"securityHeaders": False}, "security-headers"),
+    "preview without the report-only CSP": ("preview", {"cspReportOnly": False}, "security-headers"),
     "debug in production": ("production", {"env": {"NEXT_PUBLIC_ENABLE_DEBUG": "true"}}, "no-debug-in-production"),
     "wildcard CORS in production": ("production", {"corsAllowedOrigins": ["*"]}, "cors"),
     "production domain on pre-production": ("pre-production", {"domains": ["app.vitalexpert.com"]}, "isolation"),

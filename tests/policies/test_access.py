@@ -1,0 +1,62 @@
+"""preview-access: automation gets past preview's Deployment Protection, and only preview's."""
+
+import pytest
+
+from policies.vital_policies import access
+from tests.policies.helpers import (
+    T_BYPASS, bypass_fakes, changed, fake_stack, run, stack_args, stack_runtime, without,
+)
+from vital.names import TIERS
+
+BYPASS = "access-preview-bypass-vital-expert"
+SECRET = "preview-secret-vercel_automation_bypass_secret"
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_each_tier_as_the_program_builds_it_passes(tier):
+    with stack_runtime(tier):
+        assert run(access.preview_access, stack_args(fake_stack(tier))) == []
+
+
+def test_preview_without_a_bypass_fails_on_its_protected_project():
+    with stack_runtime("preview"):
+        found = run(access.preview_access, stack_args(without(fake_stack("preview"), BYPASS, SECRET)))
+    assert len(found) == 1 and "is protected but has no ProjectProtectionBypass" in found[0].message
+
+
+def test_an_unprotected_preview_project_needs_no_bypass():
+    fakes = changed(without(fake_stack("preview"), BYPASS, SECRET), "vital-expert-project",
+                    lambda i: i.update(vercelAuthentication={"deploymentType": "none"}))
+    with stack_runtime("preview"):
+        assert run(access.preview_access, stack_args(fakes)) == []
+
+
+def test_a_bypass_whose_secret_reaches_no_environment_fails():
+    with stack_runtime("preview"):
+        unwired = run(access.preview_access, stack_args(without(fake_stack("preview"), SECRET)))
+        pasted = fake_stack("preview")
+        next(f for f in pasted if f.name == SECRET).deps.pop("value")  # a value pasted in, not the bypass's
+        pasted = run(access.preview_access, stack_args(pasted))
+    for found in (unwired, pasted):
+        assert len(found) == 1 and "reaches no GitHub environment secret VERCEL_AUTOMATION_BYPASS_SECRET" in found[0].message
+
+
+@pytest.mark.parametrize("tier", ["production", "pre-production"])
+def test_no_other_tier_may_hold_a_bypass_or_its_secret(tier):
+    fakes = [*fake_stack(tier), *bypass_fakes(tier)]
+    with stack_runtime(tier):
+        found = run(access.preview_access, stack_args(fakes))
+    assert len(found) == 2
+    assert all(f"in tier {tier} opens its protected deployments" in f.message for f in found)
+    assert {f.message.split("'")[1] for f in found} == {f"access-{tier}-bypass-vital-expert",
+                                                         f"{tier}-secret-vercel_automation_bypass_secret"}
+
+
+def test_the_pack_config_moves_the_requirement():
+    with stack_runtime("pre-production"):
+        fakes = [*fake_stack("pre-production"), *bypass_fakes("pre-production")]
+        assert run(access.preview_access, stack_args(fakes, config={"bypassTiers": ["pre-production", "preview"]})) == []
+    with stack_runtime("preview"):
+        assert run(access.preview_access, stack_args(without(fake_stack("preview"), BYPASS, SECRET),
+                                                     config={"bypassTiers": []})) == []
+    assert T_BYPASS.endswith(":ProjectProtectionBypass")

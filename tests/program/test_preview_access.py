@@ -1,0 +1,34 @@
+"""Previews reachable for the seed's demos and tests: an automation bypass wired into preview's
+GitHub environment, and shareable links for people outside the team."""
+
+from tests.stacks import of_type, one, render, with_config
+
+ALIAS = "vital-expert-preview-git-demo-acme-vitalexpert.vercel.app"
+
+
+def test_preview_has_a_bypass_wired_into_its_environment_only(committed):
+    doc = committed["preview"]
+    bypass = one(doc, ":ProjectProtectionBypass")
+    project = one(doc, ":Project")
+    assert project["urn"] in bypass["dependencies"] and bypass["inputs"]["projectId"].startswith("prj_")
+    secret = next(r for r in of_type(doc, ":ActionsEnvironmentSecret")
+                  if r["inputs"]["secretName"] == "VERCEL_AUTOMATION_BYPASS_SECRET")
+    assert secret["inputs"]["environment"] == "preview" and secret["inputs"]["value"] == "[secret]"
+    assert bypass["urn"] in secret["dependencies"]  # the bypass's own secret, not a copy
+    for stack in ("production", "pre-production"):
+        assert of_type(committed[stack], ":ProjectProtectionBypass") == []
+        assert all(r["inputs"]["secretName"] != "VERCEL_AUTOMATION_BYPASS_SECRET"
+                   for r in of_type(committed[stack], ":ActionsEnvironmentSecret"))
+
+
+def test_share_links_render_with_their_url_a_secret_output(tmp_path):
+    doc = render("preview", with_config("preview", tmp_path, shareLinks=[{"alias": ALIAS, "expiresInDays": 14}]))
+    link = one(doc, ":ShareableLink")
+    assert link["inputs"] == {"alias": ALIAS, "ttlSeconds": 14 * 86400}
+    assert link["deleteBeforeReplace"] is True
+    assert doc["outputs"]["shareLinks"] == "[secret]"
+
+
+def test_no_links_no_output(committed):
+    assert "shareLinks" not in committed["preview"]["outputs"]
+    assert of_type(committed["preview"], ":ShareableLink") == []
