@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from vital.dns import DNS_RECORD_COMMENT_MAX, DNS_RECORD_TTL_MAX_S, DNS_RECORD_TTL_MIN_S, DNS_RECORD_TTL_S
 from vital.facts import (
     ALERT_SEVERITIES,
     ALERT_WINDOWS,
@@ -259,6 +260,46 @@ class PreviewAccessSpec(Spec):
     @property
     def any(self) -> bool:
         return bool(self.bypass_apps or self.links)
+
+
+# ---- DNS ---------------------------------------------------------------------------------------
+
+
+class DnsRecordSpec(Spec):
+    """The record one custom domain needs, in the zone that holds it."""
+
+    domain: str  # the custom domain it serves
+    zone: str
+    name: str  # relative to the zone; "" at its apex
+    type: Literal["A", "CNAME"]
+    value: str = Field(min_length=1)
+    ttl_s: int = Field(DNS_RECORD_TTL_S, ge=DNS_RECORD_TTL_MIN_S, le=DNS_RECORD_TTL_MAX_S)
+    comment: str = Field("", max_length=DNS_RECORD_COMMENT_MAX)
+
+    @model_validator(mode="after")
+    def _in_its_zone(self) -> "DnsRecordSpec":
+        if (f"{self.name}.{self.zone}" if self.name else self.zone) != self.domain:
+            raise ValueError(f"name {self.name!r} in zone {self.zone!r} is not {self.domain!r}")
+        if self.type == "CNAME" and not self.name:
+            raise ValueError(f"a CNAME cannot sit at the apex of zone {self.zone!r}")
+        return self
+
+
+class DnsRecordsSpec(Spec):
+    """Every custom domain's record. `managed`: the zone is on Vercel's nameservers and the program
+    creates them; otherwise they are only exported, for whoever holds the zone."""
+
+    records: tuple[DnsRecordSpec, ...] = ()
+    managed: bool = False
+    # Production: losing a record takes the domain off the internet.
+    protect: bool = False
+
+    @model_validator(mode="after")
+    def _each_domain_once(self) -> "DnsRecordsSpec":
+        domains = [r.domain for r in self.records]
+        if len(domains) != len(set(domains)):
+            raise ValueError(f"each domain once; found {domains}")
+        return self
 
 
 # ---- GitHub ------------------------------------------------------------------------------------

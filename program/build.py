@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
+from components.dns import DnsRecords
 from components.github_branch import GitHubBranch
 from components.github_environment import GitHubEnvironment
 from components.preview_access import PreviewAccess
@@ -11,6 +12,7 @@ from components.supabase.project import SupabaseProject
 from components.upstash_cache import UpstashCache
 from components.vercel_app import VercelApp
 from vital.names import (
+    DNS_RECORDS_OUTPUT,
     REDIS_REST_TOKEN_ENV,
     REDIS_REST_URL_ENV,
     REST_TOKEN_OUTPUT,
@@ -42,6 +44,8 @@ def build(cfg: StackConfig) -> dict[str, pulumi.Output]:
                 for i, (name, _) in enumerate(apps) if access and name in access.bypass_secrets}
     environment = GitHubEnvironment(specs.tier, specs.environment, variables=project_ids, secret_outputs=bypasses)
     branch = GitHubBranch(specs.branch.branch, specs.branch) if specs.branch else None
+    if specs.dns.managed and specs.dns.records:
+        DnsRecords(f"dns-{specs.tier}", specs.dns)
     outputs = {
         "tier": pulumi.Output.from_input(specs.tier),
         "projectIds": pulumi.Output.from_input({name: app.project_id for name, app in apps}),
@@ -49,6 +53,10 @@ def build(cfg: StackConfig) -> dict[str, pulumi.Output]:
         "domains": pulumi.Output.from_input({name: list(app.domain_names) for name, app in apps}),
         "githubEnvironment": environment.environment_name,
         "supabaseProjectRef": pulumi.Output.from_input(specs.supabase.project_ref),
+        # The record each custom domain needs, managed here or set by hand at the zone's DNS host (docs/dns.md).
+        DNS_RECORDS_OUTPUT: pulumi.Output.from_input([
+            {"domain": r.domain, "zone": r.zone, "name": r.name, "type": r.type, "value": r.value,
+             "managed": specs.dns.managed} for r in specs.dns.records]),
     }
     if cache.database is not None:
         # Read by the stacks that share this cache (preview reads pre-production's).

@@ -12,8 +12,8 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vital import facts, paths, secrets, stackfile, validators
-from vital.names import DATA_SERVICE_ENV, SECRET_TEXT, vercel_project_name
+from vital import dns, facts, paths, secrets, stackfile, validators
+from vital.names import DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, vercel_project_name
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -26,6 +26,7 @@ def run_all(c: "StackConfig") -> None:
     _check_collisions(c)
     _check_limits(c)
     _check_protection(c)
+    _check_dns(c)
     _check_adoption(c)
     _check_bulk_adoption(c)
     _check_rotation(c)
@@ -129,6 +130,27 @@ def _check_protection(c: "StackConfig") -> None:
     if c.preview_deployment_suffix and not c.feature_allowed("preview_deployment_suffix"):
         _fail("previewDeploymentSuffix", c.preview_deployment_suffix,
               f"allowed: needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+
+
+def _check_dns(c: "StackConfig") -> None:
+    """The zone holds every custom domain, and the preview suffix sits on Vercel's nameservers."""
+    nameservers = " and ".join(dns.VERCEL_NAMESERVERS)
+    zone = c.dns_zone
+    if c.dns_on_vercel and zone is None:
+        _fail(DNS_ZONE_KEY, "nothing", f"allowed: the zone on Vercel's nameservers ({nameservers}) that holds the custom "
+                                       f"domains, such as vitalexpert.com, when {DNS_ON_VERCEL_KEY} is true")
+    if zone is not None:
+        for i, app in enumerate(c.apps):
+            key = "domains" if i == 0 and not app.domains else f"apps[{i}].domains"
+            for domain in c.app_domains(i):
+                if not dns.within(domain, zone):
+                    _fail(key, domain, f"allowed: {zone} or a name under it ({DNS_ZONE_KEY}), or another {DNS_ZONE_KEY}")
+    suffix = c.preview_deployment_suffix
+    if suffix is not None and not (c.dns_on_vercel and zone is not None and dns.within(suffix, zone)):
+        where = f"{zone} or a name under it" if c.dns_on_vercel else f"a domain on Vercel's nameservers ({nameservers})"
+        _fail("previewDeploymentSuffix", suffix,
+              f"allowed: {where}: set {DNS_ON_VERCEL_KEY}: true and {DNS_ZONE_KEY} to the zone that holds it (Vercel: the "
+              f"suffix's domain must be \"Using Vercel's Nameservers\", {dns.PREVIEW_SUFFIX_SOURCE})")
 
 
 def _check_adoption(c: "StackConfig") -> None:

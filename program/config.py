@@ -27,13 +27,13 @@ from pydantic import (
 )
 
 from vital import facts, secrets, validators
-from vital.names import ALWAYS_HELD_SECRETS, CORS_VARIABLE, HELD_WHEN_SET_SECRETS
+from vital.names import ALWAYS_HELD_SECRETS, CORS_VARIABLE, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, HELD_WHEN_SET_SECRETS
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
 from . import checks
 from .types import (
     AdminPath, AppName, Branch, CheckName, Cidr, Command, CorsOrigin, Domain, EnvName, EnvValue, Flag, GitHubId, GitHubOwner,
-    GitHubRepo, HeaderName, HeaderValue, RelativePath, Seconds, Text, items,
+    GitHubRepo, DnsZone, HeaderName, HeaderValue, RelativePath, Seconds, Text, items,
 )
 
 
@@ -128,6 +128,10 @@ class StackConfig(_Model):
     output_directory: RelativePath = Field(SHARED["output_directory"], alias="outputDirectory")
     preview_expiration: StrictStr = Field(SHARED["preview_expiration"], alias="previewExpiration")
     preview_deployment_suffix: StrictStr | None = Field(None, alias="previewDeploymentSuffix")
+    # DNS (docs/dns.md): the zone holding the custom domains, and whether it is on Vercel's
+    # nameservers (then the program manages each domain's record; otherwise it only exports them).
+    dns_on_vercel: Flag = Field(False, alias=DNS_ON_VERCEL_KEY)
+    dns_zone: DnsZone | None = Field(None, alias=DNS_ZONE_KEY)
     vercel_authentication: StrictStr = Field(alias="vercelAuthentication")
     protection_password: SecretStr | None = Field(None, alias="protectionPassword")
     trusted_ips: items(Cidr) = Field((), alias="trustedIps")
@@ -200,7 +204,7 @@ class StackConfig(_Model):
 
     # ---- field checks: each raises ValueError whose text says what is allowed ----
 
-    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", mode="before")
+    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", "dns_zone", mode="before")
     @classmethod
     def _empty_is_none(cls, v):
         return None if v == "" else v  # Pulumi.yaml declares "" as "none"

@@ -14,6 +14,8 @@ from pydantic import SecretStr
 from components.specs import (
     AlertsSpec,
     CacheSpec,
+    DnsRecordSpec,
+    DnsRecordsSpec,
     DomainSpec,
     EnvVarsSpec,
     GitHubBranchSpec,
@@ -30,8 +32,10 @@ from components.specs import (
     VercelAppSpec,
     VercelProjectSpec,
 )
+from vital import dns
 from vital.facts import RETENTION_PROVIDER_DEFAULTS, VERCEL_GIT_BRANCH_VARIABLE
 from vital.names import (
+    PROJECT,
     SUPABASE_DB_URL_SECRET,
     SUPABASE_PROJECT_REF_VARIABLE,
     VERCEL_ORG_SECRET,
@@ -56,6 +60,7 @@ class StackSpecs:
     environment: GitHubEnvironmentSpec
     branch: GitHubBranchSpec | None
     access: PreviewAccessSpec
+    dns: DnsRecordsSpec
 
 
 def resolve(cfg: StackConfig) -> StackSpecs:
@@ -67,6 +72,7 @@ def resolve(cfg: StackConfig) -> StackSpecs:
         environment=github_environment(cfg),
         branch=github_branch(cfg),
         access=preview_access(cfg),
+        dns=dns_records(cfg),
     )
 
 
@@ -194,6 +200,20 @@ def vercel_app(cfg: StackConfig, index: int) -> VercelAppSpec:
         alerts=alerts(cfg),
         protect=cfg.tier_defaults.protect,
     )
+
+
+def dns_records(cfg: StackConfig) -> DnsRecordsSpec:
+    """Every custom domain's record, in config order; created only where the zone is on Vercel's nameservers."""
+    records = []
+    for i, app in enumerate(cfg.apps):
+        project = vercel_project_name(app.name, cfg.tier_defaults.project_suffix)
+        for domain in cfg.app_domains(i):
+            record = dns.record_for(domain, cfg.dns_zone)
+            records.append(DnsRecordSpec(
+                domain=domain, zone=record.zone, name=record.name, type=record.type, value=record.value,
+                comment=f"{domain} to Vercel project {project}; managed by Pulumi ({PROJECT}, stack {cfg.stack})",
+            ))
+    return DnsRecordsSpec(records=tuple(records), managed=cfg.dns_on_vercel, protect=cfg.tier_defaults.protect)
 
 
 # ---- data services -----------------------------------------------------------------------------

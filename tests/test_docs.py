@@ -16,7 +16,8 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # Sources: pulumi.com/docs/iac/cli/commands/ (pulumi_preview, pulumi_up, pulumi_refresh,
 # pulumi_cancel, pulumi_stack_history, pulumi_stack_select, pulumi_stack_init, pulumi_stack_output,
 # pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
-# complete, approve --dpl --currentStageIndex); git-scm.com/docs.
+# complete, approve --dpl --currentStageIndex; domains inspect); git-scm.com/docs; dig(1) from BIND 9
+# (query options are +words, checked in test_the_dns_runbook_matches_the_stacks).
 EXTERNAL = {
     ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
     ("pulumi", "up"): {"--stack", "--policy-pack"},
@@ -35,6 +36,9 @@ EXTERNAL = {
     ("vercel", "rolling-release", "abort"): {"--dpl"},
     ("vercel", "rolling-release", "complete"): {"--dpl"},
     ("vercel", "rolling-release", "approve"): {"--dpl", "--currentStageIndex"},
+    ("vercel", "domains", "inspect"): set(),
+    # docs/dns.md: checking a record (`dig +short TYPE NAME`).
+    ("dig",): set(),
     ("git", "checkout"): set(),
     ("git", "revert"): set(),
     ("git", "push"): set(),
@@ -60,7 +64,8 @@ ALL = [(doc.name, cmd) for doc in DOCS for cmd in commands(doc)]
 
 def test_the_runbooks_exist():
     names = {d.name for d in DOCS}
-    assert {"promotion.md", "rollback.md", "adding-a-tier-or-app.md", "rotating-a-secret.md", "app-repo.md"} <= names
+    assert {"promotion.md", "rollback.md", "adding-a-tier-or-app.md", "rotating-a-secret.md", "app-repo.md",
+            "dns.md"} <= names
     assert len(ALL) >= 20
 
 
@@ -83,6 +88,45 @@ def test_command_exists(doc, cmd):
         assert key is not None, f"{doc}: unknown command {' '.join(cmd)}"
         flags = {w.split("=")[0] for w in cmd if w.startswith("--") and w != "--"}
         assert flags <= EXTERNAL[key], f"{doc}: {' '.join(cmd)} uses {flags - EXTERNAL[key]}"
+
+
+def test_every_stack_output_a_runbook_reads_is_one_the_stacks_export(committed):
+    from vital import names
+
+    # What the committed stacks export, and the outputs a stack exports only when configured (vital.names).
+    exported = {name for doc in committed.values() for name in doc["outputs"]}
+    exported |= {value for key, value in vars(names).items() if key.endswith("_OUTPUT")}
+    read = [(doc, _output_name(cmd[3:])) for doc, cmd in ALL if cmd[:3] == ["pulumi", "stack", "output"]]
+    assert read and [(doc, name) for doc, name in read if name not in exported] == []
+
+
+def _output_name(args: list[str]) -> str | None:
+    """The output `pulumi stack output` is asked for: its one argument that is neither a flag nor --stack's value."""
+    names = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "--stack")]
+    return names[0] if len(names) == 1 else None
+
+
+def test_the_dns_runbook_matches_the_stacks(committed):
+    """docs/dns.md's table, sample output and dig expectations are what the committed stacks export."""
+    import json
+
+    from vital.dns import VERCEL_NAMESERVERS
+
+    text = (ROOT / "docs" / "dns.md").read_text()
+    exported = {tier: committed[tier]["outputs"]["dnsRecords"] for tier in committed}
+    row = r"^\| (production|pre-production|preview) \| `(.+?)` \| `(.+?)` \| `(.*?)` \| (\w+) \| `(.+?)` \|$"
+    rows = re.findall(row, text, re.M)
+    assert sorted(rows) == sorted((tier, r["domain"], r["zone"], r["name"], r["type"], r["value"])
+                                  for tier, records in exported.items() for r in records)
+    sample = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    assert sample == exported["production"]
+    records = {(r["type"], r["domain"]): r["value"] for records in exported.values() for r in records}
+    zones = {r["zone"] for records in exported.values() for r in records}
+    digs = re.findall(r"^dig \+short (\w+) (\S+) +# expect: (.+)$", text, re.M)
+    assert len(digs) == len([c for _, c in ALL if c[0] == "dig"]) >= 3  # every dig line states what it expects
+    for record_type, name, expected in digs:
+        wanted = list(VERCEL_NAMESERVERS) if record_type == "NS" and name in zones else [records[(record_type, name)]]
+        assert expected.split() == [f"{value}." for value in wanted], (record_type, name)
 
 
 def test_the_apps_example_in_the_runbook_renders(tmp_path):

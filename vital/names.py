@@ -70,6 +70,12 @@ SHARE_LINKS_OUTPUT = "shareLinks"
 REST_URL_OUTPUT = "upstashRestUrl"
 REST_TOKEN_OUTPUT = "upstashRestToken"
 
+# DNS (docs/dns.md): the config switch that says the zone is on Vercel's nameservers (then the
+# program manages the records), the zone, and the output listing the record each domain needs.
+DNS_ON_VERCEL_KEY = "dnsOnVercel"
+DNS_ZONE_KEY = "dnsZone"
+DNS_RECORDS_OUTPUT = "dnsRecords"
+
 
 def per_app(name: str, app_index: int, app_name: str) -> str:
     """A per-app GitHub variable or secret: the first app keeps the plain name the seed's

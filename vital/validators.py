@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
-from . import facts
+from . import dns, facts
 from .tiers import BACKUP_POLICIES
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -28,6 +28,14 @@ PROJECT_ID_RE = re.compile(r"^prj_[A-Za-z0-9]+$")
 def domain(value: str) -> str:
     if not DOMAIN_RE.match(value):
         raise ValueError(f"allowed: a lower-case host name such as app.vitalexpert.com (found {value!r})")
+    return value
+
+
+def dns_zone(value: str) -> str:
+    """A DNS zone a team can hold: a host name that is not itself a public suffix (com, co.uk)."""
+    domain(value)
+    if dns.is_public_suffix(value):
+        raise ValueError(f"allowed: a zone the team holds, such as vitalexpert.com, not a public suffix (found {value!r})")
     return value
 
 

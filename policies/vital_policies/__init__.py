@@ -18,5 +18,6 @@ Modules, one job each:
   releases     release-gates, slo-alerts
   costs        cost-ceiling
   rotation     secret-rotation, secret-rotation-due
+  dns_records  dns-records
   catalog      the Policy objects: names, descriptions, enforcement levels, schemas
 """

@@ -7,12 +7,18 @@ from typing import Callable
 
 from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy
 
+from vital.dns import VERCEL_DNS_TARGETS
 from vital.names import PACK_NAME
 
-from . import access, caching, costs, data, env_vars, firewall, headers, isolation, project, releases, rls, rotation
+from . import (
+    access, caching, costs, data, dns_records, env_vars, firewall, headers, isolation, project, releases, rls, rotation,
+)
 from .pack_config import schemas
 
 __all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "CATALOG", "build_policies"]
+
+
+APEX, SUBDOMAIN = VERCEL_DNS_TARGETS["apex"], VERCEL_DNS_TARGETS["subdomain"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,10 @@ CATALOG = (
     Entry("preview-access", "stack", access.preview_access,
           "Preview's protected projects each have a Protection Bypass for Automation whose secret reaches the preview "
           "GitHub environment; no other tier has a bypass or its secret."),
+    Entry("dns-records", "stack", dns_records.dns_records,
+          "Where the zone is on Vercel's nameservers (config dnsOnVercel, dnsZone), every ProjectDomain has a DnsRecord "
+          f"of the type and value Vercel documents ({APEX.type} {APEX.value} at the zone's apex, {SUBDOMAIN.type} "
+          f"{SUBDOMAIN.value} below it), and no address record at a custom domain's name points elsewhere."),
 )
 POLICY_NAMES = tuple(entry.name for entry in CATALOG)
 ADVISORY = tuple(entry.name for entry in CATALOG if entry.advisory)

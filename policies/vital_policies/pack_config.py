@@ -87,6 +87,7 @@ def defaults() -> dict[str, dict[str, Any]]:
         "cost-ceiling": {"ceilings": dict(SEED_MONTHLY_CEILINGS_USD)},
         "rls": {"tiers": ["production"]},
         "preview-access": {"bypassTiers": [t for t in TIERS if TIER_DEFAULTS[t].automation_bypass]},
+        "dns-records": {"tiers": list(TIERS)},
         # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
         "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
                             "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
@@ -252,6 +253,11 @@ def schemas() -> dict[str, PolicyConfigSchema]:
             properties={"bypassTiers": _tiers("Tiers whose protected projects each have an automation bypass wired "
                                               "into their GitHub environment; no other tier may have one.",
                                               d["preview-access"]["bypassTiers"])}
+        ),
+        "dns-records": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose custom domains need their DnsRecord when the stack's zone is on "
+                                        "Vercel's nameservers (config vital-expert-infra:dnsOnVercel).",
+                                        d["dns-records"]["tiers"])}
         ),
         "secret-rotation": _rotation_schema("secret-rotation"),
         "secret-rotation-due": _rotation_schema("secret-rotation-due"),

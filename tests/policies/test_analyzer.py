@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
             "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls",
-            "preview-access")
+            "preview-access", "dns-records")
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +192,12 @@ CASES = [
     ("production", "github-environments",
      _edit("production-branch-policy", lambda r: r.inputs.update(branchPattern="develop")),
      "production-environment", "has 1 deployment policies (branch 'develop')"),
+    # The committed stacks say their zone is on Vercel's nameservers (dnsOnVercel), so each domain needs its record.
+    ("production", "dns-records",
+     _edit("dns-production-app.vitalexpert.com", lambda r: r.inputs.update(value="elsewhere.example.com")),
+     "dns-production-app.vitalexpert.com", "name 'app', CNAME 'elsewhere.example.com'"),
+    ("pre-production", "dns-records", _remove("dns-pre-production-dev.vitalexpert.com"),
+     "vital-expert-domain-dev.vitalexpert.com", "(dev.vitalexpert.com) has no DnsRecord at its name"),
 ]
 
 

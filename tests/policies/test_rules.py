@@ -673,7 +673,8 @@ def test_the_policy_names_are_the_contract():
     assert [p.name for p in catalog.build_policies()] == [
         "rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
         "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
-        "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls", "preview-access"]
+        "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls",
+        "preview-access", "dns-records"]
 
 
 def test_defaults_come_from_the_tier_table():

@@ -35,7 +35,7 @@ def test_component_type_tokens_follow_vital_module_type(committed):
     tokens = {r["type"] for doc in committed.values() for r in doc["resources"] if r["type"].startswith("vital:")}
     assert tokens == {"vital:vercel:VercelApp", "vital:github:GitHubEnvironment", "vital:github:GitHubBranch",
                       "vital:supabase:SupabaseProject", "vital:upstash:UpstashCache", "vital:vercel:ReleaseGates",
-                      "vital:vercel:ProjectAlerts", "vital:vercel:PreviewAccess"}
+                      "vital:vercel:ProjectAlerts", "vital:vercel:PreviewAccess", "vital:vercel:DnsRecords"}
 
 
 def test_four_apps_make_four_projects_with_their_root_directories(tmp_path):

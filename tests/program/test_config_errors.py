@@ -103,6 +103,15 @@ CASES = {
     "vercel budget not a number": ("production", {"vercelBudget": "lots"}, ["'vital-expert-infra:vercelBudget'", "'lots'", "a whole number"]),
     "supabase budget below one dollar": ("production", {"supabaseBudget": 0}, ["'vital-expert-infra:supabaseBudget'", "0", "greater than or equal to 1"]),
     "production without required checks": ("production", {"requiredChecks": []}, ["'vital-expert-infra:requiredChecks'", "at least one check"]),
+    # DNS (docs/dns.md): the committed stacks put vitalexpert.com on Vercel's nameservers.
+    "dns on vercel without a zone": ("production", {"dnsZone": None}, ["'vital-expert-infra:dnsZone'", "nothing", "ns1.vercel-dns.com and ns2.vercel-dns.com", "dnsOnVercel is true"]),
+    "a public suffix as the zone": ("production", {"dnsZone": "co.uk"}, ["'vital-expert-infra:dnsZone'", "'co.uk'", "not a public suffix"]),
+    "dns switch not a boolean": ("production", {"dnsOnVercel": "yes"}, ["configuration key 'dnsOnVercel' must be of type 'boolean'", '"yes"']),
+    "a domain outside the zone": ("production", {"domains": ["app.vitalexpert.org"]}, ["'vital-expert-infra:domains'", "'app.vitalexpert.org'", "vitalexpert.com or a name under it (dnsZone)"]),
+    "an app's domain outside the zone": ("production", {"apps": [{"name": "web"}, {"name": "pharma", "domains": ["pharma.example.com"]}]},
+                                         ["'vital-expert-infra:apps[1].domains'", "'pharma.example.com'", "vitalexpert.com or a name under it"]),
+    "preview suffix with the zone elsewhere": ("preview", {"dnsOnVercel": False}, ["'vital-expert-infra:previewDeploymentSuffix'", "'preview.vitalexpert.com'", "set dnsOnVercel: true", "Using Vercel's Nameservers", "vercel.com/docs/deployments/preview-deployment-suffix"]),
+    "preview suffix outside the zone": ("preview", {"dnsZone": "vitalexpert.org"}, ["'vital-expert-infra:previewDeploymentSuffix'", "'preview.vitalexpert.com'", "allowed: vitalexpert.org or a name under it"]),
     "bad app root": ("production", {"apps": [{"name": "pharma-app", "rootDirectory": "../elsewhere"}]}, ["vital-expert-infra:apps[0].rootDirectory", "relative folder"]),
 }
 
