@@ -68,11 +68,22 @@ def test_a_direct_url_to_the_tiers_own_project_is_accepted():
 
 
 def _base(stack: str) -> dict:
-    """The committed stack's config as the program sees it, secrets set to stand-ins."""
-    from program.load import load_stack_config
-    from tests.stacks import ROOT
+    """The committed stack's config as the program sees it (secrets as synth's stand-ins), read in a
+    context of its own so no other test's runtime config leaks in."""
+    import contextvars
 
-    cfg = load_stack_config(stack, ROOT / f"Pulumi.{stack}.yaml")
+    import pulumi
+
+    from program.load import load_stack_config
+    from tools.synth import read_source
+
+    source = read_source(stack)
+
+    def load():
+        pulumi.runtime.set_all_config(dict(source.config), list(source.secret_keys))
+        return load_stack_config(stack)
+
+    cfg = contextvars.copy_context().run(load)
     return {**cfg.model_dump(by_alias=True, exclude_none=True),
             **{k: v.get_secret_value() for k, v in (("vercelDeployToken", cfg.vercel_deploy_token),
                                                     ("supabaseAccessToken", cfg.supabase_access_token))},
