@@ -28,9 +28,11 @@ class PreviewAccess(VitalComponent):
             app: vercel.ProjectProtectionBypass(
                 self.child(f"bypass-{app}"),
                 project_id=project_ids[app],
-                # Vercel generates the secret; a project's only bypass is also the one it exposes
-                # to builds as VERCEL_AUTOMATION_BYPASS_SECRET.
+                # Vercel generates the secret. is_env_var makes this the bypass builds see as
+                # VERCEL_AUTOMATION_BYPASS_SECRET even when the project already had one (a solo
+                # bypass is the default anyway; an older one would otherwise stay it).
                 note="GitHub Actions end-to-end runs",
+                is_env_var=True,
                 opts=self.opts(),
             )
             for app in spec.bypass_apps

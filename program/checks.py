@@ -248,6 +248,9 @@ def _check_approval(c: "StackConfig") -> None:
     """Production needs a person's approval: environment reviewers where GitHub enforces them,
     else the documented fallback (the ruleset's approving review and the release gates)."""
     where = f"plan {c.github_plan}, {c.github_repo_visibility} repository"
+    if c.github_repo_visibility == "internal" and c.github_plan != "enterprise":
+        _fail("githubRepoVisibility", "internal", "allowed: public or private; internal repositories exist only in "
+                                                  "Enterprise organizations")
     if not c.github_feature("environments"):
         _fail("githubRepoVisibility", c.github_repo_visibility,
               f"allowed: public on plan {c.github_plan}; GitHub environments and their secrets in a private "
@@ -271,19 +274,25 @@ def _check_approval(c: "StackConfig") -> None:
 
 
 def _check_share_links(c: "StackConfig") -> None:
-    """Each link opens one of this stack's projects' aliases; Hobby keeps one link per account."""
+    """Each link opens a branch alias of this stack's preview projects; Hobby keeps one per account."""
+    if c.share_links and not c.tier_defaults.builds_pr_branches:
+        _fail("shareLinks", [link.alias for link in c.share_links],
+              f"allowed: [] in tier {c.tier}; links open protected previews, which only the preview tier builds")
     projects = [vercel_project_name(app.name, c.tier_defaults.project_suffix) for app in c.apps]
     suffix = c.preview_deployment_suffix
     for i, link in enumerate(c.share_links):
-        ours = (link.alias.endswith(".vercel.app") and any(link.alias.startswith(f"{p}-") for p in projects)) \
+        # A branch alias (<project>-git-<branch>-<team>.vercel.app) or a host under the suffix; a
+        # plain deployment URL has no alias record, and Vercel refuses a link to it.
+        ours = (link.alias.endswith(".vercel.app") and any(link.alias.startswith(f"{p}-git-") for p in projects)) \
             or bool(suffix and link.alias.endswith(f".{suffix}"))
         if not ours:
             _fail(f"shareLinks[{i}].alias", link.alias,
-                  f"allowed: a URL of this stack's projects ({', '.join(p + '-*.vercel.app' for p in projects)}"
+                  f"allowed: a branch URL of this stack's projects ({', '.join(p + '-git-<branch>-<team>.vercel.app' for p in projects)}"
                   f"{', *.' + suffix if suffix else ''}), as the deployment's Domains list shows it")
     if len(c.share_links) > facts.SHAREABLE_LINKS_HOBBY_MAX and c.vercel_plan == "hobby":
         _fail("shareLinks", len(c.share_links), f"allowed: at most {facts.SHAREABLE_LINKS_HOBBY_MAX} on plan hobby "
-                                                f"(one per account: each new link revokes the others)")
+                                                f"(one per account, across every stack and project: each new link "
+                                                f"revokes the others)")
 
 
 def _check_migrations(c: "StackConfig") -> None:

@@ -349,6 +349,22 @@ def test_production_is_previewed_in_its_deploy_job_before_up(wf):
     assert {k: preview["env"][k] for k in credentials} == {k: up["env"][k] for k in credentials}
 
 
+def test_every_cli_run_is_piped_through_the_redaction_filter(wf):
+    """The CLI prints resource ids in plaintext and a protection bypass's id carries its secret
+    (vital.facts.SECRET_BEARING_IDS): every preview, up and refresh goes through tools.redact,
+    with pipefail so the CLI's exit code still decides the step."""
+    found = 0
+    for name, job_id, job in jobs(wf):
+        for step in job["steps"]:
+            script = step.get("run", "")
+            for line in script.splitlines():
+                if re.match(r"\s*pulumi (preview|up|refresh)\b", line):
+                    found += 1
+                    assert "2>&1 | python3 -m tools.redact" in line, f"{name}/{job_id}: {line.strip()}"
+                    assert "set -o pipefail" in script, f"{name}/{job_id}: no pipefail"
+    assert found == 6  # PR preview, three ups, production's preview, drift
+
+
 # ---------------------------------------------------------------------------------------
 # 3. One lock group per stack
 # ---------------------------------------------------------------------------------------

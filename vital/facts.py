@@ -144,15 +144,16 @@ ENV_TARGETS = ("production", "preview", "development")
 # returns "0", the build will be skipped ... "1" or greater ... will be built").
 VERCEL_GIT_BRANCH_VARIABLE = "VERCEL_GIT_COMMIT_REF"
 
-# Node.js versions a Vercel project can build and run on, as the provider validates them.
-# Source: terraform-provider-vercel vercel/resource_project.go ("node_version": OneOf 18.x, 20.x,
-# 22.x, 24.x). Vercel's default for a new project is the latest LTS it offers.
+# Node.js versions the provider lets a project pin. Vercel itself offers Node.js 26 LTS too
+# (vercel.com/changelog/node-js-26-lts-is-now-generally-available), which the provider does not
+# accept yet. Source: terraform-provider-vercel vercel/resource_project.go ("node_version":
+# OneOf 18.x, 20.x, 22.x, 24.x).
 VERCEL_NODE_VERSIONS = ("18.x", "20.x", "22.x", "24.x")
-# Versions past their end on Vercel or upstream, with the date: a project is not pinned to them.
-# Sources: vercel.com/changelog/node-js-20-is-being-deprecated ("Node.js 20 is being deprecated on
-# October 1, 2026"); github.com/nodejs/Release (Node.js 18 end of life 2025-04-30, Node.js 20
-# end of life 2026-04-30).
-NODE_VERSIONS_RETIRED = {"18.x": "2025-04-30", "20.x": "2026-10-01"}
+# Versions a project is not pinned to, and why. Sources: vercel.com/changelog/node-js-20-is-being-
+# deprecated ("Node.js 20 is being deprecated on October 1, 2026"); github.com/nodejs/Release
+# (Node.js 18 end of life 2025-04-30).
+NODE_VERSIONS_RETIRED = {"18.x": "past its upstream end of life (2025-04-30)",
+                         "20.x": "deprecated on Vercel since 2026-10-01"}
 
 # Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
 # non-standard and breaks React's production build.
@@ -190,7 +191,7 @@ GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
 # repositories, you must use GitHub Pro, GitHub Team, or GitHub Enterprise. If you are on a GitHub
 # Free, GitHub Pro, or GitHub Team plan, other deployment protection rules, such as a wait timer or
 # required reviewers, are only available for public repositories.")
-GITHUB_PLANS = ("free", "pro", "team", "enterprise")
+GITHUB_PLANS = ("free", "pro", "team", "enterprise")  # pro is a personal account's plan; internal is Enterprise's
 GITHUB_VISIBILITIES = ("public", "private", "internal")
 GITHUB_ENVIRONMENT_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
     "environments": {"free": ("public",), "pro": GITHUB_VISIBILITIES, "team": GITHUB_VISIBILITIES,
@@ -383,3 +384,10 @@ SUPABASE_POOLER_HOST_SUFFIX = ".pooler.supabase.com"
 SUPABASE_POOLER_USER = "postgres.{ref}"
 SUPABASE_SESSION_PORT = 5432
 POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
+
+# Resource ids that carry a secret. The engine cannot mark an id secret: the state holds it in
+# plaintext and `--diff` prints it (`[id=...]`) for every resource it updates, replaces or deletes.
+# A ProjectProtectionBypass's id is "<project id>/<its 32-character secret>".
+# Source: terraform-provider-vercel vercel/resource_project_protection_bypass.go (convertBypass:
+# ID: fmt.Sprintf("%s/%s", projectID, secret); secret "32-character alphanumeric").
+SECRET_BEARING_IDS = (r"(prj_[A-Za-z0-9]+)/[A-Za-z0-9]{32}(?![A-Za-z0-9])",)

@@ -123,8 +123,8 @@ class Tier:
     # The build machine (facts.BUILD_MACHINE_TYPES), with the seed's 5-minute build goal in mind.
     build_machine_type: str = field(metadata={"config": "buildMachineType"})
     # The Node.js version the project builds and runs on (facts.VERCEL_NODE_VERSIONS). The seed pins
-    # Node 20 in CI; Vercel retired 20.x on 2026-10-01 (facts.NODE_VERSIONS_RETIRED), so every tier
-    # runs 24.x, the active LTS and Vercel's default, and the app repository's CI uses 24 to match.
+    # Node 20 in CI; Vercel deprecated 20.x on 2026-10-01 (facts.NODE_VERSIONS_RETIRED), so every
+    # tier runs 24.x, the newest LTS the provider accepts, and the app repository's CI uses 24.
     node_version: str = field(metadata={"config": "nodeVersion"})
     # Seed "Success metrics" as alerts: Vercel's built-in 5xx error alert, and a p95 latency
     # threshold in milliseconds (None: no latency alert).

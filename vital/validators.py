@@ -95,10 +95,10 @@ def vercel_authentication(value: str | None) -> str | None:
 
 
 def node_version(value: str) -> str:
-    """A Node.js version the provider accepts and Vercel has not retired."""
+    """A Node.js version the provider accepts and that is neither deprecated on Vercel nor past its end of life."""
     current = [v for v in facts.VERCEL_NODE_VERSIONS if v not in facts.NODE_VERSIONS_RETIRED]
     if value in facts.NODE_VERSIONS_RETIRED:
-        raise ValueError(f"allowed: {' or '.join(current)}; {value} was retired on {facts.NODE_VERSIONS_RETIRED[value]}")
+        raise ValueError(f"allowed: {' or '.join(current)}; {value} is {facts.NODE_VERSIONS_RETIRED[value]}")
     return one_of(value, tuple(current))
 
 
@@ -275,14 +275,17 @@ def supabase_db_url(value: str, ref: str) -> str:
     allowed = (f"allowed: postgresql://{facts.SUPABASE_POOLER_USER.format(ref=ref)}:<password>@aws-0-<region>"
                f"{facts.SUPABASE_POOLER_HOST_SUFFIX}:{facts.SUPABASE_SESSION_PORT}/postgres (the session pooler, which "
                f"GitHub's IPv4 runners reach), or postgresql://postgres:<password>@{direct}:"
-               f"{facts.SUPABASE_SESSION_PORT}/postgres with the IPv4 add-on, for project {ref}")
+               f"{facts.SUPABASE_SESSION_PORT}/postgres with the IPv4 add-on, for project {ref}, the password "
+               f"percent-encoded")
     try:
         url = urlsplit(value)
         host, port, user = (url.hostname or "").lower(), url.port, url.username or ""
     except ValueError:
         raise ValueError(allowed) from None
     pooled = host.endswith(facts.SUPABASE_POOLER_HOST_SUFFIX) and user == facts.SUPABASE_POOLER_USER.format(ref=ref)
+    # `supabase db push --db-url` needs the URL percent-encoded: a '%' must start an escape.
+    badly_encoded = re.search(r"%(?![0-9A-Fa-f]{2})", url.netloc) is not None
     if url.scheme not in facts.POSTGRES_URL_SCHEMES or not (pooled or host == direct) or not url.password \
-            or port != facts.SUPABASE_SESSION_PORT:
+            or port != facts.SUPABASE_SESSION_PORT or badly_encoded:
         raise ValueError(allowed)
     return value

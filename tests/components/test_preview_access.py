@@ -16,6 +16,7 @@ def test_one_bypass_per_app_and_one_link_per_alias(recorder):
     assert {(b.name, b.inputs["projectId"]) for b in bypasses} == {
         ("access-preview-bypass-vital-expert", "prj_a"), ("access-preview-bypass-pharma", "prj_b")}
     assert all("secret" not in b.inputs for b in bypasses)  # Vercel generates it
+    assert all(b.inputs["isEnvVar"] is True for b in bypasses)  # the one builds see
     link = one(recorder, ":ShareableLink")
     assert link.inputs == {"alias": "vital-expert-preview-git-demo-acme.vercel.app", "ttlSeconds": 604800.0,
                            "rotationId": "1"}

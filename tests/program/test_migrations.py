@@ -48,6 +48,7 @@ def test_the_database_url_never_appears_in_plaintext():
     (f"postgresql://postgres:{CANARY}@db.vitalprodxxxxxxxxxxx.supabase.co:5432/postgres", "another project, direct"),
     (f"https://{CANARY}.example.com", "not a Postgres URL"),
     ("postgresql://postgres.vitaldevxxxxxxxxxxxx@aws-0-us-east-1.pooler.supabase.com:5432/postgres", "no password"),
+    (pooler_url(REFS["pre-production"], password=CANARY + "%zz"), "a stray percent sign"),
 ])
 def test_a_database_url_that_is_not_this_tiers_is_refused_without_quoting_it(url, why):
     from program.load import ConfigError, _error_from_validation  # the path every config error takes
@@ -59,12 +60,15 @@ def test_a_database_url_that_is_not_this_tiers_is_refused_without_quoting_it(url
     line = str(_error_from_validation("pre-production", err.value))
     assert isinstance(_error_from_validation("pre-production", err.value), ConfigError)
     assert "'vital-expert-infra:supabaseDbUrl'" in line and "vitaldevxxxxxxxxxxxx" in line, why
+    assert "percent-encoded" in line, why
     assert CANARY not in line and url not in line, why
 
 
 def test_a_direct_url_to_the_tiers_own_project_is_accepted():
     direct = f"postgresql://postgres:{CANARY}@db.vitaldevxxxxxxxxxxxx.supabase.co:5432/postgres"
     assert StackConfig.model_validate(dict(_base("pre-production"), supabaseDbUrl=direct))
+    encoded = pooler_url(REFS["pre-production"], password="p%40ss%23word")  # p@ss#word, percent-encoded
+    assert StackConfig.model_validate(dict(_base("pre-production"), supabaseDbUrl=encoded))
 
 
 def _base(stack: str) -> dict:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..entry import EXIT_USAGE, OneLineParser, UsageError
+from ..redact import redact
 
 MAX_SECTION_CHARS = 5000
 TAIL_LINES = 40
@@ -57,7 +58,8 @@ def summarize(stack: str, exit_code: int, log: str | None) -> dict[str, Any]:
     if log is None:
         return {"stack": stack, "exit": exit_code, "status": "❌ did not run (an earlier step failed)", "errors": [],
                 "resources": [], "tail": []}
-    lines = [_ANSI.sub("", line).rstrip() for line in log.splitlines()]
+    # The workflows pipe the CLI through tools.redact already; redact again so no path skips it.
+    lines = [redact(_ANSI.sub("", line)).rstrip() for line in log.splitlines()]
     levels = [m.group(1) for line in lines for m in [_LEVEL.search(line)] if m]
     unknown = sum(1 for line in lines if _UNKNOWN.search(line))
     mandatory, advisory = levels.count("mandatory"), max(0, levels.count("advisory") - unknown)
