@@ -43,6 +43,9 @@ class GitHubBranch(VitalComponent):
                 pull_request=github.RepositoryRulesetRulesPullRequestArgs(
                     required_approving_review_count=ruleset.required_approvals,
                     dismiss_stale_reviews_on_push=True,
+                    # Where a review is required, the last push must be approved by someone else:
+                    # otherwise a writer pushes onto an approved PR and merges their own change.
+                    require_last_push_approval=ruleset.required_approvals > 0,
                 ),
                 required_status_checks=github.RepositoryRulesetRulesRequiredStatusChecksArgs(
                     required_checks=[

@@ -8,8 +8,8 @@ from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArg
 from . import context, data
 from .pack_config import setting
 from .resources import (
-    DEPLOYMENT_CHECK, DOMAIN, GITHUB_DEPLOYMENT_POLICY, GITHUB_ENVIRONMENT, GITHUB_RULESET, PROJECT, dig, elements, get,
-    label,
+    DEPLOYMENT_CHECK, DOMAIN, GITHUB_DEPLOYMENT_POLICY, GITHUB_ENVIRONMENT, GITHUB_RULESET, PROJECT, StackView, dig,
+    elements, get, label,
 )
 
 PROTECTED_TYPES = (PROJECT, DOMAIN, GITHUB_ENVIRONMENT)
@@ -100,11 +100,17 @@ def _reviewers(environment: PolicyResource) -> int:
 
 
 def _approval(args: StackValidationArgs, report: ReportViolation, environment: PolicyResource, branch: str) -> None:
-    """No reviewers: allowed only where the stack declares a plan that cannot enforce them, and then
-    only with the fallback in the stack (an approving review on the branch's ruleset, release gates)."""
-    if _reviewers(environment):
-        return
+    """Reviewers where GitHub enforces them (self-review prevented, admins not bypassing); elsewhere,
+    only with the fallback in the stack: the branch's ruleset review and the release gates."""
     plan = context.github_plan()
+    if _reviewers(environment):
+        loose = [f"{key}: {get(environment.props, key)!r}" for key, wanted in
+                 (("preventSelfReview", True), ("canAdminsBypass", False)) if get(environment.props, key) is not wanted]
+        if loose:
+            report(f"{label(environment)} has reviewers but {', '.join(loose)}, so one person can approve their own "
+                   f"deployment or skip the gate; allowed: preventSelfReview: true, canAdminsBypass: false",
+                   environment.urn)
+        return
     if plan.reviewers_enforced:
         report(f"{label(environment)} has no required reviewers on {plan.describe()}, where GitHub enforces them, so "
                f"production deploys without a person's approval; allowed: 1 to 6 reviewers (requiredReviewers)",
@@ -112,9 +118,13 @@ def _approval(args: StackValidationArgs, report: ReportViolation, environment: P
         return
     missing = []
     if not any(_guards(r, branch) for r in args.resources if r.resource_type == GITHUB_RULESET):
-        missing.append(f"an active RepositoryRuleset on refs/heads/{branch} requiring at least one approving review")
-    if not any(r.resource_type == DEPLOYMENT_CHECK for r in args.resources):
-        missing.append("a ProjectDeploymentCheck gating the production alias (release gates)")
+        missing.append(f"an active RepositoryRuleset on refs/heads/{branch} with no bypass actors, at least one "
+                       f"approving review and the last push approved by someone else")
+    view = StackView(args.resources)
+    ungated = [p for p in view.projects if not view.children(p, DEPLOYMENT_CHECK)]
+    if not view.projects or ungated:
+        names = ", ".join(label(p) for p in ungated) or "no Vercel project"
+        missing.append(f"a ProjectDeploymentCheck gating the production alias of every project ({names})")
     if missing:
         report(f"{label(environment)} has no required reviewers ({plan.describe()}: GitHub does not enforce them) "
                f"and lacks the fallback: {'; '.join(missing)}; allowed: reviewers, or that fallback", environment.urn)
@@ -123,8 +133,9 @@ def _approval(args: StackValidationArgs, report: ReportViolation, environment: P
 def _guards(ruleset: PolicyResource, branch: str) -> bool:
     includes = elements(dig(ruleset.props, "conditions", "refName", "includes"))
     approvals = dig(ruleset.props, "rules", "pullRequest", "requiredApprovingReviewCount") or 0
+    last_push = dig(ruleset.props, "rules", "pullRequest", "requireLastPushApproval") is True
     return (get(ruleset.props, "enforcement") == "active" and f"refs/heads/{branch}" in includes
-            and approvals >= 1)
+            and approvals >= 1 and last_push and not elements(get(ruleset.props, "bypassActors")))
 
 
 def _belongs_to(policy: PolicyResource, environment: PolicyResource) -> bool:

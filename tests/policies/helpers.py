@@ -50,7 +50,8 @@ def ruleset_fake(branch: str, approvals: int, enforcement: str = "active") -> Fa
         "name": f"{branch} protection", "repository": "vital-expert", "target": "branch", "enforcement": enforcement,
         "conditions": {"refName": {"includes": [f"refs/heads/{branch}"], "excludes": []}},
         "rules": {"deletion": True, "nonFastForward": True,
-                  "pullRequest": {"requiredApprovingReviewCount": float(approvals), "dismissStaleReviewsOnPush": True}}},
+                  "pullRequest": {"requiredApprovingReviewCount": float(approvals), "dismissStaleReviewsOnPush": True,
+                                  "requireLastPushApproval": approvals > 0}}},
         component=f"vital:github:GitHubBranch::{branch}")
 
 

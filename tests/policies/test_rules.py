@@ -611,11 +611,21 @@ def test_github_environments_accepts_the_fallback_where_github_cannot_enforce_re
         assert run(isolation.github_environments, stack_args(fakes)) == []
 
 
+def _with_rules(fake, **rules):
+    fake.inputs["rules"]["pullRequest"].update(rules.pop("pull_request", {}))
+    fake.inputs.update(rules)
+    return fake
+
+
 @pytest.mark.parametrize("fallback, missing", [
     ([], "an active RepositoryRuleset on refs/heads/main"),
     ([ruleset_fake("main", approvals=0)], "at least one approving review"),
     ([ruleset_fake("main", approvals=1, enforcement="evaluate")], "an active RepositoryRuleset"),
     ([ruleset_fake("pre-production", approvals=1)], "refs/heads/main"),
+    ([_with_rules(ruleset_fake("main", approvals=1), pull_request={"requireLastPushApproval": False})],
+     "the last push approved by someone else"),
+    ([_with_rules(ruleset_fake("main", approvals=1), bypassActors=[{"actorId": 5.0, "actorType": "RepositoryRole",
+                                                                   "bypassMode": "always"}])], "no bypass actors"),
 ])
 def test_github_environments_fails_no_reviewers_without_the_fallback(fallback, missing):
     fakes = [*_no_reviewers(fake_stack("production")), *fallback]
@@ -625,12 +635,25 @@ def test_github_environments_fails_no_reviewers_without_the_fallback(fallback, m
     assert "GitHub plan 'team', private repository" in found[0].message
 
 
+@pytest.mark.parametrize("edit, found", [
+    (lambda i: i.update(preventSelfReview=False), "preventSelfReview: False"),
+    (lambda i: i.update(canAdminsBypass=True), "canAdminsBypass: True"),
+    (lambda i: i.pop("canAdminsBypass"), "canAdminsBypass: None"),  # the provider's default is true
+])
+def test_github_environments_reviewers_must_not_be_bypassable(edit, found):
+    fakes = changed(fake_stack("production"), "production-environment", edit)
+    with stack_runtime("production"):
+        reported = run(isolation.github_environments, stack_args(fakes))
+    assert len(reported) == 1 and found in reported[0].message and "allowed: preventSelfReview: true" in reported[0].message
+
+
 def test_github_environments_fallback_needs_the_release_gates():
     fakes = [f for f in [*_no_reviewers(fake_stack("production")), ruleset_fake("main", approvals=1)]
              if f.type != T_CHECK]
     with stack_runtime("production", TEAM_PLAN):
         found = run(isolation.github_environments, stack_args(fakes))
-    assert len(found) == 1 and "a ProjectDeploymentCheck gating the production alias" in found[0].message
+    assert len(found) == 1 and "a ProjectDeploymentCheck gating the production alias of every project" in found[0].message
+    assert "Project 'vital-expert-project'" in found[0].message
 
 
 @pytest.mark.parametrize("policy, found", [

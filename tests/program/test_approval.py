@@ -21,6 +21,7 @@ def test_the_committed_production_stack_declares_team_and_keeps_the_fallback(com
     rules = one(doc, ":RepositoryRuleset")["inputs"]
     assert rules["conditions"]["refName"]["includes"] == ["refs/heads/main"] and rules["enforcement"] == "active"
     assert rules["rules"]["pullRequest"]["requiredApprovingReviewCount"] == 1
+    assert rules["rules"]["pullRequest"]["requireLastPushApproval"] is True and "bypassActors" not in rules
     checks = of_type(doc, ":ProjectDeploymentCheck")
     assert {c["inputs"]["source"]["externalCheckName"] for c in checks} == {"type-check", "test"}
 
