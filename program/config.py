@@ -119,6 +119,8 @@ class StackConfig(_Model):
     noindex: Flag
     security_headers: Flag = Field(alias="securityHeaders")
     csp_report_only: Flag = Field(alias="cspReportOnly")
+    # An https endpoint that receives the CSP's violation reports (e.g. Sentry's security endpoint).
+    csp_report_uri: StrictStr | None = Field(None, alias="cspReportUri")
     headers: dict[HeaderName, HeaderValue] = Field({}, max_length=facts.LIST_MAX_ITEMS)
     cors_allowed_origins: items(CorsOrigin) = Field(alias="corsAllowedOrigins")
     production_branch: Branch = Field(alias="productionBranch")
@@ -204,7 +206,7 @@ class StackConfig(_Model):
 
     # ---- field checks: each raises ValueError whose text says what is allowed ----
 
-    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", "dns_zone", mode="before")
+    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", "dns_zone", "csp_report_uri", mode="before")
     @classmethod
     def _empty_is_none(cls, v):
         return None if v == "" else v  # Pulumi.yaml declares "" as "none"
@@ -227,6 +229,7 @@ class StackConfig(_Model):
     _stack_name = field_validator("shared_cache_stack")(lambda cls, v: validators.qualified_stack(v))
     _github_plan = field_validator("github_plan")(lambda cls, v: validators.one_of(v, facts.GITHUB_PLANS))
     _visibility = field_validator("github_repo_visibility")(lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES))
+    _csp_report_uri = field_validator("csp_report_uri")(lambda cls, v: v if v is None else validators.report_uri(v))
     _node = field_validator("node_version")(lambda cls, v: validators.node_version(v))
     _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
 

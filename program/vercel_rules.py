@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from components.specs import FirewallRule, HeaderRule, RouteCondition
 from vital import facts, paths
+from vital.tiers import SHARED
 
 from .config import StackConfig
 
@@ -35,16 +36,10 @@ CACHE_CONTROL = {
     REST: facts.PRIVATE_CACHE_CONTROL,
 }
 
-# Production hardening (seed "Security Considerations": HTTPS only, CSP headers).
-# The CSP allows the data services the app talks to; a stack can override any header.
+# Production hardening (seed "Security Considerations": HTTPS only, CSP headers); a stack can
+# override any header.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob: https:; font-src 'self' data:; "
-        "connect-src 'self' https://*.supabase.co wss://*.supabase.co https://*.upstash.io "
-        "https://*.sentry.io https://cloud.langfuse.com; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
-    ),
+    "Content-Security-Policy": SHARED["content_security_policy"],
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -54,6 +49,12 @@ SECURITY_HEADERS = {
 BASELINE_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff"}
 # Where the CSP is not enforced, production's is reported only: browsers log what it would block.
 CSP_REPORT_ONLY = "Content-Security-Policy-Report-Only"
+# Where browsers send CSP violation reports when the stack names an endpoint (cspReportUri): the
+# Reporting API's endpoint (Reporting-Endpoints + report-to) and report-uri for browsers without it.
+# Source: developer.mozilla.org/docs/Web/HTTP/Headers/Content-Security-Policy/report-to and
+# .../Reporting-Endpoints (report-to needs Reporting-Endpoints; report-uri is its deprecated fallback).
+REPORTING_ENDPOINTS = "Reporting-Endpoints"
+CSP_ENDPOINT_NAME = "csp"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,11 @@ def _headers(cfg: StackConfig, group: str, noindex: bool) -> dict[str, str]:
     headers = dict(SECURITY_HEADERS if cfg.security_headers else BASELINE_HEADERS)
     if cfg.csp_report_only and not cfg.security_headers:
         headers[CSP_REPORT_ONLY] = SECURITY_HEADERS["Content-Security-Policy"]
+    if cfg.csp_report_uri:
+        for name in ("Content-Security-Policy", CSP_REPORT_ONLY):
+            if name in headers:
+                headers[name] += f"; report-uri {cfg.csp_report_uri}; report-to {CSP_ENDPOINT_NAME}"
+        headers[REPORTING_ENDPOINTS] = f'{CSP_ENDPOINT_NAME}="{cfg.csp_report_uri}"'
     if noindex:
         headers["X-Robots-Tag"] = ROBOTS_NOINDEX
     headers.update(cfg.headers)  # config refuses cache headers here (program.checks)

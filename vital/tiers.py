@@ -51,6 +51,17 @@ SHARED = MappingProxyType(
         # reviewers on a private repository, so production needs reviewers unless a stack declares less.
         "github_plan": "enterprise",
         "github_repo_visibility": "private",
+        # Production's Content-Security-Policy (seed "Security Considerations": CSP headers): what
+        # production enforces and the tiers before it report (program/vercel_rules.py), and what the
+        # security-headers policy compares their report-only copy with. It allows the data services
+        # the app talks to; a stack can override the header (`headers`).
+        "content_security_policy": (
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob: https:; font-src 'self' data:; "
+            "connect-src 'self' https://*.supabase.co wss://*.supabase.co https://*.upstash.io "
+            "https://*.sentry.io https://cloud.langfuse.com; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+        ),
         # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
         "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
     }

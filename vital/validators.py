@@ -214,6 +214,14 @@ def cors_origin(value: str) -> str:
     return value
 
 
+def report_uri(value: str) -> str:
+    """An https URL without spaces, quotes or ';' (it goes inside a CSP directive and a quoted header)."""
+    if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s;,\"']*)?", value):
+        raise ValueError("allowed: an https:// URL with no spaces, quotes, commas or semicolons, such as Sentry's "
+                         "security endpoint https://o0.ingest.sentry.io/api/0/security/?sentry_key=...")
+    return value
+
+
 def url_path(value: str) -> str:
     """A path prefix such as /admin: starts with '/', no query, fragment, spaces or '..'."""
     text(value, facts.PATH_MAX_CHARS, "a URL path")

@@ -21,6 +21,7 @@ from .routes import ROBOTS, HeaderRoute, Reading, Sent, domain_names, header_rou
 # Lower-cased header names the security-headers rule requires, as messages spell them.
 CSP = "content-security-policy"
 CSP_REPORT_ONLY = "content-security-policy-report-only"
+REPORTING_DIRECTIVES = ("report-uri", "report-to")
 HSTS = "strict-transport-security"
 FRAME = "x-frame-options"
 NOSNIFF = "x-content-type-options"
@@ -133,20 +134,29 @@ def security_headers(args: StackValidationArgs, report: ReportViolation) -> None
                    f"host, whichever way Vercel applies the routes", project.urn)
 
 
+def directives(policy: str) -> list[str]:
+    """A CSP's directives, normalized, without the reporting ones (where reports go is per tier)."""
+    found = [" ".join(d.split()) for d in policy.split(";")]
+    return sorted(d for d in found if d and d.split()[0].lower() not in REPORTING_DIRECTIVES)
+
+
 def _csp_reported(args: StackValidationArgs, report: ReportViolation, ctx: context.StackContext) -> None:
     view = StackView(args.resources)
+    wanted = directives(setting(args.get_config(), "security-headers", "csp"))
     for project in view.projects:
         routes, domains = project_routes(view, project)
         requests = probes.requests(project, domains, ctx.admin_paths, ctx.public_paths)
 
         def fails(request, result) -> bool:
-            return not any(result.always.get(name, ("", None))[0].strip() for name in (CSP, CSP_REPORT_ONLY))
+            sent_now = [result.always.get(name, ("", None))[0] for name in (CSP, CSP_REPORT_ONLY)]
+            return not any(directives(value) == wanted for value in sent_now if value.strip())
 
         found = failures(routes, requests, fails)
         if found:
-            report(f"{label(project)} (tier {ctx.tier}) sends no CSP on {show(found)}, so a policy that breaks the app "
-                   f"is first seen in production; allowed: production's Content-Security-Policy as "
-                   f"Content-Security-Policy-Report-Only (or enforced) on every path of every host (config "
+            report(f"{label(project)} (tier {ctx.tier}) does not send production's CSP on {show(found)} (none, or a "
+                   f"different policy), so a policy that breaks the app is first seen in production; allowed: "
+                   f"production's Content-Security-Policy (pack config security-headers.csp) as "
+                   f"Content-Security-Policy-Report-Only, or enforced, on every path of every host (config "
                    f"cspReportOnly: true)", project.urn)
 
 

@@ -61,7 +61,8 @@ def defaults() -> dict[str, dict[str, Any]]:
         "noindex": {"noindexTiers": [t for t in TIERS if TIER_DEFAULTS[t].noindex]},
         "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers],
                              "reportOnlyTiers": [t for t in TIERS if TIER_DEFAULTS[t].csp_report_only
-                                                 and not TIER_DEFAULTS[t].security_headers]},
+                                                 and not TIER_DEFAULTS[t].security_headers],
+                             "csp": SHARED["content_security_policy"]},
         "no-debug-in-production": {"tiers": ["production"], "flags": list(DEFAULT_DEBUG_FLAGS)},
         "cors": {"tiers": ["production"], "variable": CORS_VARIABLE},
         "isolation": {
@@ -185,7 +186,10 @@ def schemas() -> dict[str, PolicyConfigSchema]:
                                         d["security-headers"]["tiers"]),
                         "reportOnlyTiers": _tiers("Tiers whose projects must send a CSP at least as "
                                                   "Content-Security-Policy-Report-Only on every path.",
-                                                  d["security-headers"]["reportOnlyTiers"])}
+                                                  d["security-headers"]["reportOnlyTiers"]),
+                        "csp": {"type": "string", "minLength": 1, "default": d["security-headers"]["csp"],
+                                "description": "Production's Content-Security-Policy, which the report-only tiers "
+                                               "must send (reporting directives aside)."}}
         ),
         "no-debug-in-production": PolicyConfigSchema(
             properties={

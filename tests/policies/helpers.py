@@ -232,7 +232,9 @@ def route_fakes(tier: str, domain: str | None) -> list[Fake]:
     else:
         base["X-Frame-Options"] = "SAMEORIGIN"
     if t.csp_report_only and not t.security_headers:
-        base["Content-Security-Policy-Report-Only"] = "default-src 'self'; frame-ancestors 'none'"
+        from vital.tiers import SHARED  # production's CSP, reported before production
+
+        base["Content-Security-Policy-Report-Only"] = SHARED["content_security_policy"]
     if t.noindex or not domain:
         variants = [("", {}, True)]
     else:

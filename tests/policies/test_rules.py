@@ -351,12 +351,29 @@ def test_security_headers_outside_production_need_only_a_report_only_csp(tier):
 
 
 @pytest.mark.parametrize("tier", ["pre-production", "preview"])
+def test_security_headers_fail_a_weaker_report_only_csp_and_accept_a_reporting_endpoint(tier):
+    from vital.tiers import SHARED
+
+    weak = _every_route(fake_stack(tier), lambda i: i["route"]["headers"].update(
+        {"Content-Security-Policy-Report-Only": "default-src *"}))
+    reporting = _every_route(fake_stack(tier), lambda i: i["route"]["headers"].update(
+        {"Content-Security-Policy-Report-Only": SHARED["content_security_policy"]
+         + "; report-uri https://o0.ingest.sentry.io/api/0/security/; report-to csp"}))
+    with stack_runtime(tier):
+        found = run(headers.security_headers, stack_args(weak))
+        assert len(found) == 1 and "(none, or a different policy)" in found[0].message
+        assert run(headers.security_headers, stack_args(reporting)) == []
+        # The pack config names production's policy when a stack overrides it.
+        assert run(headers.security_headers, stack_args(weak, config={"csp": "default-src *"})) == []
+
+
+@pytest.mark.parametrize("tier", ["pre-production", "preview"])
 def test_security_headers_fail_a_tier_before_production_without_the_report_only_csp(tier):
     rest = next(f.name for f in fake_stack(tier) if f.name.endswith("headers-rest"))
     fakes = changed(fake_stack(tier), rest, lambda i: i["route"]["headers"].pop("Content-Security-Policy-Report-Only"))
     with stack_runtime(tier):
         found = run(headers.security_headers, stack_args(fakes))
-        assert len(found) == 1 and "sends no CSP on" in found[0].message and "/api/x" in found[0].message
+        assert len(found) == 1 and "does not send production's CSP on" in found[0].message and "/api/x" in found[0].message
         assert "Content-Security-Policy-Report-Only" in found[0].message
         # The pack config can drop the requirement for a tier.
         config = {"tiers": ["production"], "reportOnlyTiers": []}

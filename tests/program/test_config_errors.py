@@ -92,6 +92,8 @@ CASES = {
     "reviewers github would not enforce": ("production", {"requiredReviewers": [1234567]}, ["'vital-expert-infra:requiredReviewers'", "[1234567]", "allowed: [] on plan team, private repository"]),
     "environments on free with a private repository": ("preview", {"githubPlan": "free"}, ["'vital-expert-infra:githubRepoVisibility'", "'private'", "need Pro, Team or Enterprise"]),
     "internal repository outside enterprise": ("preview", {"githubRepoVisibility": "internal"}, ["'vital-expert-infra:githubRepoVisibility'", "'internal'", "only in Enterprise"]),
+    "csp report uri over http": ("preview", {"cspReportUri": "http://reports.example.com/csp"}, ["'vital-expert-infra:cspReportUri'", "an https:// URL"]),
+    "csp report uri breaking the header": ("preview", {"cspReportUri": "https://r.example.com/a;script-src *"}, ["'vital-expert-infra:cspReportUri'", "no spaces, quotes, commas or semicolons"]),
     "unknown github plan": ("preview", {"githubPlan": "business"}, ["'vital-expert-infra:githubPlan'", "'business'", "free, pro, team, enterprise"]),
     "share link to another tier's project": ("preview", {"shareLinks": [{"alias": "vital-expert-production-git-x-team.vercel.app"}]}, ["'vital-expert-infra:shareLinks[0].alias'", "vital-expert-production-git-x-team.vercel.app", "vital-expert-preview-git-<branch>-<team>.vercel.app"]),
     "share link to a plain deployment url": ("preview", {"shareLinks": [{"alias": "vital-expert-preview-a1b2c3-team.vercel.app"}]}, ["'vital-expert-infra:shareLinks[0].alias'", "a branch URL"]),

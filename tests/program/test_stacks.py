@@ -112,6 +112,17 @@ def test_tiers_before_production_report_productions_csp_on_every_route(committed
         assert "Content-Security-Policy-Report-Only" not in route["headers"]
 
 
+def test_a_csp_report_endpoint_reaches_every_csp_and_the_reporting_endpoints_header(tmp_path):
+    from tests.stacks import render, with_config
+
+    uri = "https://o0.ingest.sentry.io/api/0/security/?sentry_key=abc"
+    for stack, name in (("preview", "Content-Security-Policy-Report-Only"), ("production", "Content-Security-Policy")):
+        doc = render(stack, with_config(stack, tmp_path, cspReportUri=uri))
+        for route in _routes(doc).values():
+            assert route["headers"][name].endswith(f"; report-uri {uri}; report-to csp")
+            assert route["headers"]["Reporting-Endpoints"] == f'csp="{uri}"'
+
+
 def test_cache_headers_per_route_group(committed):
     for doc in committed.values():
         cache = {name.split("-")[1]: route["headers"].get("Cache-Control") for name, route in _routes(doc).items()}
