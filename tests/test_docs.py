@@ -199,14 +199,15 @@ def test_app_repo_migrations_run_per_tier_production_by_hand_from_main():
     assert f"secrets.{SUPABASE_DB_URL_SECRET}" in yaml.safe_dump(job)
 
 
-@pytest.mark.parametrize("vercel_json, fails", [
-    (None, False),
-    ({"rewrites": [{"source": "/a", "destination": "/b"}]}, False),
-    ({"functions": {"app/api/**/*.ts": {"memory": 1024}}}, False),
-    ({"functions": {"app/api/**/*.ts": {"maxDuration": 300}}}, True),
-    ({"functions": {"a.ts": {"includeFiles": "x"}, "b.ts": {"maxDuration": 10}}}, True),
+@pytest.mark.parametrize("vercel_json, segment, fails", [
+    (None, None, False),
+    ({"rewrites": [{"source": "/a", "destination": "/b"}]}, "export const dynamic = 'force-dynamic';", False),
+    ({"functions": {"app/api/**/*.ts": {"memory": 1024}}}, None, False),
+    ({"functions": {"app/api/**/*.ts": {"maxDuration": 300}}}, None, True),
+    ({"functions": {"a.ts": {"includeFiles": "x"}, "b.ts": {"maxDuration": 10}}}, None, True),
+    (None, "export const maxDuration = 60;", True),
 ])
-def test_app_repo_ci_refuses_max_duration_in_vercel_json(tmp_path, vercel_json, fails):
+def test_app_repo_ci_refuses_max_duration_in_vercel_json(tmp_path, vercel_json, segment, fails):
     import json
     import shutil
     import subprocess
@@ -217,9 +218,14 @@ def test_app_repo_ci_refuses_max_duration_in_vercel_json(tmp_path, vercel_json, 
     script = next(s["run"] for s in job["steps"] if "run" in s)
     if vercel_json is not None:
         (tmp_path / "vercel.json").write_text(json.dumps(vercel_json))
+    if segment is not None:
+        route = tmp_path / "app" / "api" / "chat" / "route.ts"
+        route.parent.mkdir(parents=True)
+        route.write_text(f"{segment}\nexport async function POST() {{}}\n")
     proc = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=30)
     assert proc.returncode == (1 if fails else 0), proc.stdout + proc.stderr
-    assert ("::error file=vercel.json::functions.maxDuration" in proc.stdout) is fails
+    assert ("maxDuration overrides the tier's function timeout" in proc.stdout) is fails
+    assert ("::error file=app/api/chat/route.ts::" in proc.stdout) is (fails and segment is not None)
 
 
 def test_app_repo_ci_reports_the_checks_the_rulesets_require():

@@ -54,7 +54,8 @@ CATALOG = (
           "valueEncrypted, not the deprecated fields.", configurable=False),
     Entry("cors", "resource", env_vars.cors, "Production's allowed CORS origins hold no wildcard."),
     Entry("isolation", "resource", isolation.isolation,
-          "Non-production stacks attach no production domain and deploy no production branch; "
+          "Non-production stacks attach no production domain and deploy no production branch, and a project that "
+          "builds previews skips the other tiers' branches; "
           "production's projects, domains and GitHub environments are protected; no tier uses another "
           "tier's Supabase project or Redis database, and only preview shares a cache (the declared one)."),
     Entry("admin-allowlist", "stack", firewall.admin_allowlist,

@@ -3,7 +3,11 @@ and each tier keeps its own data services (data.py)."""
 
 from __future__ import annotations
 
+import re
+
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
+
+from vital.facts import VERCEL_GIT_BRANCH_VARIABLE
 
 from . import context, data
 from .pack_config import setting
@@ -44,6 +48,7 @@ def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
                    f"({', '.join(sorted(production_domains))})")
     elif args.resource_type == PROJECT:
         _production_branch(args, report, ctx, setting(config, "isolation", "productionBranch"))
+        _preview_builds(args, report, ctx, setting(config, "isolation", "previewSkipsBranches"))
 
 
 def _production_branch(args: ResourceValidationArgs, report: ReportViolation, ctx, branch: str) -> None:
@@ -57,6 +62,24 @@ def _production_branch(args: ResourceValidationArgs, report: ReportViolation, ct
     elif found == branch:
         report(f"{label(args)} in tier {ctx.tier} has gitRepository.productionBranch {found!r}, production's "
                f"branch; allowed: the tier's own branch")
+
+
+def _preview_builds(args: ResourceValidationArgs, report: ReportViolation, ctx, branches: list[str]) -> None:
+    """A Git-connected project that builds previews skips the other tiers' branches, which would
+    otherwise build there too, with this tier's secrets. The command is read, never run: only the
+    shape the program writes (an OR of `[ "$VERCEL_GIT_COMMIT_REF" = "<branch>" ]` tests) counts."""
+    if get(args.props, "gitRepository") is None or get(args.props, "previewDeploymentsDisabled") is True:
+        return
+    command = get(args.props, "ignoreCommand")
+    clause = rf'\[ "\${VERCEL_GIT_BRANCH_VARIABLE}" = "([^"]+)" \]'
+    skipped = set(re.findall(clause, command)) if isinstance(command, str) and \
+        re.fullmatch(rf"{clause}( \|\| {clause})*", command) else set()
+    missing = [b for b in branches if b not in skipped]
+    if missing:
+        report(f"{label(args)} in tier {ctx.tier} builds previews of every branch and its ignore command "
+               f"({'none' if command is None else 'found'}) does not skip {', '.join(missing)}, so those pushes build "
+               f"here too, with this tier's secrets; allowed: ignoreCommand "
+               + " || ".join(f'[ "${VERCEL_GIT_BRANCH_VARIABLE}" = "{b}" ]' for b in branches))
 
 
 def github_environments(args: StackValidationArgs, report: ReportViolation) -> None:

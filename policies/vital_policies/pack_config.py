@@ -70,6 +70,9 @@ def defaults() -> dict[str, dict[str, Any]]:
             "productionBranch": TIER_DEFAULTS["production"].production_branch,
             "protectTiers": [t for t in TIERS if TIER_DEFAULTS[t].protect],
             "supabaseProjectRefs": committed_supabase_refs(),
+            # Branches a project that builds previews must skip: the other tiers' own.
+            "previewSkipsBranches": [TIER_DEFAULTS[t].production_branch for t in TIERS
+                                     if not TIER_DEFAULTS[t].builds_pr_branches],
         },
         "admin-allowlist": {"tiers": ["pre-production"]},
         "preview-cleanup": {"maxDays": RETENTION_DAYS[SHARED["preview_expiration"]]},
@@ -223,6 +226,9 @@ def schemas() -> dict[str, PolicyConfigSchema]:
                     "additionalProperties": False,
                     "default": dict(d["isolation"]["supabaseProjectRefs"]),
                 },
+                "previewSkipsBranches": _strings("Branches a Git-connected project that builds preview deployments "
+                                                 "must skip in its ignore command (the other tiers' own).",
+                                                 d["isolation"]["previewSkipsBranches"]),
             }
         ),
         "admin-allowlist": PolicyConfigSchema(

@@ -119,6 +119,9 @@ def fake_stack(tier: str) -> list[Fake]:
                                "fluid": True},
             "gitRepository": {"productionBranch": t.production_branch, "type": "github", "repo": "vital-expert/vital-expert"},
             "vercelAuthentication": {"deploymentType": t.vercel_authentication},
+            "previewDeploymentsDisabled": not t.builds_pr_branches,
+            "ignoreCommand": ('[ "$VERCEL_GIT_COMMIT_REF" = "main" ] || [ "$VERCEL_GIT_COMMIT_REF" = "pre-production" ]'
+                              if t.builds_pr_branches else f'[ "$VERCEL_GIT_COMMIT_REF" != "{t.production_branch}" ]'),
         }, protect=t.protect),
         *[Fake(T_ENV, f"vital-expert-env-{k.lower()}", {"key": k, "value": secret(v), "sensitive": False,
                                                           "projectId": PROJECT_ID, "targets": ["production"]},

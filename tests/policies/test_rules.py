@@ -595,6 +595,35 @@ def test_preview_cleanup_fails_a_missing_retention_and_reads_max_days():
         assert run(project.preview_cleanup, stack_args(two_months, {"maxDays": 60})) == []
 
 
+# ---- isolation: what the preview project builds ------------------------------------------------
+
+
+@pytest.mark.parametrize("command, missing", [
+    (None, "main, pre-production"),
+    ('[ "$VERCEL_GIT_COMMIT_REF" = "main" ]', "pre-production"),
+    ('[ "$VERCEL_GIT_COMMIT_REF" = "main" ] || [ "$VERCEL_GIT_COMMIT_REF" = "pre-production" ] || exit 0', "main, pre-production"),
+    ('[ "$VERCEL_GIT_COMMIT_REF" != "main" ]', "main, pre-production"),
+])
+def test_isolation_fails_a_preview_project_that_builds_the_other_tiers_branches(command, missing):
+    def edit(inputs):
+        inputs.pop("ignoreCommand")
+        if command is not None:
+            inputs["ignoreCommand"] = command
+    fakes = changed(fake_stack("preview"), "vital-expert-project", edit)
+    with stack_runtime("preview"):
+        found = run_each(isolation.isolation, fakes)
+    assert len(found) == 1 and f"does not skip {missing}, so those pushes build here too" in found[0].message
+
+
+def test_isolation_accepts_the_programs_preview_ignore_command_and_projects_without_previews():
+    with stack_runtime("preview"):
+        assert run_each(isolation.isolation, fake_stack("preview")) == []
+    no_previews = changed(fake_stack("preview"), "vital-expert-project", lambda i: i.update(
+        previewDeploymentsDisabled=True, ignoreCommand=None))
+    with stack_runtime("preview"):
+        assert run_each(isolation.isolation, no_previews) == []
+
+
 # ---- github-environments ----------------------------------------------------------------------
 
 
