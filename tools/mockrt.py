@@ -7,8 +7,10 @@ the language host runs it, and a recording monitor captures each RegisterResourc
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import hashlib
+import importlib
 import logging
 import runpy
 import threading
@@ -217,7 +219,8 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     loop = asyncio.get_event_loop()
     loop.set_exception_handler(_quiet_run_errors)
     try:
-        yield rendered
+        with internals.without_source_positions():
+            yield rendered
     finally:
         monitor.close()
 
@@ -240,6 +243,24 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
         root = internals.root_resource()
         rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
     return rendered
+
+
+def after_fork() -> None:
+    """In a forked child: a new event loop. The inherited one's executor (where the SDK sends
+    every registration) counts threads that exist only in the parent, and would wait forever."""
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+def preload_program(program: Path = PROGRAM) -> None:
+    """Import what the program's entry point imports, without running it (so forked children
+    that run it find every module loaded). Read from the file: the tools name no component."""
+    tree = ast.parse(program.read_text(), str(program))
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                importlib.import_module(alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            importlib.import_module(node.module)
 
 
 def redact(value: Any) -> Any:
