@@ -8,6 +8,7 @@ exception a job raises is raised again in the parent, as the loop would raise it
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 from typing import Callable, Iterable, TypeVar
@@ -22,6 +23,17 @@ def cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def job_count(text: str) -> int:
+    """argparse type of `--jobs N`: a whole number of at least 1 (else one line, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"found {text!r}; allowed: a whole number of at least 1")
+    return value
 
 
 def can_fork() -> bool:

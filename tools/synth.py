@@ -26,7 +26,7 @@ from vital import stackfile
 from vital.names import TIERS
 
 from .entry import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, OneLineParser, UsageError
-from .forked import cores, run_all
+from .forked import cores, job_count, run_all
 
 if TYPE_CHECKING:
     from .mockrt import Rendered
@@ -64,20 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--policy-process", action="store_true",
                         help="run the pack in its own process, launched exactly as the CLI launches it "
                              "(default: pulumi-policy's servicer in this process, with the same requests)")
-    parser.add_argument("--jobs", type=_job_count, metavar="N",
+    parser.add_argument("--jobs", type=job_count, metavar="N",
                         help="stacks rendered at once, each in a child forked after the imports "
                              "(default: one per core; 1: one after another in this process)")
     return parser
-
-
-def _job_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"found {text!r}; allowed: a whole number of at least 1")
-    return value
 
 
 def synthesize(stack: str, config_file: Path | None = None) -> Synthesized:
