@@ -75,6 +75,11 @@ def synthesize(stack: str, config_file: Path | None = None) -> Synthesized:
     return _synthesize(stack, read_source(stack, config_file))
 
 
+def synthesize_source(stack: str, source: stackfile.StackConfigInput) -> Synthesized:
+    """Render one stack from its stack file as read (read_source); raises SynthError for bad config."""
+    return _synthesize(stack, source)
+
+
 def _synthesize(stack: str, source: stackfile.StackConfigInput) -> Synthesized:
     doc, rendered = _render(stack, source.config, source.secret_keys, source.path)
     return Synthesized(doc, rendered, source.config, tuple(source.standins))
