@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pulumi
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import json_format
 from pulumi.runtime.proto import resource_pb2
 from vital import pulumi_internals as internals
 from vital.names import PROJECT, SECRET_TEXT
@@ -139,10 +139,10 @@ class _RecordingMonitor(internals.MockMonitor):
                 # The engine refuses a second registration of one URN (pkg/engine, TestDuplicateURN).
                 raise pulumi.RunError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
             self.urns.add(urn)
-        outputs = struct_pb2.Struct()
-        outputs.CopyFrom(request.object)
+        # The inputs are copied once, into the response; the computed outputs are set on that copy.
+        response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request), object=request.object)
         for key in _COMPUTED_OUTPUTS.get(request.type, ()):
-            outputs[key] = UNKNOWN
+            response.object[key] = UNKNOWN
         self.rendered.resources.append(
             Registration(
                 urn=urn,
@@ -161,7 +161,7 @@ class _RecordingMonitor(internals.MockMonitor):
                 provider=request.provider,
             )
         )
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request), object=outputs)
+        return response
 
     def ReadResource(self, request):
         # Reads (a StackReference, an existing resource) are recorded like registrations.

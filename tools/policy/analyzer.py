@@ -88,15 +88,16 @@ class AnalyzerClient:
             # engine attributes it to the resource analyzed.
             diagnostics.extend(Diagnostic.from_proto(d, reg.urn) for d in response.diagnostics)
 
-        for reg in resources:
+        properties = properties_of(resources)
+        for reg, props in zip(resources, properties):
             if not reg.custom:
                 continue
-            in_flight.append((self.stub.Analyze.future(analyze_request(reg), timeout=self.call_timeout), reg))
+            in_flight.append((self.stub.Analyze.future(analyze_request(reg, props), timeout=self.call_timeout), reg))
             if len(in_flight) >= ANALYZE_WINDOW:
                 collect()
         while in_flight:
             collect()
-        response = self._call("AnalyzeStack", analyze_stack_request(resources))
+        response = self._call("AnalyzeStack", analyze_stack_request(resources, properties))
         return diagnostics + [Diagnostic.from_proto(d) for d in response.diagnostics]
 
     def _call(self, method: str, request):
@@ -155,13 +156,21 @@ def configure_request(resolved: Mapping[str, tuple[str, dict[str, Any]]]) -> ana
     return request
 
 
-def analyze_request(reg: Registration) -> analyzer_pb2.AnalyzeRequest:
-    return analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name,
-                                       options=_options(reg))
+def analyze_request(reg: Registration, properties: struct_pb2.Struct | None = None) -> analyzer_pb2.AnalyzeRequest:
+    """`properties`: the inputs already as a Struct (properties_of), so they are not converted twice."""
+    return analyzer_pb2.AnalyzeRequest(type=reg.type, properties=properties or _struct(reg.inputs), urn=reg.urn,
+                                       name=reg.name, options=_options(reg))
 
 
-def analyze_stack_request(resources: Sequence[Registration]) -> analyzer_pb2.AnalyzeStackRequest:
-    return analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(reg) for reg in resources])
+def analyze_stack_request(resources: Sequence[Registration],
+                          properties: Sequence[struct_pb2.Struct] | None = None) -> analyzer_pb2.AnalyzeStackRequest:
+    structs = properties if properties is not None else [_struct(reg.inputs) for reg in resources]
+    return analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(reg, s) for reg, s in zip(resources, structs)])
+
+
+def properties_of(resources: Sequence[Registration]) -> list[struct_pb2.Struct]:
+    """Each resource's inputs as the Struct every request carries, converted once for Analyze and AnalyzeStack."""
+    return [_struct(reg.inputs) for reg in resources]
 
 
 def _struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -179,9 +188,9 @@ def _options(reg: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
     )
 
 
-def _stack_resource(reg: Registration) -> analyzer_pb2.AnalyzerResource:
+def _stack_resource(reg: Registration, properties: struct_pb2.Struct) -> analyzer_pb2.AnalyzerResource:
     return analyzer_pb2.AnalyzerResource(
-        type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg),
+        type=reg.type, properties=properties, urn=reg.urn, name=reg.name, options=_options(reg),
         parent=reg.parent, dependencies=reg.dependencies,
         # As the CLI: properties without dependencies are left out.
         propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)

@@ -30,6 +30,7 @@ from .analyzer import (
     configure_stack_request,
     handshake_request,
     pack_info,
+    properties_of,
 )
 from .config import PackInfo, resolve_pack_config
 from .diagnostics import Diagnostic, to_violations
@@ -104,12 +105,13 @@ class InProcessPack:
         """Analyze every custom resource, then the whole stack; the violations, sorted."""
         assert self.info is not None, "start() first"
         diagnostics: list[Diagnostic] = []
-        for reg in resources:
+        properties = properties_of(resources)
+        for reg, props in zip(resources, properties):
             if reg.custom:
-                response = self._call("Analyze", analyze_request(reg))
+                response = self._call("Analyze", analyze_request(reg, props))
                 # As the engine: a diagnostic without a URN belongs to the resource analyzed.
                 diagnostics.extend(Diagnostic.from_proto(d, reg.urn) for d in response.diagnostics)
-        response = self._call("AnalyzeStack", analyze_stack_request(resources))
+        response = self._call("AnalyzeStack", analyze_stack_request(resources, properties))
         diagnostics.extend(Diagnostic.from_proto(d) for d in response.diagnostics)
         return to_violations(diagnostics, resources, self.info)
 
