@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from vital.names import TIERS
 from vital.stackfile import ROOT
@@ -66,12 +67,6 @@ def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> float:
     if done.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd[1:])} exited {done.returncode}: {done.stderr.strip()[-300:]}")
     return elapsed
-
-
-def median_of(cmd: list[str], runs: int, ok: tuple[int, ...] = (0,)) -> tuple[float, list[float]]:
-    _timed(cmd, ok)  # warm the file cache and bytecode once
-    samples = [_timed(cmd, ok) for _ in range(runs)]
-    return statistics.median(samples), samples
 
 
 def generated_config(apps: int, env_var_mode: str, directory: Path) -> Path:
@@ -188,35 +183,46 @@ def diff_base() -> str | None:
     return None
 
 
-def diff_times(runs: int) -> dict | None:
-    """A --diff of all stacks with the base's renders not cached (cold), then cached (warm)."""
+def interleaved(rows: dict[str, tuple[str, list[str], Callable[[], None] | None]], runs: int) -> dict:
+    """Each command once per round, round after round, so a machine that speeds up or slows down
+    (other work on it) weighs on every command alike; then each command's median. `before` runs
+    untimed before each of its runs (a cache emptied). Exit 1 (a finding) counts as a run."""
+    for _, cmd, before in rows.values():  # warm the file cache and bytecode once
+        if before:
+            before()
+        _timed(cmd, ok=(0, 1))
+    samples: dict[str, list[float]] = {key: [] for key in rows}
+    for _ in range(runs):
+        for key, (_, cmd, before) in rows.items():
+            if before:
+                before()
+            samples[key].append(_timed(cmd, ok=(0, 1)))
+    return {key: (rows[key][0], statistics.median(samples[key]), samples[key]) for key in rows}
+
+
+def whole_process(runs: int) -> tuple[dict, str | None]:
+    """The floor, synth of all stacks on each path, and the diff cold and warm, interleaved."""
     from tools.diff import basecache, revisions
 
-    sha = diff_base()
-    if sha is None:
-        return None
-    cmd = [PY, "-m", "tools.synth", "--diff", sha, "--stack", "all", "--format", "markdown"]
-
-    def cold() -> float:
-        for stack in TIERS:
-            (basecache.CACHE_DIR / f"{basecache.cache_key(sha, stack, revisions.git)}.json").unlink(missing_ok=True)
-        return _timed(cmd, ok=(0, 1))
-
-    colds = [cold() for _ in range(max(3, runs // 2))]
-    warm, warms = median_of(cmd, runs, ok=(0, 1))
-    return {"base": sha[:12], "cold": statistics.median(colds), "colds": colds, "warm": warm, "warms": warms}
-
-
-def whole_process(runs: int) -> dict:
     synth = [PY, "-m", "tools.synth", "--stack", "all"]
-    rows = {
-        "floor": (f"Floor: a fresh Python that only imports the SDKs (`{FLOOR_IMPORTS}`)", [PY, "-c", FLOOR_IMPORTS]),
-        "synth": ("`synth --stack all` (policies in this process, stacks forked: the default)", synth),
-        "sequential": ("… `--jobs 1` (one stack after another, in one process)", synth + ["--jobs", "1"]),
-        "process": ("… `--policy-process` (one pack process per stack, as the CLI launches it)", synth + ["--policy-process"]),
-        "no_policy": ("… `--no-policy`", synth + ["--no-policy"]),
+    rows: dict[str, tuple[str, list[str], Callable[[], None] | None]] = {
+        "floor": (f"Floor: a fresh Python that only imports the SDKs (`{FLOOR_IMPORTS}`)", [PY, "-c", FLOOR_IMPORTS], None),
+        "synth": ("`synth --stack all` (policies in this process, stacks forked: the default)", synth, None),
+        "sequential": ("… `--jobs 1` (one stack after another, in one process)", synth + ["--jobs", "1"], None),
+        "process": ("… `--policy-process` (one pack process per stack, as the CLI launches it)", synth + ["--policy-process"], None),
+        "no_policy": ("… `--no-policy`", synth + ["--no-policy"], None),
     }
-    return {key: (label, *median_of(cmd, runs, ok=(0, 1))) for key, (label, cmd) in rows.items()}
+    sha = diff_base()
+    if sha is not None:
+        diff = [PY, "-m", "tools.synth", "--diff", sha, "--stack", "all", "--format", "markdown"]
+
+        def forget() -> None:
+            for stack in TIERS:
+                (basecache.CACHE_DIR / f"{basecache.cache_key(sha, stack, revisions.git)}.json").unlink(missing_ok=True)
+
+        rows["diff_cold"] = (f"`synth --diff {sha[:12]} --stack all` (cold: the base rendered in a worktree)", diff, forget)
+        rows["diff_warm"] = ("… warm: the base's renders from `.cache/diff/`", diff, None)
+    return interleaved(rows, runs), sha
 
 
 def _growth_table(rows: list[dict]) -> list[str]:
@@ -251,45 +257,44 @@ def profiles() -> list[str]:
 
 
 def report(runs: int, sizes: list[int]) -> str:
-    whole = whole_process(runs)
+    whole, sha = whole_process(runs)
     floor = whole["floor"][1]
     growth = [run_probe(n, "per-variable") for n in sizes]
     compare = [run_probe(sizes[-2] if len(sizes) > 1 else sizes[-1], "per-variable", process=True),
                run_probe(sizes[-1], "bulk")]
-    diff = diff_times(runs)
-    ratio = whole["synth"][1] / floor
     lines = ["# Benchmark", "", "Written by `make bench` (`python -m tools.bench`). Not a test: numbers, not assertions.", "",
-             "## Machine", "", *machine(), "", f"## Whole process (median of {runs} runs, after one warm-up)", "",
+             "## Machine", "", *machine(), "",
+             f"## Whole process (median of {runs} runs, interleaved round by round, after one warm-up)", "",
              "| What | Median | × floor | Runs |", "| --- | --- | --- | --- |"]
     for label, median, samples in whole.values():
         lines.append(f"| {label} | {median:.2f} s | {median / floor:.2f}× | {', '.join(f'{x:.2f}' for x in samples)} |")
-    if diff:
-        for key, label in (("cold", "cold: the base rendered in a worktree"), ("warm", "warm: the base from `.cache/diff/`")):
-            samples = diff[f"{key}s"]
-            lines.append(f"| `synth --diff {diff['base']} --stack all` ({label}) | {diff[key]:.2f} s | "
-                         f"{diff[key] / floor:.2f}× | {', '.join(f'{x:.2f}' for x in samples)} |")
+    if sha is None:
+        lines += ["", "No commit among the last 30 differs from the working tree in every stack's inputs: the diff was not measured."]
     lines += ["", "## Growth: one stack with N apps", "",
               "Each row is a fresh process (`python -m tools.bench --probe N`): render under the mock runtime, then the "
               "policy pass. Peak memory is the process's maximum resident set (the pack process's, on the process path).", "",
               *_growth_table(growth + compare), ""]
-    lines += targets(ratio, growth, diff, whole["synth"][1])
+    lines += targets(whole, growth)
     lines += profiles()
     lines += ["## Resources per committed stack", "", *resource_counts(), ""]
     return "\n".join(lines) + "\n"
 
 
-def targets(ratio: float, growth: list[dict], diff: dict | None, synth: float) -> list[str]:
+def targets(whole: dict, growth: list[dict]) -> list[str]:
+    floor, synth = whole["floor"][1], whole["synth"][1]
     big = growth[-1]
     per_big = (big["render_s"] + big["policy_s"]) / big["resources"] * 1000
     lines = ["## Targets", "",
-             f"- `synth --stack all` with policies within {TARGET_RATIO}× the floor: {ratio:.2f}× — {_verdict(ratio, TARGET_RATIO)}.",
+             f"- `synth --stack all` with policies within {TARGET_RATIO}× the floor: {synth / floor:.2f}× — "
+             f"{_verdict(synth / floor, TARGET_RATIO)} (with `--policy-process`: {whole['process'][1] / floor:.2f}×).",
              f"- At {big['apps']} apps, render + policy per resource ≤ {TARGET_MS_PER_RESOURCE} ms: {per_big:.2f} ms — "
              f"{_verdict(per_big, TARGET_MS_PER_RESOURCE)}.",
              f"- Peak memory under {TARGET_PEAK_MIB} MiB at {big['apps']} apps: {big['peak_synth_mib']:.0f} MiB — "
              f"{_verdict(big['peak_synth_mib'], TARGET_PEAK_MIB)}."]
-    if diff:
-        warm = diff["warm"] / synth
-        lines.append(f"- A warm `--diff` within {TARGET_WARM_DIFF}× a single synth: {warm:.2f}× — {_verdict(warm, TARGET_WARM_DIFF)}.")
+    if "diff_warm" in whole:
+        warm = whole["diff_warm"][1] / synth
+        lines.append(f"- A warm `--diff` within {TARGET_WARM_DIFF}× a single synth: {warm:.2f}× — {_verdict(warm, TARGET_WARM_DIFF)} "
+                     f"(cold: {whole['diff_cold'][1] / synth:.2f}×).")
     if len(growth) > 1:
         small = growth[-2]
         slope = ((big["render_s"] + big["policy_s"]) / big["resources"]) / ((small["render_s"] + small["policy_s"]) / small["resources"])

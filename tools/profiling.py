@@ -120,7 +120,7 @@ def spy(apps: int) -> dict | None:
 
 
 def memory(apps: int) -> dict:
-    """What the Python heap holds at the render's high-water mark (sampled every 50 registrations), by owner."""
+    """What the Python heap holds at the render's high-water mark (sampled every 200 registrations), by owner."""
     import tracemalloc
 
     from tools import mockrt
@@ -131,14 +131,14 @@ def memory(apps: int) -> dict:
     record = mockrt._RecordingMonitor.RegisterResource
 
     def sampled(self, request):
-        if len(self.rendered.resources) % 50 == 0:
+        if len(self.rendered.resources) % 200 == 0:
             size = tracemalloc.get_traced_memory()[0]
             if size > best["size"]:
                 best.update(size=size, snapshot=tracemalloc.take_snapshot())
         return record(self, request)
 
     mockrt._RecordingMonitor.RegisterResource = sampled
-    tracemalloc.start(25)
+    tracemalloc.start(12)
     try:
         resources = _render_and_judge(source)
     finally:
