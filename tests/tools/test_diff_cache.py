@@ -131,3 +131,23 @@ def test_a_stack_with_unchanged_inputs_is_not_rendered_at_the_base_and_the_comme
     text = cli.markdown(result)
     assert "_Not rendered at the base, inputs unchanged (program, stack file, pack): `production`._" in text
     assert len(text.encode()) <= comment_limit()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["HEAD", "--jobs", "0"], "argument --jobs: found '0'; allowed: a whole number of at least 1"),
+    (["HEAD", "--no-policy", "--policy-process"], "--policy-process cannot be used with --no-policy"),
+])
+def test_the_diffs_new_flags_answer_bad_input_with_one_line(capsys, argv, message):
+    assert cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("diff: ") and message in err
+
+
+def test_the_heads_flags_reach_its_synth_only(synths, monkeypatch):
+    seen = []
+    fake = revisions.run_synth
+    monkeypatch.setattr(revisions, "run_synth", lambda root, stack, no_policy, flags=(): seen.append(flags) or fake(
+        root, stack, no_policy, flags))
+    monkeypatch.setattr(basecache, "inputs_unchanged", lambda sha, stack, git: False)
+    cli.build("HEAD", PROD, False, ("--policy-process", "--jobs", "1"))
+    assert sorted(seen) == [(), ("--policy-process", "--jobs", "1")]

@@ -66,20 +66,21 @@ def build(base_ref: str, stack: str, no_policy: bool, flags: tuple[str, ...] = (
     names = list(TIERS) if stack == "all" else [stack]
     with ThreadPoolExecutor(max_workers=1) as pool:
         head = pool.submit(render_head, stack, no_policy, flags)  # a subprocess: the other core
+        # Everything else while the head renders.
         base_docs, notes, skipped = _bases(sha, names)
+        head_yamls = {s: read_stack_yaml(ROOT / f"Pulumi.{s}.yaml") for s in names}
+        base_yamls = {s: head_yamls[s] if s in skipped else read_stack_yaml_at(sha, s) for s in names}
+        label = head_label()
         head_docs, policy_failed = head.result()
     for doc in head_docs:
         if doc["stack"] in skipped:
             base_docs[doc["stack"]] = {k: v for k, v in doc.items() if k != "policy"}
-    head_names = [d["stack"] for d in head_docs]
-    head_yamls = {s: read_stack_yaml(ROOT / f"Pulumi.{s}.yaml") for s in head_names}
-    base_yamls = {s: head_yamls[s] if s in skipped else read_stack_yaml_at(sha, s) for s in head_names}
     result = diff_docs(base_ref, base_docs, head_docs, base_yamls, head_yamls, notes, policy_run=not no_policy)
     for entry in result["stacks"]:
         if entry["stack"] in skipped:
             entry["baseSkipped"] = skipped[entry["stack"]]
     result["baseCommit"] = sha
-    result["head"] = head_label()
+    result["head"] = label
     if policy_failed:
         result["policyFailed"] = policy_failed
     return result
