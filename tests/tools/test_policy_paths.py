@@ -1,7 +1,8 @@
 """The two policy paths give the same findings: pulumi-policy's servicer driven in this process
 (tools/policy/inprocess.py, synth's default) and the pack launched exactly as the CLI launches it
 (tools/policy/process.py, `--policy-process`), over every committed stack and the violating
-mutations the rule tests use; and no stack's config or settings leak into the next one.
+mutations the rule tests use (synth's broken stack files: tests/tools/test_synth_policy.py);
+and no stack's config or settings leak into the next one.
 """
 
 from __future__ import annotations
@@ -15,11 +16,8 @@ import pytest
 
 from tests.policies import test_analyzer, test_data_rotation
 from tests.policies.helpers import PINNED_TODAY, render_committed, running_packs
-from tests.stacks import with_config
-from tests.tools.test_synth_policy import BROKEN
 from tools.policy.analyzer import PolicyPackError
 from tools.policy.inprocess import InProcessPack
-from tools.synth import synthesize
 from vital.names import PROJECT, TIERS
 
 
@@ -70,21 +68,6 @@ def test_each_data_mutation_gets_the_same_findings(both, rendered, case):
     mutate(resources, tier, rendered)
     result = _same(both[tier], resources, test_data_rotation.pinned())
     assert any(v["policy"] == policy and v["enforcementLevel"] == "mandatory" for v in result["violations"])
-
-
-def test_each_broken_stack_config_gets_the_same_findings(tmp_path):
-    """synth's broken configs: each stack file rendered once, then judged by both paths (its own config each)."""
-    specs = {}
-    for i, (case, (stack, changes, _)) in enumerate(BROKEN.items()):
-        directory = tmp_path / str(i)
-        directory.mkdir()
-        synthesized = synthesize(stack, with_config(stack, directory, **changes))
-        specs[case] = (synthesized.rendered, synthesized.config)
-    with running_packs(specs, process=True) as processes, running_packs(specs) as in_process:
-        for case, (rendered, _) in specs.items():
-            result = _same((in_process[case], processes[case]), rendered.resources, PINNED_TODAY)
-            mandatory = {v["policy"] for v in result["violations"] if v["enforcementLevel"] == "mandatory"}
-            assert BROKEN[case][2] in mandatory, case
 
 
 # ---- one process, several stacks: nothing leaks ------------------------------------------------
