@@ -244,6 +244,12 @@ def _profile_lines(title: str, found: dict | None, fmt) -> list[str]:
     return [f"- {title} ({fmt(found)}): {shares}."]
 
 
+def _share(found: dict | None, *owners: str) -> str:
+    if found is None:
+        return "(not measured)"
+    return f"{sum(share for name, share in found['owners'] if name in owners):.0%}"
+
+
 def profiles() -> list[str]:
     cpu, spy, mem = run_profile("cpu", 100), run_profile("spy", 100), run_profile("memory", 30)
     lines = ["## Where the time and the memory go", "",
@@ -253,7 +259,19 @@ def profiles() -> list[str]:
     lines += _profile_lines("py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples")
     lines += _profile_lines("tracemalloc, the Python heap at the render's high-water mark (30 apps)", mem,
                             lambda f: f"{f['total'] / 2**20:.1f} MiB, {f['total'] / 1024 / f['resources']:.0f} KiB per resource")
-    return lines + [""]
+    sdk = ("pulumi", "asyncio and threads (stdlib)", "protobuf", "other (stdlib, builtins)", "provider SDKs", "grpc")
+    lines += ["", "What holds the targets that are missed:", "",
+              f"- Per resource, this project's own code (the program, the components, the recording monitor, the "
+              f"requests to the pack, the JSON) is {_share(cpu, 'this project')} of the profiled time; the Pulumi SDK's "
+              f"registration path (Outputs, asyncio tasks, one executor hop per registration, serialize_properties / "
+              f"transfer_properties, protobuf) with the builtins it calls is {_share(cpu, *sdk)}, and pulumi-policy "
+              f"{_share(cpu, 'pulumi_policy')}: its servicer converts every resource's Struct to a dict again for each "
+              f"policy (MessageToDict in Analyze and AnalyzeStack), which no request can avoid.",
+              f"- Memory: at the high-water mark the SDK's objects for every registered resource (its Outputs, futures "
+              f"and tasks, live until the program ends) are {_share(mem, 'pulumi', 'asyncio and threads (stdlib)')} of "
+              f"the Python heap, the project's records {_share(mem, 'this project')}. Rendering stacks one after "
+              f"another, in children that exit, bounds a run to its largest stack, not to the sum.", ""]
+    return lines
 
 
 def report(runs: int, sizes: list[int]) -> str:
