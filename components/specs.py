@@ -12,7 +12,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-from vital.facts import ENV_TARGETS, RETENTION_VALUES, VERCEL_AUTH_DEPLOYMENT_TYPES
+from vital.facts import (
+    ALERT_SEVERITIES,
+    ALERT_WINDOWS,
+    BUILD_MACHINE_TYPES,
+    DEPLOYMENT_CHECK_REQUIRES,
+    ENV_TARGETS,
+    ROLLOUT_ADVANCEMENTS,
+    ROLLOUT_STAGES_MAX,
+    ROLLOUT_STAGES_MIN,
+    SKEW_PROTECTION_VALUES,
+    RETENTION_VALUES,
+    ROUTE_CONDITION_TYPES,
+    ROUTE_SRC_SYNTAXES,
+    VERCEL_AUTH_DEPLOYMENT_TYPES,
+    VERCEL_NODE_VERSIONS,
+)
 
 
 class Spec(BaseModel):
@@ -45,11 +60,21 @@ class VercelProjectSpec(Spec):
     password: SecretStr | None = None
     trusted_ips: tuple[str, ...] = ()
     import_id: str | None = None
+    # Resilience and builds; None leaves the project's own setting.
+    skew_protection: str | None = None
+    function_failover: bool | None = None
+    prioritise_production_builds: bool | None = None
+    build_machine_type: str | None = None
+    node_version: str | None = None
 
     @model_validator(mode="after")
-    def _known_authentication(self) -> "VercelProjectSpec":
-        if self.authentication not in VERCEL_AUTH_DEPLOYMENT_TYPES:
-            raise ValueError(f"authentication {self.authentication!r} is not one of {VERCEL_AUTH_DEPLOYMENT_TYPES}")
+    def _known_values(self) -> "VercelProjectSpec":
+        for name, value, allowed in (("authentication", self.authentication, VERCEL_AUTH_DEPLOYMENT_TYPES),
+                                     ("skew_protection", self.skew_protection, SKEW_PROTECTION_VALUES),
+                                     ("build_machine_type", self.build_machine_type, BUILD_MACHINE_TYPES),
+                                     ("node_version", self.node_version, VERCEL_NODE_VERSIONS)):
+            if value is not None and value not in allowed:
+                raise ValueError(f"{name} {value!r} is not one of {allowed}")
         return self
 
 
@@ -80,18 +105,49 @@ class DomainSpec(Spec):
     import_id: str | None = None
 
 
+class RouteCondition(Spec):
+    """A route's `has` / `missing` entry."""
+
+    type: str
+    key: str | None = None
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _known_type(self) -> "RouteCondition":
+        if self.type not in ROUTE_CONDITION_TYPES:
+            raise ValueError(f"condition type {self.type!r} is not one of {ROUTE_CONDITION_TYPES}")
+        return self
+
+
 class HeaderRule(Spec):
-    name: str
+    """A project route that sets response headers on the paths `src` matches."""
+
+    name: str = Field(min_length=1, max_length=256)  # the provider's bounds
     src: str
+    src_syntax: str  # set explicitly: Vercel infers it otherwise, and a lookahead needs "regex"
     headers: dict[str, str]
-    host: str | None = None  # only on requests to this host (regex)
+    has: tuple[RouteCondition, ...] = ()  # every one must hold
+    missing: tuple[RouteCondition, ...] = ()  # none may hold
+
+    @model_validator(mode="after")
+    def _known_syntax(self) -> "HeaderRule":
+        if self.src_syntax not in ROUTE_SRC_SYNTAXES:
+            raise ValueError(f"src_syntax {self.src_syntax!r} is not one of {ROUTE_SRC_SYNTAXES}")
+        return self
 
 
 class FirewallRule(Spec):
     name: str = Field(min_length=4, max_length=160)  # the provider's bounds
     description: str = Field(max_length=260)
-    conditions: tuple[dict, ...] = Field(min_length=1)
+    # Groups are ORed, the conditions inside a group ANDed.
+    condition_groups: tuple[tuple[dict, ...], ...] = Field(min_length=1)
     action: dict
+
+    @model_validator(mode="after")
+    def _no_empty_group(self) -> "FirewallRule":
+        if any(not group for group in self.condition_groups):
+            raise ValueError("a condition group needs at least one condition")
+        return self
 
 
 class RetentionSpec(Spec):
@@ -108,6 +164,56 @@ class RetentionSpec(Spec):
         return self
 
 
+class RolloutStageSpec(Spec):
+    percent: int = Field(ge=0, le=100)
+    minutes: int | None = Field(None, ge=1)  # until the next stage (automatic advancement)
+
+
+class ReleaseSpec(Spec):
+    """How a project's production deployments are released: gated, and staged."""
+
+    # GitHub check runs (names as the app repository's workflows report them) the alias waits for.
+    checks: tuple[str, ...] = ()
+    requires: str = "none"  # they run on the commit in GitHub, not against the deployment
+    stages: tuple[RolloutStageSpec, ...] = ()  # none: every deployment serves all traffic at once
+    advancement: str = "automatic"
+
+    @model_validator(mode="after")
+    def _valid(self) -> "ReleaseSpec":
+        if self.requires not in DEPLOYMENT_CHECK_REQUIRES or self.advancement not in ROLLOUT_ADVANCEMENTS:
+            raise ValueError(f"requires {self.requires!r} / advancement {self.advancement!r} not allowed")
+        if self.stages:
+            percents = [s.percent for s in self.stages]
+            if not ROLLOUT_STAGES_MIN <= len(percents) <= ROLLOUT_STAGES_MAX or percents[-1] != 100 \
+                    or percents != sorted(set(percents)):
+                raise ValueError(f"stages {percents}: 2 to 10 rising percentages ending at 100")
+            automatic = self.advancement == "automatic"
+            if any((s.minutes is None) is automatic for s in self.stages[:-1]):
+                raise ValueError("minutes on every non-final stage when automatic, on none when manual")
+        return self
+
+
+class AlertsSpec(Spec):
+    """A project's alerts on the seed's SLOs and where they are sent."""
+
+    error_anomaly: bool  # Vercel's built-in 5xx error alert
+    severity: str = "medium"
+    p95_ms: int | None = Field(None, ge=1)  # a custom threshold on the functions' p95 duration
+    window: str = "5m"
+    slack_channel_id: str | None = None
+    webhook_url: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _valid(self) -> "AlertsSpec":
+        if self.severity not in ALERT_SEVERITIES or self.window not in ALERT_WINDOWS:
+            raise ValueError(f"severity {self.severity!r} / window {self.window!r} not allowed")
+        return self
+
+    @property
+    def any(self) -> bool:
+        return self.error_anomaly or self.p95_ms is not None
+
+
 class VercelAppSpec(Spec):
     project: VercelProjectSpec
     env: EnvVarsSpec
@@ -115,6 +221,8 @@ class VercelAppSpec(Spec):
     routes: tuple[HeaderRule, ...] = ()
     firewall: tuple[FirewallRule, ...] = ()
     retention: RetentionSpec
+    release: ReleaseSpec = ReleaseSpec()
+    alerts: AlertsSpec = AlertsSpec(error_anomaly=False)
     # Production: the project and its domains are protected (losing them cuts traffic).
     protect: bool = False
 
@@ -165,6 +273,8 @@ class RedisSpec(Spec):
     database_name: str
     primary_region: str
     eviction: bool
+    # Monthly budget in USD; None leaves the provider's default ($20, vital.facts).
+    budget_usd: int | None = Field(None, ge=1)
     # Production's data must survive any stack mistake.
     protect: bool = False
     retain_on_delete: bool = False

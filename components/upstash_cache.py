@@ -41,5 +41,6 @@ class UpstashCache(VitalComponent):
             primary_region=spec.primary_region,
             tls=True,
             eviction=spec.eviction,
+            budget=spec.budget_usd,  # None: the provider's default ($20 a month)
             opts=self.opts(**{k: v for k, v in keep.items() if v}),
         )

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumiverse_vercel as vercel
 
+from .alerts import ProjectAlerts
 from .base import VitalComponent
+from .release import ReleaseGates
 from .specs import EnvVarsSpec, FirewallRule, HeaderRule, RetentionSpec, VercelAppSpec, VercelProjectSpec
 
 
@@ -38,9 +40,13 @@ class VercelApp(VitalComponent):
             )
             for domain in spec.domains
         ]
-        self.routes = [self._route(rule, project_id) for rule in spec.routes]
+        self.routes = self._routes(spec.routes, project_id)
         self.firewall = self._firewall(spec.firewall, project_id)
         self.retention = self._retention(spec.retention, project_id)
+        self.release = (ReleaseGates(self.child("release"), spec.release, project_id, opts=self.opts())
+                        if spec.release.checks or spec.release.stages else None)
+        self.alerts = ProjectAlerts(self.child("alerts"), spec.alerts, project_id, opts=self.opts()) \
+            if spec.alerts.any else None
         self.done({"project_id": project_id, "project_name": self.project.name,
                    "domain_names": [d.name for d in spec.domains]})
 
@@ -80,6 +86,11 @@ class VercelApp(VitalComponent):
                 ) if p.trusted_ips else None,
                 git_fork_protection=True,  # PRs from forks need approval before they build with secrets
                 auto_assign_custom_domains=True,
+                skew_protection=p.skew_protection,
+                function_failover=p.function_failover,
+                prioritise_production_builds=p.prioritise_production_builds,
+                build_machine_type=p.build_machine_type,
+                node_version=p.node_version,
             ),
             opts=self.opts(import_=p.import_id, **self._keep),
         )
@@ -118,11 +129,29 @@ class VercelApp(VitalComponent):
             for key, value in variables
         ]
 
-    def _route(self, rule: HeaderRule, project_id: pulumi.Output[str]) -> vercel.ProjectRoute:
+    def _routes(self, rules: tuple[HeaderRule, ...], project_id: pulumi.Output[str]) -> list[vercel.ProjectRoute]:
+        """One route after another: each mutation of a project's routing rules stages and promotes
+        a new version, so two at once could race. The first goes to the start; each next one is
+        placed after the previous one and waits for it (position applies on create and replace)."""
+        routes: list[vercel.ProjectRoute] = []
+        for rule in rules:
+            previous = routes[-1] if routes else None
+            position = (vercel.ProjectRoutePositionArgs(placement="after", reference_route_id=previous.id)
+                        if previous else vercel.ProjectRoutePositionArgs(placement="start"))
+            routes.append(self._route(rule, project_id, position, previous))
+        return routes
+
+    def _route(self, rule: HeaderRule, project_id: pulumi.Output[str], position: vercel.ProjectRoutePositionArgs,
+               previous: vercel.ProjectRoute | None) -> vercel.ProjectRoute:
+        def conditions(kind, items):
+            return [kind(type=c.type, key=c.key, value=c.value) for c in items] or None
+
         return vercel.ProjectRoute(
             self.child(f"route-{rule.name}"),
             project_id=project_id,
             name=rule.name,
+            src_syntax=rule.src_syntax,
+            position=position,
             # route.headers are response headers: project routing rules use the routes
             # syntax of the Build Output API, where `headers` "attach response headers"
             # (vercel.com/docs/build-output-api/configuration). The provider docstring's
@@ -130,9 +159,10 @@ class VercelApp(VitalComponent):
             route=vercel.ProjectRouteRouteArgs(
                 src=rule.src,
                 headers=dict(rule.headers),
-                has=[vercel.ProjectRouteRouteHaArgs(type="host", value=rule.host)] if rule.host else None,
+                has=conditions(vercel.ProjectRouteRouteHaArgs, rule.has),
+                missings=conditions(vercel.ProjectRouteRouteMissingArgs, rule.missing),
             ),
-            opts=self.opts(),
+            opts=self.opts(depends_on=[previous] if previous else None),
         )
 
     def _firewall(self, rules: tuple[FirewallRule, ...], project_id: pulumi.Output[str]) -> vercel.FirewallConfig:
@@ -148,8 +178,8 @@ class VercelApp(VitalComponent):
                     description=rule.description,
                     active=True,
                     condition_groups=[vercel.FirewallConfigRulesRuleConditionGroupArgs(
-                        conditions=[vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in rule.conditions]
-                    )],
+                        conditions=[vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in group]
+                    ) for group in rule.condition_groups],
                     action=_firewall_action(rule.action),
                 )
                 for rule in rules

@@ -8,10 +8,11 @@ line the user sees.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vital import facts, secrets, validators
+from vital import facts, paths, secrets, stackfile, validators
 from vital.names import DATA_SERVICE_ENV, SECRET_TEXT
 
 if TYPE_CHECKING:
@@ -28,6 +29,10 @@ def run_all(c: "StackConfig") -> None:
     _check_adoption(c)
     _check_bulk_adoption(c)
     _check_rotation(c)
+    _check_traffic(c)
+    _check_release(c)
+    _check_alerts(c)
+    _check_approval(c)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -153,3 +158,90 @@ def _check_rotation(c: "StackConfig") -> None:
             _fail("secretRotation", key, f"allowed: a secret this stack holds ({', '.join(known)})")
         if when > date.today():
             _fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")
+
+
+def _check_traffic(c: "StackConfig") -> None:
+    if paths.API not in c.rate_limit_scope or len(set(c.rate_limit_scope)) != len(c.rate_limit_scope):
+        _fail("rateLimitScope", list(c.rate_limit_scope), "allowed: \"api\", optionally with \"pages\", each once "
+                                                          "(static assets are never counted)")
+    for entry in c.public_cache_paths:
+        try:
+            paths.public_path(entry, c.admin_paths)
+        except ValueError as err:
+            _fail("publicCachePaths", entry, str(err).split(" (found")[0])
+    cache_headers = [name for name in c.headers if name.lower() in facts.CDN_CACHE_HEADERS]
+    if cache_headers:
+        _fail("headers", cache_headers[0], "allowed: no cache headers on every path; each path class gets its own, "
+                                           "and shared caching is opt-in through publicCachePaths")
+    if c.upstash_budget is not None and not c.tier_defaults.owns_cache:
+        _fail("upstashBudget", c.upstash_budget, f"allowed: nothing; tier {c.tier} owns no Redis database (it shares "
+                                                 f"{c.shared_cache_stack}'s)")
+
+
+def _check_release(c: "StackConfig") -> None:
+    stages = c.rollout_stages
+    found = [s.model_dump(exclude_none=True) for s in stages]
+    if stages and not c.feature_allowed("rolling_releases"):
+        _fail("rolloutStages", found, f"allowed: [] on plan {c.vercel_plan} (Rolling Releases need Pro or Enterprise)")
+    percents = [s.percent for s in stages]
+    if stages and (not facts.ROLLOUT_STAGES_MIN <= len(stages) <= facts.ROLLOUT_STAGES_MAX
+                   or percents[-1] != 100 or percents != sorted(set(percents))):
+        _fail("rolloutStages", found, f"allowed: [] (deploy at once), or {facts.ROLLOUT_STAGES_MIN} to "
+                                      f"{facts.ROLLOUT_STAGES_MAX} stages of rising percent ending at 100, such as "
+                                      f"[{{percent: 10, minutes: 10}}, {{percent: 100}}]")
+    automatic = c.rollout_advancement == "automatic"
+    if any((s.minutes is None) is automatic for s in stages[:-1]) or (not automatic and stages and stages[-1].minutes):
+        _fail("rolloutStages", found, "allowed: minutes on every stage but the last with rolloutAdvancement automatic, "
+                                      "and on none with manual-approval")
+    if c.skew_protection is not None:
+        if c.skew_protection not in facts.SKEW_PROTECTION_VALUES:
+            _fail("skewProtection", c.skew_protection, f"allowed: one of {', '.join(facts.SKEW_PROTECTION_VALUES)}")
+        if not c.feature_allowed("skew_protection"):
+            _fail("skewProtection", c.skew_protection, f"allowed: nothing on plan {c.vercel_plan} (Pro or Enterprise)")
+    if c.build_machine_type not in facts.BUILD_MACHINE_TYPES:
+        _fail("buildMachineType", c.build_machine_type, f"allowed: one of {', '.join(facts.BUILD_MACHINE_TYPES)}")
+    if c.tier_defaults.gates_releases and not c.required_checks:
+        _fail("requiredChecks", [], f"allowed: at least one check; tier {c.tier}'s production alias waits for them")
+
+
+SLACK_CHANNEL_RE = re.compile(r"^[CGD][A-Z0-9]{8,}$")
+
+
+def _check_alerts(c: "StackConfig") -> None:
+    if c.latency_alert_p95_ms is not None and not c.feature_allowed("observability_plus"):
+        _fail("latencyAlertP95Ms", c.latency_alert_p95_ms,
+              f"allowed: a latency alert only with Observability Plus (add observability_plus to vercelAddons; plan "
+              f"{c.vercel_plan}); the built-in alerts measure no latency")
+    if c.alert_slack_channel_id is not None and not SLACK_CHANNEL_RE.match(c.alert_slack_channel_id):
+        _fail("alertSlackChannelId", c.alert_slack_channel_id, "allowed: a Slack channel id such as C0123456789 "
+                                                               "(channel details, bottom), not its name")
+    url = c.alert_webhook_url.get_secret_value() if c.alert_webhook_url is not None else None
+    # Offline a secret is a placeholder (synth cannot decrypt it); the CLI passes the value itself.
+    if url is not None and not url.startswith(stackfile.PLACEHOLDER) and not re.match(r"^https://[^/\s]+(/\S*)?$", url):
+        _fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
+
+
+def _check_approval(c: "StackConfig") -> None:
+    """Production needs a person's approval: environment reviewers where GitHub enforces them,
+    else the documented fallback (the ruleset's approving review and the release gates)."""
+    where = f"plan {c.github_plan}, {c.github_repo_visibility} repository"
+    if not c.github_feature("environments"):
+        _fail("githubRepoVisibility", c.github_repo_visibility,
+              f"allowed: public on plan {c.github_plan}; GitHub environments and their secrets in a private "
+              f"repository need Pro, Team or Enterprise (githubPlan)")
+    enforced = c.github_feature("required_reviewers")
+    if c.required_reviewers and not enforced:
+        _fail("requiredReviewers", list(c.required_reviewers),
+              f"allowed: [] on {where}: GitHub does not enforce environment reviewers there (Enterprise, or a "
+              f"public repository); production's approval is then the ruleset's review and the release gates")
+    if not c.tier_defaults.requires_approval or c.required_reviewers:
+        return
+    if enforced:
+        _fail("requiredReviewers", [],
+              f"allowed: 1 to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} GitHub user ids (`gh api users/LOGIN --jq .id`) "
+              f"who approve tier {c.tier}'s deployments ({where}); if the repository is private on Free, Pro or Team, "
+              f"say so with githubPlan and the ruleset's review and the release gates stand in")
+    tier = c.tier_defaults
+    if not (tier.ruleset_on_branch and tier.protect and tier.gates_releases and c.required_checks):
+        _fail("requiredReviewers", [], f"allowed: reviewers, or on {where} the fallback: a ruleset with an approving "
+                                       f"review on {c.production_branch} and release gates on requiredChecks")

@@ -10,33 +10,46 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 
 from vital import facts, secrets, validators
 from vital.names import CORS_VARIABLE
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
 from . import checks
+from .types import (
+    AdminPath, AppName, Branch, CheckName, Cidr, Command, CorsOrigin, Domain, EnvName, EnvValue, Flag, GitHubId, GitHubOwner,
+    GitHubRepo, HeaderName, HeaderValue, RelativePath, Seconds, Text, items,
+)
 
 
 class _Model(BaseModel):
+    # Strict where it matters is in the field types (program/types.py): a bool is not a number,
+    # a list is not a string. Containers stay lax so a JSON list can fill a tuple.
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class AppConfig(_Model):
     """One Vercel project per tier: the root app, or a standalone app in its own folder."""
 
-    name: str
-    root_directory: str | None = Field(None, alias="rootDirectory")
-    domains: tuple[str, ...] = ()
-    env: dict[str, str] = {}
-
-    _name = field_validator("name")(lambda cls, v: validators.app_name(v))
-    _domains = field_validator("domains")(lambda cls, v: tuple(validators.domain(d) for d in v))
-    _root = field_validator("root_directory")(lambda cls, v: validators.relative_folder(v))
+    name: AppName
+    root_directory: RelativePath | None = Field(None, alias="rootDirectory")
+    domains: items(Domain) = ()
+    env: dict[EnvName, EnvValue] = {}
 
 
 DEFAULT_APPS = (AppConfig(name="vital-expert"),)
@@ -45,10 +58,10 @@ DEFAULT_APPS = (AppConfig(name="vital-expert"),)
 class AppAdoption(_Model):
     """An existing Vercel project to import instead of creating (today's single project)."""
 
-    project_id: str = Field(alias="projectId")
+    project_id: Text = Field(alias="projectId")
     # Vercel's ids of existing env vars, by key (`GET /v10/projects/{id}/env`).
-    env_var_ids: dict[str, str] = Field({}, alias="envVarIds")
-    domains: tuple[str, ...] = ()
+    env_var_ids: dict[EnvName, Text] = Field({}, alias="envVarIds")
+    domains: items(Domain) = ()
 
     _project_id = field_validator("project_id")(lambda cls, v: validators.vercel_project_id(v))
 
@@ -56,20 +69,21 @@ class AppAdoption(_Model):
 class Adoption(_Model):
     """What already exists in this tier and is imported (`import_`) rather than created."""
 
-    apps: dict[str, AppAdoption] = {}
-    github_environment: bool = Field(False, alias="githubEnvironment")
-    branch: bool = False
+    apps: dict[AppName, AppAdoption] = {}
+    github_environment: Flag = Field(False, alias="githubEnvironment")
+    branch: Flag = False
 
 
-AddOn = Literal["password_protection", "preview_deployment_suffix"]
+AddOn = Literal["password_protection", "preview_deployment_suffix", "observability_plus"]
+RateLimitScope = Literal["api", "pages"]  # vital.paths.RATE_LIMIT_SCOPES
+UsdPerMonth = Annotated[StrictInt, Field(ge=1)]
 
 
-def _checked(check):
-    """A field validator that runs a vital.validators check and keeps the value."""
-    def run(cls, value):
-        check(value)
-        return value
-    return run
+class RolloutStage(_Model):
+    """One stage of a rolling release: the share of traffic, and minutes until the next stage."""
+
+    percent: StrictInt = Field(ge=0, le=100)
+    minutes: StrictInt | None = Field(None, ge=1)
 
 
 class StackConfig(_Model):
@@ -77,46 +91,54 @@ class StackConfig(_Model):
 
     stack: str
     tier: Literal["production", "pre-production", "preview"]
-    vercel_team: str = Field(alias="vercel:team")
+    vercel_team: Text = Field(alias="vercel:team")
     vercel_plan: Literal["hobby", "pro", "enterprise"] = Field("pro", alias="vercelPlan")
-    vercel_addons: tuple[AddOn, ...] = Field((), alias="vercelAddons")
-    github_owner: str = Field(alias="github:owner")
-    github_repo: str = Field("vital-expert", alias="githubRepo")
-    apps: tuple[AppConfig, ...] = Field(DEFAULT_APPS, min_length=1)
-    domains: tuple[str, ...] = ()
-    env: dict[str, str] = {}
-    secret_env: dict[str, SecretStr] = Field({}, alias="secretEnv")
+    vercel_addons: items(AddOn) = Field((), alias="vercelAddons")
+    github_owner: GitHubOwner = Field(alias="github:owner")
+    github_repo: GitHubRepo = Field("vital-expert", alias="githubRepo")
+    apps: items(AppConfig) = Field(DEFAULT_APPS, min_length=1)
+    domains: items(Domain) = ()
+    env: dict[EnvName, EnvValue] = {}
+    secret_env: dict[EnvName, SecretStr] = Field({}, alias="secretEnv")
     # Tier-dependent keys: a stack file that leaves one out gets its tier's value (Tier.config_defaults).
-    function_timeout: int = Field(alias="functionTimeout")
-    rate_limit_requests: int = Field(alias="rateLimitRequests", ge=1)
-    rate_limit_period: int = Field(SHARED["rate_limit_period_s"], alias="rateLimitPeriod", ge=1)
-    noindex: bool
-    security_headers: bool = Field(alias="securityHeaders")
-    headers: dict[str, str] = {}
-    cors_allowed_origins: tuple[str, ...] = Field(alias="corsAllowedOrigins")
-    production_branch: str = Field(alias="productionBranch")
-    region: str = SHARED["region"]
-    build_command: str = Field(SHARED["build_command"], alias="buildCommand")
-    install_command: str = Field(SHARED["install_command"], alias="installCommand")
-    output_directory: str = Field(SHARED["output_directory"], alias="outputDirectory")
-    preview_expiration: str = Field(SHARED["preview_expiration"], alias="previewExpiration")
-    preview_deployment_suffix: str | None = Field(None, alias="previewDeploymentSuffix")
-    vercel_authentication: str = Field(alias="vercelAuthentication")
+    function_timeout: Seconds = Field(alias="functionTimeout")
+    rate_limit_requests: Seconds = Field(alias="rateLimitRequests", ge=1, le=10**9)
+    rate_limit_period: Seconds = Field(SHARED["rate_limit_period_s"], alias="rateLimitPeriod", ge=1, le=86400)
+    rate_limit_scope: items(RateLimitScope) = Field(alias="rateLimitScope")
+    # Pages a shared cache (Vercel's CDN) may keep for everyone: opt-in, none by default.
+    public_cache_paths: items(StrictStr) = Field((), alias="publicCachePaths")
+    noindex: Flag
+    security_headers: Flag = Field(alias="securityHeaders")
+    csp_report_only: Flag = Field(alias="cspReportOnly")
+    headers: dict[HeaderName, HeaderValue] = Field({}, max_length=facts.LIST_MAX_ITEMS)
+    cors_allowed_origins: items(CorsOrigin) = Field(alias="corsAllowedOrigins")
+    production_branch: Branch = Field(alias="productionBranch")
+    region: StrictStr = SHARED["region"]
+    build_command: Command = Field(SHARED["build_command"], alias="buildCommand")
+    install_command: Command = Field(SHARED["install_command"], alias="installCommand")
+    output_directory: RelativePath = Field(SHARED["output_directory"], alias="outputDirectory")
+    preview_expiration: StrictStr = Field(SHARED["preview_expiration"], alias="previewExpiration")
+    preview_deployment_suffix: StrictStr | None = Field(None, alias="previewDeploymentSuffix")
+    vercel_authentication: StrictStr = Field(alias="vercelAuthentication")
     protection_password: SecretStr | None = Field(None, alias="protectionPassword")
-    trusted_ips: tuple[str, ...] = Field((), alias="trustedIps")
-    admin_allowlist: tuple[str, ...] = Field((), alias="adminAllowlist")
-    admin_paths: tuple[str, ...] = Field(SHARED["admin_paths"], alias="adminPaths")
+    trusted_ips: items(Cidr) = Field((), alias="trustedIps")
+    admin_allowlist: items(Cidr) = Field((), alias="adminAllowlist")
+    admin_paths: items(AdminPath) = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
     # GitHub user ids (`gh api users/LOGIN --jq .id`): the environment API takes ids, not logins.
-    required_reviewers: tuple[int, ...] = Field((), alias="requiredReviewers")
-    required_checks: tuple[str, ...] = Field(SHARED["required_checks"], alias="requiredChecks")
+    required_reviewers: items(GitHubId) = Field((), alias="requiredReviewers")
+    # The GitHub organization's plan and the app repository's visibility: together they decide
+    # whether GitHub enforces environment reviewers (facts.GITHUB_ENVIRONMENT_FEATURES).
+    github_plan: StrictStr = Field(SHARED["github_plan"], alias="githubPlan")
+    github_repo_visibility: StrictStr = Field(SHARED["github_repo_visibility"], alias="githubRepoVisibility")
+    required_checks: items(CheckName) = Field(SHARED["required_checks"], alias="requiredChecks")
     vercel_deploy_token: SecretStr = Field(alias="vercelDeployToken")
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
-    supabase_project_ref: str = Field(alias="supabaseProjectRef")
+    supabase_project_ref: StrictStr = Field(alias="supabaseProjectRef")
     supabase_access_token: SecretStr = Field(alias="supabaseAccessToken")
-    supabase_anon_key: str | None = Field(None, alias="supabaseAnonKey")
-    supabase_pool_size: int = Field(alias="supabasePoolSize", ge=0, le=3000)
-    supabase_allowed_cidrs: tuple[str, ...] = Field((), alias="supabaseAllowedCidrs")
-    supabase_backups: str = Field(alias="supabaseBackups")
+    supabase_anon_key: Text | None = Field(None, alias="supabaseAnonKey")
+    supabase_pool_size: StrictInt = Field(alias="supabasePoolSize", ge=0, le=3000)
+    supabase_allowed_cidrs: items(Cidr) = Field((), alias="supabaseAllowedCidrs")
+    supabase_backups: StrictStr = Field(alias="supabaseBackups")
     # One ProjectEnvironmentVariable per variable, or one bulk ProjectEnvironmentVariables
     # per project (fewer resources; see the README's benchmark section for the trade-off).
     env_var_mode: Literal["per-variable", "bulk"] = Field("per-variable", alias="envVarMode")
@@ -124,9 +146,27 @@ class StackConfig(_Model):
     deploy_from: Literal["vercel-git", "github-actions"] = Field("vercel-git", alias="deployFrom")
     adopt: Adoption = Adoption()
     # Secret key -> ISO date it was last rotated (seed: rotate every 90 days).
-    secret_rotation: dict[str, date] = Field({}, alias="secretRotation")
-    upstash_primary_region: str = Field(SHARED["upstash_primary_region"], alias="upstashPrimaryRegion")
-    shared_cache_stack: str = Field(SHARED["shared_cache_stack"], alias="sharedCacheStack")
+    secret_rotation: dict[Text, date] = Field({}, alias="secretRotation")
+    upstash_primary_region: StrictStr = Field(SHARED["upstash_primary_region"], alias="upstashPrimaryRegion")
+    upstash_budget: UsdPerMonth | None = Field(alias="upstashBudget")
+    vercel_budget: UsdPerMonth = Field(alias="vercelBudget")
+    supabase_budget: UsdPerMonth = Field(alias="supabaseBudget")
+    # Releases and resilience (tier table; program.checks holds them to the plan and the provider).
+    rollout_stages: tuple[RolloutStage, ...] = Field(alias="rolloutStages")
+    rollout_advancement: Literal["automatic", "manual-approval"] = Field(SHARED["rollout_advancement"],
+                                                                         alias="rolloutAdvancement")
+    skew_protection: StrictStr | None = Field(alias="skewProtection")
+    function_failover: StrictBool = Field(alias="functionFailover")
+    prioritise_production_builds: StrictBool = Field(SHARED["prioritise_production_builds"],
+                                                     alias="prioritiseProductionBuilds")
+    build_machine_type: StrictStr = Field(alias="buildMachineType")
+    node_version: StrictStr = Field(alias="nodeVersion")
+    # Alerts on the seed's SLOs, and where they go (none set: the team's owners, by Vercel).
+    error_alert: StrictBool = Field(alias="errorAlert")
+    latency_alert_p95_ms: Annotated[StrictInt, Field(ge=1, le=60000)] | None = Field(alias="latencyAlertP95Ms")
+    alert_slack_channel_id: StrictStr | None = Field(None, alias="alertSlackChannelId")
+    alert_webhook_url: SecretStr | None = Field(None, alias="alertWebhookUrl")
+    shared_cache_stack: StrictStr = Field(SHARED["shared_cache_stack"], alias="sharedCacheStack")
 
     # ---- the tier's defaults, resolved once, before any field is checked ----
 
@@ -145,20 +185,20 @@ class StackConfig(_Model):
 
     # ---- field checks: each raises ValueError whose text says what is allowed ----
 
-    @field_validator("preview_deployment_suffix", mode="before")
+    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", mode="before")
     @classmethod
     def _empty_is_none(cls, v):
-        return None if v == "" else v  # Pulumi.yaml declares "" as "no suffix"
+        return None if v == "" else v  # Pulumi.yaml declares "" as "none"
 
-    @field_validator("domains", "preview_deployment_suffix")
+    @field_validator("rollout_stages", mode="before")
     @classmethod
-    def _domains(cls, v):
-        if v is None:
-            return v
-        return tuple(validators.domain(d) for d in v) if isinstance(v, tuple) else validators.domain(v)
+    def _stages_as_dicts(cls, v):
+        # The tier table's stages are read-only mappings; the stack file's are plain objects.
+        return tuple(dict(s) if isinstance(s, Mapping) else s for s in v) if isinstance(v, (list, tuple)) else v
 
-    _env_keys = field_validator("env")(_checked(validators.env_keys))
-    _header_names = field_validator("headers")(_checked(validators.header_names))
+
+    _suffix = field_validator("preview_deployment_suffix")(lambda cls, v: v if v is None else validators.domain(v))
+    _upstash_region = field_validator("upstash_primary_region")(lambda cls, v: validators.upstash_region(v))
     _team = field_validator("vercel_team")(lambda cls, v: validators.vercel_team(v))
     _region = field_validator("region")(lambda cls, v: validators.vercel_region(v))
     _retention = field_validator("preview_expiration")(lambda cls, v: validators.retention(v))
@@ -166,7 +206,9 @@ class StackConfig(_Model):
     _supabase_ref = field_validator("supabase_project_ref")(lambda cls, v: validators.supabase_ref(v))
     _backups = field_validator("supabase_backups")(lambda cls, v: validators.backup_policy(v))
     _stack_name = field_validator("shared_cache_stack")(lambda cls, v: validators.qualified_stack(v))
-    _cidrs = field_validator("admin_allowlist", "trusted_ips", "supabase_allowed_cidrs")(_checked(validators.cidrs))
+    _github_plan = field_validator("github_plan")(lambda cls, v: validators.one_of(v, facts.GITHUB_PLANS))
+    _visibility = field_validator("github_repo_visibility")(lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES))
+    _node = field_validator("node_version")(lambda cls, v: validators.node_version(v))
     _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
 
     @field_validator("secret_rotation", mode="before")
@@ -184,8 +226,9 @@ class StackConfig(_Model):
     @field_validator("supabase_anon_key")
     @classmethod
     def _anon_key(cls, v: str | None) -> str | None:
-        if v is not None and secrets.looks_secret_value(v):
-            raise ValueError("allowed: the public anon key only; the service-role key goes in secretEnv.SUPABASE_SERVICE_ROLE_KEY")
+        if v is not None and (secrets.looks_secret_value(v) or not secrets.is_supabase_anon_key(v)):
+            raise ValueError("allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
+                             "(sb_publishable_...); a secret or service-role key goes in secretEnv")
         return v
 
     # ---- derived values ----
@@ -201,6 +244,10 @@ class StackConfig(_Model):
     @property
     def max_function_timeout(self) -> int:
         return min(self.tier_defaults.function_timeout_s, self.limits.max_function_duration_s)
+
+    def github_feature(self, feature: str) -> bool:
+        """Whether GitHub offers an environment feature for this repository on this plan."""
+        return self.github_repo_visibility in facts.GITHUB_ENVIRONMENT_FEATURES[feature][self.github_plan]
 
     def feature_allowed(self, feature: str) -> bool:
         availability = facts.FEATURE_AVAILABILITY[feature][self.vercel_plan]
@@ -222,7 +269,8 @@ class StackConfig(_Model):
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
         names = ["vercelDeployToken", "supabaseAccessToken", *self.secret_env]
-        return names + (["protectionPassword"] if self.protection_password is not None else [])
+        names += ["protectionPassword"] if self.protection_password is not None else []
+        return names + (["alertWebhookUrl"] if self.alert_webhook_url is not None else [])
 
     # ---- whole-config checks: each names the key it is about ----
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import SecretStr, ValidationError
 
-from vital import stackfile
+from vital import stackfile, validators
 from vital.names import GITHUB_OWNER_KEY, PROJECT, SECRET_CONFIG_KEYS, SECRET_TEXT, TIERS, VERCEL_TEAM_KEY
 
 from .config import StackConfig
@@ -41,15 +42,53 @@ def _field_for(key: str):
     return None, None
 
 
+def _wants_text(annotation: Any) -> bool:
+    """Whether a field's type is a string (through Annotated and Optional)."""
+    if annotation in (str, SecretStr):
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _wants_text(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return any(_wants_text(arg) for arg in get_args(annotation) if arg is not type(None))
+    return False
+
+
 def _decode(key: str, raw: str) -> Any:
-    """Config arrives as strings (the CLI JSON-encodes numbers, booleans and objects)."""
+    """Config arrives as strings (the CLI JSON-encodes numbers, booleans and objects).
+
+    A string field keeps the text as it came, unless the stack file held a list or a mapping
+    there (the CLI passes it as JSON): then the list or mapping is handed on, and refused.
+    """
     _, field = _field_for(key)
-    if field is not None and field.annotation in (str, str | None, SecretStr, SecretStr | None):
-        return raw
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
     except ValueError:
         return raw
+    if field is not None and _wants_text(field.annotation) and not isinstance(value, (list, dict)):
+        return raw
+    return value
+
+
+# What a value of the wrong type is told, by pydantic's error type: the expected type in words.
+_EXPECTED = {
+    "string_type": "a string", "int_type": "a whole number", "int_from_float": "a whole number",
+    "int_parsing": "a whole number", "bool_type": "true or false", "tuple_type": "a list",
+    "list_type": "a list", "dict_type": "a mapping of keys to values", "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values", "date_type": "a date, 'YYYY-MM-DD'",
+    "date_from_datetime_parsing": "a date, 'YYYY-MM-DD'",
+}
+
+
+def _allowed(error: dict) -> str:
+    msg = error["msg"].removeprefix("Value error, ")
+    if msg.startswith("allowed"):
+        return msg
+    if error["type"] in _EXPECTED:
+        return f"allowed: {_EXPECTED[error['type']]}"
+    if error["type"] in ("too_long", "string_too_long"):
+        return f"allowed: at most {error.get('ctx', {}).get('max_length')} {'items' if error['type'] == 'too_long' else 'characters'}"
+    return f"allowed: {msg[0].lower()}{msg[1:]}"
 
 
 def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
@@ -58,14 +97,15 @@ def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
     if msg.startswith("{"):
         detail = json.loads(msg)
         return ConfigError(stack, detail["key"], detail["found"], detail["allowed"])
-    loc = [str(p) for p in first["loc"]]
+    loc = [str(p) for p in first["loc"] if p != "[key]"]
     key = loc[0] if loc else "?"
     path = key + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])
     found = first.get("input")
     if key in SECRET_CONFIG_KEYS or first["type"] == "missing":
         found = SECRET_TEXT if key in SECRET_CONFIG_KEYS and first["type"] != "missing" else "nothing"
-    allowed = msg if msg.startswith("allowed") else f"allowed: {msg[0].lower()}{msg[1:]}"
-    return ConfigError(stack, path, found, allowed)
+    if "[key]" in first["loc"]:
+        path = path.rsplit(".", 1)[0] if "." in path else path  # a bad key: name the mapping, show the key
+    return ConfigError(stack, path, found, _allowed(first))
 
 
 def _project_keys(stack: str) -> dict[str, Any]:
@@ -77,6 +117,9 @@ def _project_keys(stack: str) -> dict[str, Any]:
     for full_key, raw in pulumi_internals.all_config().items():
         namespace, _, key = full_key.partition(":")
         if namespace != PROJECT:
+            if namespace.lower() == PROJECT or validators.one_edit_away(namespace.lower(), PROJECT):
+                shown = SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else raw
+                raise ConfigError(stack, full_key, shown, f"allowed: the project's namespace; did you mean '{PROJECT}:{key}'?")
             continue
         if _field_for(key)[0] is None or key == "stack":
             raise ConfigError(stack, full_key, raw, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 
 from components.specs import (
+    AlertsSpec,
     CacheSpec,
     DomainSpec,
     EnvVarsSpec,
@@ -19,13 +20,15 @@ from components.specs import (
     GitHubEnvironmentSpec,
     GitRepositorySpec,
     RedisSpec,
+    ReleaseSpec,
     RetentionSpec,
+    RolloutStageSpec,
     RulesetSpec,
     SupabaseProjectSpec,
     VercelAppSpec,
     VercelProjectSpec,
 )
-from vital.facts import RETENTION_PROVIDER_DEFAULTS
+from vital.facts import RETENTION_PROVIDER_DEFAULTS, VERCEL_GIT_BRANCH_VARIABLE
 from vital.names import (
     MIGRATION_SECRETS,
     VERCEL_ORG_SECRET,
@@ -33,7 +36,7 @@ from vital.names import (
     redis_database_name,
     vercel_project_name,
 )
-from vital.tiers import SHARED
+from vital.tiers import SHARED, TIER_DEFAULTS
 
 from .config import AppConfig, StackConfig
 from .vercel_rules import firewall_rules, header_rules
@@ -78,10 +81,19 @@ def git_connected(cfg: StackConfig) -> bool:
 
 
 def ignore_command(cfg: StackConfig) -> str | None:
-    """Skip every build but the tier's own branch (Vercel: exit 0 skips, exit 1 builds)."""
-    if cfg.tier_defaults.builds_pr_branches or not git_connected(cfg):
+    """Which pushes the project skips (Vercel: the command exiting 0 skips the build, 1 builds).
+
+    A single-branch tier builds only its own branch. The preview tier builds every branch except
+    the other tiers' own (seed: "all branches except main and pre-production"), which would
+    otherwise build a second time here, with preview's secrets.
+    """
+    if not git_connected(cfg):
         return None
-    return f'[ "$VERCEL_GIT_COMMIT_REF" != "{cfg.production_branch}" ]'
+    ref = f'"${VERCEL_GIT_BRANCH_VARIABLE}"'
+    if cfg.tier_defaults.builds_pr_branches:
+        others = [t.production_branch for t in TIER_DEFAULTS.values() if not t.builds_pr_branches]
+        return " || ".join(f'[ {ref} = "{branch}" ]' for branch in others)
+    return f'[ {ref} != "{cfg.production_branch}" ]'
 
 
 def _import_id(cfg: StackConfig, app: AppConfig, *parts: str) -> str | None:
@@ -110,6 +122,30 @@ def vercel_project(cfg: StackConfig, app: AppConfig) -> VercelProjectSpec:
         password=cfg.protection_password,
         trusted_ips=cfg.trusted_ips,
         import_id=_import_id(cfg, app),
+        skew_protection=cfg.skew_protection,
+        function_failover=cfg.function_failover,
+        prioritise_production_builds=cfg.prioritise_production_builds,
+        build_machine_type=cfg.build_machine_type,
+        node_version=cfg.node_version,
+    )
+
+
+def release(cfg: StackConfig) -> ReleaseSpec:
+    """Production waits for the repository's required checks and rolls out in the tier's stages."""
+    return ReleaseSpec(
+        checks=cfg.required_checks if cfg.tier_defaults.gates_releases else (),
+        stages=tuple(RolloutStageSpec(percent=s.percent, minutes=s.minutes) for s in cfg.rollout_stages),
+        advancement=cfg.rollout_advancement,
+    )
+
+
+def alerts(cfg: StackConfig) -> AlertsSpec:
+    return AlertsSpec(
+        error_anomaly=cfg.error_alert,
+        severity=SHARED["alert_min_severity"],
+        p95_ms=cfg.latency_alert_p95_ms,
+        slack_channel_id=cfg.alert_slack_channel_id,
+        webhook_url=cfg.alert_webhook_url,
     )
 
 
@@ -134,10 +170,12 @@ def vercel_app(cfg: StackConfig, index: int) -> VercelAppSpec:
         env=env_vars(cfg, app),
         domains=tuple(DomainSpec(name=d, import_id=_import_id(cfg, app, d) if d in adopted else None)
                       for d in cfg.app_domains(index)),
-        routes=header_rules(cfg),
+        routes=header_rules(cfg, cfg.app_domains(index)),
         firewall=firewall_rules(cfg),
         # Set all four: the provider writes its own default into any field left unset.
         retention=RetentionSpec(preview=cfg.preview_expiration, **RETENTION_PROVIDER_DEFAULTS),
+        release=release(cfg),
+        alerts=alerts(cfg),
         protect=cfg.tier_defaults.protect,
     )
 
@@ -187,6 +225,7 @@ def cache(cfg: StackConfig) -> CacheSpec:
         database_name=redis_database_name(tier.project_suffix),
         primary_region=cfg.upstash_primary_region,
         eviction=not tier.protect,  # production keeps keys; caches may evict
+        budget_usd=cfg.upstash_budget,
         protect=tier.protect,
         retain_on_delete=tier.protect,
     ))

@@ -34,7 +34,7 @@ def stack_yaml(stack: str, secrets: bool = True) -> dict[str, Any]:
 
 def write_stack(tmp_path: Path, data: dict[str, Any], name: str = "Pulumi.test.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False))
     return path
 
 

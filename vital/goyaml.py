@@ -48,7 +48,12 @@ class GoYamlError(ValueError):
     """One line: what in the YAML the CLI would not read, and where."""
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser and composer when PyYAML was built with it (the wheels are); the pure-Python
+# one otherwise. Either way, only the syntax comes from PyYAML: scalars are resolved below.
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE):
     """PyYAML's scanner and composer only: plain scalars keep a marker tag for resolve()."""
 
     def resolve(self, kind, value, implicit):

@@ -19,7 +19,7 @@ PACK_NAME = "vital-expert-guardrails"
 SECRET_TEXT = "[secret]"
 
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
-SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken")
+SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken", "alertWebhookUrl")
 
 # Provider credentials each stack's providers need: config key -> the environment variable the
 # provider reads instead (None: config only). Sources: pulumiverse_vercel 5.21.1 config/vars.py
@@ -77,3 +77,21 @@ def redis_database_name(project_suffix: str) -> str:
 def stack_reference(organization: str, stack: str) -> str:
     """A DIY backend's fully qualified stack name: organization/<project>/<stack>."""
     return f"{organization}/{PROJECT}/{stack}"
+
+
+# CI: the GitHub Actions variables the workflows read, and the AWS roles `tools.backend bootstrap
+# --github-repo` creates for them (README "Pull requests and CI"). The plan role is read-only and
+# trusted by pull requests and `main`; each environment's deploy role only by jobs in it.
+BACKEND_URL_VARIABLE = "PULUMI_BACKEND_URL"
+AWS_REGION_VARIABLE = "AWS_REGION"
+PLAN_ROLE_VARIABLE = "AWS_PLAN_ROLE_ARN"
+DEPLOY_ROLE_VARIABLE = "AWS_DEPLOY_ROLE_ARN"
+DEPLOY_BRANCH = "main"
+
+
+def plan_role_name() -> str:
+    return f"{PROJECT}-plan"
+
+
+def deploy_role_name(environment: str) -> str:
+    return f"{PROJECT}-deploy-{environment}"

@@ -1,11 +1,21 @@
-"""What counts as a secret: one definition for the config checks and the policy pack."""
+"""What counts as a secret: one definition for the config checks and the policy pack.
+
+Values are judged by Yelp's detect-secrets (https://github.com/Yelp/detect-secrets, 1.5.0):
+its format detectors (AWS, GitHub, GitLab, Slack, Stripe live keys, OpenAI legacy keys,
+JWTs, URLs with a password, private keys and more), plus detectors written on its own base
+class for the formats it does not know yet, each with the vendor's documented prefix. Its
+high-entropy detectors are left out: they flag ordinary words and URLs. Names are judged by
+a naming convention (KEY, TOKEN, SECRET ...), since a value can be a credential nobody can
+recognise.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
-from urllib.parse import urlsplit
+from functools import lru_cache
+from typing import Iterable
 
 PUBLIC_PREFIX = "NEXT_PUBLIC_"
 
@@ -13,8 +23,61 @@ PUBLIC_PREFIX = "NEXT_PUBLIC_"
 _SECRET_KEY_PARTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "SERVICE_ROLE", "CREDENTIAL", "PRIVATE")
 _SECRET_KEY_RE = re.compile(r"(^|_)(" + "|".join(_SECRET_KEY_PARTS) + r")(_|S?$)")
 
-# Prefixes of well-known credential formats: OpenAI, Stripe, GitHub, Slack, AWS, Langfuse.
-_SECRET_VALUE_PREFIXES = ("sk-", "sk_live_", "rk_live_", "ghp_", "gho_", "ghs_", "github_pat_", "xoxb-", "AKIA", "sk-lf-")
+# detect-secrets' own detectors, by module and class (its plugins package).
+_LIBRARY_DETECTORS = (
+    ("artifactory", "ArtifactoryDetector"), ("aws", "AWSKeyDetector"), ("azure_storage_key", "AzureStorageKeyDetector"),
+    ("basic_auth", "BasicAuthDetector"), ("discord", "DiscordBotTokenDetector"), ("github_token", "GitHubTokenDetector"),
+    ("gitlab_token", "GitLabTokenDetector"), ("jwt", "JwtTokenDetector"), ("mailchimp", "MailchimpDetector"),
+    ("npm", "NpmDetector"), ("openai", "OpenAIDetector"), ("private_key", "PrivateKeyDetector"),
+    ("pypi_token", "PypiTokenDetector"), ("sendgrid", "SendGridDetector"), ("slack", "SlackDetector"),
+    ("square_oauth", "SquareOAuthDetector"), ("stripe", "StripeDetector"), ("telegram_token", "TelegramBotTokenDetector"),
+    ("twilio", "TwilioKeyDetector"),
+)
+
+# Formats detect-secrets 1.5.0 does not know, as (name, pattern, source).
+EXTRA_FORMATS = (
+    ("Stripe test or restricted key", r"\b(?:sk|rk)_test_[0-9a-zA-Z]{16,}",
+     "docs.stripe.com/keys: secret keys sk_test_/sk_live_, restricted keys rk_test_/rk_live_"),
+    ("Supabase secret key", r"\bsb_secret_[A-Za-z0-9_-]{16,}",
+     "supabase.com/docs/guides/api/api-keys: secret keys start sb_secret_, publishable keys sb_publishable_"),
+    ("OpenAI project, service-account or admin key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}",
+     "platform.openai.com/docs/api-reference/authentication: project API keys (sk-proj-)"),
+    ("Anthropic API key", r"\bsk-ant-[a-z]+[0-9]{2}-[A-Za-z0-9_-]{20,}",
+     "docs.anthropic.com/en/api/overview: keys start sk-ant-"),
+    ("Langfuse secret key", r"\bsk-lf-[0-9a-f]{8}-[0-9a-f-]{4,}",
+     "langfuse.com/docs/api: secret keys start sk-lf-, public keys pk-lf-"),
+)
+SUPABASE_PUBLISHABLE_RE = re.compile(r"^sb_publishable_[A-Za-z0-9_-]{16,}$")
+
+
+@lru_cache(maxsize=1)
+def _detectors() -> tuple:
+    """detect-secrets' detectors and ours, built once (importing the library is not free)."""
+    import importlib
+
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    found = [getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), name)()
+             for module, name in _LIBRARY_DETECTORS]
+    for name, pattern, _source in EXTRA_FORMATS:
+        detector = type(name.title().replace(" ", "") + "Detector", (RegexBasedDetector,),
+                        {"secret_type": name, "denylist": (re.compile(pattern),)})
+        found.append(detector())
+    return tuple(found)
+
+
+def credential_types(value: str) -> list[str]:
+    """The kinds of credential found in a value ([] when none): never the value itself."""
+    if not isinstance(value, str) or not value:
+        return []
+    found = []
+    for detector in _detectors():
+        for match in detector.analyze_string(value):
+            if detector.secret_type == "JSON Web Token" and jwt_role(match) == "anon":
+                continue  # Supabase's anon key: a JWT made for browsers (row-level security guards the data)
+            found.append(detector.secret_type)
+            break
+    return found
 
 
 def is_public_key(name: str) -> bool:
@@ -27,19 +90,8 @@ def looks_secret_key(name: str) -> bool:
     return not is_public_key(name) and bool(_SECRET_KEY_RE.search(name.upper()))
 
 
-def dsn_has_credentials(value: str) -> bool:
-    """A connection string with a password in it (postgres://user:pass@host, redis://:pass@...)."""
-    if "://" not in value:
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return bool(parts.password)
-
-
-def _jwt_role(value: str) -> str | None:
-    """The `role` claim of a JWT, without verifying it (Supabase keys are JWTs)."""
+def jwt_role(value: str) -> str | None:
+    """The `role` claim of a JWT, without verifying it (Supabase's legacy keys are JWTs)."""
     pieces = value.split(".")
     if len(pieces) != 3:
         return None
@@ -52,17 +104,14 @@ def _jwt_role(value: str) -> str | None:
     return role if isinstance(role, str) else None
 
 
-def looks_secret_value(value: str) -> bool:
-    """True when a value itself is a credential, whatever its key is called.
+def looks_secret_value(value: object) -> bool:
+    """True when a value itself is a credential, whatever its key is called."""
+    return isinstance(value, str) and bool(credential_types(value))
 
-    Supabase's anon key is a JWT meant for browsers; its service_role key is not.
-    """
-    if not isinstance(value, str):
-        return False
-    if value.startswith(_SECRET_VALUE_PREFIXES) or dsn_has_credentials(value):
-        return True
-    role = _jwt_role(value)
-    return role is not None and role != "anon"
+
+def is_supabase_anon_key(value: str) -> bool:
+    """Supabase's public key: a JWT whose role is anon, or a publishable key (sb_publishable_...)."""
+    return jwt_role(value) == "anon" or bool(SUPABASE_PUBLISHABLE_RE.match(value))
 
 
 def public_key_leaks_secret(name: str, value: str | None) -> bool:
@@ -72,3 +121,7 @@ def public_key_leaks_secret(name: str, value: str | None) -> bool:
     bare = name[len(PUBLIC_PREFIX):]
     named_secret = bool(re.search(r"(^|_)(SECRET|SERVICE_ROLE|PASSWORD|PRIVATE|TOKEN)(_|$)", bare))
     return named_secret or (value is not None and looks_secret_value(value))
+
+
+def any_credential(values: Iterable[str]) -> bool:
+    return any(looks_secret_value(v) for v in values)

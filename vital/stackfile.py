@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from . import goyaml
+from . import declarations, goyaml
+from .declarations import config_string
 from .names import PROJECT, SECRET_CONFIG_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,24 +206,6 @@ def project() -> dict[str, Any]:
     return load_yaml(PROJECT_FILE)
 
 
-def config_string(value: Any) -> str:
-    """A config value as the CLI passes it to the program: strings as they are, the rest as JSON."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bool, int, float)):
-        return goyaml.go_json_scalar(value)
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
-
-
-def missing_message(stack: str, keys: list[str]) -> str:
-    """The CLI's own words (pkg/workspace/config.go missingStackConfigurationKeysError)."""
-    keys = sorted(keys)
-    if len(keys) == 1:
-        return f"Stack '{stack}' is missing configuration value '{keys[0]}'"
-    listed = ", ".join(f"'{k}'" for k in keys[:-1]) + f" and '{keys[-1]}'" if len(keys) > 2 else f"'{keys[0]}' and '{keys[1]}'"
-    return f"Stack '{stack}' is missing configuration values {listed}"
-
-
 def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret] = ()) -> StackConfigInput:
     """The stack's config, with the project's declared defaults applied.
 
@@ -234,12 +216,18 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     path = path or ROOT / f"Pulumi.{stack}.yaml"
     values, secret_keys = _values(stack, path, load_yaml(path))
     filled = _fill_standins(values, secret_keys, standins)
-    missing = _apply_declarations(proj, values)
+    missing = declarations.apply_defaults(proj, values)
     if missing:
-        commands = ", ".join(f"`pulumi config set{' --secret' if _declared_secret(proj, k) else ''} {k} ...`"
+        commands = ", ".join(f"`pulumi config set{' --secret' if declarations.declared_secret(proj, k) else ''} {k} ...`"
                              for k in sorted(missing))
-        raise StackFileError(f"{path}: {missing_message(stack, missing)}; allowed: set it with {commands}")
+        raise StackFileError(f"{path}: {declarations.missing_message(stack, missing)}; allowed: set it with {commands}")
+    problem = declarations.problem(stack, proj, values, secret_keys)
+    if problem:
+        raise StackFileError(f"{path}: {problem}")
     config = {key: config_string(value) for key, value in values.items()}
+    problem = declarations.size_problem(stack, config)
+    if problem:
+        raise StackFileError(f"{path}: {problem}")
     return StackConfigInput(config=config, secret_keys=secret_keys, path=path, standins=filled)
 
 
@@ -247,7 +235,7 @@ def missing_declared(stack: str, path: Path, standins: Sequence[RequiredSecret] 
     """The declared keys (unnamespaced) the CLI would report missing, after `standins` are filled."""
     values, secret_keys = _values(stack, path, load_yaml(path), check_ciphertext=False)
     _fill_standins(values, secret_keys, standins)
-    return sorted(_apply_declarations(project(), values))
+    return sorted(declarations.apply_defaults(project(), values))
 
 
 def _values(stack: str, path: Path, document: dict, check_ciphertext: bool = True) -> tuple[dict[str, Any], list[str]]:
@@ -287,26 +275,6 @@ def _fill_standins(values: dict[str, Any], secret_keys: list[str], standins: Seq
         if secret.key not in secret_keys:
             secret_keys.append(secret.key)
     return filled
-
-
-def _apply_declarations(proj: dict[str, Any], values: dict[str, Any]) -> list[str]:
-    """Apply declared defaults; the declared keys with no default and no value (unnamespaced)."""
-    name = proj.get("name", "")
-    missing = []
-    for key, decl in (proj.get("config") or {}).items():
-        full = key if ":" in key else f"{name}:{key}"
-        if full in values or not isinstance(decl, dict):
-            continue
-        if "default" in decl or "value" in decl:
-            values[full] = decl.get("default", decl.get("value"))
-        else:
-            missing.append(key)
-    return missing
-
-
-def _declared_secret(proj: dict[str, Any], key: str) -> bool:
-    decl = (proj.get("config") or {}).get(key)
-    return isinstance(decl, dict) and bool(decl.get("secret"))
 
 
 def committed_config(stack: str, root: Path = ROOT) -> dict[str, Any]:

@@ -38,6 +38,19 @@ SHARED = MappingProxyType(
         # The stack whose cache the preview tier shares (DIY backends name stacks
         # organization/<project>/<stack>).
         "shared_cache_stack": stack_reference("organization", "pre-production"),
+        # Rolling releases advance on their own (each stage's minutes), so no one has to be awake
+        # for a release; manual-approval is the other choice (config rolloutAdvancement).
+        "rollout_advancement": "automatic",
+        # Seed: production builds first. A project's production builds go before its preview
+        # builds in the team's queue; on in every tier (each tier is its own project).
+        "prioritise_production_builds": True,
+        # The built-in alert rule's minimum severity (facts.ALERT_SEVERITIES).
+        "alert_min_severity": "medium",
+        # The GitHub organization's plan and the app repository's visibility unless a stack says
+        # otherwise (githubPlan, githubRepoVisibility): the plan where GitHub enforces environment
+        # reviewers on a private repository, so production needs reviewers unless a stack declares less.
+        "github_plan": "enterprise",
+        "github_repo_visibility": "private",
         # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
         "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
     }
@@ -57,10 +70,21 @@ class Tier:
     function_timeout_s: int = field(metadata={"config": "functionTimeout"})
     # Seed "Security Considerations": requests per IP per 15 minutes.
     rate_limit_requests: int = field(metadata={"config": "rateLimitRequests"})
+    # Which path classes (vital.paths) the rate limit counts: "api" always, "pages" too when the
+    # tier says so. Static assets never count. The seed's per-IP limit is an API and abuse limit:
+    # one Next.js page load fetches dozens of assets, and client navigation and <Link> prefetching
+    # request pages (RSC payloads) many times a minute, so counting pages against 66 per 10 min
+    # would throttle a signed-in user. No tier counts pages by default: preview's and
+    # pre-production's end-to-end runs come from one CI address and load many pages.
+    rate_limit_scope: tuple[str, ...] = field(metadata={"config": "rateLimitScope"})
     # Pre-production and preview must not be indexed (seed); production must be.
     noindex: bool = field(metadata={"config": "noindex"})
     # Production hardening: CSP, HSTS, frame and sniffing protection on every path.
     security_headers: bool = field(metadata={"config": "securityHeaders"})
+    # Tiers that do not enforce the CSP send production's as Content-Security-Policy-Report-Only,
+    # so a policy that would break the app shows up (browser console, end-to-end runs) before
+    # production enforces it (seed: "CSP headers enabled" in production).
+    csp_report_only: bool = field(metadata={"config": "cspReportOnly"})
     # Seed: debug and mock API only in pre-production; verbose logging there too.
     env: Mapping[str, str]
     # Seed: CORS restricted in production, open for testing on preview.
@@ -78,6 +102,40 @@ class Tier:
     backups: str = field(metadata={"config": "supabaseBackups"})
     # Seed: production and pre-production own a Redis database; preview shares one.
     owns_cache: bool
+    # Production only: deployments need a person's approval, by the GitHub environment's required
+    # reviewers, or where the GitHub plan cannot enforce them on the repository, by the fallback:
+    # the branch ruleset's approving review and the release gates (gates_releases).
+    requires_approval: bool
+    # Production only: the alias waits for the app repository's required checks (requiredChecks),
+    # each a ProjectDeploymentCheck on its GitHub check run.
+    gates_releases: bool
+    # Rolling release stages ({percent, minutes}; minutes until the next stage), or none: the
+    # tier's deployments serve all traffic at once.
+    rollout_stages: tuple[Mapping[str, int], ...] = field(metadata={"config": "rolloutStages"})
+    # How long Vercel keeps serving a deployment to the clients loaded from it (facts.SKEW_PROTECTION_VALUES);
+    # None leaves the project's setting alone.
+    skew_protection: str | None = field(metadata={"config": "skewProtection"})
+    # Fail functions over to the nearest region when the function region is down.
+    function_failover: bool = field(metadata={"config": "functionFailover"})
+    # The build machine (facts.BUILD_MACHINE_TYPES), with the seed's 5-minute build goal in mind.
+    build_machine_type: str = field(metadata={"config": "buildMachineType"})
+    # The Node.js version the project builds and runs on (facts.VERCEL_NODE_VERSIONS). The seed pins
+    # Node 20 in CI; Vercel retired 20.x on 2026-10-01 (facts.NODE_VERSIONS_RETIRED), so every tier
+    # runs 24.x, the active LTS and Vercel's default, and the app repository's CI uses 24 to match.
+    node_version: str = field(metadata={"config": "nodeVersion"})
+    # Seed "Success metrics" as alerts: Vercel's built-in 5xx error alert, and a p95 latency
+    # threshold in milliseconds (None: no latency alert).
+    error_alert: bool = field(metadata={"config": "errorAlert"})
+    latency_alert_p95_ms: int | None = field(metadata={"config": "latencyAlertP95Ms"})
+    # Monthly spend the team allots this tier, in USD (declared: Vercel and Supabase enforce no
+    # per-project amount); the tiers together stay under facts.SEED_MONTHLY_CEILINGS_USD.
+    vercel_budget_usd: int = field(metadata={"config": "vercelBudget"})
+    supabase_budget_usd: int = field(metadata={"config": "supabaseBudget"})
+    # Upstash Redis monthly budget in USD (None: the tier owns no database). At the budget the
+    # database is throttled until the next month; the provider's default is $20
+    # (facts.UPSTASH_DEFAULT_BUDGET_USD). The seed keeps Redis under $50 a month in total:
+    # production 35 (above the default, so production's cache is not throttled at $20), pre-production 10.
+    upstash_budget_usd: int | None = field(metadata={"config": "upstashBudget"})
     # secretEnv keys the tier must hold (seed "Phase 4: Environment Variables Setup"): each is
     # set with `pulumi config set --secret --path secretEnv.<KEY>` before the first `pulumi up`.
     secret_env: tuple[str, ...]
@@ -96,8 +154,10 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             builds_pr_branches=False,
             function_timeout_s=30,
             rate_limit_requests=100,
+            rate_limit_scope=("api",),
             noindex=False,
             security_headers=True,
+            csp_report_only=False,  # production enforces it
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "production",
@@ -117,6 +177,23 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=100,
             backups="daily+pitr",
             owns_cache=True,
+            upstash_budget_usd=35,
+            requires_approval=True,
+            gates_releases=True,
+            # 10 % of users for 10 minutes, half for 20, then everyone: two alert windows (5 min)
+            # per stage to catch a bad release before most users see it.
+            rollout_stages=(MappingProxyType({"percent": 10, "minutes": 10}),
+                            MappingProxyType({"percent": 50, "minutes": 20}), MappingProxyType({"percent": 100})),
+            # Vercel recommends Skew Protection with Rolling Releases; a working day's open tab.
+            skew_protection="12 hours",
+            function_failover=True,  # seed: uptime above 99.9 %
+            # Seed: builds under 5 minutes; the next machine size up for production's builds only.
+            build_machine_type="enhanced",
+            node_version="24.x",
+            error_alert=True,
+            latency_alert_p95_ms=500,  # seed: API p95 under 500 ms
+            vercel_budget_usd=110,
+            supabase_budget_usd=60,
             # Seed "Monitoring": LangFuse tracing in production needs its key pair.
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"),
         ),
@@ -127,8 +204,10 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             builds_pr_branches=False,
             function_timeout_s=60,
             rate_limit_requests=500,
+            rate_limit_scope=("api",),
             noindex=True,
             security_headers=False,
+            csp_report_only=True,
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "pre-production",
@@ -147,6 +226,18 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=50,
             backups="weekly",
             owns_cache=True,
+            upstash_budget_usd=10,
+            requires_approval=False,
+            gates_releases=False,
+            rollout_stages=(),  # deploys at once
+            skew_protection=None,
+            function_failover=False,
+            build_machine_type="standard",
+            node_version="24.x",
+            error_alert=True,  # seed: pre-production watches its API too
+            latency_alert_p95_ms=None,
+            vercel_budget_usd=50,
+            supabase_budget_usd=25,
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
         ),
         "preview": Tier(
@@ -159,8 +250,10 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             function_timeout_s=45,
             # Seed: "relaxed rate limits" on preview.
             rate_limit_requests=1000,
+            rate_limit_scope=("api",),
             noindex=True,
             security_headers=False,
+            csp_report_only=True,
             env=MappingProxyType(
                 {
                     "NEXT_PUBLIC_ENV": "preview",
@@ -179,6 +272,18 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=25,
             backups="none",
             owns_cache=False,
+            upstash_budget_usd=None,
+            requires_approval=False,
+            gates_releases=False,
+            rollout_stages=(),
+            skew_protection=None,
+            function_failover=False,
+            build_machine_type="standard",
+            node_version="24.x",
+            error_alert=False,  # seed: preview gets basic metrics and error logging, no alerts
+            latency_alert_p95_ms=None,
+            vercel_budget_usd=30,
+            supabase_budget_usd=10,
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
         ),
     }

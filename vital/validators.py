@@ -86,6 +86,14 @@ def vercel_authentication(value: str | None) -> str | None:
     return one_of(value, facts.VERCEL_AUTH_DEPLOYMENT_TYPES)
 
 
+def node_version(value: str) -> str:
+    """A Node.js version the provider accepts and Vercel has not retired."""
+    current = [v for v in facts.VERCEL_NODE_VERSIONS if v not in facts.NODE_VERSIONS_RETIRED]
+    if value in facts.NODE_VERSIONS_RETIRED:
+        raise ValueError(f"allowed: {' or '.join(current)}; {value} was retired on {facts.NODE_VERSIONS_RETIRED[value]}")
+    return one_of(value, tuple(current))
+
+
 def backup_policy(value: str | None) -> str | None:
     return one_of(value, BACKUP_POLICIES)
 
@@ -97,8 +105,10 @@ def supabase_ref(value: str) -> str:
 
 
 def qualified_stack(value: str) -> str:
-    if len(value.split("/")) != 3 or not all(value.split("/")):
-        raise ValueError("allowed: a fully qualified stack name, organization/project/stack")
+    parts = value.split("/")
+    if len(parts) != 3 or not all(re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", p) and p not in (".", "..") for p in parts):
+        raise ValueError("allowed: a fully qualified stack name, organization/project/stack, each part of letters, "
+                         "digits, '_', '.' and '-'")
     return value
 
 
@@ -114,3 +124,135 @@ def reviewer_count(reviewers: tuple[int, ...]) -> tuple[int, ...]:
     if len(reviewers) > facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS:
         raise ValueError(f"allowed: at most {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} reviewers (GitHub's limit)")
     return reviewers
+
+
+# ---- formats of the platforms (vital/facts.py has each source) -----------------------------------
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_HEADER_TOKEN_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 section 5.6.2 token
+_CORS_ORIGIN_RE = re.compile(r"^https?://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?$")
+# git check-ref-format (git-scm.com/docs/git-check-ref-format), for a branch name: no control
+# characters, space, ~ ^ : ? * [ or backslash; no "..", "@{", "//"; no component starting with
+# "." or ending with ".lock"; not "@"; no leading "-" or "/", no trailing "/" or ".".
+_REF_FORBIDDEN_RE = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
+
+
+def text(value: str, max_chars: int, what: str = "text") -> str:
+    """A single line of printable text, at most `max_chars` long."""
+    if _CONTROL_RE.search(value):
+        raise ValueError(f"allowed: {what} without control characters (NUL, CR, LF, tab)")
+    if len(value) > max_chars:
+        raise ValueError(f"allowed: {what} of at most {max_chars} characters (found {len(value)})")
+    if not value.strip():
+        raise ValueError(f"allowed: non-empty {what}")
+    return value
+
+
+def command(value: str) -> str:
+    return text(value, facts.COMMAND_MAX_CHARS, "a shell command")
+
+
+def relative_path(value: str) -> str:
+    """A folder inside the repository: relative, no '..', no NUL, bounded."""
+    text(value, facts.PATH_MAX_CHARS, "a relative folder")
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", value) or ".." in parts:
+        raise ValueError("allowed: a relative folder inside the repository, such as standalone-apps/pharma-app "
+                         "(no absolute path and no '..')")
+    return value
+
+
+def git_branch(value: str) -> str:
+    """A branch name git accepts (git check-ref-format --branch)."""
+    text(value, facts.PATH_MAX_CHARS, "a branch name")
+    parts = value.split("/")
+    if (_REF_FORBIDDEN_RE.search(value) or value == "@" or value.startswith(("-", "/")) or value.endswith(("/", "."))
+            or any(p.startswith(".") or p.endswith(".lock") or not p for p in parts)):
+        raise ValueError("allowed: a branch name git accepts (no spaces, '..', '~^:?*[\\', '@{', no part starting "
+                         "with '.' or ending with '.lock'; git check-ref-format)")
+    return value
+
+
+def github_owner(value: str) -> str:
+    if not re.match(facts.GITHUB_OWNER_PATTERN, value):
+        raise ValueError("allowed: a GitHub account or organization name: letters, digits and single hyphens, "
+                         "1 to 39 characters, no hyphen first or last")
+    return value
+
+
+def github_repo(value: str) -> str:
+    if not re.match(facts.GITHUB_REPO_PATTERN, value):
+        raise ValueError("allowed: a repository name under github:owner: letters, digits, '.', '_' and '-', "
+                         "1 to 100 characters (no '/': the owner is github:owner)")
+    return value
+
+
+def github_id(value: int) -> int:
+    if not 1 <= value <= facts.GITHUB_ID_MAX:
+        raise ValueError(f"allowed: a GitHub user id, a whole number from 1 to {facts.GITHUB_ID_MAX} "
+                         f"(`gh api users/LOGIN --jq .id`)")
+    return value
+
+
+def upstash_region(value: str) -> str:
+    return one_of(value, facts.UPSTASH_PRIMARY_REGIONS)
+
+
+def cors_origin(value: str) -> str:
+    """One origin, scheme://host[:port], or '*' for any; a comma would smuggle in a second one."""
+    if value != "*" and not _CORS_ORIGIN_RE.match(value):
+        raise ValueError("allowed: one origin per entry, scheme://host[:port] such as https://app.vitalexpert.com "
+                         "(no path, no comma), or '*'")
+    return value
+
+
+def url_path(value: str) -> str:
+    """A path prefix such as /admin: starts with '/', no query, fragment, spaces or '..'."""
+    text(value, facts.PATH_MAX_CHARS, "a URL path")
+    if not re.fullmatch(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*", value) or "/../" in value + "/" or "//" in value:
+        raise ValueError("allowed: a URL path prefix such as /admin (starts with '/', no spaces, '?', '#' or '..')")
+    return value
+
+
+def header_name(value: str) -> str:
+    if not _HEADER_TOKEN_RE.match(value) or len(value) > 256:
+        raise ValueError(f"allowed: a header name of letters, digits and -!#$%&'*+.^_`|~ (found {value!r})")
+    return value
+
+
+def header_value(value: str) -> str:
+    return text(value, facts.HEADER_VALUE_MAX_CHARS, "a header value")
+
+
+def env_name(value: str) -> str:
+    if not ENV_KEY_RE.match(value) or len(value) > 256:
+        raise ValueError(f"allowed: names of letters, digits and '_' (found key {value!r})")
+    if value.upper() in facts.VERCEL_RESERVED_ENV_NAMES:
+        raise ValueError(f"allowed: a name Vercel does not reserve; {value} is reserved for its function runtimes")
+    return value
+
+
+def env_total_bytes(variables: dict[str, str]) -> int:
+    """Bytes of a deployment's variables as Vercel counts its 64 KB (names and values, UTF-8)."""
+    return sum(len(k.encode()) + len(v.encode()) for k, v in variables.items())
+
+
+def cidr(value: str) -> str:
+    """An address or network as the Supabase provider's check() takes it (no host bits set)."""
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError as err:
+        raise ValueError(f"allowed: an IP address or a network in CIDR notation such as 203.0.113.0/24, with no "
+                         f"host bits set ({err})") from None
+    return value
+
+
+def one_edit_away(a: str, b: str) -> bool:
+    """Whether two names differ by one inserted, deleted, replaced or swapped character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

@@ -28,6 +28,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 import pulumi.dynamic
 
+from .observed import OBSERVED_FIELDS, observe
 from .client import SupabaseApiError, SupabaseManagementClient
 from .endpoints import (
     auth_patch,
@@ -154,7 +155,7 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
         except Exception as exc:
             self._undo_partial_create(client, original, changed, exc)
             raise
-        return pulumi.dynamic.CreateResult(p["project_ref"], self._outputs(p, original))
+        return pulumi.dynamic.CreateResult(p["project_ref"], {**self._outputs(p, original), **observe(client)})
 
     @staticmethod
     def _undo_partial_create(
@@ -190,7 +191,10 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
             set_auth(client, body)
 
         self._update_network(client, olds, news.get("allowed_cidrs"), original)
-        return pulumi.dynamic.UpdateResult(self._outputs(news, original))
+        # What Supabase reported stays as last observed (create and refresh observe; an update
+        # calls nothing it does not have to).
+        observed = {key: olds[key] for key in OBSERVED_FIELDS if key in olds}
+        return pulumi.dynamic.UpdateResult({**self._outputs(news, original), **observed})
 
     @staticmethod
     def _update_network(
@@ -230,6 +234,8 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
             live = network_cidrs(live_net)
             # keep the recorded order when only the order differs
             outs["allowed_cidrs"] = list(p["allowed_cidrs"]) if frozenset(live) == frozenset(p["allowed_cidrs"]) else live
+        # What Supabase reports of backups and row-level security: refresh and the drift job see the truth.
+        outs.update(observe(client))
         return pulumi.dynamic.ReadResult(p["project_ref"], outs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from pulumi.runtime import rpc as _rpc
 
 from vital.names import SUPABASE_ACCESS_TOKEN_KEY
 from vital.pulumi_internals import UNKNOWN
+from vital import validators
 from vital.validators import SUPABASE_REF_RE
 
 from .client import (
@@ -212,9 +213,9 @@ def _check_allowed_cidrs(cidrs: Any) -> list[str]:
         if is_unknown(cidr):
             continue
         try:
-            ipaddress.ip_network(cidr, strict=True)
+            validators.cidr(cidr)  # the one CIDR rule, shared with the stack config's check
         except (TypeError, ValueError) as exc:
-            reasons.append(f"{cidr!r} is not a network in CIDR notation ({exc})")
+            reasons.append(f"{cidr!r} is not a network in CIDR notation ({str(exc).removeprefix('allowed: ')})")
     return reasons
 
 

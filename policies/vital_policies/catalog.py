@@ -9,7 +9,7 @@ from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, St
 
 from vital.names import PACK_NAME
 
-from . import data, env_vars, firewall, headers, isolation, project, rotation
+from . import caching, costs, data, env_vars, firewall, headers, isolation, project, releases, rls, rotation
 from .pack_config import schemas
 
 __all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "CATALOG", "build_policies"]
@@ -30,15 +30,16 @@ class Entry:
 CATALOG = (
     Entry("rate-limit", "stack", firewall.rate_limit,
           "Every Vercel project has an active per-IP WAF rate limit no looser than its tier's, "
-          "with a window the plan allows."),
+          "with a window the plan allows, that counts /api and no static asset and answers 429."),
     Entry("max-duration", "resource", project.max_duration,
           "Vercel functions' default timeout is set and within the tier's and the plan's maximum."),
     Entry("noindex", "stack", headers.noindex,
-          "Pre-production and preview send X-Robots-Tag: noindex on every path; production's custom "
-          "domains send none."),
+          "Pre-production and preview send X-Robots-Tag: noindex on every path; production sends it on its "
+          "*.vercel.app hosts and never on its custom domains, whichever way Vercel applies the routes."),
     Entry("security-headers", "stack", headers.security_headers,
           "Production sends CSP, HSTS, X-Frame-Options (or CSP frame-ancestors) and "
-          "X-Content-Type-Options on every path."),
+          "X-Content-Type-Options on every path, whichever way Vercel applies the routes; pre-production and "
+          "preview send production's CSP at least as Content-Security-Policy-Report-Only."),
     Entry("no-debug-in-production", "resource", env_vars.no_debug_in_production,
           "Debug and mock-API flags are absent or \"false\" in production; NODE_ENV is production, "
           "development or test."),
@@ -55,7 +56,8 @@ CATALOG = (
     Entry("preview-cleanup", "stack", project.preview_cleanup,
           "Preview deployments are kept at most 30 days (ProjectDeploymentRetention).", advisory=True),
     Entry("github-environments", "stack", isolation.github_environments,
-          "The production GitHub environment deploys only from main."),
+          "The production GitHub environment deploys only from main and waits for its required reviewers, or, where "
+          "the GitHub plan cannot enforce them, has the fallback: main's ruleset review and the release gates."),
     Entry("backups", "stack", data.backups,
           "Each tier's Supabase settings record a known backup policy; production's is daily+pitr "
           "(point-in-time recovery), and production has Supabase settings."),
@@ -63,6 +65,23 @@ CATALOG = (
           "Every production secret has a recorded rotation date less than 90 days old."),
     Entry("secret-rotation-due", "stack", rotation.secret_rotation_due,
           "Warns when a production secret was rotated 75 to 89 days ago (due before 90).", advisory=True),
+    Entry("cache-safety", "stack", caching.cache_safety,
+          "Vercel's CDN may share responses between users only on static assets and the pages listed in "
+          "publicCachePaths: never on /api, admin paths or any other page."),
+    Entry("data-budget", "stack", data.data_budget,
+          "Warns when production's Redis database keeps the provider's default budget ($20 a month) or less.",
+          advisory=True),
+    Entry("release-gates", "stack", releases.release_gates,
+          "Production's alias waits for the app repository's required GitHub checks (ProjectDeploymentCheck), and "
+          "production rolls out in stages (ProjectRollingRelease)."),
+    Entry("slo-alerts", "stack", releases.slo_alerts,
+          "Production and pre-production alert on 5xx errors; production alerts when p95 latency passes 500 ms."),
+    Entry("cost-ceiling", "stack", costs.cost_ceiling,
+          "Each service's monthly budgets, summed over the tiers, stay within the seed's ceilings (Vercel $200, "
+          "Supabase $100, Redis $50). Advisory unless the pack config makes it mandatory.", advisory=True),
+    Entry("rls", "stack", rls.rls,
+          "Supabase's security advisors report no table without row-level security (production; read by the "
+          "Supabase settings resource)."),
 )
 POLICY_NAMES = tuple(entry.name for entry in CATALOG)
 ADVISORY = tuple(entry.name for entry in CATALOG if entry.advisory)

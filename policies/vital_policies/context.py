@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from vital.facts import PLANS, VERCEL_PLANS, PlanLimits
+from vital.facts import GITHUB_ENVIRONMENT_FEATURES, PLANS, VERCEL_PLANS, PlanLimits
 from vital.tiers import SHARED, TIERS
 
 from vital.names import PROJECT
@@ -28,6 +28,8 @@ class StackContext:
     tier_source: str
     plan: str
     admin_paths: tuple[str, ...]
+    # Pages the stack lets a shared cache keep (config publicCachePaths); none by default.
+    public_paths: tuple[str, ...] = ()
 
     @property
     def plan_limits(self) -> PlanLimits | None:
@@ -59,6 +61,7 @@ def current() -> StackContext:
         tier_source=source,
         plan=config.get("vercelPlan") or DEFAULT_PLAN,
         admin_paths=_admin_paths(config.get("adminPaths")),
+        public_paths=_string_list(config.get("publicCachePaths")) or (),
     )
 
 
@@ -77,16 +80,21 @@ def plan_limits(ctx: StackContext, report: Any) -> PlanLimits | None:
     return ctx.plan_limits
 
 
-def _admin_paths(raw: str | None) -> tuple[str, ...]:
-    """The stack's adminPaths config (a JSON array, as the CLI passes it), else the seed's."""
+def _string_list(raw: str | None) -> tuple[str, ...] | None:
+    """A config value holding a JSON array of non-empty strings (as the CLI passes it), or None."""
     if raw:
         try:
             value = json.loads(raw)
         except ValueError:
             value = None
-        if isinstance(value, list) and value and all(isinstance(p, str) and p for p in value):
+        if isinstance(value, list) and all(isinstance(p, str) and p for p in value):
             return tuple(value)
-    return tuple(SHARED["admin_paths"])
+    return None
+
+
+def _admin_paths(raw: str | None) -> tuple[str, ...]:
+    """The stack's adminPaths config, else the seed's."""
+    return _string_list(raw) or tuple(SHARED["admin_paths"])
 
 
 def shared_cache_stack() -> str:
@@ -125,3 +133,25 @@ def config_keys(key: str) -> list[str] | None:
 def has_config(key: str) -> bool:
     """Whether the stack sets a config key (the value is not returned)."""
     return pulumi.Config(PROJECT).get(key) is not None
+
+
+@dataclass(frozen=True)
+class GitHubPlan:
+    """The GitHub plan and repository visibility the stack declares (githubPlan, githubRepoVisibility)."""
+
+    plan: str
+    visibility: str
+
+    @property
+    def reviewers_enforced(self) -> bool:
+        # An unknown plan or visibility counts as enforcing: the stricter reading.
+        return self.visibility in GITHUB_ENVIRONMENT_FEATURES["required_reviewers"].get(self.plan, (self.visibility,))
+
+    def describe(self) -> str:
+        return f"GitHub plan {self.plan!r}, {self.visibility} repository"
+
+
+def github_plan() -> GitHubPlan:
+    config = pulumi.Config(PROJECT)
+    return GitHubPlan(plan=config.get("githubPlan") or SHARED["github_plan"],
+                      visibility=config.get("githubRepoVisibility") or SHARED["github_repo_visibility"])

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
+from vital.facts import UPSTASH_DEFAULT_BUDGET_USD
+from vital.names import redis_database_name
 from vital.tiers import BACKUP_POLICIES, TIER_DEFAULTS, TIERS
 
 from . import context
 from .pack_config import PITR_BACKUPS, setting, tier_map
-from .resources import REDIS, STACK_REFERENCE, get, is_supabase_settings, label
+from .resources import REDIS, STACK_REFERENCE, get, is_supabase_settings, label, number, peek, show_number
 
 PRODUCTION = "production"
 
 
 def database_name(tier: str) -> str:
     """The Redis database a cache-owning tier creates (components/upstash_cache.py)."""
-    return f"vital-expert-{TIER_DEFAULTS[tier].project_suffix}"
+    return redis_database_name(TIER_DEFAULTS[tier].project_suffix)
 
 
 def applies(args: ResourceValidationArgs) -> bool:
@@ -99,7 +101,44 @@ def backups(args: StackValidationArgs, report: ReportViolation) -> None:
             report(f"{label(resource)} records no backup_policy; allowed: one of {choices}"
                    f"{f' ({PITR_BACKUPS!r} in tier {ctx.tier})' if needs_pitr else ''}", resource.urn)
         elif value not in BACKUP_POLICIES:
-            report(f"{label(resource)} records backup_policy {value!r}; allowed: one of {choices}", resource.urn)
-        elif needs_pitr and value != PITR_BACKUPS:
-            report(f"{label(resource)} in tier {ctx.tier} records backup_policy {value!r}; allowed: {PITR_BACKUPS!r} "
-                   f"(daily backups with point-in-time recovery)", resource.urn)
+            report(f"{label(resource)} records a backup_policy that is not one of them (value not shown); allowed: one "
+                   f"of {choices}", resource.urn)
+        # What Supabase reports, once read, outranks what the stack declares.
+        elif needs_pitr and not _reported_without_pitr(resource, ctx.tier, report) and value != PITR_BACKUPS:
+            report(f"{label(resource)} in tier {ctx.tier} records a backup_policy without point-in-time recovery; "
+                   f"allowed: {PITR_BACKUPS!r} (daily backups with point-in-time recovery)", resource.urn)
+
+
+def _reported_without_pitr(resource, tier: str, report: ReportViolation) -> bool:
+    """Judge what Supabase reported (components/supabase/observed.py), when it has been read.
+
+    True when the report settled it (a violation was reported); False when nothing was
+    reported yet (the first preview) and the declared expectation is what there is to judge.
+    """
+    errors = peek(resource.props, "observation_errors")
+    error = get(errors, "backups") if errors is not None else None
+    if isinstance(error, str):
+        report(f"{label(resource)} in tier {tier}: Supabase's backups could not be read ({error}); allowed: a "
+               f"token that can read them (backups_read), reporting point-in-time recovery on", resource.urn)
+        return True
+    pitr = peek(resource.props, "pitr_enabled")
+    if pitr is False:
+        report(f"{label(resource)} in tier {tier}: Supabase reports point-in-time recovery off (pitr_enabled: false); "
+               f"allowed: PITR on (the project's PITR add-on), as {PITR_BACKUPS!r} declares", resource.urn)
+        return True
+    return False
+
+
+def data_budget(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Warns when a tier's Redis database keeps the provider's default budget or less: at the budget
+    Upstash throttles the database until the next month."""
+    ctx = context.for_rule(args)
+    if ctx.tier not in setting(args.get_config(), "data-budget", "tiers"):
+        return
+    for resource in (r for r in args.resources if r.resource_type == REDIS):
+        budget = number(get(resource.props, "budget"))
+        if budget is None or budget <= UPSTASH_DEFAULT_BUDGET_USD:
+            found = "sets no budget (the provider's default)" if budget is None else f"has budget {show_number(budget)} USD"
+            report(f"{label(resource)} in tier {ctx.tier} {found}; at ${UPSTASH_DEFAULT_BUDGET_USD} a month or less "
+                   f"Upstash throttles the database until the next month; allowed: a budget above "
+                   f"{UPSTASH_DEFAULT_BUDGET_USD} (config {context.PROJECT}:upstashBudget, tier table)", resource.urn)

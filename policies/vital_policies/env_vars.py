@@ -4,8 +4,9 @@ pulumi-policy unwraps secrets before a rule sees them (pulumi_policy/deserialize
 engine's secret wrapper into the plain value), and the Vercel SDK marks every env var's
 `value` secret anyway (pulumiverse_vercel/project_environment_variable.py:
 additional_secret_outputs=["value", ...]). So "this variable holds a secret" cannot be read
-from the value's secretness; it is checked as the variable's `sensitive` flag, and messages
-never repeat the value of a sensitive variable.
+from the value's secretness; it is checked as the variable's `sensitive` flag. Under the real
+engine a rule sees every value in plaintext, and a non-sensitive variable can hold a secret by
+mistake, so no message ever quotes an env var's value: only its key and a fixed description.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from . import context
 from .pack_config import setting
 from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, elements, get, is_set, label
 
-HIDDEN = "[sensitive]"
-
-
 @dataclass
 class EnvEntry:
     key: str
@@ -37,10 +35,6 @@ class EnvEntry:
 
     def value(self) -> Any:
         return get(self.props, "value")
-
-    def shown(self) -> str:
-        """The value for a message: never a sensitive variable's."""
-        return HIDDEN if self.sensitive else repr(self.value())
 
     def name(self, args: ResourceValidationArgs) -> str:
         return f"{label(args)}{' ' + self.where if self.where else ''} ({self.key})"
@@ -73,12 +67,13 @@ def no_debug_in_production(args: ResourceValidationArgs, report: ReportViolation
         if flags_apply and entry.key in flags:
             value = entry.value()
             if value is not None and value != "false":
-                report(f"{entry.name(args)} is {entry.shown()} in tier {ctx.tier}; allowed: absent or 'false'")
+                report(f"{entry.name(args)} is set to something other than 'false' in tier {ctx.tier} (value not "
+                       f"shown); allowed: absent or 'false'")
         elif entry.key == "NODE_ENV":
             value = entry.value()
             if value not in NEXTJS_NODE_ENV_VALUES:
-                report(f"{entry.name(args)} is {entry.shown()}; allowed: one of {', '.join(NEXTJS_NODE_ENV_VALUES)} "
-                       f"(Next.js refuses a non-standard NODE_ENV)")
+                report(f"{entry.name(args)} is not a NODE_ENV Next.js accepts (value not shown); allowed: one of "
+                       f"{', '.join(NEXTJS_NODE_ENV_VALUES)} (Next.js refuses a non-standard NODE_ENV)")
 
 
 def secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -121,6 +116,5 @@ def cors(args: ResourceValidationArgs, report: ReportViolation) -> None:
         origins = [o.strip() for o in value.split(",")] if isinstance(value, str) else []
         wild = [o for o in origins if "*" in o]
         if wild:
-            found = HIDDEN if entry.sensitive else ", ".join(repr(o) for o in wild)
-            report(f"{entry.name(args)} allows the wildcard origin {found} in tier {ctx.tier}; "
-                   f"allowed: explicit origins only, such as https://app.vitalexpert.com")
+            report(f"{entry.name(args)} allows {len(wild)} wildcard origin(s) ('*' or a '*.' pattern; value not shown) "
+                   f"in tier {ctx.tier}; allowed: explicit origins only, such as https://app.vitalexpert.com")

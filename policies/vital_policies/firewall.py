@@ -2,7 +2,9 @@
 
 FirewallConfig shape (inputs, camelCase): rules.rules[] = {name, active, conditionGroups[]:
 {conditions[]: {type, op, value | values, neg}}, action: {action, rateLimit: {algo, window,
-limit, keys, action}}}.
+limit, keys, action}}}. Groups are ORed and the conditions in a group ANDed; a path condition
+is evaluated on sample paths of each path class (vital.paths), any other condition (method,
+header, IP) may or may not hold.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from fractions import Fraction
 from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+
+from vital.facts import RATE_LIMIT_429_ACTION
+from vital.paths import API, CLASSES, STATIC_CLASSES
 
 from . import context
 from .pack_config import setting, tier_setting
@@ -57,7 +62,8 @@ def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
     allowed = (f"an active rate-limit rule keyed on ip of at most {show_number(max_requests)} requests per "
                f"{show_number(period)} s (tier {ctx.tier}), window {limits.rate_limit_window_min_s}-"
                f"{limits.rate_limit_window_max_s} s and algorithm {' or '.join(limits.rate_limit_algorithms)} "
-               f"(plan {ctx.plan})")
+               f"(plan {ctx.plan}), counting /api and no static asset, answering 429 "
+               f"(rateLimit.action {RATE_LIMIT_429_ACTION!r})")
     for project, firewalls in _firewalls_by_project(args, allowed, report):
         findings: list[str] = []
         passed = False
@@ -75,10 +81,25 @@ def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
                 findings.append(f"{label(firewall)} {_rule_name(rule)}: {'; '.join(problems)}")
             if passed:
                 break
-        if passed:
+        if not passed:
+            found = "; ".join(findings) if findings else "no rate-limit rule"
+            report(f"{label(project)}: {found}; allowed: {allowed}", firewalls[0].urn)
             continue
-        found = "; ".join(findings) if findings else "no rate-limit rule"
-        report(f"{label(project)}: {found}; allowed: {allowed}", firewalls[0].urn)
+        for firewall, rule, paths in _static_counters(firewalls):
+            report(f"{label(project)}: {label(firewall)} {_rule_name(rule)} counts static assets ({', '.join(paths)}); "
+                   f"allowed: rate limits that never count build output or static files", firewall.urn)
+
+
+def _static_counters(firewalls: list[PolicyResource]):
+    """Active rate-limit rules that may count a static asset, with the static sample paths they count."""
+    for firewall in firewalls:
+        if _disabled(firewall):
+            continue
+        for rule in _rules(firewall):
+            if dig(rule, "action", "action") == "rate_limit" and get(rule, "active") is not False:
+                paths = _static_paths_counted(rule)
+                if paths:
+                    yield firewall, rule, paths
 
 
 def _rate_limit_problems(rule: Any, max_requests: float, period: float, limits) -> list[str]:
@@ -89,8 +110,15 @@ def _rate_limit_problems(rule: Any, max_requests: float, period: float, limits) 
     keys = [k for k in elements(get(rl, "keys")) if isinstance(k, str)]
     if "ip" not in keys:
         problems.append(f"keys {keys} (not per IP)")
-    if get(rl, "action") == "log":
-        problems.append("follow-up action 'log' only logs")
+    follow_up = get(rl, "action")
+    if follow_up != RATE_LIMIT_429_ACTION:
+        problems.append(f"follow-up action {follow_up!r} (not {RATE_LIMIT_429_ACTION!r}, the 429 answer"
+                        f"{'; log only logs' if follow_up == 'log' else ''})")
+    if _counts(rule, CLASSES[API].samples[0]) is not True:
+        problems.append(f"does not count every {CLASSES[API].samples[0]} request")
+    static = _static_paths_counted(rule)
+    if static:
+        problems.append(f"counts static assets ({', '.join(static)})")
     algo = get(rl, "algo")
     if algo not in limits.rate_limit_algorithms:
         problems.append(f"algorithm {algo!r}")
@@ -149,28 +177,52 @@ def _admin_paths_denied(rule: Any, paths: tuple[str, ...]) -> set[str]:
         if not path_conditions:
             continue
         # Conditions in a group are ANDed: a path is denied when every path condition matches it.
-        denied |= {p for p in paths if all(_path_matches(c, p) for c in path_conditions)}
+        denied |= {p for p in paths if all(condition_holds(c, p) is True for c in path_conditions)}
     return denied
 
 
-def _path_matches(condition: Any, path: str) -> bool:
-    if get(condition, "neg") is True:
+def _static_paths_counted(rule: Any) -> list[str]:
+    return [p for c in STATIC_CLASSES for p in CLASSES[c].samples if _counts(rule, p) is not False]
+
+
+def _counts(rule: Any, path: str) -> bool | None:
+    """Whether the rule's conditions match a request for this path: True, False, or None (it
+    depends on conditions other than the path)."""
+    results = [_group_holds(elements(get(group, "conditions")), path) for group in elements(get(rule, "conditionGroups"))]
+    if True in results:
+        return True
+    return None if None in results else False
+
+
+def _group_holds(conditions: list[Any], path: str) -> bool | None:
+    results = [condition_holds(c, path) for c in conditions]
+    if False in results or not results:
         return False
+    return None if None in results else True
+
+
+def condition_holds(condition: Any, path: str) -> bool | None:
+    """A condition on this path: True or False for a path condition, None for any other."""
+    if get(condition, "type") != "path":
+        return None
+    matched = _path_matches(condition, path)
+    if matched is None:
+        return None
+    return not matched if get(condition, "neg") is True else matched
+
+
+def _path_matches(condition: Any, path: str) -> bool | None:
     op, value = get(condition, "op"), get(condition, "value")
     values = [v for v in elements(get(condition, "values")) if isinstance(v, str)]
     if op == "re" and isinstance(value, str):
         try:
             return re.search(value, path) is not None
         except re.error:
-            return False
-    if op == "pre" and isinstance(value, str):
-        return path.startswith(value)
-    if op == "eq":
-        return path == value
-    if op == "inc":
-        return path in values
-    if op == "sub" and isinstance(value, str):
-        return value in path
-    if op == "suf" and isinstance(value, str):
-        return path.endswith(value)
-    return False
+            return None
+    tests = {"pre": lambda v: path.startswith(v), "eq": lambda v: path == v, "neq": lambda v: path != v,
+             "sub": lambda v: v in path, "suf": lambda v: path.endswith(v)}
+    if op in tests and isinstance(value, str):
+        return tests[op](value)
+    if op in ("inc", "ninc"):
+        return (path in values) is (op == "inc")
+    return None

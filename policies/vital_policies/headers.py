@@ -1,74 +1,165 @@
-"""Rules on the response headers each project's routes send: noindex and security headers."""
+"""Rules on the response headers each project's routes send: noindex and security headers.
+
+Both judge per request, not per route: every path class's sample paths (vital.paths) on every
+host of the project, under every reading of the routes (routes.readings: first match or every
+match, either order, each way of comparing host values). A requirement holds only when it holds
+under all of them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from . import context
+from . import context, probes
 from .pack_config import setting
 from .resources import DOMAIN, ROUTE, StackView, label
-from .routes import ALL_PATHS, domain_names, header_route, unconditional_headers, vercel_app_only
+from .routes import ROBOTS, HeaderRoute, Reading, Sent, domain_names, header_route, readings, sends_noindex, sent
 
 # Lower-cased header names the security-headers rule requires, as messages spell them.
 CSP = "content-security-policy"
+CSP_REPORT_ONLY = "content-security-policy-report-only"
 HSTS = "strict-transport-security"
 FRAME = "x-frame-options"
 NOSNIFF = "x-content-type-options"
+SHOWN = 3  # examples a message lists
+
+
+@dataclass(frozen=True)
+class Finding:
+    request: probes.Request
+    reading: Reading
+    sent: Sent
+
+
+def failures(routes: list[HeaderRoute], requests: list[probes.Request],
+             fails: Callable[[probes.Request, Sent], bool]) -> list[Finding]:
+    """Each request that fails under some reading, with the first reading it fails under."""
+    found = []
+    every = readings(routes)
+    for request in requests:
+        for reading in every:
+            result = sent(routes, request.host, request.path, reading)
+            if fails(request, result):
+                found.append(Finding(request, reading, result))
+                break
+    return found
+
+
+def show(findings: list[Finding]) -> str:
+    shown = ", ".join(f.request.show() for f in findings[:SHOWN])
+    more = f" and {len(findings) - SHOWN} more" if len(findings) > SHOWN else ""
+    return f"{shown}{more} (under {findings[0].reading.describe()})"
+
+
+def project_routes(view: StackView, project) -> tuple[list[HeaderRoute], list[str]]:
+    return [header_route(r) for r in view.children(project, ROUTE)], domain_names(view.children(project, DOMAIN))
+
+
+def _robots(result: dict) -> str | None:
+    found = result.get(ROBOTS)
+    return found[0] if found else None
 
 
 def noindex(args: StackValidationArgs, report: ReportViolation) -> None:
-    """Non-production tiers send X-Robots-Tag: noindex on every path; production sends none on its domains."""
+    """Noindex tiers send X-Robots-Tag: noindex on every request; the others send it on their
+    *.vercel.app hosts and never on their custom domains."""
     ctx = context.for_rule(args)
     must_noindex = ctx.tier in setting(args.get_config(), "noindex", "noindexTiers")
     view = StackView(args.resources)
     for project in view.projects:
-        routes = [header_route(r) for r in view.children(project, ROUTE)]
+        routes, domains = project_routes(view, project)
+        requests = probes.requests(project, domains, ctx.admin_paths, ctx.public_paths)
         if must_noindex:
-            if not any(r.unconditional and r.sends_noindex(include_gated=False) for r in routes):
-                found = _noindex_found(routes)
-                report(f"{label(project)} (tier {ctx.tier}): {found}; allowed: a ProjectRoute with src {ALL_PATHS!r}, "
-                       f"no has/missing condition, sending X-Robots-Tag containing 'noindex' (route.headers or a "
-                       f"response.headers transform with op set/append)", project.urn)
+            missing = failures(routes, requests, lambda r, s: not sends_noindex(_robots(s.always)))
+            if missing:
+                report(f"{label(project)} (tier {ctx.tier}): no X-Robots-Tag: noindex on {show(missing)}; allowed: "
+                       f"X-Robots-Tag containing 'noindex' on every path of every host, whichever way Vercel applies "
+                       f"the routes (route.headers, or a response.headers transform with op set/append)", project.urn)
             continue
-        domains = domain_names(view.children(project, DOMAIN))
-        for route in routes:
-            if route.all_paths and route.sends_noindex() and not vercel_app_only(route, domains):
-                report(f"{label(route.resource)} (tier {ctx.tier}) sends X-Robots-Tag: noindex on all paths "
-                       f"without a host condition limiting it to *.vercel.app, so custom domains "
-                       f"({', '.join(domains) or 'none attached yet'}) drop out of search results; allowed: no noindex "
-                       f"on custom domains (a noindex route needs has: [{{type: host, value: '(.*)\\.vercel\\.app'}}])",
-                       route.resource.urn)
+        _custom_domains_indexed(ctx.tier, routes, [r for r in requests if r.custom_domain], domains, report)
+        hidden = failures(routes, [r for r in requests if not r.custom_domain],
+                          lambda r, s: not sends_noindex(_robots(s.always)))
+        if hidden:
+            report(f"{label(project)} (tier {ctx.tier}): its *.vercel.app hosts get no X-Robots-Tag: noindex on "
+                   f"{show(hidden)}; allowed: noindex on every host but the custom domains "
+                   f"({', '.join(domains) or 'none attached yet'}), so the *.vercel.app copy stays out of search "
+                   f"results", project.urn)
 
 
-def _noindex_found(routes) -> str:
-    partial = [r for r in routes if r.sends_noindex()]
-    if not partial:
-        return "no route sends X-Robots-Tag: noindex"
-    shown = ", ".join(f"{label(r.resource)} (src {r.src!r}{', with conditions' if r.has or r.missing else ''})"
-                      for r in partial)
-    return f"noindex only on some requests: {shown}"
+def _custom_domains_indexed(tier: str, routes: list[HeaderRoute], requests: list[probes.Request], domains: list[str],
+                            report: ReportViolation) -> None:
+    leaks = failures(routes, requests, lambda r, s: sends_noindex(_robots(s.maybe)))
+    by_route: dict[str, list[Finding]] = {}
+    for finding in leaks:
+        route = finding.sent.maybe[ROBOTS][1]
+        by_route.setdefault(route.resource.urn, []).append(finding)
+    for urn, found in by_route.items():
+        route = found[0].sent.maybe[ROBOTS][1]
+        report(f"{label(route.resource)} (tier {tier}) sends X-Robots-Tag: noindex on custom domains "
+               f"({', '.join(domains)}): {show(found)}, so they drop out of search results; allowed: no noindex on "
+               f"custom domains (a noindex route needs missing: [{{type: host, value: <each custom domain>}}])", urn)
 
 
 def security_headers(args: StackValidationArgs, report: ReportViolation) -> None:
-    """Production projects send CSP, HSTS, frame and sniffing protection on every path."""
+    """Production projects send CSP, HSTS, frame and sniffing protection on every request; the tiers
+    before production send a CSP at least report-only on every request."""
     ctx = context.for_rule(args)
-    if ctx.tier not in setting(args.get_config(), "security-headers", "tiers"):
+    config = args.get_config()
+    if ctx.tier in setting(config, "security-headers", "reportOnlyTiers") \
+            and ctx.tier not in setting(config, "security-headers", "tiers"):
+        _csp_reported(args, report, ctx)
+        return
+    if ctx.tier not in setting(config, "security-headers", "tiers"):
         return
     view = StackView(args.resources)
     for project in view.projects:
-        sent = unconditional_headers([header_route(r) for r in view.children(project, ROUTE)])
-        missing = []
-        if not sent.get(CSP, "").strip():
-            missing.append("Content-Security-Policy")
-        if not sent.get(HSTS, "").strip():
-            missing.append("Strict-Transport-Security")
-        if not sent.get(FRAME, "").strip() and "frame-ancestors" not in sent.get(CSP, "").lower():
-            missing.append("X-Frame-Options (or CSP frame-ancestors)")
-        if sent.get(NOSNIFF, "").strip().lower() != "nosniff":
-            found = sent.get(NOSNIFF)
-            missing.append("X-Content-Type-Options: nosniff" + (f" (found {found!r})" if found else ""))
-        if missing:
-            report(f"{label(project)} (tier {ctx.tier}) does not send on every path: {', '.join(missing)}; allowed: "
-                   f"Content-Security-Policy, Strict-Transport-Security, X-Frame-Options or CSP frame-ancestors, and "
-                   f"X-Content-Type-Options: nosniff from a ProjectRoute with src {ALL_PATHS!r} and no condition",
-                   project.urn)
+        routes, domains = project_routes(view, project)
+        requests = probes.requests(project, domains, ctx.admin_paths, ctx.public_paths)
+        missing_names: list[str] = []
+
+        def fails(request, result) -> bool:
+            missing = _missing_security(result.always)
+            missing_names.extend(m for m in missing if m not in missing_names)
+            return bool(missing)
+
+        found = failures(routes, requests, fails)
+        if found:
+            report(f"{label(project)} (tier {ctx.tier}) does not send on every path: {', '.join(missing_names)}; "
+                   f"missing on {show(found)}; allowed: Content-Security-Policy, Strict-Transport-Security, "
+                   f"X-Frame-Options or CSP frame-ancestors, and X-Content-Type-Options: nosniff on every path of every "
+                   f"host, whichever way Vercel applies the routes", project.urn)
+
+
+def _csp_reported(args: StackValidationArgs, report: ReportViolation, ctx: context.StackContext) -> None:
+    view = StackView(args.resources)
+    for project in view.projects:
+        routes, domains = project_routes(view, project)
+        requests = probes.requests(project, domains, ctx.admin_paths, ctx.public_paths)
+
+        def fails(request, result) -> bool:
+            return not any(result.always.get(name, ("", None))[0].strip() for name in (CSP, CSP_REPORT_ONLY))
+
+        found = failures(routes, requests, fails)
+        if found:
+            report(f"{label(project)} (tier {ctx.tier}) sends no CSP on {show(found)}, so a policy that breaks the app "
+                   f"is first seen in production; allowed: production's Content-Security-Policy as "
+                   f"Content-Security-Policy-Report-Only (or enforced) on every path of every host (config "
+                   f"cspReportOnly: true)", project.urn)
+
+
+def _missing_security(result: dict) -> list[str]:
+    sent_now = {name: value for name, (value, _) in result.items()}
+    missing = []
+    if not sent_now.get(CSP, "").strip():
+        missing.append("Content-Security-Policy")
+    if not sent_now.get(HSTS, "").strip():
+        missing.append("Strict-Transport-Security")
+    if not sent_now.get(FRAME, "").strip() and "frame-ancestors" not in sent_now.get(CSP, "").lower():
+        missing.append("X-Frame-Options (or CSP frame-ancestors)")
+    if sent_now.get(NOSNIFF, "").strip().lower() != "nosniff":
+        found = sent_now.get(NOSNIFF)
+        missing.append("X-Content-Type-Options: nosniff" + (f" (found {found!r})" if found else ""))
+    return missing

@@ -7,7 +7,10 @@ from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArg
 
 from . import context, data
 from .pack_config import setting
-from .resources import DOMAIN, GITHUB_DEPLOYMENT_POLICY, GITHUB_ENVIRONMENT, PROJECT, dig, get, label
+from .resources import (
+    DEPLOYMENT_CHECK, DOMAIN, GITHUB_DEPLOYMENT_POLICY, GITHUB_ENVIRONMENT, GITHUB_RULESET, PROJECT, dig, elements, get,
+    label,
+)
 
 PROTECTED_TYPES = (PROJECT, DOMAIN, GITHUB_ENVIRONMENT)
 
@@ -57,7 +60,8 @@ def _production_branch(args: ResourceValidationArgs, report: ReportViolation, ct
 
 
 def github_environments(args: StackValidationArgs, report: ReportViolation) -> None:
-    """Production's GitHub environment deploys only from the production branch."""
+    """Production's GitHub environment deploys only from the production branch, and waits for a
+    person: its required reviewers, or where GitHub cannot enforce them, the fallback."""
     ctx = context.for_rule(args)
     if ctx.tier != "production":
         return
@@ -87,6 +91,40 @@ def github_environments(args: StackValidationArgs, report: ReportViolation) -> N
             found = ", ".join(patterns) if patterns else "none"
             report(f"{label(environment)} has {len(mine)} deployment policies ({found}); allowed: {allowed}",
                    environment.urn)
+        _approval(args, report, environment, branch)
+
+
+def _reviewers(environment: PolicyResource) -> int:
+    entries = elements(get(environment.props, "reviewers"))
+    return sum(len(elements(get(entry, "users"))) + len(elements(get(entry, "teams"))) for entry in entries)
+
+
+def _approval(args: StackValidationArgs, report: ReportViolation, environment: PolicyResource, branch: str) -> None:
+    """No reviewers: allowed only where the stack declares a plan that cannot enforce them, and then
+    only with the fallback in the stack (an approving review on the branch's ruleset, release gates)."""
+    if _reviewers(environment):
+        return
+    plan = context.github_plan()
+    if plan.reviewers_enforced:
+        report(f"{label(environment)} has no required reviewers on {plan.describe()}, where GitHub enforces them, so "
+               f"production deploys without a person's approval; allowed: 1 to 6 reviewers (requiredReviewers)",
+               environment.urn)
+        return
+    missing = []
+    if not any(_guards(r, branch) for r in args.resources if r.resource_type == GITHUB_RULESET):
+        missing.append(f"an active RepositoryRuleset on refs/heads/{branch} requiring at least one approving review")
+    if not any(r.resource_type == DEPLOYMENT_CHECK for r in args.resources):
+        missing.append("a ProjectDeploymentCheck gating the production alias (release gates)")
+    if missing:
+        report(f"{label(environment)} has no required reviewers ({plan.describe()}: GitHub does not enforce them) "
+               f"and lacks the fallback: {'; '.join(missing)}; allowed: reviewers, or that fallback", environment.urn)
+
+
+def _guards(ruleset: PolicyResource, branch: str) -> bool:
+    includes = elements(dig(ruleset.props, "conditions", "refName", "includes"))
+    approvals = dig(ruleset.props, "rules", "pullRequest", "requiredApprovingReviewCount") or 0
+    return (get(ruleset.props, "enforcement") == "active" and f"refs/heads/{branch}" in includes
+            and approvals >= 1)
 
 
 def _belongs_to(policy: PolicyResource, environment: PolicyResource) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 from pulumi_policy import PolicyConfigSchema
 
 from vital import stackfile
-from vital.facts import RETENTION_DAYS
+from vital.facts import RETENTION_DAYS, SEED_MONTHLY_CEILINGS_USD
 from vital.names import CORS_VARIABLE
 from vital.tiers import SHARED, TIER_DEFAULTS, TIERS
 from vital.validators import SUPABASE_REF_PATTERN
@@ -59,7 +59,9 @@ def defaults() -> dict[str, dict[str, Any]]:
         },
         "max-duration": {"maxSeconds": {t: TIER_DEFAULTS[t].function_timeout_s for t in TIERS}},
         "noindex": {"noindexTiers": [t for t in TIERS if TIER_DEFAULTS[t].noindex]},
-        "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers]},
+        "security-headers": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].security_headers],
+                             "reportOnlyTiers": [t for t in TIERS if TIER_DEFAULTS[t].csp_report_only
+                                                 and not TIER_DEFAULTS[t].security_headers]},
         "no-debug-in-production": {"tiers": ["production"], "flags": list(DEFAULT_DEBUG_FLAGS)},
         "cors": {"tiers": ["production"], "variable": CORS_VARIABLE},
         "isolation": {
@@ -75,6 +77,15 @@ def defaults() -> dict[str, dict[str, Any]]:
             "branch": TIER_DEFAULTS["production"].production_branch,
         },
         "backups": {"requirePitrTiers": [t for t in TIERS if TIER_DEFAULTS[t].backups == PITR_BACKUPS]},
+        "cache-safety": {"tiers": list(TIERS)},
+        "data-budget": {"tiers": ["production"]},
+        "release-gates": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].gates_releases],
+                          "checks": list(SHARED["required_checks"])},
+        "slo-alerts": {"errorTiers": [t for t in TIERS if TIER_DEFAULTS[t].error_alert],
+                       "latencyTiers": [t for t in TIERS if TIER_DEFAULTS[t].latency_alert_p95_ms],
+                       "maxP95Ms": TIER_DEFAULTS["production"].latency_alert_p95_ms},
+        "cost-ceiling": {"ceilings": dict(SEED_MONTHLY_CEILINGS_USD)},
+        "rls": {"tiers": ["production"]},
         # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
         "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
                             "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
@@ -163,12 +174,16 @@ def schemas() -> dict[str, PolicyConfigSchema]:
         "noindex": PolicyConfigSchema(
             properties={
                 "noindexTiers": _tiers("Tiers whose projects must send X-Robots-Tag: noindex on every path; the others must "
-                                       "not send it on their custom domains.", d["noindex"]["noindexTiers"]),
+                                       "send it on their *.vercel.app hosts and not on their custom domains.",
+                                       d["noindex"]["noindexTiers"]),
             }
         ),
         "security-headers": PolicyConfigSchema(
             properties={"tiers": _tiers("Tiers whose projects must send the security headers on every path.",
-                                        d["security-headers"]["tiers"])}
+                                        d["security-headers"]["tiers"]),
+                        "reportOnlyTiers": _tiers("Tiers whose projects must send a CSP at least as "
+                                                  "Content-Security-Policy-Report-Only on every path.",
+                                                  d["security-headers"]["reportOnlyTiers"])}
         ),
         "no-debug-in-production": PolicyConfigSchema(
             properties={
@@ -228,8 +243,47 @@ def schemas() -> dict[str, PolicyConfigSchema]:
                                            d["backups"]["requirePitrTiers"]),
             }
         ),
+        "rls": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers where every table in an exposed schema must have row-level security.",
+                                        d["rls"]["tiers"])}
+        ),
         "secret-rotation": _rotation_schema("secret-rotation"),
         "secret-rotation-due": _rotation_schema("secret-rotation-due"),
+        "cache-safety": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose responses a shared cache may keep only on static assets and the "
+                                        "pages in vital-expert-infra:publicCachePaths.", d["cache-safety"]["tiers"])}
+        ),
+        "data-budget": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose Redis databases need a monthly budget above the provider's "
+                                        "default ($20).", d["data-budget"]["tiers"])}
+        ),
+        "release-gates": PolicyConfigSchema(
+            properties={
+                "tiers": _tiers("Tiers whose production alias waits for checks and whose releases roll out in stages.",
+                                d["release-gates"]["tiers"]),
+                "checks": _strings("GitHub checks the production alias must wait for.", d["release-gates"]["checks"]),
+            }
+        ),
+        "slo-alerts": PolicyConfigSchema(
+            properties={
+                "errorTiers": _tiers("Tiers that must alert on 5xx errors.", d["slo-alerts"]["errorTiers"]),
+                "latencyTiers": _tiers("Tiers that must alert on p95 latency.", d["slo-alerts"]["latencyTiers"]),
+                "maxP95Ms": {"type": "integer", "minimum": 1, "default": d["slo-alerts"]["maxP95Ms"],
+                             "description": "The highest p95 latency threshold (ms) a latency alert may use."},
+            }
+        ),
+        "cost-ceiling": PolicyConfigSchema(
+            properties={
+                "ceilings": {
+                    "type": "object",
+                    "description": "Monthly ceiling in USD per service, all tiers together (the seed's: vercel 200, "
+                                   "supabase 100, upstash 50). Services left out keep the seed's.",
+                    "properties": {k: {"type": "number", "minimum": 0} for k in SEED_MONTHLY_CEILINGS_USD},
+                    "additionalProperties": False,
+                    "default": dict(d["cost-ceiling"]["ceilings"]),
+                },
+            }
+        ),
     }
 
 

@@ -23,7 +23,12 @@ DOMAIN = "vercel:index/projectDomain:ProjectDomain"
 ROUTE = "vercel:index/projectRoute:ProjectRoute"
 FIREWALL = "vercel:index/firewallConfig:FirewallConfig"
 RETENTION = "vercel:index/projectDeploymentRetention:ProjectDeploymentRetention"
+DEPLOYMENT_CHECK = "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck"
+ROLLING_RELEASE = "vercel:index/projectRollingRelease:ProjectRollingRelease"
+ALERT_RULE = "vercel:index/alertRule:AlertRule"
+CUSTOM_ALERT_RULE = "vercel:index/customAlertRule:CustomAlertRule"
 GITHUB_ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment"
+GITHUB_RULESET = "github:index/repositoryRuleset:RepositoryRuleset"
 GITHUB_DEPLOYMENT_POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 # GitHub secrets whose value goes in `value` / `valueEncrypted`; `plaintextValue` and
 # `encryptedValue` are deprecated on all of them.

@@ -1,11 +1,19 @@
-"""What response headers a project's routes send, and on which requests.
+"""What response headers a project's routes send to a request, under every reading Vercel may apply.
 
 A ProjectRoute's `route.headers` are response headers: project routing rules use the routes
 syntax of the Build Output API, where `headers` attach response headers
 (vercel.com/docs/build-output-api/configuration); components/vercel_app.py relies on the same
 reading. A `transforms` entry of type `response.headers` with op `set` or `append` sets one
 explicitly; its `target` and `args` are JSON documents (the provider's docstring), read here
-as {"key": NAME} or NAME, and a string or list of strings.
+as {"key": NAME} or NAME, and a string or list of strings. A transform gated by `envs` may or
+may not apply: it counts as possibly sent, never as always sent.
+
+What the pack does not know, it tries every way (a `Reading`): whether Vercel stops at the
+first matching route or applies every match; the order of the routes (as registered, and
+reversed); how a `has`/`missing` host value is compared (vital.facts.HOST_VALUE_READINGS); how
+a `src` without `srcSyntax` is read (regex or path-to-regexp); and whether the request carries
+the headers, cookies and query parameters other conditions ask about. A rule's requirement must
+hold under every reading.
 """
 
 from __future__ import annotations
@@ -13,55 +21,68 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import product
 from typing import Any
 
 from pulumi_policy import PolicyResource
 
-from vital.paths import ALL_PATHS
+from vital.facts import HOST_VALUE_READINGS
 
 from .resources import dig, elements, get, keys
 
 ROBOTS = "x-robots-tag"
-# Hosts a production noindex route must still match, and a custom host it must not.
-VERCEL_APP_PROBE = "vital-expert-production.vercel.app"
-CUSTOM_HOST_PROBE = "www.example.com"
+
+
+@dataclass(frozen=True)
+class Condition:
+    type: Any
+    value: Any
 
 
 @dataclass
 class HeaderRoute:
-    resource: PolicyResource
-    src: str | None
-    has: list[Any]
-    missing: list[Any]
-    # Lower-cased header name -> value, for headers sent unconditionally by this route.
+    resource: PolicyResource | None
+    src: Any
+    syntax: Any  # None: Vercel infers it
+    has: list[Condition]
+    missing: list[Condition]
+    enabled: bool = True
+    # Lower-cased header name -> value, sent whenever the route applies / only in some environments.
     headers: dict[str, str] = field(default_factory=dict)
-    # Headers set only in some environments (transforms with `envs`).
     gated_headers: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def all_paths(self) -> bool:
-        return self.src == ALL_PATHS
 
-    @property
-    def unconditional(self) -> bool:
-        """Matches every request: all paths, no has/missing condition."""
-        return self.all_paths and not self.has and not self.missing
+@dataclass(frozen=True)
+class Reading:
+    first_match: bool
+    reverse: bool
+    host: str  # one of vital.facts.HOST_VALUE_READINGS
+    syntax: str  # how a src without srcSyntax is read
+    unmodelled: bool  # header/cookie/query conditions hold (True) or not (False)
 
-    def sends_noindex(self, include_gated: bool = True) -> bool:
-        sent = [self.headers.get(ROBOTS, "")]
-        if include_gated:
-            sent.append(self.gated_headers.get(ROBOTS, ""))
-        return any("noindex" in value.lower() for value in sent)
+    def describe(self) -> str:
+        return (f"{'first match' if self.first_match else 'every match'}, routes in "
+                f"{'reverse ' if self.reverse else ''}order, host values read as {self.host}")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Header name -> (value, the route that set it), always sent / possibly sent."""
+
+    always: dict[str, tuple[str, HeaderRoute]]
+    maybe: dict[str, tuple[str, HeaderRoute]]
+
+
+def _conditions(value: Any) -> list[Condition]:
+    return [Condition(get(c, "type"), get(c, "value")) for c in elements(value)]
 
 
 def header_route(resource: PolicyResource) -> HeaderRoute:
     route = get(resource.props, "route")
-    result = HeaderRoute(
-        resource=resource,
-        src=get(route, "src"),
-        has=elements(get(route, "has")),
-        missing=elements(get(route, "missings")),
-    )
+    result = HeaderRoute(resource=resource, src=get(route, "src"), syntax=get(resource.props, "srcSyntax"),
+                         has=_conditions(get(route, "has")), missing=_conditions(get(route, "missings")),
+                         enabled=get(resource.props, "enabled") is not False)
     headers = get(route, "headers")
     for name in sorted(keys(headers)):
         value = headers[name]
@@ -74,8 +95,7 @@ def header_route(resource: PolicyResource) -> HeaderRoute:
         if not name:
             continue
         target = result.gated_headers if elements(get(transform, "envs")) else result.headers
-        value = _transform_value(get(transform, "args"))
-        key = name.lower()
+        value, key = _transform_value(get(transform, "args")), name.lower()
         if get(transform, "op") == "append" and target.get(key):
             target[key] = f"{target[key]}, {value}"
         else:
@@ -108,36 +128,95 @@ def _transform_value(args: Any) -> str:
     return "" if parsed is None else str(parsed)
 
 
-def unconditional_headers(routes: list[HeaderRoute]) -> dict[str, str]:
-    """Headers every request to the project gets (later routes override earlier ones)."""
-    merged: dict[str, str] = {}
-    for route in routes:
-        if route.unconditional:
-            merged.update(route.headers)
-    return merged
+# ---- matching ----------------------------------------------------------------------------------
 
 
-def vercel_app_only(route: HeaderRoute, custom_domains: list[str]) -> bool:
-    """The route only matches *.vercel.app hosts (a `has` host condition that excludes custom domains)."""
-    for condition in route.has:
-        if get(condition, "type") != "host":
-            continue
-        pattern = get(condition, "value")
-        if not isinstance(pattern, str) or not pattern:
-            continue
-        if _host_matches(pattern, VERCEL_APP_PROBE) and not any(
-            _host_matches(pattern, host) for host in [CUSTOM_HOST_PROBE, *custom_domains]
-        ):
-            return True
-    return False
-
-
-def _host_matches(pattern: str, host: str) -> bool:
+@lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern | None:
     try:
-        return re.fullmatch(pattern, host) is not None
+        return re.compile(pattern)
     except re.error:
-        return pattern == host
+        return None
+
+
+def path_to_regexp(src: str) -> str:
+    """The usual path-to-regexp forms (/blog/:slug, /api/:path*, :id(\\d+), *) as an anchored regex."""
+    out, i = [], 0
+    token = re.compile(r":(\w+)(\([^)]*\))?([*+?])?|\*|\([^)]*\)")
+    for match in token.finditer(src):
+        out.append(re.escape(src[i:match.start()]))
+        text, group, modifier = match.group(0), match.group(2), match.group(3)
+        if text == "*":
+            out.append(".*")
+        elif text.startswith("("):
+            out.append(text)
+        else:
+            out.append(group or {"*": ".*", "+": ".+", "?": "[^/]*"}.get(modifier or "", "[^/]+"))
+        i = match.end()
+    out.append(re.escape(src[i:]))
+    return "^" + "".join(out) + "$"
+
+
+def src_matches(route: HeaderRoute, path: str, syntax: str = "regex") -> bool:
+    if not isinstance(route.src, str):
+        return False
+    kind = route.syntax if isinstance(route.syntax, str) else syntax
+    if kind == "equals":
+        return path == route.src
+    pattern = _compiled(path_to_regexp(route.src) if kind == "path-to-regexp" else route.src)
+    return pattern is not None and pattern.search(path) is not None
+
+
+def host_matches(value: Any, host: str, reading: str) -> bool:
+    if not isinstance(value, str):
+        return value is None  # a host condition without a value: any host
+    if reading == "exact":
+        return value.lower() == host
+    pattern = _compiled(value)
+    if pattern is None:
+        return False
+    return (pattern.fullmatch(host) if reading == "regex" else pattern.search(host)) is not None
+
+
+def _holds(condition: Condition, host: str, reading: Reading) -> bool:
+    if condition.type == "host":
+        return host_matches(condition.value, host, reading.host)
+    return reading.unmodelled
+
+
+def applies(route: HeaderRoute, host: str, path: str, reading: Reading) -> bool:
+    return (route.enabled and src_matches(route, path, reading.syntax)
+            and all(_holds(c, host, reading) for c in route.has)
+            and not any(_holds(c, host, reading) for c in route.missing))
+
+
+def sent(routes: list[HeaderRoute], host: str, path: str, reading: Reading) -> Sent:
+    ordered = list(reversed(routes)) if reading.reverse else list(routes)
+    always: dict[str, tuple[str, HeaderRoute]] = {}
+    maybe: dict[str, tuple[str, HeaderRoute]] = {}
+    for route in ordered:
+        if not applies(route, host, path, reading):
+            continue
+        always.update({k: (v, route) for k, v in route.headers.items()})
+        maybe.update({k: (v, route) for k, v in {**route.headers, **route.gated_headers}.items()})
+        if reading.first_match:
+            break
+    return Sent(always, maybe)
+
+
+def readings(routes: list[HeaderRoute]) -> list[Reading]:
+    """Every reading that can change the result for these routes (dimensions that cannot are left out)."""
+    conditions = [c for r in routes for c in (*r.has, *r.missing)]
+    hosts = HOST_VALUE_READINGS if any(c.type == "host" for c in conditions) else HOST_VALUE_READINGS[:1]
+    syntaxes = ("regex", "path-to-regexp") if any(not isinstance(r.syntax, str) for r in routes) else ("regex",)
+    unmodelled = (False, True) if any(c.type != "host" for c in conditions) else (False,)
+    return [Reading(first, reverse, host, syntax, extra) for first, reverse, host, syntax, extra
+            in product((True, False), (False, True), hosts, syntaxes, unmodelled)]
 
 
 def domain_names(domains: list[PolicyResource]) -> list[str]:
-    return [d for d in (dig(r.props, "domain") for r in domains) if isinstance(d, str)]
+    return [d.lower() for d in (dig(r.props, "domain") for r in domains) if isinstance(d, str)]
+
+
+def sends_noindex(value: str | None) -> bool:
+    return value is not None and "noindex" in value.lower()

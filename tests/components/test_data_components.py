@@ -15,12 +15,19 @@ CANARY = "canary-supabase-token-0001"
 
 def test_an_owned_cache_is_a_protected_retained_tls_database(recorder):
     spec = CacheSpec(database=RedisSpec(database_name="vital-expert-production", primary_region="us-east-1",
-                                        eviction=False, protect=True, retain_on_delete=True))
+                                        eviction=False, budget_usd=35, protect=True, retain_on_delete=True))
     build(lambda: UpstashCache("cache", spec))
     redis = one(recorder, ":RedisDatabase")
     assert redis.protect and redis.retain_on_delete
+    assert redis.inputs["budget"] == 35
     assert redis.inputs["tls"] is True and redis.inputs["eviction"] is False and redis.inputs["primaryRegion"] == "us-east-1"
     assert of_type(recorder, "StackReference") == []
+
+
+def test_a_cache_without_a_budget_leaves_the_provider_default(recorder):
+    spec = CacheSpec(database=RedisSpec(database_name="vital-expert-dev", primary_region="us-east-1", eviction=True))
+    build(lambda: UpstashCache("cache", spec))
+    assert "budget" not in one(recorder, ":RedisDatabase").inputs
 
 
 def test_a_shared_cache_reads_the_owning_stack(recorder):

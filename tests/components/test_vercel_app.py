@@ -6,11 +6,16 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from components.specs import (
+    AlertsSpec,
     DomainSpec,
     EnvVarsSpec,
     FirewallRule,
     HeaderRule,
+    RedisSpec,
+    ReleaseSpec,
     RetentionSpec,
+    RolloutStageSpec,
+    RouteCondition,
     VercelAppSpec,
     VercelProjectSpec,
 )
@@ -32,11 +37,17 @@ def app_spec(**changes) -> VercelAppSpec:
         project=project_spec(),
         env=EnvVarsSpec(plain={"LOG_LEVEL": "info"}, secret={"OPENAI_API_KEY": SecretStr(CANARY)}, targets=("production",)),
         domains=(DomainSpec(name="app.example.com"),),
-        routes=(HeaderRule(name="all", src="/(.*)", headers={"X-Frame-Options": "DENY"}),
-                HeaderRule(name="host", src="/(.*)", headers={"X-Robots-Tag": "noindex"}, host=r"(.*)\.vercel\.app")),
-        firewall=(FirewallRule(name="rate-limit", description="d", conditions=({"type": "path", "op": "pre", "value": "/"},),
+        routes=(HeaderRule(name="custom", src="^/.*$", src_syntax="regex", headers={"X-Frame-Options": "DENY"},
+                           has=(RouteCondition(type="host", value="app.example.com"),)),
+                HeaderRule(name="other", src="^/.*$", src_syntax="regex", headers={"X-Robots-Tag": "noindex"},
+                           missing=(RouteCondition(type="host", value="app.example.com"),)),
+                HeaderRule(name="api", src="/api", src_syntax="equals", headers={"Cache-Control": "no-store"})),
+        firewall=(FirewallRule(name="rate-limit", description="d",
+                               condition_groups=(({"type": "path", "op": "re", "value": "^/api"},),
+                                                 ({"type": "path", "op": "re", "value": "[.]js$", "neg": True},)),
                                action={"action": "rate_limit", "rate_limit": {"algo": "fixed_window", "window": 60,
-                                                                              "limit": 10, "keys": ["ip"], "action": "deny"}}),),
+                                                                              "limit": 10, "keys": ["ip"],
+                                                                              "action": "rate_limit"}}),),
         retention=RetentionSpec(preview="1m", production="1y", errored="3m", canceled="1m"),
         protect=True,
     )
@@ -60,13 +71,51 @@ def test_every_child_is_parented_named_after_it_and_built_from_the_spec(recorder
     assert all(r.delete_before_replace and not r.protect for r in env.values())
     assert {k for k, r in env.items() if r.inputs["sensitive"]} == {"OPENAI_API_KEY", "TOKEN"}
     assert secret_value(env["OPENAI_API_KEY"].inputs["value"]) == CANARY
-    routes = {r.inputs["name"]: r.inputs["route"] for r in of_type(recorder, ":ProjectRoute")}
-    assert routes["all"] == {"src": "/(.*)", "headers": {"X-Frame-Options": "DENY"}}
-    assert routes["host"]["has"] == [{"type": "host", "value": r"(.*)\.vercel\.app"}]
+    routes = {r.inputs["name"]: r.inputs for r in of_type(recorder, ":ProjectRoute")}
+    assert routes["custom"]["route"] == {"src": "^/.*$", "headers": {"X-Frame-Options": "DENY"},
+                                         "has": [{"type": "host", "value": "app.example.com"}]}
+    assert routes["other"]["route"]["missings"] == [{"type": "host", "value": "app.example.com"}]
+    assert [routes[n]["srcSyntax"] for n in ("custom", "other", "api")] == ["regex", "regex", "equals"]
     rule = one(recorder, ":FirewallConfig").inputs["rules"]["rules"][0]
-    assert rule["action"]["rateLimit"]["limit"] == 10 and rule["conditionGroups"][0]["conditions"][0]["op"] == "pre"
+    assert rule["action"]["rateLimit"]["limit"] == 10
+    assert [g["conditions"][0]["op"] for g in rule["conditionGroups"]] == ["re", "re"]
+    assert rule["conditionGroups"][1]["conditions"][0]["neg"] is True
     retention = one(recorder, ":ProjectDeploymentRetention").inputs
     assert (retention["expirationPreview"], retention["expirationProduction"]) == ("1m", "1y")
+
+
+def test_routes_are_created_one_after_another_each_placed_after_the_previous(recorder):
+    build(lambda: VercelApp("web", app_spec()))
+    routes = {r.inputs["name"]: r for r in of_type(recorder, ":ProjectRoute")}
+    first, second, third = routes["custom"], routes["other"], routes["api"]
+    assert first.inputs["position"] == {"placement": "start"}
+    assert not any(d.endswith("ProjectRoute::web-route-custom") for d in first.dependencies)
+    # Each waits for the one before it and names its id as the reference.
+    assert first.urn in second.dependencies and second.urn in third.dependencies
+    assert second.inputs["position"]["placement"] == "after" and third.inputs["position"]["placement"] == "after"
+    assert second.inputs["position"]["referenceRouteId"] != third.inputs["position"]["referenceRouteId"]
+
+
+def test_resilience_settings_and_the_release_and_alert_components(recorder):
+    spec = app_spec(project=project_spec(skew_protection="12 hours", function_failover=True,
+                                         prioritise_production_builds=True, build_machine_type="enhanced"),
+                    release=ReleaseSpec(checks=("test",), stages=(RolloutStageSpec(percent=10, minutes=5),
+                                                                  RolloutStageSpec(percent=100))),
+                    alerts=AlertsSpec(error_anomaly=True))
+    build(lambda: VercelApp("web", spec))
+    project = one(recorder, ":Project").inputs
+    assert (project["skewProtection"], project["functionFailover"], project["prioritiseProductionBuilds"],
+            project["buildMachineType"]) == ("12 hours", True, True, "enhanced")
+    app = component(recorder, "vital:vercel:VercelApp")
+    assert component(recorder, "vital:vercel:ReleaseGates").parent == app.urn
+    assert component(recorder, "vital:vercel:ProjectAlerts").parent == app.urn
+    assert one(recorder, ":ProjectDeploymentCheck").name == "web-release-check-test"
+
+
+def test_without_gates_stages_or_alerts_no_such_component(recorder):
+    build(lambda: VercelApp("web", app_spec()))
+    assert not [r for r in recorder.resources if r.type in ("vital:vercel:ReleaseGates", "vital:vercel:ProjectAlerts")]
+    assert "skewProtection" not in one(recorder, ":Project").inputs
 
 
 def test_bulk_mode_is_one_resource_and_unprotected_spec_protects_nothing(recorder):
@@ -100,7 +149,13 @@ def test_import_ids_from_the_spec(recorder):
     (lambda: app_spec(domains=(DomainSpec(name="a.com"), DomainSpec(name="a.com"))), "each domain once"),
     (lambda: project_spec(function_timeout_s=901), "less than or equal to 900"),
     (lambda: project_spec(authentication="everyone"), "is not one of"),
+    (lambda: project_spec(skew_protection="2 hours"), "skew_protection '2 hours' is not one of"),
+    (lambda: project_spec(build_machine_type="huge"), "build_machine_type 'huge' is not one of"),
     (lambda: RetentionSpec(preview="5y", production="1y", errored="3m", canceled="1m"), "is not one of"),
+    (lambda: HeaderRule(name="x", src="/", src_syntax="glob", headers={}), "src_syntax 'glob' is not one of"),
+    (lambda: RouteCondition(type="path", value="/x"), "condition type 'path' is not one of"),
+    (lambda: FirewallRule(name="rule", description="d", condition_groups=((),), action={}), "at least one condition"),
+    (lambda: RedisSpec(database_name="d", primary_region="us-east-1", eviction=False, budget_usd=0), "greater than"),
 ])
 def test_a_spec_refuses_what_the_component_cannot_build(make, match):
     with pytest.raises(ValidationError, match=match):

@@ -48,12 +48,21 @@ ROUTES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^/v1/projects/(?P<ref>[^/]+)/config/auth$"), "/v1/projects/{ref}/config/auth"),
     (re.compile(r"^/v1/projects/(?P<ref>[^/]+)/network-restrictions$"), "/v1/projects/{ref}/network-restrictions"),
     (re.compile(r"^/v1/projects/(?P<ref>[^/]+)/network-restrictions/apply$"), "/v1/projects/{ref}/network-restrictions/apply"),
+    (re.compile(r"^/v1/projects/(?P<ref>[^/]+)/database/backups$"), "/v1/projects/{ref}/database/backups"),
+    (re.compile(r"^/v1/projects/(?P<ref>[^/]+)/advisors/security$"), "/v1/projects/{ref}/advisors/security"),
 ]
+# The fine-grained permission each route needs (the spec's security.fga_permissions).
+PERMISSIONS = {
+    "/v1/projects/{ref}/database/backups": "backups_read",
+    "/v1/projects/{ref}/advisors/security": "advisors_read",
+}
 ALLOWED_METHODS = {
     "/v1/projects/{ref}/config/database/pooler": {"GET", "PATCH"},
     "/v1/projects/{ref}/config/auth": {"GET", "PATCH"},
     "/v1/projects/{ref}/network-restrictions": {"GET"},
     "/v1/projects/{ref}/network-restrictions/apply": {"POST"},
+    "/v1/projects/{ref}/database/backups": {"GET"},
+    "/v1/projects/{ref}/advisors/security": {"GET"},
 }
 
 
@@ -91,6 +100,18 @@ def default_auth_config() -> dict[str, Any]:
         }
     )
     return config
+
+
+def _rls_lint(table: str) -> dict[str, Any]:
+    """A security advisor's lint for a table without RLS, in V1ProjectAdvisorsResponse's shape."""
+    schema, _, name = table.partition(".")
+    return {
+        "name": "rls_disabled_in_public", "title": "RLS Disabled in Public", "level": "ERROR", "facing": "EXTERNAL",
+        "categories": ["SECURITY"], "description": "Detects cases where row level security (RLS) has not been enabled",
+        "detail": f"Table `{schema}.{name}` is public, but RLS has not been enabled.",
+        "remediation": "https://supabase.com/docs/guides/database/database-linter?lint=0013_rls_disabled_in_public",
+        "metadata": {"schema": schema, "name": name, "type": "table"}, "cache_key": f"rls_disabled_in_public_{schema}_{name}",
+    }
 
 
 @dataclass
@@ -133,6 +154,8 @@ class FakeSupabaseApi:
         self.token = token
         self.projects: dict[str, dict[str, Any]] = {}
         self.faults: list[Fault] = []
+        # Fine-grained permissions the token lacks (a 403 from the routes that need them).
+        self.denied: set[str] = set()
         self.log: list[Exchange] = []
         self._lock = threading.Lock()
         self._release = threading.Event()
@@ -152,6 +175,9 @@ class FakeSupabaseApi:
         db_allowed_cidrs_v6: tuple[str, ...] = ("::/0",),
         entitlement: str = "allowed",
         read_replica_pool_size: Optional[int] = None,
+        pitr_enabled: bool = True,
+        walg_enabled: bool = True,
+        tables_without_rls: tuple[str, ...] = (),
     ) -> None:
         host = "aws-0-eu-central-1.pooler.supabase.com"
         primary = {
@@ -186,6 +212,12 @@ class FakeSupabaseApi:
                 "updated_at": stamp,
                 "applied_at": stamp,
             },
+            "backups": {
+                "region": "eu-central-1", "walg_enabled": walg_enabled, "pitr_enabled": pitr_enabled,
+                "backups": [{"is_physical_backup": walg_enabled, "status": "COMPLETED", "inserted_at": stamp}],
+                "physical_backup_data": {},
+            },
+            "lints": [_rls_lint(table) for table in tables_without_rls],
         }
 
     def pool_size(self, ref: str) -> Optional[int]:
@@ -322,6 +354,8 @@ class FakeSupabaseApi:
             return 401, {"message": "Unauthorized"}
         if ex.method not in ALLOWED_METHODS[ex.route]:
             return 405, {"message": "Method Not Allowed"}
+        if PERMISSIONS.get(ex.route) in self.denied:
+            return 403, {"message": "Forbidden action"}
         project = self.projects.get(ex.ref or "")
         if project is None:
             return 404, {"message": "Project not found"}
@@ -329,6 +363,10 @@ class FakeSupabaseApi:
             return 400, {"message": "Request body must be a JSON object"}
 
         with self._lock:
+            if ex.route.endswith("/database/backups"):
+                return 200, copy.deepcopy(project["backups"])
+            if ex.route.endswith("/advisors/security"):
+                return 200, {"lints": copy.deepcopy(project["lints"])}
             if ex.route.endswith("/pooler"):
                 if ex.method == "GET":
                     return 200, copy.deepcopy(project["pooler"])

@@ -41,6 +41,17 @@ T_GH_ENV = "github:index/repositoryEnvironment:RepositoryEnvironment"
 T_GH_POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy"
 T_GH_ENV_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"
 T_GH_SECRET = "github:index/actionsSecret:ActionsSecret"
+T_GH_RULESET = "github:index/repositoryRuleset:RepositoryRuleset"
+
+
+def ruleset_fake(branch: str, approvals: int, enforcement: str = "active") -> Fake:
+    """The ruleset the tier's GitHubBranch component registers on its branch."""
+    return Fake(T_GH_RULESET, f"{branch}-ruleset", {
+        "name": f"{branch} protection", "repository": "vital-expert", "target": "branch", "enforcement": enforcement,
+        "conditions": {"refName": {"includes": [f"refs/heads/{branch}"], "excludes": []}},
+        "rules": {"deletion": True, "nonFastForward": True,
+                  "pullRequest": {"requiredApprovingReviewCount": float(approvals), "dismissStaleReviewsOnPush": True}}},
+        component=f"vital:github:GitHubBranch::{branch}")
 
 
 def secret(value: Any) -> dict[str, Any]:
@@ -82,23 +93,12 @@ def fake_stack(tier: str) -> list[Fake]:
     on_project = {"projectId": ["vital-expert-project"]}
     window = 600
     limit = t.rate_limit_requests * window // 900
-    every_path = {"X-Content-Type-Options": "nosniff"}
-    if t.security_headers:
-        every_path.update({
-            "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
-            "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
-            "X-Frame-Options": "DENY",
-        })
-    else:
-        every_path["X-Frame-Options"] = "SAMEORIGIN"
-    if t.noindex:
-        every_path["X-Robots-Tag"] = "noindex, nofollow"
     rules = [{
         "active": True, "name": "rate-limit-per-ip",
         "description": f"{t.rate_limit_requests} requests per 900 s per IP",
-        "conditionGroups": [{"conditions": [{"value": "/", "type": "path", "op": "pre"}]}],
+        "conditionGroups": [{"conditions": [{"value": "^/api(?:/|$)", "type": "path", "op": "re"}]}],
         "action": {"action": "rate_limit", "rateLimit": {"limit": float(limit), "keys": ["ip"], "algo": "fixed_window",
-                                                           "window": float(window), "action": "deny"}},
+                                                           "window": float(window), "action": "rate_limit"}},
     }]
     if tier == "pre-production":
         rules.append({
@@ -124,12 +124,7 @@ def fake_stack(tier: str) -> list[Fake]:
         Fake(T_ENV, "vital-expert-env-openai_api_key", {
             "key": "OPENAI_API_KEY", "value": secret("sk-placeholder-openai"), "sensitive": True,
             "projectId": PROJECT_ID, "targets": ["production"]}, deps=on_project),
-        Fake(T_ROUTE, "vital-expert-route-cache-api", {
-            "name": "cache-api", "projectId": PROJECT_ID, "route": {"src": "/api/(.*)", "headers": {"Cache-Control": "no-store"}}},
-            deps=on_project),
-        Fake(T_ROUTE, "vital-expert-route-headers-all-paths", {
-            "name": "headers-all-paths", "projectId": PROJECT_ID, "route": {"src": "/(.*)", "headers": every_path}},
-            deps=on_project),
+        *route_fakes(tier, domain),
         Fake(T_FIREWALL, "vital-expert-firewall", {"enabled": True, "projectId": PROJECT_ID, "rules": {"rules": rules}},
              deps=on_project),
         Fake(T_RETENTION, "vital-expert-retention", {
@@ -137,6 +132,7 @@ def fake_stack(tier: str) -> list[Fake]:
             "expirationCanceled": "1m", "projectId": PROJECT_ID}, deps=on_project),
         Fake(T_GH_ENV, f"{tier}-environment", {
             "repository": "vital-expert", "environment": tier, "canAdminsBypass": not t.protect,
+            **({"reviewers": [{"users": [1234567]}], "preventSelfReview": True} if t.requires_approval else {}),
             **({} if t.builds_pr_branches else
                {"deploymentBranchPolicy": {"protectedBranches": False, "customBranchPolicies": True}})},
             component=f"vital:github:GitHubEnvironment::{tier}", protect=t.protect),
@@ -152,13 +148,85 @@ def fake_stack(tier: str) -> list[Fake]:
     if domain:
         fakes.append(Fake(T_DOMAIN, f"vital-expert-domain-{domain}", {"projectId": PROJECT_ID, "domain": domain},
                           protect=t.protect, deps=on_project))
-    if not t.noindex:
-        fakes.append(Fake(T_ROUTE, "vital-expert-route-noindex-vercel-app", {
-            "name": "noindex-vercel-app", "projectId": PROJECT_ID,
-            "route": {"src": "/(.*)", "headers": {"X-Robots-Tag": "noindex, nofollow"},
-                      "has": [{"type": "host", "value": r"(.*)\.vercel\.app"}]}}, deps=on_project))
+    fakes += release_fakes(tier)
     for f in fakes:
         f.stack = tier
+    return fakes
+
+
+T_CHECK = "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck"
+T_ROLLING = "vercel:index/projectRollingRelease:ProjectRollingRelease"
+T_ALERT = "vercel:index/alertRule:AlertRule"
+T_CUSTOM_ALERT = "vercel:index/customAlertRule:CustomAlertRule"
+
+
+def release_fakes(tier: str) -> list[Fake]:
+    """Release gates and alerts as the program registers them (components/release.py, components/alerts.py)."""
+    from vital.tiers import TIER_DEFAULTS
+
+    t = TIER_DEFAULTS[tier]
+    on_project = {"projectId": ["vital-expert-project"]}
+    release, alerts = "vital:vercel:ReleaseGates::vital-expert-release", "vital:vercel:ProjectAlerts::vital-expert-alerts"
+    fakes = []
+    if t.gates_releases:
+        fakes += [Fake(T_CHECK, f"vital-expert-release-check-{check}", {
+            "projectId": PROJECT_ID, "name": f"GitHub: {check}", "requires": "none", "blocks": "deployment-alias",
+            "targets": ["production"], "isRerequestable": False,
+            "source": {"kind": "git-provider", "provider": "github", "externalCheckName": check}},
+            component=release, deps=on_project) for check in ("type-check", "test")]
+    if t.rollout_stages:
+        fakes.append(Fake(T_ROLLING, "vital-expert-release-rolling-release", {
+            "projectId": PROJECT_ID, "advancementType": "automatic",
+            "stages": [{"targetPercentage": float(s["percent"]), **({"duration": float(s["minutes"])} if "minutes" in s else {})}
+                       for s in t.rollout_stages]}, component=release, deps=on_project))
+    if t.error_alert:
+        fakes.append(Fake(T_ALERT, "vital-expert-alerts-errors", {
+            "type": "built-in", "name": "errors", "matchMinimumSeverityLevel": "medium",
+            "ruleScope": {"type": "include", "projectIds": [PROJECT_ID]},
+            "triggers": [{"type": "error_anomaly", "filter": "statusGroup:5xx"}]},
+            component=alerts, deps={"ruleScope": ["vital-expert-project"]}))
+    if t.latency_alert_p95_ms:
+        fakes.append(Fake(T_CUSTOM_ALERT, "vital-expert-alerts-latency", {
+            "projectId": PROJECT_ID, "name": "latency", "severity": "medium",
+            "evaluation": {"window": "5m", "query": {"outputs": ["p95"], "metrics": {"p95": {
+                "metric": "vercel.function_invocation.request_duration_ms", "aggregation": "p95"}}}},
+            "trigger": {"type": "threshold", "output": "p95", "operator": "gt", "threshold": float(t.latency_alert_p95_ms)}},
+            component=alerts, deps=on_project))
+    return fakes
+
+
+CACHE = {"build": "public, max-age=31536000, immutable", "static": None, "rest": "private, no-store"}
+
+
+def route_fakes(tier: str, domain: str | None) -> list[Fake]:
+    """The header routes the program registers (program/vercel_rules.py): one per route group, and
+    on production one for its custom domain and one for every other host."""
+    from vital.paths import route_patterns
+    from vital.tiers import TIER_DEFAULTS
+
+    t = TIER_DEFAULTS[tier]
+    base = {"X-Content-Type-Options": "nosniff"}
+    if t.security_headers:
+        base.update({"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+                     "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload", "X-Frame-Options": "DENY"})
+    else:
+        base["X-Frame-Options"] = "SAMEORIGIN"
+    if t.csp_report_only and not t.security_headers:
+        base["Content-Security-Policy-Report-Only"] = "default-src 'self'; frame-ancestors 'none'"
+    if t.noindex or not domain:
+        variants = [("", {}, True)]
+    else:
+        host = [{"type": "host", "value": domain}]
+        variants = [(f"-{domain}", {"has": host}, False), ("-other-hosts", {"missings": host}, True)]
+    fakes = []
+    for group, src in route_patterns(()).items():
+        for suffix, conditions, noindex in variants:
+            headers = {**base, **({"X-Robots-Tag": "noindex, nofollow"} if noindex else {}),
+                       **({"Cache-Control": CACHE[group]} if CACHE[group] else {})}
+            name = f"headers-{group}{suffix}"
+            fakes.append(Fake(T_ROUTE, f"vital-expert-route-{name}", {
+                "name": name, "projectId": PROJECT_ID, "srcSyntax": "regex",
+                "route": {"src": src, "headers": headers, **conditions}}, deps={"projectId": ["vital-expert-project"]}))
     return fakes
 
 
@@ -271,7 +339,7 @@ def data_fakes(tier: str) -> list[Fake]:
     if t.owns_cache:
         fakes.append(Fake(T_REDIS, f"cache-{tier}-redis", {
             "databaseName": f"vital-expert-{t.project_suffix}", "region": "global", "primaryRegion": "us-east-1",
-            "tls": True, "eviction": not t.protect}, component=f"vital:upstash:UpstashCache::cache-{tier}",
+            "tls": True, "eviction": not t.protect, "budget": float(t.upstash_budget_usd)}, component=f"vital:upstash:UpstashCache::cache-{tier}",
             protect=t.protect))
     else:
         fakes.append(Fake(T_STACK_REF, f"cache-{tier}-shared", {"name": SHARED_CACHE},

@@ -21,11 +21,12 @@ from tools.mockrt import SECRET_SIG, SECRET_VALUE, UNKNOWN, Registration
 from tools.policy.process import pack_python
 from tools.policy.results import has_mandatory
 
-ROOT = Path(__file__).resolve().parents[2]
 from vital.names import PROJECT, TIERS as STACKS
+
+ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
-            "secret-rotation-due")
+            "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls")
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,8 @@ def test_analyzer_info_lists_the_eleven_policies(packs):
     levels = {p.name: p.enforcement_level for p in info.policies}
     assert levels.pop("preview-cleanup") == "advisory"
     assert levels.pop("secret-rotation-due") == "advisory"
+    assert levels.pop("data-budget") == "advisory"
+    assert levels.pop("cost-ceiling") == "advisory"
     assert set(levels.values()) == {"mandatory"}
     kinds = {p.name: p.kind for p in info.policies}
     assert kinds["rate-limit"] == "stack" and kinds["max-duration"] == "resource"
@@ -129,6 +132,12 @@ def _unprotect(name):
     return apply
 
 
+def _remove(name):
+    def apply(regs):
+        regs.remove(find(regs, name))
+    return apply
+
+
 def _rate(**rate_limit):
     return _edit("vital-expert-firewall",
                  lambda r: r.inputs["rules"]["rules"][0]["action"]["rateLimit"].update(rate_limit))
@@ -140,20 +149,37 @@ CASES = [
     ("pre-production", "max-duration",
      _edit("vital-expert-project", lambda r: r.inputs["resourceConfig"].update(functionDefaultTimeout=120.0)),
      "vital-expert-project", "functionDefaultTimeout is 120 s; allowed: 1 to 60 s"),
+    ("production", "rate-limit",
+     _edit("vital-expert-firewall", lambda r: r.inputs["rules"]["rules"][0]["conditionGroups"][0]["conditions"][0].update(
+         op="pre", value="/")), "vital-expert-firewall", "counts static assets (/_next/static/a.js"),
     ("preview", "noindex",
-     _edit("vital-expert-route-headers-all-paths", lambda r: r.inputs["route"]["headers"].pop("X-Robots-Tag")),
-     "vital-expert-project", "no route sends X-Robots-Tag: noindex"),
-    ("production", "noindex", _edit("vital-expert-route-noindex-vercel-app", lambda r: r.inputs["route"].pop("has")),
-     "vital-expert-route-noindex-vercel-app", "without a host condition limiting it to *.vercel.app"),
+     _edit("vital-expert-route-headers-rest", lambda r: r.inputs["route"]["headers"].pop("X-Robots-Tag")),
+     "vital-expert-project", "no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/api/x"),
+    ("production", "noindex", _edit("vital-expert-route-headers-rest-other-hosts", lambda r: r.inputs["route"].pop("missings")),
+     "vital-expert-route-headers-rest-other-hosts", "sends X-Robots-Tag: noindex on custom domains (app.vitalexpert.com)"),
     ("production", "security-headers",
-     _edit("vital-expert-route-headers-all-paths", lambda r: r.inputs["route"]["headers"].pop("Strict-Transport-Security")),
-     "vital-expert-project", "does not send on every path: Strict-Transport-Security"),
+     _edit("vital-expert-route-headers-static-app.vitalexpert.com",
+           lambda r: r.inputs["route"]["headers"].pop("Strict-Transport-Security")),
+     "vital-expert-project", "does not send on every path: Strict-Transport-Security; missing on app.vitalexpert.com/_next/image"),
+    ("pre-production", "cache-safety",
+     _edit("vital-expert-route-headers-rest", lambda r: r.inputs["route"]["headers"].update({"Cache-Control": "s-maxage=60"})),
+     "vital-expert-route-headers-rest", "lets Vercel's CDN share api, pages, admin responses"),
+    ("production", "data-budget", _edit("cache-production-redis", lambda r: r.inputs.pop("budget")),
+     "cache-production-redis", "sets no budget (the provider's default)"),
+    ("production", "release-gates", _remove("vital-expert-release-rolling-release"), "vital-expert-project",
+     "no rolling release in stages"),
+    ("production", "release-gates", _remove("vital-expert-release-check-type-check"), "vital-expert-project",
+     "the alias does not wait for GitHub check 'type-check'"),
+    ("production", "slo-alerts", _remove("vital-expert-alerts-latency"), "vital-expert-project",
+     "no p95 latency alert at 500 ms or less"),
+    ("pre-production", "slo-alerts", _remove("vital-expert-alerts-errors"), "vital-expert-project",
+     "no alert on 5xx errors"),
     ("production", "no-debug-in-production", _env("NEXT_PUBLIC_ENABLE_MOCK_API", "true"),
-     "vital-expert-env-next_public_enable_mock_api", "(NEXT_PUBLIC_ENABLE_MOCK_API) is 'true' in tier production"),
+     "vital-expert-env-next_public_enable_mock_api", "(NEXT_PUBLIC_ENABLE_MOCK_API) is set to something other than 'false' in tier production"),
     ("preview", "secrets", _env("OPENAI_API_KEY", sensitive=False),
      "vital-expert-env-openai_api_key", "(OPENAI_API_KEY) names a credential but is sensitive: False"),
     ("production", "cors", _env("CORS_ALLOWED_ORIGINS", "https://*.vitalexpert.com"),
-     "vital-expert-env-cors_allowed_origins", "allows the wildcard origin 'https://*.vitalexpert.com'"),
+     "vital-expert-env-cors_allowed_origins", "allows 1 wildcard origin(s)"),
     ("pre-production", "isolation",
      _edit("vital-expert-domain-dev.vitalexpert.com", lambda r: r.inputs.update(domain="app.vitalexpert.com")),
      "vital-expert-domain-dev.vitalexpert.com", "attaches 'app.vitalexpert.com' to tier pre-production"),
@@ -171,7 +197,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("stack, policy, mutate, resource, message", CASES,
-                         ids=[f"{c[1]}-{c[0]}" for c in CASES])
+                         ids=[f"{c[1]}-{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_each_rule_fails_a_violation_and_passes_the_committed_stack(packs, stacks, stack, policy, mutate, resource,
                                                                     message):
     pack = packs[stack]
@@ -180,7 +206,7 @@ def test_each_rule_fails_a_violation_and_passes_the_committed_stack(packs, stack
     mutate(regs)
     found = of(pack.run(regs), policy)
     assert len(found) == 1, found
-    level = "advisory" if policy == "preview-cleanup" else "mandatory"
+    level = "advisory" if policy in ("preview-cleanup", "data-budget", "cost-ceiling") else "mandatory"
     assert found[0]["enforcementLevel"] == level
     assert found[0]["urn"] == find(regs, resource).urn
     assert message in found[0]["message"]
@@ -230,3 +256,14 @@ def test_pack_config_changes_limits_and_levels(packs, stacks):
     assert [v["enforcementLevel"] for v in of(pack.run(bad), "rate-limit")] == ["mandatory"]
 
 
+
+
+def test_cost_ceiling_is_advisory_unless_the_pack_config_makes_it_mandatory(packs, stacks):
+    pack = packs["production"]
+    assert of(pack.run(stacks["production"][0].resources), "cost-ceiling") == []
+    regs = resources(stacks, "production")
+    _edit("cache-production-redis", lambda r: r.inputs.update(budget=45.0))(regs)
+    found = of(pack.run(regs), "cost-ceiling")
+    assert [v["enforcementLevel"] for v in found] == ["advisory"]
+    assert "upstash budgets add up to 55 USD a month" in found[0]["message"]
+    assert [v["enforcementLevel"] for v in of(pack.run(regs, {"cost-ceiling": "mandatory"}), "cost-ceiling")] == ["mandatory"]

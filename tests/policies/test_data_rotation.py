@@ -184,11 +184,11 @@ def test_backups_pass_the_tier_defaults(tier):
 
 
 @pytest.mark.parametrize("tier, value, found", [
-    ("production", "weekly", "in tier production records backup_policy 'weekly'; allowed: 'daily+pitr' (daily "
+    ("production", "weekly", "in tier production records a backup_policy without point-in-time recovery; allowed: 'daily+pitr' (daily "
                              "backups with point-in-time recovery)"),
     ("production", None, "records no backup_policy; allowed: one of daily+pitr, daily, weekly, none ('daily+pitr' in "
                          "tier production)"),
-    ("preview", "hourly", "records backup_policy 'hourly'; allowed: one of daily+pitr, daily, weekly, none"),
+    ("preview", "hourly", "records a backup_policy that is not one of them (value not shown); allowed: one of daily+pitr, daily, weekly, none"),
 ])
 def test_backups_fail_a_wrong_policy(tier, value, found):
     def edit(inputs):
@@ -215,7 +215,7 @@ def test_backups_read_require_pitr_tiers():
     weekly = stack("pre-production")  # the tier's own: weekly
     with stack_runtime("pre-production"):
         found = run(data.backups, stack_args(weekly, {"requirePitrTiers": ["production", "pre-production"]}))
-        assert len(found) == 1 and "in tier pre-production records backup_policy 'weekly'" in found[0].message
+        assert len(found) == 1 and "in tier pre-production records a backup_policy without point-in-time recovery" in found[0].message
     with stack_runtime("alice-dev"):
         assert "no tier" in not_applicable(data.backups, stack_args(weekly))
 
@@ -454,9 +454,9 @@ E2E = [
     ("production", "isolation", _add("preview", "cache-preview-shared"), "cache-preview-shared",
      "in tier production reads stack 'organization/vital-expert-infra/pre-production'; allowed: none"),
     ("production", "backups", _edit("supabase-production-settings", backup_policy="daily"),
-     "supabase-production-settings", "records backup_policy 'daily'; allowed: 'daily+pitr'"),
+     "supabase-production-settings", "records a backup_policy without point-in-time recovery; allowed: 'daily+pitr'"),
     ("preview", "backups", _edit("supabase-preview-settings", backup_policy="hourly"),
-     "supabase-preview-settings", "records backup_policy 'hourly'; allowed: one of daily+pitr, daily, weekly, none"),
+     "supabase-preview-settings", "records a backup_policy that is not one of them (value not shown); allowed: one of daily+pitr, daily, weekly, none"),
 ]
 
 

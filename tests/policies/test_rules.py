@@ -3,6 +3,7 @@ builds (tests/policy_helpers.py), on a small fake stack in the program's shapes.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 
 from tests.policies.helpers import (
     ROOT,
+    T_CHECK,
     T_ENVS,
     T_GH_POLICY,
     T_GH_SECRET,
@@ -17,6 +19,7 @@ from tests.policies.helpers import (
     Fake,
     changed,
     fake_stack,
+    ruleset_fake,
     find,
     not_applicable,
     resource_args,
@@ -30,11 +33,25 @@ from tests.policies.helpers import (
 
 from pulumi_policy import EnforcementLevel, StackValidationPolicy  # noqa: E402
 from pulumi_policy.proxy import UnknownValueError  # noqa: E402
-from vital_policies import catalog, context, env_vars, firewall, headers, isolation, pack_config, project, routes  # noqa: E402
+from vital_policies import (  # noqa: E402
+    caching,
+    catalog,
+    context,
+    data,
+    env_vars,
+    firewall,
+    headers,
+    isolation,
+    pack_config,
+    project,
+    routes,
+)
 
 from vital.names import TIERS
 FIREWALL = "vital-expert-firewall"
-ALL_PATHS_ROUTE = "vital-expert-route-headers-all-paths"
+REST = "vital-expert-route-headers-rest"  # the route of api, admin and page paths (non-production)
+PROD_REST = "vital-expert-route-headers-rest-app.vitalexpert.com"  # production's, on its custom domain
+PROD_REST_OTHER = "vital-expert-route-headers-rest-other-hosts"  # production's, on every other host
 
 
 def rule_for(tier: str, config: dict[str, str] | None = None):
@@ -219,19 +236,20 @@ def test_noindex_passes_the_tier_defaults(tier):
         assert run(headers.noindex, stack_args(fake_stack(tier))) == []
 
 
-def test_noindex_fails_a_non_production_tier_without_it():
-    fakes = changed(fake_stack("preview"), ALL_PATHS_ROUTE, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+def test_noindex_fails_a_non_production_tier_without_it_on_some_path_class():
+    fakes = changed(fake_stack("preview"), REST, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
     with stack_runtime("preview"):
         found = run(headers.noindex, stack_args(fakes))
-    assert len(found) == 1 and "no route sends X-Robots-Tag: noindex" in found[0].message
+    assert len(found) == 1 and "no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/api/x" in found[0].message
+    assert "/_next/static" not in found[0].message.split("allowed")[0]  # the build route still sends it
 
 
 def test_noindex_on_some_requests_only_is_not_enough():
-    fakes = changed(fake_stack("pre-production"), ALL_PATHS_ROUTE,
+    fakes = changed(fake_stack("pre-production"), REST,
                     lambda i: i["route"].update(has=[{"type": "header", "key": "x-bot", "value": "1"}]))
     with stack_runtime("pre-production"):
         found = run(headers.noindex, stack_args(fakes))
-    assert "noindex only on some requests" in found[0].message
+    assert len(found) == 1 and "no X-Robots-Tag: noindex on dev.vitalexpert.com/api/x" in found[0].message
 
 
 def test_noindex_accepts_a_response_headers_transform():
@@ -239,60 +257,110 @@ def test_noindex_accepts_a_response_headers_transform():
         inputs["route"]["headers"].pop("X-Robots-Tag")
         inputs["route"]["transforms"] = [{"type": "response.headers", "op": "set",
                                           "target": '{"key": "X-Robots-Tag"}', "args": '"noindex"'}]
-    fakes = changed(fake_stack("preview"), ALL_PATHS_ROUTE, transform)
+    fakes = changed(fake_stack("preview"), REST, transform)
     with stack_runtime("preview"):
         assert run(headers.noindex, stack_args(fakes)) == []
 
 
-@pytest.mark.parametrize("has", [None, [{"type": "host", "value": "(.*)"}], [{"type": "host", "value": "app.vitalexpert.com"}]])
-def test_noindex_fails_production_custom_domains(has):
-    def edit(inputs):
-        if has is None:
-            inputs["route"].pop("has")
-        else:
-            inputs["route"]["has"] = has
-    fakes = changed(fake_stack("production"), "vital-expert-route-noindex-vercel-app", edit)
+def test_noindex_fails_an_overlapping_route_whose_result_depends_on_the_order():
+    # A catch-all route without noindex, next to the disjoint ones: under first match it may win.
+    extra = Fake("vercel:index/projectRoute:ProjectRoute", "vital-expert-route-catch-all", {
+        "name": "catch-all", "projectId": "prj_x", "srcSyntax": "regex",
+        "route": {"src": "/(.*)", "headers": {"Cache-Control": "private, no-store"}}},
+        deps={"projectId": ["vital-expert-project"]}, stack="preview")
+    with stack_runtime("preview"):
+        found = run(headers.noindex, stack_args([*fake_stack("preview"), extra]))
+    assert len(found) == 1 and "(under first match, routes in reverse order" in found[0].message
+
+
+def test_noindex_fails_production_custom_domain_when_the_host_condition_goes():
+    fakes = changed(fake_stack("production"), PROD_REST_OTHER, lambda i: i["route"].pop("missings"))
     with stack_runtime("production"):
         found = run(headers.noindex, stack_args(fakes))
-    assert len(found) == 1
-    assert "sends X-Robots-Tag: noindex on all paths without a host condition" in found[0].message
-    assert "app.vitalexpert.com" in found[0].message
+    assert len(found) == 1 and found[0].urn == find(fakes, PROD_REST_OTHER).urn
+    assert "sends X-Robots-Tag: noindex on custom domains (app.vitalexpert.com): app.vitalexpert.com/" in found[0].message
+
+
+def test_noindex_fails_a_vercel_app_host_regex_that_an_exact_comparison_would_never_match():
+    # The old form: has host (.*)\.vercel\.app works only if Vercel reads the value as a regex.
+    def edit(inputs):
+        inputs["route"].pop("missings")
+        inputs["route"]["has"] = [{"type": "host", "value": r"(.*)\.vercel\.app"}]
+    fakes = changed(fake_stack("production"), PROD_REST_OTHER, edit)
+    with stack_runtime("production"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert len(found) == 1 and "its *.vercel.app hosts get no X-Robots-Tag: noindex" in found[0].message
+    assert "host values read as exact" in found[0].message
+
+
+def test_noindex_fails_production_vercel_app_hosts_without_it():
+    fakes = changed(fake_stack("production"), PROD_REST_OTHER, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+    with stack_runtime("production"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert len(found) == 1 and "vital-expert-production.vercel.app/api/x" in found[0].message
 
 
 # ---- security-headers -------------------------------------------------------------------------
 
 
+def _every_route(fakes, edit):
+    out = fakes
+    for fake in fakes:
+        if fake.type.endswith(":ProjectRoute"):
+            out = changed(out, fake.name, edit)
+    return out
+
+
 def test_security_headers_pass_in_production_and_are_case_insensitive():
-    lower = changed(fake_stack("production"), ALL_PATHS_ROUTE,
-                    lambda i: i["route"].update(headers={k.lower(): v for k, v in i["route"]["headers"].items()}))
+    lower = _every_route(fake_stack("production"),
+                         lambda i: i["route"].update(headers={k.lower(): v for k, v in i["route"]["headers"].items()}))
     with stack_runtime("production"):
         assert run(headers.security_headers, stack_args(fake_stack("production"))) == []
         assert run(headers.security_headers, stack_args(lower)) == []
 
 
-def test_security_headers_fail_when_missing_in_production():
+def test_security_headers_fail_when_missing_on_one_path_class():
     def edit(inputs):
         for name in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options"):
             inputs["route"]["headers"].pop(name)
-    fakes = changed(fake_stack("production"), ALL_PATHS_ROUTE, edit)
+    fakes = changed(fake_stack("production"), PROD_REST, edit)
     with stack_runtime("production"):
         found = run(headers.security_headers, stack_args(fakes))
     assert len(found) == 1
-    assert "Content-Security-Policy, Strict-Transport-Security, X-Frame-Options (or CSP frame-ancestors)" in found[0].message
+    assert ("does not send on every path: Content-Security-Policy, Strict-Transport-Security, X-Frame-Options "
+            "(or CSP frame-ancestors); missing on app.vitalexpert.com/api/x") in found[0].message
 
 
 def test_security_headers_accept_csp_frame_ancestors_instead_of_x_frame_options():
-    fakes = changed(fake_stack("production"), ALL_PATHS_ROUTE, lambda i: i["route"]["headers"].pop("X-Frame-Options"))
+    fakes = _every_route(fake_stack("production"), lambda i: i["route"]["headers"].pop("X-Frame-Options"))
     with stack_runtime("production"):
         assert run(headers.security_headers, stack_args(fakes)) == []
-        no_csp = changed(fakes, ALL_PATHS_ROUTE, lambda i: i["route"]["headers"].update(
+        no_csp = changed(fakes, PROD_REST, lambda i: i["route"]["headers"].update(
             {"Content-Security-Policy": "default-src 'self'"}))
         assert "X-Frame-Options (or CSP frame-ancestors)" in run(headers.security_headers, stack_args(no_csp))[0].message
 
 
-def test_security_headers_are_not_required_outside_production():
-    with stack_runtime("preview"):
-        assert run(headers.security_headers, stack_args(fake_stack("preview"))) == []
+@pytest.mark.parametrize("tier", ["pre-production", "preview"])
+def test_security_headers_outside_production_need_only_a_report_only_csp(tier):
+    with stack_runtime(tier):
+        assert run(headers.security_headers, stack_args(fake_stack(tier))) == []
+        # Enforcing the CSP there instead is fine too.
+        enforced = _every_route(fake_stack(tier), lambda i: i["route"]["headers"].update(
+            {"Content-Security-Policy": i["route"]["headers"].pop("Content-Security-Policy-Report-Only")}))
+        assert run(headers.security_headers, stack_args(enforced)) == []
+
+
+@pytest.mark.parametrize("tier", ["pre-production", "preview"])
+def test_security_headers_fail_a_tier_before_production_without_the_report_only_csp(tier):
+    rest = next(f.name for f in fake_stack(tier) if f.name.endswith("headers-rest"))
+    fakes = changed(fake_stack(tier), rest, lambda i: i["route"]["headers"].pop("Content-Security-Policy-Report-Only"))
+    with stack_runtime(tier):
+        found = run(headers.security_headers, stack_args(fakes))
+        assert len(found) == 1 and "sends no CSP on" in found[0].message and "/api/x" in found[0].message
+        assert "Content-Security-Policy-Report-Only" in found[0].message
+        # The pack config can drop the requirement for a tier.
+        config = {"tiers": ["production"], "reportOnlyTiers": []}
+        assert run(headers.security_headers, stack_args(fakes, config=config)) == []
 
 
 # ---- no-debug-in-production -------------------------------------------------------------------
@@ -310,13 +378,13 @@ def test_no_debug_fails_a_flag_on_in_production(flag):
     with stack_runtime("production"):
         found = run_each(env_vars.no_debug_in_production, fakes)
     assert len(found) == 1
-    assert f"({flag}) is 'true' in tier production; allowed: absent or 'false'" in found[0].message
+    assert f"({flag}) is set to something other than 'false' in tier production (value not shown); allowed: absent or 'false'" in found[0].message
 
 
 def test_no_debug_checks_node_env_in_every_tier():
     with stack_runtime("preview"):
         found = run_each(env_vars.no_debug_in_production, add_env(fake_stack("preview"), "NODE_ENV", "preview"))
-        assert "(NODE_ENV) is 'preview'; allowed: one of production, development, test" in found[0].message
+        assert "(NODE_ENV) is not a NODE_ENV Next.js accepts (value not shown); allowed: one of production, development, test" in found[0].message
         assert run_each(env_vars.no_debug_in_production, add_env(fake_stack("preview"), "NODE_ENV", "production")) == []
 
 
@@ -326,7 +394,7 @@ def test_no_debug_reads_the_bulk_env_vars_resource():
         {"key": "NEXT_PUBLIC_ENABLE_DEBUG", "value": secret("1"), "sensitive": False}]})
     with stack_runtime("production"):
         found = run_each(env_vars.no_debug_in_production, [bulk])
-    assert len(found) == 1 and "variables[1] (NEXT_PUBLIC_ENABLE_DEBUG) is '1'" in found[0].message
+    assert len(found) == 1 and "variables[1] (NEXT_PUBLIC_ENABLE_DEBUG) is set to something other than 'false'" in found[0].message
 
 
 # ---- secrets ----------------------------------------------------------------------------------
@@ -356,7 +424,7 @@ def test_secrets_fail_a_dsn_with_a_password_under_a_plain_name():
 
 @pytest.mark.parametrize("key, value, sensitive, found", [
     ("NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY", "eyJ.placeholder", False, "names or holds a credential"),
-    ("NEXT_PUBLIC_ANALYTICS_ID", "sk-live-abc", False, "names or holds a credential"),
+    ("NEXT_PUBLIC_ANALYTICS_ID", "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc", False, "names or holds a credential"),
     ("NEXT_PUBLIC_FEATURE", "xq-9f3-flag", True, "is sensitive: true, but Next.js inlines"),
 ])
 def test_secrets_fail_a_secret_in_a_public_variable(key, value, sensitive, found):
@@ -392,7 +460,7 @@ def test_cors_fails_a_wildcard_in_production(value):
     fakes = set_env(fake_stack("production"), "CORS_ALLOWED_ORIGINS", value)
     with stack_runtime("production"):
         found = run_each(env_vars.cors, fakes)
-    assert len(found) == 1 and "allows the wildcard origin" in found[0].message and "*" in found[0].message
+    assert len(found) == 1 and "wildcard origin(s)" in found[0].message and "value not shown" in found[0].message
 
 
 # ---- isolation --------------------------------------------------------------------------------
@@ -520,6 +588,51 @@ def test_github_environments_passes_production_and_skips_other_tiers():
         assert run(isolation.github_environments, stack_args(fake_stack("preview"))) == []
 
 
+TEAM_PLAN = {"vital-expert-infra:githubPlan": "team"}
+
+
+def _no_reviewers(fakes):
+    return changed(fakes, "production-environment", lambda i: i.pop("reviewers"))
+
+
+def test_github_environments_fails_production_without_reviewers_where_github_enforces_them():
+    with stack_runtime("production"):  # the default plan: enterprise, private repository
+        found = run(isolation.github_environments, stack_args(_no_reviewers(fake_stack("production"))))
+    assert len(found) == 1 and "has no required reviewers on GitHub plan 'enterprise', private repository" in found[0].message
+    with stack_runtime("production", {"vital-expert-infra:githubPlan": "team",
+                                      "vital-expert-infra:githubRepoVisibility": "public"}):
+        found = run(isolation.github_environments, stack_args(_no_reviewers(fake_stack("production"))))
+    assert len(found) == 1 and "GitHub enforces them" in found[0].message
+
+
+def test_github_environments_accepts_the_fallback_where_github_cannot_enforce_reviewers():
+    fakes = [*_no_reviewers(fake_stack("production")), ruleset_fake("main", approvals=1)]
+    with stack_runtime("production", TEAM_PLAN):
+        assert run(isolation.github_environments, stack_args(fakes)) == []
+
+
+@pytest.mark.parametrize("fallback, missing", [
+    ([], "an active RepositoryRuleset on refs/heads/main"),
+    ([ruleset_fake("main", approvals=0)], "at least one approving review"),
+    ([ruleset_fake("main", approvals=1, enforcement="evaluate")], "an active RepositoryRuleset"),
+    ([ruleset_fake("pre-production", approvals=1)], "refs/heads/main"),
+])
+def test_github_environments_fails_no_reviewers_without_the_fallback(fallback, missing):
+    fakes = [*_no_reviewers(fake_stack("production")), *fallback]
+    with stack_runtime("production", TEAM_PLAN):
+        found = run(isolation.github_environments, stack_args(fakes))
+    assert len(found) == 1 and "lacks the fallback" in found[0].message and missing in found[0].message
+    assert "GitHub plan 'team', private repository" in found[0].message
+
+
+def test_github_environments_fallback_needs_the_release_gates():
+    fakes = [f for f in [*_no_reviewers(fake_stack("production")), ruleset_fake("main", approvals=1)]
+             if f.type != T_CHECK]
+    with stack_runtime("production", TEAM_PLAN):
+        found = run(isolation.github_environments, stack_args(fakes))
+    assert len(found) == 1 and "a ProjectDeploymentCheck gating the production alias" in found[0].message
+
+
 @pytest.mark.parametrize("policy, found", [
     ({"protectedBranches": False, "customBranchPolicies": False}, "customBranchPolicies: False, protectedBranches: False"),
     ({"protectedBranches": True, "customBranchPolicies": True}, "customBranchPolicies: True, protectedBranches: True"),
@@ -560,7 +673,7 @@ def test_the_policy_names_are_the_contract():
     assert [p.name for p in catalog.build_policies()] == [
         "rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
         "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
-        "secret-rotation-due"]
+        "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls"]
 
 
 def test_defaults_come_from_the_tier_table():
@@ -572,11 +685,22 @@ def test_defaults_come_from_the_tier_table():
     assert pack_config.defaults()["preview-cleanup"]["maxDays"] == 30
 
 
-def test_all_paths_matches_the_program():
-    from program.vercel_rules import ALL_PATHS, VERCEL_APP_HOST
+@pytest.mark.parametrize("src, path, matched", [
+    ("/blog/:slug", "/blog/a", True), ("/blog/:slug", "/blog/a/b", False), ("/api/:path*", "/api/a/b", True),
+    ("/docs/:id(\\d+)", "/docs/12", True), ("/docs/:id(\\d+)", "/docs/x", False), ("/a.b", "/aXb", False),
+])
+def test_path_to_regexp_reads_the_usual_forms(src, path, matched):
+    assert (re.search(routes.path_to_regexp(src), path) is not None) is matched
 
-    assert routes.ALL_PATHS == ALL_PATHS
-    assert routes._host_matches(VERCEL_APP_HOST, routes.VERCEL_APP_PROBE)
+
+@pytest.mark.parametrize("value, host, readings", [
+    ("app.vitalexpert.com", "app.vitalexpert.com", {"exact", "regex", "regex-search"}),
+    ("app.vitalexpert.com", "x.vercel.app", set()),
+    (r"(.*)\.vercel\.app", "x.vercel.app", {"regex", "regex-search"}),
+    ("vercel", "x.vercel.app", {"regex-search"}),
+])
+def test_host_values_under_each_reading(value, host, readings):
+    assert {r for r in ("exact", "regex", "regex-search") if routes.host_matches(value, host, r)} == readings
 
 
 def test_the_rule_modules_stay_light():

@@ -61,7 +61,7 @@ def test_rotate_records_the_date_and_never_the_secret(tmp_path):
                            "--date", "2026-11-20", "--config-file", str(path)],
                           cwd=ROOT, capture_output=True, text=True, input=canary + "\n")
     assert proc.returncode == 0, proc.stderr
-    assert "pulumi config set --secret --stack pre-production --path secretEnv.OPENAI_API_KEY" in proc.stdout
+    assert "pulumi config set --stack pre-production --secret --path secretEnv.OPENAI_API_KEY" in proc.stdout
     after = path.read_text()
     assert canary not in after + proc.stdout + proc.stderr
     data = yaml.safe_load(after)

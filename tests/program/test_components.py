@@ -20,7 +20,12 @@ def test_every_child_is_parented_to_its_component_and_named_after_it(committed, 
     assert {r["type"] for r in components.values()} >= {"vital:vercel:VercelApp", "vital:github:GitHubEnvironment"}
     for res in doc["resources"]:
         if res["type"].startswith("vital:"):
-            assert res["parent"].endswith(f"pulumi:pulumi:Stack::vital-expert-infra-{stack}")
+            # A top-level component hangs off the stack; release gates and alerts off their VercelApp.
+            if res["type"] in ("vital:vercel:ReleaseGates", "vital:vercel:ProjectAlerts"):
+                assert components[res["parent"]]["type"] == "vital:vercel:VercelApp"
+                assert res["name"].startswith(components[res["parent"]]["name"] + "-")
+            else:
+                assert res["parent"].endswith(f"pulumi:pulumi:Stack::vital-expert-infra-{stack}")
             continue
         parent = components[res["parent"]]
         assert res["name"].startswith(parent["name"] + "-"), res["name"]
@@ -29,7 +34,8 @@ def test_every_child_is_parented_to_its_component_and_named_after_it(committed, 
 def test_component_type_tokens_follow_vital_module_type(committed):
     tokens = {r["type"] for doc in committed.values() for r in doc["resources"] if r["type"].startswith("vital:")}
     assert tokens == {"vital:vercel:VercelApp", "vital:github:GitHubEnvironment", "vital:github:GitHubBranch",
-                      "vital:supabase:SupabaseProject", "vital:upstash:UpstashCache"}
+                      "vital:supabase:SupabaseProject", "vital:upstash:UpstashCache", "vital:vercel:ReleaseGates",
+                      "vital:vercel:ProjectAlerts"}
 
 
 def test_four_apps_make_four_projects_with_their_root_directories(tmp_path):
@@ -51,7 +57,8 @@ def test_four_apps_make_four_projects_with_their_root_directories(tmp_path):
 def test_project_id_flows_into_children(committed):
     doc = committed["production"]
     project_id = doc["outputs"]["projectIds"]["vital-expert"]
-    for suffix in (":ProjectEnvironmentVariable", ":ProjectDomain", ":ProjectRoute", ":FirewallConfig", ":ProjectDeploymentRetention"):
+    for suffix in (":ProjectEnvironmentVariable", ":ProjectDomain", ":ProjectRoute", ":FirewallConfig", ":ProjectDeploymentRetention",
+                   ":ProjectDeploymentCheck", ":ProjectRollingRelease", ":CustomAlertRule"):
         for res in of_type(doc, suffix):
             assert res["inputs"]["projectId"] == project_id
             assert any(":Project::" in dep for dep in res["dependencies"]), res["name"]

@@ -1,5 +1,7 @@
 """The three committed stacks render with their tier's values."""
 
+import subprocess
+
 import pytest
 
 from tests.stacks import env_vars, of_type, one
@@ -24,10 +26,32 @@ def test_project_settings_per_tier(committed, stack):
     assert project["outputDirectory"] == ".next"
     # Only the preview project builds PR branches.
     assert project["previewDeploymentsDisabled"] is (stack != "preview")
-    assert ("ignoreCommand" in project) is (stack != "preview")
-    if stack != "preview":
-        assert f'!= "{BRANCH[stack]}"' in project["ignoreCommand"]
+    assert "ignoreCommand" in project
+    assert project["nodeVersion"] == "24.x"  # not the seed's 20: retired on Vercel (facts)
     assert project["vercelAuthentication"]["deploymentType"] == "standard_protection_new"
+
+
+# Which pushes each project builds, by branch: its own only, or (preview) all but the other tiers'.
+BUILDS = {
+    "production": {"main"},
+    "pre-production": {"pre-production"},
+    "preview": {"preview-deployment", "feature/login", "dependabot/npm_and_yarn/next-15.1.0", "mainline"},
+}
+PUSHED = ("main", "pre-production", "preview-deployment", "feature/login", "dependabot/npm_and_yarn/next-15.1.0",
+          "mainline")
+
+
+@pytest.mark.parametrize("stack", BUILDS)
+def test_ignore_command_builds_only_the_tiers_branches_when_run_by_bash(committed, stack):
+    """Run as Vercel runs it: exit 0 skips the build, 1 builds (facts.VERCEL_GIT_BRANCH_VARIABLE)."""
+    command = one(committed[stack], ":Project")["inputs"]["ignoreCommand"]
+    built = set()
+    for branch in PUSHED:
+        result = subprocess.run(["bash", "-c", command], env={"VERCEL_GIT_COMMIT_REF": branch}, check=False)
+        assert result.returncode in (0, 1), (branch, result.returncode)
+        if result.returncode == 1:
+            built.add(branch)
+    assert built == BUILDS[stack]
 
 
 @pytest.mark.parametrize("stack", RATE)
@@ -35,7 +59,7 @@ def test_firewall_rate_limit_never_exceeds_the_seed_rate(committed, stack):
     rules = one(committed[stack], ":FirewallConfig")["inputs"]["rules"]["rules"]
     rate = next(r for r in rules if r["action"]["action"] == "rate_limit")["action"]["rateLimit"]
     assert (rate["limit"], rate["window"]) == RATE[stack]
-    assert rate["keys"] == ["ip"] and rate["algo"] == "fixed_window"
+    assert rate["keys"] == ["ip"] and rate["algo"] == "fixed_window" and rate["action"] == "rate_limit"
     assert 10 <= rate["window"] <= 600
 
 
@@ -53,30 +77,45 @@ def _routes(doc):
     return {r["inputs"]["name"]: r["inputs"]["route"] for r in of_type(doc, ":ProjectRoute")}
 
 
-def test_noindex_on_all_paths_outside_production(committed):
+def test_noindex_on_every_route_outside_production(committed):
     for stack in ("pre-production", "preview"):
-        route = _routes(committed[stack])["headers-all-paths"]
-        assert route["src"] == "/(.*)" and "has" not in route
-        assert "noindex" in route["headers"]["X-Robots-Tag"]
+        routes = _routes(committed[stack])
+        assert set(routes) == {"headers-build", "headers-static", "headers-rest"}
+        for route in routes.values():
+            assert "has" not in route and "missings" not in route
+            assert route["headers"]["X-Robots-Tag"] == "noindex, nofollow"
 
 
-def test_production_noindex_only_on_its_vercel_app_host(committed):
+def test_production_noindex_only_off_its_custom_domain(committed):
     routes = _routes(committed["production"])
-    assert "X-Robots-Tag" not in routes["headers-all-paths"]["headers"]
-    vercel_app = routes["noindex-vercel-app"]
-    assert vercel_app["has"] == [{"type": "host", "value": r"(.*)\.vercel\.app"}]
-    headers = routes["headers-all-paths"]["headers"]
-    for name in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options"):
-        assert name in headers
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    for group in ("build", "static", "rest"):
+        custom, other = routes[f"headers-{group}-app.vitalexpert.com"], routes[f"headers-{group}-other-hosts"]
+        assert custom["has"] == [{"type": "host", "value": "app.vitalexpert.com"}] and "X-Robots-Tag" not in custom["headers"]
+        assert other["missings"] == [{"type": "host", "value": "app.vitalexpert.com"}]
+        assert other["headers"]["X-Robots-Tag"] == "noindex, nofollow"
+        assert custom["src"] == other["src"]
+        for name in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options"):
+            assert name in custom["headers"] and name in other["headers"]
+        assert "frame-ancestors 'none'" in custom["headers"]["Content-Security-Policy"]
 
 
-def test_cache_headers_from_the_seed(committed):
+def test_tiers_before_production_report_productions_csp_on_every_route(committed):
+    """Pre-production and preview send the CSP production enforces, as report-only, so a policy
+    that would break the app shows in their browsers' consoles first."""
+    enforced = {route["headers"]["Content-Security-Policy"] for route in _routes(committed["production"]).values()}
+    assert len(enforced) == 1
+    for stack in ("pre-production", "preview"):
+        for name, route in _routes(committed[stack]).items():
+            assert route["headers"]["Content-Security-Policy-Report-Only"] in enforced, (stack, name)
+            assert "Content-Security-Policy" not in route["headers"], (stack, name)
+    for route in _routes(committed["production"]).values():
+        assert "Content-Security-Policy-Report-Only" not in route["headers"]
+
+
+def test_cache_headers_per_route_group(committed):
     for doc in committed.values():
-        routes = _routes(doc)
-        assert routes["cache-static"]["headers"]["Cache-Control"] == "public, max-age=31536000, immutable"
-        assert "no-store" in routes["cache-api"]["headers"]["Cache-Control"]
-        assert routes["cache-pages"]["headers"]["Cache-Control"] == "s-maxage=60, stale-while-revalidate"
+        cache = {name.split("-")[1]: route["headers"].get("Cache-Control") for name, route in _routes(doc).items()}
+        assert cache == {"build": "public, max-age=31536000, immutable", "static": None, "rest": "private, no-store"}
 
 
 @pytest.mark.parametrize("stack", TIMEOUT)

@@ -72,8 +72,10 @@ def test_changed_properties_with_paths_and_old_new_values(prod):
     assert paths[(domain["urn"], "protect")] == (True, False)
     assert len(stack["changed"]) == 2 and not stack["added"] and not stack["removed"]
     md = comment.to_markdown(changes.diff_docs("origin/main", {PROD: prod}, [head]))
-    assert "| `inputs.resourceConfig.functionDefaultTimeout` | `30` | `25` |" in md
-    assert "| `protect` | `true` | `false` |" in md
+    # Old and new value as a `diff` block per resource, not as table cells.
+    assert "```diff\n- inputs.resourceConfig.functionDefaultTimeout: 30\n+ inputs.resourceConfig.functionDefaultTimeout: 25\n```" in md
+    assert "```diff\n- protect: true\n+ protect: false\n```" in md
+    assert "`vital-expert-project` (`vercel:Project`)" in md
 
 
 def test_added_and_removed_resources(prod):
@@ -102,7 +104,7 @@ def test_renamed_resource_is_one_removed_and_one_added_with_a_hint(prod):
     added, removed = _only(stack, "added"), _only(stack, "removed")
     assert added["possiblyRenamedFrom"] == old_urn and removed["possiblyRenamedTo"] == res["urn"]
     md = comment.to_markdown(changes.diff_docs("b", {PROD: prod}, [head]))
-    assert "possibly renamed from `vital-expert-env-log_level`" in md
+    assert "renamed from `vital-expert-env-log_level`?" in md
 
 
 def test_secret_values_compare_equal_and_a_ciphertext_change_is_reported_without_a_value(prod):
@@ -232,7 +234,8 @@ def test_markdown_of_a_2000_resource_diff_fits_one_comment():
     assert len(md) <= len(md.encode()) <= GITHUB_COMMENT_MAX_CHARS
     assert md.startswith(comment.MARKER + "\n")
     assert md.count("<details>") == md.count("</details>") == 3
-    assert md.count("```mermaid") == 3 and md.count("```") == 6
+    assert md.count("```mermaid") == 3 and md.count("```diff") >= 3
+    assert md.count("```") == 2 * (md.count("```mermaid") + md.count("```diff"))  # every block closed
     assert re.search(r"_… and \d+ more added resources not shown\._", md)
     assert re.search(r"_… and \d+ more property changes not shown\._", md)
     assert re.search(r'more\["\+\d+ more"\]', md)
@@ -241,20 +244,34 @@ def test_markdown_of_a_2000_resource_diff_fits_one_comment():
     assert len(comment.to_markdown(result, limit=20_000).encode()) <= 20_000
 
 
-def test_mermaid_graph_follows_parents_and_caps_nodes(prod):
+def test_mermaid_graph_shows_changes_and_ancestors_and_folds_the_rest(prod):
     head = copy.deepcopy(prod)
     _project(head)["inputs"]["name"] = "renamed-project"
     stack = changes.diff_stack(PROD, prod, head)
     lines = comment.mermaid_graph(stack, max_nodes=5)
     text = "\n".join(lines)
     assert lines[0] == "```mermaid" and lines[1] == "flowchart LR" and lines[-1] == "```"
-    assert re.search(r'n\d+\["vital-expert<br/>vital:vercel:VercelApp"\]', text)
-    assert re.search(r'n\d+\["vital-expert-project<br/>vercel:Project"\]', text)
-    assert re.search(r"class n\d+ changed", text)
-    assert f'more["+{len(prod["resources"]) - 5} more"]' in text
-    # Every node's parent edge comes from a node in the graph or from the stack root.
-    ids = set(re.findall(r"^  (n\d+)\[", text, re.M)) | {"root"}
-    assert all(src in ids for src in re.findall(r"^  (\w+) --> ", text, re.M))
+    # The change and its parent chain, nothing else drawn as a resource.
+    drawn = re.findall(r'^  (n\d+)\["([^"]*)"\]', text, re.M)
+    assert [name for _, name in drawn] == ["vital-expert<br/>vital:vercel:VercelApp", "vital-expert-project<br/>vercel:Project"]
+    assert re.search(r"class n1 changed", text)
+    # Unchanged siblings fold into one node per drawn parent: the stack's other components,
+    # and the app's other children.
+    urns = {r["urn"] for r in prod["resources"]}
+    top_level = [r for r in prod["resources"] if r.get("parent") not in urns]
+    app_children = [r for r in prod["resources"] if r.get("parent") == _project(prod)["parent"]]
+    folded = re.findall(r'^  u\d+\["(\d+) unchanged"\]', text, re.M)
+    assert sorted(map(int, folded)) == sorted([len(top_level) - 1, len(app_children) - 1])
+    assert "more[" not in text
+    # Every edge starts at a node in the graph or at the stack root.
+    ids = set(re.findall(r"^  ([nu]\d+)\[", text, re.M)) | {"root"}
+    assert all(src in ids for src in re.findall(r"^  (\w+) -[-.]", text, re.M))
+    # A cap smaller than the change leaves a "+N more" node instead.
+    many = copy.deepcopy(prod)
+    for r in env_vars(many).values():
+        r["inputs"]["comment"] = "changed"
+    capped = "\n".join(comment.mermaid_graph(changes.diff_stack(PROD, prod, many), max_nodes=3))
+    assert re.search(r'more\["\+\d+ more"\]', capped) and len(re.findall(r"^  n\d+\[", capped, re.M)) == 3
 
 
 # ---------------------------------------------------------------------------------------
@@ -362,7 +379,8 @@ def test_end_to_end_through_a_worktree(tmp_path):
     data = yaml.safe_load(path.read_text())
     data["config"][f"{NS}:secretEnv"] = {"OPENAI_API_KEY": {"secure": encrypt("first")}}
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    subprocess.run([*git, "commit", "--quiet", "-am", "set the OpenAI key"], cwd=repo, check=True, env=env)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)
+    subprocess.run([*git, "commit", "--quiet", "-m", "the working tree, and the OpenAI key set"], cwd=repo, check=True, env=env)
     rotated = encrypt("rotated")
     data["config"][f"{NS}:functionTimeout"] = 25
     data["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"] = rotated

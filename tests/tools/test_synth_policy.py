@@ -12,9 +12,11 @@ from tools.synth import main
 # stack, config change, the policy that must name the violation
 BROKEN = {
     "rate above the tier's": ("production", {"rateLimitRequests": 1000}, "rate-limit"),
-    "preview without noindex": ("preview", {"noindex": False}, "noindex"),
+    # noindex: false keeps noindex off custom domains only; preview has none until one is attached.
+    "preview without noindex": ("preview", {"noindex": False, "domains": ["try.vitalexpert.com"]}, "noindex"),
     "production with noindex everywhere": ("production", {"noindex": True}, "noindex"),
     "production without security headers": ("production", {"securityHeaders": False}, "security-headers"),
+    "preview without the report-only CSP": ("preview", {"cspReportOnly": False}, "security-headers"),
     "debug in production": ("production", {"env": {"NEXT_PUBLIC_ENABLE_DEBUG": "true"}}, "no-debug-in-production"),
     "wildcard CORS in production": ("production", {"corsAllowedOrigins": ["*"]}, "cors"),
     "production domain on pre-production": ("pre-production", {"domains": ["app.vitalexpert.com"]}, "isolation"),

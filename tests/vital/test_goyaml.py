@@ -51,7 +51,7 @@ def test_scalars_resolve_as_yaml_v3_does(text, expected):
     ("a: .inf", "not a number JSON can carry"),
     ("a: !!binary '%%%'", "!!binary value (line 1) is not base64"),
     ("a: [unclosed", "not valid YAML"),
-    ("a: " + "[" * 5000 + "]" * 5000, "nesting deeper than"),
+    ("a: " + "[" * 5000 + "]" * 5000, "nesting"),
 ])
 def test_what_the_cli_refuses_is_one_line(text, message):
     with pytest.raises(GoYamlError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")) as raised:

@@ -5,6 +5,8 @@
 - errors.py: BackendError, classifying AWS's errors, and explaining any failure in one line
 - clients.py: where the backend is (Target), what it should look like (Desired), the clients
 - bucket.py, key.py: the settings, each a read_*/expected_*/apply_* triple
+- identity.py: the CI identities (--github-repo): GitHub's OIDC provider, the read-only plan
+  role and one deploy role per environment, as more such triples
 - settings.py: the table of settings, in the order bootstrap applies them
 - checks.py: status and bootstrap, the one loop over that table
 - history.py: a stack's stored state versions, and restoring one

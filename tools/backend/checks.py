@@ -5,13 +5,19 @@ apply what differs, read again) share.
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from tools.backend.clients import Backend
 from tools.backend.errors import BackendError
-from tools.backend.output import render
-from tools.backend.settings import SETTINGS, Setting
+from tools.backend.output import render, setting_width
+from tools.backend.settings import Setting, settings_for
+
+# IAM is eventually consistent: a role read straight after its change may still show the old
+# document. Identity rows are re-read this many times, this far apart, before it counts.
+SETTLE_ATTEMPTS = 5
+SETTLE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ def check(setting: Setting, b: Backend, present: set[str]) -> Check:
 def status(b: Backend) -> list[Check]:
     present: set[str] = set()
     checks = []
-    for setting in SETTINGS:
+    for setting in settings_for(b):
         result = check(setting, b, present)
         if result.found is not None:
             present.add(setting.name)
@@ -43,17 +49,31 @@ def status(b: Backend) -> list[Check]:
     return checks
 
 
+def recheck(setting: Setting, b: Backend, present: set[str]) -> Check:
+    """The setting read again after applying it; identity rows get time to settle."""
+    attempts = SETTLE_ATTEMPTS if setting.identity else 1
+    for attempt in range(attempts):
+        after = check(setting, b, present)
+        if after.ok:
+            return after
+        if attempt + 1 < attempts:
+            time.sleep(SETTLE_SECONDS)
+    return after
+
+
 def bootstrap(b: Backend, out: TextIO | None = None) -> list[Check]:
     out = out or sys.stdout
     present: set[str] = set()
     created: set[str] = set()
     checks = []
-    for setting in SETTINGS:
+    settings = settings_for(b)
+    width = setting_width(s.name for s in settings)
+    for setting in settings:
         before = check(setting, b, present)
         result = "ok"
         if not before.ok:
             setting.apply(b)
-            after = check(setting, b, present | {setting.name})
+            after = recheck(setting, b, present | {setting.name})
             if not after.ok:
                 raise BackendError(
                     f"{setting.name} on bucket {b.bucket!r} still differs after applying it: "
@@ -66,5 +86,5 @@ def bootstrap(b: Backend, out: TextIO | None = None) -> list[Check]:
                 created.add(setting.name)
         present.add(setting.name)
         checks.append(Check(setting.name, before.found, before.expected, result))
-        print(f"  {setting.name:<22}{result}", file=out)
+        print(f"  {setting.name:<{width}}{result}", file=out)
     return checks

@@ -3,13 +3,16 @@
 The bucket and key must exist before the first `pulumi login`, so no stack can create them.
 This tool creates or verifies them with boto3:
 
-    python -m tools.backend bootstrap --bucket NAME --region R [--kms-alias alias/NAME]
-    python -m tools.backend status    --bucket NAME --region R [--format json]
+    python -m tools.backend bootstrap --bucket NAME --region R [--kms-alias alias/NAME] [--github-repo OWNER/REPO]
+    python -m tools.backend status    --bucket NAME --region R [--format json] [--github-repo OWNER/REPO]
     python -m tools.backend history STACK --bucket NAME --region R [--format json]
     python -m tools.backend restore STACK --version-id ID --bucket NAME --region R
 
-Exit codes: 0 good, 1 drift (status only), 2 error or usage error. Errors are one line on
-stderr, never a traceback.
+With --github-repo, bootstrap and status also cover the CI identities (identity.py): GitHub's
+OIDC provider, the read-only plan role and one deploy role per environment.
+
+Exit codes: 0 good, 1 drift (status only), 2 an error or a usage error, 3 an internal error.
+Errors are one line on stderr, never a traceback (an internal error's goes to a log file).
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from functools import lru_cache
 from typing import Callable, Sequence, TextIO
 
+import boto3
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from tools.backend.checks import bootstrap, status
 from tools.backend.clients import (
@@ -32,7 +38,10 @@ from tools.backend.clients import (
 )
 from tools.backend.errors import BackendError, explain
 from tools.backend.history import current_version, find_state, restore
-from tools.backend.output import print_history, print_status, pulumi_lines
+from tools.backend.identity import ENVIRONMENTS, deploy_role, plan_role, role_arns
+from tools.backend.output import ci_lines, print_history, print_status, pulumi_lines
+from tools.entry import OneLineParser, run
+from vital import facts
 from vital.names import PROJECT
 
 DEFAULT_PROJECT = PROJECT
@@ -41,11 +50,41 @@ EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+ENDPOINT_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?$")
+# GitHub: owner 1-39 alphanumerics or single hyphens; repository name letters, digits, . _ -
+GITHUB_REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]{1,100}$")
 
 
 def bucket_name(value: str) -> str:
-    if not BUCKET_NAME.match(value) or ".." in value:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a valid S3 bucket name")
+    """AWS's naming rules for general-purpose buckets (vital.facts has the source)."""
+    reserved = [p for p in facts.S3_BUCKET_RESERVED_PREFIXES if value.startswith(p)]
+    reserved += [s for s in facts.S3_BUCKET_RESERVED_SUFFIXES if value.endswith(s)]
+    if not BUCKET_NAME.match(value) or ".." in value or re.fullmatch(r"[0-9]+(\.[0-9]+){3}", value) or reserved:
+        why = f"AWS reserves {reserved[0]!r}" if reserved else "3-63 lower-case letters, digits, '.' and '-', " \
+              "starting and ending with a letter or digit, no '..', not an IP address"
+        raise argparse.ArgumentTypeError(f"{value!r} is not an S3 bucket name ({why})")
+    return value
+
+
+def aws_region(value: str) -> str:
+    """A region botocore's own endpoint data knows, in any partition."""
+    regions = known_regions()
+    if value not in regions:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an AWS region botocore knows (for example "
+                                         f"{', '.join(sorted(regions)[:3])}, ...)")
+    return value
+
+
+@lru_cache(maxsize=1)
+def known_regions() -> frozenset[str]:
+    session = boto3.session.Session()
+    return frozenset(region for partition in session.get_available_partitions()
+                     for region in session.get_available_regions("s3", partition_name=partition))
+
+
+def endpoint_url(value: str) -> str:
+    if not ENDPOINT_URL.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an endpoint URL; allowed: http(s)://host[:port]")
     return value
 
 
@@ -69,24 +108,34 @@ def stack_name(value: str) -> str:
     return value
 
 
+def github_repo(value: str) -> str:
+    if not GITHUB_REPO.match(value) or value.split("/")[1] in (".", ".."):
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: expected OWNER/REPO as GitHub spells it (the OIDC subject is case-sensitive)"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tools.backend", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="python -m tools.backend", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    where = argparse.ArgumentParser(add_help=False)
+    where = OneLineParser(add_help=False)
     where.add_argument("--bucket", required=True, type=bucket_name)
-    where.add_argument("--region", required=True)
-    where.add_argument("--endpoint-url", help="S3/KMS endpoint for MinIO, LocalStack or moto")
+    where.add_argument("--region", required=True, type=aws_region)
+    where.add_argument("--endpoint-url", type=endpoint_url, help="S3/KMS endpoint for MinIO, LocalStack or moto")
 
-    settings = argparse.ArgumentParser(add_help=False)
+    settings = OneLineParser(add_help=False)
     settings.add_argument("--kms-alias", default=DEFAULT_KMS_ALIAS, type=kms_alias)
     settings.add_argument("--noncurrent-days", default=DEFAULT_NONCURRENT_DAYS, type=positive_days)
+    settings.add_argument("--github-repo", type=github_repo, metavar="OWNER/REPO",
+                          help="also create or check the CI identities this repository's workflows assume")
 
-    state = argparse.ArgumentParser(add_help=False)
+    state = OneLineParser(add_help=False)
     state.add_argument("stack", type=stack_name)
     state.add_argument("--project", default=DEFAULT_PROJECT, type=stack_name)
 
-    fmt = argparse.ArgumentParser(add_help=False)
+    fmt = OneLineParser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text")
 
     boot = commands.add_parser("bootstrap", parents=[where, settings], help="create or verify bucket and key")
@@ -104,6 +153,7 @@ def target_from(args: argparse.Namespace) -> Target:
         region=args.region,
         kms_alias=getattr(args, "kms_alias", DEFAULT_KMS_ALIAS),
         endpoint_url=args.endpoint_url,
+        github_repo=getattr(args, "github_repo", None),
     )
 
 
@@ -124,6 +174,14 @@ def run_bootstrap(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
     print("use this backend with:", file=out)
     for line in pulumi_lines(b.target, args.stack):
         print(f"  {line}", file=out)
+    if b.target.github_repo:
+        print(f"set in GitHub ({b.target.github_repo}, Settings > Secrets and variables > Actions, and each environment):",
+              file=out)
+        deploy = {env: deploy_role(env).name for env in ENVIRONMENTS}
+        for line in ci_lines(b.target, role_arns(b), plan_role().name, deploy):
+            print(f"  {line}", file=out)
+    else:
+        print("CI identities: not checked (pass --github-repo OWNER/REPO to create the OIDC roles)", file=out)
     changed = [c.name for c in checks if c.result != "ok"]
     print(f"changed: {', '.join(changed)}" if changed else "no changes", file=out)
     return EXIT_OK
@@ -165,15 +223,18 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Backend, TextIO], int]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
-    args = build_parser().parse_args(argv)  # usage errors exit 2 here
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    args = build_parser().parse_args(argv)  # a usage error is one line and exit 2 (tools.entry.run)
     target = target_from(args)
     try:
         backend = open_backend(target, desired_from(args))
         return COMMANDS[args.command](args, backend, out)
-    except (BackendError, BotoCoreError, ClientError) as exc:
+    except (BackendError, BotoCoreError, ClientError, ResponseParserError) as exc:
         print(f"error: {explain(exc, target)}", file=err)
         return EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Exit 0 good, 1 drift (status), 2 an error or a usage error (one line), 3 an internal error (logged)."""
+    return run(lambda: _main(argv, out or sys.stdout, err or sys.stderr), "python -m tools.backend")
 

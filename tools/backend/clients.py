@@ -15,6 +15,9 @@ from tools.backend.errors import none_on_error
 
 DEFAULT_KMS_ALIAS = "alias/pulumi-state"
 DEFAULT_NONCURRENT_DAYS = 90
+CONNECT_TIMEOUT_S = 5
+READ_TIMEOUT_S = 6
+CALL_ATTEMPTS = 2
 
 PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
@@ -42,6 +45,7 @@ class Target:
     region: str
     kms_alias: str = DEFAULT_KMS_ALIAS
     endpoint_url: str | None = None
+    github_repo: str | None = None  # OWNER/REPO: also manage the CI identities (identity.py)
 
 
 @lru_cache(maxsize=1)
@@ -69,8 +73,10 @@ class Clients:
         self._config = Config(
             # Custom endpoints (moto, MinIO, LocalStack) rarely resolve virtual-hosted buckets.
             s3={"addressing_style": "path" if target.endpoint_url else "auto"},
-            retries={"mode": "standard", "max_attempts": 3},
-            connect_timeout=10,
+            # A deadline on every call: a silent endpoint is answered, one line, within about 20 s.
+            retries={"mode": "standard", "max_attempts": CALL_ATTEMPTS},
+            connect_timeout=CONNECT_TIMEOUT_S,
+            read_timeout=READ_TIMEOUT_S,
         )
 
     def _client(self, service: str) -> Any:
@@ -87,6 +93,10 @@ class Clients:
     @cached_property
     def sts(self) -> Any:
         return self._client("sts")
+
+    @cached_property
+    def iam(self) -> Any:
+        return self._client("iam")
 
 
 class Backend:
@@ -107,6 +117,10 @@ class Backend:
     @property
     def kms(self) -> Any:
         return self.clients.kms
+
+    @property
+    def iam(self) -> Any:
+        return self.clients.iam
 
     @property
     def bucket(self) -> str:

@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConnectTimeoutError,
     EndpointConnectionError,
+    ReadTimeoutError,
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
 )
+from botocore.parsers import ResponseParserError
 
 if TYPE_CHECKING:
     from tools.backend.clients import Target
@@ -86,8 +89,11 @@ def explain(exc: BaseException, target: Target) -> str:
             f"no AWS credentials found ({exc}); expected credentials for the account that owns "
             f"bucket {target.bucket!r}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
         )
-    elif isinstance(exc, EndpointConnectionError):
+    elif isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)):
         message = f"cannot reach the AWS endpoint ({exc}); check --endpoint-url and --region {target.region}"
+    elif isinstance(exc, ResponseParserError):
+        message = (f"the endpoint{' ' + target.endpoint_url if target.endpoint_url else ''} answered with something "
+                   f"that is not an AWS API response; check --endpoint-url and --region {target.region}")
     elif isinstance(exc, NoRegionError):
         message = "no AWS region: pass --region"
     elif isinstance(exc, ClientError):

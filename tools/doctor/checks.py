@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from program.secrets import required_secrets
-from vital import stackfile
+from vital import declarations, stackfile
 from vital.names import PROJECT, TIERS, UPSTASH_EMAIL_KEY
 from vital.tiers import SHARED, TIER_DEFAULTS
 
@@ -120,7 +120,7 @@ def _backend(report: Report, config: dict, tier: str, env: Mapping[str, str]) ->
 def _declared(report: Report, tier: str, path: Path) -> None:
     """Declared keys with no default, other than the secrets (reported with their commands below)."""
     for key in stackfile.missing_declared(report.stack, path, required_secrets(tier, providers=False)):
-        report.add(f"the CLI will stop: {stackfile.missing_message(report.stack, [key])}",
+        report.add(f"the CLI will stop: {declarations.missing_message(report.stack, [key])}",
                    f"pulumi config set --stack {report.stack} {key} VALUE")
 
 

@@ -15,6 +15,7 @@ from components.supabase.endpoints import (
     NETWORK_RESTRICTIONS_PATH,
     POOLER_PATH,
 )
+from components.supabase.observed import ADVISORS_PATH, BACKUPS_PATH, OBSERVED_FIELDS
 from components.supabase.settings import OUTPUT_FIELDS
 from tests.fakes.supabase_api import Fault
 
@@ -33,14 +34,15 @@ def test_create_adopts_records_original_and_patches_only_differing_fields(provid
         "pooler": {"default_pool_size": 15},
         "auth": {"site_url": "http://localhost:3000", "uri_allow_list": ""},
     }
-    assert api.calls("GET") == [("GET", POOLER_PATH), ("GET", AUTH_PATH)]
+    # Read first (pooler, auth), then what Supabase reports of backups and row-level security.
+    assert api.calls("GET") == [("GET", POOLER_PATH), ("GET", AUTH_PATH), ("GET", BACKUPS_PATH), ("GET", ADVISORS_PATH)]
     writes = api.writes()
     assert [(w.method, w.route) for w in writes] == [("PATCH", AUTH_PATH)]
     assert writes[0].request_body == {"site_url": SITE, "uri_allow_list": ",".join(URIS)}
     assert api.auth(REF)["site_url"] == SITE
     assert api.auth(REF)["uri_allow_list"] == ",".join(URIS)
     # allowed_cidrs and backup_policy were not given: dropped
-    assert sorted(outs) == sorted(set(OUTPUT_FIELDS) - {"allowed_cidrs", "backup_policy"})
+    assert sorted(outs) == sorted((set(OUTPUT_FIELDS) | set(OBSERVED_FIELDS)) - {"allowed_cidrs", "backup_policy"})
     assert outs["uri_allow_list"] == URIS and outs["default_pool_size"] == 15
 
 
@@ -191,7 +193,7 @@ def test_read_does_not_touch_unmanaged_network_restrictions(provider, api):
     state = create(provider, make_props(api))
     api.clear_log()
     provider.read(REF, state)
-    assert api.calls() == [("GET", POOLER_PATH), ("GET", AUTH_PATH)]
+    assert api.calls() == [("GET", POOLER_PATH), ("GET", AUTH_PATH), ("GET", BACKUPS_PATH), ("GET", ADVISORS_PATH)]
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""The config's value types: strict (a bool is not a number, a list is not a string) and in the
+platforms' own formats (vital.validators, with each rule's source in vital.facts).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Callable
+
+from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr
+
+from vital import facts, validators
+
+
+def _checked(check: Callable) -> AfterValidator:
+    return AfterValidator(lambda value: check(value))
+
+
+def _bounded(max_chars: int, what: str) -> AfterValidator:
+    return AfterValidator(lambda value: validators.text(value, max_chars, what))
+
+
+Text = Annotated[StrictStr, _bounded(facts.COMMAND_MAX_CHARS, "text")]
+Command = Annotated[StrictStr, _checked(validators.command)]
+RelativePath = Annotated[StrictStr, _checked(validators.relative_path)]
+Domain = Annotated[StrictStr, _checked(validators.domain)]
+Branch = Annotated[StrictStr, _checked(validators.git_branch)]
+AppName = Annotated[StrictStr, _checked(validators.app_name)]
+GitHubOwner = Annotated[StrictStr, _checked(validators.github_owner)]
+GitHubRepo = Annotated[StrictStr, _checked(validators.github_repo)]
+GitHubId = Annotated[StrictInt, _checked(validators.github_id)]
+Cidr = Annotated[StrictStr, _checked(validators.cidr)]
+CorsOrigin = Annotated[StrictStr, _checked(validators.cors_origin)]
+EnvName = Annotated[StrictStr, _checked(validators.env_name)]
+# A value Vercel stores; the 64 KB is the deployment's total, checked across all variables.
+EnvValue = Annotated[StrictStr, Field(max_length=facts.VERCEL_ENV_TOTAL_BYTES)]
+HeaderName = Annotated[StrictStr, _checked(validators.header_name)]
+HeaderValue = Annotated[StrictStr, _checked(validators.header_value)]
+CheckName = Annotated[StrictStr, _bounded(facts.COMMAND_MAX_CHARS, "a status check name")]
+AdminPath = Annotated[StrictStr, _checked(validators.url_path)]
+Seconds = StrictInt
+Flag = StrictBool
+
+
+def items(kind, max_items: int = facts.LIST_MAX_ITEMS):
+    """A list of `kind`, at most `max_items` long (a bounded config is one that fails clearly)."""
+    return Annotated[tuple[kind, ...], Field(max_length=max_items)]

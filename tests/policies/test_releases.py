@@ -1,0 +1,102 @@
+"""release-gates, slo-alerts and cost-ceiling, called as pulumi-policy calls them, on fake stacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.helpers import changed, data_fakes, fake_stack, find, run, stack_args, stack_runtime, without
+from vital.names import TIERS
+from vital_policies import costs, releases
+
+CHECK = "vital-expert-release-check-test"
+ROLLING = "vital-expert-release-rolling-release"
+ERRORS = "vital-expert-alerts-errors"
+LATENCY = "vital-expert-alerts-latency"
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_release_gates_and_slo_alerts_pass_the_tier_table(tier):
+    with stack_runtime(tier):
+        assert run(releases.release_gates, stack_args(fake_stack(tier))) == []
+        assert run(releases.slo_alerts, stack_args(fake_stack(tier))) == []
+
+
+@pytest.mark.parametrize("mutate, found", [
+    (lambda f: without(f, ROLLING), "no rolling release in stages"),
+    (lambda f: without(f, CHECK), "the alias does not wait for GitHub check 'test'"),
+    (lambda f: changed(f, CHECK, lambda i: i.update(blocks="none")), "GitHub check 'test'"),
+    (lambda f: changed(f, CHECK, lambda i: i.update(targets=["preview"])), "GitHub check 'test'"),
+    (lambda f: changed(f, ROLLING, lambda i: i.update(stages=[{"targetPercentage": 100.0}])), "no rolling release"),
+    (lambda f: changed(f, ROLLING, lambda i: i["stages"].pop()), "no rolling release"),
+])
+def test_release_gates_fail_production_without_either(mutate, found):
+    fakes = mutate(fake_stack("production"))
+    with stack_runtime("production"):
+        reported = run(releases.release_gates, stack_args(fakes))
+    assert len(reported) == 1 and found in reported[0].message
+    assert reported[0].urn == find(fakes, "vital-expert-project").urn
+
+
+def test_release_gates_accept_the_api_defaults_and_read_the_pack_config():
+    fakes = changed(fake_stack("production"), CHECK, lambda i: (i.pop("blocks"), i.pop("targets")))
+    with stack_runtime("production"):
+        assert run(releases.release_gates, stack_args(fakes)) == []  # unset: deployment-alias, production
+        reported = run(releases.release_gates, stack_args(fakes, {"checks": ["type-check", "test", "e2e"]}))
+    assert "GitHub check 'e2e'" in reported[0].message
+
+
+@pytest.mark.parametrize("tier, mutate, found", [
+    ("production", lambda f: without(f, LATENCY), "no p95 latency alert at 500 ms or less"),
+    ("production", lambda f: changed(f, LATENCY, lambda i: i["trigger"].update(threshold=800.0)), "(found thresholds 800 ms)"),
+    ("production", lambda f: changed(f, LATENCY, lambda i: i["evaluation"]["query"]["metrics"]["p95"].update(
+        aggregation="avg")), "no p95 latency alert"),
+    ("production", lambda f: without(f, ERRORS), "no alert on 5xx errors"),
+    ("pre-production", lambda f: changed(f, ERRORS, lambda i: i.update(triggers=[{"type": "usage_anomaly"}])),
+     "no alert on 5xx errors"),
+    ("pre-production", lambda f: changed(f, ERRORS, lambda i: i["ruleScope"].update(type="exclude")), "no alert on 5xx"),
+])
+def test_slo_alerts_fail_a_missing_or_looser_alert(tier, mutate, found):
+    fakes = mutate(fake_stack(tier))
+    with stack_runtime(tier):
+        reported = run(releases.slo_alerts, stack_args(fakes))
+    assert len(reported) == 1 and found in reported[0].message
+
+
+def test_an_all_projects_alert_rule_covers_the_project():
+    fakes = changed(fake_stack("pre-production"), ERRORS, lambda i: i.update(ruleScope={"type": "all"}))
+    find(fakes, ERRORS).deps = {}
+    with stack_runtime("pre-production"):
+        assert run(releases.slo_alerts, stack_args(fakes)) == []
+
+
+# ---- cost-ceiling -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_cost_ceiling_passes_the_committed_budgets(tier):
+    with stack_runtime(tier):
+        assert run(costs.cost_ceiling, stack_args(data_fakes(tier))) == []
+
+
+def test_cost_ceiling_fails_a_redis_budget_that_takes_the_tiers_over_the_seeds_total():
+    fakes = changed(data_fakes("production"), "cache-production-redis", lambda i: i.update(budget=45.0))
+    with stack_runtime("production"):
+        reported = run(costs.cost_ceiling, stack_args(fakes))
+    assert len(reported) == 1
+    assert "upstash budgets add up to 55 USD a month (production 45, pre-production 10, preview 0" in reported[0].message
+    assert "at most 50 USD" in reported[0].message
+
+
+def test_cost_ceiling_reads_the_stacks_declared_budgets_and_the_pack_config():
+    with stack_runtime("pre-production", {"vital-expert-infra:vercelBudget": "90"}):
+        reported = run(costs.cost_ceiling, stack_args(data_fakes("pre-production")))
+        assert "vercel budgets add up to 230 USD" in reported[0].message
+        assert run(costs.cost_ceiling, stack_args(data_fakes("pre-production"), {"ceilings": {"vercel": 300}})) == []
+
+
+def test_an_unset_redis_budget_counts_as_the_provider_default():
+    fakes = changed(data_fakes("pre-production"), "cache-pre-production-redis", lambda i: i.pop("budget"))
+    with stack_runtime("pre-production"):
+        assert run(costs.cost_ceiling, stack_args(fakes, {"ceilings": {"upstash": 55}})) == []  # 35 + 20
+        assert "(production 35, pre-production 20, preview 0" in run(
+            costs.cost_ceiling, stack_args(fakes, {"ceilings": {"upstash": 54}}))[0].message

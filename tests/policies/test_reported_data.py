@@ -1,0 +1,65 @@
+"""backups and rls judge what Supabase reports, once the settings resource has read it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.helpers import UNKNOWN, changed, data_fakes, not_applicable, run, stack_args, stack_runtime
+from vital_policies import data, rls
+
+SETTINGS = "supabase-production-settings"
+
+
+def _reported(**outputs):
+    return changed(data_fakes("production"), SETTINGS, lambda i: i.update(outputs))
+
+
+def _run(rule, fakes, tier="production", config=None):
+    with stack_runtime(tier):
+        return [r.message for r in run(rule, stack_args(fakes, config or {}))]
+
+
+def test_rls_names_the_tables_supabase_reports():
+    found = _run(rls.rls, _reported(tables_without_rls=["public.audit", "public.notes"], observation_errors={}))
+    assert len(found) == 1
+    assert "2 table(s) without row-level security: public.audit, public.notes" in found[0]
+
+
+def test_rls_passes_when_no_table_lacks_it():
+    assert _run(rls.rls, _reported(tables_without_rls=[], observation_errors={})) == []
+
+
+def test_rls_reports_a_token_that_cannot_read_the_advisors():
+    error = "403 Forbidden — the access token may not GET /v1/projects/x/advisors/security"
+    found = _run(rls.rls, _reported(observation_errors={"rls": error}))
+    assert len(found) == 1 and "could not be read (403 Forbidden" in found[0] and "advisors_read" in found[0]
+
+
+def test_rls_is_not_applicable_before_supabase_was_read():
+    with stack_runtime("production"):
+        reason = not_applicable(rls.rls, stack_args(data_fakes("production"), {}))
+    assert reason and "has not been read yet" in reason
+
+
+def test_rls_leaves_other_tiers_alone_unless_configured():
+    fakes = changed(data_fakes("pre-production"), "supabase-pre-production-settings",
+                    lambda i: i.update(tables_without_rls=["public.t"], observation_errors={}))
+    assert _run(rls.rls, fakes, "pre-production") == []
+    assert len(_run(rls.rls, fakes, "pre-production", {"tiers": ["pre-production"]})) == 1
+
+
+@pytest.mark.parametrize(("outputs", "expected"), [
+    ({"pitr_enabled": False, "walg_enabled": True, "observation_errors": {}}, "Supabase reports point-in-time recovery off"),
+    ({"observation_errors": {"backups": "403 Forbidden — backups"}}, "Supabase's backups could not be read (403 Forbidden"),
+])
+def test_backups_judge_what_supabase_reports(outputs, expected):
+    found = _run(data.backups, _reported(**outputs))
+    assert len(found) == 1 and expected in found[0]
+
+
+def test_backups_fall_back_to_the_declared_policy_when_nothing_was_reported():
+    unreported = changed(data_fakes("production"), SETTINGS, lambda i: i.update(backup_policy="weekly", pitr_enabled=UNKNOWN))
+    found = _run(data.backups, unreported)
+    assert len(found) == 1 and "records a backup_policy without point-in-time recovery" in found[0]
+    reported_on = changed(data_fakes("production"), SETTINGS, lambda i: i.update(pitr_enabled=True, observation_errors={}))
+    assert _run(data.backups, reported_on) == []
