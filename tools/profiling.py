@@ -62,8 +62,11 @@ def owner(filename: str) -> str:
 
 
 def _stack(apps: int):
-    from tools.bench import generated_config
+    from tools.bench import generated_config, lift_list_limit
     from tools.synth import read_source
+
+    if "program.types" not in sys.modules:
+        lift_list_limit(apps)
 
     path = generated_config(apps, "per-variable", Path(tempfile.mkdtemp(prefix="vital-profile-")))
     return read_source("production", path)
