@@ -4,6 +4,7 @@ between the base and the working tree is not rendered at the base at all, which 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import subprocess
 from pathlib import Path
@@ -85,8 +86,19 @@ def test_inputs_unchanged_follows_every_file_that_renders_the_stack(tmp_path):
 
 @pytest.fixture
 def synths(monkeypatch, tmp_path, prod):
-    """revisions.run_synth faked: which tree each call rendered; the cache in tmp_path."""
+    """revisions.run_synth faked: which tree each call rendered; the cache in tmp_path; the base's
+    checkout a folder here, so no git worktree is added while other tests count them."""
     calls: list[str] = []
+    base = tmp_path / "base"
+    (base / "tools").mkdir(parents=True)
+    (base / "tools" / "synth.py").write_text("")
+    (base / f"Pulumi.{PROD}.yaml").write_text("config: {}\n")
+
+    @contextlib.contextmanager
+    def checkout(sha):
+        yield base
+
+    monkeypatch.setattr(cli, "worktree", checkout)
 
     def fake(root, stack, no_policy, flags=()):
         calls.append("head" if root == revisions.ROOT else "base")
