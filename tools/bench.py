@@ -261,7 +261,7 @@ def _growth_table(rows: list[dict]) -> list[str]:
 
 def _profile_lines(title: str, found: dict | None, fmt) -> list[str]:
     if found is None:
-        return [f"- {title}: not measured (py-spy is not installed: `.venv/bin/pip install py-spy`)."]
+        return [f"- {title}: not measured (the profiler failed or is not installed; py-spy: `.venv/bin/pip install py-spy`)."]
     shares = ", ".join(f"{name} {share:.0%}" for name, share in found["owners"] if share >= 0.005)
     return [f"- {title} ({fmt(found)}): {shares}."]
 
