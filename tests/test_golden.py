@@ -11,12 +11,14 @@ files do not age.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tools.synth import main
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
@@ -24,13 +26,12 @@ STACKS = ("production", "pre-production", "preview")
 
 
 def _synth(stack: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.synth", "--stack", stack, "--format", "json",
-         "--policy-pack-config", str(GOLDEN / "pack-config.json")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    """What `python -m tools.synth --stack STACK` prints, run in this process (the same main())."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--stack", stack, "--format", "json", "--policy-pack-config", str(GOLDEN / "pack-config.json")])
+    assert code == 0, err.getvalue()
+    return out.getvalue()
 
 
 @pytest.mark.parametrize("stack", STACKS)

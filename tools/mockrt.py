@@ -7,8 +7,10 @@ the language host runs it, and a recording monitor captures each RegisterResourc
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import hashlib
+import importlib
 import logging
 import runpy
 import threading
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pulumi
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import json_format
 from pulumi.runtime.proto import resource_pb2
 from vital import pulumi_internals as internals
 from vital.names import PROJECT, SECRET_TEXT
@@ -140,10 +142,10 @@ class _RecordingMonitor(internals.MockMonitor):
                 # The engine refuses a second registration of one URN (pkg/engine, TestDuplicateURN).
                 raise pulumi.RunError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
             self.urns.add(urn)
-        outputs = struct_pb2.Struct()
-        outputs.CopyFrom(request.object)
+        # The inputs are copied once, into the response; the computed outputs are set on that copy.
+        response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request), object=request.object)
         for key in _COMPUTED_OUTPUTS.get(request.type, ()):
-            outputs[key] = UNKNOWN
+            response.object[key] = UNKNOWN
         self.rendered.resources.append(
             Registration(
                 urn=urn,
@@ -162,7 +164,7 @@ class _RecordingMonitor(internals.MockMonitor):
                 provider=request.provider,
             )
         )
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request), object=outputs)
+        return response
 
     def ReadResource(self, request):
         # Reads (a StackReference, an existing resource) are recorded like registrations.
@@ -220,7 +222,8 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     loop = asyncio.get_event_loop()
     loop.set_exception_handler(_quiet_run_errors)
     try:
-        yield rendered
+        with internals.without_source_positions():
+            yield rendered
     finally:
         monitor.close()
 
@@ -243,6 +246,24 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
         root = internals.root_resource()
         rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
     return rendered
+
+
+def after_fork() -> None:
+    """In a forked child: a new event loop. The inherited one's executor (where the SDK sends
+    every registration) counts threads that exist only in the parent, and would wait forever."""
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+def preload_program(program: Path = PROGRAM) -> None:
+    """Import what the program's entry point imports, without running it (so forked children
+    that run it find every module loaded). Read from the file: the tools name no component."""
+    tree = ast.parse(program.read_text(), str(program))
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                importlib.import_module(alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            importlib.import_module(node.module)
 
 
 def redact(value: Any) -> Any:

@@ -2,24 +2,31 @@
 
 Runs the real program under Pulumi's mock runtime with the stack file's config; no Pulumi
 CLI, backend, provider plugin or credential is needed. Then runs the policy pack over the
-result through the Analyzer protocol, as the CLI would. Exit 0 when rendered with no
-mandatory violation, 1 when one remains, 2 with one line on stderr for a config or usage error.
-`--diff BASE_REF` hands over to the PR diff (tools/diff/), which runs this command in each revision.
+result through the Analyzer protocol, as the CLI would: by default pulumi-policy's own
+servicer in this process (tools/policy/inprocess.py), with `--policy-process` the pack in its
+own process, launched exactly as the CLI launches it. Several stacks render at once, each in a
+child forked after the imports (`--jobs`), and are printed in stack order. Exit 0 when
+rendered with no mandatory violation, 1 when one remains, 2 with one line on stderr for a
+config or usage error. `--diff BASE_REF` hands over to the PR diff (tools/diff/), which runs
+this command in each revision.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, TextIO
 
 from vital import stackfile
 from vital.names import TIERS
 
 from .entry import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, OneLineParser, UsageError
+from .forked import cores, job_count, run_all
 
 if TYPE_CHECKING:
     from .mockrt import Rendered
@@ -35,12 +42,12 @@ class SynthError(Exception):
 
 @dataclass(frozen=True)
 class Synthesized:
-    """One stack rendered: synth's document, the registrations the policy pack analyzes, the
-    stack's config as the CLI passes it (the pack reads the tier and plan from it), and the
-    secrets not set yet that were rendered with stand-ins."""
+    """One stack rendered: synth's document, the registrations the policy pack analyzes (None
+    once released), the stack's config as the CLI passes it (the pack reads the tier and plan
+    from it), and the secrets not set yet that were rendered with stand-ins."""
 
     doc: dict[str, Any]
-    rendered: "Rendered"
+    rendered: "Rendered | None"
     config: dict[str, str]
     standins: tuple[str, ...] = ()
 
@@ -54,12 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-policy", action="store_true", help="skip the policy pack")
     parser.add_argument("--policy-pack-config", type=Path, metavar="FILE",
                         help="policy pack config (JSON), as `pulumi preview --policy-pack-config`")
+    parser.add_argument("--policy-process", action="store_true",
+                        help="run the pack in its own process, launched exactly as the CLI launches it "
+                             "(default: pulumi-policy's servicer in this process, with the same requests)")
+    parser.add_argument("--jobs", type=job_count, metavar="N",
+                        help="stacks rendered at once, each in a child forked after the imports "
+                             "(default: one per core; 1: one after another in this process)")
     return parser
 
 
 def synthesize(stack: str, config_file: Path | None = None) -> Synthesized:
     """Render one stack from its stack file (or `config_file`); raises SynthError for bad config."""
     return _synthesize(stack, read_source(stack, config_file))
+
+
+def synthesize_source(stack: str, source: stackfile.StackConfigInput) -> Synthesized:
+    """Render one stack from its stack file as read (read_source); raises SynthError for bad config."""
+    return _synthesize(stack, source)
 
 
 def _synthesize(stack: str, source: stackfile.StackConfigInput) -> Synthesized:
@@ -134,6 +152,8 @@ def _stacks(arg: str, config_file: Path | None) -> list[str]:
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.no_policy and args.policy_process:
+        parser.error("--policy-process cannot be used with --no-policy: it says how to run the policy pack")
     if args.diff is not None:
         for dest, flag in _NOT_WITH_DIFF:
             if getattr(args, dest) is not None:
@@ -141,26 +161,63 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: str, policy: str | None,
+                pack_config: Mapping[str, Any] | None) -> Synthesized:
+    """One stack rendered and, unless `policy` is None, judged by the pack ("in-process" or
+    "process"); returned without its registrations, which are released here."""
+    from .policy.inprocess import InProcessPack
+    from .policy.process import PackProcess
+
+    stack, source = item
+    if policy == "process":
+        pack = PackProcess(project, stack, source.config)
+        pack.spawn()  # the pack's start-up, a fresh Python, runs on another core while the stack renders
+    else:
+        pack = InProcessPack(project, stack, source.config)
+    try:
+        synthesized = _synthesize(stack, source)
+        if policy is not None:
+            pack.wait_ready() if policy == "process" else pack.start()
+            synthesized.doc["policy"] = pack.run(synthesized.rendered.resources, pack_config)
+    finally:
+        pack.close()
+    return dataclasses.replace(synthesized, rendered=None)
+
+
+def _preload(policy: str | None) -> None:
+    """What every stack's render needs, imported once before the children fork."""
+    import pulumi  # noqa: F401
+    import pulumi_github  # noqa: F401
+    import pulumiverse_vercel  # noqa: F401
+    import upstash_pulumi  # noqa: F401
+
+    from . import mockrt, render  # noqa: F401
+
+    mockrt.preload_program()
+    if policy == "in-process":
+        from .policy.inprocess import preload
+
+        preload()
+
+
 def _synth(args: argparse.Namespace) -> list[Synthesized]:
-    """Each stack's document, with the policy pack's result unless --no-policy."""
+    """Each stack's document, with the policy pack's result unless --no-policy, in stack order."""
     from .policy.config import load_pack_config
-    from .policy.process import spawned
 
     sources = [(stack, read_source(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
     pack_config = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
-    project = stackfile.project()["name"]
-    packs = [] if args.no_policy else [(project, stack, src.config) for stack, src in sources]
-    # The packs (one per stack, as the CLI runs them) start before the stacks render, so
-    # their start-up, a fresh Python importing the Pulumi SDK, runs on the other core.
-    with spawned(packs) as started:
-        done = [_synthesize(stack, src) for stack, src in sources]
-        for pack, synthesized in zip(started, done):
-            pack.wait_ready()
-            synthesized.doc["policy"] = pack.run(synthesized.rendered.resources, pack_config)
-    return done
+    policy = None if args.no_policy else ("process" if args.policy_process else "in-process")
+    jobs = min(args.jobs or cores(), len(sources))
+    if jobs > 1:
+        _preload(policy)
+    job = functools.partial(synth_stack, project=stackfile.project()["name"], policy=policy, pack_config=pack_config)
+    from .mockrt import after_fork
+
+    return run_all(job, sources, jobs, in_child=after_fork)
 
 
-def _print(done: list[Synthesized], args: argparse.Namespace) -> None:
+def _print(done: list[Synthesized], args: argparse.Namespace, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     for synthesized in done:
         if synthesized.standins:
             print(f"synth: stack '{synthesized.doc['stack']}': rendered with stand-ins for secrets not set yet: "
@@ -171,12 +228,30 @@ def _print(done: list[Synthesized], args: argparse.Namespace) -> None:
         for entry in doc.pop("logs"):
             print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)
     if args.format == "json":
-        out = docs[0] if args.stack != "all" else docs
-        print(json.dumps(out, indent=2, sort_keys=False))
+        write_json(docs[0] if args.stack != "all" else docs, out)
     else:
         from .render import stack_markdown
 
-        print("\n".join(stack_markdown(doc) for doc in docs))
+        for i, doc in enumerate(docs):
+            out.write(("\n" if i else "") + stack_markdown(doc))
+        out.write("\n")
+
+
+def write_json(value: Any, out: TextIO) -> None:
+    """`print(json.dumps(value, indent=2))`, byte for byte, written as it is encoded: a list of
+    documents one document at a time, never the whole text in memory."""
+    encoder = json.JSONEncoder(indent=2)
+    if not isinstance(value, list) or not value:
+        for chunk in encoder.iterencode(value):
+            out.write(chunk)
+        out.write("\n")
+        return
+    out.write("[\n")
+    for i, doc in enumerate(value):
+        out.write(",\n  " if i else "  ")
+        for chunk in encoder.iterencode(doc):
+            out.write(chunk.replace("\n", "\n  "))  # one level deeper; strings never hold a raw newline
+    out.write("\n]\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.diff is not None:  # the PR diff against a base revision
         from .diff.cli import run as diff
 
-        return diff(args.diff, args.stack, args.format, args.no_policy)
+        return diff(args.diff, args.stack, args.format, args.no_policy, policy_process=args.policy_process,
+                    jobs=args.jobs)
     from .policy.analyzer import PolicyPackError
     from .policy.config import PolicyConfigError
     from .policy.results import has_mandatory

@@ -11,7 +11,11 @@ Imported lazily by whoever needs it: importing `vital` alone never imports pulum
 from __future__ import annotations
 
 import importlib
+import inspect
+import os
+import runpy
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 
@@ -78,6 +82,85 @@ def stack_runtime(project: str, stack: str, config: Mapping[str, str] | None = N
     finally:
         config_var.reset(token)
         settings.project, settings.stack = saved
+
+
+@contextmanager
+def without_source_positions() -> Iterator[None]:
+    """Register resources without the SDK capturing a stack trace for each (then restore it).
+
+    pulumi.runtime.resource._get_stack_trace walks and formats the whole Python stack for every
+    registration, so the engine can point at the line that created a resource; nothing offline
+    reads it (the recording monitor ignores sourcePosition and stackTrace), and it is about a
+    fifth of the render. The empty StackTrace is what the SDK itself sends when it finds no
+    user frame.
+    """
+    module = importlib.import_module("pulumi.runtime.resource")
+    original = _require("pulumi.runtime.resource", "_get_stack_trace")
+    empty = _require("pulumi.runtime.proto.source_pb2", "StackTrace")
+    module._get_stack_trace = empty
+    try:
+        yield
+    finally:
+        module._get_stack_trace = original
+
+
+# What pulumi-policy's servicer reads from its process environment before every Analyze call
+# (_PolicyAnalyzerServicer._configure_runtime_settings); the CLI sets them for the pack's process.
+_PACK_ENVIRONMENT = ("PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION", "PULUMI_CONFIG")
+
+
+@contextmanager
+def analyzer_runtime(project: str, stack: str, config: Mapping[str, str] | None = None) -> Iterator[None]:
+    """The runtime a pack process has when the CLI starts it for `stack`, inside this process.
+
+    pulumi.get_stack() and pulumi.Config answer for `stack` and its config (no secret keys:
+    the CLI passes the pack none), and the process environment holds none of the variables
+    the servicer would otherwise apply over the whole runtime (pulumi.runtime.configure
+    replaces every setting, the mock monitor included). Everything is restored on exit, so
+    no stack's config or settings reach the next one.
+    """
+    secret_keys = _require("pulumi.runtime.config", "_SECRET_KEYS")
+    saved_env = {name: os.environ.pop(name) for name in _PACK_ENVIRONMENT if name in os.environ}
+    token = secret_keys.set(set())
+    try:
+        with stack_runtime(project, stack, config):
+            yield
+    finally:
+        secret_keys.reset(token)
+        os.environ.update(saved_env)
+
+
+def load_policy_pack(pack_dir: Path) -> Any:
+    """The pack's own analyzer servicer (pulumi-policy's _PolicyAnalyzerServicer), built in this process.
+
+    Runs the pack's entry point (`<pack_dir>/__main__.py`, as `python -m pulumi.policy` runs
+    it) with pulumi_policy.PolicyPack recording its arguments instead of serving gRPC, then
+    builds the servicer from them exactly as PolicyPack.__init__ does (version "0.0.1", the
+    pack's level or advisory). Raises ValueError when the entry point builds no pack.
+    """
+    pulumi_policy = importlib.import_module("pulumi_policy")
+    policy = importlib.import_module("pulumi_policy.policy")
+    servicer_class = _require("pulumi_policy.policy", "_PolicyAnalyzerServicer")
+    built: list[tuple[tuple, dict]] = []
+
+    def record(*args: Any, **kwargs: Any) -> None:
+        built.append((args, kwargs))
+
+    originals = (pulumi_policy.PolicyPack, policy.PolicyPack)
+    pulumi_policy.PolicyPack = policy.PolicyPack = record
+    try:
+        runpy.run_path(str(pack_dir), run_name="__main__")
+    finally:
+        pulumi_policy.PolicyPack, policy.PolicyPack = originals
+    if len(built) != 1:
+        raise ValueError(f"{pack_dir / '__main__.py'} built {len(built)} policy packs; allowed: exactly one")
+    args, kwargs = built[0]
+    bound = inspect.signature(originals[0]).bind(*args, **kwargs)
+    bound.apply_defaults()
+    pack = dict(bound.arguments)
+    level = pack.pop("enforcement_level") or policy.EnforcementLevel.ADVISORY
+    return servicer_class(pack.pop("name"), "0.0.1", pack.pop("policies"), level, pack.pop("initial_config"),
+                          **pack)
 
 
 def not_applicable_error() -> type[BaseException]:

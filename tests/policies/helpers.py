@@ -414,11 +414,21 @@ def render_committed(stacks: tuple[str, ...] = TIERS) -> dict[str, tuple]:
 
 
 @contextmanager
-def running_packs(specs: dict[str, tuple[Any, dict[str, str]]]) -> Iterator[dict[str, Any]]:
-    """One ready pack process per entry (PULUMI_STACK is per process); specs: name -> (Rendered, stack config)."""
-    from tools.policy.process import spawned
+def running_packs(specs: dict[str, tuple[Any, dict[str, str]]], process: bool = False) -> Iterator[dict[str, Any]]:
+    """One ready pack per entry; specs: name -> (Rendered, stack config).
 
-    with spawned((r.project, r.stack, config) for r, config in specs.values()) as packs:
-        for pack in packs:
-            pack.wait_ready()
-        yield dict(zip(specs, packs))
+    By default pulumi-policy's servicer in this process (tools/policy/inprocess.py, synth's
+    default); with `process`, one pack process each, launched as the CLI launches it
+    (PULUMI_STACK is per process). tests/tools/test_policy_paths.py holds the two to the same findings.
+    """
+    if process:
+        from tools.policy.process import spawned
+
+        with spawned((r.project, r.stack, config) for r, config in specs.values()) as packs:
+            for pack in packs:
+                pack.wait_ready()
+            yield dict(zip(specs, packs))
+        return
+    from tools.policy.inprocess import InProcessPack
+
+    yield {name: InProcessPack(r.project, r.stack, config).start() for name, (r, config) in specs.items()}

@@ -1,6 +1,8 @@
-"""The policy pack end to end: launched as the Pulumi CLI launches it (`python -u -m pulumi.policy
-<engine> .` in policies/, stack and config in the environment) and driven over the Analyzer
-gRPC protocol by tools.policy, against the committed stacks rendered under mocks."""
+"""The policy pack end to end through the Analyzer protocol, against the committed stacks rendered
+under mocks: pulumi-policy's servicer driven in this process with the CLI's requests
+(tools/policy/inprocess.py, synth's default). tests/tools/test_policy_paths.py holds the pack
+launched as the CLI launches it (`python -u -m pulumi.policy <engine> .`, over gRPC) to the same
+findings on every case here; the launch itself is tested below and in tests/tools/test_policy_runner.py."""
 
 from __future__ import annotations
 

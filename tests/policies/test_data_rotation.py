@@ -1,6 +1,7 @@
 """The data-service and rotation rules: isolation's Supabase/Redis checks, backups,
 secret-rotation and secret-rotation-due. Each rule called directly (tests/policy_helpers.py),
-then end to end through the Analyzer protocol as the CLI launches the pack (tools.policy).
+then end to end through the Analyzer protocol (pulumi-policy's servicer in this process, as synth
+runs it; tests/tools/test_policy_paths.py holds the CLI's launch of the pack to the same findings).
 
 Ages are counted to the pack config's `today`, pinned here, never the real date.
 """
@@ -361,7 +362,7 @@ def test_the_rotation_policies_levels_and_schemas():
         assert props["tiers"]["default"] == ["production"] and "default" not in props["today"]
 
 
-# ---- end to end: the pack as the CLI runs it -----------------------------------------------------
+# ---- end to end: the pack through the Analyzer protocol -----------------------------------------------------
 
 
 def _missing_date_config() -> dict[str, str]:

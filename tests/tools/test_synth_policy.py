@@ -1,4 +1,5 @@
-"""synth runs the policy pack through the Analyzer protocol: a broken stack config exits 1."""
+"""synth runs the policy pack through the Analyzer protocol: a broken stack config fails its policy (on both
+policy paths), a mandatory violation exits 1."""
 
 import json
 
@@ -41,13 +42,32 @@ def _run(capsys, argv):
     return code, json.loads(out.out) if out.out.strip().startswith("{") else None, out.err
 
 
-@pytest.mark.parametrize("case", BROKEN)
-def test_a_broken_stack_config_exits_1_naming_the_policy(case, tmp_path, capsys):
-    stack, changes, policy = BROKEN[case]
-    code, doc, _ = _run(capsys, ["--stack", stack, "--config-file", str(with_config(stack, tmp_path, **changes))])
-    assert code == 1
-    mandatory = [v for v in doc["policy"]["violations"] if v["enforcementLevel"] == "mandatory"]
-    assert policy in {v["policy"] for v in mandatory}, mandatory
+# The broken configs whose change the pack reads from the stack's config itself (not only from the
+# resources): each is also judged by the pack launched as the CLI launches it, one process each.
+READ_FROM_CONFIG = ("production secret rotated too long ago", "preview sharing production's cache",
+                    "pre-production on production's Supabase project")
+
+
+def test_each_broken_stack_config_fails_its_policy_on_both_policy_paths(tmp_path):
+    """Each broken stack file rendered once and judged in this process (synth's default), naming the
+    policy as mandatory; those the pack reads from config also by the pack launched as the CLI
+    launches it, with the same findings. (synth's exit 1 on a mandatory violation: the tests below.)"""
+    from tests.policies.helpers import running_packs
+    from tools.synth import synthesize
+
+    specs = {}
+    for i, (case, (stack, changes, _)) in enumerate(BROKEN.items()):
+        (tmp_path / str(i)).mkdir()
+        synthesized = synthesize(stack, with_config(stack, tmp_path / str(i), **changes))
+        specs[case] = (synthesized.rendered, synthesized.config)
+    by_process = {case: specs[case] for case in READ_FROM_CONFIG}
+    with running_packs(by_process, process=True) as processes, running_packs(specs) as in_process:
+        for case, (rendered, _) in specs.items():
+            here = in_process[case].run(rendered.resources, PINNED_TODAY)
+            if case in processes:
+                assert here == processes[case].run(rendered.resources, PINNED_TODAY), case
+            mandatory = [v for v in here["violations"] if v["enforcementLevel"] == "mandatory"]
+            assert BROKEN[case][2] in {v["policy"] for v in mandatory}, (case, mandatory)
 
 
 def test_committed_stacks_have_no_mandatory_violation(tmp_path, capsys):

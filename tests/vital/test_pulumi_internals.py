@@ -6,6 +6,8 @@ synth, the config checks or the policy tests.
 
 from __future__ import annotations
 
+import os
+
 import pulumi
 import pytest
 from google.protobuf import json_format
@@ -68,3 +70,39 @@ def test_not_applicable_is_what_a_rule_raises():
 def test_reset_program_state_forgets_the_root_resource():
     internals.reset_program_state()
     assert internals.root_resource() is None
+
+
+def test_analyzer_runtime_hides_the_clis_variables_and_restores_everything(monkeypatch):
+    monkeypatch.setenv("PULUMI_STACK", "from-env")
+    monkeypatch.setenv("PULUMI_CONFIG", '{"proj:key": "from-env"}')
+    pulumi.runtime.set_all_config({"proj:key": "outer", "proj:secret": "s"}, ["proj:secret"])
+    with internals.analyzer_runtime("proj", "canary-stack", {"proj:key": "inner"}):
+        assert pulumi.get_stack() == "canary-stack" and pulumi.Config("proj").get("key") == "inner"
+        assert "PULUMI_STACK" not in os.environ and "PULUMI_CONFIG" not in os.environ
+        assert not internals.is_config_secret("proj:secret")  # the CLI passes a pack no secret keys
+    assert os.environ["PULUMI_STACK"] == "from-env" and os.environ["PULUMI_CONFIG"] == '{"proj:key": "from-env"}'
+    assert pulumi.Config("proj").get("key") == "outer" and internals.is_config_secret("proj:secret")
+
+
+def test_load_policy_pack_builds_the_servicer_the_pack_would_serve(tmp_path):
+    (tmp_path / "__main__.py").write_text(
+        "from pulumi_policy import PolicyPack, ResourceValidationPolicy\n"
+        "PolicyPack(name='tiny', description='d', policies=[ResourceValidationPolicy(\n"
+        "    name='never', description='Never fails.', validate=lambda args, report: None)])\n")
+    servicer = internals.load_policy_pack(tmp_path)
+    info = servicer.GetAnalyzerInfo(None, None)
+    assert (info.name, info.version, info.description, [p.name for p in info.policies]) == ("tiny", "0.0.1", "d", ["never"])
+    assert info.policies[0].enforcementLevel == 0  # advisory: the PolicyPack default
+    import pulumi_policy
+
+    assert pulumi_policy.PolicyPack.__name__ == "PolicyPack"  # put back
+
+
+def test_without_source_positions_skips_the_stack_trace_then_restores_it():
+    import pulumi.runtime.resource as resource
+
+    original = resource._get_stack_trace
+    assert len(original().frames) == 0  # no resource constructor on the stack: the SDK's own empty answer
+    with internals.without_source_positions():
+        assert resource._get_stack_trace is not original and resource._get_stack_trace().frames == []
+    assert resource._get_stack_trace is original

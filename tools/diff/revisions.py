@@ -1,5 +1,7 @@
 """The git side of the diff: the base ref resolved, checked out in a temporary worktree, and
-each revision rendered by its own `python -m tools.synth` in a subprocess."""
+each revision rendered by its own `python -m tools.synth` in a subprocess (the head's while the
+base's renders, on the other core); a base stack already rendered or unchanged is not rendered
+again (tools/diff/basecache.py)."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-def _git(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def git(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(["git", *args], cwd=cwd, env=_git_env(), capture_output=True, text=True, timeout=300)
     except FileNotFoundError:
@@ -50,10 +52,10 @@ def _last_line(text: str, default: str) -> str:
 def resolve_ref(ref: str) -> str:
     if not ref or ref.startswith("-"):
         raise DiffError(f"base ref {ref!r} is not a git revision")
-    top = _git("rev-parse", "--show-toplevel")
+    top = git("rev-parse", "--show-toplevel")
     if top.returncode != 0:
         raise DiffError(f"{ROOT} is not in a git repository")
-    found = _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    found = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if found.returncode != 0 or not found.stdout.strip():
         raise DiffError(f"base ref {ref!r} not found (fetch it first, e.g. `git fetch origin`; CI needs fetch-depth: 0)")
     return found.stdout.strip()
@@ -62,25 +64,25 @@ def resolve_ref(ref: str) -> str:
 @contextlib.contextmanager
 def worktree(sha: str) -> Iterator[Path]:
     """The project at `sha`, checked out in a temporary worktree that is always removed."""
-    top = Path(_git("rev-parse", "--show-toplevel").stdout.strip())
+    top = Path(git("rev-parse", "--show-toplevel").stdout.strip())
     rel = ROOT.resolve().relative_to(top.resolve())
     tmp = Path(tempfile.mkdtemp(prefix="vital-infra-diff-"))
     path = tmp / "base"
     try:
-        added = _git("worktree", "add", "--detach", "--quiet", str(path), sha)
+        added = git("worktree", "add", "--detach", "--quiet", str(path), sha)
         if added.returncode != 0:
             raise DiffError(f"git worktree add failed: {_last_line(added.stderr, 'no message')}")
         yield path / rel
     finally:
-        removed = _git("worktree", "remove", "--force", str(path))
+        removed = git("worktree", "remove", "--force", str(path))
         shutil.rmtree(tmp, ignore_errors=True)
         if removed.returncode != 0:
-            _git("worktree", "prune")
+            git("worktree", "prune")
 
 
-def run_synth(root: Path, stack: str, no_policy: bool) -> tuple[int, Any, str]:
+def run_synth(root: Path, stack: str, no_policy: bool, flags: tuple[str, ...] = ()) -> tuple[int, Any, str]:
     """Run `root`'s own synth in a subprocess: (exit code, parsed JSON or None, stderr)."""
-    cmd = [sys.executable, "-m", "tools.synth", "--stack", stack, "--format", "json"]
+    cmd = [sys.executable, "-m", "tools.synth", "--stack", stack, "--format", "json", *flags]
     if no_policy:
         cmd.append("--no-policy")
     env = _git_env()
@@ -109,9 +111,23 @@ def read_stack_yaml(path: Path) -> Any:
         return None
 
 
-def render_head(stack: str, no_policy: bool) -> tuple[list[dict[str, Any]], str | None]:
-    """The working tree's docs, and a reason when its policy pass failed without results."""
-    code, doc, err = run_synth(ROOT, stack, no_policy)
+def read_stack_yaml_at(sha: str, stack: str) -> Any:
+    """Pulumi.<stack>.yaml as it is at commit `sha` (None: absent or unreadable)."""
+    shown = git("show", f"{sha}:./Pulumi.{stack}.yaml")
+    if shown.returncode != 0:
+        return None
+    with tempfile.TemporaryDirectory(prefix="vital-infra-diff-") as tmp:
+        path = Path(tmp) / f"Pulumi.{stack}.yaml"
+        path.write_text(shown.stdout)
+        return read_stack_yaml(path)
+
+
+def render_head(stack: str, no_policy: bool, flags: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], str | None]:
+    """The working tree's docs, and a reason when its policy pass failed without results.
+
+    `flags` go to the head's synth only (`--policy-process`, `--jobs N`): the base's may not know them.
+    """
+    code, doc, err = run_synth(ROOT, stack, no_policy, flags)
     for line in err.splitlines():  # the program's warnings, as synth prints them
         if line.strip() and code in (0, 1):
             print(line, file=sys.stderr)
@@ -124,7 +140,7 @@ def render_head(stack: str, no_policy: bool) -> tuple[list[dict[str, Any]], str 
         return docs, None if found else _last_line(err, "synth reported a mandatory policy violation")
     if code == 1 and not no_policy:
         # Synth stopped on the policy pass before printing: render without it, and fail.
-        code2, doc2, err2 = run_synth(ROOT, stack, True)
+        code2, doc2, err2 = run_synth(ROOT, stack, True, flags)
         if code2 == 0 and _as_list(doc2):
             return _as_list(doc2), _last_line(err, "policy pass failed")
     raise DiffError(f"head: {_last_line(err, f'synth exited {code} with no output')}")
@@ -164,8 +180,8 @@ def render_base(root: Path, stacks: list[str]) -> tuple[dict[str, dict[str, Any]
 
 
 def head_label() -> str:
-    sha = _git("rev-parse", "--short", "HEAD")
-    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    sha = git("rev-parse", "--short", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no")
     label = sha.stdout.strip() if sha.returncode == 0 else "working tree"
     if dirty.returncode == 0 and dirty.stdout.strip():
         label += " + uncommitted changes"

@@ -54,14 +54,9 @@ class AnalyzerClient:
                   left: Callable[[], float]) -> PackInfo:
         """Wait for the channel, then Handshake, ConfigureStack and GetAnalyzerInfo, each within `left()` seconds."""
         grpc.channel_ready_future(self.channel).result(timeout=left())
-        self._optional(self.stub.Handshake, analyzer_pb2.AnalyzerHandshakeRequest(
-            engine_address=ENGINE_ADDRESS, root_directory=str(self.pack_dir), program_directory=str(self.pack_dir)),
-            left())
-        stack_config = struct_pb2.Struct()
-        stack_config.update(dict(config))
-        self._optional(self.stub.ConfigureStack, analyzer_pb2.AnalyzerStackConfigureRequest(
-            stack=stack, project=project, dry_run=dry_run, config=stack_config), left())
-        self.info = self._analyzer_info(left())
+        self._optional(self.stub.Handshake, handshake_request(self.pack_dir), left())
+        self._optional(self.stub.ConfigureStack, configure_stack_request(project, stack, config, dry_run), left())
+        self.info = pack_info(self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=left()), self.pack_dir)
         return self.info
 
     def _optional(self, method, request, timeout: float) -> None:
@@ -71,33 +66,11 @@ class AnalyzerClient:
             if err.code() != grpc.StatusCode.UNIMPLEMENTED:
                 raise
 
-    def _analyzer_info(self, timeout: float) -> PackInfo:
-        response = self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=timeout)
-        policies = []
-        for p in response.policies:
-            schema = json_format.MessageToDict(p.configSchema.properties) if p.HasField("configSchema") else {}
-            policies.append(PolicyMeta(
-                name=p.name,
-                description=p.description,
-                enforcement_level=LEVELS.get(p.enforcementLevel, "advisory"),
-                kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
-                properties=schema,
-                required=tuple(p.configSchema.required) if p.HasField("configSchema") else (),
-            ))
-        # As the CLI does: PulumiPolicy.yaml's version wins over the one the pack reports.
-        version = pack_version(self.pack_dir) or response.version
-        return PackInfo(name=response.name, version=version, policies=tuple(policies),
-                        reported_version=response.version)
-
     def configure(self, pack_config: Mapping[str, Any] | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
         """Validate the pack config against the schemas, then send it (replacing any earlier one)."""
         assert self.info is not None, "introduce() first"
         resolved = resolve_pack_config(self.info, pack_config)
-        request = analyzer_pb2.ConfigureAnalyzerRequest()
-        for name, (level, props) in resolved.items():
-            entry = request.policyConfig[name]
-            entry.enforcementLevel = LEVEL_VALUES[level]
-            json_format.ParseDict(props, entry.properties)
+        request = configure_request(resolved)
         self._call("Configure", request)
         return resolved
 
@@ -115,18 +88,16 @@ class AnalyzerClient:
             # engine attributes it to the resource analyzed.
             diagnostics.extend(Diagnostic.from_proto(d, reg.urn) for d in response.diagnostics)
 
-        for reg in resources:
+        properties = properties_of(resources)
+        for reg, props in zip(resources, properties):
             if not reg.custom:
                 continue
-            request = analyzer_pb2.AnalyzeRequest(
-                type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg))
-            in_flight.append((self.stub.Analyze.future(request, timeout=self.call_timeout), reg))
+            in_flight.append((self.stub.Analyze.future(analyze_request(reg, props), timeout=self.call_timeout), reg))
             if len(in_flight) >= ANALYZE_WINDOW:
                 collect()
         while in_flight:
             collect()
-        response = self._call("AnalyzeStack", analyzer_pb2.AnalyzeStackRequest(
-            resources=[_stack_resource(reg) for reg in resources]))
+        response = self._call("AnalyzeStack", analyze_stack_request(resources, properties))
         return diagnostics + [Diagnostic.from_proto(d) for d in response.diagnostics]
 
     def _call(self, method: str, request):
@@ -141,6 +112,65 @@ class AnalyzerClient:
             raise PolicyPackError(f"policy pack {self.info.label if self.info else self.pack_dir}: {method} failed with "
                                   f"{err.code().name}: {detail[-1] if detail else 'no detail'}; its stderr ends: "
                                   f"{self.stderr_tail() or '(empty)'}") from None
+
+
+# ---- the requests, as the CLI builds them (shared with the in-process path, tools/policy/inprocess.py) ----
+
+
+def handshake_request(pack_dir: Path) -> analyzer_pb2.AnalyzerHandshakeRequest:
+    return analyzer_pb2.AnalyzerHandshakeRequest(engine_address=ENGINE_ADDRESS, root_directory=str(pack_dir),
+                                                 program_directory=str(pack_dir))
+
+
+def configure_stack_request(project: str, stack: str, config: Mapping[str, str],
+                            dry_run: bool) -> analyzer_pb2.AnalyzerStackConfigureRequest:
+    stack_config = struct_pb2.Struct()
+    stack_config.update(dict(config))
+    return analyzer_pb2.AnalyzerStackConfigureRequest(stack=stack, project=project, dry_run=dry_run, config=stack_config)
+
+
+def pack_info(response: analyzer_pb2.AnalyzerInfo, pack_dir: Path) -> PackInfo:
+    """GetAnalyzerInfo's answer as the CLI reads it."""
+    policies = []
+    for p in response.policies:
+        schema = json_format.MessageToDict(p.configSchema.properties) if p.HasField("configSchema") else {}
+        policies.append(PolicyMeta(
+            name=p.name,
+            description=p.description,
+            enforcement_level=LEVELS.get(p.enforcementLevel, "advisory"),
+            kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
+            properties=schema,
+            required=tuple(p.configSchema.required) if p.HasField("configSchema") else (),
+        ))
+    # As the CLI does: PulumiPolicy.yaml's version wins over the one the pack reports.
+    version = pack_version(pack_dir) or response.version
+    return PackInfo(name=response.name, version=version, policies=tuple(policies), reported_version=response.version)
+
+
+def configure_request(resolved: Mapping[str, tuple[str, dict[str, Any]]]) -> analyzer_pb2.ConfigureAnalyzerRequest:
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name, (level, props) in resolved.items():
+        entry = request.policyConfig[name]
+        entry.enforcementLevel = LEVEL_VALUES[level]
+        json_format.ParseDict(props, entry.properties)
+    return request
+
+
+def analyze_request(reg: Registration, properties: struct_pb2.Struct | None = None) -> analyzer_pb2.AnalyzeRequest:
+    """`properties`: the inputs already as a Struct (properties_of), so they are not converted twice."""
+    return analyzer_pb2.AnalyzeRequest(type=reg.type, properties=properties or _struct(reg.inputs), urn=reg.urn,
+                                       name=reg.name, options=_options(reg))
+
+
+def analyze_stack_request(resources: Sequence[Registration],
+                          properties: Sequence[struct_pb2.Struct] | None = None) -> analyzer_pb2.AnalyzeStackRequest:
+    structs = properties if properties is not None else [_struct(reg.inputs) for reg in resources]
+    return analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(reg, s) for reg, s in zip(resources, structs)])
+
+
+def properties_of(resources: Sequence[Registration]) -> list[struct_pb2.Struct]:
+    """Each resource's inputs as the Struct every request carries, converted once for Analyze and AnalyzeStack."""
+    return [_struct(reg.inputs) for reg in resources]
 
 
 def _struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -158,9 +188,9 @@ def _options(reg: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
     )
 
 
-def _stack_resource(reg: Registration) -> analyzer_pb2.AnalyzerResource:
+def _stack_resource(reg: Registration, properties: struct_pb2.Struct) -> analyzer_pb2.AnalyzerResource:
     return analyzer_pb2.AnalyzerResource(
-        type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg),
+        type=reg.type, properties=properties, urn=reg.urn, name=reg.name, options=_options(reg),
         parent=reg.parent, dependencies=reg.dependencies,
         # As the CLI: properties without dependencies are left out.
         propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
