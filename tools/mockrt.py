@@ -215,17 +215,35 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     logger.handlers[:] = [_LogCollector(rendered)]
     logger.setLevel(logging.INFO)  # the runtime's debug chatter is never collected
 
-    internals.reset_program_state()  # a fresh root Stack for every run in this process
-    monitor = _RecordingMonitor(rendered)
-    pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger, monitor=monitor)
-    pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
-    loop = asyncio.get_event_loop()
+    # Each run gets an event loop of its own, as each `pulumi up` gets a language host of its
+    # own: a task an earlier run left pending (one a config error abandoned) would otherwise run
+    # on in this one, and the SDK's wait for outstanding outputs could await it forever.
+    loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_run_errors)
+    asyncio.set_event_loop(loop)  # before set_mocks, whose root Stack makes futures on it
+    monitor = _RecordingMonitor(rendered)
     try:
+        internals.reset_program_state()  # a fresh root Stack for every run in this process
+        pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger,
+                                 monitor=monitor)
+        pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
         with internals.without_source_positions():
             yield rendered
     finally:
         monitor.close()
+        _close(loop)
+
+
+def _close(loop: asyncio.AbstractEventLoop) -> None:
+    """What asyncio.run does at the end: cancel what is left, stop the executor's threads, close."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+    asyncio.set_event_loop(None)
 
 
 def _quiet_run_errors(loop: asyncio.AbstractEventLoop, context: dict) -> None:
