@@ -56,7 +56,8 @@ def mutate(root: Path, targets: tuple[Target, ...], jobs: int, timeout_factor: f
     preload(modules_to_preload)
     with tempfile.TemporaryDirectory(prefix="vital-mutate-") as scratch:
         pool = Pool(root, Path(scratch), jobs)
-        base = pool.run([Job(t.path, t.tests, BASELINE_TIMEOUT_S) for t in targets])
+        distinct = {t.tests: t for t in reversed(targets)}  # modules that share their tests share a baseline
+        base = pool.run([Job(t.path, t.tests, BASELINE_TIMEOUT_S) for t in reversed(distinct.values())])
         for outcome in base:
             if outcome.status != SURVIVED:
                 log = log_dir() / f"mutate-baseline-{os.getpid()}.log"
@@ -64,7 +65,7 @@ def mutate(root: Path, targets: tuple[Target, ...], jobs: int, timeout_factor: f
                 log.write_text(outcome.log)
                 raise ValueError(f"the tests of {outcome.job.path} fail on the unmutated tree "
                                  f"({outcome.status}); their output is in {log}")
-        seconds = {o.job.path: o.seconds for o in base}
+        seconds = {t.path: next(o.seconds for o in base if o.job.tests == t.tests) for t in targets}
         work = [Job(t.path, t.tests, seconds[t.path] * timeout_factor + grace_s, m) for t in targets for m in found[t.path]]
         total, count = len(work), [0]
 

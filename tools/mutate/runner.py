@@ -80,7 +80,7 @@ def _forget(root: Path) -> None:
         places = [getattr(module, "__file__", None) or "", *(getattr(module, "__path__", None) or [])]
         if any(p and _inside(p, root) and not _inside(p, prefix) for p in places):
             del sys.modules[name]
-    sys.path[:] = [p for p in sys.path if p and not _inside(p, root) or _inside(p, prefix)]
+    sys.path[:] = [p for p in sys.path if p and (not _inside(p, root) or _inside(p, prefix))]
 
 
 def _child(root: Path, copy: Path, tests: Sequence[str], log: Path) -> NoReturn:
