@@ -66,7 +66,8 @@ def mutate(root: Path, targets: tuple[Target, ...], jobs: int, timeout_factor: f
                 raise ValueError(f"the tests of {outcome.job.path} fail on the unmutated tree "
                                  f"({outcome.status}); their output is in {log}")
         seconds = {t.path: next(o.seconds for o in base if o.job.tests == t.tests) for t in targets}
-        work = [Job(t.path, t.tests, seconds[t.path] * timeout_factor + grace_s, m) for t in targets for m in found[t.path]]
+        work = [Job(t.path, t.tests, seconds[t.path] * timeout_factor + grace_s, m)
+                for t in targets for m in found[t.path]]
         total, count = len(work), [0]
 
         def done(outcome: Outcome) -> None:

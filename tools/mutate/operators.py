@@ -79,6 +79,7 @@ class _Finder(ast.NodeVisitor):
     """Walks one module and yields (node, replacement node or text, operator, change) tuples."""
 
     def __init__(self) -> None:
+        self.keywords: dict[int, str] = {}  # a keyword argument's value -> its name, for the report
         self.rows: set[int] = set()  # tuples that are a table's rows: records, whose fields are not entries
         self.found: list[tuple[ast.AST, str, str, str, int]] = []
 
@@ -86,7 +87,9 @@ class _Finder(ast.NodeVisitor):
             at: ast.AST | None = None) -> None:
         """One mutant: `node`'s span becomes `new`; the report names the line of `at` (default `node`)."""
         text = new if isinstance(new, str) else _parenthesised(new)
-        shown = change or f"{_short(ast.unparse(node))} → {_short(new if isinstance(new, str) else ast.unparse(new))}"
+        name = f"{self.keywords[id(node)]}=" if id(node) in self.keywords else ""  # `frozen=True → frozen=False`
+        after = new if isinstance(new, str) else ast.unparse(new)
+        shown = change or f"{name}{_short(ast.unparse(node))} → {name}{_short(after)}"
         self.found.append((node, text, operator, shown, (at or node).lineno))
 
     # What is never mutated ---------------------------------------------------------------
@@ -142,6 +145,11 @@ class _Finder(ast.NodeVisitor):
                 self.visit(element)
         else:
             self.visit(node.slice)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if node.arg is not None:
+            self.keywords[id(node.value)] = node.arg
+        self.generic_visit(node)
 
     # Statements --------------------------------------------------------------------------
     def generic_visit(self, node: ast.AST) -> None:
