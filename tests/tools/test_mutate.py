@@ -43,9 +43,9 @@ def test_it_finds_the_killed_and_the_surviving_mutants_and_reports_them(tree):
     assert "**1 min 15 s** on 2 parallel jobs" in report
 
 
-def test_a_run_past_its_deadline_is_killed_as_timed_out(tree):
+def test_a_run_past_its_deadline_is_killed_as_timed_out(tree, tmp_path_factory):
     (tree / "tests" / "test_slow.py").write_text("import time\n\n\ndef test_slow():\n    time.sleep(600)\n")
-    pool = Pool(tree, tree.parent / "scratch", 1)
+    pool = Pool(tree, tmp_path_factory.mktemp("scratch"), 1)
     [outcome] = pool.run([Job("calc.py", ("tests/test_slow.py",), timeout_s=0.5)])
     assert outcome.status == TIMEOUT
 
