@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: venv plan doctor test bench clean
+.PHONY: venv plan doctor test bench mutate clean
 
 venv: $(STAMP)
 
@@ -31,6 +31,10 @@ test: venv
 ## The benchmark: writes bench/results.md (a script, not a timed test).
 bench: venv
 	$(PY) -m tools.bench
+
+## Mutation testing of the rules, the policies and the config: writes bench/mutation.md (a report, not a gate: it takes a while).
+mutate: venv
+	$(PY) -m tools.mutate
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,56 @@
+"""What `make mutate` mutates, and which test files judge each module: the one table to extend.
+
+A module's tests are the files whose tests call into it in-process (found by tracing the suite),
+plus, for the rules, the pack run end to end over the committed stacks. Fastest and most
+direct first: pytest stops at the first failure (-x), so a killed mutant costs little and a
+survivor costs the whole list. Left out on purpose:
+- tests/test_golden.py: a byte-for-byte snapshot, regenerated wholesale whenever a change is
+  meant, so it tells nothing about which behaviour matters (and costs ~20 s a run);
+- tests/policies/test_analyzer.py for the policy modules: it drives the same rule functions
+  through the pack's subprocess, whose verdicts tests/policies/test_rules.py checks in-process;
+- tests/program/test_secrets.py for the config: it is about what synth prints (a 15 s CLI run);
+- the tools' end-to-end files (tests/tools/test_synth_policy.py, test_policy_runner.py): they
+  test the tools through subprocesses and cost a minute a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POLICY_RULE_TESTS = (
+    "tests/policies/test_rules.py",
+    "tests/policies/test_no_secret_in_messages.py",
+)
+CONFIG_TESTS = (
+    "tests/program/test_config_errors.py",
+    "tests/program/test_fuzz.py",
+    "tests/program/test_stacks.py",
+    "tests/program/test_data_services.py",
+    "tests/program/test_env_var_modes.py",
+    "tests/program/test_adoption_rotation.py",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str  # relative to the repository root
+    tests: tuple[str, ...]
+
+
+TARGETS = (
+    Target("program/vercel_rules.py", (
+        "tests/program/test_stacks.py",
+        "tests/program/test_components.py",
+        "tests/policies/test_analyzer.py",
+    )),
+    Target("policies/vital_policies/firewall.py", POLICY_RULE_TESTS),
+    Target("policies/vital_policies/env_vars.py", POLICY_RULE_TESTS),
+    Target("program/config.py", CONFIG_TESTS),
+    Target("program/checks.py", CONFIG_TESTS),
+)
+
+# Imported once by the process that forks every run (third-party only: never the project's code).
+PRELOAD = (
+    "pytest", "_pytest.python", "pydantic", "yaml", "grpc", "pulumi", "pulumi.runtime", "pulumi.dynamic",
+    "pulumi_policy", "pulumiverse_vercel", "pulumi_github", "upstash_pulumi", "ruamel.yaml", "detect_secrets",
+)
