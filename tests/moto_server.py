@@ -7,6 +7,7 @@ inherits the fake credentials) reaches it only through `endpoint_url`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import urllib.request
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from typing import Any, Iterator
 import boto3
 import pytest
 from botocore.config import Config
+from moto import backends
+from moto.kms import models as kms_models
 from moto.server import ThreadedMotoServer
 
 # Fake credentials only, and no file or metadata service that could supply real ones.
@@ -26,6 +29,7 @@ FAKE_AWS_ENV = {
     "AWS_CONFIG_FILE": "/dev/null",
     "AWS_EC2_METADATA_DISABLED": "true",
 }
+_MOTO_MODULES = backends.list_of_moto_modules
 UNSET_AWS_ENV = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
@@ -48,6 +52,12 @@ def moto_endpoint() -> Iterator[str]:
             env.delenv(name, raising=False)
         for name, value in FAKE_AWS_ENV.items():
             env.setenv(name, value)
+        # moto makes a fresh RSA-2048 private key for every KMS key it creates, even a symmetric
+        # one that never signs (a sixth of the backend tests' time). One key per key spec is
+        # enough here: the backend only encrypts and decrypts with symmetric keys.
+        env.setattr(kms_models, "generate_private_key", functools.cache(kms_models.generate_private_key))
+        # The server lists moto's package directory on every request to route it; the list never changes.
+        env.setattr(backends, "list_of_moto_modules", functools.cache(lambda: tuple(_MOTO_MODULES())))
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server.get_host_and_port()

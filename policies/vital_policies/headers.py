@@ -16,7 +16,8 @@ from pulumi_policy import ReportViolation, StackValidationArgs
 from . import context, probes
 from .pack_config import setting
 from .resources import DOMAIN, ROUTE, StackView, label
-from .routes import ROBOTS, HeaderRoute, Reading, Sent, domain_names, header_route, readings, sends_noindex, sent
+from .routes import (ROBOTS, HeaderRoute, Reading, Sent, domain_names, header_route, matching, readings, sends_noindex,
+                     sent_by)
 
 # Lower-cased header names the security-headers rule requires, as messages spell them.
 CSP = "content-security-policy"
@@ -41,8 +42,14 @@ def failures(routes: list[HeaderRoute], requests: list[probes.Request],
     found = []
     every = readings(routes)
     for request in requests:
+        # Which routes apply depends on how hosts, srcs and other conditions are read, not on
+        # the order or match mode: worked out once per request and reading of those.
+        applying: dict[tuple[str, str, bool], list[HeaderRoute]] = {}
         for reading in every:
-            result = sent(routes, request.host, request.path, reading)
+            key = (reading.host, reading.syntax, reading.unmodelled)
+            if key not in applying:
+                applying[key] = matching(routes, request.host, request.path, reading)
+            result = sent_by(applying[key], reading)
             if fails(request, result):
                 found.append(Finding(request, reading, result))
                 break

@@ -190,13 +190,17 @@ def applies(route: HeaderRoute, host: str, path: str, reading: Reading) -> bool:
             and not any(_holds(c, host, reading) for c in route.missing))
 
 
-def sent(routes: list[HeaderRoute], host: str, path: str, reading: Reading) -> Sent:
-    ordered = list(reversed(routes)) if reading.reverse else list(routes)
+def matching(routes: list[HeaderRoute], host: str, path: str, reading: Reading) -> list[HeaderRoute]:
+    """The routes that apply to a request, in their order (whatever the reading's order and match mode)."""
+    return [route for route in routes if applies(route, host, path, reading)]
+
+
+def sent_by(matched: list[HeaderRoute], reading: Reading) -> Sent:
+    """The headers the applying routes send, under the reading's order and match mode."""
+    ordered = list(reversed(matched)) if reading.reverse else matched
     always: dict[str, tuple[str, HeaderRoute]] = {}
     maybe: dict[str, tuple[str, HeaderRoute]] = {}
     for route in ordered:
-        if not applies(route, host, path, reading):
-            continue
         always.update({k: (v, route) for k, v in route.headers.items()})
         maybe.update({k: (v, route) for k, v in {**route.headers, **route.gated_headers}.items()})
         if reading.first_match:

@@ -3,6 +3,8 @@ they miss, kills a run that outlives its deadline, and the report counts them.""
 
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
 
 from tools.mutate.cli import ROOT, mutate
@@ -15,6 +17,18 @@ TESTS = "from calc import is_adult\n\n\ndef test_adult():\n    assert is_adult(3
 CALC = Target("calc.py", ("tests/test_calc.py",))
 
 
+def fresh(function, *args, **kwargs):
+    """function(*args, **kwargs) in a freshly started interpreter, as `make mutate` runs: the runner
+    forks its test runs, and forking this test process (a gigabyte of SDKs and gRPC threads
+    under xdist) costs seconds per fork."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args, kwargs)
+
+
+def run_pool(root, scratch, jobs, work):
+    return Pool(root, scratch, jobs).run(work)
+
+
 @pytest.fixture
 def tree(tmp_path):
     (tmp_path / "pytest.ini").write_text("[pytest]\npythonpath = .\n")
@@ -25,7 +39,7 @@ def tree(tmp_path):
 
 
 def test_it_finds_the_killed_and_the_surviving_mutants_and_reports_them(tree):
-    modules, outcomes = mutate(tree, (CALC,), jobs=2, timeout_factor=10, grace_s=30)
+    modules, outcomes = fresh(mutate, tree, (CALC,), jobs=2, timeout_factor=10, grace_s=30)
     status = {o.job.mutant.change: o.status for o in outcomes}
     assert status == {
         "return age >= 18 → return None": KILLED,
@@ -45,8 +59,8 @@ def test_it_finds_the_killed_and_the_surviving_mutants_and_reports_them(tree):
 
 def test_a_run_past_its_deadline_is_killed_as_timed_out(tree, tmp_path_factory):
     (tree / "tests" / "test_slow.py").write_text("import time\n\n\ndef test_slow():\n    time.sleep(600)\n")
-    pool = Pool(tree, tmp_path_factory.mktemp("scratch"), 1)
-    [outcome] = pool.run([Job("calc.py", ("tests/test_slow.py",), timeout_s=0.5)])
+    work = [Job("calc.py", ("tests/test_slow.py",), timeout_s=0.5)]
+    [outcome] = fresh(run_pool, tree, tmp_path_factory.mktemp("scratch"), 1, work)
     assert outcome.status == TIMEOUT
 
 
@@ -54,7 +68,7 @@ def test_a_failing_baseline_is_one_line_naming_its_log(tree):
     (tree / "tests" / "test_calc.py").write_text(TESTS.replace("is_adult(30)", "is_adult(3)"))
     with pytest.raises(ValueError, match=r"^the tests of calc.py fail on the unmutated tree \(killed\); "
                                          r"their output is in \S+\.log$"):
-        mutate(tree, (CALC,), jobs=1, timeout_factor=10, grace_s=30)
+        fresh(mutate, tree, (CALC,), jobs=1, timeout_factor=10, grace_s=30)
 
 
 def test_every_module_and_test_file_of_the_table_exists():
