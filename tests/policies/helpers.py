@@ -4,6 +4,7 @@ argument objects pulumi-policy builds for a rule (same deserialization and proxi
 from __future__ import annotations
 
 import copy
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -402,15 +403,21 @@ PINNED_TODAY = {"secret-rotation": {"today": "2026-11-25"}, "secret-rotation-due
 
 
 def render_committed(stacks: tuple[str, ...] = TIERS) -> dict[str, tuple]:
-    """Each committed stack rendered as the CLI would run it: (Rendered, stack config)."""
+    """Each committed stack rendered as the CLI would run it: (Rendered, stack config).
+
+    Rendered once per test process (several modules judge the same committed stacks); each
+    caller gets its own deep copy, so no test sees another's changes.
+    """
+    return copy.deepcopy({stack: _committed(stack) for stack in stacks})
+
+
+@functools.cache
+def _committed(stack: str) -> tuple:
     from tools.synth import read_source
     from tools.mockrt import run_program
 
-    out = {}
-    for stack in stacks:
-        source = read_source(stack)
-        out[stack] = (run_program(stack, source.config, source.secret_keys), source.config)
-    return out
+    source = read_source(stack)
+    return run_program(stack, source.config, source.secret_keys), source.config
 
 
 @contextmanager
