@@ -77,6 +77,8 @@ def _forget(root: Path) -> None:
     """Drop the project's modules this process holds, so the child imports them from its copy."""
     prefix = Path(sys.prefix).resolve()
     for name, module in list(sys.modules.items()):
+        if name == "__main__":  # the tool's own entry point: runpy (which loads the pack in-process) needs one
+            continue
         places = [getattr(module, "__file__", None) or "", *(getattr(module, "__path__", None) or [])]
         if any(p and _inside(p, root) and not _inside(p, prefix) for p in places):
             del sys.modules[name]
