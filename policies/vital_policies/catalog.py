@@ -59,7 +59,8 @@ CATALOG = (
           "production's projects, domains and GitHub environments are protected; no tier uses another "
           "tier's Supabase project or Redis database, and only preview shares a cache (the declared one)."),
     Entry("admin-allowlist", "stack", firewall.admin_allowlist,
-          "Pre-production's firewall denies admin routes to addresses outside the allow-list."),
+          "Pre-production's firewall denies admin routes to addresses outside the allow-list (an ip_address "
+          "condition, op inc on the allow-list's addresses, negated)."),
     Entry("preview-cleanup", "stack", project.preview_cleanup,
           "Preview deployments are kept at most 30 days (ProjectDeploymentRetention).", advisory=True),
     Entry("github-environments", "stack", isolation.github_environments,

@@ -146,7 +146,8 @@ def admin_allowlist(args: StackValidationArgs, report: ReportViolation) -> None:
         return
     paths = ctx.admin_paths
     allowed = (f"an active FirewallConfig rule with action deny whose conditions match the admin routes "
-               f"({', '.join(paths)}) and an ip_address condition with neg: true (set {context.PROJECT}:adminAllowlist)")
+               f"({', '.join(paths)}) and an ip_address condition with neg: true and op inc on the allow-list's "
+               f"addresses (values; set {context.PROJECT}:adminAllowlist)")
     for project, firewalls in _firewalls_by_project(args, allowed, report):
         uncovered = set(paths)
         seen: list[str] = []
@@ -164,21 +165,29 @@ def admin_allowlist(args: StackValidationArgs, report: ReportViolation) -> None:
 
 
 def _admin_paths_denied(rule: Any, paths: tuple[str, ...]) -> set[str]:
-    """The admin paths this rule denies to addresses outside an allow-list."""
+    """The admin paths this rule denies to every address outside an allow-list."""
     if get(rule, "active") is False or dig(rule, "action", "action") != "deny":
         return set()
     denied: set[str] = set()
     for group in elements(get(rule, "conditionGroups")):
         conditions = elements(get(group, "conditions"))
-        outside_allowlist = any(get(c, "type") == "ip_address" and get(c, "neg") is True for c in conditions)
-        if not outside_allowlist:
+        if not any(_outside_allowlist(c) for c in conditions):
             continue
-        path_conditions = [c for c in conditions if get(c, "type") == "path"]
-        if not path_conditions:
-            continue
-        # Conditions in a group are ANDed: a path is denied when every path condition matches it.
-        denied |= {p for p in paths if all(condition_holds(c, p) is True for c in path_conditions)}
+        # Conditions in a group are ANDed: the group denies a path outside the allow-list when every
+        # other condition holds for that path whatever the request. A method or header condition
+        # may not hold (the route stays open to the other requests), so it denies nothing.
+        others = [c for c in conditions if not _outside_allowlist(c)]
+        denied |= {p for p in paths if all(condition_holds(c, p) is True for c in others)}
     return denied
+
+
+def _outside_allowlist(condition: Any) -> bool:
+    """An IP condition that holds for every address outside the allow-list: `ip_address`, op `inc`
+    on the allow-list's addresses (`values`), negated, as the program writes it. No other op is
+    taken for one: `eq` compares a single value, and a negated `ninc` holds inside the list."""
+    values = [v for v in elements(get(condition, "values")) if isinstance(v, str)]
+    return (get(condition, "type") == "ip_address" and get(condition, "op") == "inc" and get(condition, "neg") is True
+            and bool(values))
 
 
 def _static_paths_counted(rule: Any) -> list[str]:
@@ -191,7 +200,9 @@ def _counts(rule: Any, path: str) -> bool | None:
     results = [_group_holds(elements(get(group, "conditions")), path) for group in elements(get(rule, "conditionGroups"))]
     if True in results:
         return True
-    return None if None in results else False
+    if None in results:
+        return None  # no group matches for sure, and one depends on a condition other than the path
+    return False
 
 
 def _group_holds(conditions: list[Any], path: str) -> bool | None:

@@ -51,8 +51,8 @@ TARGETS = (
         "tests/policies/test_caching.py",
         "tests/policies/test_traffic.py",
     )),
-    Target("policies/vital_policies/firewall.py", POLICY_RULE_TESTS),
-    Target("policies/vital_policies/env_vars.py", POLICY_RULE_TESTS),
+    Target("policies/vital_policies/firewall.py", ("tests/policies/test_firewall_policy.py", *POLICY_RULE_TESTS)),
+    Target("policies/vital_policies/env_vars.py", ("tests/policies/test_env_vars_policy.py", *POLICY_RULE_TESTS)),
     Target("program/config.py", CONFIG_TESTS),
     Target("program/checks.py", CONFIG_TESTS),
 )
