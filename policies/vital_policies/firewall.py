@@ -114,8 +114,9 @@ def _rate_limit_problems(rule: Any, max_requests: float, period: float, limits) 
     if follow_up != RATE_LIMIT_429_ACTION:
         problems.append(f"follow-up action {follow_up!r} (not {RATE_LIMIT_429_ACTION!r}, the 429 answer"
                         f"{'; log only logs' if follow_up == 'log' else ''})")
-    if _counts(rule, CLASSES[API].samples[0]) is not True:
-        problems.append(f"does not count every {CLASSES[API].samples[0]} request")
+    missed = [p for p in CLASSES[API].samples if _counts(rule, p) is not True]  # every API sample, not one
+    if missed:
+        problems.append(f"does not count every {missed[0]} request")
     static = _static_paths_counted(rule)
     if static:
         problems.append(f"counts static assets ({', '.join(static)})")

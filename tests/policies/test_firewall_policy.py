@@ -174,6 +174,9 @@ def test_rate_limit_passes_conditions_that_count_api_and_no_static_asset(groups)
     ([(path("sub", "chat"),)], "does not count every /api/x request"),
     ([(path("pre", "/app/"),)], "does not count every /api/x request"),
     ([(path("inc", values=["/api", "/api/chat/stream"]),)], "does not count every /api/x request"),
+    # one API route is not all of them: every sample of the class must count
+    ([(path("eq", "/api/x"),)], "does not count every /api/chat/stream request"),
+    ([(path("inc", values=["/api/x"]),)], "does not count every /api/chat/stream request"),
     ([(path("inc", values=["/favicon.ico"]),)], "does not count every /api/x request; counts static assets (/favicon.ico)"),
     ([(path("suf", ".js"),)], "does not count every /api/x request; counts static assets (/_next/static/a.js)"),
     ([(path("suf", ".css"),)], "does not count every /api/x request; counts static assets (/_next/static/css/b.css)"),
