@@ -32,7 +32,7 @@ from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
 from . import checks
 from .types import (
-    AdminPath, AppName, Branch, CheckName, Cidr, Command, CorsOrigin, Domain, EnvName, EnvValue, Flag, GitHubId, GitHubOwner,
+    AdminPath, AllowlistCidr, AppName, Branch, CheckName, Cidr, Command, CorsOrigin, Domain, EnvName, EnvValue, Flag, GitHubId, GitHubOwner,
     GitHubRepo, DnsZone, HeaderName, HeaderValue, RelativePath, Seconds, Text, items,
 )
 
@@ -136,9 +136,9 @@ class StackConfig(_Model):
     dns_zone: DnsZone | None = Field(None, alias=DNS_ZONE_KEY)
     vercel_authentication: StrictStr = Field(alias="vercelAuthentication")
     protection_password: SecretStr | None = Field(None, alias="protectionPassword")
-    trusted_ips: items(Cidr) = Field((), alias="trustedIps")
+    trusted_ips: items(AllowlistCidr) = Field((), alias="trustedIps")
     share_links: items(ShareLink) = Field((), alias="shareLinks")
-    admin_allowlist: items(Cidr) = Field((), alias="adminAllowlist")
+    admin_allowlist: items(AllowlistCidr) = Field((), alias="adminAllowlist")
     admin_paths: items(AdminPath) = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
     # GitHub user ids (`gh api users/LOGIN --jq .id`): the environment API takes ids, not logins.
     required_reviewers: items(GitHubId) = Field((), alias="requiredReviewers")

@@ -30,6 +30,7 @@ GitHubOwner = Annotated[StrictStr, _checked(validators.github_owner)]
 GitHubRepo = Annotated[StrictStr, _checked(validators.github_repo)]
 GitHubId = Annotated[StrictInt, _checked(validators.github_id)]
 Cidr = Annotated[StrictStr, _checked(validators.cidr)]
+AllowlistCidr = Annotated[StrictStr, _checked(validators.allowlist_cidr)]
 CorsOrigin = Annotated[StrictStr, _checked(validators.cors_origin)]
 EnvName = Annotated[StrictStr, _checked(validators.env_name)]
 # A value Vercel stores; the 64 KB is the deployment's total, checked across all variables.

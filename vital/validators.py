@@ -263,6 +263,23 @@ def cidr(value: str) -> str:
     return value
 
 
+def covers_every_address(value: object) -> bool:
+    """A network of prefix length 0 (0.0.0.0/0, ::/0): as an allow-list entry it lets anyone in."""
+    try:
+        return isinstance(value, str) and ipaddress.ip_network(value, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def allowlist_cidr(value: str) -> str:
+    """An allow-list entry (the admin allow-list, Trusted IPs): a cidr() narrower than every address."""
+    cidr(value)
+    if covers_every_address(value):
+        raise ValueError("allowed: an address or network narrower than every address; 0.0.0.0/0 or ::/0 "
+                         "in an allow-list lets anyone in")
+    return value
+
+
 def one_edit_away(a: str, b: str) -> bool:
     """Whether two names differ by one inserted, deleted, replaced or swapped character."""
     if a == b or abs(len(a) - len(b)) > 1:

@@ -16,6 +16,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
 from vital.facts import RATE_LIMIT_429_ACTION
+from vital.validators import covers_every_address
 from vital.paths import API, CLASSES, STATIC_CLASSES
 
 from . import context
@@ -148,7 +149,7 @@ def admin_allowlist(args: StackValidationArgs, report: ReportViolation) -> None:
     paths = ctx.admin_paths
     allowed = (f"an active FirewallConfig rule with action deny whose conditions match the admin routes "
                f"({', '.join(paths)}) and an ip_address condition with neg: true and op inc on the allow-list's "
-               f"addresses (values; set {context.PROJECT}:adminAllowlist)")
+               f"addresses (values, none of them every address such as 0.0.0.0/0; set {context.PROJECT}:adminAllowlist)")
     for project, firewalls in _firewalls_by_project(args, allowed, report):
         uncovered = set(paths)
         seen: list[str] = []
@@ -185,10 +186,11 @@ def _admin_paths_denied(rule: Any, paths: tuple[str, ...]) -> set[str]:
 def _outside_allowlist(condition: Any) -> bool:
     """An IP condition that holds for every address outside the allow-list: `ip_address`, op `inc`
     on the allow-list's addresses (`values`), negated, as the program writes it. No other op is
-    taken for one: `eq` compares a single value, and a negated `ninc` holds inside the list."""
+    taken for one: `eq` compares a single value, and a negated `ninc` holds inside the list. A list
+    holding 0.0.0.0/0 or ::/0 has nobody outside it: the deny never applies."""
     values = [v for v in elements(get(condition, "values")) if isinstance(v, str)]
     return (get(condition, "type") == "ip_address" and get(condition, "op") == "inc" and get(condition, "neg") is True
-            and bool(values))
+            and bool(values) and not any(covers_every_address(v) for v in values))
 
 
 def _static_paths_counted(rule: Any) -> list[str]:

@@ -352,7 +352,8 @@ ADMIN_PATHS = {"type": "path", "op": "re", "value": "^/(admin|api/admin)(/|$)"}
 OUTSIDE = {"type": "ip_address", "op": "inc", "values": ["203.0.113.0/24"], "neg": True}
 ADMIN_ALLOWED = ("an active FirewallConfig rule with action deny whose conditions match the admin routes "
                  "(/admin, /api/admin) and an ip_address condition with neg: true and op inc on the allow-list's "
-                 "addresses (values; set vital-expert-infra:adminAllowlist)")
+                 "addresses (values, none of them every address such as 0.0.0.0/0; set "
+                 "vital-expert-infra:adminAllowlist)")
 BOTH = "/admin, /api/admin"
 ADMIN_RULE = "rule 'admin-allowlist' (deny)"
 
@@ -391,6 +392,8 @@ def test_admin_allowlist_passes_the_programs_rule_and_applies_to_pre_production_
     {**OUTSIDE, "values": []},
     _without_dropped({**OUTSIDE, "values": DROP, "value": "203.0.113.0/24"}),
     {**OUTSIDE, "values": [None]},
+    {**OUTSIDE, "values": ["203.0.113.0/24", "0.0.0.0/0"]},  # nobody is outside a list of every address
+    {**OUTSIDE, "values": ["::/0"]},
     {**OUTSIDE, "type": "header"},
     _without_dropped({**OUTSIDE, "type": DROP}),
 ])

@@ -36,6 +36,8 @@ CASES = {
     "preview suffix without add-on": ("preview", {"vercelAddons": None}, ["'vital-expert-infra:previewDeploymentSuffix'", "preview.vitalexpert.com", "add-on"]),
     "all-deployments auth on hobby": ("production", {"vercelPlan": "hobby", "vercelAuthentication": "all_deployments"}, ["'vital-expert-infra:vercelAuthentication'", "all_deployments", "plan hobby"]),
     "bad cidr": ("pre-production", {"adminAllowlist": ["10.0.0.300/8"]}, ["'vital-expert-infra:adminAllowlist", "10.0.0.300/8", "CIDR"]),
+    "allow-list of every address": ("pre-production", {"adminAllowlist": ["203.0.113.0/24", "0.0.0.0/0"]}, ["'vital-expert-infra:adminAllowlist", "0.0.0.0/0", "lets anyone in"]),
+    "trusted ips of every address": ("production", {"vercelPlan": "enterprise", "trustedIps": ["::/0"]}, ["'vital-expert-infra:trustedIps", "::/0", "lets anyone in"]),
     "unknown key": ("production", {"functionTimeOut": 30}, ["'vital-expert-infra:functionTimeOut'", "allowed keys"]),
     "team slug instead of id": ("production", {"vercel:team": "vital-expert"}, ["'vercel:team'", "'vital-expert'", "team_"]),
     "window shorter than the plan allows": ("production", {"rateLimitPeriod": 5}, ["'vital-expert-infra:rateLimitPeriod'", "5", "at least 10 s"]),
