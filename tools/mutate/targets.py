@@ -22,6 +22,7 @@ POLICY_RULE_TESTS = (
     "tests/policies/test_no_secret_in_messages.py",
 )
 CONFIG_TESTS = (
+    "tests/program/test_config_contract.py",
     "tests/program/test_config_errors.py",
     "tests/program/test_fuzz.py",
     "tests/program/test_stacks.py",
@@ -47,6 +48,7 @@ TARGETS = (
     Target("policies/vital_policies/env_vars.py", POLICY_RULE_TESTS),
     Target("program/config.py", CONFIG_TESTS),
     Target("program/checks.py", CONFIG_TESTS),
+    Target("vital/validators.py", ("tests/vital/test_validators.py", "tests/program/test_config_contract.py")),
 )
 
 # Imported once by the process that forks every run (third-party only: never the project's code).
