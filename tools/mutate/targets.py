@@ -23,6 +23,7 @@ POLICY_RULE_TESTS = (
 )
 CONFIG_TESTS = (
     "tests/program/test_config_contract.py",
+    "tests/program/test_config_fields.py",
     "tests/program/test_config_errors.py",
     "tests/program/test_fuzz.py",
     "tests/program/test_stacks.py",
@@ -48,7 +49,11 @@ TARGETS = (
     Target("policies/vital_policies/env_vars.py", POLICY_RULE_TESTS),
     Target("program/config.py", CONFIG_TESTS),
     Target("program/checks.py", CONFIG_TESTS),
-    Target("vital/validators.py", ("tests/vital/test_validators.py", "tests/program/test_config_contract.py")),
+    Target("vital/validators.py", (
+        "tests/vital/test_validators.py",
+        "tests/program/test_config_contract.py",
+        "tests/program/test_config_fields.py",
+    )),
 )
 
 # Imported once by the process that forks every run (third-party only: never the project's code).
