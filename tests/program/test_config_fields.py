@@ -69,6 +69,7 @@ ROUND_TRIP = [
     ("rateLimitPeriod", 600, 600), ("rateLimitScope", ["api", "pages"], ("api", "pages")),
     ("supabasePoolSize", 0, 0), ("supabasePoolSize", 3000, 3000), ("upstashBudget", 1, 1),
     ("vercelBudget", 1, 1), ("supabaseBudget", 1, 1), ("latencyAlertP95Ms", 1, 1), ("alertSlackChannelId", "C0123456789", "C0123456789"),
+    ("supabaseAnonKey", "sb_publishable_" + "a" * 20, "sb_publishable_" + "a" * 20),
     ("environmentSecrets", ["OPENAI_API_KEY"], ("OPENAI_API_KEY",)), ("supabaseAllowedCidrs", ["203.0.113.0/24"], ("203.0.113.0/24",)),
 ]
 
