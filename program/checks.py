@@ -13,10 +13,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from vital import dns, facts, paths, secrets, stackfile, validators
-from vital.names import DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, vercel_project_name
+from vital.names import CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, vercel_project_name
 
 if TYPE_CHECKING:
     from .config import StackConfig
+
+
+# Env names the program sets itself (from the data services' resources, and from corsAllowedOrigins).
+PROGRAM_ENV = (*DATA_SERVICE_ENV, CORS_VARIABLE)
 
 
 def run_all(c: "StackConfig") -> None:
@@ -70,17 +74,20 @@ def _check_env(c: "StackConfig") -> None:
             _fail("env", key, "allowed: a key in env or in secretEnv, not both")
         if secrets.is_public_key(key):
             _fail("secretEnv", key, "allowed: no NEXT_PUBLIC_* secret; Next.js inlines NEXT_PUBLIC_* into the browser bundle")
-    plain = {**c.env, **{k: v for app in c.apps for k, v in app.env.items()}}
-    for key in DATA_SERVICE_ENV:
-        if key in plain or key in c.secret_env:
-            _fail("env", key, "allowed: nothing; the program sets it from the tier's Supabase and Upstash resources")
-    for key, value in plain.items():
-        if secrets.public_key_leaks_secret(key, value):
-            _fail("env", key, "allowed: no NEXT_PUBLIC_* variable holding a secret; it would ship to browsers")
-        if secrets.looks_secret_key(key) or secrets.looks_secret_value(value):
-            _fail("env", key, "allowed: secrets only in secretEnv, set with `pulumi config set --secret --path secretEnv.<KEY>`")
-        if key == "NODE_ENV" and value not in facts.NEXTJS_NODE_ENV_VALUES:
-            _fail("env", f"NODE_ENV={value}", f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV")
+    # Each env mapping on its own: a stack-level value an app overrides still reaches the other apps.
+    plain = [("env", c.env), *((f"apps[{i}].env", app.env) for i, app in enumerate(c.apps))]
+    for where, env in [*plain, ("secretEnv", c.secret_env)]:
+        for key in DATA_SERVICE_ENV:
+            if key in env:
+                _fail(where, key, "allowed: nothing; the program sets it from the tier's Supabase and Upstash resources")
+    for where, env in plain:
+        for key, value in env.items():
+            if secrets.public_key_leaks_secret(key, value):
+                _fail(where, key, "allowed: no NEXT_PUBLIC_* variable holding a secret; it would ship to browsers")
+            if secrets.looks_secret_key(key) or secrets.looks_secret_value(value):
+                _fail(where, key, "allowed: secrets only in secretEnv, set with `pulumi config set --secret --path secretEnv.<KEY>`")
+            if key == "NODE_ENV" and value not in facts.NEXTJS_NODE_ENV_VALUES:
+                _fail(where, f"NODE_ENV={value}", f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV")
 
 
 def _check_collisions(c: "StackConfig") -> None:
@@ -99,8 +106,10 @@ def _check_collisions(c: "StackConfig") -> None:
         for name in [*c.app_env(app), *c.secret_env, *DATA_SERVICE_ENV]:
             other = names.setdefault(name.lower(), name)
             if other != name:
-                _fail(f"apps[{i}].env" if name in app.env else "env", name,
-                      f"allowed: env names that differ in more than case ({other!r} is set too); each becomes a "
+                # The names the program sets come after the stack's: the error names the stack's own.
+                mine, theirs = (other, name) if name in PROGRAM_ENV else (name, other)
+                _fail(f"apps[{i}].env" if mine in app.env else "secretEnv" if mine in c.secret_env else "env", mine,
+                      f"allowed: env names that differ in more than case ({theirs!r} is set too); each becomes a "
                       f"resource named after the lower-cased key, and two resources cannot share one URN")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -27,7 +26,9 @@ from pydantic import (
 )
 
 from vital import facts, secrets, validators
-from vital.names import ALWAYS_HELD_SECRETS, CORS_VARIABLE, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, HELD_WHEN_SET_SECRETS
+from vital.names import (
+    ALWAYS_HELD_SECRETS, CORS_VARIABLE, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, HELD_WHEN_SET_SECRETS, SECRET_TEXT,
+)
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
 from . import checks
@@ -211,13 +212,6 @@ class StackConfig(_Model):
     def _empty_is_none(cls, v):
         return None if v == "" else v  # Pulumi.yaml declares "" as "none"
 
-    @field_validator("rollout_stages", mode="before")
-    @classmethod
-    def _stages_as_dicts(cls, v):
-        # The tier table's stages are read-only mappings; the stack file's are plain objects.
-        return tuple(dict(s) if isinstance(s, Mapping) else s for s in v) if isinstance(v, (list, tuple)) else v
-
-
     _suffix = field_validator("preview_deployment_suffix")(lambda cls, v: v if v is None else validators.domain(v))
     _upstash_region = field_validator("upstash_primary_region")(lambda cls, v: validators.upstash_region(v))
     _team = field_validator("vercel_team")(lambda cls, v: validators.vercel_team(v))
@@ -249,8 +243,13 @@ class StackConfig(_Model):
     @classmethod
     def _anon_key(cls, v: str | None) -> str | None:
         if v is not None and (secrets.looks_secret_value(v) or not secrets.is_supabase_anon_key(v)):
-            raise ValueError("allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
-                             "(sb_publishable_...); a secret or service-role key goes in secretEnv")
+            # What was refused may be the secret or service-role key pasted in the wrong place: a
+            # credential or another role's JWT is never shown.
+            shown = SECRET_TEXT if secrets.looks_secret_value(v) or secrets.jwt_role(v) is not None else v
+            raise ValueError(json.dumps({
+                "key": "supabaseAnonKey", "found": shown,
+                "allowed": "allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
+                           "(sb_publishable_...); a secret or service-role key goes in secretEnv"}))
         return v
 
     # ---- derived values ----

@@ -1,0 +1,242 @@
+"""vital.validators, called directly: each check hands back the value it allows and refuses the
+rest with the exact "allowed: ..." text the config's one-line error ends with.
+
+A table of (check, value, what comes back): the value itself, or Refused(the exact message).
+Fast on purpose (no stack render): `make mutate` runs it first for vital/validators.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pytest
+
+from vital import validators as v
+
+REF = "abcdefghijklmnopqrst"  # a Supabase project ref: 20 lower-case letters
+POOLER = f"aws-0-us-east-1.pooler.supabase.com:5432/postgres"
+CANARY = "canary-Pa55word"  # a database password: never in a message
+
+
+@dataclass(frozen=True)
+class Refused:
+    message: str
+
+
+SAME = object()  # the check hands back the value it was given
+
+DOMAIN = "allowed: a lower-case host name such as app.vitalexpert.com (found {!r})"
+RELATIVE = ("allowed: a relative folder inside the repository, such as standalone-apps/pharma-app (no absolute "
+            "path and no '..')")
+BRANCH = ("allowed: a branch name git accepts (no spaces, '..', '~^:?*[\\', '@{', no part starting with '.' or "
+          "ending with '.lock'; git check-ref-format)")
+STACK = ("allowed: a fully qualified stack name, organization/project/stack, each part of letters, digits, '_', '.' "
+         "and '-'")
+URL_PATH = "allowed: a URL path prefix such as /admin (starts with '/', no spaces, '?', '#' or '..')"
+DB_URL = (f"allowed: postgresql://postgres.{REF}:<password>@aws-0-<region>.pooler.supabase.com:5432/postgres (the "
+          f"session pooler, which GitHub's IPv4 runners reach), or postgresql://postgres:<password>@db.{REF}."
+          f"supabase.co:5432/postgres with the IPv4 add-on, for project {REF}, the password percent-encoded")
+CORS = ("allowed: one origin per entry, scheme://host[:port] such as https://app.vitalexpert.com (no path, no comma), "
+        "or '*'")
+REPORT_URI = ("allowed: an https:// URL with no spaces, quotes, commas or semicolons, such as Sentry's security "
+              "endpoint https://o0.ingest.sentry.io/api/0/security/?sentry_key=...")
+HEADER_NAME = "allowed: a header name of letters, digits and -!#$%&'*+.^_`|~ (found {!r})"
+ENV_NAME = "allowed: names of letters, digits and '_' (found key {!r})"
+GITHUB_ID = "allowed: a GitHub user id, a whole number from 1 to 9223372036854775807 (`gh api users/LOGIN --jq .id`)"
+CIDR = "allowed: an IP address or a network in CIDR notation such as 203.0.113.0/24, with no host bits set ({})"
+
+CASES: list[tuple[str, Callable[..., Any], tuple, Any]] = [
+    # domain, dns_zone
+    ("a host name", v.domain, ("app.vitalexpert.com",), SAME),
+    ("an upper-case host name", v.domain, ("APP.vitalexpert.com",), Refused(DOMAIN.format("APP.vitalexpert.com"))),
+    ("a zone", v.dns_zone, ("vitalexpert.com",), SAME),
+    ("a public suffix as a zone", v.dns_zone, ("co.uk",),
+     Refused("allowed: a zone the team holds, such as vitalexpert.com, not a public suffix (found 'co.uk')")),
+    ("a zone that is no host name", v.dns_zone, ("Vitalexpert.com",), Refused(DOMAIN.format("Vitalexpert.com"))),
+    # app_name
+    ("an app name", v.app_name, ("vital-expert",), SAME),
+    ("an app name of 40 characters", v.app_name, ("a" * 40,), SAME),
+    ("an app name of 41 characters", v.app_name, ("a" * 41,),
+     Refused("allowed: lower-case letters, digits and '-', 1 to 40 characters")),
+    ("an upper-case app name", v.app_name, ("Web",), Refused("allowed: lower-case letters, digits and '-', 1 to 40 characters")),
+    # relative_folder
+    ("no folder", v.relative_folder, (None,), None),
+    ("a relative folder", v.relative_folder, ("standalone-apps/pharma-app",), SAME),
+    *[(f"folder {bad!r}", v.relative_folder, (bad,),
+       Refused("allowed: a relative folder inside the repository, such as standalone-apps/pharma-app"))
+      for bad in ("/abs", "a/../b", "  ")],
+    # vercel_project_id, vercel_team, supabase_ref
+    ("a project id", v.vercel_project_id, ("prj_Ab12",), SAME),
+    ("a project name as id", v.vercel_project_id, ("vital-expert",), Refused("allowed: a Vercel project id (prj_...)")),
+    ("a team id", v.vercel_team, ("team_abc123",), SAME),
+    ("a team id too short", v.vercel_team, ("team_abc12",),
+     Refused("allowed: the Vercel team id (team_...), which VERCEL_ORG_ID needs")),
+    ("a supabase ref", v.supabase_ref, (REF,), SAME),
+    ("a supabase ref with capitals", v.supabase_ref, ("Abcdefghijklmnopqrst",),
+     Refused("allowed: a Supabase project ref, 20 lower-case letters (Settings > General)")),
+    # env_keys, header_names, cidrs (lists)
+    ("env keys", v.env_keys, (["A_1", "_b"],), None),
+    ("an env key starting with a digit", v.env_keys, (["OK", "1BAD"],), Refused(ENV_NAME.format("1BAD"))),
+    ("header names", v.header_names, (["X-Frame-Options", "a1"],), None),
+    ("a header name with a space", v.header_names, (["Bad Name"],),
+     Refused("allowed: header names of letters, digits and '-' (found 'Bad Name')")),
+    ("networks with host bits", v.cidrs, (["10.0.0.1/8", "2001:db8::/32"],), None),
+    ("a host name as a network", v.cidrs, (["10.0.0.0/8", "example.com"],),
+     Refused("allowed: IP addresses or CIDR ranges such as 203.0.113.0/24 (found 'example.com')")),
+    # one_of and the checks built on it
+    ("nothing is one of anything", v.one_of, (None, ("a",)), None),
+    ("one of the list", v.one_of, ("c", ("a", "c")), SAME),
+    ("not one of the list", v.one_of, ("b", ("a", "c")), Refused("allowed: one of a, c")),
+    ("a vercel region", v.vercel_region, ("iad1",), SAME),
+    ("an unknown vercel region", v.vercel_region, ("mars1",), Refused(
+        "allowed: one of arn1, bom1, cdg1, cle1, cpt1, dub1, fra1, gru1, hkg1, hnd1, iad1, icn1, kix1, lhr1, pdx1, "
+        "sfo1, sin1, syd1")),
+    ("a retention", v.retention, ("1m",), SAME),
+    ("an unknown retention", v.retention, ("5y",), Refused("allowed: one of 1d, 1w, 1m, 2m, 3m, 6m, 1y")),
+    ("a vercel authentication", v.vercel_authentication, ("only_preview_deployments",), SAME),
+    ("an unknown vercel authentication", v.vercel_authentication, ("everyone",), Refused(
+        "allowed: one of standard_protection_new, standard_protection, all_deployments, only_preview_deployments, none")),
+    ("a backup policy", v.backup_policy, ("weekly",), SAME),
+    ("an unknown backup policy", v.backup_policy, ("hourly",), Refused("allowed: one of daily+pitr, daily, weekly, none")),
+    ("an upstash region", v.upstash_region, ("eu-west-1",), SAME),
+    ("an unknown upstash region", v.upstash_region, ("US-EAST-1",), Refused(
+        "allowed: one of us-east-1, us-west-1, us-west-2, eu-central-1, eu-west-1, sa-east-1, ap-southeast-1, "
+        "ap-southeast-2")),
+    # node_version
+    ("node 24", v.node_version, ("24.x",), SAME),
+    ("node 22", v.node_version, ("22.x",), SAME),
+    ("node 20, deprecated", v.node_version, ("20.x",),
+     Refused("allowed: 22.x or 24.x; 20.x is deprecated on Vercel since 2026-10-01")),
+    ("node 18, past its end of life", v.node_version, ("18.x",),
+     Refused("allowed: 22.x or 24.x; 18.x is past its upstream end of life (2025-04-30)")),
+    ("a node version the provider refuses", v.node_version, ("24",), Refused("allowed: one of 22.x, 24.x")),
+    # qualified_stack
+    ("a qualified stack", v.qualified_stack, ("organization/vital-expert-infra/pre-production",), SAME),
+    *[(f"stack {bad!r}", v.qualified_stack, (bad,), Refused(STACK))
+      for bad in ("org/stack", "a/b/c/d", "a/./c", "a/../c", "a/b c/d", "a//c")],
+    # reviewer_count
+    ("six reviewers", v.reviewer_count, ((1, 2, 3, 4, 5, 6),), SAME),
+    ("seven reviewers", v.reviewer_count, ((1, 2, 3, 4, 5, 6, 7),),
+     Refused("allowed: at most 6 reviewers (GitHub's limit)")),
+    # text and the checks built on it
+    ("text at its limit", v.text, ("abcde", 5), SAME),
+    ("text over its limit", v.text, ("abcdef", 5), Refused("allowed: text of at most 5 characters (found 6)")),
+    ("text with a NUL", v.text, ("a\x00b", 5), Refused("allowed: text without control characters (NUL, CR, LF, tab)")),
+    ("text with DEL", v.text, ("a\x7fb", 5), Refused("allowed: text without control characters (NUL, CR, LF, tab)")),
+    ("blank text", v.text, ("  ", 5, "a name"), Refused("allowed: non-empty a name")),
+    ("a command", v.command, ("pnpm build",), SAME),
+    ("an empty command", v.command, ("",), Refused("allowed: non-empty a shell command")),
+    ("a command of two lines", v.command, ("a\nb",),
+     Refused("allowed: a shell command without control characters (NUL, CR, LF, tab)")),
+    ("a header value", v.header_value, ("DENY",), SAME),
+    ("a header value splitting the header", v.header_value, ("a\r\nSet-Cookie: x=1",),
+     Refused("allowed: a header value without control characters (NUL, CR, LF, tab)")),
+    ("a header value too long", v.header_value, ("x" * 4097,),
+     Refused("allowed: a header value of at most 4096 characters (found 4097)")),
+    # relative_path
+    ("a relative path", v.relative_path, ("standalone-apps/pharma-app",), SAME),
+    ("an empty path", v.relative_path, ("",), Refused("allowed: non-empty a relative folder")),
+    *[(f"path {bad!r}", v.relative_path, (bad,), Refused(RELATIVE))
+      for bad in ("/abs", "\\abs", "~/x", "C:apps", "a/../b", "a\\..\\b", "..")],
+    # git_branch
+    *[(f"branch {ok!r}", v.git_branch, (ok,), SAME) for ok in ("main", "feature/x-1", "release/v1.2", "a.b")],
+    ("an empty branch", v.git_branch, ("",), Refused("allowed: non-empty a branch name")),
+    *[(f"branch {bad!r}", v.git_branch, (bad,), Refused(BRANCH))
+      for bad in ("a..b", "a b", "a~b", "@", "-x", "/x", "x/", "x.", ".x", "a/.b", "x.lock", "a/b.lock/c", "a//b",
+                  "a@{b")],
+    # github_owner, github_repo, github_id
+    ("a github owner", v.github_owner, ("vital-expert",), SAME),
+    ("a github owner with a leading hyphen", v.github_owner, ("-x",), Refused(
+        "allowed: a GitHub account or organization name: letters, digits and single hyphens, 1 to 39 characters, "
+        "no hyphen first or last")),
+    ("a github repo", v.github_repo, ("vital.expert_app-1",), SAME),
+    ("a github repo with its owner", v.github_repo, ("vital-expert/app",), Refused(
+        "allowed: a repository name under github:owner: letters, digits, '.', '_' and '-', 1 to 100 characters "
+        "(no '/': the owner is github:owner)")),
+    ("github id 1", v.github_id, (1,), SAME),
+    ("the largest github id", v.github_id, (2**63 - 1,), SAME),
+    ("github id 0", v.github_id, (0,), Refused(GITHUB_ID)),
+    ("github id past the largest", v.github_id, (2**63,), Refused(GITHUB_ID)),
+    # cors_origin, report_uri, url_path
+    ("any origin", v.cors_origin, ("*",), SAME),
+    ("an origin", v.cors_origin, ("https://app.vitalexpert.com",), SAME),
+    ("an origin with a port", v.cors_origin, ("http://localhost:3000",), SAME),
+    ("two origins in one", v.cors_origin, ("https://a.com,https://b.com",), Refused(CORS)),
+    ("an origin with a path", v.cors_origin, ("https://a.com/app",), Refused(CORS)),
+    ("a report uri", v.report_uri, ("https://o0.ingest.sentry.io/api/0/security/?sentry_key=abc",), SAME),
+    ("a report uri over http", v.report_uri, ("http://r.example.com/csp",), Refused(REPORT_URI)),
+    ("a report uri with a semicolon", v.report_uri, ("https://r.example.com/a;b",), Refused(REPORT_URI)),
+    ("a url path", v.url_path, ("/api/admin",), SAME),
+    ("an empty url path", v.url_path, ("",), Refused("allowed: non-empty a URL path")),
+    *[(f"url path {bad!r}", v.url_path, (bad,), Refused(URL_PATH))
+      for bad in ("admin", "/a b", "/a?x", "/a/../b", "/a/..", "//a", "/a//b")],
+    # header_name, env_name
+    ("a header name", v.header_name, ("X-Robots-Tag",), SAME),
+    ("a header name of 256 characters", v.header_name, ("h" * 256,), SAME),
+    ("a header name of 257 characters", v.header_name, ("h" * 257,), Refused(HEADER_NAME.format("h" * 257))),
+    ("a header name with a colon", v.header_name, ("X-A:",), Refused(HEADER_NAME.format("X-A:"))),
+    ("an env name", v.env_name, ("NEXT_PUBLIC_ENV",), SAME),
+    ("an env name of 256 characters", v.env_name, ("E" * 256,), SAME),
+    ("an env name of 257 characters", v.env_name, ("E" * 257,), Refused(ENV_NAME.format("E" * 257))),
+    ("an env name with a dash", v.env_name, ("A-B",), Refused(ENV_NAME.format("A-B"))),
+    ("a name vercel reserves", v.env_name, ("tz",),
+     Refused("allowed: a name Vercel does not reserve; tz is reserved for its function runtimes")),
+    # cidr
+    ("an address", v.cidr, ("203.0.113.7",), SAME),
+    ("a network", v.cidr, ("203.0.113.0/24",), SAME),
+    ("a network with host bits", v.cidr, ("10.0.0.1/8",), Refused(CIDR.format("10.0.0.1/8 has host bits set"))),
+    ("a host name as a cidr", v.cidr, ("example.com",),
+     Refused(CIDR.format("'example.com' does not appear to be an IPv4 or IPv6 network"))),
+    # supabase_db_url: the password is never quoted
+    ("the session pooler", v.supabase_db_url, (f"postgresql://postgres.{REF}:{CANARY}@{POOLER}", REF), SAME),
+    ("the pooler's host in capitals", v.supabase_db_url,
+     (f"postgres://postgres.{REF}:{CANARY}@AWS-0-us-east-1.POOLER.supabase.com:5432/postgres", REF), SAME),
+    ("the direct host", v.supabase_db_url, (f"postgresql://postgres:{CANARY}@db.{REF}.supabase.co:5432/postgres", REF), SAME),
+    ("a percent-encoded password", v.supabase_db_url, (f"postgresql://postgres.{REF}:a%2Fb@{POOLER}", REF), SAME),
+    *[(f"db url: {why}", v.supabase_db_url, (url, REF), Refused(DB_URL)) for why, url in [
+        ("another scheme", f"mysql://postgres.{REF}:{CANARY}@{POOLER}"),
+        ("the pooler with another project's user", f"postgresql://postgres.other:{CANARY}@{POOLER}"),
+        ("another host with the pooler's user", f"postgresql://postgres.{REF}:{CANARY}@db.example.com:5432/postgres"),
+        ("another project's direct host", f"postgresql://postgres:{CANARY}@db.other.supabase.co:5432/postgres"),
+        ("no password", f"postgresql://postgres.{REF}@{POOLER}"),
+        ("the transaction port", f"postgresql://postgres.{REF}:{CANARY}@aws-0-us-east-1.pooler.supabase.com:6543/postgres"),
+        ("a port that is no number", f"postgresql://postgres.{REF}:{CANARY}@aws-0-us-east-1.pooler.supabase.com:99999/x"),
+        ("a password not percent-encoded", f"postgresql://postgres.{REF}:{CANARY}%zz@{POOLER}"),
+        ("no host", "postgresql:///postgres"),
+    ]],
+]
+
+
+@pytest.mark.parametrize("check, args, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_check_returns_the_value_or_says_what_is_allowed(check, args, expected):
+    if isinstance(expected, Refused):
+        with pytest.raises(ValueError) as err:
+            check(*args)
+        assert str(err.value) == expected.message
+        assert type(err.value) is ValueError and err.value.__cause__ is None
+        assert CANARY not in str(err.value)
+    else:
+        assert check(*args) == (args[0] if expected is SAME else expected)
+
+
+def test_env_total_bytes_counts_names_and_values_in_utf8():
+    assert v.env_total_bytes({}) == 0
+    assert v.env_total_bytes({"A": "bc", "É": "x"}) == 1 + 2 + 2 + 1
+
+
+ONE_EDIT = [
+    ("abc", "abc", False),  # the same name
+    ("abc", "abd", True),  # replaced
+    ("abc", "acb", True), ("ab", "ba", True), ("abcd", "abdc", True),  # neighbours swapped
+    ("abc", "cba", False),  # two apart, swapped
+    ("abcd", "badc", False),  # two swaps
+    ("abc", "axb", False), ("abc", "acx", False),  # two changes next to each other, not a swap
+    ("abc", "ab", True), ("ab", "abc", True), ("abc", "bc", True), ("vital-expert-infra", "vital-expert-infr", True),
+    ("abc", "xbcd", False), ("abc", "abcde", False), ("abcde", "abc", False), ("", "a", True),
+]
+
+
+@pytest.mark.parametrize("a, b, expected", ONE_EDIT)
+def test_one_edit_away(a, b, expected):
+    assert v.one_edit_away(a, b) is expected
