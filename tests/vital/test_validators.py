@@ -240,3 +240,25 @@ ONE_EDIT = [
 @pytest.mark.parametrize("a, b, expected", ONE_EDIT)
 def test_one_edit_away(a, b, expected):
     assert v.one_edit_away(a, b) is expected
+
+
+# ---- allow-lists: an entry covering every address is no allow-list ----------------------------
+
+
+@pytest.mark.parametrize("value, every", [
+    ("0.0.0.0/0", True), ("::/0", True), ("0.0.0.0/1", False), ("203.0.113.0/24", False), ("203.0.113.7", False),
+    ("::1", False), ("not-an-address", False), (None, False), (7, False),
+])
+def test_covers_every_address(value, every):
+    assert v.covers_every_address(value) is every
+
+
+def test_an_allowlist_entry_must_be_narrower_than_every_address():
+    assert v.allowlist_cidr("203.0.113.0/24") == "203.0.113.0/24"
+    for value in ("0.0.0.0/0", "::/0"):
+        with pytest.raises(ValueError) as err:
+            v.allowlist_cidr(value)
+        assert str(err.value) == ("allowed: an address or network narrower than every address; 0.0.0.0/0 or ::/0 "
+                                  "in an allow-list lets anyone in")
+    with pytest.raises(ValueError, match="^allowed: an IP address or a network in CIDR notation"):
+        v.allowlist_cidr("203.0.113.7/24")  # host bits set: cidr()'s own check first
