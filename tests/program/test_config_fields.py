@@ -198,6 +198,8 @@ def test_the_secrets_a_stack_holds():
 ACCEPTED = {
     "functionTimeout 1": ("production", {"functionTimeout": 1}),
     "functionTimeout at production's 30": ("production", {"functionTimeout": 30}),
+    "functionTimeout at pre-production's 60": ("pre-production", {"functionTimeout": 60}),
+    "functionTimeout at preview's 45": ("preview", {"functionTimeout": 45}),
     "a window at the plan's minimum": ("production", {"rateLimitPeriod": 10}),
     "1 request per 10 minutes": ("production", {"rateLimitRequests": 1, "rateLimitPeriod": 600}),
     "2 requests per 15 minutes": ("production", {"rateLimitRequests": 2}),

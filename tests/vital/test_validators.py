@@ -246,7 +246,8 @@ def test_one_edit_away(a, b, expected):
 
 
 @pytest.mark.parametrize("value, every", [
-    ("0.0.0.0/0", True), ("::/0", True), ("0.0.0.0/1", False), ("203.0.113.0/24", False), ("203.0.113.7", False),
+    ("0.0.0.0/0", True), ("::/0", True), ("0.0.0.0/1", False),
+    ("10.0.0.1/0", True), ("2001:db8::1/0", True),  # host bits set (a rule's value the policy reads): still everyone ("203.0.113.0/24", False), ("203.0.113.7", False),
     ("::1", False), ("not-an-address", False), (None, False), (7, False),
 ])
 def test_covers_every_address(value, every):
