@@ -15,6 +15,7 @@ from pydantic import SecretStr, ValidationError
 
 from vital import stackfile, validators
 from vital.names import GITHUB_OWNER_KEY, PROJECT, SECRET_CONFIG_KEYS, SECRET_TEXT, TIERS, VERCEL_TEAM_KEY
+from vital.secrets import looks_secret_value
 
 from .config import StackConfig
 
@@ -25,13 +26,18 @@ class ConfigError(Exception):
     def __init__(self, stack: str, key: str, found: Any, allowed: str) -> None:
         key = key if ":" in key.split(".")[0].split("[")[0] else f"{PROJECT}:{key}"
         self.stack, self.key = stack, key
-        super().__init__(f"stack '{stack}': config '{key}': found {_show(found)}; {allowed}")
+        shown = _show(found)
+        if shown == SECRET_TEXT and isinstance(found, str) and found and found != SECRET_TEXT:
+            allowed = allowed.replace(found, SECRET_TEXT)  # a check that quotes what it found quotes no secret
+        super().__init__(f"stack '{stack}': config '{key}': found {shown}; {allowed}")
 
 
 def _show(value: Any) -> str:
     if isinstance(value, SecretStr) or value == SECRET_TEXT:
         return SECRET_TEXT
     text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    if looks_secret_value(text):  # a credential pasted under a key that is not a secret one
+        return SECRET_TEXT
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -122,7 +128,8 @@ def _project_keys(stack: str) -> dict[str, Any]:
                 raise ConfigError(stack, full_key, shown, f"allowed: the project's namespace; did you mean '{PROJECT}:{key}'?")
             continue
         if _field_for(key)[0] is None or key == "stack":
-            raise ConfigError(stack, full_key, raw, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
+            shown = SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else raw
+            raise ConfigError(stack, full_key, shown, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
         data[key] = _decode(key, raw)
         if key in SECRET_CONFIG_KEYS and not pulumi_internals.is_config_secret(full_key):
             raise ConfigError(stack, full_key, SECRET_TEXT, f"allowed: an encrypted value only; run `pulumi config set --secret {key} ...` (a plaintext value would be committed to git)")

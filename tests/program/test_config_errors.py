@@ -196,3 +196,21 @@ def test_an_other_named_stack_takes_its_tier_from_config(tmp_path, capsys):
 def test_missing_stack_file_names_it(tmp_path, capsys):
     assert main(["--stack", "production", "--config-file", str(tmp_path / "nope.yaml")]) == 2
     assert "nope.yaml: file not found" in capsys.readouterr().err
+
+
+# A credential under a key that is not a secret one (pasted in the wrong place), and a secret set
+# under a misspelled key: the line names the key and shows [secret], never the value.
+CANARY_KEY = "sk-proj-" + "Zq9Wc4Rt7Yp2" * 3
+
+
+@pytest.mark.parametrize("stack, changes, key", [
+    ("production", {"domains": [CANARY_KEY]}, "'vital-expert-infra:domains[0]'"),
+    ("production", {"vercel:team": CANARY_KEY}, "'vercel:team'"),
+    ("production", {"functionTimeOut": {"secure": stored(CANARY_KEY)}}, "'vital-expert-infra:functionTimeOut'"),
+    ("production", {"functionTimeOut": CANARY_KEY}, "'vital-expert-infra:functionTimeOut'"),
+])
+def test_a_secret_in_the_wrong_key_is_never_shown(stack, changes, key, tmp_path, capsys):
+    assert main(["--stack", stack, "--config-file", str(with_config(stack, tmp_path, **changes))]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and key in err and "found [secret]" in err, err
+    assert CANARY_KEY not in err and CANARY_KEY[:12] not in err
