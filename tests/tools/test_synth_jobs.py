@@ -20,11 +20,12 @@ def _run(capsys, argv):
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize("fmt", ["json", "markdown"])
-def test_forked_stacks_print_byte_for_byte_what_one_process_prints(tmp_path, capsys, fmt):
+def test_forked_stacks_print_byte_for_byte_what_one_process_prints(tmp_path, capsys):
+    # JSON only: the children return each stack's document and the parent formats them all, so
+    # the markdown of equal documents is equal (tools/synth.py `_print`).
     pack_config = tmp_path / "policy.json"
     pack_config.write_text(json.dumps(PINNED_TODAY))
-    argv = ["--stack", "all", "--format", fmt, "--policy-pack-config", str(pack_config)]
+    argv = ["--stack", "all", "--format", "json", "--policy-pack-config", str(pack_config)]
     sequential = _run(capsys, [*argv, "--jobs", "1"])
     forked = _run(capsys, [*argv, "--jobs", "2"])
     assert forked == sequential
