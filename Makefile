@@ -26,7 +26,7 @@ doctor: venv
 
 ## The test suite (what CI runs), on every core.
 test: venv
-	$(PY) -m pytest -q -n auto --dist loadgroup
+	$(PY) -m pytest -q -n auto
 
 ## The benchmark: writes bench/results.md (a script, not a timed test).
 bench: venv

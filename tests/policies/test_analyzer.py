@@ -23,10 +23,6 @@ from tools.policy.results import has_mandatory
 
 from vital.names import PROJECT, TIERS as STACKS
 
-# The module's expensive fixtures (module-scoped) are built once: its tests stay on one xdist worker
-# (`make test` runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_analyzer")
-
 ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",

@@ -50,10 +50,6 @@ from tools.synth import main as synth
 from tools.synth import read_source
 
 from vital.names import ALWAYS_HELD_SECRETS, PROJECT as NS, TIERS
-
-# The module's expensive fixtures (module-scoped) are built once: its tests stay on one xdist worker
-# (`make test` runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_data_rotation")
 ROTATED = date(2026, 11, 2)  # the committed production stack's rotation dates
 
 

@@ -35,10 +35,6 @@ from tools.backend.output import pulumi_lines
 from tools.backend.settings import SETTINGS
 from vital.names import TIERS
 
-# The module's expensive fixtures (module-scoped) are built once: its tests stay on one xdist worker
-# (`make test` runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_backend")
-
 REPO = Path(__file__).resolve().parents[2]
 REGION = "eu-west-1"
 # Without --github-repo the CI identity rows do not apply (tests/tools/test_backend_identity.py).

@@ -42,10 +42,6 @@ from tools.backend.grants import (
 from tools.backend.identity import POLICY_NAME
 from vital.names import PR_PREVIEW_STACKS, PRODUCTION, PROJECT, TIERS, deploy_role_name, drift_role_name, plan_role_name
 
-# The module's expensive fixtures (module-scoped) are built once: its tests stay on one xdist worker
-# (`make test` runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_backend_identity")
-
 REPO = "vital-expert/vital-expert-infra"
 REGION = "eu-west-1"
 PROVIDER = f"arn:aws:iam::123456789012:oidc-provider/{GITHUB_OIDC_HOST}"

@@ -22,10 +22,6 @@ from tools.diff import changes, comment, sticky
 from tools.diff.preview import summarize, to_markdown as preview_markdown
 from vital.names import PRODUCTION, TIERS
 
-# The module's expensive fixtures (module-scoped) are built once: its tests stay on one xdist worker
-# (`make test` runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_comment_render")
-
 MAX_CELL = 80
 NPM_DIRS = [Path(os.environ["MERMAID_NPM_DIR"])] if os.environ.get("MERMAID_NPM_DIR") else []
 NPM_DIRS += [ROOT / ".ci" / ".npm" / "node_modules", ROOT / "node_modules"]

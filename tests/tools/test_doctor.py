@@ -19,10 +19,6 @@ from tools.doctor import checks
 from tools.doctor.cli import main
 from vital.names import TIERS
 
-# The module's expensive fixtures (module-scoped) are built once: its tests stay on one xdist worker
-# (`make test` runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_doctor")
-
 CANARY = "canary-doctor-plaintext-7f3a"
 READY_ENV = {"PULUMI_BACKEND_URL": "s3://state-bucket?region=us-east-1", "VERCEL_API_TOKEN": "x", "GITHUB_TOKEN": "x"}
 

@@ -20,10 +20,6 @@ from tools.policy.analyzer import PolicyPackError
 from tools.policy.inprocess import InProcessPack
 from vital.names import PROJECT, TIERS
 
-# The module's expensive fixtures (module-scoped) are built once: its tests stay on one xdist worker
-# (`make test` runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_policy_paths")
-
 
 @pytest.fixture(scope="module")
 def rendered():

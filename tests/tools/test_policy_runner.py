@@ -21,10 +21,6 @@ from tools.policy.process import PackProcess, analyze, analyze_stacks
 from tools.policy.results import has_mandatory, markdown_section
 from vital.names import PROJECT
 
-# The module's expensive fixtures (module-scoped) are built once: its tests stay on one xdist worker
-# (`make test` runs --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_policy_runner")
-
 
 @pytest.fixture(scope="module")
 def stacks():
