@@ -122,13 +122,12 @@ def _project_keys(stack: str) -> dict[str, Any]:
     allowed_keys = sorted((f.alias or n) for n, f in StackConfig.model_fields.items() if n != "stack")
     for full_key, raw in pulumi_internals.all_config().items():
         namespace, _, key = full_key.partition(":")
+        shown = SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else raw  # for an error line
         if namespace != PROJECT:
             if namespace.lower() == PROJECT or validators.one_edit_away(namespace.lower(), PROJECT):
-                shown = SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else raw
                 raise ConfigError(stack, full_key, shown, f"allowed: the project's namespace; did you mean '{PROJECT}:{key}'?")
             continue
         if _field_for(key)[0] is None or key == "stack":
-            shown = SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else raw
             raise ConfigError(stack, full_key, shown, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
         data[key] = _decode(key, raw)
         if key in SECRET_CONFIG_KEYS and not pulumi_internals.is_config_secret(full_key):

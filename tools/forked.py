@@ -40,19 +40,18 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def run_all(job: Callable[[In], Out], items: Iterable[In], jobs: int,
-            in_child: Callable[[], None] | None = None) -> list[Out]:
+def run_all(job: Callable[[In], Out], items: Iterable[In], jobs: int) -> list[Out]:
     """`[job(item) for item in items]`, with up to `jobs` children at once when there is more than one item.
 
-    With one job (or one item, or no fork on this platform) everything runs here, in order.
-    `in_child` runs first in every child: state the parent's threads own (an event loop's
-    executor, whose threads do not survive the fork) must be made anew there.
+    With one job (or one item, or no fork on this platform) everything runs here, in order. A
+    job must not rely on threads the parent started (they do not survive the fork): each synth
+    run makes its own event loop and executor (tools/mockrt.py `recording`).
     """
     items = list(items)
     jobs = min(jobs, len(items))
     if jobs <= 1 or not can_fork():
         return [job(item) for item in items]
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes=jobs, initializer=in_child, maxtasksperchild=1) as pool:
+    with context.Pool(processes=jobs, maxtasksperchild=1) as pool:
         # chunksize 1: each stack is its own task, so the two cores share them as they free up.
         return pool.map(job, items, chunksize=1)

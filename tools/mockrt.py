@@ -217,7 +217,8 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
 
     # Each run gets an event loop of its own, as each `pulumi up` gets a language host of its
     # own: a task an earlier run left pending (one a config error abandoned) would otherwise run
-    # on in this one, and the SDK's wait for outstanding outputs could await it forever.
+    # on in this one, and the SDK's wait for outstanding outputs could await it forever. It also
+    # makes a forked child safe: no loop (nor executor thread) is inherited from its parent.
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_run_errors)
     asyncio.set_event_loop(loop)  # before set_mocks, whose root Stack makes futures on it
@@ -264,12 +265,6 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
         root = internals.root_resource()
         rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
     return rendered
-
-
-def after_fork() -> None:
-    """In a forked child: a new event loop. The inherited one's executor (where the SDK sends
-    every registration) counts threads that exist only in the parent, and would wait forever."""
-    asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 def preload_program(program: Path = PROGRAM) -> None:

@@ -211,9 +211,7 @@ def _synth(args: argparse.Namespace) -> list[Synthesized]:
     if jobs > 1:
         _preload(policy)
     job = functools.partial(synth_stack, project=stackfile.project()["name"], policy=policy, pack_config=pack_config)
-    from .mockrt import after_fork
-
-    return run_all(job, sources, jobs, in_child=after_fork)
+    return run_all(job, sources, jobs)
 
 
 def _print(done: list[Synthesized], args: argparse.Namespace, out: TextIO | None = None) -> None:

@@ -191,19 +191,18 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
-        swap = ARITHMETIC_SWAPS.get(type(node.op))
-        if swap is not None:
-            new = copy.deepcopy(node)
-            new.op = swap()
-            self.add(node, new, "arithmetic")
-        self.generic_visit(node)
+        self._arithmetic(node, statement=False)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._arithmetic(node, statement=True)
+
+    def _arithmetic(self, node: ast.BinOp | ast.AugAssign, statement: bool) -> None:
         swap = ARITHMETIC_SWAPS.get(type(node.op))
         if swap is not None:
             new = copy.deepcopy(node)
             new.op = swap()
-            self.add(node, ast.unparse(new), "arithmetic")
+            # A statement is spliced as its own text: parentheses around `x += 1` would not parse.
+            self.add(node, ast.unparse(new) if statement else new, "arithmetic")
         self.generic_visit(node)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
