@@ -33,6 +33,11 @@ SECRET_VALUE = internals.SECRET_SIG_VALUE
 UNKNOWN = internals.UNKNOWN
 UNKNOWN_TEXT = "[unknown]"
 
+# sdk/go/common/resource/urn/urn.go (NameDelimiter, TypeDelimiter) and tokens.RootStackType.
+_URN_DELIMITER = "::"
+_TYPE_DELIMITER = "$"
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+
 # Ids shaped like the real ones, so anything that parses them still works.
 _ID_PREFIX = {
     "vercel:index/project:Project": "prj_",
@@ -122,6 +127,25 @@ class _RecordingMonitor(internals.MockMonitor):
             with self._lock:
                 self.loops.append(loop)
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN as the engine builds it, not as MockMonitor does.
+
+        pulumi/pulumi pkg/resource/deploy/deployment.go, Deployment.generateURN: "Skip empty
+        parents and don't use the root stack type; otherwise, use the full qualified type" of
+        the parent; sdk/go/common/resource/urn/urn.go, New: that type, "$", the resource's own
+        type. So every ancestor's type is chained (`vital:vercel:VercelApp$vital:vercel:
+        ProjectAlerts$vercel:index/alertRule:AlertRule`) and `pulumi:pulumi:Stack` never appears
+        in a child's URN. MockMonitor.make_urn keeps the root stack's type and only the
+        parent's last type.
+        """
+        qualified = type_
+        if parent:
+            parent_type = parent.split(_URN_DELIMITER)[2]
+            if parent_type != ROOT_STACK_TYPE:
+                qualified = f"{parent_type}{_TYPE_DELIMITER}{type_}"
+        return f"urn:pulumi:{self.rendered.stack}{_URN_DELIMITER}{self.rendered.project}{_URN_DELIMITER}{qualified}" \
+               f"{_URN_DELIMITER}{name}"
+
     def close(self) -> None:
         for loop in self.loops:
             loop.close()
@@ -135,7 +159,7 @@ class _RecordingMonitor(internals.MockMonitor):
         input secrets secret in the outputs, as the engine does.
         """
         urn = self.make_urn(request.parent, request.type, request.name)
-        if request.type == "pulumi:pulumi:Stack":
+        if request.type == ROOT_STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         with self._lock:
             if urn in self.urns:

@@ -26,3 +26,57 @@ def test_distinct_names_register():
     with recording("unit") as rendered:
         internals.sync_await(internals.run_pulumi_func(lambda: (_Thing("a"), _Thing("b"))))
     assert sorted(r.name for r in rendered.resources) == ["a", "b"]
+
+
+class _Box(pulumi.ComponentResource):
+    def __init__(self, type_: str, name: str, parent: pulumi.Resource | None = None) -> None:
+        super().__init__(type_, name, None, pulumi.ResourceOptions(parent=parent))
+        self.register_outputs({})
+
+
+class _Child(pulumi.CustomResource):
+    def __init__(self, name: str, parent: pulumi.Resource) -> None:
+        super().__init__("test:index:Thing", name, {"size": 1}, pulumi.ResourceOptions(parent=parent))
+
+
+def _nested() -> None:
+    outer = _Box("test:comp:Outer", "outer")
+    inner = _Box("test:comp:Inner", "inner", parent=outer)
+    _Child("leaf", inner)
+    _Thing("top")
+
+
+def test_urns_chain_every_ancestor_type_and_drop_the_root_stack_type_as_the_engine_does():
+    # pulumi/pulumi pkg/resource/deploy/deployment.go, Deployment.generateURN: "Skip empty parents and
+    # don't use the root stack type; otherwise, use the full qualified type" of the parent, and
+    # sdk/go/common/resource/urn/urn.go, New: parentType + "$" + baseType.
+    with recording("unit", project="proj") as rendered:
+        internals.sync_await(internals.run_pulumi_func(_nested))
+    urns = {r.name: r.urn for r in rendered.resources}
+    assert urns == {
+        "outer": "urn:pulumi:unit::proj::test:comp:Outer::outer",
+        "inner": "urn:pulumi:unit::proj::test:comp:Outer$test:comp:Inner::inner",
+        "leaf": "urn:pulumi:unit::proj::test:comp:Outer$test:comp:Inner$test:index:Thing::leaf",
+        "top": "urn:pulumi:unit::proj::test:index:Thing::top",
+    }
+    assert not any("pulumi:pulumi:Stack" in urn for urn in urns.values())
+    by_urn = {r.urn: r for r in rendered.resources}
+    assert by_urn[urns["leaf"]].parent == urns["inner"] and by_urn[urns["inner"]].parent == urns["outer"]
+
+
+def test_a_childs_urn_matches_the_python_sdks_own_create_urn_below_the_root():
+    """A second oracle: the SDK's create_urn (pulumi/runtime/resource.py, used for aliases) chains a
+    non-root parent's whole qualified type the same way."""
+    from pulumi.runtime.resource import create_urn
+
+    with recording("unit", project="proj") as rendered:
+        internals.sync_await(internals.run_pulumi_func(_nested))
+    leaf = next(r for r in rendered.resources if r.name == "leaf")
+    derived: list[str] = []
+
+    async def derive() -> None:
+        derived.append(await create_urn("leaf", "test:index:Thing", parent=leaf.parent).future())
+
+    with recording("unit", project="proj"):
+        internals.sync_await(derive())
+    assert derived == [leaf.urn]
