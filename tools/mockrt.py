@@ -82,10 +82,23 @@ _COMPUTED_OUTPUTS = {
 }
 
 
-def _mock_id(request) -> str:
-    """The import id when importing, else an id shaped like the provider's, stable per name."""
+def _mock_id(request, preview: bool) -> str:
+    """The id the engine answers a registration with: unknown ("") for a resource a preview would
+    create, the import id for one it imports, else (an update) an id shaped like the provider's.
+
+    A first `pulumi preview` creates nothing, so no provider has assigned an id yet. The engine
+    calls Create with Preview set (pulumi/pulumi pkg/resource/plugin/provider_plugin.go,
+    provider.Create, which allows an empty id only then); a bridged provider answers with the
+    planned state, whose id is empty (pulumi-terraform-bridge pkg/tfbridge/provider.go, Create:
+    `Id: newstate.ID()` from diff.ProposedState); a provider without previews gets its inputs
+    back and no id. The Python SDK resolves an empty id as unknown (pulumi/runtime/resource.py,
+    register_resource: `is_known = bool(resp.id)`). An import reads the existing resource, whose
+    id is the import id.
+    """
     if request.importId or not request.custom:
         return request.importId
+    if preview:
+        return ""
     digest = hashlib.sha256(f"{request.type}::{request.name}".encode()).hexdigest()[:24]
     return _ID_PREFIX.get(request.type, "id-") + digest
 
@@ -104,9 +117,10 @@ class _Mocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(internals.MockMonitor):
-    def __init__(self, rendered: Rendered) -> None:
+    def __init__(self, rendered: Rendered, preview: bool) -> None:
         super().__init__(_Mocks())
         self.rendered = rendered
+        self.preview = preview
         self.loops: list[asyncio.AbstractEventLoop] = []
         self.urns: set[str] = set()
         self._lock = threading.Lock()
@@ -167,7 +181,8 @@ class _RecordingMonitor(internals.MockMonitor):
                 raise pulumi.RunError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
             self.urns.add(urn)
         # The inputs are copied once, into the response; the computed outputs are set on that copy.
-        response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request), object=request.object)
+        response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request, self.preview),
+                                                            object=request.object)
         for key in _COMPUTED_OUTPUTS.get(request.type, ()):
             response.object[key] = UNKNOWN
         self.rendered.resources.append(
@@ -246,7 +261,7 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_run_errors)
     asyncio.set_event_loop(loop)  # before set_mocks, whose root Stack makes futures on it
-    monitor = _RecordingMonitor(rendered)
+    monitor = _RecordingMonitor(rendered, preview)
     try:
         internals.reset_program_state()  # a fresh root Stack for every run in this process
         pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger,

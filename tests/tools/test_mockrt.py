@@ -80,3 +80,25 @@ def test_a_childs_urn_matches_the_python_sdks_own_create_urn_below_the_root():
     with recording("unit", project="proj"):
         internals.sync_await(derive())
     assert derived == [leaf.urn]
+
+
+def _id_of(preview: bool, import_id: str = "") -> tuple[bool, object]:
+    """Whether the registered resource's id is known once the run is over, and its value."""
+    made: list[pulumi.CustomResource] = []
+    with recording("unit", preview=preview):
+        internals.sync_await(internals.run_pulumi_func(lambda: made.append(pulumi.CustomResource(
+            "test:index:Thing", "thing", {"size": 1}, pulumi.ResourceOptions(import_=import_id or None)))))
+        known = internals.sync_await(made[0].id.is_known())
+        return known, internals.sync_await(made[0].id.future()) if known else None
+
+
+def test_a_resource_a_first_preview_creates_has_an_unknown_id():
+    # pulumi-terraform-bridge pkg/tfbridge/provider.go, Create: in preview the id is the planned
+    # state's, empty; the Python SDK resolves an empty id as unknown (register_resource).
+    assert _id_of(preview=True) == (False, None)
+
+
+def test_an_imported_resource_keeps_its_import_id_in_a_preview_and_an_update_gets_an_id():
+    assert _id_of(preview=True, import_id="prj_existing") == (True, "prj_existing")
+    known, value = _id_of(preview=False)
+    assert known and isinstance(value, str) and value.startswith("id-")
