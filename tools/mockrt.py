@@ -37,6 +37,7 @@ UNKNOWN_TEXT = "[unknown]"
 _URN_DELIMITER = "::"
 _TYPE_DELIMITER = "$"
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 
 # Ids shaped like the real ones, so anything that parses them still works.
 _ID_PREFIX = {
@@ -71,6 +72,7 @@ class Rendered:
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)  # secrets still wrapped
     logs: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the engine would do that synth cannot know offline
 
 
 # Outputs the provider computes on create: unknown during a preview, as the engine reports them.
@@ -103,11 +105,25 @@ def _mock_id(request, preview: bool) -> str:
     return _ID_PREFIX.get(request.type, "id-") + digest
 
 
+def stack_reference_note(stack: str) -> str:
+    """What synth says of a StackReference: it cannot know whether the stack was ever deployed.
+
+    The engine reads the stack's outputs from the backend during preview too (pulumi/pulumi
+    pkg/resource/deploy/builtins.go, readStackReference), and a stack that does not exist there
+    fails the whole run: pkg/backend/backend.go, backendClient.GetStackOutputs, `unknown stack
+    %q`. A stack that exists without the output fails in the program: the Python SDK's
+    StackReference.require_output indexes the outputs (`l[1][l[0]]`), a KeyError.
+    """
+    return (f"this stack reads stack '{stack}' (a StackReference), whose outputs synth shows as {UNKNOWN_TEXT}: "
+            f"`pulumi preview` fails with 'unknown stack \"{stack}\"' until that stack is deployed, and "
+            f"require_output raises KeyError for an output it does not export; deploy '{stack}' first")
+
+
 class _Mocks(pulumi.runtime.Mocks):
     """Answers reads (a StackReference); registrations are answered by the monitor itself."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        if args.typ == "pulumi:pulumi:StackReference":
+        if args.typ == STACK_REFERENCE_TYPE:
             # Another stack's outputs cannot be read offline: unknown, as before its first up.
             return args.resource_id, {"name": args.resource_id, "outputs": UNKNOWN, "secretOutputNames": UNKNOWN}
         return args.resource_id, dict(args.inputs)
@@ -209,6 +225,9 @@ class _RecordingMonitor(internals.MockMonitor):
         # Reads (a StackReference, an existing resource) are recorded like registrations.
         self._thread_loop()
         response = super().ReadResource(request)
+        if request.type == STACK_REFERENCE_TYPE:
+            with self._lock:
+                self.rendered.notes.append(stack_reference_note(request.id))
         self.rendered.resources.append(
             Registration(
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent, custom=True,

@@ -223,6 +223,8 @@ def _print(done: list[Synthesized], args: argparse.Namespace, out: TextIO | None
                   file=sys.stderr)
     docs = [synthesized.doc for synthesized in done]
     for doc in docs:
+        for note in doc.get("notes", ()):
+            print(f"synth: stack '{doc['stack']}': note: {note}", file=sys.stderr)
         for entry in doc.pop("logs"):
             print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)
     if args.format == "json":

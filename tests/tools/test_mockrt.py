@@ -102,3 +102,56 @@ def test_an_imported_resource_keeps_its_import_id_in_a_preview_and_an_update_get
     assert _id_of(preview=True, import_id="prj_existing") == (True, "prj_existing")
     known, value = _id_of(preview=False)
     assert known and isinstance(value, str) and value.startswith("id-")
+
+
+REFERENCE_PROGRAM = """
+import pulumi
+
+other = pulumi.StackReference("other", "acme/shop/staging")
+pulumi.CustomResource("test:index:Thing", "uses-it", {"token": other.require_output("token")})
+pulumi.export("token", other.require_output("token"))
+"""
+
+
+def test_a_stack_reference_renders_with_a_note_naming_the_stack_to_deploy_first(tmp_path):
+    # The engine reads the referenced stack's outputs from the backend, in preview too, and fails with
+    # `unknown stack "acme/shop/staging"` (pkg/backend/backend.go, GetStackOutputs) when it was never
+    # deployed; require_output raises KeyError for an output the stack does not export.
+    from tools.mockrt import UNKNOWN, UNKNOWN_TEXT, run_program
+    from tools.render import stack_doc, stack_markdown
+
+    program = tmp_path / "__main__.py"
+    program.write_text(REFERENCE_PROGRAM)
+    rendered = run_program("dev", {}, [], project="shop", program=program)
+    note = ("this stack reads stack 'acme/shop/staging' (a StackReference), whose outputs synth shows as [unknown]: "
+            "`pulumi preview` fails with 'unknown stack \"acme/shop/staging\"' until that stack is deployed, and "
+            "require_output raises KeyError for an output it does not export; deploy 'acme/shop/staging' first")
+    assert rendered.notes == [note]
+    uses = next(r for r in rendered.resources if r.name == "uses-it")
+    assert uses.inputs["token"] == UNKNOWN and rendered.outputs["token"] == UNKNOWN
+    doc = stack_doc(rendered)
+    assert doc["notes"] == [note] and doc["outputs"]["token"] == UNKNOWN_TEXT
+    assert f"Note: {note}" in stack_markdown(doc)
+
+
+def test_a_stack_without_a_stack_reference_has_no_note(tmp_path):
+    from tools.mockrt import run_program
+    from tools.render import stack_doc
+
+    program = tmp_path / "__main__.py"
+    program.write_text("import pulumi\npulumi.CustomResource('test:index:Thing', 'alone', {'size': 1})\n")
+    rendered = run_program("dev", {}, [], project="shop", program=program)
+    assert rendered.notes == [] and "notes" not in stack_doc(rendered)
+
+
+def test_synth_prints_the_note_on_stderr(tmp_path, monkeypatch, capsys):
+    from tools import mockrt, synth
+
+    program = tmp_path / "__main__.py"
+    program.write_text(f"import runpy\nrunpy.run_path({str(mockrt.PROGRAM)!r}, run_name='__main__')\n"
+                       + REFERENCE_PROGRAM)
+    real = mockrt.run_program
+    monkeypatch.setattr(mockrt, "run_program", lambda *a, **k: real(*a, **{**k, "program": program}))
+    assert synth.main(["--stack", "production", "--no-policy", "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "synth: stack 'production': note: this stack reads stack 'acme/shop/staging' (a StackReference)" in err
