@@ -26,6 +26,8 @@ from vital import pulumi_internals as internals
 from vital.names import PROJECT, SECRET_TEXT
 from vital.stackfile import ROOT
 
+from . import provider_config
+
 PROGRAM = ROOT / "__main__.py"
 
 SECRET_SIG = internals.SECRET_SIG_KEY
@@ -133,10 +135,12 @@ class _Mocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(internals.MockMonitor):
-    def __init__(self, rendered: Rendered, preview: bool) -> None:
+    def __init__(self, rendered: Rendered, preview: bool, config: dict[str, str], secret_keys: list[str]) -> None:
         super().__init__(_Mocks())
         self.rendered = rendered
         self.preview = preview
+        self.config, self.secret_keys = config, secret_keys
+        self.checked_packages: set[str] = set()
         self.loops: list[asyncio.AbstractEventLoop] = []
         self.urns: set[str] = set()
         self._lock = threading.Lock()
@@ -176,6 +180,22 @@ class _RecordingMonitor(internals.MockMonitor):
         return f"urn:pulumi:{self.rendered.stack}{_URN_DELIMITER}{self.rendered.project}{_URN_DELIMITER}{qualified}" \
                f"{_URN_DELIMITER}{name}"
 
+    def check_default_provider(self, request) -> None:
+        """The engine's CheckConfig of a package's default provider, at the package's first custom
+        resource registered or read without an explicit provider (tools/provider_config.py): a
+        refused key stops the run with the provider's reason."""
+        package = request.type.split(":", 1)[0]
+        if request.provider or request.type == STACK_REFERENCE_TYPE:
+            return
+        with self._lock:
+            if package in self.checked_packages:
+                return
+            self.checked_packages.add(package)
+        problem = provider_config.check(self.rendered.stack, package, self.config, self.secret_keys,
+                                        provider_config.default_provider_name(request.version, request.pluginDownloadURL))
+        if problem:
+            raise pulumi.RunError(problem)
+
     def close(self) -> None:
         for loop in self.loops:
             loop.close()
@@ -191,6 +211,8 @@ class _RecordingMonitor(internals.MockMonitor):
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == ROOT_STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        if request.custom:
+            self.check_default_provider(request)
         with self._lock:
             if urn in self.urns:
                 # The engine refuses a second registration of one URN (pkg/engine, TestDuplicateURN).
@@ -224,6 +246,7 @@ class _RecordingMonitor(internals.MockMonitor):
     def ReadResource(self, request):
         # Reads (a StackReference, an existing resource) are recorded like registrations.
         self._thread_loop()
+        self.check_default_provider(request)
         response = super().ReadResource(request)
         if request.type == STACK_REFERENCE_TYPE:
             with self._lock:
@@ -280,7 +303,7 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_run_errors)
     asyncio.set_event_loop(loop)  # before set_mocks, whose root Stack makes futures on it
-    monitor = _RecordingMonitor(rendered, preview)
+    monitor = _RecordingMonitor(rendered, preview, dict(config or {}), list(secret_keys or []))
     try:
         internals.reset_program_state()  # a fresh root Stack for every run in this process
         pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger,

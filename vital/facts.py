@@ -391,3 +391,17 @@ POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
 # Source: terraform-provider-vercel vercel/resource_project_protection_bypass.go (convertBypass:
 # ID: fmt.Sprintf("%s/%s", projectID, secret); secret "32-character alphanumeric").
 SECRET_BEARING_IDS = (r"(prj_[A-Za-z0-9]+)/[A-Za-z0-9]{32}(?![A-Za-z0-9])",)
+
+# Providers built with the Terraform bridge, whose CheckConfig refuses a config key in their
+# namespace that their schema lacks (tools/provider_config.py models it; their keys come from the
+# installed SDK). Package name -> where the bridge is used.
+BRIDGED_PROVIDERS = {
+    # pulumiverse/pulumi-vercel provider/resources.go: pfbridge.ShimProvider(vercel.New()) (Plugin Framework).
+    "vercel": "pulumiverse/pulumi-vercel provider/resources.go (pf/tfbridge)",
+    # pulumi/pulumi-github provider/resources.go: shimv2.NewProvider(github.Provider()) (SDKv2).
+    "github": "pulumi/pulumi-github provider/resources.go (tfbridge, sdk-v2 shim)",
+    # upstash/pulumi-upstash provider/resources.go: shimv2.NewProvider(upstash.Provider()) (SDKv2).
+    "upstash": "upstash/pulumi-upstash provider/resources.go (tfbridge, sdk-v2 shim)",
+    # pulumi/pulumi-aws provider/resources.go: the Terraform AWS provider, SDKv2 and Plugin Framework muxed.
+    "aws": "pulumi/pulumi-aws provider/resources.go (tfbridge, muxed sdk-v2 and pf)",
+}
