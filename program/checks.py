@@ -13,7 +13,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from vital import dns, facts, paths, secrets, stackfile, validators
-from vital.names import CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, vercel_project_name
+from vital.names import (
+    AUTOMATION_BYPASS_SECRET, CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT,
+    SUPABASE_DB_URL_SECRET, VERCEL_ORG_SECRET, VERCEL_TOKEN_SECRET, bypass_secret_name, header_route_name,
+    vercel_project_name,
+)
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -21,6 +25,8 @@ if TYPE_CHECKING:
 
 # Env names the program sets itself (from the data services' resources, and from corsAllowedOrigins).
 PROGRAM_ENV = (*DATA_SERVICE_ENV, CORS_VARIABLE)
+# GitHub environment secrets the program sets itself (the bypass secret per app: bypass_secret_name).
+PROGRAM_SECRETS = (VERCEL_TOKEN_SECRET, VERCEL_ORG_SECRET, SUPABASE_DB_URL_SECRET, AUTOMATION_BYPASS_SECRET)
 
 
 def run_all(c: "StackConfig") -> None:
@@ -40,6 +46,7 @@ def run_all(c: "StackConfig") -> None:
     _check_approval(c)
     _check_share_links(c)
     _check_migrations(c)
+    _check_names(c)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -68,7 +75,7 @@ def _check_apps(c: "StackConfig") -> None:
 
 def _check_env(c: "StackConfig") -> None:
     for key in c.secret_env:
-        if not validators.ENV_KEY_RE.match(key):
+        if not validators.ENV_KEY_RE.fullmatch(key):
             _fail("secretEnv", key, "allowed: names of letters, digits and '_'")
         if key in c.env:
             _fail("env", key, "allowed: a key in env or in secretEnv, not both")
@@ -245,11 +252,11 @@ def _check_alerts(c: "StackConfig") -> None:
         _fail("latencyAlertP95Ms", c.latency_alert_p95_ms,
               f"allowed: a latency alert only with Observability Plus (add observability_plus to vercelAddons; plan "
               f"{c.vercel_plan}); the built-in alerts measure no latency")
-    if c.alert_slack_channel_id is not None and not SLACK_CHANNEL_RE.match(c.alert_slack_channel_id):
+    if c.alert_slack_channel_id is not None and not SLACK_CHANNEL_RE.fullmatch(c.alert_slack_channel_id):
         _fail("alertSlackChannelId", c.alert_slack_channel_id, "allowed: a Slack channel id such as C0123456789 "
                                                                "(channel details, bottom), not its name")
     url = c.alert_webhook_url.get_secret_value() if c.alert_webhook_url is not None else None
-    if url is not None and not stackfile.offline_value(url) and not re.match(r"^https://[^/\s]+(/\S*)?$", url):
+    if url is not None and not stackfile.offline_value(url) and not re.fullmatch(r"https://[^/\s]+(/\S*)?", url):
         _fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
 
 
@@ -315,3 +322,33 @@ def _check_migrations(c: "StackConfig") -> None:
     for key in c.environment_secrets:
         if key not in c.secret_env:
             _fail("environmentSecrets", key, f"allowed: a secretEnv key ({', '.join(c.secret_env) or 'none set'})")
+
+
+def _check_names(c: "StackConfig") -> None:
+    """The names the program derives from config and sends to Vercel and GitHub, held to the
+    platforms' rules (vital/facts_names.py; docs/names.md lists every name sent)."""
+    for i, app in enumerate(c.apps):
+        _named(f"apps[{i}].name", app.name, validators.vercel_project_name,
+               vercel_project_name(app.name, c.tier_defaults.project_suffix))
+    # A route is named after each custom domain only where the tier is indexed (program/vercel_rules.py
+    # host_variants); the longest route group gives the longest name.
+    for i, app in enumerate(c.apps):
+        for domain in () if c.noindex else c.app_domains(i):
+            for group in paths.route_patterns(c.public_cache_paths):
+                _named("domains" if i == 0 and not app.domains else f"apps[{i}].domains", domain,
+                       validators.vercel_route_name, header_route_name(group, f"-{domain}"))
+    # secretEnv keys copied into the GitHub environment, beside the secrets the program sets there.
+    taken = {name.upper() for name in (*PROGRAM_SECRETS, *(bypass_secret_name(i, a.name) for i, a in enumerate(c.apps)))}
+    copied = [key.upper() for key in c.environment_secrets]
+    for key in c.environment_secrets:
+        _named("environmentSecrets", key, validators.github_actions_name, key)
+        if key.upper() in taken or copied.count(key.upper()) > 1:
+            _fail("environmentSecrets", key, f"allowed: each key once, and none of the GitHub secrets the program sets "
+                                             f"itself ({', '.join(PROGRAM_SECRETS)}); GitHub names are case-insensitive")
+
+
+def _named(key: str, found: str, rule, name: str) -> None:
+    try:
+        rule(name)
+    except ValueError as err:
+        _fail(key, found, str(err))

@@ -96,7 +96,7 @@ def default_provider_name(version: str, download_url: str) -> str:
     """The engine's name for a default provider (pkg/resource/deploy/providers/provider.go,
     ProviderRequest.DefaultName): "default", the version's parts, the download URL as a QName."""
     name = "default"
-    parts = _SEMVER.match(version or "")
+    parts = _SEMVER.fullmatch(version or "")
     if parts:
         major, minor, patch, pre, build = parts.groups()
         name += f"_{major}_{minor}_{patch}"

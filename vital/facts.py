@@ -392,16 +392,7 @@ POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
 # ID: fmt.Sprintf("%s/%s", projectID, secret); secret "32-character alphanumeric").
 SECRET_BEARING_IDS = (r"(prj_[A-Za-z0-9]+)/[A-Za-z0-9]{32}(?![A-Za-z0-9])",)
 
-# Providers built with the Terraform bridge, whose CheckConfig refuses a config key in their
-# namespace that their schema lacks (tools/provider_config.py models it; their keys come from the
-# installed SDK). Package name -> where the bridge is used.
-BRIDGED_PROVIDERS = {
-    # pulumiverse/pulumi-vercel provider/resources.go: pfbridge.ShimProvider(vercel.New()) (Plugin Framework).
-    "vercel": "pulumiverse/pulumi-vercel provider/resources.go (pf/tfbridge)",
-    # pulumi/pulumi-github provider/resources.go: shimv2.NewProvider(github.Provider()) (SDKv2).
-    "github": "pulumi/pulumi-github provider/resources.go (tfbridge, sdk-v2 shim)",
-    # upstash/pulumi-upstash provider/resources.go: shimv2.NewProvider(upstash.Provider()) (SDKv2).
-    "upstash": "upstash/pulumi-upstash provider/resources.go (tfbridge, sdk-v2 shim)",
-    # pulumi/pulumi-aws provider/resources.go: the Terraform AWS provider, SDKv2 and Plugin Framework muxed.
-    "aws": "pulumi/pulumi-aws provider/resources.go (tfbridge, muxed sdk-v2 and pf)",
-}
+
+# The platforms' rules on the names the program sends them, and on provider config keys: part of
+# this table, kept in vital/facts_names.py (this module stays under the size rule).
+from .facts_names import *  # noqa: E402,F401,F403

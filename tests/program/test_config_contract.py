@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 
 from program.config import StackConfig
-from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, refused
+from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, long_domain, refused
 
 PRJ = "prj_Ab12cd"
 PROD_SECRETS = ("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY")
@@ -51,6 +51,8 @@ DB_URL = ("allowed: postgresql://postgres.vitalprodxxxxxxxxxxx:<password>@aws-0-
           "password percent-encoded")
 ANON = ("allowed: the project's public key only: the anon JWT (role anon) or a publishable key (sb_publishable_...); "
         "a secret or service-role key goes in secretEnv")
+PROGRAM_SECRET = ("allowed: each key once, and none of the GitHub secrets the program sets itself (VERCEL_TOKEN, "
+                  "VERCEL_ORG_ID, SUPABASE_DB_URL, VERCEL_AUTOMATION_BYPASS_SECRET); GitHub names are case-insensitive")
 SERVICE_ROLE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2ln"
 
 
@@ -306,6 +308,40 @@ ERRORS: dict[str, tuple] = {
     "an environment secret secretEnv lacks": ("production", {"environmentSecrets": ["NOPE"]}, "environmentSecrets",
         "'NOPE'", "allowed: a secretEnv key (OPENAI_API_KEY, SUPABASE_SERVICE_ROLE_KEY, LANGFUSE_PUBLIC_KEY, "
                   "LANGFUSE_SECRET_KEY)"),
+    # ---- names the platforms constrain (checks._check_names; docs/names.md) ----
+    "a project name with '---'": ("production", {"apps": [{"name": "a---b"}]}, "apps[0].name", "'a---b'",
+        "allowed: a name whose Vercel project name (found 'a---b-production') is 1 to 52 lower-case letters, digits "
+        "and '-', without '---' (Vercel refuses it)"),
+    "a second app's project name with '---'": ("pre-production", {"apps": [{"name": "web"}, {"name": "x---y"}]},
+        "apps[1].name", "'x---y'", "allowed: a name whose Vercel project name (found 'x---y-dev') is 1 to 52 lower-case "
+                                   "letters, digits and '-', without '---' (Vercel refuses it)"),
+    "a domain too long for its route's name": ("production", {"domains": [long_domain(242)]}, "domains",
+        repr(long_domain(242))[:77] + "...", "allowed: a domain short enough that its route's name (257 characters) stays within the "
+                                "256 characters the Vercel provider allows"),
+    "a second app's domain too long for its route's name": ("production", {"apps": [{"name": "web"}, {
+        "name": "pharma", "domains": [long_domain(250)]}]}, "apps[1].domains",
+        repr(long_domain(250))[:77] + "...",
+        "allowed: a domain short enough that its route's name (264 characters) stays within the 256 characters the "
+        "Vercel provider allows"),
+    "a GitHub secret named GITHUB_*": ("production", {"secretEnv": {**SECRET_ENV, "GITHUB_PAT": canary("pat")},
+        "environmentSecrets": ["GITHUB_PAT"]}, "environmentSecrets", "'GITHUB_PAT'",
+        "allowed: a GitHub secret name not starting with GITHUB_ (GitHub reserves the prefix, in any case)"),
+    "a GitHub secret named github_* in lower case": ("production", {"secretEnv": {**SECRET_ENV, "github_pat": canary("p")},
+        "environmentSecrets": ["github_pat"]}, "environmentSecrets", "'github_pat'",
+        "allowed: a GitHub secret name not starting with GITHUB_ (GitHub reserves the prefix, in any case)"),
+    "a GitHub secret the program sets itself": ("production", {"secretEnv": {**SECRET_ENV, "vercel_token": canary("t")},
+        "environmentSecrets": ["vercel_token"]}, "environmentSecrets", "'vercel_token'", PROGRAM_SECRET),
+    "a second app's bypass secret": ("preview", {"apps": [{"name": "web"}, {"name": "pharma-app"}], "secretEnv": {
+        "OPENAI_API_KEY": canary("o"), "SUPABASE_SERVICE_ROLE_KEY": canary("s"),
+        "VERCEL_AUTOMATION_BYPASS_SECRET_PHARMA_APP": canary("b")},
+        "environmentSecrets": ["VERCEL_AUTOMATION_BYPASS_SECRET_PHARMA_APP"]}, "environmentSecrets",
+        "'VERCEL_AUTOMATION_BYPASS_SECRET_PHARMA_APP'", PROGRAM_SECRET),
+    "a GitHub secret copied twice": ("production", {"environmentSecrets": ["OPENAI_API_KEY", "OPENAI_API_KEY"]},
+        "environmentSecrets", "'OPENAI_API_KEY'", PROGRAM_SECRET),
+    "a slack channel id and a newline": ("production", {"alertSlackChannelId": "C0123456789\n"}, "alertSlackChannelId",
+        "'C0123456789\\n'", "allowed: a Slack channel id such as C0123456789 (channel details, bottom), not its name"),
+    "a webhook url and a newline": ("production", {"alertWebhookUrl": "https://hooks.example.com/x\n"}, "alertWebhookUrl",
+        "[secret]", "allowed: an https:// URL that receives Vercel's alerts.triggered events"),
     # ---- value checks of config.py ----
     "a secret key as the anon key": ("production", {"supabaseAnonKey": "sb_secret_" + "canary-9f27c1abcdef"},
                                      "supabaseAnonKey", "[secret]", ANON),

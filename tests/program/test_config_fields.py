@@ -16,7 +16,7 @@ import pytest
 
 from program import checks
 from program.config import AppConfig, StackConfig
-from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, refused
+from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, long_domain, refused
 from vital.names import vercel_project_name
 
 PRJ = "prj_Ab12cd"
@@ -258,6 +258,15 @@ ACCEPTED = {
     "a database url synth cannot read": ("production", {"supabaseDbUrl": "secret-not-set-yet"}),
     "a publishable anon key": ("production", {"supabaseAnonKey": "sb_publishable_" + "a" * 20}),
     "an app with its own folder": ("production", {"apps": [{"name": "web", "rootDirectory": "apps/web"}]}),
+    # Names the platforms constrain, just inside each rule (checks._check_names).
+    "a project name with '--'": ("production", {"apps": [{"name": "a--b"}]}),
+    "the longest app name": ("production", {"apps": [{"name": "a" * 40}]}),
+    "a domain whose route's name is 256 characters": ("production", {"domains": [long_domain(241)]}),
+    "a long domain where no route is named after it": ("pre-production", {"domains": [long_domain(253)]}),
+    "a GitHub secret with GITHUB inside": ("production", {"secretEnv": {**{k: canary(k) for k in (
+        "OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY")},
+        "MY_GITHUB_PAT": canary("pat"), "_PRIVATE": canary("p")}, "environmentSecrets": ["MY_GITHUB_PAT", "_PRIVATE"]}),
+    "a secretEnv key copied once": ("production", {"environmentSecrets": ["OPENAI_API_KEY"]}),
 }
 
 
