@@ -45,6 +45,36 @@ def test_release_gates_accept_the_api_defaults_and_read_the_pack_config():
     assert "GitHub check 'e2e'" in reported[0].message
 
 
+def _rollout(*percents, advancement="automatic"):
+    """The rolling release with stages of these percents (None: a stage without one)."""
+    stages = [{"targetPercentage": None if p is None else float(p), "duration": 5.0} for p in percents]
+    return lambda f: changed(f, ROLLING, lambda i: i.update(stages=stages, advancementType=advancement))
+
+
+@pytest.mark.parametrize("mutate, staged", [
+    # Vercel's rolling release: 2 to 10 stages, the last at 100 % (vital/facts.py ROLLOUT_STAGES_*).
+    (_rollout(10, 100), True),
+    (_rollout(0, 100), True),  # a first stage of no traffic is still a stage
+    (_rollout(99, 100), True),
+    (_rollout(*range(10, 100, 10), 100), True),  # ten stages, the most Vercel takes
+    (_rollout(5, *range(10, 100, 10), 100), False),  # eleven
+    (_rollout(100), False),  # one stage: all at once
+    (_rollout(10, 99), False),  # never reaches everyone
+    (_rollout(10, 101), False),
+    (_rollout(100, 100), False),  # the first stage already takes everyone
+    (_rollout(10, None, 100), False),
+    (_rollout(10, 100, advancement="manual-approval"), True),
+    (_rollout(10, 100, advancement="instant"), False),
+])
+def test_release_gates_count_a_rolling_release_only_within_vercels_stage_bounds(mutate, staged):
+    with stack_runtime("production"):
+        reported = run(releases.release_gates, stack_args(mutate(fake_stack("production"))))
+    assert [r.message for r in reported] == ([] if staged else [
+        "Project 'vital-expert-project' (tier production): no rolling release in stages; allowed: a "
+        "ProjectDeploymentCheck per required check (type-check, test) with a github git-provider source blocking "
+        "deployment-alias for production, and a ProjectRollingRelease of 2 to 10 stages ending at 100 %"])
+
+
 @pytest.mark.parametrize("tier, mutate, found", [
     ("production", lambda f: without(f, LATENCY), "no p95 latency alert at 500 ms or less"),
     ("production", lambda f: changed(f, LATENCY, lambda i: i["trigger"].update(threshold=800.0)), "(found thresholds 800 ms)"),
