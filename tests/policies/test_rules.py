@@ -718,6 +718,44 @@ def test_github_environments_fails_a_loose_branch_policy(policy, found):
     assert len(reported) == 1 and found in reported[0].message
 
 
+def test_github_environments_fallback_counts_a_ruleset_without_an_approving_review_count_as_none():
+    # GitHub's default for requiredApprovingReviewCount is 0: a ruleset that leaves it out approves nothing.
+    ruleset = ruleset_fake("main", approvals=1)
+    del ruleset.inputs["rules"]["pullRequest"]["requiredApprovingReviewCount"]
+    with stack_runtime("production", TEAM_PLAN):
+        found = run(isolation.github_environments, stack_args([*_no_reviewers(fake_stack("production")), ruleset]))
+    assert len(found) == 1 and "at least one approving review" in found[0].message
+
+
+@pytest.mark.parametrize("reviewers", [
+    [{"users": [1234567], "teams": [7654321]}],  # one of each: two reviewers, not none
+    [{"teams": [7654321]}],
+    [{"users": [1]}, {"teams": [2]}],
+])
+def test_github_environments_count_users_and_teams_as_reviewers(reviewers):
+    fakes = changed(fake_stack("production"), "production-environment", lambda i: i.update(reviewers=reviewers))
+    with stack_runtime("production"):  # enterprise: GitHub enforces reviewers, so none would be reported
+        assert run(isolation.github_environments, stack_args(fakes)) == []
+
+
+@pytest.mark.parametrize("environment, repository, belongs", [
+    ("production", "vital-expert", True),
+    ("production", "another-repo", False),  # the production environment of another repository
+    ("staging", "vital-expert", False),
+])
+def test_github_environments_match_a_policy_without_dependencies_by_environment_and_repository(
+        environment, repository, belongs):
+    fakes = changed(fake_stack("production"), "production-branch-policy",
+                    lambda i: i.update(environment=environment, repository=repository))
+    find(fakes, "production-branch-policy").deps = {}  # no property dependency: matched by its inputs
+    with stack_runtime("production"):
+        found = run(isolation.github_environments, stack_args(fakes))
+    assert [r.message for r in found] == ([] if belongs else [
+        "RepositoryEnvironment 'production-environment' has 0 deployment policies (none); allowed: "
+        "deploymentBranchPolicy {customBranchPolicies: true, protectedBranches: false} and exactly one "
+        "RepositoryEnvironmentDeploymentPolicy, branchPattern 'main'"])
+
+
 def test_github_environments_needs_exactly_one_main_policy():
     fakes = fake_stack("production")
     tag = Fake(T_GH_POLICY, "production-tag-policy", {"repository": "vital-expert", "environment": "production",
