@@ -65,6 +65,8 @@ class Registration:
     additional_secret_outputs: list[str]
     provider: str
     read_id: str = ""  # set for a read (an existing resource the stack only looks up)
+    # Outputs the provider computes on create, unknown in this preview's outputs (AnalyzeStack reads outputs).
+    computed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -221,6 +223,7 @@ class _RecordingMonitor(internals.MockMonitor):
         # The inputs are copied once, into the response; the computed outputs are set on that copy.
         response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request, self.preview),
                                                             object=request.object)
+        computed = _COMPUTED_OUTPUTS.get(request.type, ()) if self.preview and not request.importId else ()
         for key in _COMPUTED_OUTPUTS.get(request.type, ()):
             response.object[key] = UNKNOWN
         self.rendered.resources.append(
@@ -239,6 +242,7 @@ class _RecordingMonitor(internals.MockMonitor):
                 import_id=request.importId,
                 additional_secret_outputs=list(request.additionalSecretOutputs),
                 provider=request.provider,
+                computed=computed,
             )
         )
         return response

@@ -155,3 +155,25 @@ def test_synth_prints_the_note_on_stderr(tmp_path, monkeypatch, capsys):
     assert synth.main(["--stack", "production", "--no-policy", "--jobs", "1"]) == 0
     err = capsys.readouterr().err
     assert "synth: stack 'production': note: this stack reads stack 'acme/shop/staging' (a StackReference)" in err
+
+
+def test_analyze_stack_reads_outputs_in_which_a_first_preview_leaves_computed_values_unknown():
+    # pulumi/pulumi step_generator.go: Analyze gets a resource's inputs, AnalyzeStack its outputs; in a
+    # preview a Redis database's endpoint and tokens are not known until the provider creates it.
+    from google.protobuf import json_format
+
+    from tools.policy.analyzer import analyze_request, analyze_stack_request
+
+    def program() -> None:
+        pulumi.CustomResource("upstash:index/redisDatabase:RedisDatabase", "cache", {"databaseName": "c"})
+        pulumi.CustomResource("upstash:index/redisDatabase:RedisDatabase", "adopted", {"databaseName": "a"},
+                              pulumi.ResourceOptions(import_="db-1"))
+
+    for preview, unknown in ((True, True), (False, False)):
+        with recording("unit", preview=preview) as rendered:
+            internals.sync_await(internals.run_pulumi_func(program))
+        regs = sorted(rendered.resources, key=lambda r: r.name)  # adopted, cache
+        stack = [json_format.MessageToDict(r.properties) for r in analyze_stack_request(regs).resources]
+        assert stack[0] == {"databaseName": "a"}  # an import reads the existing database
+        assert (stack[1].get("endpoint") == internals.UNKNOWN) is unknown and stack[1]["databaseName"] == "c"
+        assert json_format.MessageToDict(analyze_request(regs[1]).properties) == {"databaseName": "c"}
