@@ -11,13 +11,11 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.stacks import ROOT, stack_yaml, write_stack
+from tests.stacks import stack_yaml, write_stack
 from tools import provider_config
 from tools.provider_config import ProviderSchema, check, default_provider_name, installed, invalid_key_reason, levenshtein
 
@@ -130,26 +128,30 @@ def test_check_never_shows_a_secret_value():
     assert "found [secret];" in pasted and "ghp_" not in pasted
 
 
-def _synth(tmp_path: Path, **config: str) -> subprocess.CompletedProcess:
+def _synth(tmp_path: Path, capsys, **config: str | None) -> tuple[int, str, str]:
+    """`python -m tools.synth --stack production --config-file F --no-policy`, run in this process."""
+    from tools.synth import main
+
     data = stack_yaml("production")
     for key, value in config.items():
         if value is None:
             data["config"].pop(key)
         else:
             data["config"][key] = value
-    path = write_stack(tmp_path, data)
-    return subprocess.run([sys.executable, "-m", "tools.synth", "--stack", "production", "--config-file", str(path),
-                           "--no-policy", "--jobs", "1"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    code = main(["--stack", "production", "--config-file", str(write_stack(tmp_path, data)), "--no-policy",
+                 "--jobs", "1"])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def test_synth_exits_2_on_a_misspelt_provider_key_with_the_providers_did_you_mean(tmp_path):
-    done = _synth(tmp_path, **{"vercel:teem": "team_vitalexpert"})
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr == (f"synth: stack 'production': config 'vercel:teem': found 'team_vitalexpert'; "
-                           f"pulumi:providers:vercel resource '{VERCEL_DEFAULT}' has a problem: {VERCEL_TEEM}\n")
+def test_synth_exits_2_on_a_misspelt_provider_key_with_the_providers_did_you_mean(tmp_path, capsys):
+    code, out, err = _synth(tmp_path, capsys, **{"vercel:teem": "team_vitalexpert"})
+    assert code == 2 and out == ""
+    assert err == (f"synth: stack 'production': config 'vercel:teem': found 'team_vitalexpert'; "
+                   f"pulumi:providers:vercel resource '{VERCEL_DEFAULT}' has a problem: {VERCEL_TEEM}\n")
     # The key misspelt instead of set: the program, which needs vercel:team, names it first.
-    done = _synth(tmp_path, **{"vercel:team": None, "vercel:teem": "team_vitalexpert"})
-    assert done.returncode == 2 and done.stderr == (
+    code, _, err = _synth(tmp_path, capsys, **{"vercel:team": None, "vercel:teem": "team_vitalexpert"})
+    assert code == 2 and err == (
         "synth: stack 'production': config 'vercel:teem': found 'team_vitalexpert'; allowed: the vercel provider's "
         "keys; did you mean 'vercel:team'? (the program needs it, and the provider refuses 'vercel:teem')\n")
 
