@@ -15,6 +15,8 @@ from tests.policies.helpers import (
     T_ENVS,
     T_GH_POLICY,
     T_GH_SECRET,
+    T_PROJECT,
+    T_RETENTION,
     UNKNOWN,
     Fake,
     changed,
@@ -206,10 +208,24 @@ def test_max_duration_passes_the_tier_defaults(tier):
 def test_max_duration_fails_above_the_tier_and_when_unset():
     with stack_runtime("pre-production"):
         found = run_each(project.max_duration, _timeout(fake_stack("pre-production"), 90.0))
-        assert len(found) == 1
-        assert "functionDefaultTimeout is 90 s; allowed: 1 to 60 s (tier pre-production: 60 s; plan pro: 800 s)" in found[0].message
+        assert [f.message for f in found] == [
+            "Project 'vital-expert-project': resourceConfig.functionDefaultTimeout is 90 s; allowed: 1 to 60 s (tier "
+            "pre-production: 60 s; plan pro: 800 s)"]
         unset = changed(fake_stack("pre-production"), "vital-expert-project", lambda i: i.pop("resourceConfig"))
-        assert "is not set" in run_each(project.max_duration, unset)[0].message
+        assert [f.message for f in run_each(project.max_duration, unset)] == [
+            "Project 'vital-expert-project': resourceConfig.functionDefaultTimeout is not set (Vercel then applies its "
+            "own default); allowed: 1 to 60 s (tier pre-production: 60 s; plan pro: 800 s)"]
+        text = run_each(project.max_duration, _timeout(fake_stack("pre-production"), "30"))
+        assert [f.message for f in text] == [
+            "Project 'vital-expert-project': resourceConfig.functionDefaultTimeout is '30'; allowed: 1 to 60 s (tier "
+            "pre-production: 60 s; plan pro: 800 s)"]
+
+
+@pytest.mark.parametrize("timeout, passes", [(1.0, True), (0.5, False), (0.0, False), (60.0, True), (60.5, False)])
+def test_max_duration_bounds(timeout, passes):
+    with stack_runtime("pre-production"):
+        found = run_each(project.max_duration, _timeout(fake_stack("pre-production"), timeout))
+    assert (found == []) is passes
 
 
 def test_max_duration_applies_the_plan_maximum_under_a_raised_tier_limit():
@@ -574,8 +590,9 @@ def test_preview_cleanup_passes_the_tier_defaults(tier):
 
 @pytest.mark.parametrize("value, found", [
     ("3m", "expirationPreview is '3m' (90 days); allowed: expirationPreview of at most 30 days (1d, 1w, 1m)"),
-    ("unlimited", "expirationPreview is 'unlimited'"),
-    (None, "expirationPreview is not set"),
+    ("unlimited", "expirationPreview is 'unlimited'; allowed: expirationPreview of at most 30 days (1d, 1w, 1m)"),
+    (None, "expirationPreview is not set (the provider then writes its own default); allowed: expirationPreview of at "
+           "most 30 days (1d, 1w, 1m)"),
 ])
 def test_preview_cleanup_fails_a_long_retention(value, found):
     def edit(inputs):
@@ -584,15 +601,29 @@ def test_preview_cleanup_fails_a_long_retention(value, found):
             inputs["expirationPreview"] = value
     with stack_runtime("preview"):
         reported = run(project.preview_cleanup, stack_args(changed(fake_stack("preview"), "vital-expert-retention", edit)))
-    assert len(reported) == 1 and found in reported[0].message
+    assert [r.message for r in reported] == [f"ProjectDeploymentRetention 'vital-expert-retention': {found}"]
 
 
 def test_preview_cleanup_fails_a_missing_retention_and_reads_max_days():
     with stack_runtime("preview"):
         found = run(project.preview_cleanup, stack_args(without(fake_stack("preview"), "vital-expert-retention")))
-        assert "has no ProjectDeploymentRetention" in found[0].message
+        assert [f.message for f in found] == [
+            "Project 'vital-expert-project' has no ProjectDeploymentRetention, so Vercel's default retention applies; "
+            "allowed: a ProjectDeploymentRetention with expirationPreview of at most 30 days (1d, 1w, 1m)"]
+        none_short_enough = run(project.preview_cleanup, stack_args(fake_stack("preview"), {"maxDays": 0}))
+        assert none_short_enough[0].message.endswith("allowed: expirationPreview of at most 0 days (none)")
         two_months = changed(fake_stack("preview"), "vital-expert-retention", lambda i: i.update(expirationPreview="2m"))
         assert run(project.preview_cleanup, stack_args(two_months, {"maxDays": 60})) == []
+
+
+def test_preview_cleanup_judges_every_project_after_one_without_a_retention():
+    second = [Fake(T_PROJECT, "second-project", {"name": "second-preview"}),
+              Fake(T_RETENTION, "second-retention", {"expirationPreview": "1y", "projectId": "prj_second"},
+                   deps={"projectId": ["second-project"]})]
+    fakes = [*without(fake_stack("preview"), "vital-expert-retention"), *second]
+    with stack_runtime("preview"):
+        found = run(project.preview_cleanup, stack_args(fakes))
+    assert [f.message.split(" ", 2)[1] for f in found] == ["'vital-expert-project'", "'second-retention':"]
 
 
 # ---- isolation: what the preview project builds ------------------------------------------------
