@@ -14,6 +14,8 @@ PRODUCTION = "production"
 
 # The CrossGuard policy pack (policies/PulumiPolicy.yaml's directory, served under this name).
 PACK_NAME = "vital-expert-guardrails"
+# The bootstrap project's pack (bootstrap/policies): the state backend and the CI's identities.
+IDENTITY_PACK_NAME = "vital-expert-identity-guardrails"
 
 # How every tool shows a secret value: never the value.
 SECRET_TEXT = "[secret]"
