@@ -45,7 +45,7 @@ def build(cfg: BootstrapConfig) -> dict[str, object]:
     oidc = GitHubOidc("github", specs.oidc)
     roles = [CiRole(spec.key, spec, opts=pulumi.ResourceOptions(depends_on=[oidc])) for spec in specs.roles]
     # The subject template last: tokens of the new shape are trusted before GitHub sends them.
-    SubjectTemplate("subjects", specs.oidc, opts=pulumi.ResourceOptions(depends_on=roles))
+    SubjectTemplate("subjects", specs.oidc, after=[role.role for role in roles])
     return {
         "backendUrl": backend_url(cfg),
         "region": cfg.region,

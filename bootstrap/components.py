@@ -140,11 +140,12 @@ class SubjectTemplate(_Component):
 
     TOKEN = "SubjectTemplate"
 
-    def __init__(self, name: str, spec: OidcSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, spec: OidcSpec, after: list[pulumi.Resource],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
         self.template = github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
             f"{name}-template", repository=spec.repository_name, use_default=False,
-            include_claim_keys=list(spec.claim_keys), opts=self.under())
+            include_claim_keys=list(spec.claim_keys), opts=self.under(depends_on=after))
         self.register_outputs({})
 
 

@@ -64,7 +64,7 @@ class BootstrapConfig(BaseModel):
     github_owner: str = Field(alias=GITHUB_OWNER_KEY)
     bucket: str
     repository: str
-    subject_prefixes: tuple[str, ...] = Field(alias="subjectPrefixes", min_length=1, max_length=2)
+    subject_prefixes: tuple[str, ...] = Field(alias="subjectPrefixes")
     noncurrent_days: int = Field(90, alias="noncurrentDays")
     abort_multipart_days: int = Field(7, alias="abortMultipartDays")
     adopt: Adoption | None = None
@@ -100,6 +100,10 @@ class BootstrapConfig(BaseModel):
         if self.github_owner != owner:
             raise ValueError(json.dumps({"key": GITHUB_OWNER_KEY, "found": self.github_owner,
                                          "allowed": f"allowed: {owner!r}, the owner of repository {self.repository}"}))
+        if not 1 <= len(self.subject_prefixes) <= 2:
+            raise ValueError(json.dumps({"key": "subjectPrefixes", "found": list(self.subject_prefixes), "allowed":
+                                         "allowed: one or two prefixes, as GitHub reports them (python -m tools.oidc "
+                                         "prefixes prints the lines that set them)"}))
         for i, prefix in enumerate(self.subject_prefixes):
             problem = prefix_problem(prefix, self.repository)
             if problem:
