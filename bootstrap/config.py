@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from vital import pulumi_internals, validators
 from vital.names import TIERS
-from vital.trust import BOOTSTRAP_PROJECT, BOOTSTRAP_STACK, is_immutable, prefix_problem
+from vital.trust import BOOTSTRAP_PROJECT, BOOTSTRAP_STACK, PREFIXES_KEY, REPOSITORY_KEY, is_immutable, prefix_problem
 
 REGION_KEY = "aws:region"
 GITHUB_OWNER_KEY = "github:owner"
@@ -63,8 +63,8 @@ class BootstrapConfig(BaseModel):
     region: str = Field(alias=REGION_KEY)
     github_owner: str = Field(alias=GITHUB_OWNER_KEY)
     bucket: str
-    repository: str
-    subject_prefixes: tuple[str, ...] = Field(alias="subjectPrefixes")
+    repository: str = Field(alias=REPOSITORY_KEY)
+    subject_prefixes: tuple[str, ...] = Field(alias=PREFIXES_KEY)
     noncurrent_days: int = Field(90, alias="noncurrentDays")
     abort_multipart_days: int = Field(7, alias="abortMultipartDays")
     adopt: Adoption | None = None
@@ -139,7 +139,7 @@ def _raw_config(stack: str) -> dict[str, Any]:
             if key not in fields:
                 allowed = ", ".join(sorted(k for k in fields if ":" not in k))
                 raise ConfigError(stack, full_key, raw, f"allowed keys: {allowed}")
-            data[key] = raw if key in ("bucket", "repository") else _value(raw)
+            data[key] = raw if key in ("bucket", REPOSITORY_KEY) else _value(raw)
     return data
 
 

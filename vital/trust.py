@@ -59,6 +59,10 @@ DRIFT_WORKFLOW = "infra-drift.yml"
 # holds no secret; its deploy is an operator's, never CI's (it can change every role here).
 BOOTSTRAP_PROJECT = f"{PROJECT}-bootstrap"
 BOOTSTRAP_STACK = "bootstrap"
+# Its config keys that say whose tokens the roles trust: the infrastructure repository
+# (OWNER/REPO) and the subject prefixes GitHub reports for it (tools/oidc.py reads and checks them).
+REPOSITORY_KEY = "repository"
+PREFIXES_KEY = "subjectPrefixes"
 
 
 @dataclass(frozen=True)
