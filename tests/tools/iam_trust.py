@@ -5,9 +5,10 @@ Why not a library: the PyPI packages looked at (policyuniverse, parliament, clou
 iam-ape) parse, lint or summarize policies; none evaluates a Condition block against a
 request's context keys, which is what "does this role trust that GitHub subject?" needs. moto
 stores trust policies but its STS does not evaluate them, and its KMS checks every call
-against the resource "*", so a grant on one key's ARN is never matched (tests/tools/
-test_backend_identity.py shows both). So this covers exactly what our policies use, by IAM's
-documented rules, and refuses anything else rather than guess:
+against the resource "*", so a grant on one key is never matched. So this covers exactly what
+our policies use, by IAM's documented rules, and refuses anything else rather than guess. It
+is written apart from the identity pack's reader (bootstrap/policies/identity_policies/reach.py),
+so each checks the other:
 
 - a statement applies when its Principal.Federated names the provider and its Action
   matches (`*` and `?` wildcards);
