@@ -18,17 +18,25 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
 # complete, approve --dpl --currentStageIndex; domains inspect); git-scm.com/docs; dig(1) from BIND 9
 # (query options are +words, checked in test_the_dns_runbook_matches_the_stacks).
+# The bootstrap runbook (docs/bootstrap.md, bootstrap/run.sh), from pulumi/pulumi's source:
+# pkg/cmd/pulumi/pulumi.go (the global --cwd, --non-interactive), pkg/cmd/pulumi/stack/
+# stack_select.go (--create, --secrets-provider), stack_new.go (`stack init`, --secrets-provider),
+# stack_migrate.go (`stack migrate <url> [stack]`, --secrets-provider, --yes, --target; since CLI
+# 3.254.0), stack_output.go (--json), and pkg/cmd/pulumi/operations/import.go (`import --file`).
 EXTERNAL = {
-    ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
-    ("pulumi", "up"): {"--stack", "--policy-pack"},
+    ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes", "--cwd", "--non-interactive"},
+    ("pulumi", "up"): {"--stack", "--policy-pack", "--cwd"},
+    ("pulumi", "version"): set(),
+    ("pulumi", "stack", "migrate"): {"--secrets-provider", "--yes", "--target", "--cwd"},
+    ("pulumi", "stack", "ls"): {"--cwd", "--json"},
     ("pulumi", "refresh"): {"--stack"},
     ("pulumi", "cancel"): {"--stack"},
     ("pulumi", "login"): set(),
     ("pulumi", "stack", "history"): {"--stack"},
-    ("pulumi", "stack", "select"): set(),
-    ("pulumi", "stack", "init"): {"--secrets-provider"},
-    ("pulumi", "config", "set"): {"--secret", "--stack", "--path"},
-    ("pulumi", "stack", "output"): {"--stack", "--show-secrets", "--json"},
+    ("pulumi", "stack", "select"): {"--non-interactive", "--create", "--secrets-provider", "--cwd"},
+    ("pulumi", "stack", "init"): {"--secrets-provider", "--cwd"},
+    ("pulumi", "config", "set"): {"--secret", "--stack", "--path", "--cwd"},
+    ("pulumi", "stack", "output"): {"--stack", "--show-secrets", "--json", "--cwd"},
     ("vercel", "list"): {"--prod"},
     ("vercel", "rollback"): {"--timeout"},
     ("vercel", "promote"): set(),
