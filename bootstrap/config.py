@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from vital import pulumi_internals, validators
 from vital.names import TIERS
@@ -21,6 +21,9 @@ GITHUB_OWNER_KEY = "github:owner"
 # The keys `adopt.keys` takes: the bucket's key (`state`) and each tier's, as the old
 # `tools.backend bootstrap` made them (it made no key for the bootstrap stack).
 ADOPTABLE_KEYS = ("state", *TIERS)
+# Each string key's format (vital/validators.py: the value back, or ValueError "allowed: ...").
+FORMATS = {"region": validators.aws_region, "github_owner": validators.github_owner,
+           "bucket": validators.s3_bucket_name, "repository": validators.github_repository}
 
 
 class ConfigError(Exception):
@@ -69,25 +72,10 @@ class BootstrapConfig(BaseModel):
     abort_multipart_days: int = Field(7, alias="abortMultipartDays")
     adopt: Adoption | None = None
 
-    @field_validator("region")
+    @field_validator("region", "github_owner", "bucket", "repository")
     @classmethod
-    def _region(cls, value: str) -> str:
-        return validators.aws_region(value)
-
-    @field_validator("github_owner")
-    @classmethod
-    def _owner(cls, value: str) -> str:
-        return validators.github_owner(value)
-
-    @field_validator("bucket")
-    @classmethod
-    def _bucket(cls, value: str) -> str:
-        return validators.s3_bucket_name(value)
-
-    @field_validator("repository")
-    @classmethod
-    def _repository(cls, value: str) -> str:
-        return validators.github_repository(value)
+    def _format(cls, value: str, info: ValidationInfo) -> str:
+        return FORMATS[info.field_name](value)
 
     @field_validator("noncurrent_days", "abort_multipart_days", mode="before")
     @classmethod
