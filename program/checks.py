@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vital import dns, facts, paths, secrets, stackfile, validators
+from vital import clock, dns, facts, paths, secrets, stackfile, validators
 from vital.names import CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, vercel_project_name
 
 if TYPE_CHECKING:
@@ -189,7 +188,7 @@ def _check_rotation(c: "StackConfig") -> None:
     for key, when in c.secret_rotation.items():
         if key not in known:
             _fail("secretRotation", key, f"allowed: a secret this stack holds ({', '.join(known)})")
-        if when > date.today():
+        if when > clock.today():
             _fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")
 
 

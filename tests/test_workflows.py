@@ -96,6 +96,7 @@ ALLOWED_WRITES = {
     ("infra-deploy", "pre-production"): {"id-token"},
     ("infra-deploy", "production"): {"id-token"},
     ("infra-drift", "drift"): {"id-token"},
+    ("infra-drift", "rotation"): set(),  # the rotation alarm reads the committed stack files only
 }
 
 

@@ -70,7 +70,9 @@ CATALOG = (
           "Each tier's Supabase settings record a known backup policy; production's is daily+pitr "
           "(point-in-time recovery), and production has Supabase settings."),
     Entry("secret-rotation", "stack", rotation.secret_rotation,
-          "Every production secret has a recorded rotation date less than 90 days old."),
+          "Every production secret has a recorded rotation date less than 90 days old. Advisory: an alarm, not a "
+          "gate (the scheduled drift workflow fails on it); mandatory only if the pack config says so.",
+          advisory=True),
     Entry("secret-rotation-due", "stack", rotation.secret_rotation_due,
           "Warns when a production secret was rotated 75 to 89 days ago (due before 90).", advisory=True),
     Entry("cache-safety", "stack", caching.cache_safety,

@@ -20,7 +20,7 @@ from typing import Any
 
 from pulumi_policy import PolicyConfigSchema
 
-from vital import stackfile
+from vital import rotation, stackfile
 from vital.facts import RETENTION_DAYS, SEED_MONTHLY_CEILINGS_USD
 from vital.names import CORS_VARIABLE
 from vital.tiers import SHARED, TIER_DEFAULTS, TIERS
@@ -33,8 +33,8 @@ DEFAULT_DEBUG_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API"
 # The Management API's project ref: 20 lower-case letters.
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 PITR_BACKUPS = "daily+pitr"
-ROTATION_FAIL_DAYS = 90  # seed: rotate secrets every 90 days
-ROTATION_WARN_DAYS = 75
+ROTATION_FAIL_DAYS = rotation.FAIL_DAYS  # the strategy: rotate secrets every 90 days
+ROTATION_WARN_DAYS = rotation.WARN_DAYS
 
 
 def committed_supabase_refs(root: Path = stackfile.ROOT) -> dict[str, str]:
@@ -93,9 +93,9 @@ def defaults() -> dict[str, dict[str, Any]]:
         "preview-access": {"bypassTiers": [t for t in TIERS if TIER_DEFAULTS[t].automation_bypass]},
         "dns-records": {"tiers": list(TIERS)},
         # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
-        "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
+        "secret-rotation": {"tiers": list(rotation.TIERS), "failAfterDays": ROTATION_FAIL_DAYS,
                             "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
-        "secret-rotation-due": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
+        "secret-rotation-due": {"tiers": list(rotation.TIERS), "failAfterDays": ROTATION_FAIL_DAYS,
                                 "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
     }
 
@@ -147,7 +147,8 @@ def _rotation_schema(policy: str) -> PolicyConfigSchema:
         properties={
             "tiers": _tiers("Tiers whose secrets must be rotated (dates in config vital-expert-infra:secretRotation).",
                             defaults()[policy]["tiers"]),
-            "failAfterDays": _days("Age in days at which a secret fails secret-rotation (mandatory).",
+            "failAfterDays": _days("Age in days from which secret-rotation reports a secret (advisory unless the pack "
+                                   "config makes it mandatory).",
                                    defaults()[policy]["failAfterDays"]),
             "warnAfterDays": _days("Age in days from which secret-rotation-due warns (advisory), up to failAfterDays.",
                                    defaults()[policy]["warnAfterDays"]),

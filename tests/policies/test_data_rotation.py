@@ -50,7 +50,7 @@ from tools.synth import main as synth
 from tools.synth import read_source
 
 from vital.names import ALWAYS_HELD_SECRETS, PROJECT as NS, TIERS
-ROTATED = date(2026, 11, 2)  # the committed production stack's rotation dates
+ROTATED = date(2026, 11, 2)  # the rotation dates _rotated_config records (the committed stack records none)
 
 
 def stack(tier: str) -> list[Fake]:
@@ -271,7 +271,7 @@ def test_a_missing_date_fails_and_is_not_merely_due():
     failed, due = rotation_run(80, config=config)
     assert len(failed) == 1 and due != []
     assert failed[0].message.startswith("secret OPENAI_API_KEY in tier production has no rotation date "
-                                        "(vital-expert-infra:secretRotation.OPENAI_API_KEY is not set)")
+                                        "(never recorded: vital-expert-infra:secretRotation.OPENAI_API_KEY is not set)")
     failed, _ = rotation_run(0, config=rotation_config(None))  # no secretRotation at all
     assert sorted(v.message.split()[1] for v in failed) == ["OPENAI_API_KEY", "supabaseAccessToken",
                                                              "supabaseDbUrl", "vercelDeployToken"]
@@ -355,7 +355,7 @@ def test_held_secrets_match_the_config_layer(tier):
 def test_the_rotation_policies_levels_and_schemas():
     policies = {p.name: p for p in catalog.build_policies()}
     assert policies["secret-rotation-due"].enforcement_level == EnforcementLevel.ADVISORY
-    assert policies["secret-rotation"].enforcement_level is None
+    assert policies["secret-rotation"].enforcement_level == EnforcementLevel.ADVISORY  # an alarm, not a gate
     for name in ("secret-rotation", "secret-rotation-due"):
         props = pack_config.schemas()[name].properties
         assert (props["failAfterDays"]["default"], props["warnAfterDays"]["default"]) == (90, 75)
@@ -365,8 +365,18 @@ def test_the_rotation_policies_levels_and_schemas():
 # ---- end to end: the pack through the Analyzer protocol -----------------------------------------------------
 
 
-def _missing_date_config() -> dict[str, str]:
+def _rotated_config() -> dict[str, str]:
+    """The committed production stack's config with every secret recorded as rotated on ROTATED (the
+    committed file records none: "never recorded")."""
     config = dict(read_source("production").config)
+    assert json.loads(config.get(f"{NS}:secretRotation", "{}")) == {}  # the declared default: none recorded
+    names = [*ALWAYS_HELD_SECRETS, *json.loads(config[f"{NS}:secretEnv"])]
+    config[f"{NS}:secretRotation"] = json.dumps({name: ROTATED.isoformat() for name in names})
+    return config
+
+
+def _missing_date_config() -> dict[str, str]:
+    config = _rotated_config()
     rotated = json.loads(config[f"{NS}:secretRotation"])
     del rotated["OPENAI_API_KEY"]
     config[f"{NS}:secretRotation"] = json.dumps(rotated)
@@ -384,6 +394,7 @@ def rendered():
 def packs(rendered):
     specs = dict(rendered)
     specs["production-missing-date"] = (rendered["production"][0], _missing_date_config())
+    specs["production-rotated"] = (rendered["production"][0], _rotated_config())
     with running_packs(specs) as started:
         yield started
 
@@ -408,7 +419,7 @@ def test_the_pack_lists_the_new_policies(packs):
     info = packs["production"].info
     kinds = {p.name: (p.kind, p.enforcement_level) for p in info.policies}
     assert kinds["backups"] == ("stack", "mandatory")
-    assert kinds["secret-rotation"] == ("stack", "mandatory")
+    assert kinds["secret-rotation"] == ("stack", "advisory")  # an alarm, not a gate
     assert kinds["secret-rotation-due"] == ("stack", "advisory")
     assert info.policy("isolation").properties["supabaseProjectRefs"]["default"] == SUPABASE_REFS
     assert info.policy("backups").properties["requirePitrTiers"]["default"] == ["production"]
@@ -417,8 +428,12 @@ def test_the_pack_lists_the_new_policies(packs):
 @pytest.mark.parametrize("tier", TIERS)
 def test_the_committed_stacks_pass_the_new_policies(packs, rendered, tier):
     result = packs[tier].run(rendered[tier][0].resources, pinned())
-    for policy in ("isolation", "backups", "secret-rotation", "secret-rotation-due"):
+    for policy in ("isolation", "backups", "secret-rotation-due"):
         assert of(result, policy) == []
+    # Production records no rotation date yet: every secret is "never recorded", as advice.
+    never = of(result, "secret-rotation")
+    assert len(never) == (7 if tier == "production" else 0)
+    assert all(v["enforcementLevel"] == "advisory" and "never recorded" in v["message"] for v in never)
 
 
 def _edit(resource, **inputs):
@@ -488,14 +503,14 @@ def test_isolation_reads_supabase_refs_from_the_pack_config(packs, rendered):
     assert of(packs["pre-production"].run(resources, config), "isolation") == []
 
 
-@pytest.mark.parametrize("days, mandatory, advisory", [(74, 0, 0), (75, 0, 7), (89, 0, 7), (90, 7, 0)])
-def test_rotation_thresholds_through_the_protocol(packs, rendered, days, mandatory, advisory):
+@pytest.mark.parametrize("days, overdue, advisory", [(74, 0, 0), (75, 0, 7), (89, 0, 7), (90, 7, 0)])
+def test_rotation_thresholds_through_the_protocol(packs, rendered, days, overdue, advisory):
     # The pack reads secretEnv and secretRotation from PULUMI_CONFIG (objects as JSON strings) with
-    # pulumi.Config.get_object: the committed production stack's six secrets, rotated 2026-11-02.
-    result = packs["production"].run(rendered["production"][0].resources, pinned(days))
+    # pulumi.Config.get_object: the committed production stack's seven secrets, recorded as rotated 2026-11-02.
+    result = packs["production-rotated"].run(rendered["production"][0].resources, pinned(days))
     failed, due = of(result, "secret-rotation"), of(result, "secret-rotation-due")
-    assert (len(failed), len(due)) == (mandatory, advisory)
-    assert {v["enforcementLevel"] for v in failed} <= {"mandatory"}
+    assert (len(failed), len(due)) == (overdue, advisory)
+    assert {v["enforcementLevel"] for v in failed} <= {"advisory"}  # an alarm, not a gate
     assert {v["enforcementLevel"] for v in due} <= {"advisory"}
     for v in failed + due:
         assert f"last rotated 2026-11-02, {days} days ago (today {today(days)})" in v["message"]
@@ -531,16 +546,19 @@ def test_a_bad_new_pack_config_is_one_line(packs, rendered, config, message):
     assert message in str(err.value) and "\n" not in str(err.value)
 
 
-def test_synth_fails_an_old_secret_with_a_pinned_today(tmp_path, capsys):
-    def synth_with(days):
-        path = tmp_path / f"policy-{days}.json"
-        path.write_text(json.dumps(pinned(days)))
-        code = synth(["--stack", "production", "--policy-pack-config", str(path)])
+def test_rotation_gates_only_when_the_pack_config_asks(tmp_path, capsys):
+    """Advisory by default (the committed stack records no date: every secret "never recorded");
+    {"secret-rotation": "mandatory"} brings the gate back for a team that wants it."""
+    def synth_with(config):
+        path = tmp_path / "policy.json"
+        path.write_text(json.dumps(config))
+        code = synth(["--stack", "production", "--policy-pack-config", str(path), "--jobs", "1"])
         return code, json.loads(capsys.readouterr().out)["policy"]["violations"]
 
-    code, violations = synth_with(90)
+    code, violations = synth_with(pinned(0))
+    never = [v for v in violations if v["policy"] == "secret-rotation"]
+    assert code == 0 and len(never) == 7 and {v["enforcementLevel"] for v in never} == {"advisory"}
+    assert all("never recorded" in v["message"] for v in never)
+    code, violations = synth_with({**pinned(0), "secret-rotation": {"enforcementLevel": "mandatory", "today": today(0)}})
     assert code == 1
     assert {v["policy"] for v in violations if v["enforcementLevel"] == "mandatory"} == {"secret-rotation"}
-    code, violations = synth_with(89)
-    assert code == 0 and {v["policy"] for v in violations if not v["message"].startswith("can't run")} == {
-        "secret-rotation-due"}
