@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POLICIES = ("rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
             "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
             "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls",
-            "preview-access", "dns-records")
+            "preview-access", "dns-records", "cache-isolation", "redirect-urls", "internal-access")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,6 @@ def test_analyzer_info_lists_every_policy(packs):
     assert levels.pop("secret-rotation-due") == "advisory"
     assert levels.pop("secret-rotation") == "advisory"  # an alarm, not a gate (vital/rotation.py)
     assert levels.pop("data-budget") == "advisory"
-    assert levels.pop("cost-ceiling") == "advisory"
     assert set(levels.values()) == {"mandatory"}
     kinds = {p.name: p.kind for p in info.policies}
     assert kinds["rate-limit"] == "stack" and kinds["max-duration"] == "resource"
@@ -274,12 +273,16 @@ def test_pack_config_changes_limits_and_levels(packs, stacks):
 
 
 
-def test_cost_ceiling_is_advisory_unless_the_pack_config_makes_it_mandatory(packs, stacks):
+def test_cost_ceiling_is_mandatory_on_the_modelled_costs(packs, stacks):
+    """The committed stacks pass on their modelled costs; a budget over the tier's fails it."""
+    from tools.policy.committed import committed
+
     pack = packs["production"]
-    assert of(pack.run(stacks["production"][0].resources), "cost-ceiling") == []
+    assert of(pack.run(stacks["production"][0].resources, committed()), "cost-ceiling") == []
     regs = resources(stacks, "production")
     _edit("cache-production-redis", lambda r: r.inputs.update(budget=45.0))(regs)
-    found = of(pack.run(regs), "cost-ceiling")
-    assert [v["enforcementLevel"] for v in found] == ["advisory"]
-    assert "upstash budgets add up to 55 USD a month" in found[0]["message"]
-    assert [v["enforcementLevel"] for v in of(pack.run(regs, {"cost-ceiling": "mandatory"}), "cost-ceiling")] == ["mandatory"]
+    found = of(pack.run(regs, committed()), "cost-ceiling")
+    assert [v["enforcementLevel"] for v in found] == ["mandatory", "mandatory"]
+    assert any("modelled upstash costs add up to 60 USD a month (production 45, pre-production 10, preview 5)"
+               in v["message"] for v in found)
+    assert [v["enforcementLevel"] for v in of(pack.run(regs, {"cost-ceiling": "advisory"}), "cost-ceiling")] == ["advisory"] * 2

@@ -74,19 +74,21 @@ def test_data_isolation_passes_the_tier_defaults(tier):
         assert run_each(isolation.isolation, stack(tier)) == []
 
 
-def test_the_refs_default_to_the_committed_stack_files(tmp_path):
-    assert pack_config.defaults()["isolation"]["supabaseProjectRefs"] == SUPABASE_REFS
-    # A missing file leaves its tier out; so does a file without a well-formed ref.
-    (tmp_path / "Pulumi.production.yaml").write_text(f"config:\n  {NS}:supabaseProjectRef: abcdefghijklmnopqrst\n")
-    (tmp_path / "Pulumi.preview.yaml").write_text("config: [not, a, mapping]\n")
-    assert pack_config.committed_supabase_refs(tmp_path) == {"production": "abcdefghijklmnopqrst"}
+def test_the_pack_reads_no_stack_file_the_refs_come_as_pack_config():
+    """The other tiers' refs come from synth (tools/policy/committed.py), never from the pack reading files."""
+    assert pack_config.defaults()["isolation"]["supabaseProjectRefs"] == {}
+    from tools.policy.committed import committed
+    assert committed()["isolation"]["supabaseProjectRefs"] == SUPABASE_REFS
+
+
+REFS = {"supabaseProjectRefs": SUPABASE_REFS}  # what synth passes for the committed stacks
 
 
 def test_isolation_fails_another_tiers_supabase_project():
     fakes = changed(stack("pre-production"), settings_name("pre-production"),
                     lambda i: i.update(project_ref=SUPABASE_REFS["production"]))
     with stack_runtime("pre-production"):
-        found = run_each(isolation.isolation, fakes)
+        found = run_each(isolation.isolation, fakes, REFS)
     assert len(found) == 1 and found[0].urn == find(fakes, settings_name("pre-production")).urn
     assert ("Supabase settings 'supabase-pre-production-settings' in tier pre-production uses Supabase project "
             "'vitalprodxxxxxxxxxxx', which is tier production's; allowed: tier pre-production's own project "
@@ -96,14 +98,14 @@ def test_isolation_fails_another_tiers_supabase_project():
 def test_isolation_reads_the_refs_from_the_pack_config():
     fakes = changed(stack("preview"), settings_name("preview"), lambda i: i.update(project_ref="sharedrefxxxxxxxxxxx"))
     with stack_runtime("preview"):
-        assert run_each(isolation.isolation, fakes) == []
-        # A tier left out of the object keeps the committed ref (production's here).
-        config = {"supabaseProjectRefs": {"pre-production": "sharedrefxxxxxxxxxxx"}}
+        assert run_each(isolation.isolation, fakes, REFS) == []
+        config = {"supabaseProjectRefs": {**SUPABASE_REFS, "pre-production": "sharedrefxxxxxxxxxxx"}}
         found = run_each(isolation.isolation, fakes, config)
         assert len(found) == 1 and "which is tier pre-production's" in found[0].message
         prod = changed(stack("preview"), settings_name("preview"),
                        lambda i: i.update(project_ref=SUPABASE_REFS["production"]))
-        assert "tier production's" in run_each(isolation.isolation, prod, {"supabaseProjectRefs": {}})[0].message
+        assert "tier production's" in run_each(isolation.isolation, prod, REFS)[0].message
+        assert run_each(isolation.isolation, prod, {"supabaseProjectRefs": {}}) == []  # nothing known, nothing judged
 
 
 def test_an_unknown_project_ref_is_not_a_pass():
@@ -121,15 +123,6 @@ def test_data_isolation_needs_a_tier():
 # ---- isolation: Redis and the shared cache ------------------------------------------------------
 
 
-def test_isolation_fails_a_redis_database_in_a_tier_without_a_cache():
-    redis = dataclasses.replace(data_fakes("pre-production")[1], stack="preview")
-    with stack_runtime("preview"):
-        found = run_each(isolation.isolation, [*stack("preview"), redis])
-    assert len(found) == 1 and found[0].urn == redis.urn
-    assert (f"in tier preview: tier preview owns no cache (it reads the cache of stack '{SHARED_CACHE}'); allowed: "
-            f"no RedisDatabase, only the StackReference to that stack") in found[0].message
-
-
 def test_isolation_fails_another_tiers_redis_database():
     fakes = changed(stack("pre-production"), "cache-pre-production-redis",
                     lambda i: i.update(databaseName="vital-expert-production"))
@@ -140,32 +133,19 @@ def test_isolation_fails_another_tiers_redis_database():
             "'vital-expert-dev'") in found[0].message
 
 
-@pytest.mark.parametrize("tier, name, config, found", [
-    ("preview", "organization/vital-expert-infra/production", {}, "reads production's stack"),
-    ("preview", "production", {}, "reads production's stack"),
-    ("pre-production", "organization/vital-expert-infra/production", {}, "allowed: no reference to production"),
-    ("preview", "organization/vital-expert-infra/staging", {},
-     f"allowed: only the declared shared cache '{SHARED_CACHE}' (config vital-expert-infra:sharedCacheStack)"),
-    ("preview", SHARED_CACHE, {f"{NS}:sharedCacheStack": "organization/vital-expert-infra/staging"},
-     "allowed: only the declared shared cache 'organization/vital-expert-infra/staging'"),
-    ("production", SHARED_CACHE, {}, "StackReference 'ref' in tier production reads stack"),
+@pytest.mark.parametrize("tier, name", [
+    ("preview", "organization/vital-expert-infra/pre-production"), ("preview", "production"),
+    ("pre-production", "organization/vital-expert-infra/production"), ("production", SHARED_CACHE),
 ])
-def test_isolation_fails_a_stack_reference_outside_the_declared_share(tier, name, config, found):
+def test_isolation_fails_any_stack_reference(tier, name):
+    """No stack reads another any more: every tier owns its Redis database (issue 25)."""
     ref = Fake(T_STACK_REF, "ref", {"name": name}, stack=tier)
-    with stack_runtime(tier, config):
+    with stack_runtime(tier):
         reported = run_each(isolation.isolation, [ref])
-    assert len(reported) == 1 and found in reported[0].message and reported[0].urn == ref.urn
-
-
-@pytest.mark.parametrize("tier, name, config", [
-    ("preview", SHARED_CACHE, {}),
-    ("preview", "organization/vital-expert-infra/staging",
-     {f"{NS}:sharedCacheStack": "organization/vital-expert-infra/staging"}),
-    ("pre-production", "organization/vital-expert-infra/preview", {}),
-])
-def test_isolation_passes_the_declared_share(tier, name, config):
-    with stack_runtime(tier, config):
-        assert run_each(isolation.isolation, [Fake(T_STACK_REF, "ref", {"name": name}, stack=tier)]) == []
+    assert len(reported) == 1 and reported[0].urn == ref.urn
+    assert reported[0].message == (f"StackReference 'ref' in tier {tier} reads stack {name!r}; allowed: none: every tier "
+                                   f"owns its data and its cache, and another stack's outputs would hand this one its "
+                                   f"credentials")
 
 
 # ---- backups ------------------------------------------------------------------------------------
@@ -174,7 +154,8 @@ def test_isolation_passes_the_declared_share(tier, name, config):
 def test_backups_is_a_mandatory_stack_policy():
     policy = next(p for p in catalog.build_policies() if p.name == "backups")
     assert isinstance(policy, StackValidationPolicy) and policy.enforcement_level is None  # the pack's: mandatory
-    assert pack_config.defaults()["backups"] == {"requirePitrTiers": ["production"]}
+    # Production keeps daily backups (PITR would exceed the strategy's Supabase ceiling: README, Cost).
+    assert pack_config.defaults()["backups"] == {"requirePitrTiers": []}
 
 
 @pytest.mark.parametrize("tier", TIERS)
@@ -183,21 +164,22 @@ def test_backups_pass_the_tier_defaults(tier):
         assert run(data.backups, stack_args(stack(tier))) == []
 
 
-@pytest.mark.parametrize("tier, value, found", [
-    ("production", "weekly", "in tier production records a backup_policy without point-in-time recovery; allowed: 'daily+pitr' (daily "
-                             "backups with point-in-time recovery)"),
-    ("production", None, "records no backup_policy; allowed: one of daily+pitr, daily, weekly, none ('daily+pitr' in "
-                         "tier production)"),
-    ("preview", "hourly", "records a backup_policy that is not one of them (value not shown); allowed: one of daily+pitr, daily, weekly, none"),
+@pytest.mark.parametrize("tier, value, found, pack", [
+    ("production", "daily", "in tier production records a backup_policy without point-in-time recovery; allowed: 'daily+pitr' "
+                            "(daily backups with point-in-time recovery)", {"requirePitrTiers": ["production"]}),
+    ("production", None, "records no backup_policy; allowed: one of daily+pitr, daily, none ('daily+pitr' in "
+                         "tier production)", {"requirePitrTiers": ["production"]}),
+    ("production", None, "records no backup_policy; allowed: one of daily+pitr, daily, none", {}),
+    ("preview", "hourly", "records a backup_policy that is not one of them (value not shown); allowed: one of daily+pitr, daily, none", {}),
 ])
-def test_backups_fail_a_wrong_policy(tier, value, found):
+def test_backups_fail_a_wrong_policy(tier, value, found, pack):
     def edit(inputs):
         inputs.pop("backup_policy")
         if value is not None:
             inputs["backup_policy"] = value
     fakes = changed(stack(tier), settings_name(tier), edit)
     with stack_runtime(tier):
-        reported = run(data.backups, stack_args(fakes))
+        reported = run(data.backups, stack_args(fakes, pack))
     assert len(reported) == 1 and found in reported[0].message
     assert reported[0].urn == find(fakes, settings_name(tier)).urn
 
@@ -212,7 +194,7 @@ def test_backups_fail_production_without_supabase_settings():
 
 
 def test_backups_read_require_pitr_tiers():
-    weekly = stack("pre-production")  # the tier's own: weekly
+    weekly = stack("pre-production")  # the tier's own: daily
     with stack_runtime("pre-production"):
         found = run(data.backups, stack_args(weekly, {"requirePitrTiers": ["production", "pre-production"]}))
         assert len(found) == 1 and "in tier pre-production records a backup_policy without point-in-time recovery" in found[0].message
@@ -408,7 +390,9 @@ def reg(resources, name):
 
 
 def pinned(days: int = 23) -> dict:
-    return {"secret-rotation": {"today": today(days)}, "secret-rotation-due": {"today": today(days)}}
+    """Rotation counted to a pinned day, and what synth passes of the other tiers (their refs and costs)."""
+    from tools.policy.committed import committed
+    return {**committed(), "secret-rotation": {"today": today(days)}, "secret-rotation-due": {"today": today(days)}}
 
 
 def of(result, policy):
@@ -421,8 +405,8 @@ def test_the_pack_lists_the_new_policies(packs):
     assert kinds["backups"] == ("stack", "mandatory")
     assert kinds["secret-rotation"] == ("stack", "advisory")  # an alarm, not a gate
     assert kinds["secret-rotation-due"] == ("stack", "advisory")
-    assert info.policy("isolation").properties["supabaseProjectRefs"]["default"] == SUPABASE_REFS
-    assert info.policy("backups").properties["requirePitrTiers"]["default"] == ["production"]
+    assert info.policy("isolation").properties["supabaseProjectRefs"]["default"] == {}  # synth passes them
+    assert info.policy("backups").properties["requirePitrTiers"]["default"] == []
 
 
 @pytest.mark.parametrize("tier", TIERS)
@@ -442,10 +426,6 @@ def _edit(resource, **inputs):
     return apply
 
 
-def _rename_stack_reference(stack_name):
-    return _edit("cache-preview-shared", name=stack_name)
-
-
 def _add(from_tier, name, **inputs):
     """Add a copy of another tier's registration to this stack."""
     def apply(resources, tier, rendered):
@@ -462,18 +442,11 @@ E2E = [
     ("pre-production", "isolation", _edit("cache-pre-production-redis", databaseName="vital-expert-production"),
      "cache-pre-production-redis", "is named 'vital-expert-production', which is tier production's database"),
     ("preview", "isolation", _add("pre-production", "cache-pre-production-redis"), "cache-pre-production-redis",
-     "tier preview owns no cache"),
-    ("preview", "isolation", _rename_stack_reference("organization/vital-expert-infra/production"),
-     "cache-preview-shared", "reads production's stack 'organization/vital-expert-infra/production'"),
-    ("preview", "isolation", _rename_stack_reference("organization/vital-expert-infra/staging"),
-     "cache-preview-shared",
-     "allowed: only the declared shared cache 'organization/vital-expert-infra/pre-production'"),
-    ("production", "isolation", _add("preview", "cache-preview-shared"), "cache-preview-shared",
-     "in tier production reads stack 'organization/vital-expert-infra/pre-production'; allowed: none"),
-    ("production", "backups", _edit("supabase-production-settings", backup_policy="daily"),
-     "supabase-production-settings", "records a backup_policy without point-in-time recovery; allowed: 'daily+pitr'"),
+     "is named 'vital-expert-dev', which is tier pre-production's database"),
+    ("production", "backups", _edit("supabase-production-settings", backup_policy="weekly"),
+     "supabase-production-settings", "records a backup_policy that is not one of them (value not shown); allowed: one of daily+pitr, daily, none"),
     ("preview", "backups", _edit("supabase-preview-settings", backup_policy="hourly"),
-     "supabase-preview-settings", "records a backup_policy that is not one of them (value not shown); allowed: one of daily+pitr, daily, weekly, none"),
+     "supabase-preview-settings", "records a backup_policy that is not one of them (value not shown); allowed: one of daily+pitr, daily, none"),
 ]
 
 

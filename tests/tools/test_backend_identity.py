@@ -290,8 +290,8 @@ def test_which_stacks_each_role_may_decrypt_follows_the_tier_table() -> None:
     """PR code previews every tier but production, and nothing those read is production's."""
     assert PRODUCTION not in PR_PREVIEW_STACKS and PRODUCTION not in PLAN_KEYS
     assert PLAN_KEYS == ["pre-production", "preview"]
-    assert reads_outputs_of("preview") == ("pre-production",)  # the shared cache's outputs
-    assert reads_outputs_of("production") == () == reads_outputs_of("pre-production")
+    # No stack reads another's outputs: every tier owns its Redis database (issue 25).
+    assert reads_outputs_of("preview") == () == reads_outputs_of("production") == reads_outputs_of("pre-production")
 
 
 # What a session may do with a key: the documents from IAM, judged as IAM would.
