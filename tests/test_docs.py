@@ -19,8 +19,8 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # complete, approve --dpl --currentStageIndex; domains inspect); git-scm.com/docs; dig(1) from BIND 9
 # (query options are +words, checked in test_the_dns_runbook_matches_the_stacks).
 EXTERNAL = {
-    ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
-    ("pulumi", "up"): {"--stack", "--policy-pack"},
+    ("pulumi", "preview"): {"--stack", "--policy-pack", "--policy-pack-config", "--refresh", "--expect-no-changes"},
+    ("pulumi", "up"): {"--stack", "--policy-pack", "--policy-pack-config"},
     ("pulumi", "refresh"): {"--stack"},
     ("pulumi", "cancel"): {"--stack"},
     ("pulumi", "login"): set(),
