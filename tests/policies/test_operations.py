@@ -9,12 +9,12 @@ in-process path): a happy path, a violating mutation and its exact message.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 
 import pytest
 
-from tests.policies.helpers import PINNED_TODAY, render_committed, running_packs
+from tests.policies.helpers import PINNED_TODAY, of, render_committed, running_packs
+from tests.policies.test_data_rotation import reg, regs
 from tools.policy.committed import committed
 from vital.names import PROJECT
 
@@ -36,18 +36,6 @@ def rendered():
 def packs(rendered):
     with running_packs(rendered) as started:
         yield started
-
-
-def regs(rendered, name):
-    return copy.deepcopy(rendered[name][0].resources)
-
-
-def reg(resources, name):
-    return next(r for r in resources if r.name == name)
-
-
-def of(result, policy):
-    return [v for v in result["violations"] if v["policy"] == policy]
 
 
 @pytest.mark.parametrize("stack", ["production", "pre-production", "preview"])
