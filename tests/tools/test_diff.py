@@ -419,3 +419,18 @@ def test_end_to_end_through_a_worktree(tmp_path):
     assert "| `production` | $115 | $160 | **+$45** (Supabase +$45) |" in proc.stdout
     # The worktree and its temporary directory are gone.
     assert len(_worktrees(repo)) == 1 and list(tmpdir.iterdir()) == []
+
+
+def test_an_add_on_and_pitr_show_their_monthly_difference(prod, tmp_path):
+    """The PR comment's cost table, on synth's own documents: production with the preview suffix add-on
+    and PITR turned on, against the committed stack."""
+    from tests.stacks import render, with_config
+
+    head = render(PROD, with_config(PROD, tmp_path, vercelAddons=["observability_plus", "preview_deployment_suffix"],
+                                    supabaseBackups="daily+pitr"))
+    result = changes.diff_docs("origin/main", {PROD: prod}, [head])
+    assert result["stacks"][0]["cost"]["difference"] == {"vercel": 100, "supabase": 100, "upstash": 0, "total": 200}
+    md = comment.to_markdown(result)
+    assert "| `production` | $115 | $315 | **+$200** (Vercel +$100, Supabase +$100) |" in md
+    same = comment.to_markdown(changes.diff_docs("origin/main", {PROD: prod}, [copy.deepcopy(prod)]))
+    assert "| `production` | $115 | $115 | **±$0** |" in same
