@@ -24,8 +24,9 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # stack_migrate.go (`stack migrate <url> [stack]`, --secrets-provider, --yes, --target; since CLI
 # 3.254.0), stack_output.go (--json), and pkg/cmd/pulumi/operations/import.go (`import --file`).
 EXTERNAL = {
-    ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes", "--cwd", "--non-interactive"},
-    ("pulumi", "up"): {"--stack", "--policy-pack", "--cwd"},
+    ("pulumi", "preview"): {"--stack", "--policy-pack", "--policy-pack-config", "--refresh", "--expect-no-changes",
+                            "--cwd", "--non-interactive"},
+    ("pulumi", "up"): {"--stack", "--policy-pack", "--policy-pack-config", "--cwd"},
     ("pulumi", "version"): set(),
     ("pulumi", "stack", "migrate"): {"--secrets-provider", "--yes", "--target", "--cwd"},
     ("pulumi", "stack", "ls"): {"--cwd", "--json"},

@@ -99,6 +99,7 @@ ALLOWED_WRITES = {
     ("infra-deploy", "pre-production"): {"id-token"},
     ("infra-deploy", "production"): {"id-token"},
     ("infra-drift", "drift"): {"id-token"},
+    ("infra-drift", "rotation"): set(),  # the rotation alarm reads the committed stack files only
 }
 
 
@@ -513,3 +514,19 @@ def test_every_up_job_has_a_timeout_and_the_lock_runbook_exists(wf):
                    "infra-<stack>", ".pulumi/stacks/"):
         assert needed in runbook, needed
     assert "docs/locks.md" in (ROOT / "README.md").read_text()
+
+
+def test_every_cli_run_of_the_pack_gets_the_committed_tiers_as_pack_config(wf):
+    """The pack reads no file (issue 25): each `pulumi preview|up --policy-pack` in a workflow passes what it
+    needs of the other tiers, written just before by `python -m tools.policy.committed`."""
+    found = 0
+    for _, _, job in jobs(wf):
+        for step in job.get("steps", []):
+            run = step.get("run", "")
+            for i, line in enumerate(run.splitlines()):
+                if line.strip().startswith("pulumi ") and "--policy-pack policies" in line:
+                    found += 1
+                    assert '--policy-pack-config "$RUNNER_TEMP/pack-config.json"' in line, line
+                    before = run.splitlines()[:i]
+                    assert any('tools.policy.committed > "$RUNNER_TEMP/pack-config.json"' in b for b in before), line
+    assert found == 5  # PR preview, three ups, production's preview

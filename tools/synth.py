@@ -86,7 +86,15 @@ def synthesize_source(stack: str, source: stackfile.StackConfigInput) -> Synthes
 
 
 def _synthesize(stack: str, source: stackfile.StackConfigInput, project: Project = INFRA) -> Synthesized:
+    from vital import costs
+    from vital.names import PROJECT
+
+    from .policy.committed import tier_of
+
     doc, rendered = _render(stack, source.config, source.secret_keys, source.path, project)
+    tier = tier_of(stack, source.config) if project is INFRA else None
+    if tier is not None:  # the tier's modelled monthly cost (vital/costs.py), which the PR diff compares
+        doc["cost"] = costs.from_config(tier, source.config, PROJECT).to_json()
     return Synthesized(doc, rendered, source.config, tuple(source.standins))
 
 
@@ -213,12 +221,17 @@ def _preload(policy: str | None, project: Project = INFRA) -> None:
 
 def _synth(args: argparse.Namespace) -> list[Synthesized]:
     """Each stack's document, with the policy pack's result unless --no-policy, in stack order."""
+    from .policy.committed import committed, merged
     from .policy.config import load_pack_config
 
     project = PROJECTS[args.project]
     sources = [(stack, read_source(stack, args.config_file, project))
                for stack in _stacks(args.stack, args.config_file, project)]
-    pack_config = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
+    given = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
+    # What the tier pack needs of the other tiers (it reads no file): from their committed stack
+    # files, this run's own stack files standing in for theirs; the user's pack config over it.
+    pack_config = merged(committed(overrides={stack: source.config for stack, source in sources}), given) \
+        if project is INFRA else given
     policy = None if args.no_policy else ("process" if args.policy_process else "in-process")
     jobs = min(args.jobs or cores(), len(sources))
     if jobs > 1:

@@ -398,3 +398,7 @@ POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
 # Source: terraform-provider-vercel vercel/resource_project_protection_bypass.go (convertBypass:
 # ID: fmt.Sprintf("%s/%s", projectID, secret); secret "32-character alphanumeric").
 SECRET_BEARING_IDS = (r"(prj_[A-Za-z0-9]+)/[A-Za-z0-9]{32}(?![A-Za-z0-9])",)
+
+# Prices and sizes the cost model reads (vital/costs.py): their own page of this table, each with its
+# source and the date read, re-exported here so every reader asks `facts` (vital/pricing.py).
+from .pricing import *  # noqa: E402,F401,F403

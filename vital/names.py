@@ -68,9 +68,13 @@ AUTOMATION_BYPASS_SECRET = "VERCEL_AUTOMATION_BYPASS_SECRET"
 # Stack output: each shareable link's URL by alias (secret: the URL is the credential).
 SHARE_LINKS_OUTPUT = "shareLinks"
 
-# Outputs a cache-owning stack exports for the stacks that share its cache.
-REST_URL_OUTPUT = "upstashRestUrl"
-REST_TOKEN_OUTPUT = "upstashRestToken"
+# Config keys that are gone, and what replaced each: a stack file that still sets one is refused
+# with this line (program.load), never silently ignored.
+RETIRED_CONFIG_KEYS = {
+    "sharedCacheStack": "every tier owns its Redis database now: preview's is one small database shared by "
+                        "its PR deployments, so no stack reads another's cache (README, Data services); "
+                        "remove the key (upstashBudget sets preview's budget)",
+}
 
 # DNS (docs/dns.md): the config switch that says the zone is on Vercel's nameservers (then the
 # program manages the records), the zone, and the output listing the record each domain needs.

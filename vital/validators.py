@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from . import dns, facts
-from .tiers import BACKUP_POLICIES
+from .tiers import BACKUP_POLICIES, RETIRED_BACKUP_POLICIES
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -103,7 +103,22 @@ def node_version(value: str) -> str:
 
 
 def backup_policy(value: str | None) -> str | None:
+    if value in RETIRED_BACKUP_POLICIES:
+        raise ValueError(f"allowed: one of {', '.join(BACKUP_POLICIES)}; {value!r} is retired: "
+                         f"{RETIRED_BACKUP_POLICIES[value]}")
     return one_of(value, BACKUP_POLICIES)
+
+
+# A Vercel team's URL slug ends every generated *.vercel.app host, so it is one DNS label: lower-case
+# letters, digits and hyphens, no hyphen first or last, at most 63 characters (RFC 1035 section 2.3.4).
+VERCEL_SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def vercel_slug(value: str) -> str:
+    if not VERCEL_SLUG_RE.match(value):
+        raise ValueError("allowed: the team's URL slug as its *.vercel.app hosts end (Settings > General > Team URL): "
+                         "lower-case letters, digits and hyphens, no hyphen first or last")
+    return value
 
 
 def supabase_ref(value: str) -> str:
