@@ -92,7 +92,7 @@ def _synthesize(stack: str, source: stackfile.StackConfigInput, project: Project
     from .policy.committed import tier_of
 
     doc, rendered = _render(stack, source.config, source.secret_keys, source.path, project)
-    tier = tier_of(stack, source.config) if project is INFRA else None
+    tier = tier_of(stack, source.config) if project == INFRA else None
     if tier is not None:  # the tier's modelled monthly cost (vital/costs.py), which the PR diff compares
         doc["cost"] = costs.from_config(tier, source.config, PROJECT).to_json()
     return Synthesized(doc, rendered, source.config, tuple(source.standins))
@@ -231,7 +231,7 @@ def _synth(args: argparse.Namespace) -> list[Synthesized]:
     # What the tier pack needs of the other tiers (it reads no file): from their committed stack
     # files, this run's own stack files standing in for theirs; the user's pack config over it.
     pack_config = merged(committed(overrides={stack: source.config for stack, source in sources}), given) \
-        if project is INFRA else given
+        if project == INFRA else given
     policy = None if args.no_policy else ("process" if args.policy_process else "in-process")
     jobs = min(args.jobs or cores(), len(sources))
     if jobs > 1:

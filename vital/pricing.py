@@ -75,8 +75,9 @@ VERCEL_PRO_SEAT_USD = 20
 # - preview_deployment_suffix: $100 a month (secondary: codejam.info/2023/04/vercel-custom-preview-
 #   domain.html "charges $100/month"; davette.ca/blog/vercel-pr-preview-custom-domains "listed at $100
 #   per month on Vercel's pricing page"); no vercel.com copy of the figure was found here.
-# - password_protection (Advanced Deployment Protection): $150 a month as vercel.com/pricing listed it;
-#   NOT confirmed by any copy found here (unverified): check before a stack declares it.
+# - password_protection: vercel.com/kb/guide/add-password-protection-vercel-deployment ("Password
+#   Protection is available on Enterprise, or on Pro through the $150 per month Advanced Deployment
+#   Protection add-on").
 VERCEL_ADDON_USD = {"observability_plus": 10, "preview_deployment_suffix": 100, "password_protection": 150}
 
 # Upstash Redis pay-as-you-go: $0.20 per 100K commands; Free: 500K commands a month, 256 MB. A
