@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: venv plan doctor test bench mutate clean
+.PHONY: venv plan doctor bootstrap test bench mutate clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,10 @@ plan: venv
 ## Preflight before the first `pulumi up`: what would stop the CLI, each with its fix (exit 1 when anything would).
 doctor: venv
 	$(PY) -m tools.doctor --stack all
+
+## The state backend and the CI's identities (bootstrap/): an operator's first run and every later one (docs/bootstrap.md).
+bootstrap: venv
+	bootstrap/run.sh
 
 ## The test suite (what CI runs), on every core.
 test: venv

@@ -338,7 +338,9 @@ class GitHubBranchSpec(Spec):
 # ---- data services -----------------------------------------------------------------------------
 
 
-class RedisSpec(Spec):
+class CacheSpec(Spec):
+    """The tier's own Redis database (every tier owns one)."""
+
     database_name: str
     primary_region: str
     eviction: bool
@@ -347,19 +349,6 @@ class RedisSpec(Spec):
     # Production's data must survive any stack mistake.
     protect: bool = False
     retain_on_delete: bool = False
-
-
-class CacheSpec(Spec):
-    """The tier's own Redis database, or the stack whose cache it shares (exactly one)."""
-
-    database: RedisSpec | None = None
-    shared_stack: str | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> "CacheSpec":
-        if (self.database is None) == (self.shared_stack is None):
-            raise ValueError("a cache has its own database or a shared stack, not both and not neither")
-        return self
 
 
 class SupabaseProjectSpec(Spec):

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import SecretStr, ValidationError
 
 from vital import stackfile, validators
-from vital.names import GITHUB_OWNER_KEY, PROJECT, SECRET_CONFIG_KEYS, SECRET_TEXT, TIERS, VERCEL_TEAM_KEY
+from vital.names import GITHUB_OWNER_KEY, PROJECT, RETIRED_CONFIG_KEYS, SECRET_CONFIG_KEYS, SECRET_TEXT, TIERS, VERCEL_TEAM_KEY
 from vital.secrets import looks_secret_value
 
 from .config import StackConfig
@@ -127,6 +127,8 @@ def _project_keys(stack: str) -> dict[str, Any]:
             if namespace.lower() == PROJECT or validators.one_edit_away(namespace.lower(), PROJECT):
                 raise ConfigError(stack, full_key, shown, f"allowed: the project's namespace; did you mean '{PROJECT}:{key}'?")
             continue
+        if key in RETIRED_CONFIG_KEYS:
+            raise ConfigError(stack, full_key, shown, f"allowed: nothing; {key} is retired: {RETIRED_CONFIG_KEYS[key]}")
         if _field_for(key)[0] is None or key == "stack":
             raise ConfigError(stack, full_key, shown, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
         data[key] = _decode(key, raw)

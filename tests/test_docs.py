@@ -18,17 +18,26 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
 # complete, approve --dpl --currentStageIndex; domains inspect); git-scm.com/docs; dig(1) from BIND 9
 # (query options are +words, checked in test_the_dns_runbook_matches_the_stacks).
+# The bootstrap runbook (docs/bootstrap.md, bootstrap/run.sh), from pulumi/pulumi's source:
+# pkg/cmd/pulumi/pulumi.go (the global --cwd, --non-interactive), pkg/cmd/pulumi/stack/
+# stack_select.go (--create, --secrets-provider), stack_new.go (`stack init`, --secrets-provider),
+# stack_migrate.go (`stack migrate <url> [stack]`, --secrets-provider, --yes, --target; since CLI
+# 3.254.0), stack_output.go (--json), and pkg/cmd/pulumi/operations/import.go (`import --file`).
 EXTERNAL = {
-    ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
-    ("pulumi", "up"): {"--stack", "--policy-pack"},
+    ("pulumi", "preview"): {"--stack", "--policy-pack", "--policy-pack-config", "--refresh", "--expect-no-changes",
+                            "--cwd", "--non-interactive"},
+    ("pulumi", "up"): {"--stack", "--policy-pack", "--policy-pack-config", "--cwd"},
+    ("pulumi", "version"): set(),
+    ("pulumi", "stack", "migrate"): {"--secrets-provider", "--yes", "--target", "--cwd"},
+    ("pulumi", "stack", "ls"): {"--cwd", "--json"},
     ("pulumi", "refresh"): {"--stack"},
     ("pulumi", "cancel"): {"--stack"},
     ("pulumi", "login"): set(),
     ("pulumi", "stack", "history"): {"--stack"},
-    ("pulumi", "stack", "select"): set(),
-    ("pulumi", "stack", "init"): {"--secrets-provider"},
-    ("pulumi", "config", "set"): {"--secret", "--stack", "--path"},
-    ("pulumi", "stack", "output"): {"--stack", "--show-secrets", "--json"},
+    ("pulumi", "stack", "select"): {"--non-interactive", "--create", "--secrets-provider", "--cwd"},
+    ("pulumi", "stack", "init"): {"--secrets-provider", "--cwd"},
+    ("pulumi", "config", "set"): {"--secret", "--stack", "--path", "--cwd"},
+    ("pulumi", "stack", "output"): {"--stack", "--show-secrets", "--json", "--cwd"},
     ("vercel", "list"): {"--prod"},
     ("vercel", "rollback"): {"--timeout"},
     ("vercel", "promote"): set(),
@@ -65,7 +74,7 @@ ALL = [(doc.name, cmd) for doc in DOCS for cmd in commands(doc)]
 def test_the_runbooks_exist():
     names = {d.name for d in DOCS}
     assert {"promotion.md", "rollback.md", "adding-a-tier-or-app.md", "rotating-a-secret.md", "app-repo.md",
-            "dns.md"} <= names
+            "dns.md", "bootstrap.md", "ci-identities.md"} <= names
     assert len(ALL) >= 20
 
 
@@ -96,13 +105,18 @@ def test_every_stack_output_a_runbook_reads_is_one_the_stacks_export(committed):
     # What the committed stacks export, and the outputs a stack exports only when configured (vital.names).
     exported = {name for doc in committed.values() for name in doc["outputs"]}
     exported |= {value for key, value in vars(names).items() if key.endswith("_OUTPUT")}
+    from tests.bootstrap.support import doc as bootstrap_doc
+
+    exported |= set(bootstrap_doc()["outputs"])
     read = [(doc, _output_name(cmd[3:])) for doc, cmd in ALL if cmd[:3] == ["pulumi", "stack", "output"]]
-    assert read and [(doc, name) for doc, name in read if name not in exported] == []
+    named = [(doc, name) for doc, name in read if name is not None]  # None: every output (--json)
+    assert named and [(doc, name) for doc, name in named if name not in exported] == []
 
 
 def _output_name(args: list[str]) -> str | None:
-    """The output `pulumi stack output` is asked for: its one argument that is neither a flag nor --stack's value."""
-    names = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "--stack")]
+    """The output `pulumi stack output` is asked for: its one argument that is neither a flag nor
+    --stack's or --cwd's value."""
+    names = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] not in ("--stack", "--cwd"))]
     return names[0] if len(names) == 1 else None
 
 

@@ -8,6 +8,7 @@ tests/tools/test_comment_render.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -92,10 +93,13 @@ ALLOWED_WRITES = {
     ("infra-pr", "diff"): set(),
     ("infra-pr", "preview"): {"id-token"},
     ("infra-pr", "comment"): {"pull-requests"},
+    ("infra-pr", "bootstrap"): {"id-token"},
+    ("infra-drift", "bootstrap"): {"id-token"},
     ("infra-deploy", "preview"): {"id-token"},
     ("infra-deploy", "pre-production"): {"id-token"},
     ("infra-deploy", "production"): {"id-token"},
     ("infra-drift", "drift"): {"id-token"},
+    ("infra-drift", "rotation"): set(),  # the rotation alarm reads the committed stack files only
 }
 
 
@@ -187,58 +191,86 @@ def test_write_credentials_appear_only_in_jobs_bound_to_their_environment(wf):
                 "PULUMI_CONFIG_PASSPHRASE": "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"}
 
 
-def oidc_subject(workflow: dict, job: dict, repo: str) -> str:
-    """The `sub` GitHub puts in this job's token (GitHub docs, OIDC reference, example subject claims)."""
-    if job.get("environment"):
-        return f"repo:{repo}:environment:{job['environment']}"
+PREFIX, REPO = "repo:acme@11/infra@22", "acme/infra"
+
+
+def job_ref(workflow: dict, job: dict) -> str:
+    """The ref whose copy of the workflow runs the job: a PR's merge ref, else main."""
     events = set(workflow["on"])
     if events == {"pull_request"}:
-        return f"repo:{repo}:pull_request"
+        return "refs/pull/42/merge"
     assert events <= {"schedule", "workflow_dispatch", "push"}
     assert job.get("if") == "github.ref == 'refs/heads/main'" or workflow["on"] == {"push": {"branches": ["main"]}}
-    return f"repo:{repo}:ref:refs/heads/main"
+    return "refs/heads/main"
+
+
+def oidc_subject(name: str, workflow: dict, job: dict) -> str:
+    """The `sub` GitHub puts in this job's token under the repository's template (repo, context,
+    job_workflow_ref: GitHub docs, OIDC reference, "Customizing the subject claims"); the context
+    is the default subject's part after the repository ("Example subject claims")."""
+    ref = job_ref(workflow, job)
+    if job.get("environment"):
+        context = f"environment:{job['environment']}"
+    elif ref.startswith("refs/pull/"):
+        context = "pull_request"
+    else:
+        context = f"ref:{ref}"
+    return f"{PREFIX}:{context}:job_workflow_ref:{REPO}/.github/workflows/{name}.yml@{ref}"
+
+
+def roles_behind(variable_ref: str, job: dict) -> list:
+    """The roles of vital.trust whose ARN the job's `role-to-assume` variable may hold."""
+    from vital.trust import REPOSITORY, ROLES
+
+    variable = variable_ref.removeprefix("${{ vars.").removesuffix(" }}")
+    return [r for r in ROLES if r.variable == variable and r.scope in (REPOSITORY, job.get("environment"))]
 
 
 def test_every_job_that_assumes_a_role_presents_a_subject_that_role_trusts(wf):
-    """Problem 2: one role for three subjects; assume-role failed in two of three jobs."""
+    """Problem 2: one role for three subjects; assume-role failed in two of three jobs. Now each
+    job's subject names its workflow file and ref, and exactly one role trusts it."""
+    from bootstrap.documents import trust_policy
     from tests.tools.iam_trust import allows, github_token
-    from tools.backend.grants import deploy_subjects, drift_subjects, plan_subjects, trust_policy
+    from vital.trust import ROLES
 
-    repo, provider = "acme/infra", "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"
-    trusts = {"${{ vars.AWS_PLAN_ROLE_ARN }}": [trust_policy(provider, plan_subjects(repo))],
-              "${{ vars.AWS_DRIFT_ROLE_ARN }}": [trust_policy(provider, drift_subjects(repo))]}
-    trusts["${{ vars.AWS_DEPLOY_ROLE_ARN }}"] = [trust_policy(provider, deploy_subjects(repo, s)) for s in TIERS]
+    provider = "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"
+    trusts = {r.key: json.loads(trust_policy(provider, (PREFIX,), REPO, r)) for r in ROLES}
     checked = 0
     for name, job_id, job in jobs(wf):
         for aws in steps_using(job, "aws-actions/configure-aws-credentials@"):
-            sub = oidc_subject(wf[name], job, repo)
-            role = aws["with"]["role-to-assume"]
-            trusted = [p for p in trusts[role] if allows(p, provider, github_token(sub))]
-            assert len(trusted) == 1, f"{name}/{job_id}: {sub} is trusted by {len(trusted)} roles behind {role}"
+            sub = oidc_subject(name, wf[name], job)
+            trusted = [key for key, policy in trusts.items() if allows(policy, provider, github_token(sub))]
+            behind = [r.key for r in roles_behind(aws["with"]["role-to-assume"], job)]
+            assert len(trusted) == 1 and trusted == behind, f"{name}/{job_id}: {sub} is trusted by {trusted}, behind {behind}"
             checked += 1
-    assert checked == 5  # preview, drift, three deploys
+    assert checked == 7  # preview, bootstrap (PR), drift, bootstrap drift, three deploys
 
 
-# Which stack keys a job's role may decrypt with (tools/backend/grants.py), judged as IAM would.
+# Which stack keys a job's role may decrypt with (the bootstrap stack's documents), judged as IAM would.
 
 
 def role_policy(job: dict, role_ref: str) -> dict:
-    """The permissions bootstrap gives the role behind `role-to-assume` in this job."""
-    from tools.backend.grants import Keys, deploy_policy, drift_policy, plan_policy
+    """The permissions the bootstrap stack gives the role behind `role-to-assume` in this job."""
+    from bootstrap.documents import Account, role_policy as policy
 
-    keys = Keys("arn:aws:s3:::state", "arn:aws:kms:r:1:key/bucket",
-                {stack: f"arn:aws:kms:r:1:key/{stack}" for stack in TIERS}, "s3.r.amazonaws.com")
-    return {"${{ vars.AWS_PLAN_ROLE_ARN }}": lambda: plan_policy(keys),
-            "${{ vars.AWS_DRIFT_ROLE_ARN }}": lambda: drift_policy(keys),
-            "${{ vars.AWS_DEPLOY_ROLE_ARN }}": lambda: deploy_policy(keys, job["environment"])}[role_ref]()
+    (role,) = roles_behind(role_ref, job)
+    return json.loads(policy(role, "state", Account("aws", "1", "r", "amazonaws.com")))
+
+
+def may_decrypt(policy: dict, stack: str) -> bool:
+    from tests.tools.iam_trust import permits
+    from vital.names import stack_key_alias
+
+    return permits([policy], "kms:Decrypt", "arn:aws:kms:r:1:key/k", {"kms:ResourceAliases": [stack_key_alias(stack)]})
 
 
 def stacks_run(job: dict) -> list[str]:
-    """The stacks a job runs `pulumi preview` or `pulumi up` for (STACK of each such step)."""
+    """The stacks a job runs `pulumi preview` or `pulumi up` for (STACK of each such step, or --stack)."""
     found = []
     for step in job["steps"]:
         if re.search(r"^\s*pulumi (preview|up)\b", step.get("run", ""), re.M):
-            stack = step["env"]["STACK"]
+            named = re.search(r"--stack (\w[\w-]*)", step["run"])
+            stack = named.group(1) if named else step["env"]["STACK"]
             found += job["strategy"]["matrix"]["stack"] if stack == "${{ matrix.stack }}" else [stack]
     return sorted(set(found))
 
@@ -247,25 +279,20 @@ def test_pr_code_never_holds_productions_key(wf):
     """Problem 1, the half left open: previews decrypt each stack's config, so PR code that
     previewed production held the key to production's secrets (Supabase and Upstash tokens that
     can write). PRs now preview every stack but production, with a role that cannot decrypt it."""
-    from tests.tools.iam_trust import permits
-
     job = wf["infra-pr"]["jobs"]["preview"]
     assert PRODUCTION not in PR_PREVIEW_STACKS
     assert stacks_run(job) == sorted(PR_PREVIEW_STACKS)
     assert set(job["outputs"]) == set(PR_PREVIEW_STACKS)
     (aws,) = steps_using(job, "aws-actions/configure-aws-credentials@")
     policy = role_policy(job, aws["with"]["role-to-assume"])
-    assert not permits([policy], "kms:Decrypt", f"arn:aws:kms:r:1:key/{PRODUCTION}")
+    assert not may_decrypt(policy, PRODUCTION)
     for name, job_id, other in jobs(wf):
         if name == "infra-pr":
             assert PRODUCTION not in stacks_run(other) and "AWS_DEPLOY_ROLE_ARN" not in refs(other, "vars"), job_id
 
 
 def test_every_job_holds_the_keys_of_the_stacks_it_runs(wf):
-    """Each job's role may decrypt the stacks it previews or deploys and the outputs they read."""
-    from tests.tools.iam_trust import permits
-    from tools.backend.grants import decrypts
-
+    """Each job's role may decrypt the stacks it previews or deploys (no stack reads another's outputs)."""
     checked = 0
     for name, job_id, job in jobs(wf):
         stacks = stacks_run(job)
@@ -273,10 +300,33 @@ def test_every_job_holds_the_keys_of_the_stacks_it_runs(wf):
             continue
         (aws,) = steps_using(job, "aws-actions/configure-aws-credentials@")
         policy = role_policy(job, aws["with"]["role-to-assume"])
-        missing = [s for s in decrypts(stacks) if not permits([policy], "kms:Decrypt", f"arn:aws:kms:r:1:key/{s}")]
+        missing = [s for s in stacks if not may_decrypt(policy, s)]
         assert missing == [], f"{name}/{job_id} runs {stacks} but its role cannot decrypt {missing}"
         checked += 1
-    assert checked == 5
+    assert checked == 7
+
+
+def test_no_job_deploys_the_bootstrap_stack_and_no_ci_role_can_change_the_root_of_trust(wf):
+    """The bootstrap stack can change every role: its deploy is an operator's (docs/bootstrap.md).
+    CI previews it (the plan role) and checks it for drift (the drift role), read-only."""
+    from tests.tools.iam_trust import permits
+    from vital.trust import ROLES
+
+    for name, job_id, job in jobs(wf):
+        for script in run_steps(job):
+            assert not ("pulumi up" in script and "bootstrap" in script), f"{name}/{job_id}"
+    assert stacks_run(wf["infra-pr"]["jobs"]["bootstrap"]) == stacks_run(wf["infra-drift"]["jobs"]["bootstrap"]) == ["bootstrap"]
+    from bootstrap.documents import Account, role_policy as policy
+
+    writes = [("iam:UpdateAssumeRolePolicy", "arn:aws:iam::1:role/vital-expert-infra-plan"),
+              ("iam:PutRolePolicy", "arn:aws:iam::1:role/vital-expert-infra-deploy-production"),
+              ("iam:CreateOpenIDConnectProvider", "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com"),
+              ("kms:ScheduleKeyDeletion", "arn:aws:kms:r:1:key/k"), ("kms:UpdateAlias", "arn:aws:kms:r:1:alias/pulumi-state"),
+              ("s3:PutBucketPolicy", "arn:aws:s3:::state"), ("s3:PutBucketVersioning", "arn:aws:s3:::state"),
+              ("s3:PutObject", "arn:aws:s3:::state/.pulumi/stacks/vital-expert-infra-bootstrap/bootstrap.json")]
+    for role in ROLES:
+        document = json.loads(policy(role, "state", Account("aws", "1", "r", "amazonaws.com")))
+        assert [a for a, r in writes if permits([document], a, r, {"kms:ResourceAliases": ["alias/pulumi-state"]})] == [], role.key
 
 
 def test_production_is_previewed_in_its_deploy_job_before_up(wf):
@@ -307,7 +357,7 @@ def test_every_cli_run_is_piped_through_the_redaction_filter(wf):
                     found += 1
                     assert "2>&1 | python3 -m tools.redact" in line, f"{name}/{job_id}: {line.strip()}"
                     assert "set -o pipefail" in script, f"{name}/{job_id}: no pipefail"
-    assert found == 6  # PR preview, three ups, production's preview, drift
+    assert found == 8  # PR preview, three ups, production's preview, drift, bootstrap's preview and drift
 
 
 # ---------------------------------------------------------------------------------------
@@ -357,7 +407,7 @@ def test_drift_is_a_daily_refresh_preview_on_main(wf):
 def test_every_pulumi_action_step_pins_the_cli_to_requirements_txt(wf):
     """Problem 4: pulumi/actions defaults to ^3 (src/config.ts: `pulumiVersion ?? '^3'`)."""
     steps = [s for _, _, job in jobs(wf) for s in steps_using(job, PULUMI_ACTION)]
-    assert len(steps) == 5
+    assert len(steps) == 7
     assert all(str(s["with"]["pulumi-version"]) == pulumi_pin() for s in steps)
     # Install only: the CLI's own steps run the commands, so a login failure stops the job.
     assert all(set(s["with"]) == {"pulumi-version"} for s in steps)
@@ -431,8 +481,8 @@ def _check(step: dict, **env: str) -> subprocess.CompletedProcess:
 def test_every_backend_job_first_checks_its_variables_and_names_the_missing_one(wf):
     """Problem 8: an empty PULUMI_BACKEND_URL or role got as far as a confusing error."""
     found = backend_jobs(wf)
-    assert {(n, j) for n, j, _ in found} == {("infra-pr", "preview"), ("infra-drift", "drift"),
-                                              *(("infra-deploy", s) for s in TIERS)}
+    assert {(n, j) for n, j, _ in found} == {("infra-pr", "preview"), ("infra-drift", "drift"), ("infra-pr", "bootstrap"),
+                                              ("infra-drift", "bootstrap"), *(("infra-deploy", s) for s in TIERS)}
     s3 = "s3://state?region=eu-central-1"
     for name, job_id, job in found:
         first = job["steps"][0]
@@ -464,3 +514,20 @@ def test_every_up_job_has_a_timeout_and_the_lock_runbook_exists(wf):
                    "infra-<stack>", ".pulumi/stacks/"):
         assert needed in runbook, needed
     assert "docs/locks.md" in (ROOT / "README.md").read_text()
+
+
+def test_every_cli_run_of_the_pack_gets_the_committed_tiers_as_pack_config(wf):
+    """The pack reads no file (issue 25): each `pulumi preview|up --policy-pack` in a workflow passes what it
+    needs of the other tiers, written just before by `python -m tools.policy.committed`."""
+    found = 0
+    for _, _, job in jobs(wf):
+        for step in job.get("steps", []):
+            run = step.get("run", "")
+            for i, line in enumerate(run.splitlines()):
+                # The tier pack's runs; the bootstrap stack's identity pack needs nothing of the tiers.
+                if line.strip().startswith("pulumi ") and "--policy-pack policies" in line and "--cwd bootstrap" not in line:
+                    found += 1
+                    assert '--policy-pack-config "$RUNNER_TEMP/pack-config.json"' in line, line
+                    before = run.splitlines()[:i]
+                    assert any('tools.policy.committed > "$RUNNER_TEMP/pack-config.json"' in b for b in before), line
+    assert found == 5  # PR preview, three ups, production's preview

@@ -14,6 +14,8 @@ PRODUCTION = "production"
 
 # The CrossGuard policy pack (policies/PulumiPolicy.yaml's directory, served under this name).
 PACK_NAME = "vital-expert-guardrails"
+# The bootstrap project's pack (bootstrap/policies): the state backend and the CI's identities.
+IDENTITY_PACK_NAME = "vital-expert-identity-guardrails"
 
 # How every tool shows a secret value: never the value.
 SECRET_TEXT = "[secret]"
@@ -66,9 +68,13 @@ AUTOMATION_BYPASS_SECRET = "VERCEL_AUTOMATION_BYPASS_SECRET"
 # Stack output: each shareable link's URL by alias (secret: the URL is the credential).
 SHARE_LINKS_OUTPUT = "shareLinks"
 
-# Outputs a cache-owning stack exports for the stacks that share its cache.
-REST_URL_OUTPUT = "upstashRestUrl"
-REST_TOKEN_OUTPUT = "upstashRestToken"
+# Config keys that are gone, and what replaced each: a stack file that still sets one is refused
+# with this line (program.load), never silently ignored.
+RETIRED_CONFIG_KEYS = {
+    "sharedCacheStack": "every tier owns its Redis database now: preview's is one small database shared by "
+                        "its PR deployments, so no stack reads another's cache (README, Data services); "
+                        "remove the key (upstashBudget sets preview's budget)",
+}
 
 # DNS (docs/dns.md): the config switch that says the zone is on Vercel's nameservers (then the
 # program manages the records), the zone, and the output listing the record each domain needs.
@@ -112,16 +118,10 @@ def stack_reference(organization: str, stack: str) -> str:
     return f"{organization}/{PROJECT}/{stack}"
 
 
-# CI: the GitHub Actions variables the workflows read, and the AWS roles `tools.backend bootstrap
-# --github-repo` creates for them (README "Pull requests and CI"). The plan role is read-only and
-# trusted by pull requests only; the drift role is read-only and trusted by `main` only; each
-# environment's deploy role only by jobs in it.
+# CI: the GitHub Actions variables every backend job reads (each role's own variable, and the
+# roles themselves, are vital/trust.py's; the bootstrap stack prints them all).
 BACKEND_URL_VARIABLE = "PULUMI_BACKEND_URL"
 AWS_REGION_VARIABLE = "AWS_REGION"
-PLAN_ROLE_VARIABLE = "AWS_PLAN_ROLE_ARN"
-DRIFT_ROLE_VARIABLE = "AWS_DRIFT_ROLE_ARN"
-DEPLOY_ROLE_VARIABLE = "AWS_DEPLOY_ROLE_ARN"
-DEPLOY_BRANCH = "main"
 
 # The stacks a pull request runs `pulumi preview` for, with the plan role: every tier but
 # production. PR code never holds production's key; production is shown on the PR by the
@@ -130,7 +130,7 @@ PR_PREVIEW_STACKS = tuple(tier for tier in TIERS if tier != PRODUCTION)
 
 # KMS aliases of the state backend: the bucket's key (S3 default encryption of the state
 # objects) and one key per stack for its secrets, `<bucket alias>-<stack>`
-# (alias/pulumi-state-production ...). `--kms-alias` of tools.backend names the first.
+# (alias/pulumi-state-production ...); the bootstrap stack makes them.
 STATE_KEY_ALIAS = "alias/pulumi-state"
 
 
@@ -148,15 +148,3 @@ def key_alias_stack(alias: str) -> tuple[str, str] | None:
         if alias.endswith(f"-{tier}") and len(alias) > len(f"alias/-{tier}"):
             return alias[: -len(tier) - 1], tier
     return None
-
-
-def plan_role_name() -> str:
-    return f"{PROJECT}-plan"
-
-
-def drift_role_name() -> str:
-    return f"{PROJECT}-drift"
-
-
-def deploy_role_name(environment: str) -> str:
-    return f"{PROJECT}-deploy-{environment}"

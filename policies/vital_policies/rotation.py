@@ -1,7 +1,9 @@
-"""Secret rotation (seed: rotate every 90 days): secret-rotation fails a secret rotated
+"""Secret rotation (the strategy: rotate every 90 days): secret-rotation reports a secret rotated
 failAfterDays (90) or more days ago or never recorded; secret-rotation-due warns from
 warnAfterDays (75). pulumi-policy gives each policy one enforcement level, hence two policies
-over the same figures.
+over the same figures. Both are advisory (vital/rotation.py says why: an alarm, not a gate); the
+alarm that fails is `python -m tools.rotate --check` in the scheduled drift workflow. A team that
+wants the gate back sets {"secret-rotation": "mandatory"} in its pack config.
 
 What a stack holds comes from its config, as the CLI passes it to the pack (PULUMI_CONFIG,
 objects as JSON strings): the keys of secretEnv, the secrets every stack holds
@@ -19,12 +21,14 @@ settings for supabaseAccessToken, the Vercel project for protectionPassword), el
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
+from vital import clock
+from vital.rotation import parse as _parse
 from vital.names import ALWAYS_HELD_SECRETS, HELD_WHEN_SET_SECRETS, SUPABASE_DB_URL_SECRET, VERCEL_TOKEN_SECRET
 
 from . import context
@@ -74,18 +78,9 @@ def held_secrets() -> tuple[list[str], bool]:
 
 def _today(raw: Any) -> date | None:
     if raw is None:
-        return datetime.now(timezone.utc).date()
+        return clock.today()
     try:
         return date.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-
-
-def _parse(recorded: Any) -> date | None:
-    if isinstance(recorded, date):
-        return recorded
-    try:
-        return date.fromisoformat(recorded) if isinstance(recorded, str) else None
     except ValueError:
         return None
 
@@ -182,7 +177,7 @@ def secret_rotation(args: StackValidationArgs, report: ReportViolation) -> None:
         where = f"secret {s.name} in tier {check.tier}"
         setting_name = f"{PROJECT}:{ROTATION_KEY}.{s.name}"
         if s.recorded is None:
-            report(f"{where} has no rotation date ({setting_name} is not set); allowed: {limit}; "
+            report(f"{where} has no rotation date (never recorded: {setting_name} is not set); allowed: {limit}; "
                    f"{check.rotate_hint(s.name)}", s.urn)
         elif s.when is None:
             report(f"{where}: {setting_name} is {_shown(s.recorded)}, not a date; allowed: a date as YYYY-MM-DD, "

@@ -56,23 +56,25 @@ def test_a_bypass_whose_secret_reaches_no_environment_fails():
             "the tier's environment secret"]
 
 
-@pytest.mark.parametrize("tier", ["production", "pre-production"])
+@pytest.mark.parametrize("tier", ["production"])
 def test_no_other_tier_may_hold_a_bypass_or_its_secret(tier):
     fakes = [*fake_stack(tier), *bypass_fakes(tier)]
     with stack_runtime(tier):
         found = run(access.preview_access, stack_args(fakes))
     assert len(found) == 2
     assert all(f.message.endswith(f"in tier {tier} opens its protected deployments to whoever holds the secret; "
-                                  f"allowed: automation bypasses only in preview") for f in found)
+                                  f"allowed: automation bypasses only in pre-production, preview") for f in found)
     assert found[0].message.startswith(f"ProjectProtectionBypass 'access-{tier}-bypass-vital-expert' in tier")
     assert {f.message.split("'")[1] for f in found} == {f"access-{tier}-bypass-vital-expert",
                                                          f"{tier}-secret-vercel_automation_bypass_secret"}
 
 
 def test_the_pack_config_moves_the_requirement():
-    with stack_runtime("pre-production"):
-        fakes = [*fake_stack("pre-production"), *bypass_fakes("pre-production")]
-        assert run(access.preview_access, stack_args(fakes, config={"bypassTiers": ["pre-production", "preview"]})) == []
+    with stack_runtime("production"):
+        fakes = [*fake_stack("production"), *bypass_fakes("production")]
+        assert run(access.preview_access, stack_args(fakes, config={"bypassTiers": ["production", "preview"]})) == []
+    with stack_runtime("pre-production"):  # CI's e2e runs reach pre-production, protected on every deployment
+        assert run(access.preview_access, stack_args(fake_stack("pre-production"))) == []
     with stack_runtime("preview"):
         assert run(access.preview_access, stack_args(without(fake_stack("preview"), BYPASS, SECRET),
                                                      config={"bypassTiers": []})) == []

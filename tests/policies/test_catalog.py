@@ -10,8 +10,8 @@ from __future__ import annotations
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
 from vital_policies import (
-    access, caching, catalog, costs, data, dns_records, env_vars, firewall, headers, isolation, project, releases, rls,
-    rotation,
+    access, caching, catalog, costs, data, dns_records, env_vars, firewall, headers, isolation, project, redirects,
+    releases, rls, rotation,
 )
 from vital_policies.pack_config import schemas
 
@@ -40,8 +40,8 @@ EXPECTED = (
     ('isolation', 'resource', isolation.isolation, False, True,
      'Non-production stacks attach no production domain and deploy no production branch, and a project '
      "that builds previews skips the other tiers' branches; production's projects, domains and GitHub "
-     "environments are protected; no tier uses another tier's Supabase project or Redis database, and only"
-     ' preview shares a cache (the declared one).'),
+     "environments are protected; no tier uses another tier's Supabase project or Redis database, and no "
+     'stack reads another stack (StackReference).'),
     ('admin-allowlist', 'stack', firewall.admin_allowlist, False, True,
      "Pre-production's firewall denies admin routes to addresses outside the allow-list (an ip_address "
      "condition, op inc on the allow-list's addresses, negated)."),
@@ -52,10 +52,11 @@ EXPECTED = (
      "where the GitHub plan cannot enforce them, has the fallback: main's ruleset review and the release "
      'gates.'),
     ('backups', 'stack', data.backups, False, True,
-     "Each tier's Supabase settings record a known backup policy; production's is daily+pitr (point-in-"
-     'time recovery), and production has Supabase settings.'),
-    ('secret-rotation', 'stack', rotation.secret_rotation, False, True,
-     'Every production secret has a recorded rotation date less than 90 days old.'),
+     "Each tier's Supabase settings record a known backup policy (the tiers in requirePitrTiers: "
+     'daily+pitr, point-in-time recovery), and production has Supabase settings.'),
+    ('secret-rotation', 'stack', rotation.secret_rotation, True, True,
+     'Every production secret has a recorded rotation date less than 90 days old. Advisory: an alarm, not '
+     'a gate (the scheduled drift workflow fails on it); mandatory only if the pack config says so.'),
     ('secret-rotation-due', 'stack', rotation.secret_rotation_due, True, True,
      'Warns when a production secret was rotated 75 to 89 days ago (due before 90).'),
     ('cache-safety', 'stack', caching.cache_safety, False, True,
@@ -68,9 +69,10 @@ EXPECTED = (
      'and production rolls out in stages (ProjectRollingRelease).'),
     ('slo-alerts', 'stack', releases.slo_alerts, False, True,
      'Production and pre-production alert on 5xx errors; production alerts when p95 latency passes 500 ms.'),
-    ('cost-ceiling', 'stack', costs.cost_ceiling, True, True,
-     "Each service's monthly budgets, summed over the tiers, stay within the seed's ceilings (Vercel $200,"
-     ' Supabase $100, Redis $50). Advisory unless the pack config makes it mandatory.'),
+    ('cost-ceiling', 'stack', costs.cost_ceiling, False, True,
+     "Each tier's modelled monthly cost (plans, seats, add-ons, compute, PITR, Redis budgets) stays within"
+     " the tier's budget per service, and the tiers together within the strategy's ceilings (Vercel $200, "
+     'Supabase $100, Redis $50).'),
     ('rls', 'stack', rls.rls, False, True,
      "Supabase's security advisors report no table without row-level security (production; read by the "
      'Supabase settings resource).'),
@@ -81,6 +83,17 @@ EXPECTED = (
      "Where the zone is on Vercel's nameservers (config dnsOnVercel, dnsZone), every ProjectDomain has a "
      "DnsRecord of the type and value Vercel documents (A 76.76.21.21 at the zone's apex, CNAME "
      "cname.vercel-dns-0.com below it), and no address record at a custom domain's name points elsewhere."),
+    ('cache-isolation', 'stack', data.cache_isolation, False, True,
+     "Every Redis credential env var of a stack comes from the stack's own RedisDatabase (its "
+     "propertyDependencies), never another tier's read-write token."),
+    ('redirect-urls', 'stack', redirects.redirect_urls, False, True,
+     'The Supabase redirect allow-list holds no wildcard host on vercel.app but <project>-*-<team '
+     "slug>.vercel.app of the stack's own projects (config vercelTeamSlug), and none outside the preview "
+     'tier.'),
+    ('internal-access', 'stack', access.internal_access, False, True,
+     'Pre-production (debug mode and the mock API on) protects all its deployments, custom domains '
+     "included (Vercel Authentication all_deployments), so it answers only the team and CI's automation "
+     'bypass.'),
 )
 
 
@@ -89,7 +102,7 @@ def test_the_catalog_is_the_contract():
     assert found == tuple((name, kind, rule, advisory, configurable, "".join(text))
                           for name, kind, rule, advisory, configurable, *text in EXPECTED)
     assert catalog.POLICY_NAMES == tuple(row[0] for row in EXPECTED)
-    assert catalog.ADVISORY == ("preview-cleanup", "secret-rotation-due", "data-budget", "cost-ceiling")
+    assert catalog.ADVISORY == ("preview-cleanup", "secret-rotation", "secret-rotation-due", "data-budget")
     assert catalog.PACK_NAME == "vital-expert-guardrails"
 
 

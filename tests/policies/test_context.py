@@ -96,13 +96,6 @@ def test_public_paths_are_the_configs_list_or_none():
     assert current(publicCachePaths="[oops").public_paths == ()
 
 
-def test_the_shared_cache_stack_is_the_configs_or_the_tables():
-    with stack_runtime("preview", {}):
-        assert context.shared_cache_stack() == "organization/vital-expert-infra/pre-production"
-    with stack_runtime("preview", _config(sharedCacheStack="acme/vital-expert-infra/staging")):
-        assert context.shared_cache_stack() == "acme/vital-expert-infra/staging"
-
-
 def test_an_object_config_value_is_read_as_json_and_a_bad_one_never_quotes_its_value():
     with stack_runtime("production", _config(secretEnv={"B": "x", "A": "y"}, env="{not json: do-not-print")):
         assert context.config_object("secretEnv") == {"B": "x", "A": "y"}

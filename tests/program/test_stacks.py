@@ -28,7 +28,9 @@ def test_project_settings_per_tier(committed, stack):
     assert project["previewDeploymentsDisabled"] is (stack != "preview")
     assert "ignoreCommand" in project
     assert project["nodeVersion"] == "24.x"  # not the seed's 20: retired on Vercel (facts)
-    assert project["vercelAuthentication"]["deploymentType"] == "standard_protection_new"
+    # Pre-production runs debug mode and the mock API: it answers only the team (issue 25, item 6).
+    expected = "all_deployments" if stack == "pre-production" else "standard_protection_new"
+    assert project["vercelAuthentication"]["deploymentType"] == expected
 
 
 # Which pushes each project builds, by branch: its own only, or (preview) all but the other tiers'.
@@ -185,7 +187,7 @@ def test_github_environment(committed, stack):
     env = one(doc, ":RepositoryEnvironment")["inputs"]
     assert env["environment"] == stack and env["repository"] == "vital-expert"
     secrets = {r["inputs"]["secretName"]: r["inputs"] for r in of_type(doc, ":ActionsEnvironmentSecret")}
-    bypass = {"VERCEL_AUTOMATION_BYPASS_SECRET"} if stack == "preview" else set()
+    bypass = {"VERCEL_AUTOMATION_BYPASS_SECRET"} if stack in ("preview", "pre-production") else set()
     assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID", "SUPABASE_DB_URL", *bypass}
     for s in secrets.values():
         assert s["value"] == "[secret]" and "plaintextValue" not in s

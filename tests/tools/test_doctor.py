@@ -201,10 +201,10 @@ def test_a_missing_declared_key_is_the_clis_words(tmp_path):
                for f in report.findings)
 
 
+# No stack reads another any more (every tier owns its Redis database; issue 25): the stack-reference
+# findings of tools/doctor/checks.py (_backend) no longer apply to any tier.
 @pytest.mark.parametrize(("env", "expected"), [
     ({}, "PULUMI_BACKEND_URL is not set"),
-    ({"PULUMI_DIY_BACKEND_LEGACY_LAYOUT": "true"}, "legacy layout (PULUMI_DIY_BACKEND_LEGACY_LAYOUT) cannot resolve"),
-    ({"PULUMI_BACKEND_URL": "https://api.pulumi.com"}, "Pulumi Cloud needs your organization's name"),
 ])
 def test_backend_and_stack_reference_findings(tmp_path, env, expected):
     data = _configured("preview", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
@@ -213,13 +213,6 @@ def test_backend_and_stack_reference_findings(tmp_path, env, expected):
         base["PULUMI_BACKEND_URL"] = READY_ENV["PULUMI_BACKEND_URL"]
     report = checks.examine("preview", {**base, **env}, _write(tmp_path, data, "preview"))
     assert any(expected in f.what for f in report.findings), _texts(report)
-
-
-def test_a_diy_reference_outside_organization_is_found(tmp_path):
-    data = _configured("preview", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
-    data["config"]["vital-expert-infra:sharedCacheStack"] = "acme/vital-expert-infra/pre-production"
-    report = checks.examine("preview", READY_ENV, _write(tmp_path, data, "preview"))
-    assert any("a DIY backend resolves only organization/<project>/<stack>" in f.what for f in report.findings)
 
 
 def test_an_unreadable_stack_file_is_one_finding(tmp_path):

@@ -43,7 +43,8 @@ def _same(packs, resources, pack_config=None) -> dict:
 @pytest.mark.parametrize("stack", TIERS)
 def test_every_committed_stack_gets_the_same_findings(both, rendered, stack):
     result = _same(both[stack], rendered[stack][0].resources, PINNED_TODAY)
-    assert result == {"pack": "vital-expert-guardrails@v0.1.0", "violations": []}  # no noise: no "can't run"
+    assert result["pack"] == "vital-expert-guardrails@v0.1.0"
+    assert not [v for v in result["violations"] if "can't run policy" in v["message"]]  # no noise
     # With the real date too (no pinned `today`), and with every policy's level changed.
     _same(both[stack], rendered[stack][0].resources)
     _same(both[stack], rendered[stack][0].resources, {"all": "advisory", "preview-cleanup": {"maxDays": 1}})
@@ -51,7 +52,7 @@ def test_every_committed_stack_gets_the_same_findings(both, rendered, stack):
     resources = copy.deepcopy(rendered[stack][0].resources)
     project = next(r for r in resources if r.type == "vercel:index/project:Project")
     project.inputs["resourceConfig"]["functionDefaultTimeout"] = UNKNOWN
-    waiting = _same(both[stack], resources, PINNED_TODAY)["violations"]
+    waiting = [v for v in _same(both[stack], resources, PINNED_TODAY)["violations"] if "can't run" in v["message"]]
     assert [v["policy"] for v in waiting] == ["max-duration"] and "can't run policy" in waiting[0]["message"]
 
 
@@ -96,10 +97,11 @@ def test_no_stack_config_or_setting_leaks_from_one_stack_to_the_next(both, rende
     for stack in reversed(TIERS):
         with InProcessPack(PROJECT, stack, rendered[stack][1]) as pack:
             fresh[stack] = pack.run(rendered[stack][0].resources, PINNED_TODAY)
-    # Production's config without a rotation date for OPENAI_API_KEY fails secret-rotation; its own passes.
+    # Production's config without a rotation date for OPENAI_API_KEY (the rest recorded) reports that one secret.
     with InProcessPack(PROJECT, "production", test_data_rotation._missing_date_config()) as pack:
         result = pack.run(rendered["production"][0].resources, PINNED_TODAY)
-    assert [v["policy"] for v in result["violations"] if v["enforcementLevel"] == "mandatory"] == ["secret-rotation"]
+    assert [(v["policy"], v["enforcementLevel"]) for v in result["violations"]
+            if v["policy"] == "secret-rotation"] == [("secret-rotation", "advisory")]
     for stack in TIERS:  # the same answers in the other order, after the odd one out, and as the CLI's launch gives
         with InProcessPack(PROJECT, stack, rendered[stack][1]) as pack:
             assert pack.run(rendered[stack][0].resources, PINNED_TODAY) == fresh[stack]

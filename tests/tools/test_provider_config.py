@@ -29,7 +29,7 @@ def test_each_installed_providers_keys_are_its_sdks_own():
     """Derived from each SDK's config/vars.py, and held to a second artifact of the same schema that
     the SDK generator writes apart: the Provider resource's arguments (ProviderArgs.__init__)."""
     found = installed()
-    assert {"vercel", "github", "upstash"} <= set(found)
+    assert {"vercel", "github", "upstash", "aws"} <= set(found)  # aws: the bootstrap project's
     assert found["vercel"].keys == {"apiToken", "team"} and found["upstash"].keys == {"apiKey", "email"}
     for schema in found.values():
         args = importlib.import_module(schema.module).ProviderArgs.__init__
@@ -179,3 +179,21 @@ def test_only_a_default_provider_reads_the_namespaces_config():
     _register(explicit=True)
     with pytest.raises(pulumi.RunError, match=re.escape(VERCEL_TEEM)):
         _register(explicit=False)
+
+
+def test_the_bootstrap_projects_aws_keys_are_checked_the_same_way(tmp_path, capsys):
+    """Generic over installed SDKs: the AWS provider of the bootstrap project (pulumi-aws) needs no code."""
+    import yaml
+
+    from tools.synth import main
+    from vital.stackfile import ROOT
+
+    data = yaml.safe_load((ROOT / "bootstrap" / "Pulumi.bootstrap.yaml").read_text())
+    data["config"]["aws:regoin"] = "eu-central-1"
+    path = tmp_path / "Pulumi.bootstrap.yaml"
+    path.write_text(yaml.safe_dump(data))
+    code = main(["--project", "bootstrap", "--stack", "bootstrap", "--config-file", str(path), "--no-policy", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("synth: stack 'bootstrap': config 'aws:regoin': found 'eu-central-1'; "
+                                        "pulumi:providers:aws resource 'default_")
+    assert "`aws:regoin` is not a valid configuration key for the aws provider. Did you mean `aws:region`?" in err
