@@ -131,3 +131,12 @@ def test_the_github_plan_defaults_to_the_tables():
     with stack_runtime("production", {}):
         found = context.github_plan()
     assert (found.plan, found.visibility, found.reviewers_enforced) == ("enterprise", "private", True)
+
+
+@pytest.mark.parametrize("raw", [None, "", "not json", "{}", "[1]", '["a", ""]', "7"])
+def test_a_config_value_that_is_no_list_of_strings_reads_as_none(raw):
+    assert context._string_list(raw) is None
+
+
+def test_a_config_list_of_strings_reads_as_a_tuple():
+    assert context._string_list('["/a", "/b"]') == ("/a", "/b")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.policies.helpers import changed, data_fakes, fake_stack, find, run, stack_args, stack_runtime, without
+from tests.policies.helpers import (
+    T_PROJECT, Fake, changed, data_fakes, fake_stack, find, run, stack_args, stack_runtime, without,
+)
 from vital.names import TIERS
 from vital_policies import costs, releases
 
@@ -35,6 +37,28 @@ def test_release_gates_fail_production_without_either(mutate, found):
         reported = run(releases.release_gates, stack_args(fakes))
     assert len(reported) == 1 and found in reported[0].message
     assert reported[0].urn == find(fakes, "vital-expert-project").urn
+
+
+GATES_ALLOWED = ("allowed: a ProjectDeploymentCheck per required check (type-check, test) with a github git-provider "
+                 "source blocking deployment-alias for production, and a ProjectRollingRelease of 2 to 10 stages "
+                 "ending at 100 %")
+
+
+@pytest.mark.parametrize("edit, gated", [
+    (lambda i: i.update(targets=["all"]), True),  # every target, production among them
+    (lambda i: i.update(targets=["preview", "production"]), True),
+    (lambda i: i.update(targets=[]), True),  # none given: the API's default, production
+    (lambda i: i["source"].update(kind="integration"), False),  # a GitHub check, but reported by an integration
+    (lambda i: i["source"].update(provider="gitlab"), False),
+    (lambda i: i["source"].pop("externalCheckName"), False),
+])
+def test_release_gates_read_which_deployment_check_gates_the_alias(edit, gated):
+    fakes = changed(fake_stack("production"), CHECK, edit)
+    with stack_runtime("production"):
+        reported = run(releases.release_gates, stack_args(fakes))
+    assert [r.message for r in reported] == ([] if gated else [
+        f"Project 'vital-expert-project' (tier production): the alias does not wait for GitHub check 'test'; "
+        f"{GATES_ALLOWED}"])
 
 
 def test_release_gates_accept_the_api_defaults_and_read_the_pack_config():
@@ -90,6 +114,65 @@ def test_slo_alerts_fail_a_missing_or_looser_alert(tier, mutate, found):
     with stack_runtime(tier):
         reported = run(releases.slo_alerts, stack_args(fakes))
     assert len(reported) == 1 and found in reported[0].message
+
+
+SLO_ALLOWED = ("allowed: the seed's SLO alerts (CustomAlertRule threshold on "
+               "vercel.function_invocation.request_duration_ms p95 for latency)")
+
+
+def test_slo_alerts_messages_in_full():
+    fakes = changed(without(fake_stack("production"), ERRORS), LATENCY, lambda i: i["trigger"].update(threshold=800.0))
+    with stack_runtime("production"):
+        reported = run(releases.slo_alerts, stack_args(fakes))
+    assert [r.message for r in reported] == [
+        "Project 'vital-expert-project' (tier production): no alert on 5xx errors (AlertRule with an error_anomaly "
+        "trigger, filter statusGroup:5xx); no p95 latency alert at 500 ms or less (found thresholds 800 ms); "
+        f"{SLO_ALLOWED}"]
+    with stack_runtime("production"):
+        reported = run(releases.slo_alerts, stack_args(without(fake_stack("production"), LATENCY)))
+    assert [r.message for r in reported] == [
+        f"Project 'vital-expert-project' (tier production): no p95 latency alert at 500 ms or less; {SLO_ALLOWED}"]
+
+
+@pytest.mark.parametrize("triggers, alerts", [
+    ([{"type": "error_anomaly", "filter": "statusGroup:5xx"}], True),
+    ([{"type": "error_anomaly", "filter": "statusGroup:4xx"}], False),  # an error alert, not on 5xx
+    ([{"type": "error_anomaly"}], False),
+    ([{"type": "usage_anomaly", "filter": "statusGroup:5xx"}], False),  # 5xx, but not an error alert
+    ([{"type": "usage_anomaly"}, {"type": "error_anomaly", "filter": "statusGroup:5xx"}], True),
+])
+def test_slo_alerts_want_an_error_anomaly_trigger_on_5xx(triggers, alerts):
+    fakes = changed(fake_stack("pre-production"), ERRORS, lambda i: i.update(triggers=triggers))
+    with stack_runtime("pre-production"):
+        reported = run(releases.slo_alerts, stack_args(fakes))
+    assert (reported == []) is alerts
+
+
+def _second_project(fakes):
+    return [*fakes, Fake(T_PROJECT, "second-project", {"name": "second-dev"}, stack="pre-production")]
+
+
+@pytest.mark.parametrize("scope, linked, projects, covered", [
+    # Linked through the property dependency the engine records for ruleScope (project.id):
+    ({"type": "include"}, ["vital-expert-project"], 2, {"vital-expert-project"}),
+    ({"type": "exclude"}, ["vital-expert-project"], 2, {"second-project"}),
+    ({"type": "exclude"}, ["second-project"], 2, {"vital-expert-project"}),
+    # No dependency (ids pasted in): only a lone project can be told to be the one named.
+    ({"type": "include", "projectIds": ["prj_x"]}, [], 1, {"vital-expert-project"}),
+    ({"type": "include", "projectIds": []}, [], 1, set()),
+    ({"type": "include", "projectIds": ["prj_x"]}, [], 2, set()),
+    ({"type": "exclude", "projectIds": ["prj_x"]}, [], 1, set()),
+    ({"type": "none"}, [], 1, set()),
+])
+def test_slo_alerts_read_an_alert_rules_scope(scope, linked, projects, covered):
+    fakes = changed(fake_stack("pre-production"), ERRORS, lambda i: i.update(ruleScope=scope))
+    find(fakes, ERRORS).deps = {"ruleScope": linked} if linked else {}
+    if projects == 2:
+        fakes = _second_project(fakes)
+    with stack_runtime("pre-production"):
+        reported = run(releases.slo_alerts, stack_args(fakes))
+    every = {"vital-expert-project", "second-project"} if projects == 2 else {"vital-expert-project"}
+    assert {r.message.split("'")[1] for r in reported} == every - covered
 
 
 def test_an_all_projects_alert_rule_covers_the_project():

@@ -17,6 +17,7 @@ from tests.policies.helpers import (
     T_GH_SECRET,
     T_PROJECT,
     T_RETENTION,
+    T_ROUTE,
     UNKNOWN,
     Fake,
     changed,
@@ -316,6 +317,73 @@ def test_noindex_fails_production_vercel_app_hosts_without_it():
     assert len(found) == 1 and "vital-expert-production.vercel.app/api/x" in found[0].message
 
 
+READINGS = "(under first match, routes in order, host values read as exact)"
+
+
+def test_noindex_messages_in_full():
+    fakes = changed(fake_stack("preview"), REST, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+    with stack_runtime("preview"):
+        assert [f.message for f in run(headers.noindex, stack_args(fakes))] == [
+            "Project 'vital-expert-project' (tier preview): no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/"
+            "api/x, vital-expert-preview.vercel.app/api/chat/stream, vital-expert-preview.vercel.app/ and 17 more "
+            f"{READINGS}; allowed: X-Robots-Tag containing 'noindex' on every path of every host, whichever way Vercel "
+            "applies the routes (route.headers, or a response.headers transform with op set/append)"]
+    fakes = changed(fake_stack("production"), PROD_REST_OTHER, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+    with stack_runtime("production"):
+        assert [f.message for f in run(headers.noindex, stack_args(fakes))] == [
+            "Project 'vital-expert-project' (tier production): its *.vercel.app hosts get no X-Robots-Tag: noindex on "
+            "vital-expert-production.vercel.app/api/x, vital-expert-production.vercel.app/api/chat/stream, "
+            f"vital-expert-production.vercel.app/ and 17 more {READINGS}; allowed: noindex on every host but the custom "
+            "domains (app.vitalexpert.com), so the *.vercel.app copy stays out of search results"]
+
+
+def test_noindex_names_the_one_route_that_leaks_it_onto_a_custom_domain():
+    home = Fake(T_ROUTE, "vital-expert-route-home", {
+        "name": "home", "projectId": "prj_x", "srcSyntax": "regex",
+        "route": {"src": "^/$", "headers": {"X-Robots-Tag": "noindex"}}},
+        deps={"projectId": ["vital-expert-project"]}, stack="production")
+    with stack_runtime("production"):
+        found = run(headers.noindex, stack_args([*fake_stack("production"), home]))
+    assert [(f.message, f.urn) for f in found] == [(
+        "ProjectRoute 'vital-expert-route-home' (tier production) sends X-Robots-Tag: noindex on custom domains "
+        "(app.vitalexpert.com): app.vitalexpert.com/ (under first match, routes in reverse order, host values read as "
+        "exact), so they drop out of search results; allowed: no noindex on custom domains (a noindex route needs "
+        "missing: [{type: host, value: <each custom domain>}])", home.urn)]
+
+
+def test_noindex_judges_every_project_of_a_noindex_tier():
+    second = [Fake(T_PROJECT, "second-project", {"name": "second-preview"}, stack="preview"),
+              Fake(T_ROUTE, "second-route", {"name": "all", "projectId": "prj_2", "srcSyntax": "regex",
+                                              "route": {"src": "/(.*)", "headers": {"Cache-Control": "no-store"}}},
+                   deps={"projectId": ["second-project"]}, stack="preview")]
+    fakes = changed(fake_stack("preview"), REST, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+    with stack_runtime("preview"):
+        found = run(headers.noindex, stack_args([*fakes, *second]))
+    assert [f.message.split("'")[1] for f in found] == ["vital-expert-project", "second-project"]
+
+
+def test_noindex_works_out_each_host_reading_of_a_request_on_its_own():
+    # `missing: host "vercel"` keeps the route off no host under an exact reading, but off every
+    # *.vercel.app host when Vercel searches host values as regular expressions: that reading fails
+    # even though the first one (exact) passes, and its result must not be taken from the first's.
+    fakes = changed(fake_stack("production"), PROD_REST_OTHER,
+                    lambda i: i["route"]["missings"].append({"type": "host", "value": "vercel"}))
+    with stack_runtime("production"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert len(found) == 1 and found[0].message.startswith(
+        "Project 'vital-expert-project' (tier production): its *.vercel.app hosts get no X-Robots-Tag: noindex on ")
+    assert "host values read as regex-search" in found[0].message
+
+
+def test_noindex_works_out_each_src_syntax_of_a_request_on_its_own():
+    # A route without srcSyntax may be read as a regex (the first reading, which passes) or as a
+    # path-to-regexp pattern, under which its regex `src` matches no probe.
+    fakes = changed(fake_stack("preview"), REST, lambda i: i.pop("srcSyntax"))
+    with stack_runtime("preview"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert len(found) == 1 and "no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/api/x" in found[0].message
+
+
 # ---- security-headers -------------------------------------------------------------------------
 
 
@@ -345,6 +413,34 @@ def test_security_headers_fail_when_missing_on_one_path_class():
     assert len(found) == 1
     assert ("does not send on every path: Content-Security-Policy, Strict-Transport-Security, X-Frame-Options "
             "(or CSP frame-ancestors); missing on app.vitalexpert.com/api/x") in found[0].message
+
+
+SECURITY_ALLOWED = ("allowed: Content-Security-Policy, Strict-Transport-Security, X-Frame-Options or CSP "
+                    "frame-ancestors, and X-Content-Type-Options: nosniff on every path of every host, whichever way "
+                    "Vercel applies the routes")
+MISSING_ON = ("missing on app.vitalexpert.com/api/x, app.vitalexpert.com/api/chat/stream, app.vitalexpert.com/ and 7 "
+              f"more {READINGS}")
+
+
+@pytest.mark.parametrize("edit, missing", [
+    (lambda h: [h.pop(n) for n in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options",
+                                   "X-Content-Type-Options")],
+     "Content-Security-Policy, Strict-Transport-Security, X-Frame-Options (or CSP frame-ancestors), "
+     "X-Content-Type-Options: nosniff"),
+    (lambda h: h.update({"X-Content-Type-Options": "sniff"}), "X-Content-Type-Options: nosniff (found 'sniff')"),
+    (lambda h: h.update({"X-Content-Type-Options": " NoSniff "}), None),
+    (lambda h: h.update({"Content-Security-Policy": "default-src 'self'"}), None),  # X-Frame-Options still there
+    (lambda h: (h.pop("X-Frame-Options"), h.update({"Content-Security-Policy": "default-src 'self'"})),
+     "X-Frame-Options (or CSP frame-ancestors)"),
+    (lambda h: h.update({"Strict-Transport-Security": "  "}), "Strict-Transport-Security"),
+])
+def test_security_headers_message_names_each_missing_header(edit, missing):
+    fakes = changed(fake_stack("production"), PROD_REST, lambda i: edit(i["route"]["headers"]))
+    with stack_runtime("production"):
+        found = [f.message for f in run(headers.security_headers, stack_args(fakes))]
+    assert found == ([] if missing is None else [
+        f"Project 'vital-expert-project' (tier production) does not send on every path: {missing}; {MISSING_ON}; "
+        f"{SECURITY_ALLOWED}"])
 
 
 def test_security_headers_accept_csp_frame_ancestors_instead_of_x_frame_options():
@@ -389,8 +485,13 @@ def test_security_headers_fail_a_tier_before_production_without_the_report_only_
     fakes = changed(fake_stack(tier), rest, lambda i: i["route"]["headers"].pop("Content-Security-Policy-Report-Only"))
     with stack_runtime(tier):
         found = run(headers.security_headers, stack_args(fakes))
-        assert len(found) == 1 and "does not send production's CSP on" in found[0].message and "/api/x" in found[0].message
-        assert "Content-Security-Policy-Report-Only" in found[0].message
+        host, more = {"pre-production": ("dev.vitalexpert.com", 27), "preview": ("vital-expert-preview.vercel.app", 17)}[tier]
+        assert [f.message for f in found] == [
+            f"Project 'vital-expert-project' (tier {tier}) does not send production's CSP on {host}/api/x, "
+            f"{host}/api/chat/stream, {host}/ and {more} more "
+            f"{READINGS} (none, or a different policy), so a policy that breaks the app is first seen in production; "
+            "allowed: production's Content-Security-Policy (pack config security-headers.csp) as "
+            "Content-Security-Policy-Report-Only, or enforced, on every path of every host (config cspReportOnly: true)"]
         # The pack config can drop the requirement for a tier.
         config = {"tiers": ["production"], "reportOnlyTiers": []}
         assert run(headers.security_headers, stack_args(fakes, config=config)) == []
