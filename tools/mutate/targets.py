@@ -70,6 +70,16 @@ TARGETS = (
     Target("policies/vital_policies/rls.py", ("tests/policies/test_reported_data.py", *POLICY_RULE_TESTS)),
     Target("policies/vital_policies/routes.py", ("tests/policies/test_traffic.py", "tests/policies/test_caching.py",
                                                  *POLICY_RULE_TESTS)),
+    # The modules issue 25 reworked: the data services, rotation and the pack config, judged on fake
+    # stacks first (test_data_rotation.py), then through the pack on the committed stacks.
+    Target("policies/vital_policies/costs.py", ("tests/policies/test_releases.py", *POLICY_RULE_TESTS)),
+    Target("policies/vital_policies/data.py", ("tests/policies/test_reported_data.py", "tests/policies/test_data_rotation.py",
+                                               *POLICY_RULE_TESTS, "tests/policies/test_operations.py")),
+    Target("policies/vital_policies/isolation.py", (*POLICY_RULE_TESTS, "tests/policies/test_data_rotation.py")),
+    Target("policies/vital_policies/pack_config.py", ("tests/policies/test_pack_config.py", *POLICY_RULE_TESTS,
+                                                      "tests/policies/test_data_rotation.py")),
+    Target("policies/vital_policies/redirects.py", ("tests/policies/test_operations.py", *POLICY_RULE_TESTS)),
+    Target("policies/vital_policies/rotation.py", ("tests/policies/test_data_rotation.py", *POLICY_RULE_TESTS)),
     Target("program/config.py", CONFIG_TESTS),
     Target("program/checks.py", CONFIG_TESTS),
     Target("vital/validators.py", ("tests/vital/test_validators.py", *CONFIG_TESTS)),
