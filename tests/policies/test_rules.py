@@ -320,21 +320,22 @@ def test_noindex_fails_production_vercel_app_hosts_without_it():
 READINGS = "(under first match, routes in order, host values read as exact)"
 
 
-def test_noindex_messages_in_full():
-    fakes = changed(fake_stack("preview"), REST, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
-    with stack_runtime("preview"):
-        assert [f.message for f in run(headers.noindex, stack_args(fakes))] == [
-            "Project 'vital-expert-project' (tier preview): no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/"
-            "api/x, vital-expert-preview.vercel.app/api/chat/stream, vital-expert-preview.vercel.app/ and 17 more "
-            f"{READINGS}; allowed: X-Robots-Tag containing 'noindex' on every path of every host, whichever way Vercel "
-            "applies the routes (route.headers, or a response.headers transform with op set/append)"]
-    fakes = changed(fake_stack("production"), PROD_REST_OTHER, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
-    with stack_runtime("production"):
-        assert [f.message for f in run(headers.noindex, stack_args(fakes))] == [
-            "Project 'vital-expert-project' (tier production): its *.vercel.app hosts get no X-Robots-Tag: noindex on "
-            "vital-expert-production.vercel.app/api/x, vital-expert-production.vercel.app/api/chat/stream, "
-            f"vital-expert-production.vercel.app/ and 17 more {READINGS}; allowed: noindex on every host but the custom "
-            "domains (app.vitalexpert.com), so the *.vercel.app copy stays out of search results"]
+@pytest.mark.parametrize("tier, route, message", [
+    ("preview", REST,
+     "Project 'vital-expert-project' (tier preview): no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/api/x, "
+     "vital-expert-preview.vercel.app/api/chat/stream, vital-expert-preview.vercel.app/ and 17 more "
+     f"{READINGS}; allowed: X-Robots-Tag containing 'noindex' on every path of every host, whichever way Vercel "
+     "applies the routes (route.headers, or a response.headers transform with op set/append)"),
+    ("production", PROD_REST_OTHER,
+     "Project 'vital-expert-project' (tier production): its *.vercel.app hosts get no X-Robots-Tag: noindex on "
+     "vital-expert-production.vercel.app/api/x, vital-expert-production.vercel.app/api/chat/stream, "
+     f"vital-expert-production.vercel.app/ and 17 more {READINGS}; allowed: noindex on every host but the custom "
+     "domains (app.vitalexpert.com), so the *.vercel.app copy stays out of search results"),
+])
+def test_noindex_messages_in_full(tier, route, message):
+    fakes = changed(fake_stack(tier), route, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+    with stack_runtime(tier):
+        assert [f.message for f in run(headers.noindex, stack_args(fakes))] == [message]
 
 
 def test_noindex_names_the_one_route_that_leaks_it_onto_a_custom_domain():
