@@ -241,3 +241,21 @@ def test_an_unset_redis_budget_counts_as_the_provider_default():
         assert run(costs.cost_ceiling, stack_args(fakes, {"ceilings": {"upstash": 60}})) == []  # 35 + 20 + 5
         assert "(pre-production 20, production 35, preview 5" in run(
             costs.cost_ceiling, stack_args(fakes, {"ceilings": {"upstash": 59}}))[0].message
+
+
+def test_a_tier_cost_given_in_part_counts_its_other_services_as_nothing():
+    with stack_runtime("production"):
+        reported = run(costs.cost_ceiling, stack_args(data_fakes("production"), {
+            "tierCosts": {"preview": {"vercel": 10}}, "ceilings": {"upstash": 1}}))
+    assert [v.message for v in reported] == [
+        "modelled upstash costs add up to 45 USD a month (production 35, pre-production 10, preview 0); allowed: at most "
+        "1 USD, the strategy's ceiling for upstash"]
+
+
+def test_ceilings_given_in_part_keep_the_strategys_for_the_other_services():
+    with stack_runtime("production"):
+        reported = run(costs.cost_ceiling, stack_args(data_fakes("production"), {
+            "ceilings": {"vercel": 1000}, "tierCosts": {"preview": {"supabase": 500}}}))
+    assert [v.message for v in reported] == [
+        "modelled supabase costs add up to 540 USD a month (production 30, pre-production 10, preview 500); allowed: at "
+        "most 100 USD, the strategy's ceiling for supabase"]
