@@ -124,8 +124,7 @@ def test_an_awskms_stack_decrypts_through_kms(tmp_path, moto_endpoint, monkeypat
     # A data key the KMS key did not encrypt cannot be used.
     header["encryptedkey"] = base64.b64encode(b"not a kms blob" * 4).decode()
     bad = checks.examine("pre-production", READY_ENV, _write(tmp_path, _configured("pre-production", data_key, header), "pre-production"))
-    assert [f.what.split(" (")[0] for f in bad.findings] == [
-        "secrets cannot be decrypted: KMS refused to decrypt encryptedkey with alias/pulumi-state-pre-production"]
+    assert [f.what.split(" (")[0] for f in bad.findings] == ["secrets cannot be decrypted: KMS refused to decrypt encryptedkey"]
 
 
 # ---- awskms: each stack on its own key ------------------------------------------------------------
@@ -203,7 +202,7 @@ def test_a_missing_declared_key_is_the_clis_words(tmp_path):
 
 @pytest.mark.parametrize(("env", "expected"), [
     ({}, "PULUMI_BACKEND_URL is not set"),
-    ({"PULUMI_DIY_BACKEND_LEGACY_LAYOUT": "true"}, "legacy layout (PULUMI_DIY_BACKEND_LEGACY_LAYOUT) cannot resolve"),
+    ({"PULUMI_DIY_BACKEND_LEGACY_LAYOUT": "true"}, "legacy layout (PULUMI_DIY_BACKEND_LEGACY_LAYOUT) takes a bare stack name"),
     ({"PULUMI_BACKEND_URL": "https://api.pulumi.com"}, "Pulumi Cloud needs your organization's name"),
 ])
 def test_backend_and_stack_reference_findings(tmp_path, env, expected):
@@ -219,7 +218,7 @@ def test_a_diy_reference_outside_organization_is_found(tmp_path):
     data = _configured("preview", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
     data["config"]["vital-expert-infra:sharedCacheStack"] = "acme/vital-expert-infra/pre-production"
     report = checks.examine("preview", READY_ENV, _write(tmp_path, data, "preview"))
-    assert any("a DIY backend resolves only organization/<project>/<stack>" in f.what for f in report.findings)
+    assert any("the DIY backend refuses it (organization name must be 'organization')" in f.what for f in report.findings)
 
 
 def test_an_unreadable_stack_file_is_one_finding(tmp_path):
@@ -248,3 +247,116 @@ def test_an_internal_error_is_exit_3_with_the_traceback_in_a_log(monkeypatch, tm
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     log = Path(err.strip().rsplit(" ", 1)[-1])
     assert log.parent == tmp_path and "ZeroDivisionError" in log.read_text()
+
+
+# ---- awskms as gocloud uses it (tools/doctor/kmsurl.py; gocloud secrets/awskms/kms.go, aws/aws.go) ----
+
+
+@pytest.fixture()
+def kms_stack(tmp_path, moto_endpoint, monkeypatch):  # noqa: F811
+    """A pre-production stack whose data key KMS sealed under alias/pulumi-state-pre-production,
+    with an encryption context; (write(provider URL) -> report, the KMS client)."""
+    kms = aws_client(moto_endpoint, "kms")
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    alias = f"alias/pulumi-state-pre-production-{os.urandom(4).hex()}"
+    kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    data_key = os.urandom(32)
+    blob = kms.encrypt(KeyId=alias, Plaintext=data_key, EncryptionContext={"stack": "pre-production"})["CiphertextBlob"]
+
+    def examine(query: str) -> checks.Report:
+        """The report, without the finding that this test key is no stack's own (one alias per test)."""
+        header = {"secretsprovider": f"awskms://{alias}?{query}", "encryptedkey": base64.b64encode(blob).decode()}
+        path = _write(tmp_path, _configured("pre-production", data_key, header), "pre-production")
+        report = checks.examine("pre-production", READY_ENV, path)
+        report.findings = [f for f in report.findings if not f.what.startswith("secretsprovider uses")]
+        return report
+
+    return examine, kms, alias
+
+
+def test_kms_decrypts_with_the_urls_context_and_no_key_id_as_gocloud_does(kms_stack, moto_endpoint, monkeypatch):  # noqa: F811
+    # gocloud secrets/awskms/kms.go keeper.Decrypt: CiphertextBlob and EncryptionContext, no KeyId.
+    examine, kms, alias = kms_stack
+    monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", moto_endpoint)
+    assert "8 of 8 secrets decrypt (values not shown)" in examine("region=us-east-1&context_stack=pre-production").notes
+    # Without the context the URL names, KMS refuses: the doctor passed it on.
+    [finding] = examine("region=us-east-1").findings
+    assert finding.what.startswith("secrets cannot be decrypted: KMS refused to decrypt encryptedkey (InvalidCiphertextException")
+    # The alias re-pointed to a new key: KMS still finds the old one in the ciphertext (a KeyId
+    # naming the alias would make it refuse).
+    kms.update_alias(AliasName=alias, TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
+    assert examine("region=us-east-1&context_stack=pre-production").findings == []
+
+
+def test_kms_endpoint_profile_and_role_parameters_are_honoured(kms_stack, moto_endpoint, monkeypatch, tmp_path):  # noqa: F811
+    # gocloud aws/aws.go V2ConfigFromURLParams: endpoint (the KMS client's), profile, role (STS AssumeRole).
+    examine, _, _ = kms_stack
+    query = f"context_stack=pre-production&endpoint={moto_endpoint}"
+    assert examine(f"region=us-east-1&{query}").findings == []  # no AWS_ENDPOINT_URL_KMS: the URL's endpoint
+    config = tmp_path / "aws-config"
+    config.write_text("[profile vital-state]\nregion = us-east-1\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert examine(f"profile=vital-state&{query}").findings == []  # the profile's region
+    assert "profile=missing is not in the AWS config" in examine(f"profile=missing&{query}").findings[0].what
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_endpoint)
+    role = "arn:aws:iam::123456789012:role/pulumi-state-reader"
+    assert examine(f"region=us-east-1&role={role}&{query}").findings == []
+    refused = examine(f"region=us-east-1&role=arn:x&{query}").findings[0].what
+    assert "STS refused to assume the provider URL's role=arn:x" in refused  # STS was asked
+    monkeypatch.delenv("AWS_DEFAULT_REGION")  # no region from the environment either
+    assert "STS client created with empty region" in examine(f"role={role}&{query}").findings[0].what
+
+
+@pytest.mark.parametrize(("provider", "message"), [
+    # gocloud aws/aws.go V2ConfigFromURLParams: "unknown query parameter".
+    ("awskms://alias/pulumi-state-production?region=eu-central-1&regoin=x",
+     'open keeper awskms://alias/pulumi-state-production?region=eu-central-1&regoin=x: unknown query parameter "regoin"'),
+    ("awskms://alias/pulumi-state-production?dualstack=yes",
+     'invalid value for dualstack: strconv.ParseBool: parsing "yes": invalid syntax'),
+    ("awskms://alias/pulumi-state-production?role=pulumi-state-reader",
+     "invalid value for role: must be a valid ARN (starts with 'arn:'): pulumi-state-reader"),
+    ("awskms://alias/pulumi-state-production?context_stack=a&context_stack=b",
+     'open keeper: EncryptionContext URL parameters "context_stack" must have exactly 1 value'),
+    # Go's net/url parseHost: an ARN in the host ends in a port that is not one.
+    ("awskms://arn:aws:kms:eu-central-1:111122223333:alias/pulumi-state-production?region=eu-central-1",
+     'unable to parse the secrets provider URL: parse "awskms://arn:aws:kms:eu-central-1:111122223333:alias/'
+     'pulumi-state-production?region=eu-central-1": invalid port ":alias" after host'),
+])
+def test_a_provider_url_the_cli_cannot_open_is_its_message(tmp_path, provider, message):
+    report = _own_key_findings(tmp_path, "production", provider)
+    [finding] = [f.what for f in report.findings if "cannot open" in f.what]
+    assert finding.startswith("the CLI cannot open the secrets provider: ") and finding.endswith(message)
+
+
+@pytest.mark.parametrize("provider", ["default", ""])
+def test_default_or_empty_provider_with_a_salt_is_the_passphrase_provider(tmp_path, passphrase_stack, provider):
+    # pkg/cmd/pulumi/stack/secrets.go GetSecretsManager: "", "default" and "passphrase" with an
+    # encryptionsalt are the passphrase provider.
+    salt_line, key = passphrase_stack
+    path = _write(tmp_path, _configured("production", key, {"secretsprovider": provider, "encryptionsalt": salt_line}))
+    report = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}, path)
+    assert report.findings == [] and "10 of 10 secrets decrypt (values not shown)" in report.notes
+    assert any("never writes" in note for note in report.notes) == (provider == "default")
+
+
+@pytest.mark.parametrize("reference", [
+    "pre-production", "organization/pre-production", "organization/vital-expert-infra/pre-production"])
+def test_the_short_stack_reference_forms_the_diy_backend_accepts(tmp_path, reference):
+    # pkg/backend/diy/store.go projectReferenceStore.ParseReference: <stack>, <org>/<stack> and
+    # <org>/<project>/<stack>, the org always "organization", the project the current one.
+    data = _configured("preview", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
+    data["config"]["vital-expert-infra:sharedCacheStack"] = reference
+    report = checks.examine("preview", READY_ENV, _write(tmp_path, data, "preview"))
+    assert not any("sharedCacheStack" in f.what for f in report.findings), _texts(report)
+
+
+@pytest.mark.parametrize(("reference", "message"), [
+    ("acme/pre-production", "organization name must be 'organization'"),
+    ("organization/vital expert/pre-production", "project names may only contain alphanumerics, hyphens, underscores, and periods"),
+    ("a/b/c/d", "a stack name may not be empty"),
+])
+def test_a_stack_reference_the_diy_backend_refuses_is_its_message(tmp_path, reference, message):
+    data = _configured("preview", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
+    data["config"]["vital-expert-infra:sharedCacheStack"] = reference
+    report = checks.examine("preview", READY_ENV, _write(tmp_path, data, "preview"))
+    assert any(message in f.what for f in report.findings), _texts(report)
