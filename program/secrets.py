@@ -1,7 +1,7 @@
 """The secrets each tier's stack must hold, derived from the config model and the tier table.
 
-One list, used by synth (stand-ins for what is not set yet), the doctor (what the CLI will ask
-for, with the command that sets it) and the README's setup steps (checked by a test).
+One list, used by synth (stand-ins for what is not set yet), the doctor (what the CLI stops
+on, with the command that sets it) and the README's setup steps (checked by a test).
 """
 
 from __future__ import annotations

@@ -85,7 +85,15 @@ def resolve_tagged(tag: str, text: str, line: int) -> Any:
     value = resolve_plain(text, line)
     if isinstance(value, _KINDS[kind]) and not (kind in ("int", "float") and isinstance(value, bool)):
         return float(value) if kind == "float" else value
-    raise GoYamlError(f"cannot decode {text!r} as a !!{kind} (line {line})")
+    # yaml.v3's words (resolve.go): the tag the text resolves to, the text, the tag asked for.
+    raise GoYamlError(f"cannot decode !!{_resolved_tag(value)} `{text}` as a !!{kind} (line {line})")
+
+
+def _resolved_tag(value: Any) -> str:
+    for kind, types in (("bool", bool), ("null", type(None)), ("int", int), ("float", float), ("timestamp", GoTime)):
+        if isinstance(value, types):
+            return kind
+    return "str"
 
 
 def _go_parse_int(text: str) -> int | None:

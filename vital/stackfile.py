@@ -180,6 +180,20 @@ class StackConfigInput:
     standins: list[str] = field(default_factory=list)
     # What the CLI warns about the file (loaders.go checkForEmptyConfig), one line each.
     warnings: list[str] = field(default_factory=list)
+    # Declared keys (unnamespaced) the CLI would find missing without the stand-ins.
+    cli_missing: list[str] = field(default_factory=list)
+
+
+def cli_stops(stack: str, missing: Sequence[str]) -> str:
+    """What `pulumi preview`/`up` prints when declared keys are not set (pkg/cmd/pulumi/operations/
+    preview.go: "validating stack config: %w" around pkg/workspace/config.go
+    missingStackConfigurationKeysError); the CLI prompts for nothing."""
+    return f"error: validating stack config: {declarations.missing_message(stack, list(missing))}"
+
+
+def set_commands(stack: str, names: Sequence[str]) -> str:
+    """The commands that set secrets by config-set name (a dotted name is a --path)."""
+    return "; ".join(f"pulumi config set --stack {stack} --secret{' --path' if '.' in n else ''} {n}" for n in names)
 
 
 def project() -> dict[str, Any]:
@@ -195,12 +209,14 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     proj = project()
     path = path or ROOT / f"Pulumi.{stack}.yaml"
     values, secret_keys, warnings = _values(stack, path, load_yaml(path))
+    cli_missing = declarations.apply_defaults(proj, dict(values)) if standins else []
     filled = _fill_standins(values, secret_keys, standins)
     missing = declarations.apply_defaults(proj, values)
     if missing:
-        commands = ", ".join(f"`pulumi config set{' --secret' if declarations.declared_secret(proj, k) else ''} {k} ...`"
+        commands = "; ".join(f"pulumi config set --stack {stack}{' --secret' if declarations.declared_secret(proj, k) else ''} {k}"
                              for k in sorted(missing))
-        raise StackFileError(f"{path}: {declarations.missing_message(stack, missing)}; allowed: set it with {commands}")
+        raise StackFileError(f"{path}: the CLI stops with \"{cli_stops(stack, missing)}\"; allowed: set "
+                             f"{'it' if len(missing) == 1 else 'them'} first: {commands}")
     problem = declarations.problem(stack, proj, values, secret_keys)
     if problem:
         raise StackFileError(f"{path}: {problem}")
@@ -208,7 +224,15 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     problem = declarations.size_problem(stack, config)
     if problem:
         raise StackFileError(f"{path}: {problem}")
-    return StackConfigInput(config=config, secret_keys=secret_keys, path=path, standins=filled, warnings=warnings)
+    return StackConfigInput(config=config, secret_keys=secret_keys, path=path, standins=filled, warnings=warnings,
+                            cli_missing=sorted(cli_missing))
+
+
+def file_config(stack: str, path: Path) -> StackConfigInput:
+    """The stack file's own config as the CLI passes it (no declared defaults, no stand-ins)."""
+    values, secret_keys, warnings = _values(stack, path, load_yaml(path))
+    return StackConfigInput({key: config_string(value) for key, value in values.items()}, secret_keys, path,
+                            warnings=warnings)
 
 
 def missing_declared(stack: str, path: Path, standins: Sequence[RequiredSecret] = ()) -> list[str]:

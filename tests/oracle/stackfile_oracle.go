@@ -37,12 +37,15 @@ type value struct {
 
 type configMap map[string]value
 
-func parseKey(s string) error {
-	n := strings.Count(s, ":")
-	if n == 1 || (n == 2 && strings.Split(s, ":")[1] == "config") {
-		return nil
+func parseKey(s string) (string, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) == 2 {
+		return s, nil
 	}
-	return fmt.Errorf("could not parse %s as a configuration key "+
+	if len(parts) == 3 && parts[1] == "config" {
+		return parts[0] + ":" + parts[2], nil
+	}
+	return "", fmt.Errorf("could not parse %s as a configuration key "+
 		"(configuration keys should be of the form `<namespace>:<name>`)", s)
 }
 
@@ -51,12 +54,15 @@ func (m *configMap) UnmarshalYAML(unmarshal func(any) error) error {
 	if err := unmarshal(&raw); err != nil {
 		return fmt.Errorf("could not unmarshal map: %w", err)
 	}
-	for k := range raw {
-		if err := parseKey(k); err != nil {
+	named := configMap{}
+	for k, v := range raw {
+		key, err := parseKey(k)
+		if err != nil {
 			return fmt.Errorf("could not unmarshal map: %w", err)
 		}
+		named[key] = v
 	}
-	*m = raw
+	*m = named
 	return nil
 }
 

@@ -65,6 +65,9 @@ def test_the_committed_stacks_list_each_missing_secret_with_its_command(capsys):
             assert secret.command(stack) in out
     assert all(line.startswith("doctor: stack '") for line in out.splitlines())
     assert "no secretsprovider: line" in out
+    # The CLI prompts for nothing: it stops, in its own words, and the doctor quotes them.
+    assert "the CLI stops with \"error: validating stack config: Stack 'production' is missing configuration values " in out
+    assert "will ask" not in out
 
 
 # ---- passphrase provider: decrypted as the CLI does ------------------------------------------------
@@ -196,8 +199,10 @@ def test_a_missing_declared_key_is_the_clis_words(tmp_path):
     data = _configured("production", os.urandom(32), {"encryptionsalt": "v1:AAAA:x"})
     del data["config"]["vital-expert-infra:supabaseProjectRef"]
     report = checks.examine("production", READY_ENV, _write(tmp_path, data))
-    assert any(f.what == "the CLI will stop: Stack 'production' is missing configuration value 'supabaseProjectRef'"
-               for f in report.findings)
+    # pkg/cmd/pulumi/operations/preview.go wraps pkg/workspace/config.go missingStackConfigurationKeysError.
+    assert any(f.what == "the CLI stops with \"error: validating stack config: Stack 'production' is missing "
+                         "configuration value 'supabaseProjectRef'\"" and f.fix == "pulumi config set --stack production "
+               "supabaseProjectRef VALUE" for f in report.findings)
 
 
 @pytest.mark.parametrize(("env", "expected"), [

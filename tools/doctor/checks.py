@@ -169,10 +169,16 @@ def _backend(report: Report, config: dict, tier: str, env: Mapping[str, str]) ->
 
 
 def _declared(report: Report, tier: str, path: Path) -> None:
-    """Declared keys with no default, other than the secrets (reported with their commands below)."""
-    for key in stackfile.missing_declared(report.stack, path, required_secrets(tier, providers=False)):
-        report.add(f"the CLI will stop: {declarations.missing_message(report.stack, [key])}",
-                   f"pulumi config set --stack {report.stack} {key} VALUE")
+    """Declared keys with no default and no value: the CLI's own words, and the commands (it
+    prompts for none of them)."""
+    missing = stackfile.missing_declared(report.stack, path)
+    if not missing:
+        return
+    proj = stackfile.project()
+    commands = "; ".join(f"pulumi config set --stack {report.stack}"
+                         f"{' --secret' if declarations.declared_secret(proj, key) else ''} {key}"
+                         f"{'' if declarations.declared_secret(proj, key) else ' VALUE'}" for key in missing)
+    report.add(f"the CLI stops with \"{stackfile.cli_stops(report.stack, missing)}\"", commands)
 
 
 def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) -> None:
