@@ -38,13 +38,18 @@ def _fixed(value: float) -> str:
         body = digits + "0" * (exp + 1 - len(digits))
     else:
         body = digits[:exp + 1] + "." + digits[exp + 1:]
-    return ("-" if math.copysign(1, value) < 0 else "") + body
+    return ("-" if _negative(value) else "") + body
+
+
+def _negative(value: float) -> bool:
+    """Whether Go prints a minus sign: below zero, and -0."""
+    return repr(value).startswith("-")
 
 
 def _exponent(value: float) -> str:
     digits, exp = _digits(value)
     mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    return f"{'-' if value < 0 else ''}{mantissa}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    return f"{'-' if _negative(value) else ''}{mantissa}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
 
 
 def json_float(value: float) -> str:
@@ -63,9 +68,9 @@ def format_g(value: float) -> str:
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
+        return {math.inf: "+Inf", -math.inf: "-Inf"}[value]
     if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
+        return "-0" if _negative(value) else "0"
     exp = _digits(value)[1]
     return _exponent(value) if exp < G_E_BELOW or exp >= G_E_FROM else _fixed(value)
 

@@ -9,7 +9,6 @@ layouts. Expectations are checked against Go itself (tests/oracle/stackfile_orac
 from __future__ import annotations
 
 import base64
-import binascii
 import calendar
 import math
 import re
@@ -76,7 +75,7 @@ def resolve_tagged(tag: str, text: str, line: int) -> Any:
     if tag == CORE + "binary":
         try:
             return base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
-        except (binascii.Error, ValueError):
+        except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
             raise GoYamlError(f"!!binary value (line {line}) is not base64 of UTF-8 text; allowed: a plain string") from None
     kind = tag[len(CORE):] if tag.startswith(CORE) else None
     if kind not in _KINDS:
@@ -110,7 +109,7 @@ def _go_parse_int(text: str) -> int | None:
     if not digits or not all(c in "0123456789abcdef"[:base] for c in digits.lower()):
         return None
     value = int(digits, base) * (-1 if sign == "-" else 1)
-    if -(2 ** 63) <= value < 2 ** 64 and not (sign == "-" and value >= 2 ** 63):
+    if -(2 ** 63) <= value < 2 ** 64:  # ParseInt's range, then ParseUint's (a sign never reaches it)
         return value
     return None
 
@@ -128,8 +127,8 @@ def parse_timestamp(text: str) -> GoTime | None:
     if not m:
         return None
     year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year or 2000, month)[1]:
-        return None  # time.Parse: "month out of range", "day out of range" (year 0 is a leap year)
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None  # time.Parse: "month out of range", "day out of range" (year 0 is a leap year, as in Go)
     if m["H"] is None:
         return GoTime(f"{year:04d}-{month:02d}-{day:02d} 00:00:00", 0)
     hour, minute, second = int(m["H"]), int(m["M"]), int(m["S"])
@@ -142,7 +141,7 @@ def parse_timestamp(text: str) -> GoTime | None:
         hours, minutes = int(m["zh"]), int(m["zm"])
         if hours > 24 or minutes > 60:
             return None  # time.Parse: "time zone offset hour" / "minute" out of range
-        offset = (hours * 3600 + minutes * 60) * (-1 if m["zs"] == "-" else 1)
+        offset = (hours * 60 + minutes) * 60 * (-1 if m["zs"] == "-" else 1)
     fraction = (m["f"] or "").rstrip("0")
     clock = f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d}" + (f".{fraction}" if fraction else "")
     return GoTime(clock, offset)

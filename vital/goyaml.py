@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -88,16 +88,16 @@ class GoKey(str):
 # ---- composing: PyYAML's events into yaml.v3's nodes (parserc.go, decode.go parser) -----------
 
 
-@dataclass(eq=False)
+@dataclass
 class _Node:
     kind: str  # scalar, seq, map, alias
     tag: str | None
     line: int
-    value: Any = None  # a scalar's text
-    plain: bool = False  # a plain scalar with no tag: resolved as yaml.v3 resolves it
-    anchor: str | None = None
-    target: "_Node | None" = None  # an alias's node
-    children: list = field(default_factory=list)  # the items; a mapping's keys and values in turn
+    value: Any  # a scalar's text; an alias's anchor name (yaml.v3's Node.Value)
+    plain: bool  # a plain scalar with no tag: resolved as yaml.v3 resolves it
+    anchor: str | None
+    target: "_Node | None"  # an alias's node
+    children: list  # the items; a mapping's keys and values in turn
 
 
 def _events(text: str) -> Iterator[yaml.Event]:
@@ -121,18 +121,18 @@ def compose(text: str) -> _Node | None:
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise GoYamlError(f"unknown anchor '{event.anchor}' referenced (line {line})")
-            node = _Node("alias", None, line, anchor=event.anchor, target=anchors[event.anchor])
+            node = _Node("alias", None, line, event.anchor, False, event.anchor, anchors[event.anchor], [])
         elif isinstance(event, yaml.ScalarEvent):
             plain = event.tag in (None, "!") and event.implicit[0]
             tag = None if plain else (CORE + "str" if event.tag in (None, "!") else event.tag)
-            node = _Node("scalar", tag, line, event.value, plain, event.anchor)
+            node = _Node("scalar", tag, line, event.value, plain, event.anchor, None, [])
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
             tag = CORE + kind if event.tag in (None, "!") else event.tag
             if len(stack) >= MAX_DEPTH:
                 raise GoYamlError(f"nesting deeper than {MAX_DEPTH} levels (line {line}); "
                                   f"allowed: a stack file's flat config")
-            stack.append(_Node(kind, tag, line, anchor=event.anchor))
+            stack.append(_Node(kind, tag, line, None, False, event.anchor, None, []))
             if event.anchor is not None:
                 anchors[event.anchor] = stack[-1]
             continue
@@ -146,7 +146,7 @@ def compose(text: str) -> _Node | None:
             stack[-1].children.append(node)
         else:
             root = node
-    return root
+    return None  # a stream with no document (the parser ends every document it starts)
 
 
 # ---- decoding: yaml.v3's decoder into `any` (decode.go), with its alias bound ------------------
@@ -256,7 +256,7 @@ def _check_duplicates(pairs: list) -> None:
     """decode.go mapping(): two keys of the same kind with the same text, as written."""
     seen: dict[tuple, int] = {}
     for key_node, _ in pairs:
-        ident = (key_node.kind, key_node.value if key_node.kind == "scalar" else key_node.anchor or "")
+        ident = (key_node.kind, key_node.value)
         if ident in seen:
             # yaml.v3's own words (decode.go).
             raise GoYamlError(f"line {key_node.line}: mapping key {json.dumps(key_node.value)} "

@@ -19,7 +19,6 @@ the 16-byte tag.
 from __future__ import annotations
 
 import base64
-import binascii
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +49,7 @@ def scheme(document: Any) -> Scheme:
     provider = provider_line(document)
     salt, key = (document.get(k) if isinstance(document, dict) else None for k in ("encryptionsalt", "encryptedkey"))
     if provider not in PASSPHRASE_OR_DEFAULT:
-        name = provider.split("://", 1)[0] if "://" in provider else ""
+        name = provider.partition("://")[0] if "://" in provider else ""
         if name not in CLOUD_SCHEMES:
             return Scheme(NONE, provider, f"secretsprovider {provider!r} is not a URL the CLI can open (gocloud: "
                                           f"no driver registered for {name!r}; available schemes: {', '.join(CLOUD_SCHEMES)})")
@@ -69,7 +68,7 @@ def ciphertext_problem(value: Any, how: Scheme) -> str | None:
     if how.kind == NONE:
         return how.why
     if not isinstance(value, str) or not value:
-        return f"a {type(value).__name__ if value else 'empty value'} instead of ciphertext"
+        return f"{'a ' + type(value).__name__ if value else 'an empty value'} instead of ciphertext"
     if how.kind == SERVICE:
         if value.startswith("v1:"):
             return ("v1: ciphertext, which a passphrase or cloud KMS provider wrote, in a file with neither an "
@@ -92,5 +91,5 @@ def ciphertext_problem(value: Any, how: Scheme) -> str | None:
 def _b64(text: str) -> bytes | None:
     try:
         return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
+    except ValueError:  # binascii.Error is one
         return None

@@ -82,7 +82,8 @@ def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) ->
     how = secretsscheme.scheme(document)
     if provider in secretsscheme.PASSPHRASE_OR_DEFAULT or provider is None:
         if not salt:
-            report.add("no secretsprovider: line and no encryptionsalt: line, so each CI run would create a passphrase "
+            line = f"secretsprovider: {provider}" if provider else "no secretsprovider: line"
+            report.add(f"{line} and no encryptionsalt: line, so each CI run would create a passphrase "
                        "salt of its own and none could decrypt another's secrets", f"{init}, then commit the stack file")
             return
         _passphrase(report, env)
