@@ -44,7 +44,7 @@ _TIMESTAMP = re.compile(
 _KINDS = {"int": (int,), "float": (int, float), "bool": (bool,), "null": (type(None),), "timestamp": (GoTime,)}
 
 
-def resolve_plain(text: str, line: int = 0) -> Any:
+def resolve_plain(text: str) -> Any:
     """resolve("", text): a plain scalar's value (str, int, float, bool, None or GoTime)."""
     if text in _MAP:
         return _MAP[text]
@@ -81,9 +81,9 @@ def resolve_tagged(tag: str, text: str, line: int) -> Any:
     if kind not in _KINDS:
         short = f"!!{kind}" if kind else tag
         raise GoYamlError(f"tag {short} (line {line}); allowed: plain YAML scalars, lists and mappings")
-    value = resolve_plain(text, line)
+    value = resolve_plain(text)
     if isinstance(value, _KINDS[kind]) and not (kind in ("int", "float") and isinstance(value, bool)):
-        return float(value) if kind == "float" else value
+        return value  # an int as a !!float is float64 to yaml.v3, then whole again once written back out
     # yaml.v3's words (resolve.go): the tag the text resolves to, the text, the tag asked for.
     raise GoYamlError(f"cannot decode !!{_resolved_tag(value)} `{text}` as a !!{kind} (line {line})")
 
@@ -97,7 +97,7 @@ def _resolved_tag(value: Any) -> str:
 
 def _go_parse_int(text: str) -> int | None:
     """Go's strconv.ParseInt(s, 0, 64), then ParseUint: 0x, 0o, 0b and a leading 0 (octal)."""
-    sign, digits = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
+    sign, digits = (text[0], text[1:]) if text[:1] in ("+", "-") else ("", text)
     lower = digits.lower()
     base = {"0x": 16, "0o": 8, "0b": 2}.get(lower[:2], 0)
     if base:

@@ -64,7 +64,7 @@ class GoKey(str):
     value: Any
     big: bool
 
-    def __new__(cls, value: Any, big: bool = False) -> "GoKey":
+    def __new__(cls, value: Any, big: bool) -> "GoKey":
         key = super().__new__(cls, gofmt.format_v(value))
         key.value, key.big = value, big
         return key
@@ -106,7 +106,8 @@ def _events(text: str) -> Iterator[yaml.Event]:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        raise GoYamlError(f"not valid YAML{where}: {getattr(err, 'problem', None) or err}") from None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]  # a ReaderError has no problem
+        raise GoYamlError(f"not valid YAML{where}: {problem}") from None
 
 
 def compose(text: str) -> _Node | None:
@@ -123,8 +124,9 @@ def compose(text: str) -> _Node | None:
                 raise GoYamlError(f"unknown anchor '{event.anchor}' referenced (line {line})")
             node = _Node("alias", None, line, event.anchor, False, event.anchor, anchors[event.anchor], [])
         elif isinstance(event, yaml.ScalarEvent):
-            plain = event.tag in (None, "!") and event.implicit[0]
-            tag = None if plain else (CORE + "str" if event.tag in (None, "!") else event.tag)
+            # parserc.go node(): a plain scalar with no tag or "!" resolves; any other style is a string
+            plain = not event.style and event.tag in (None, "!")
+            tag = _scalar_tag(event.tag, plain)
             node = _Node("scalar", tag, line, event.value, plain, event.anchor, None, [])
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
@@ -147,6 +149,13 @@ def compose(text: str) -> _Node | None:
         else:
             root = node
     return None  # a stream with no document (the parser ends every document it starts)
+
+
+def _scalar_tag(tag: str | None, plain: bool) -> str | None:
+    """None for a plain scalar (resolved from its text); else its tag, !!str when it has none."""
+    if plain:
+        return None  # not read: resolve_plain takes the text
+    return CORE + "str" if tag in (None, "!") else tag
 
 
 # ---- decoding: yaml.v3's decoder into `any` (decode.go), with its alias bound ------------------
@@ -292,12 +301,12 @@ def _short(tag: str) -> str:
 
 
 def _scalar(node: _Node) -> Any:
-    value = resolve_plain(node.value, node.line) if node.plain else resolve_tagged(node.tag, node.value, node.line)
+    value = resolve_plain(node.value) if node.plain else resolve_tagged(node.tag, node.value, node.line)
     return _reencoded(value, node.line)
 
 
 def _key(node: _Node) -> Any:
-    value = resolve_plain(node.value, node.line) if node.plain else resolve_tagged(node.tag, node.value, node.line)
+    value = resolve_plain(node.value) if node.plain else resolve_tagged(node.tag, node.value, node.line)
     if isinstance(value, str):
         return value
     return GoKey(value, big=isinstance(value, int) and not isinstance(value, bool) and value >= 2 ** 63)

@@ -46,6 +46,8 @@ from vital.goyaml import GoYamlError, load
     ("a: !custom x", "tag !custom (line 1); allowed: plain YAML scalars, lists and mappings"),
     ("a: !!set {x}", "tag !!set (line 1); allowed: plain YAML mappings, lists and scalars"),
     ("a: [unclosed", "not valid YAML (line 2): did not find expected ',' or ']'"),
+    ("a: \x07", "not valid YAML: unacceptable character #x0007: control characters are not allowed"),
+    ("a: &a x\nb: {a: 1, *a : 2, *a : 3}", 'line 2: mapping key "a" already defined at line 2'),
     ("a: *b", "unknown anchor 'b' referenced (line 1)"),
     ("a: &a [*a]", "anchor 'a' value contains itself (line 1)"),
     ("? [1]\n: x", "a list as a mapping key (line 1); allowed: a scalar key"),
@@ -94,7 +96,9 @@ def _nested(depth: int) -> list:
     ("18446744073709551616", 18446744073709552000),
     # resolve_tagged: an int passes as a !!float; !!null, !!bool, !!str, ! (non-specific)
     ("!!float 12", 12), ("!!float 1.5", 1.5), ("!!null ~", None), ("!!bool true", True), ("!!str 1.5", "1.5"),
-    ("!!int 12", 12), ("!!timestamp 2026-11-02", "2026-11-02 00:00:00 +0000 UTC"),
+    ("!!int 12", 12), ("!!timestamp 2026-11-02", "2026-11-02 00:00:00 +0000 UTC"), ("+0x1F", 31), ("-0x1F", -31),
+    ("! '12'", "12"),  # parserc.go scalar(): a quoted scalar's default tag is !!str, "!" or not
+    ("!!binary |\n    aGVs\n    bG8=", "hello"),
     ("! 12", 12),  # parserc.go node(): "!" on a plain scalar resolves as no tag (PyYAML makes it a string)
 ])
 def test_scalars(text, value):
@@ -108,6 +112,8 @@ def test_non_specific_tags_and_anchored_scalars():
     assert load("k:\n  !!merge <<: {x: 1}\n  y: 2") == {"k": {"x": 1, "y": 2}}
     assert load("k:\n  '<<': {x: 1}") == {"k": {"<<": {"x": 1}}}  # a quoted << is a string key (parserc.go)
     assert load("") is None
+    # An alias is not a scalar key of the same text (decode.go compares kinds too).
+    assert load("a: &a x\nb: {a: 1, *a : 2}") == {"a": "x", "b": {"a": 1, "x": 2}}
 
 
 # ---- timestamps: time.Parse with yaml.v3's layouts ----------------------------------------------------
@@ -126,7 +132,7 @@ def test_non_specific_tags_and_anchored_scalars():
 ])
 def test_timestamps(text, printed):
     stamp = goscalar.parse_timestamp(text)
-    assert (stamp.string() if stamp else None) == printed
+    assert (None if stamp is None else stamp.string()) == printed
 
 
 def test_times_as_yaml_v3_writes_them_back_out():
@@ -154,6 +160,10 @@ def test_what_go_cannot_print_is_refused():
     assert gofmt.json_scalar(False) == "false" and gofmt.format_v(False) == "false" and gofmt.format_v(None) == "<nil>"
     assert gofmt.format_g(-1.5e-7) == "-1.5e-07" and gofmt.format_g(-1234567.0) == "-1.234567e+06"
     assert gofmt.format_s(1) == "%!s(int=1)" and gofmt.format_s(2 ** 63, big=True) == "%!s(uint64=9223372036854775808)"
+    assert gofmt.format_g(0.0) == "0" and gofmt.json_float(0.0) == "0"
+    with pytest.raises(ValueError) as raised:
+        gofmt.json_float(-math.inf)
+    assert str(raised.value) == "json: unsupported value: -Inf"
 
 
 def test_keys_past_int64_are_uint64_as_yaml_v3_decodes_them():
@@ -183,6 +193,10 @@ def _counts(text: str) -> tuple[int, int]:
     ("a: &k x\nb: {*k : 1}", 9, 1),
     # a merged key the mapping already has is counted, its value is not decoded.
     ("b: {<<: {x: 1}, x: 2}", 10, 0),
+    # through *m (depth 1): the aliased key *k goes to depth 2 and back to 1, so y and 2 still count
+    # as aliased; the same for a merge through an alias inside an alias.
+    ("a: &k x\nm: &m {*k : 1, y: 2}\nn: *m", 19, 7),
+    ("a: &a {x: 1}\nm: &m {<<: *a, y: 2}\nn: *m", 27, 12),
 ])
 def test_values_are_counted_as_decode_go_counts_them(text, decoded, aliased):
     assert _counts(text) == (decoded, aliased)
@@ -281,35 +295,49 @@ def test_read_fills_stand_ins_and_placeholders(tmp_path):
                                     "vital-expert-infra:vercelDeployToken", "vital-expert-infra:supabaseAccessToken",
                                     "vital-expert-infra:supabaseDbUrl"}
     assert stackfile.offline_value(got.config["vital-expert-infra:vercelDeployToken"])
+    assert stackfile.offline_value(got.config["vital-expert-infra:protectionPassword"]) and not stackfile.offline_value("x")
     assert stackfile.missing_declared("production", path, standins) == []
     assert stackfile.missing_declared("production", path) == ["supabaseAccessToken", "supabaseDbUrl", "vercelDeployToken"]
 
 
 def test_read_refuses_what_the_cli_refuses(tmp_path):
     with pytest.raises(stackfile.StackFileError) as raised:
-        stackfile.read("production", _stack(tmp_path, {}))
-    assert str(raised.value).endswith(
+        stackfile.read("production")  # the committed file: no secret set yet
+    assert str(raised.value).startswith(f"{ROOT / 'Pulumi.production.yaml'}: the CLI stops with")
+    empty = _stack(tmp_path, {})
+    with pytest.raises(stackfile.StackFileError) as raised:
+        stackfile.read("production", empty)
+    assert str(raised.value) == f"{empty}: " + (
         "the CLI stops with \"error: validating stack config: Stack 'production' is missing configuration values 'secretEnv', "
         "'supabaseAccessToken', 'supabaseDbUrl', 'supabaseProjectRef' and 'vercelDeployToken'\"; allowed: set them first: "
         "pulumi config set --stack production --secret secretEnv; pulumi config set --stack production --secret "
         "supabaseAccessToken; pulumi config set --stack production --secret supabaseDbUrl; pulumi config set --stack "
         "production supabaseProjectRef; pulumi config set --stack production --secret vercelDeployToken")
-    with pytest.raises(stackfile.StackFileError, match="'config' is a list; allowed: a mapping of keys"):
-        stackfile.read("production", _stack(tmp_path, [1]))
+    path = _stack(tmp_path, [1])
+    with pytest.raises(stackfile.StackFileError) as raised:
+        stackfile.read("production", path)
+    assert str(raised.value) == f"{path}: 'config' is a list; allowed: a mapping of keys"
     full = {f"vital-expert-infra:{k}": {"secure": encrypt("x")} for k in ("vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl")}
     full |= {"vital-expert-infra:secretEnv": {"A": {"secure": encrypt("a")}}, "vital-expert-infra:supabaseProjectRef": "abc"}
-    with pytest.raises(stackfile.StackFileError, match="configuration key 'vercelDeployToken' must be encrypted"):
-        stackfile.read("production", _stack(tmp_path, {**full, "vital-expert-infra:vercelDeployToken": "plain"}))
-    with pytest.raises(stackfile.StackFileError, match="PULUMI_CONFIG"):
-        stackfile.read("production", _stack(tmp_path, {**full, "vital-expert-infra:big": "x" * 140_000}))
+    for changed, words in (({"vital-expert-infra:vercelDeployToken": "plain"}, "configuration key 'vercelDeployToken' must be encrypted"),
+                           ({"vital-expert-infra:big": "x" * 140_000}, "PULUMI_CONFIG")):
+        path = _stack(tmp_path, {**full, **changed})
+        with pytest.raises(stackfile.StackFileError) as raised:
+            stackfile.read("production", path)
+        assert str(raised.value).lower().startswith(f"{path}: stack 'production'".lower()) and words in str(raised.value)
+    clash = _stack(tmp_path, {**full, "supabaseProjectRef": "def"})
+    with pytest.raises(stackfile.StackFileError) as raised:
+        stackfile.read("production", clash)
+    assert str(raised.value).startswith(f"{clash}: config keys 'vital-expert-infra:supabaseProjectRef' and 'supabaseProjectRef'")
     # The CLI's check of ciphertext is skipped where only the missing keys are asked for.
     broken = _stack(tmp_path, {"vital-expert-infra:vercelDeployToken": {"secure": "v1:bad"}})
     assert "vercelDeployToken" not in stackfile.missing_declared("production", broken)
-    with pytest.raises(stackfile.StackFileError, match=re.escape(
-            "config 'vital-expert-infra:vercelDeployToken': the secure value is not ciphertext the CLI can decrypt (not of "
-            "the form v1:<nonce>:<ciphertext>); allowed: a value written by `pulumi config set --secret` with this "
-            "stack's secrets provider")):
+    with pytest.raises(stackfile.StackFileError) as raised:
         stackfile.file_config("production", broken)
+    assert str(raised.value) == (
+        f"{broken}: stack 'production': config 'vital-expert-infra:vercelDeployToken': the secure value is not ciphertext "
+        "the CLI can decrypt (not of the form v1:<nonce>:<ciphertext>); allowed: a value written by `pulumi config set "
+        "--secret` with this stack's secrets provider")
 
 
 def test_committed_config():
@@ -352,6 +380,7 @@ V1 = "v1:" + base64.b64encode(bytes(12)).decode() + ":" + base64.b64encode(bytes
                                                       "sealed with the old one"),
     (SALT, "", "an empty value instead of ciphertext"),
     ({}, "YWJj$", "not base64 (Pulumi Cloud's secrets provider)"),
+    ({}, "eA==", None),
     ({}, "v1:AAAA:BBBB", "v1: ciphertext, which a passphrase or cloud KMS provider wrote, in a file with neither an "
                          "encryptionsalt: nor an encryptedkey: line, so the key that sealed it is gone (Pulumi Cloud's "
                          "provider takes plain base64; a DIY backend would make a new passphrase salt)"),
@@ -371,7 +400,8 @@ def test_ciphertext_problems(header, ciphertext, problem):
 
 
 def test_scheme_kinds():
-    assert secretsscheme.scheme({}) == secretsscheme.Scheme("service", "")
+    assert secretsscheme.scheme({}) == secretsscheme.Scheme("service", "") and secretsscheme.scheme({}).why == ""
+    assert secretsscheme.scheme({"secretsprovider": "x"}).kind == "none"
     assert secretsscheme.scheme(SALT) == secretsscheme.Scheme("symmetric", "")
     assert secretsscheme.scheme(None).kind == "service" and secretsscheme.provider_line(None) == ""
     assert secretsscheme.ciphertext_problem(12, secretsscheme.scheme(SALT)) == "a int instead of ciphertext"
