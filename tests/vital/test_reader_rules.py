@@ -70,8 +70,9 @@ def test_refusals_are_yaml_v3s_words_on_one_line(text, message):
 
 def test_nesting_is_bounded_at_64_levels():
     assert load("[" * 64 + "]" * 64) == _nested(63)
-    with pytest.raises(GoYamlError, match=re.escape("nesting deeper than 64 levels (line 1); allowed: a stack file's flat config")):
+    with pytest.raises(GoYamlError) as raised:
         load("[" * 65 + "]" * 65)
+    assert str(raised.value) == "nesting deeper than 64 levels (line 1); allowed: a stack file's flat config"
 
 
 def _nested(depth: int) -> list:
