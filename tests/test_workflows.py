@@ -159,7 +159,7 @@ def cli_step(job: dict, command: str) -> dict:
 
 
 def pulumi_pin() -> str:
-    (pin,) = re.findall(r"^pulumi==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
+    (pin,) = re.findall(r"^pulumi==(\S+)", (ROOT / "requirements.txt").read_text(), re.M)
     return pin
 
 
