@@ -132,6 +132,14 @@ ROLES: tuple[Role, ...] = (
 ROLE = {role.key: role for role in ROLES}
 
 
+def pr_readable_stacks() -> tuple[str, ...]:
+    """The tiers whose config and state pull-request code can read: those a role that trusts a
+    pull request decrypts. A credential that reaches beyond its tier (a Vercel team token) may sit
+    in none of them (program.checks, docs/credentials.md)."""
+    readers = [role for role in ROLES if any(t.context == "pull_request" for t in role.trusts)]
+    return tuple(tier for tier in TIERS if any(tier in role.decrypts for role in readers))
+
+
 def subject(prefix: str, repository: str, trust: Trust) -> str:
     """The `sub` of a job that `trust` describes, under the OIDC_CLAIM_KEYS template.
 
