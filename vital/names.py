@@ -44,6 +44,14 @@ PROVIDER_SECRETS = {"vercel:apiToken": "VERCEL_API_TOKEN", "github:token": "GITH
 # Provider settings that are not secret but must be set (Upstash authenticates email + key).
 UPSTASH_EMAIL_KEY = "upstash:email"
 
+# What a preview (a PR's, production's before its approval) sets as UPSTASH_API_KEY: no key. The
+# provider's `api_key` is Required, so the bridge refuses it unset ("Missing key",
+# pulumi-terraform-bridge pkg/tfbridge/provider.go validateProviderConfig), yet a preview calls no
+# Upstash API: Configure only builds a client (terraform-provider-upstash v2.0.0 upstash/provider.go
+# providerConfigure) and a RedisDatabase's diff is local (upstash/redis/database/resource.go,
+# CustomizeDiff: ForceNewIfChange on consistent and tls). A read (refresh, import) with it is refused.
+PREVIEW_UPSTASH_API_KEY = "none-a-preview-calls-no-upstash-api"
+
 # The Supabase Management API token: the settings provider (components/supabase) reads it from its
 # own process's environment at each call; it is never a resource input, so never in state.
 SUPABASE_ACCESS_TOKEN_ENV = "SUPABASE_ACCESS_TOKEN"
