@@ -48,6 +48,8 @@ EXTERNAL = {
     ("vercel", "domains", "inspect"): set(),
     # docs/dns.md: checking a record (`dig +short TYPE NAME`).
     ("dig",): set(),
+    # docs/release.md: deploying main by hand (cli.github.com/manual/gh_workflow_run: --ref).
+    ("gh", "workflow", "run"): {"--ref"},
     ("git", "checkout"): set(),
     ("git", "revert"): set(),
     ("git", "push"): set(),

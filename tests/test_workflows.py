@@ -658,8 +658,9 @@ def test_every_up_job_has_a_timeout_and_the_lock_runbook_exists(wf):
     assert len(ups) == 3 and all(0 < job["timeout-minutes"] <= 60 for _, _, job in ups)
     assert all(isinstance(job.get("timeout-minutes"), int) for _, _, job in jobs(wf))
     runbook = (ROOT / "docs" / "locks.md").read_text()
+    # Problem 6 (issue 23): "re-run the deploy" re-ran an old run's commit; only the latest run, or main.
     for needed in ("pulumi cancel", ".pulumi/locks/organization/vital-expert-infra/", "timeout-minutes",
-                   "infra-<stack>", ".pulumi/stacks/"):
+                   "infra-<stack>", ".pulumi/stacks/", "re-run the **latest**", "release.md"):
         assert needed in runbook, needed
     assert "docs/locks.md" in (ROOT / "README.md").read_text()
 
@@ -679,3 +680,38 @@ def test_every_cli_run_of_the_pack_gets_the_committed_tiers_as_pack_config(wf):
                     before = run.splitlines()[:i]
                     assert any('tools.policy.committed > "$RUNNER_TEMP/pack-config.json"' in b for b in before), line
     assert found == 5  # PR preview, three ups, production's preview
+
+
+# ---------------------------------------------------------------------------------------
+# Review where review matters (issue 23, problem 9)
+# ---------------------------------------------------------------------------------------
+
+def test_codeowners_covers_what_makes_the_checks_trustworthy():
+    """Problem 9: the PR comment and the policy verdict come from the PR's own code, and nothing said
+    which paths need a maintainer's review. Every path that decides them, or what privileged jobs
+    run, has an owner (GitHub's CODEOWNERS: `pattern @owner`, the last matching pattern wins)."""
+    import fnmatch
+
+    rules = []
+    for line in (ROOT / ".github" / "CODEOWNERS").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, *owners = line.split()
+            assert owners and all(re.fullmatch(r"@[\w.-]+(/[\w.-]+)?", o) for o in owners), line
+            rules.append((pattern, owners))
+
+    def owners_of(path: str) -> list[str]:
+        found: list[str] = []
+        for pattern, owners in rules:
+            anchored = pattern.lstrip("/")
+            if (anchored.endswith("/") and path.startswith(anchored)) or fnmatch.fnmatch(path, anchored):
+                found = owners
+        return found
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    must = [p for p in tracked if p.startswith((".github/", "policies/", "bootstrap/", "vital/", "tools/"))
+            or re.fullmatch(r"Pulumi(\.[\w-]+)?\.yaml", p) or p in ("Makefile", "requirements.txt", "requirements.in")]
+    assert len(must) > 50 and ".github/workflows/infra-deploy.yml" in must and "Pulumi.production.yaml" in must
+    assert [p for p in must if not owners_of(p)] == []
+    assert owners_of("program/build.py") == []  # not every path: the ones the checks and privileged jobs rest on
+    readme = (ROOT / "README.md").read_text()
+    assert "advisory" in readme and "CODEOWNERS" in readme
