@@ -193,8 +193,8 @@ def _provider_credentials(report: Report, config: dict, tier: str, env: Mapping[
                        f"pulumi config rm --stack {report.stack} {name}; {where}, and revoke the token it held")
         elif not env.get(credential.env_var):
             report.add(f"{credential.env_var} is not set, and the providers read their credential only from the "
-                       f"environment", f"export {credential.env_var} where `pulumi up` runs (in CI, the deploy "
-                       f"environment's secret {credential.env_var}; docs/credentials.md)")
+                       f"environment", f"export {credential.env_var} where `pulumi up` runs (in CI, a secret of the "
+                       f"deploy environment: docs/credentials-setup.md)")
 
 
 def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client: Any) -> None:
