@@ -11,8 +11,9 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from vital import clock, dns, facts, paths, secrets, stackfile, validators
-from vital.names import CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, vercel_project_name
+from vital import clock, dns, facts, paths, secrets, stackfile, trust, validators
+from vital.names import (CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, TEAM_TOKEN_KEY,
+                         VERCEL_TOKEN_SECRET, vercel_project_name)
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -39,6 +40,7 @@ def run_all(c: "StackConfig") -> None:
     _check_approval(c)
     _check_share_links(c)
     _check_migrations(c)
+    _check_team_token(c)
     _check_database(c)
     _check_internal_access(c)
 
@@ -313,6 +315,25 @@ def _check_migrations(c: "StackConfig") -> None:
     for key in c.environment_secrets:
         if key not in c.secret_env:
             _fail("environmentSecrets", key, f"allowed: a secretEnv key ({', '.join(c.secret_env) or 'none set'})")
+
+
+def _check_team_token(c: "StackConfig") -> None:
+    """A Vercel token acts on every project of its team, production's included, so it may sit only in
+    a stack no pull request decrypts (vital.trust.pr_readable_stacks: preview's and pre-production's
+    config and state are open to a PR's preview). There the app repository's jobs need it."""
+    readable = trust.pr_readable_stacks()
+    why = (f"a Vercel token acts on every project of the team, production's included, and pull-request "
+           f"previews decrypt the {' and '.join(readable)} stacks (docs/credentials.md)")
+    if c.tier not in readable:
+        if c.vercel_deploy_token is None:
+            _fail(TEAM_TOKEN_KEY, "nothing", f"allowed: the token the app repository's {c.tier} jobs use as "
+                                             f"{VERCEL_TOKEN_SECRET}, set with `pulumi config set --secret {TEAM_TOKEN_KEY}`")
+    elif c.vercel_deploy_token is not None:
+        _fail(TEAM_TOKEN_KEY, SECRET_TEXT, f"allowed: nothing in tier {c.tier}: {why}; remove it with "
+                                           f"`pulumi config rm {TEAM_TOKEN_KEY}` and revoke the token")
+    elif c.deploy_from == "github-actions":
+        _fail("deployFrom", c.deploy_from, f"allowed: 'vercel-git' in tier {c.tier}: deploying from GitHub Actions "
+                                           f"needs {VERCEL_TOKEN_SECRET} in the tier's environment, and {why}")
 
 
 def pool_limit(compute: str) -> int:

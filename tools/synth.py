@@ -113,7 +113,7 @@ def read_source(stack: str, config_file: Path | None = None, project: Project = 
             return stackfile.read(stack, config_file, (), project.project_file)
         path = config_file or stackfile.ROOT / f"Pulumi.{stack}.yaml"
         tier = stackfile.config_section(stackfile.load_yaml(path)).get(f"{PROJECT}:tier", stack)
-        standins = required_secrets(tier, providers=False) if tier in TIERS else []
+        standins = required_secrets(tier) if tier in TIERS else []
         return stackfile.read(stack, config_file, standins)
     except stackfile.StackFileError as err:
         raise SynthError(str(err)) from None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from program.secrets import required_secrets
+from program.secrets import provider_credentials, required_secrets
 from tests.moto_server import aws_client, moto_endpoint  # noqa: F401  (fixture)
 from tests.pulumi_crypto import encrypt, passphrase_state
 from tests.stacks import ROOT, stack_yaml
@@ -20,7 +20,9 @@ from tools.doctor.cli import main
 from vital.names import TIERS
 
 CANARY = "canary-doctor-plaintext-7f3a"
-READY_ENV = {"PULUMI_BACKEND_URL": "s3://state-bucket?region=us-east-1", "VERCEL_API_TOKEN": "x", "GITHUB_TOKEN": "x"}
+# The providers' credentials, where they come from: the environment of `pulumi` (never the stack file).
+READY_ENV = {"PULUMI_BACKEND_URL": "s3://state-bucket?region=us-east-1",
+             **{credential.env_var: "x" for credential in provider_credentials("production")}}
 
 
 def _configured(stack: str, key: bytes, header: dict) -> dict:
@@ -67,6 +69,37 @@ def test_the_committed_stacks_list_each_missing_secret_with_its_command(capsys):
     assert "no secretsprovider: line" in out
 
 
+# ---- provider credentials: from the environment only --------------------------------------------
+
+PROVIDER_KEYS = ("vercel:apiToken", "github:token", "upstash:apiKey", "supabaseAccessToken")
+
+
+def test_the_doctor_never_advises_a_provider_credential_in_a_stack_file(capsys):
+    """Problem 4: it told operators `pulumi config set --secret vercel:apiToken` for every stack, so a write
+    token set in preview's or pre-production's config would have replaced the read-only one in PR previews."""
+    assert main(["--stack", "all"]) == 1
+    assert main(["--stack", "all", "--commands"]) == 0
+    out = capsys.readouterr().out
+    assert not [line for line in out.splitlines() for key in PROVIDER_KEYS if f"config set" in line and key in line]
+    for stack in TIERS:
+        for credential in provider_credentials(stack):
+            assert f"doctor: stack '{stack}': {credential.env_var} is not set" in out
+
+
+@pytest.mark.parametrize("key", PROVIDER_KEYS)
+def test_a_provider_credential_in_the_stack_file_is_a_finding_with_its_removal(tmp_path, passphrase_stack, key):
+    salt_line, key_bytes = passphrase_stack
+    data = _configured("pre-production", key_bytes, {"encryptionsalt": salt_line})
+    full = key if ":" in key else f"vital-expert-infra:{key}"
+    data["config"][full] = {"secure": encrypt(CANARY, key_bytes)}
+    env = {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}
+    report = checks.examine("pre-production", env, _write(tmp_path, data, "pre-production"))
+    (finding,) = [f for f in report.findings if key in f.what]
+    assert finding.what.startswith(f"{key} is in the stack file: a provider credential there wins over the job's own")
+    assert finding.fix.startswith(f"pulumi config rm --stack pre-production {key}; set ")
+    assert "in the environment instead" in finding.fix and CANARY not in _texts(report)
+
+
 # ---- passphrase provider: decrypted as the CLI does ------------------------------------------------
 
 
@@ -75,7 +108,7 @@ def test_a_passphrase_stack_decrypts_every_secret_and_prints_none(tmp_path, pass
     path = _write(tmp_path, _configured("production", key, {"encryptionsalt": salt_line}))
     report = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}, path)
     assert report.findings == []
-    assert "10 of 10 secrets decrypt (values not shown)" in report.notes
+    assert "6 of 6 secrets decrypt (values not shown)" in report.notes
     assert CANARY not in _texts(report)
 
 
@@ -120,7 +153,7 @@ def test_an_awskms_stack_decrypts_through_kms(tmp_path, moto_endpoint, monkeypat
     path = _write(tmp_path, _configured("pre-production", data_key, header), "pre-production")
     monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", moto_endpoint)
     report = checks.examine("pre-production", READY_ENV, path)
-    assert report.findings == [] and "8 of 8 secrets decrypt (values not shown)" in report.notes
+    assert report.findings == [] and "3 of 3 secrets decrypt (values not shown)" in report.notes
     # A data key the KMS key did not encrypt cannot be used.
     header["encryptedkey"] = base64.b64encode(b"not a kms blob" * 4).decode()
     bad = checks.examine("pre-production", READY_ENV, _write(tmp_path, _configured("pre-production", data_key, header), "pre-production"))
