@@ -338,7 +338,9 @@ class GitHubBranchSpec(Spec):
 # ---- data services -----------------------------------------------------------------------------
 
 
-class RedisSpec(Spec):
+class CacheSpec(Spec):
+    """The tier's own Redis database (every tier owns one)."""
+
     database_name: str
     primary_region: str
     eviction: bool
@@ -349,22 +351,8 @@ class RedisSpec(Spec):
     retain_on_delete: bool = False
 
 
-class CacheSpec(Spec):
-    """The tier's own Redis database, or the stack whose cache it shares (exactly one)."""
-
-    database: RedisSpec | None = None
-    shared_stack: str | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> "CacheSpec":
-        if (self.database is None) == (self.shared_stack is None):
-            raise ValueError("a cache has its own database or a shared stack, not both and not neither")
-        return self
-
-
 class SupabaseProjectSpec(Spec):
     project_ref: str
-    access_token: SecretStr
     pool_size: int = Field(ge=0, le=3000)  # UpdateSupavisorConfigBody.default_pool_size
     site_url: str
     uri_allow_list: tuple[str, ...]

@@ -15,8 +15,6 @@ from vital.names import (
     DNS_RECORDS_OUTPUT,
     REDIS_REST_TOKEN_ENV,
     REDIS_REST_URL_ENV,
-    REST_TOKEN_OUTPUT,
-    REST_URL_OUTPUT,
     SUPABASE_ANON_KEY_ENV,
     SHARE_LINKS_OUTPUT,
     SUPABASE_URL_ENV,
@@ -58,10 +56,6 @@ def build(cfg: StackConfig) -> dict[str, pulumi.Output]:
             {"domain": r.domain, "zone": r.zone, "name": r.name, "type": r.type, "value": r.value,
              "managed": specs.dns.managed} for r in specs.dns.records]),
     }
-    if cache.database is not None:
-        # Read by the stacks that share this cache (preview reads pre-production's).
-        outputs[REST_URL_OUTPUT] = cache.rest_url
-        outputs[REST_TOKEN_OUTPUT] = cache.rest_token  # stays a secret in the export
     if access is not None and access.link_urls:
         outputs[SHARE_LINKS_OUTPUT] = pulumi.Output.secret(access.link_urls)  # each URL is the credential
     if branch is not None:

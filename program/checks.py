@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from vital import dns, facts, paths, secrets, stackfile, validators
-from vital.names import CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, vercel_project_name
+from vital import clock, dns, facts, paths, secrets, stackfile, trust, validators
+from vital.names import (CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, TEAM_TOKEN_KEY,
+                         VERCEL_TOKEN_SECRET, vercel_project_name)
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -40,6 +40,9 @@ def run_all(c: "StackConfig") -> None:
     _check_approval(c)
     _check_share_links(c)
     _check_migrations(c)
+    _check_team_token(c)
+    _check_database(c)
+    _check_internal_access(c)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -189,7 +192,7 @@ def _check_rotation(c: "StackConfig") -> None:
     for key, when in c.secret_rotation.items():
         if key not in known:
             _fail("secretRotation", key, f"allowed: a secret this stack holds ({', '.join(known)})")
-        if when > date.today():
+        if when > clock.today():
             _fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")
 
 
@@ -206,9 +209,6 @@ def _check_traffic(c: "StackConfig") -> None:
     if cache_headers:
         _fail("headers", cache_headers[0], "allowed: no cache headers on every path; each path class gets its own, "
                                            "and shared caching is opt-in through publicCachePaths")
-    if c.upstash_budget is not None and not c.tier_defaults.owns_cache:
-        _fail("upstashBudget", c.upstash_budget, f"allowed: nothing; tier {c.tier} owns no Redis database (it shares "
-                                                 f"{c.shared_cache_stack}'s)")
 
 
 def _check_release(c: "StackConfig") -> None:
@@ -315,3 +315,60 @@ def _check_migrations(c: "StackConfig") -> None:
     for key in c.environment_secrets:
         if key not in c.secret_env:
             _fail("environmentSecrets", key, f"allowed: a secretEnv key ({', '.join(c.secret_env) or 'none set'})")
+
+
+def _check_team_token(c: "StackConfig") -> None:
+    """A Vercel token acts on every project of its team, production's included, so it may sit only in
+    a stack no pull request decrypts (vital.trust.pr_readable_stacks: preview's and pre-production's
+    config and state are open to a PR's preview). There the app repository's jobs need it."""
+    readable = trust.pr_readable_stacks()
+    why = (f"a Vercel token acts on every project of the team, production's included, and pull-request "
+           f"previews decrypt the {' and '.join(readable)} stacks (docs/credentials.md)")
+    if c.tier not in readable:
+        if c.vercel_deploy_token is None:
+            _fail(TEAM_TOKEN_KEY, "nothing", f"allowed: the token the app repository's {c.tier} jobs use as "
+                                             f"{VERCEL_TOKEN_SECRET}, set with `pulumi config set --secret {TEAM_TOKEN_KEY}`")
+    elif c.vercel_deploy_token is not None:
+        _fail(TEAM_TOKEN_KEY, SECRET_TEXT, f"allowed: nothing in tier {c.tier}: {why}; remove it with "
+                                           f"`pulumi config rm {TEAM_TOKEN_KEY}` and revoke the token")
+    elif c.deploy_from == "github-actions":
+        _fail("deployFrom", c.deploy_from, f"allowed: 'vercel-git' in tier {c.tier}: deploying from GitHub Actions "
+                                           f"needs {VERCEL_TOKEN_SECRET} in the tier's environment, and {why}")
+
+
+def pool_limit(compute: str) -> int:
+    """The largest pool a compute size takes: facts.SUPABASE_POOL_SHARE_PERCENT of its max_connections."""
+    return facts.SUPABASE_COMPUTE[compute].max_connections * facts.SUPABASE_POOL_SHARE_PERCENT // 100
+
+
+def _check_database(c: "StackConfig") -> None:
+    """The pool fits the compute it runs on, and PITR runs on Small or larger (Supabase's own limits)."""
+    compute = facts.SUPABASE_COMPUTE[c.supabase_compute]
+    limit = pool_limit(c.supabase_compute)
+    if not 1 <= c.supabase_pool_size <= limit:
+        _fail("supabasePoolSize", c.supabase_pool_size,
+              f"allowed: 1 to {limit} on {c.supabase_compute} compute ({facts.SUPABASE_POOL_SHARE_PERCENT} % of its "
+              f"{compute.max_connections} max connections, Supabase's share for an app on the REST API; a larger "
+              f"supabaseCompute raises it)")
+    sizes = list(facts.SUPABASE_COMPUTE)
+    if c.supabase_backups == "daily+pitr" and sizes.index(c.supabase_compute) < sizes.index(facts.SUPABASE_PITR_MIN_COMPUTE):
+        _fail("supabaseCompute", c.supabase_compute,
+              f"allowed: {facts.SUPABASE_PITR_MIN_COMPUTE} or larger with supabaseBackups daily+pitr (Supabase: PITR "
+              f"needs at least the Small compute add-on)")
+
+
+# Env flags that make a deployment internal-only: debug output or mock data.
+INTERNAL_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API")
+
+
+def _check_internal_access(c: "StackConfig") -> None:
+    """An internal tier (its table turns debug or the mock API on: pre-production) keeps them on a custom
+    domain only behind protection on every deployment. (Debug in production is no-debug-in-production's.)"""
+    if not any(c.tier_defaults.env.get(flag) == "true" for flag in INTERNAL_FLAGS):
+        return
+    for i, app in enumerate(c.apps):
+        on = [flag for flag in INTERNAL_FLAGS if c.app_env(app).get(flag, "false").lower() == "true"]
+        if on and c.app_domains(i) and c.vercel_authentication != "all_deployments" and c.protection_password is None:
+            _fail("vercelAuthentication", c.vercel_authentication,
+                  f"allowed: all_deployments while {' and '.join(on)} is true on {c.app_domains(i)[0]} (Standard "
+                  f"Protection leaves production custom domains public); or turn the flags off")

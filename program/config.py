@@ -34,7 +34,7 @@ from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 from . import checks
 from .types import (
     AdminPath, AllowlistCidr, AppName, Branch, CheckName, Cidr, Command, CorsOrigin, Domain, EnvName, EnvValue, Flag, GitHubId, GitHubOwner,
-    GitHubRepo, DnsZone, HeaderName, HeaderValue, RelativePath, Seconds, Text, items,
+    GitHubRepo, DnsZone, HeaderName, HeaderValue, RelativePath, Seconds, Text, VercelSlug, items,
 )
 
 
@@ -102,7 +102,13 @@ class StackConfig(_Model):
     stack: str
     tier: Literal["production", "pre-production", "preview"]
     vercel_team: Text = Field(alias="vercel:team")
-    vercel_plan: Literal["hobby", "pro", "enterprise"] = Field("pro", alias="vercelPlan")
+    vercel_plan: Literal["hobby", "pro", "enterprise"] = Field(SHARED["vercel_plan"], alias="vercelPlan")
+    # The team's URL slug, which ends every generated *.vercel.app host of its projects
+    # (<project>-<hash>-<slug>.vercel.app, <project>-git-<branch>-<slug>.vercel.app): the preview
+    # tier's Supabase redirect patterns are anchored on it (program/resolve.py redirect_urls).
+    vercel_team_slug: VercelSlug | None = Field(None, alias="vercelTeamSlug")
+    # Pro seats this tier's budget carries (the team's are billed once: production carries them).
+    vercel_seats: Annotated[StrictInt, Field(ge=0, le=1000)] = Field(alias="vercelSeats")
     vercel_addons: items(AddOn) = Field((), alias="vercelAddons")
     github_owner: GitHubOwner = Field(alias="github:owner")
     github_repo: GitHubRepo = Field("vital-expert", alias="githubRepo")
@@ -148,17 +154,20 @@ class StackConfig(_Model):
     github_plan: StrictStr = Field(SHARED["github_plan"], alias="githubPlan")
     github_repo_visibility: StrictStr = Field(SHARED["github_repo_visibility"], alias="githubRepoVisibility")
     required_checks: items(CheckName) = Field(SHARED["required_checks"], alias="requiredChecks")
-    vercel_deploy_token: SecretStr = Field(alias="vercelDeployToken")
+    # Production's only: a Vercel token acts on the whole team (program.checks._check_team_token).
+    vercel_deploy_token: SecretStr | None = Field(None, alias="vercelDeployToken")
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
     supabase_project_ref: StrictStr = Field(alias="supabaseProjectRef")
-    supabase_access_token: SecretStr = Field(alias="supabaseAccessToken")
     # The tier's Postgres connection string, for the app repository's migration job (GitHub
     # environment secret SUPABASE_DB_URL): `supabase db push` needs it, not the service-role key.
     supabase_db_url: SecretStr = Field(alias="supabaseDbUrl")
     # secretEnv keys the app repository's workflow jobs need too, copied into the GitHub environment.
     environment_secrets: items(EnvName) = Field((), alias="environmentSecrets")
     supabase_anon_key: Text | None = Field(None, alias="supabaseAnonKey")
+    # Supavisor's pool (UpdateSupavisorConfigBody.default_pool_size: 0-3000); program.checks holds it to
+    # the compute's connections, and refuses 0.
     supabase_pool_size: StrictInt = Field(alias="supabasePoolSize", ge=0, le=3000)
+    supabase_compute: StrictStr = Field(alias="supabaseCompute")
     supabase_allowed_cidrs: items(Cidr) = Field((), alias="supabaseAllowedCidrs")
     supabase_backups: StrictStr = Field(alias="supabaseBackups")
     # One ProjectEnvironmentVariable per variable, or one bulk ProjectEnvironmentVariables
@@ -188,7 +197,6 @@ class StackConfig(_Model):
     latency_alert_p95_ms: Annotated[StrictInt, Field(ge=1, le=60000)] | None = Field(alias="latencyAlertP95Ms")
     alert_slack_channel_id: StrictStr | None = Field(None, alias="alertSlackChannelId")
     alert_webhook_url: SecretStr | None = Field(None, alias="alertWebhookUrl")
-    shared_cache_stack: StrictStr = Field(SHARED["shared_cache_stack"], alias="sharedCacheStack")
 
     # ---- the tier's defaults, resolved once, before any field is checked ----
 
@@ -207,7 +215,8 @@ class StackConfig(_Model):
 
     # ---- field checks: each raises ValueError whose text says what is allowed ----
 
-    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", "dns_zone", "csp_report_uri", mode="before")
+    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", "dns_zone", "csp_report_uri", "vercel_team_slug",
+                     mode="before")
     @classmethod
     def _empty_is_none(cls, v):
         return None if v == "" else v  # Pulumi.yaml declares "" as "none"
@@ -220,7 +229,7 @@ class StackConfig(_Model):
     _auth = field_validator("vercel_authentication")(lambda cls, v: validators.vercel_authentication(v))
     _supabase_ref = field_validator("supabase_project_ref")(lambda cls, v: validators.supabase_ref(v))
     _backups = field_validator("supabase_backups")(lambda cls, v: validators.backup_policy(v))
-    _stack_name = field_validator("shared_cache_stack")(lambda cls, v: validators.qualified_stack(v))
+    _compute = field_validator("supabase_compute")(lambda cls, v: validators.one_of(v, tuple(facts.SUPABASE_COMPUTE)))
     _github_plan = field_validator("github_plan")(lambda cls, v: validators.one_of(v, facts.GITHUB_PLANS))
     _visibility = field_validator("github_repo_visibility")(lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES))
     _csp_report_uri = field_validator("csp_report_uri")(lambda cls, v: v if v is None else validators.report_uri(v))
@@ -290,7 +299,8 @@ class StackConfig(_Model):
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
         names = [*ALWAYS_HELD_SECRETS, *self.secret_env]
-        held = {"protectionPassword": self.protection_password, "alertWebhookUrl": self.alert_webhook_url}
+        held = {"vercelDeployToken": self.vercel_deploy_token, "protectionPassword": self.protection_password,
+                "alertWebhookUrl": self.alert_webhook_url}
         return names + [key for key in HELD_WHEN_SET_SECRETS if held[key] is not None]
 
     # ---- whole-config checks: each names the key it is about ----

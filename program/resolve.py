@@ -23,7 +23,6 @@ from components.specs import (
     ShareLinkSpec,
     GitHubEnvironmentSpec,
     GitRepositorySpec,
-    RedisSpec,
     ReleaseSpec,
     RetentionSpec,
     RolloutStageSpec,
@@ -227,21 +226,31 @@ def site_url(cfg: StackConfig) -> str:
 
 
 def redirect_urls(cfg: StackConfig) -> tuple[str, ...]:
-    """Every app domain, and on the preview tier the URL patterns of its preview deployments."""
+    """Every app domain, and on the preview tier the hosts of its preview deployments.
+
+    With a preview deployment suffix, previews live under a domain the team owns: `*.<suffix>`, and
+    no *.vercel.app pattern at all. Without one, Vercel's generated hosts end in the team's slug
+    (vercel.com/docs/deployments/generated-urls: <project>-<hash>-<slug>.vercel.app and
+    <project>-git-<branch>-<slug>.vercel.app), and each pattern is anchored on it; without the slug
+    (config vercelTeamSlug) no *.vercel.app pattern is written at all. Supabase's `*`
+    matches any run of characters but the separators `.` and `/`
+    (supabase.com/docs/guides/auth/redirect-urls, "Use wildcards in redirect URLs"), so `*` stays
+    inside the one host label, never reaching another domain.
+    """
     urls = [f"https://{d}/**" for i in range(len(cfg.apps)) for d in cfg.app_domains(i)]
     if cfg.tier_defaults.builds_pr_branches:
         suffix = cfg.tier_defaults.project_suffix
-        # Vercel preview URLs: <project>-<hash>-<team>.vercel.app and <project>-git-<branch>-<team>.vercel.app.
-        urls += [f"https://{vercel_project_name(app.name, suffix)}-*.vercel.app/**" for app in cfg.apps]
         if cfg.preview_deployment_suffix:
             urls.append(f"https://*.{cfg.preview_deployment_suffix}/**")
+        elif cfg.vercel_team_slug:
+            urls += [f"https://{vercel_project_name(app.name, suffix)}-*-{cfg.vercel_team_slug}.vercel.app/**"
+                     for app in cfg.apps]
     return tuple(urls or [site_url(cfg) + "/**"])
 
 
 def supabase_project(cfg: StackConfig) -> SupabaseProjectSpec:
     return SupabaseProjectSpec(
         project_ref=cfg.supabase_project_ref,
-        access_token=cfg.supabase_access_token,
         pool_size=cfg.supabase_pool_size,
         site_url=site_url(cfg),
         uri_allow_list=redirect_urls(cfg),
@@ -253,18 +262,16 @@ def supabase_project(cfg: StackConfig) -> SupabaseProjectSpec:
 
 
 def cache(cfg: StackConfig) -> CacheSpec:
+    """The tier's own database; preview's is the one every PR deployment of the tier shares."""
     tier = cfg.tier_defaults
-    if not tier.owns_cache:
-        # Preview shares a cache (seed): it reads the one the named stack owns.
-        return CacheSpec(shared_stack=cfg.shared_cache_stack)
-    return CacheSpec(database=RedisSpec(
+    return CacheSpec(
         database_name=redis_database_name(tier.project_suffix),
         primary_region=cfg.upstash_primary_region,
         eviction=not tier.protect,  # production keeps keys; caches may evict
         budget_usd=cfg.upstash_budget,
         protect=tier.protect,
         retain_on_delete=tier.protect,
-    ))
+    )
 
 
 # ---- GitHub ------------------------------------------------------------------------------------
@@ -273,7 +280,9 @@ def cache(cfg: StackConfig) -> CacheSpec:
 def github_environment(cfg: StackConfig) -> GitHubEnvironmentSpec:
     tier = cfg.tier_defaults
     secrets = {
-        VERCEL_TOKEN_SECRET: cfg.vercel_deploy_token,
+        # Production's environment only: the token acts on the whole team (program.checks), and the
+        # preview environment, which any branch of the app repository may name, holds none.
+        **({VERCEL_TOKEN_SECRET: cfg.vercel_deploy_token} if cfg.vercel_deploy_token else {}),
         VERCEL_ORG_SECRET: SecretStr(cfg.vercel_team),
         SUPABASE_DB_URL_SECRET: cfg.supabase_db_url,
         **{key: cfg.secret_env[key] for key in cfg.environment_secrets},

@@ -39,6 +39,7 @@ HeaderName = Annotated[StrictStr, _checked(validators.header_name)]
 HeaderValue = Annotated[StrictStr, _checked(validators.header_value)]
 CheckName = Annotated[StrictStr, _bounded(facts.COMMAND_MAX_CHARS, "a status check name")]
 AdminPath = Annotated[StrictStr, _checked(validators.url_path)]
+VercelSlug = Annotated[StrictStr, _checked(validators.vercel_slug)]
 Seconds = StrictInt
 Flag = StrictBool
 

@@ -24,7 +24,7 @@ def stack_yaml(stack: str, secrets: bool = True) -> dict[str, Any]:
 
         data.setdefault("encryptionsalt", SESSION_SALT_LINE)
         config = data.setdefault("config", {})
-        for secret in required_secrets(stack, providers=False):
+        for secret in required_secrets(stack):
             value = {"secure": stored(f"test-{secret.name}")}
             if secret.subkey:
                 config.setdefault(secret.key, {})[secret.subkey] = value

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("vital", "program", "components", "tools", "policies")
+PACKAGES = ("vital", "program", "components", "tools", "policies", "bootstrap")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # Functions that are data tables in code form (one entry per line), exempt from the length rule.
 DATA_TABLES = {"schemas"}  # policies/vital_policies/pack_config.py: each policy's config schema, a literal
+# Modules that are the platform facts table (one fact, its source beside it), exempt from the module rule.
+DATA_MODULES = {"vital/facts.py", "vital/pricing.py"}
 
 
 def _sources() -> list[Path]:
@@ -30,7 +32,7 @@ def _sources() -> list[Path]:
 
 
 def test_import_contracts_are_kept():
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "policies")])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "policies"), str(ROOT / "bootstrap" / "policies")])}
     lint = Path(sys.executable).parent / "lint-imports"
     done = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
@@ -40,7 +42,7 @@ def test_import_contracts_are_kept():
 @pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_modules_and_functions_stay_small(path):
     text = path.read_text()
-    assert len(text.splitlines()) <= MAX_MODULE_LINES, f"{path.name} has {len(text.splitlines())} lines"
+    assert str(path.relative_to(ROOT)) in DATA_MODULES or len(text.splitlines()) <= MAX_MODULE_LINES, f"{path.name} has {len(text.splitlines())} lines"
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name not in DATA_TABLES:
             length = node.end_lineno - node.lineno + 1

@@ -18,17 +18,26 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 # pulumi_config_set); vercel.com/docs/cli (list, rollback, promote, rolling-release: fetch, abort,
 # complete, approve --dpl --currentStageIndex; domains inspect); git-scm.com/docs; dig(1) from BIND 9
 # (query options are +words, checked in test_the_dns_runbook_matches_the_stacks).
+# The bootstrap runbook (docs/bootstrap.md, bootstrap/run.sh), from pulumi/pulumi's source:
+# pkg/cmd/pulumi/pulumi.go (the global --cwd, --non-interactive), pkg/cmd/pulumi/stack/
+# stack_select.go (--create, --secrets-provider), stack_new.go (`stack init`, --secrets-provider),
+# stack_migrate.go (`stack migrate <url> [stack]`, --secrets-provider, --yes, --target; since CLI
+# 3.254.0), stack_output.go (--json), and pkg/cmd/pulumi/operations/import.go (`import --file`).
 EXTERNAL = {
-    ("pulumi", "preview"): {"--stack", "--policy-pack", "--refresh", "--expect-no-changes"},
-    ("pulumi", "up"): {"--stack", "--policy-pack"},
+    ("pulumi", "preview"): {"--stack", "--policy-pack", "--policy-pack-config", "--refresh", "--expect-no-changes",
+                            "--cwd", "--non-interactive"},
+    ("pulumi", "up"): {"--stack", "--policy-pack", "--policy-pack-config", "--cwd"},
+    ("pulumi", "version"): set(),
+    ("pulumi", "stack", "migrate"): {"--secrets-provider", "--yes", "--target", "--cwd"},
+    ("pulumi", "stack", "ls"): {"--cwd", "--json"},
     ("pulumi", "refresh"): {"--stack"},
     ("pulumi", "cancel"): {"--stack"},
     ("pulumi", "login"): set(),
     ("pulumi", "stack", "history"): {"--stack"},
-    ("pulumi", "stack", "select"): set(),
-    ("pulumi", "stack", "init"): {"--secrets-provider"},
-    ("pulumi", "config", "set"): {"--secret", "--stack", "--path"},
-    ("pulumi", "stack", "output"): {"--stack", "--show-secrets", "--json"},
+    ("pulumi", "stack", "select"): {"--non-interactive", "--create", "--secrets-provider", "--cwd"},
+    ("pulumi", "stack", "init"): {"--secrets-provider", "--cwd"},
+    ("pulumi", "config", "set"): {"--secret", "--stack", "--path", "--cwd"},
+    ("pulumi", "stack", "output"): {"--stack", "--show-secrets", "--json", "--cwd"},
     ("vercel", "list"): {"--prod"},
     ("vercel", "rollback"): {"--timeout"},
     ("vercel", "promote"): set(),
@@ -39,6 +48,8 @@ EXTERNAL = {
     ("vercel", "domains", "inspect"): set(),
     # docs/dns.md: checking a record (`dig +short TYPE NAME`).
     ("dig",): set(),
+    # docs/release.md: deploying main by hand (cli.github.com/manual/gh_workflow_run: --ref).
+    ("gh", "workflow", "run"): {"--ref"},
     ("git", "checkout"): set(),
     ("git", "revert"): set(),
     ("git", "push"): set(),
@@ -65,7 +76,7 @@ ALL = [(doc.name, cmd) for doc in DOCS for cmd in commands(doc)]
 def test_the_runbooks_exist():
     names = {d.name for d in DOCS}
     assert {"promotion.md", "rollback.md", "adding-a-tier-or-app.md", "rotating-a-secret.md", "app-repo.md",
-            "dns.md"} <= names
+            "dns.md", "bootstrap.md", "ci-identities.md"} <= names
     assert len(ALL) >= 20
 
 
@@ -96,13 +107,18 @@ def test_every_stack_output_a_runbook_reads_is_one_the_stacks_export(committed):
     # What the committed stacks export, and the outputs a stack exports only when configured (vital.names).
     exported = {name for doc in committed.values() for name in doc["outputs"]}
     exported |= {value for key, value in vars(names).items() if key.endswith("_OUTPUT")}
+    from tests.bootstrap.support import doc as bootstrap_doc
+
+    exported |= set(bootstrap_doc()["outputs"])
     read = [(doc, _output_name(cmd[3:])) for doc, cmd in ALL if cmd[:3] == ["pulumi", "stack", "output"]]
-    assert read and [(doc, name) for doc, name in read if name not in exported] == []
+    named = [(doc, name) for doc, name in read if name is not None]  # None: every output (--json)
+    assert named and [(doc, name) for doc, name in named if name not in exported] == []
 
 
 def _output_name(args: list[str]) -> str | None:
-    """The output `pulumi stack output` is asked for: its one argument that is neither a flag nor --stack's value."""
-    names = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "--stack")]
+    """The output `pulumi stack output` is asked for: its one argument that is neither a flag nor
+    --stack's or --cwd's value."""
+    names = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] not in ("--stack", "--cwd"))]
     return names[0] if len(names) == 1 else None
 
 
@@ -164,6 +180,36 @@ def test_app_repo_rollback_workflow_uses_the_environment_secrets():
     job = yaml.safe_load(path.read_text())["jobs"]["rollback"]
     assert job["environment"] == "${{ inputs.tier }}"  # the environment-scoped secrets
     assert "secrets.VERCEL_TOKEN" in path.read_text() and "vars.VERCEL_PROJECT_ID" in path.read_text()
+
+
+def _app_job_environments() -> list[tuple[str, str, dict]]:
+    """(workflow, environment, job) for every environment each app-repository job can run in."""
+    rollback = yaml.safe_load((ROOT / "docs" / "app-repo-rollback.yml").read_text())
+    tiers = rollback[True]["workflow_dispatch"]["inputs"]["tier"]["options"]
+    found = [("rollback", tier, rollback["jobs"]["rollback"]) for tier in tiers]
+    migrate = yaml.safe_load((ROOT / "docs" / "app-repo-migrate.yml").read_text())["jobs"]["migrate"]
+    for event, ref in (("push", "preview-deployment"), ("push", "pre-production"), ("workflow_dispatch", "main")):
+        found.append(("migrate", _environment_for(migrate, event, ref), migrate))
+    return found
+
+
+def test_each_app_repo_job_finds_every_secret_it_reads_in_its_environment(committed):
+    """The app repository's workflows keep working: each secret and variable a job reads, in each
+    environment it can run in, is one this program puts in that environment. And the preview and
+    pre-production environments hold no Vercel token (a team-wide one: docs/credentials.md), so no
+    job may ask for one there."""
+    checked = 0
+    for workflow, environment, job in _app_job_environments():
+        doc = committed[environment]
+        secrets = {r["inputs"]["secretName"] for r in doc["resources"] if r["type"].endswith(":ActionsEnvironmentSecret")}
+        variables = {r["inputs"]["variableName"] for r in doc["resources"] if r["type"].endswith(":ActionsEnvironmentVariable")}
+        text = yaml.safe_dump(job)
+        assert set(re.findall(r"secrets\.([A-Z0-9_]+)", text)) <= secrets, (workflow, environment)
+        assert set(re.findall(r"vars\.([A-Z0-9_]+)", text)) <= variables, (workflow, environment)
+        checked += 1
+    assert checked == 4  # rollback: production; migrate: preview, pre-production, production
+    for tier in ("preview", "pre-production"):
+        assert "VERCEL_TOKEN" not in {r["inputs"].get("secretName") for r in committed[tier]["resources"]}
 
 
 def _environment_for(job: dict, event: str, ref_name: str) -> str:
@@ -252,7 +298,7 @@ def test_the_readme_lists_each_stacks_secrets_as_the_model_does():
         elif line.strip():
             listed[stack].append(line.strip())
     assert listed == {tier: [s.command(tier) for s in required_secrets(tier)] for tier in TIERS}
-    assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][5] and len(listed["production"]) == 10
+    assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][4] and len(listed["production"]) == 6
 
 
 def test_the_sharing_runbooks_plans_are_the_facts_table():

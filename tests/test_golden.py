@@ -25,11 +25,11 @@ GOLDEN = ROOT / "tests" / "golden"
 STACKS = ("production", "pre-production", "preview")
 
 
-def _synth(stack: str) -> str:
+def _synth(stack: str, *more: str) -> str:
     """What `python -m tools.synth --stack STACK` prints, run in this process (the same main())."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["--stack", stack, "--format", "json", "--policy-pack-config", str(GOLDEN / "pack-config.json")])
+        code = main(["--stack", stack, "--format", "json", *more])
     assert code == 0, err.getvalue()
     return out.getvalue()
 
@@ -37,7 +37,18 @@ def _synth(stack: str) -> str:
 @pytest.mark.parametrize("stack", STACKS)
 def test_synth_json_matches_the_golden_file(stack):
     path = GOLDEN / f"synth-{stack}.json"
-    out = _synth(stack)
+    out = _synth(stack, "--policy-pack-config", str(GOLDEN / "pack-config.json"))
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(out)
     assert out == path.read_text(), f"synth --stack {stack} changed; review and regenerate with UPDATE_GOLDEN=1"
+
+
+def test_the_bootstrap_stack_matches_its_golden_file_by_either_policy_path():
+    """`--project bootstrap`: the state backend and the CI's identities, with the identity pack's
+    result, the same whether the pack runs in this process or as the CLI launches it."""
+    path = GOLDEN / "synth-bootstrap.json"
+    out = _synth("bootstrap", "--project", "bootstrap")
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(out)
+    assert out == path.read_text(), "synth --project bootstrap changed; review and regenerate with UPDATE_GOLDEN=1"
+    assert _synth("bootstrap", "--project", "bootstrap", "--policy-process") == out

@@ -85,8 +85,30 @@ def _mock_id(request) -> str:
     return _ID_PREFIX.get(request.type, "id-") + digest
 
 
+# The account synth renders in: AWS's own documentation account id, the commercial partition.
+SYNTH_ACCOUNT_ID = "123456789012"
+
+
+def _region(_args: dict) -> dict:
+    region = pulumi.Config("aws").get("region") or "us-east-1"
+    return {"region": region, "name": region, "id": region, "description": "", "endpoint": f"ec2.{region}.amazonaws.com"}
+
+
+# Provider functions a program calls, answered as a real account would (the fields of each
+# function's result in pulumi-aws 7.51.1: get_caller_identity.py, get_partition.py, get_region.py).
+_INVOKES = {
+    "aws:index/getCallerIdentity:getCallerIdentity": lambda _args: {
+        "accountId": SYNTH_ACCOUNT_ID, "arn": f"arn:aws:iam::{SYNTH_ACCOUNT_ID}:user/synth",
+        "userId": "AIDASYNTHEXAMPLE000000", "id": SYNTH_ACCOUNT_ID},
+    "aws:index/getPartition:getPartition": lambda _args: {
+        "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws", "id": "aws"},
+    "aws:index/getRegion:getRegion": _region,
+}
+
+
 class _Mocks(pulumi.runtime.Mocks):
-    """Answers reads (a StackReference); registrations are answered by the monitor itself."""
+    """Answers reads (a StackReference) and provider functions (_INVOKES); registrations are
+    answered by the monitor itself."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         if args.typ == "pulumi:pulumi:StackReference":
@@ -95,7 +117,8 @@ class _Mocks(pulumi.runtime.Mocks):
         return args.resource_id, dict(args.inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        return {}
+        answer = _INVOKES.get(args.token)
+        return answer(args.args) if answer else {}
 
 
 class _RecordingMonitor(internals.MockMonitor):

@@ -8,7 +8,9 @@ own process, launched exactly as the CLI launches it. Several stacks render at o
 child forked after the imports (`--jobs`), and are printed in stack order. Exit 0 when
 rendered with no mandatory violation, 1 when one remains, 2 with one line on stderr for a
 config or usage error. `--diff BASE_REF` hands over to the PR diff (tools/diff/), which runs
-this command in each revision.
+this command in each revision. `--project bootstrap` renders the bootstrap project
+(bootstrap/: the state backend and the CI's identities) the same way, judged by its own pack
+(bootstrap/policies); `--stack all` means each project's own stacks.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from vital.names import TIERS
 
 from .entry import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, OneLineParser, UsageError
 from .forked import cores, job_count, run_all
+from .projects import INFRA, PROJECTS, Project
 
 if TYPE_CHECKING:
     from .mockrt import Rendered
@@ -56,7 +59,9 @@ class Synthesized:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m tools.synth", description=__doc__.splitlines()[0])
-    parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the three tier stacks")
+    parser.add_argument("--project", choices=sorted(PROJECTS), default=INFRA.key,
+                        help="infra: the three tier stacks (default); bootstrap: the state backend and CI identities")
+    parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the project's stacks")
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml (one stack only)")
     parser.add_argument("--format", choices=("json", "markdown"), default="json")
     parser.add_argument("--diff", metavar="BASE_REF", help="diff each stack against BASE_REF (see tools/diff/)")
@@ -72,9 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def synthesize(stack: str, config_file: Path | None = None) -> Synthesized:
+def synthesize(stack: str, config_file: Path | None = None, project: Project = INFRA) -> Synthesized:
     """Render one stack from its stack file (or `config_file`); raises SynthError for bad config."""
-    return _synthesize(stack, read_source(stack, config_file))
+    return _synthesize(stack, read_source(stack, config_file, project), project)
 
 
 def synthesize_source(stack: str, source: stackfile.StackConfigInput) -> Synthesized:
@@ -82,8 +87,16 @@ def synthesize_source(stack: str, source: stackfile.StackConfigInput) -> Synthes
     return _synthesize(stack, source)
 
 
-def _synthesize(stack: str, source: stackfile.StackConfigInput) -> Synthesized:
-    doc, rendered = _render(stack, source.config, source.secret_keys, source.path)
+def _synthesize(stack: str, source: stackfile.StackConfigInput, project: Project = INFRA) -> Synthesized:
+    from vital import costs
+    from vital.names import PROJECT
+
+    from .policy.committed import tier_of
+
+    doc, rendered = _render(stack, source.config, source.secret_keys, source.path, project)
+    tier = tier_of(stack, source.config) if project == INFRA else None
+    if tier is not None:  # the tier's modelled monthly cost (vital/costs.py), which the PR diff compares
+        doc["cost"] = costs.from_config(tier, source.config, PROJECT).to_json()
     return Synthesized(doc, rendered, source.config, tuple(source.standins), tuple(source.cli_missing),
                        tuple(source.warnings))
 
@@ -93,15 +106,17 @@ def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
     return synthesize(stack, config_file).doc
 
 
-def read_source(stack: str, config_file: Path | None = None) -> stackfile.StackConfigInput:
+def read_source(stack: str, config_file: Path | None = None, project: Project = INFRA) -> stackfile.StackConfigInput:
     """The stack file as the CLI reads it; secrets not set yet get stand-ins (and are listed)."""
     from program.secrets import required_secrets
     from vital.names import PROJECT
 
     try:
+        if project is not INFRA:  # the bootstrap stack holds no secret
+            return stackfile.read(stack, config_file, (), project.project_file)
         path = config_file or stackfile.ROOT / f"Pulumi.{stack}.yaml"
         tier = stackfile.config_section(stackfile.load_yaml(path)).get(f"{PROJECT}:tier", stack)
-        standins = required_secrets(tier, providers=False) if tier in TIERS else []
+        standins = required_secrets(tier) if tier in TIERS else []
         return stackfile.read(stack, config_file, standins)
     except stackfile.StackFileError as err:
         raise SynthError(str(err)) from None
@@ -112,7 +127,8 @@ def render_config(stack: str, config: dict[str, str], secret_keys: list[str], st
     return _render(stack, config, secret_keys, stack_file)[0]
 
 
-def _render(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None):
+def _render(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None,
+            project: Project = INFRA):
     import pulumi
 
     from program.load import ConfigError
@@ -122,11 +138,12 @@ def _render(stack: str, config: dict[str, str], secret_keys: list[str], stack_fi
 
     # Checked here too, so the file named in the error is the one given with --config-file.
     try:
-        load_stack_config_check(stack, config, secret_keys, stack_file)
+        if project is INFRA:
+            load_stack_config_check(stack, config, secret_keys, stack_file)
     except ConfigError as err:
         raise SynthError(str(err)) from None
     try:
-        rendered = run_program(stack, config, secret_keys)
+        rendered = run_program(stack, config, secret_keys, project.name, program=project.program)
     except pulumi.RunError as err:
         raise SynthError(str(err)) from None
     doc = stack_doc(rendered)
@@ -144,11 +161,11 @@ def load_stack_config_check(stack, config, secret_keys, stack_file) -> None:
     load_stack_config(stack, stack_file)
 
 
-def _stacks(arg: str, config_file: Path | None) -> list[str]:
+def _stacks(arg: str, config_file: Path | None, project: Project = INFRA) -> list[str]:
     if arg == "all":
-        if config_file is not None:
+        if config_file is not None and len(project.stacks) > 1:
             raise UsageError("--config-file stands in for one stack's file; give --stack NAME with it")
-        return list(STACKS)
+        return list(project.stacks)
     return [arg]
 
 
@@ -158,27 +175,29 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     if args.no_policy and args.policy_process:
         parser.error("--policy-process cannot be used with --no-policy: it says how to run the policy pack")
     if args.diff is not None:
+        if args.project != INFRA.key:
+            parser.error(f"--diff renders the tier stacks only; allowed with --project {INFRA.key}")
         for dest, flag in _NOT_WITH_DIFF:
             if getattr(args, dest) is not None:
                 parser.error(f"{flag} cannot be used with --diff: each revision is rendered from its own stack files")
     return args
 
 
-def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: str, policy: str | None,
+def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: Project, policy: str | None,
                 pack_config: Mapping[str, Any] | None) -> Synthesized:
-    """One stack rendered and, unless `policy` is None, judged by the pack ("in-process" or
-    "process"); returned without its registrations, which are released here."""
+    """One stack rendered and, unless `policy` is None, judged by the project's pack ("in-process"
+    or "process"); returned without its registrations, which are released here."""
     from .policy.inprocess import InProcessPack
     from .policy.process import PackProcess
 
     stack, source = item
     if policy == "process":
-        pack = PackProcess(project, stack, source.config)
+        pack = PackProcess(project.name, stack, source.config, pack_dir=project.pack_dir)
         pack.spawn()  # the pack's start-up, a fresh Python, runs on another core while the stack renders
     else:
-        pack = InProcessPack(project, stack, source.config)
+        pack = InProcessPack(project.name, stack, source.config, pack_dir=project.pack_dir)
     try:
-        synthesized = _synthesize(stack, source)
+        synthesized = _synthesize(stack, source, project)
         if policy is not None:
             pack.wait_ready() if policy == "process" else pack.start()
             synthesized.doc["policy"] = pack.run(synthesized.rendered.resources, pack_config)
@@ -187,7 +206,7 @@ def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: str, poli
     return dataclasses.replace(synthesized, rendered=None)
 
 
-def _preload(policy: str | None) -> None:
+def _preload(policy: str | None, project: Project = INFRA) -> None:
     """What every stack's render needs, imported once before the children fork."""
     import pulumi  # noqa: F401
     import pulumi_github  # noqa: F401
@@ -196,24 +215,31 @@ def _preload(policy: str | None) -> None:
 
     from . import mockrt, render  # noqa: F401
 
-    mockrt.preload_program()
+    mockrt.preload_program(project.program)
     if policy == "in-process":
         from .policy.inprocess import preload
 
-        preload()
+        preload(project.pack_dir)
 
 
 def _synth(args: argparse.Namespace) -> list[Synthesized]:
     """Each stack's document, with the policy pack's result unless --no-policy, in stack order."""
+    from .policy.committed import committed, merged
     from .policy.config import load_pack_config
 
-    sources = [(stack, read_source(stack, args.config_file)) for stack in _stacks(args.stack, args.config_file)]
-    pack_config = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
+    project = PROJECTS[args.project]
+    sources = [(stack, read_source(stack, args.config_file, project))
+               for stack in _stacks(args.stack, args.config_file, project)]
+    given = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
+    # What the tier pack needs of the other tiers (it reads no file): from their committed stack
+    # files, this run's own stack files standing in for theirs; the user's pack config over it.
+    pack_config = merged(committed(overrides={stack: source.config for stack, source in sources}), given) \
+        if project == INFRA else given
     policy = None if args.no_policy else ("process" if args.policy_process else "in-process")
     jobs = min(args.jobs or cores(), len(sources))
     if jobs > 1:
-        _preload(policy)
-    job = functools.partial(synth_stack, project=stackfile.project()["name"], policy=policy, pack_config=pack_config)
+        _preload(policy, project)
+    job = functools.partial(synth_stack, project=project, policy=policy, pack_config=pack_config)
     return run_all(job, sources, jobs)
 
 

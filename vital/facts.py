@@ -261,6 +261,13 @@ MAX_ENV_STRING_BYTES = 131072
 # Source: docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 S3_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 S3_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+# AWS, docs.aws.amazon.com: region codes (global-infrastructure/latest/regions/aws-regions.html); a KMS key id, UUID or mrk-
+# and 32 hex (kms/latest/developerguide/concepts.html); lifecycle days > 0 (AmazonS3/latest/API/API_NoncurrentVersionExpiration
+# .html, our cap); a role's inline policies <= 10,240 chars sans whitespace (IAM/latest/UserGuide/reference_iam-quotas.html).
+AWS_REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$"
+KMS_KEY_ID_PATTERN = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
+S3_LIFECYCLE_DAYS_MAX = 3650
+IAM_INLINE_POLICY_MAX_CHARS = 10240
 
 # ---- traffic: firewall rate limits, project routes, edge caching --------------------------------
 
@@ -391,3 +398,7 @@ POSTGRES_URL_SCHEMES = ("postgresql", "postgres")
 # Source: terraform-provider-vercel vercel/resource_project_protection_bypass.go (convertBypass:
 # ID: fmt.Sprintf("%s/%s", projectID, secret); secret "32-character alphanumeric").
 SECRET_BEARING_IDS = (r"(prj_[A-Za-z0-9]+)/[A-Za-z0-9]{32}(?![A-Za-z0-9])",)
+
+# Prices and sizes the cost model reads (vital/costs.py): their own page of this table, each with its
+# source and the date read, re-exported here so every reader asks `facts` (vital/pricing.py).
+from .pricing import *  # noqa: E402,F401,F403

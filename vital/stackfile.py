@@ -196,18 +196,21 @@ def set_commands(stack: str, names: Sequence[str]) -> str:
     return "; ".join(f"pulumi config set --stack {stack} --secret{' --path' if '.' in n else ''} {n}" for n in names)
 
 
-def project() -> dict[str, Any]:
-    return load_yaml(PROJECT_FILE)
+def project(project_file: Path = PROJECT_FILE) -> dict[str, Any]:
+    """A project file (the tiers' Pulumi.yaml by default; bootstrap/Pulumi.yaml for the bootstrap project)."""
+    return load_yaml(project_file)
 
 
-def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret] = ()) -> StackConfigInput:
+def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret] = (),
+         project_file: Path = PROJECT_FILE) -> StackConfigInput:
     """The stack's config, with the project's declared defaults applied.
 
     `standins`: secrets that may be missing; each one that is gets a stand-in value (marked
-    secret) and is listed in the result's `standins`, instead of stopping the read.
+    secret) and is listed in the result's `standins`, instead of stopping the read. The stack
+    file defaults to the one beside `project_file`.
     """
-    proj = project()
-    path = path or ROOT / f"Pulumi.{stack}.yaml"
+    proj = project(project_file)
+    path = path or project_file.parent / f"Pulumi.{stack}.yaml"
     values, secret_keys, warnings = _values(stack, path, load_yaml(path))
     cli_missing = declarations.apply_defaults(proj, dict(values)) if standins else []
     filled = _fill_standins(values, secret_keys, standins)

@@ -10,12 +10,18 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Mapping
 
-from .names import TIERS, stack_reference
+from .names import TIERS
 
 __all__ = ["TIERS", "TIER_DEFAULTS", "SHARED", "BACKUP_POLICIES", "Tier"]
 
-# What a tier expects of its Supabase plan's backups (seed "Database Strategy").
-BACKUP_POLICIES = ("daily+pitr", "daily", "weekly", "none")
+# What a tier expects of its Supabase plan's backups (the strategy's "Database Strategy"): daily with
+# point-in-time recovery (the PITR add-on, Small compute or larger), daily (every Pro project), none.
+BACKUP_POLICIES = ("daily+pitr", "daily", "none")
+# Values that meant something once and what replaced them (config refuses them with this line).
+RETIRED_BACKUP_POLICIES = {
+    "weekly": "Supabase has no weekly schedule: every Pro project is backed up daily, the last "
+              "7 days kept (facts.SUPABASE_PRO_DAILY_BACKUP_DAYS); use daily",
+}
 
 # Settings every tier shares (seed: "Phase 3: Setup Vercel Projects"). Fields of Tier marked
 # with a "config" key are defaults a stack file may override under that key.
@@ -35,9 +41,8 @@ SHARED = MappingProxyType(
         "admin_paths": ("/admin", "/api/admin"),
         # Upstash primary region nearest to the functions' iad1 (Washington, D.C.).
         "upstash_primary_region": "us-east-1",
-        # The stack whose cache the preview tier shares (DIY backends name stacks
-        # organization/<project>/<stack>).
-        "shared_cache_stack": stack_reference("organization", "pre-production"),
+        # The Vercel team's plan unless a stack says otherwise (vercelPlan).
+        "vercel_plan": "pro",
         # Rolling releases advance on their own (each stage's minutes), so no one has to be awake
         # for a release; manual-approval is the other choice (config rolloutAdvancement).
         "rollout_advancement": "automatic",
@@ -107,11 +112,18 @@ class Tier:
     ruleset_on_branch: bool
     # Production resources whose loss cuts traffic are protected.
     protect: bool
-    # Seed "Database Strategy": connection pool per tier.
+    # Supavisor's default pool size: the connections the pooler may open to Postgres. At most
+    # facts.SUPABASE_POOL_SHARE_PERCENT of the compute's max_connections (program.checks): the
+    # strategy's 100 / 50 / 25 would exhaust a Micro (60) or Small (90) database. Its figures, read as
+    # client connections, fit each compute's pooler client limit (Micro 200, Small 400).
     pool_size: int = field(metadata={"config": "supabasePoolSize"})
+    # The compute add-on the tier's Supabase project runs on (facts.SUPABASE_COMPUTE): it bounds the
+    # pool, it must be Small or larger for PITR, and its price feeds the cost model (vital/costs.py).
+    supabase_compute: str = field(metadata={"config": "supabaseCompute"})
     # Seed: backups per tier (daily + PITR / weekly / none); one of BACKUP_POLICIES.
     backups: str = field(metadata={"config": "supabaseBackups"})
-    # Seed: production and pre-production own a Redis database; preview shares one.
+    # Every tier owns its Redis database: preview's is the one cache all PR deployments share (the
+    # strategy's "Cache: Shared"), so no tier reads another tier's data or credential.
     owns_cache: bool
     # Preview only: each project gets a Protection Bypass for Automation, whose secret the tier's
     # GitHub environment holds for end-to-end runs against protected preview deployments.
@@ -150,6 +162,12 @@ class Tier:
     # (facts.UPSTASH_DEFAULT_BUDGET_USD). The seed keeps Redis under $50 a month in total:
     # production 35 (above the default, so production's cache is not throttled at $20), pre-production 10.
     upstash_budget_usd: int | None = field(metadata={"config": "upstashBudget"})
+    # Vercel Pro seats this tier's budget carries: the team's seats are billed once, and production
+    # carries them (the strategy: a team of 1-2 developers).
+    vercel_seats: int = field(metadata={"config": "vercelSeats"})
+    # The tier whose budget carries what is billed once for all tiers: the Supabase organization's
+    # Pro plan (less its compute credits).
+    bills_shared_plans: bool
     # secretEnv keys the tier must hold (seed "Phase 4: Environment Variables Setup"): each is
     # set with `pulumi config set --secret --path secretEnv.<KEY>` before the first `pulumi up`.
     secret_env: tuple[str, ...]
@@ -188,8 +206,11 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             owns_branch="main",
             ruleset_on_branch=True,
             protect=True,
-            pool_size=100,
-            backups="daily+pitr",
+            pool_size=36,  # 40 % of Small's 90 connections
+            supabase_compute="small",
+            # Daily backups, 7 days kept (Pro), not PITR: PITR alone ($100) and the Pro plan ($25) exceed
+            # the strategy's $100 Supabase ceiling (README "Cost"); `supabaseBackups: daily+pitr` turns it on.
+            backups="daily",
             owns_cache=True,
             upstash_budget_usd=35,
             automation_bypass=False,
@@ -207,8 +228,11 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             node_version="24.x",
             error_alert=True,
             latency_alert_p95_ms=500,  # seed: API p95 under 500 ms
-            vercel_budget_usd=110,
+            # Modelled: Vercel 50 (2 seats, Observability Plus), Supabase 30 (plan, Small, credits), Redis 35.
+            vercel_budget_usd=60,
             supabase_budget_usd=60,
+            vercel_seats=2,
+            bills_shared_plans=True,
             # Seed "Monitoring": LangFuse tracing in production needs its key pair.
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"),
         ),
@@ -234,15 +258,19 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
                 }
             ),
             cors_allowed_origins=("https://dev.vitalexpert.com",),
-            vercel_authentication="standard_protection_new",
+            # Internal, with debug and the mock API on: Vercel Authentication on every deployment,
+            # dev.vitalexpert.com included (Pro, no add-on); testers sign in as team members (free viewer
+            # seats), CI's end-to-end runs use the automation bypass (docs/pre-production-access.md).
+            vercel_authentication="all_deployments",
             owns_branch="pre-production",
             ruleset_on_branch=True,
             protect=False,
-            pool_size=50,
-            backups="weekly",
+            pool_size=24,  # 40 % of Micro's 60 connections
+            supabase_compute="micro",
+            backups="daily",  # the strategy's "weekly": Supabase backs every Pro project up daily
             owns_cache=True,
             upstash_budget_usd=10,
-            automation_bypass=False,
+            automation_bypass=True,  # CI's end-to-end runs past the protection on every deployment
             requires_approval=False,
             gates_releases=False,
             rollout_stages=(),  # deploys at once
@@ -252,8 +280,11 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             node_version="24.x",
             error_alert=True,  # seed: pre-production watches its API too
             latency_alert_p95_ms=None,
-            vercel_budget_usd=50,
-            supabase_budget_usd=25,
+            # Modelled: Vercel 0 (protection on all deployments comes with Pro), Supabase 10 (Micro), Redis 10.
+            vercel_budget_usd=20,
+            supabase_budget_usd=20,
+            vercel_seats=0,
+            bills_shared_plans=False,
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
         ),
         "preview": Tier(
@@ -285,10 +316,12 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             owns_branch="preview-deployment",
             ruleset_on_branch=False,
             protect=False,
-            pool_size=25,
+            pool_size=24,  # 40 % of Micro's 60 connections (the strategy: 25)
+            supabase_compute="micro",
             backups="none",
-            owns_cache=False,
-            upstash_budget_usd=None,
+            # Its own small database, one for every PR deployment (the strategy's shared preview cache).
+            owns_cache=True,
+            upstash_budget_usd=5,
             automation_bypass=True,  # seed: previews for testing; e2e runs reach them
             requires_approval=False,
             gates_releases=False,
@@ -299,8 +332,11 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             node_version="24.x",
             error_alert=False,  # seed: preview gets basic metrics and error logging, no alerts
             latency_alert_p95_ms=None,
-            vercel_budget_usd=30,
-            supabase_budget_usd=10,
+            # Modelled: Vercel 100 (the preview deployment suffix), Supabase 10 (Micro), Redis 5.
+            vercel_budget_usd=120,
+            supabase_budget_usd=20,
+            vercel_seats=0,
+            bills_shared_plans=False,
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
         ),
     }

@@ -30,8 +30,10 @@ names: see bootstrap/.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from .facts import GITHUB_OWNER_PATTERN, GITHUB_REPO_PATTERN
 from .names import PR_PREVIEW_STACKS, PRODUCTION, PROJECT, TIERS
 
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
@@ -48,6 +50,10 @@ MAIN_REF = "refs/heads/main"
 # pull_request: GITHUB_REF is refs/pull/PULL_REQUEST_NUMBER/merge); one trust covers every PR.
 PULL_REQUEST_REFS = "refs/pull/*/merge"
 
+# The GitHub environment the drift checks run in (infra-drift.yml): its deployment branches are main
+# only, and it holds the keys a refresh needs that have no read-only form (docs/credentials.md).
+DRIFT_ENVIRONMENT = "drift"
+
 # The workflow files (.github/workflows/), each the only one its roles trust.
 PR_WORKFLOW = "infra-pr.yml"
 DEPLOY_WORKFLOW = "infra-deploy.yml"
@@ -57,6 +63,10 @@ DRIFT_WORKFLOW = "infra-drift.yml"
 # holds no secret; its deploy is an operator's, never CI's (it can change every role here).
 BOOTSTRAP_PROJECT = f"{PROJECT}-bootstrap"
 BOOTSTRAP_STACK = "bootstrap"
+# Its config keys that say whose tokens the roles trust: the infrastructure repository
+# (OWNER/REPO) and the subject prefixes GitHub reports for it (tools/oidc.py reads and checks them).
+REPOSITORY_KEY = "repository"
+PREFIXES_KEY = "subjectPrefixes"
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,10 @@ class Role:
 
     `reads`: the stacks whose state objects it may read; `decrypts`/`encrypts`: the stacks
     whose own KMS key it may use (a key opens every secret of its stack); `writes`: the stacks
-    whose state, history, backups and lock it may write. `variable` is the GitHub Actions
-    variable that holds its ARN, set on the repository or on the environment `scope` names.
+    whose state, history, backups and lock it may write; `refreshes`: the stacks whose live
+    AWS resources it may describe (`pulumi preview --refresh`: only the bootstrap stack's are in
+    AWS). `variable` is the GitHub Actions variable that holds its ARN, set on the repository or
+    on the environment `scope` names.
     """
 
     key: str
@@ -92,6 +104,7 @@ class Role:
     decrypts: tuple[str, ...]
     encrypts: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
+    refreshes: tuple[str, ...] = ()
 
 
 REPOSITORY = "repository"
@@ -113,14 +126,22 @@ ROLES: tuple[Role, ...] = (
     Role(key="plan-production", name=f"{PROJECT}-plan-production", variable="AWS_PRODUCTION_PLAN_ROLE_ARN",
          scope=REPOSITORY, trusts=(Trust(DEPLOY_WORKFLOW, f"ref:{MAIN_REF}", MAIN_REF),),
          reads=(PRODUCTION,), decrypts=(PRODUCTION,)),
-    # The daily drift check: main's reviewed infra-drift.yml, every stack, read-only.
+    # The daily drift check: main's reviewed infra-drift.yml in the drift environment, every stack, read-only.
     Role(key="drift", name=f"{PROJECT}-drift", variable="AWS_DRIFT_ROLE_ARN", scope=REPOSITORY,
-         trusts=(Trust(DRIFT_WORKFLOW, f"ref:{MAIN_REF}", MAIN_REF),),
-         reads=(*TIERS, BOOTSTRAP_STACK), decrypts=(*TIERS, BOOTSTRAP_STACK)),
+         trusts=(Trust(DRIFT_WORKFLOW, f"environment:{DRIFT_ENVIRONMENT}", MAIN_REF),),
+         reads=(*TIERS, BOOTSTRAP_STACK), decrypts=(*TIERS, BOOTSTRAP_STACK), refreshes=(BOOTSTRAP_STACK,)),
     *(_deploy(stack) for stack in TIERS),
 )
 
 ROLE = {role.key: role for role in ROLES}
+
+
+def pr_readable_stacks() -> tuple[str, ...]:
+    """The tiers whose config and state pull-request code can read: those a role that trusts a
+    pull request decrypts. A credential that reaches beyond its tier (a Vercel team token) may sit
+    in none of them (program.checks, docs/credentials.md)."""
+    readers = [role for role in ROLES if any(t.context == "pull_request" for t in role.trusts)]
+    return tuple(tier for tier in TIERS if any(tier in role.decrypts for role in readers))
 
 
 def subject(prefix: str, repository: str, trust: Trust) -> str:
@@ -136,3 +157,32 @@ def subject(prefix: str, repository: str, trust: Trust) -> str:
 def subjects(prefixes: tuple[str, ...] | list[str], repository: str, role: Role) -> list[str]:
     """Every subject `role` trusts, under each of the repository's prefixes."""
     return [subject(prefix, repository, trust) for prefix in prefixes for trust in role.trusts]
+
+
+# The repository's prefix, in either of GitHub's forms: `repo:OWNER/REPO`, or the immutable
+# `repo:OWNER@OWNER-ID/REPO@REPO-ID` (OIDC reference, "Immutable subject claims": "The `@`
+# separator is used between names and IDs because `@` cannot appear in GitHub usernames or
+# repository names").
+_NAME = GITHUB_OWNER_PATTERN.strip("^$")
+_REPO = GITHUB_REPO_PATTERN.strip("^$")
+PREFIX_RE = re.compile(rf"^repo:(?P<owner>{_NAME})(@(?P<owner_id>[1-9][0-9]*))?/(?P<repo>{_REPO})(@(?P<repo_id>[1-9][0-9]*))?$")
+# A subject under OIDC_CLAIM_KEYS: prefix, context, then the workflow file and the ref.
+SUBJECT_RE = re.compile(r"^(?P<prefix>repo:[^:]+):(?P<context>.+):job_workflow_ref:"
+                        r"(?P<repository>[^/]+/[^/]+)/\.github/workflows/(?P<workflow>[^/@]+)@(?P<ref>.+)$")
+
+
+def prefix_problem(prefix: str, repository: str) -> str | None:
+    """Why `prefix` is not a subject prefix of `repository` (OWNER/REPO), or None."""
+    found = PREFIX_RE.match(prefix)
+    if found is None:
+        return "allowed: repo:OWNER/REPO or repo:OWNER@OWNER-ID/REPO@REPO-ID, as GitHub reports it (sub_claim_prefix)"
+    if (found["owner_id"] is None) != (found["repo_id"] is None):
+        return "allowed: both ids (repo:OWNER@OWNER-ID/REPO@REPO-ID) or none (repo:OWNER/REPO)"
+    if f"{found['owner']}/{found['repo']}" != repository:
+        return f"allowed: a prefix of the repository {repository} (its names, exactly as GitHub spells them)"
+    return None
+
+
+def is_immutable(prefix: str) -> bool:
+    found = PREFIX_RE.match(prefix)
+    return bool(found and found["repo_id"])

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from . import dns, facts
-from .tiers import BACKUP_POLICIES
+from .tiers import BACKUP_POLICIES, RETIRED_BACKUP_POLICIES
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -103,7 +103,22 @@ def node_version(value: str) -> str:
 
 
 def backup_policy(value: str | None) -> str | None:
+    if value in RETIRED_BACKUP_POLICIES:
+        raise ValueError(f"allowed: one of {', '.join(BACKUP_POLICIES)}; {value!r} is retired: "
+                         f"{RETIRED_BACKUP_POLICIES[value]}")
     return one_of(value, BACKUP_POLICIES)
+
+
+# A Vercel team's URL slug ends every generated *.vercel.app host, so it is one DNS label: lower-case
+# letters, digits and hyphens, no hyphen first or last, at most 63 characters (RFC 1035 section 2.3.4).
+VERCEL_SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def vercel_slug(value: str) -> str:
+    if not VERCEL_SLUG_RE.match(value):
+        raise ValueError("allowed: the team's URL slug as its *.vercel.app hosts end (Settings > General > Team URL): "
+                         "lower-case letters, digits and hyphens, no hyphen first or last")
+    return value
 
 
 def supabase_ref(value: str) -> str:
@@ -192,6 +207,46 @@ def github_repo(value: str) -> str:
     if not re.match(facts.GITHUB_REPO_PATTERN, value):
         raise ValueError("allowed: a repository name under github:owner: letters, digits, '.', '_' and '-', "
                          "1 to 100 characters (no '/': the owner is github:owner)")
+    return value
+
+
+def github_repository(value: str) -> str:
+    """OWNER/REPO, as GitHub spells it (the OIDC subject is case-sensitive)."""
+    owner, slash, name = value.partition("/")
+    if not slash or not re.match(facts.GITHUB_OWNER_PATTERN, owner) or not re.match(facts.GITHUB_REPO_PATTERN, name):
+        raise ValueError("allowed: OWNER/REPO as GitHub spells it, such as vital-expert/vital-expert-infra")
+    return value
+
+
+def s3_bucket_name(value: str) -> str:
+    """AWS's naming rules for general-purpose buckets (vital.facts has the source)."""
+    reserved = [p for p in facts.S3_BUCKET_RESERVED_PREFIXES if value.startswith(p)]
+    reserved += [s for s in facts.S3_BUCKET_RESERVED_SUFFIXES if value.endswith(s)]
+    if reserved:
+        raise ValueError(f"allowed: an S3 bucket name; AWS reserves {reserved[0]!r}")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value) or ".." in value \
+            or re.fullmatch(r"[0-9]+(\.[0-9]+){3}", value):
+        raise ValueError("allowed: an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and "
+                         "ending with a letter or digit, no '..', not an IP address")
+    return value
+
+
+def aws_region(value: str) -> str:
+    if not re.match(facts.AWS_REGION_PATTERN, value):
+        raise ValueError("allowed: an AWS region code such as eu-central-1")
+    return value
+
+
+def kms_key_id(value: str) -> str:
+    if not re.match(facts.KMS_KEY_ID_PATTERN, value):
+        raise ValueError("allowed: a KMS key id, such as 1234abcd-12ab-34cd-56ef-1234567890ab "
+                         "(`aws kms describe-key --key-id alias/NAME --query KeyMetadata.KeyId`)")
+    return value
+
+
+def lifecycle_days(value: int) -> int:
+    if isinstance(value, bool) or not 1 <= value <= facts.S3_LIFECYCLE_DAYS_MAX:
+        raise ValueError(f"allowed: a whole number of days from 1 to {facts.S3_LIFECYCLE_DAYS_MAX}")
     return value
 
 

@@ -42,3 +42,21 @@ def _protected(project: PolicyResource) -> bool:
     auth = dig(project.props, "vercelAuthentication", "deploymentType")
     return (auth is not None and auth != "none") or get(project.props, "passwordProtection") is not None \
         or get(project.props, "trustedIps") is not None
+
+
+def internal_access(args: StackValidationArgs, report: ReportViolation) -> None:
+    """An internal tier (debug mode and the mock API on) answers only the team: Vercel Authentication on
+    all deployments, its custom domains included. Standard Protection leaves production custom domains
+    public (vercel.com/docs/deployment-protection), so dev.vitalexpert.com would serve debug output to
+    anyone; "All Deployments" is on Pro and Enterprise without an add-on."""
+    ctx = context.for_rule(args)
+    if ctx.tier not in setting(args.get_config(), "internal-access", "tiers"):
+        return
+    for project in StackView(args.resources).projects:
+        auth = dig(project.props, "vercelAuthentication", "deploymentType")
+        password = dig(project.props, "passwordProtection", "deploymentType")
+        if "all_deployments" not in (auth, password):
+            report(f"{label(project)} in tier {ctx.tier} answers everyone on its production domains "
+                   f"(vercelAuthentication {auth or 'unset'}); allowed: all_deployments, so only the team (and CI, "
+                   f"through its automation bypass) reaches a tier that runs debug mode and the mock API",
+                   project.urn)

@@ -11,7 +11,8 @@ from vital.dns import VERCEL_DNS_TARGETS
 from vital.names import PACK_NAME
 
 from . import (
-    access, caching, costs, data, dns_records, env_vars, firewall, headers, isolation, project, releases, rls, rotation,
+    access, caching, costs, data, dns_records, env_vars, firewall, headers, isolation, project, redirects, releases, rls,
+    rotation,
 )
 from .pack_config import schemas
 
@@ -57,7 +58,7 @@ CATALOG = (
           "Non-production stacks attach no production domain and deploy no production branch, and a project that "
           "builds previews skips the other tiers' branches; "
           "production's projects, domains and GitHub environments are protected; no tier uses another "
-          "tier's Supabase project or Redis database, and only preview shares a cache (the declared one)."),
+          "tier's Supabase project or Redis database, and no stack reads another stack (StackReference)."),
     Entry("admin-allowlist", "stack", firewall.admin_allowlist,
           "Pre-production's firewall denies admin routes to addresses outside the allow-list (an ip_address "
           "condition, op inc on the allow-list's addresses, negated)."),
@@ -67,10 +68,12 @@ CATALOG = (
           "The production GitHub environment deploys only from main and waits for its required reviewers, or, where "
           "the GitHub plan cannot enforce them, has the fallback: main's ruleset review and the release gates."),
     Entry("backups", "stack", data.backups,
-          "Each tier's Supabase settings record a known backup policy; production's is daily+pitr "
-          "(point-in-time recovery), and production has Supabase settings."),
+          "Each tier's Supabase settings record a known backup policy (the tiers in requirePitrTiers: daily+pitr, "
+          "point-in-time recovery), and production has Supabase settings."),
     Entry("secret-rotation", "stack", rotation.secret_rotation,
-          "Every production secret has a recorded rotation date less than 90 days old."),
+          "Every production secret has a recorded rotation date less than 90 days old. Advisory: an alarm, not a "
+          "gate (the scheduled drift workflow fails on it); mandatory only if the pack config says so.",
+          advisory=True),
     Entry("secret-rotation-due", "stack", rotation.secret_rotation_due,
           "Warns when a production secret was rotated 75 to 89 days ago (due before 90).", advisory=True),
     Entry("cache-safety", "stack", caching.cache_safety,
@@ -85,8 +88,9 @@ CATALOG = (
     Entry("slo-alerts", "stack", releases.slo_alerts,
           "Production and pre-production alert on 5xx errors; production alerts when p95 latency passes 500 ms."),
     Entry("cost-ceiling", "stack", costs.cost_ceiling,
-          "Each service's monthly budgets, summed over the tiers, stay within the seed's ceilings (Vercel $200, "
-          "Supabase $100, Redis $50). Advisory unless the pack config makes it mandatory.", advisory=True),
+          "Each tier's modelled monthly cost (plans, seats, add-ons, compute, PITR, Redis budgets) stays within the "
+          "tier's budget per service, and the tiers together within the strategy's ceilings (Vercel $200, "
+          "Supabase $100, Redis $50)."),
     Entry("rls", "stack", rls.rls,
           "Supabase's security advisors report no table without row-level security (production; read by the "
           "Supabase settings resource)."),
@@ -97,6 +101,17 @@ CATALOG = (
           "Where the zone is on Vercel's nameservers (config dnsOnVercel, dnsZone), every ProjectDomain has a DnsRecord "
           f"of the type and value Vercel documents ({APEX.type} {APEX.value} at the zone's apex, {SUBDOMAIN.type} "
           f"{SUBDOMAIN.value} below it), and no address record at a custom domain's name points elsewhere."),
+)
+CATALOG += (
+    Entry("cache-isolation", "stack", data.cache_isolation,
+          "Every Redis credential env var of a stack comes from the stack's own RedisDatabase (its "
+          "propertyDependencies), never another tier's read-write token."),
+    Entry("redirect-urls", "stack", redirects.redirect_urls,
+          "The Supabase redirect allow-list holds no wildcard host on vercel.app but <project>-*-<team slug>.vercel.app "
+          "of the stack's own projects (config vercelTeamSlug), and none outside the preview tier."),
+    Entry("internal-access", "stack", access.internal_access,
+          "Pre-production (debug mode and the mock API on) protects all its deployments, custom domains included "
+          "(Vercel Authentication all_deployments), so it answers only the team and CI's automation bypass."),
 )
 POLICY_NAMES = tuple(entry.name for entry in CATALOG)
 ADVISORY = tuple(entry.name for entry in CATALOG if entry.advisory)

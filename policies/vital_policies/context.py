@@ -97,11 +97,6 @@ def _admin_paths(raw: str | None) -> tuple[str, ...]:
     return _string_list(raw) or tuple(SHARED["admin_paths"])
 
 
-def shared_cache_stack() -> str:
-    """The stack whose cache a tier without its own shares (config sharedCacheStack, else the table's)."""
-    return pulumi.Config(PROJECT).get("sharedCacheStack") or SHARED["shared_cache_stack"]
-
-
 class ConfigShapeError(ValueError):
     """A structured config value that is not the JSON the CLI would pass; the message never holds the value."""
 

@@ -4,8 +4,9 @@ production's backups include point-in-time recovery.
 The Supabase settings resource (components/supabase/resource.py) is a Python dynamic
 resource: its type token is shared by every dynamic resource and its inputs keep their
 snake_case names (project_ref, backup_policy). The Redis database is named
-vital-expert-<tier suffix>; a tier that owns no cache (preview) reads the one its stack config
-declares (sharedCacheStack) through a StackReference, whose only input is the stack's `name`.
+vital-expert-<tier suffix>; every tier owns one (preview's is shared by its PR deployments), and no
+stack reads another's outputs: a StackReference (whose only input is the stack's `name`) would hand
+a stack another tier's credentials.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from __future__ import annotations
 from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
 
 from vital.facts import UPSTASH_DEFAULT_BUDGET_USD
-from vital.names import redis_database_name
+from vital.names import REDIS_REST_TOKEN_ENV, REDIS_REST_URL_ENV, redis_database_name
 from vital.tiers import BACKUP_POLICIES, TIER_DEFAULTS, TIERS
 
 from . import context
 from .pack_config import PITR_BACKUPS, setting, tier_map
-from .resources import REDIS, STACK_REFERENCE, get, is_supabase_settings, label, number, peek, show_number
+from .resources import ENV_VAR, ENV_VARS, REDIS, STACK_REFERENCE, elements, get, is_supabase_settings, label, number, peek, show_number
 
 PRODUCTION = "production"
 
@@ -34,7 +35,7 @@ def applies(args: ResourceValidationArgs) -> bool:
 
 
 def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    """No tier uses another tier's Supabase project or Redis database; only the declared cache is shared."""
+    """No tier uses another tier's Supabase project or Redis database, nor reads another stack."""
     ctx = context.for_rule(args)
     if args.resource_type == REDIS:
         _redis(args, report, ctx.tier)
@@ -59,10 +60,6 @@ def _supabase(args: ResourceValidationArgs, report: ReportViolation, tier: str, 
 
 def _redis(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> None:
     name = get(args.props, "databaseName")
-    if not TIER_DEFAULTS[tier].owns_cache:
-        report(f"{label(args)} in tier {tier}: tier {tier} owns no cache (it reads the cache of stack "
-               f"{context.shared_cache_stack()!r}); allowed: no RedisDatabase, only the StackReference to that stack")
-        return
     others = [t for t in TIERS if t != tier and database_name(t) == name]
     if others:
         report(f"{label(args)} in tier {tier} is named {name!r}, which is tier {' and '.join(others)}'s database; "
@@ -71,18 +68,8 @@ def _redis(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> 
 
 def _stack_reference(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> None:
     name = get(args.props, "name")
-    stack = name.rsplit("/", 1)[-1] if isinstance(name, str) else None
-    if tier == PRODUCTION:
-        report(f"{label(args)} in tier production reads stack {name!r}; allowed: none (production reads no other "
-               f"stack's data)")
-    elif stack == PRODUCTION:
-        report(f"{label(args)} in tier {tier} reads production's stack {name!r}; allowed: no reference to "
-               f"production (its data is never shared)")
-    elif not TIER_DEFAULTS[tier].owns_cache:
-        declared = context.shared_cache_stack()
-        if name != declared:
-            report(f"{label(args)} in tier {tier} reads stack {name!r}; allowed: only the declared shared cache "
-                   f"{declared!r} (config {context.PROJECT}:sharedCacheStack)")
+    report(f"{label(args)} in tier {tier} reads stack {name!r}; allowed: none: every tier owns its data and its "
+           f"cache, and another stack's outputs would hand this one its credentials")
 
 
 def backups(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -142,3 +129,38 @@ def data_budget(args: StackValidationArgs, report: ReportViolation) -> None:
             report(f"{label(resource)} in tier {ctx.tier} {found}; at ${UPSTASH_DEFAULT_BUDGET_USD} a month or less "
                    f"Upstash throttles the database until the next month; allowed: a budget above "
                    f"{UPSTASH_DEFAULT_BUDGET_USD} (config {context.PROJECT}:upstashBudget, tier table)", resource.urn)
+
+
+REDIS_ENV = (REDIS_REST_URL_ENV, REDIS_REST_TOKEN_ENV)
+
+
+def cache_isolation(args: StackValidationArgs, report: ReportViolation) -> None:
+    """Every Redis credential env var of the stack comes from the stack's own RedisDatabase.
+
+    The engine records where each input came from (propertyDependencies): an env var whose value was
+    built from this stack's database depends on it. One that does not (a literal, another stack's
+    output, another tier's database) could carry another tier's read-write token, which would let
+    this tier's deployments (preview's: every PR) change that tier's data.
+    """
+    ctx = context.for_rule(args)
+    if ctx.tier not in setting(args.get_config(), "cache-isolation", "tiers"):
+        return
+    own = {r.urn for r in args.resources if r.resource_type == REDIS and get(r.props, "databaseName") == database_name(ctx.tier)}
+    for resource in args.resources:
+        for key, prop in _redis_env(resource):
+            sources = {d.urn for d in resource.property_dependencies.get(prop, [])}
+            if not sources & own:
+                report(f"{label(resource)} in tier {ctx.tier} sets {key} from something other than the tier's own "
+                       f"RedisDatabase {database_name(ctx.tier)!r}; allowed: only this stack's database's endpoint and "
+                       f"token (another tier's read-write token would let this tier change its data)", resource.urn)
+
+
+def _redis_env(resource) -> list[tuple[str, str]]:
+    """(env key, the input property carrying its value) for each Redis credential the resource sets."""
+    if resource.resource_type == ENV_VAR:
+        key = peek(resource.props, "key")
+        return [(key, "value")] if key in REDIS_ENV else []
+    if resource.resource_type == ENV_VARS:
+        keys = [peek(v, "key") for v in elements(peek(resource.props, "variables") or [])]
+        return [(key, "variables") for key in keys if key in REDIS_ENV]
+    return []

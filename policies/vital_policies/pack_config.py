@@ -12,15 +12,13 @@ part (as above) keeps the table's value for the tiers it leaves out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pulumi_policy import PolicyConfigSchema
 
-from vital import stackfile
+from vital import rotation
 from vital.facts import RETENTION_DAYS, SEED_MONTHLY_CEILINGS_USD
 from vital.names import CORS_VARIABLE
 from vital.tiers import SHARED, TIER_DEFAULTS, TIERS
@@ -33,23 +31,14 @@ DEFAULT_DEBUG_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API"
 # The Management API's project ref: 20 lower-case letters.
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 PITR_BACKUPS = "daily+pitr"
-ROTATION_FAIL_DAYS = 90  # seed: rotate secrets every 90 days
-ROTATION_WARN_DAYS = 75
-
-
-def committed_supabase_refs(root: Path = stackfile.ROOT) -> dict[str, str]:
-    """Each tier's Supabase project ref, as its committed stack file sets it.
-
-    A missing file (or one without a well-formed ref) leaves its tier out; the stack files
-    hold no secret here (supabaseProjectRef is plain config).
-    """
-    refs = {tier: stackfile.committed_config(tier, root).get(f"{PROJECT}:supabaseProjectRef") for tier in TIERS}
-    return {tier: ref for tier, ref in refs.items() if isinstance(ref, str) and re.match(SUPABASE_REF_PATTERN, ref)}
+ROTATION_FAIL_DAYS = rotation.FAIL_DAYS  # the strategy: rotate secrets every 90 days
+ROTATION_WARN_DAYS = rotation.WARN_DAYS
 
 
 # What each property defaults to, by policy. Rules read these when a key is missing (a rule
-# called directly, or a per-tier object given in part). Built on first use, not at import:
-# the isolation defaults read the committed stack files.
+# called directly, or a per-tier object given in part). The pack reads no file: what it needs of
+# the other tiers' stack files (their Supabase refs, their modelled costs) comes as pack config,
+# which synth and the PR diff build from the committed files (tools/policy/committed.py).
 @cache
 def defaults() -> dict[str, dict[str, Any]]:
     return {
@@ -69,7 +58,7 @@ def defaults() -> dict[str, dict[str, Any]]:
             "productionDomains": list(DEFAULT_PRODUCTION_DOMAINS),
             "productionBranch": TIER_DEFAULTS["production"].production_branch,
             "protectTiers": [t for t in TIERS if TIER_DEFAULTS[t].protect],
-            "supabaseProjectRefs": committed_supabase_refs(),
+            "supabaseProjectRefs": {},
             # Branches a project that builds previews must skip: the other tiers' own.
             "previewSkipsBranches": [TIER_DEFAULTS[t].production_branch for t in TIERS
                                      if not TIER_DEFAULTS[t].builds_pr_branches],
@@ -88,14 +77,17 @@ def defaults() -> dict[str, dict[str, Any]]:
         "slo-alerts": {"errorTiers": [t for t in TIERS if TIER_DEFAULTS[t].error_alert],
                        "latencyTiers": [t for t in TIERS if TIER_DEFAULTS[t].latency_alert_p95_ms],
                        "maxP95Ms": TIER_DEFAULTS["production"].latency_alert_p95_ms},
-        "cost-ceiling": {"ceilings": dict(SEED_MONTHLY_CEILINGS_USD)},
+        "cost-ceiling": {"ceilings": dict(SEED_MONTHLY_CEILINGS_USD), "tierCosts": {}},
+        "cache-isolation": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].owns_cache]},
+        "redirect-urls": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].builds_pr_branches]},
+        "internal-access": {"tiers": [t for t in TIERS if TIER_DEFAULTS[t].vercel_authentication == "all_deployments"]},
         "rls": {"tiers": ["production"]},
         "preview-access": {"bypassTiers": [t for t in TIERS if TIER_DEFAULTS[t].automation_bypass]},
         "dns-records": {"tiers": list(TIERS)},
         # `today` has no fixed default: a rule reads None as today's UTC date, at the time it runs.
-        "secret-rotation": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
+        "secret-rotation": {"tiers": list(rotation.TIERS), "failAfterDays": ROTATION_FAIL_DAYS,
                             "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
-        "secret-rotation-due": {"tiers": ["production"], "failAfterDays": ROTATION_FAIL_DAYS,
+        "secret-rotation-due": {"tiers": list(rotation.TIERS), "failAfterDays": ROTATION_FAIL_DAYS,
                                 "warnAfterDays": ROTATION_WARN_DAYS, "today": None},
     }
 
@@ -147,7 +139,8 @@ def _rotation_schema(policy: str) -> PolicyConfigSchema:
         properties={
             "tiers": _tiers("Tiers whose secrets must be rotated (dates in config vital-expert-infra:secretRotation).",
                             defaults()[policy]["tiers"]),
-            "failAfterDays": _days("Age in days at which a secret fails secret-rotation (mandatory).",
+            "failAfterDays": _days("Age in days from which secret-rotation reports a secret (advisory unless the pack "
+                                   "config makes it mandatory).",
                                    defaults()[policy]["failAfterDays"]),
             "warnAfterDays": _days("Age in days from which secret-rotation-due warns (advisory), up to failAfterDays.",
                                    defaults()[policy]["warnAfterDays"]),
@@ -219,9 +212,9 @@ def schemas() -> dict[str, PolicyConfigSchema]:
                                        d["isolation"]["protectTiers"]),
                 "supabaseProjectRefs": {
                     "type": "object",
-                    "description": "Each tier's Supabase project ref; a stack may not use another tier's. Default: "
-                                   "vital-expert-infra:supabaseProjectRef from the committed Pulumi.<tier>.yaml files. "
-                                   "Tiers left out keep the default.",
+                    "description": "Each tier's Supabase project ref; a stack may not use another tier's. synth and the "
+                                   "PR diff pass each committed Pulumi.<tier>.yaml's vital-expert-infra:supabaseProjectRef "
+                                   "(python -m tools.policy.committed prints it for the CLI); the pack reads no file.",
                     "properties": {t: {"type": "string", "pattern": SUPABASE_REF_PATTERN} for t in TIERS},
                     "additionalProperties": False,
                     "default": dict(d["isolation"]["supabaseProjectRefs"]),
@@ -304,7 +297,32 @@ def schemas() -> dict[str, PolicyConfigSchema]:
                     "additionalProperties": False,
                     "default": dict(d["cost-ceiling"]["ceilings"]),
                 },
+                "tierCosts": {
+                    "type": "object",
+                    "description": "Each other tier's modelled monthly cost per service (vital/costs.py), from its "
+                                   "committed stack file: synth and the PR diff pass it (python -m tools.policy.committed "
+                                   "prints it for the CLI). A tier left out is modelled from the tier table's defaults.",
+                    "properties": {t: {"type": "object", "additionalProperties": False,
+                                       "properties": {k: {"type": "number"} for k in SEED_MONTHLY_CEILINGS_USD}}
+                                   for t in TIERS},
+                    "additionalProperties": False,
+                    "default": {},
+                },
             }
+        ),
+        "cache-isolation": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose Redis credential env vars must come from the stack's own "
+                                        "RedisDatabase (never another tier's read-write token).",
+                                        d["cache-isolation"]["tiers"])}
+        ),
+        "redirect-urls": PolicyConfigSchema(
+            properties={"tiers": _tiers("Tiers whose Supabase redirect allow-list may hold *.vercel.app wildcards, each "
+                                        "anchored on the team's slug (config vital-expert-infra:vercelTeamSlug).",
+                                        d["redirect-urls"]["tiers"])}
+        ),
+        "internal-access": PolicyConfigSchema(
+            properties={"tiers": _tiers("Internal tiers (debug and mock API on): every Vercel project protects all "
+                                        "deployments, its custom domains included.", d["internal-access"]["tiers"])}
         ),
     }
 

@@ -1,37 +1,41 @@
-"""Secret rotation (seed: rotate every 90 days): secret-rotation fails a secret rotated
+"""Secret rotation (the strategy: rotate every 90 days): secret-rotation reports a secret rotated
 failAfterDays (90) or more days ago or never recorded; secret-rotation-due warns from
 warnAfterDays (75). pulumi-policy gives each policy one enforcement level, hence two policies
-over the same figures.
+over the same figures. Both are advisory (vital/rotation.py says why: an alarm, not a gate); the
+alarm that fails is `python -m tools.rotate --check` in the scheduled drift workflow. A team that
+wants the gate back sets {"secret-rotation": "mandatory"} in its pack config.
 
 What a stack holds comes from its config, as the CLI passes it to the pack (PULUMI_CONFIG,
 objects as JSON strings): the keys of secretEnv, the secrets every stack holds
-(vital.names.ALWAYS_HELD_SECRETS) and, when set, protectionPassword and alertWebhookUrl (the same
-list as program.config.StackConfig.secret_names);
+(vital.names.ALWAYS_HELD_SECRETS) and, when set, vercelDeployToken, protectionPassword and alertWebhookUrl
+(the same list as program.config.StackConfig.secret_names);
 when each was rotated comes from secretRotation (KEY -> ISO date, kept by tools.rotate). Only
 the secrets' names are read, never their values, and no message holds a value.
 
 A violation is attached to the resource that carries the secret when there is one (the Vercel
 env var for a secretEnv key, the GitHub secrets VERCEL_TOKEN and SUPABASE_DB_URL for vercelDeployToken
-and supabaseDbUrl, the Supabase
-settings for supabaseAccessToken, the Vercel project for protectionPassword), else to the stack.
+and supabaseDbUrl, the Vercel project for protectionPassword), else to the stack. Provider
+credentials are no stack's secrets (they come from the deploy jobs' environment, docs/credentials.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
+from vital import clock
+from vital.rotation import parse as _parse
 from vital.names import ALWAYS_HELD_SECRETS, HELD_WHEN_SET_SECRETS, SUPABASE_DB_URL_SECRET, VERCEL_TOKEN_SECRET
 
 from . import context
 from .context import PROJECT
 from .pack_config import setting
 from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, PROJECT as VERCEL_PROJECT
-from .resources import elements, is_set, is_supabase_settings, peek
+from .resources import elements, is_set, peek
 
 ALWAYS_HELD = ALWAYS_HELD_SECRETS
 HELD_WHEN_SET = HELD_WHEN_SET_SECRETS
@@ -74,18 +78,9 @@ def held_secrets() -> tuple[list[str], bool]:
 
 def _today(raw: Any) -> date | None:
     if raw is None:
-        return datetime.now(timezone.utc).date()
+        return clock.today()
     try:
         return date.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-
-
-def _parse(recorded: Any) -> date | None:
-    if isinstance(recorded, date):
-        return recorded
-    try:
-        return date.fromisoformat(recorded) if isinstance(recorded, str) else None
     except ValueError:
         return None
 
@@ -118,8 +113,6 @@ def _holders(resources: Iterable[PolicyResource]) -> dict[str, str]:
             name = peek(r.props, "secretName")
             if isinstance(name, str):
                 github.setdefault(name, r.urn)
-        elif is_supabase_settings(r):
-            found.setdefault("supabaseAccessToken", r.urn)
         elif r.resource_type == VERCEL_PROJECT and is_set(r.props, "passwordProtection"):
             found.setdefault("protectionPassword", r.urn)
     for config_key, secret_name in GITHUB_SECRET_FOR.items():
@@ -182,7 +175,7 @@ def secret_rotation(args: StackValidationArgs, report: ReportViolation) -> None:
         where = f"secret {s.name} in tier {check.tier}"
         setting_name = f"{PROJECT}:{ROTATION_KEY}.{s.name}"
         if s.recorded is None:
-            report(f"{where} has no rotation date ({setting_name} is not set); allowed: {limit}; "
+            report(f"{where} has no rotation date (never recorded: {setting_name} is not set); allowed: {limit}; "
                    f"{check.rotate_hint(s.name)}", s.urn)
         elif s.when is None:
             report(f"{where}: {setting_name} is {_shown(s.recorded)}, not a date; allowed: a date as YYYY-MM-DD, "

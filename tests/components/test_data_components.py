@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
-from components.specs import CacheSpec, RedisSpec, SupabaseProjectSpec
+from components.specs import CacheSpec, SupabaseProjectSpec
 from components.supabase.project import SupabaseProject
 from components.upstash_cache import UpstashCache
-from tests.components.conftest import build, of_type, one, secret_value
+from tests.components.conftest import build, of_type, one
 
-CANARY = "canary-supabase-token-0001"
 
 
 def test_an_owned_cache_is_a_protected_retained_tls_database(recorder):
-    spec = CacheSpec(database=RedisSpec(database_name="vital-expert-production", primary_region="us-east-1",
-                                        eviction=False, budget_usd=35, protect=True, retain_on_delete=True))
+    spec = CacheSpec(database_name="vital-expert-production", primary_region="us-east-1",
+                     eviction=False, budget_usd=35, protect=True, retain_on_delete=True)
     build(lambda: UpstashCache("cache", spec))
     redis = one(recorder, ":RedisDatabase")
     assert redis.protect and redis.retain_on_delete
@@ -25,25 +24,19 @@ def test_an_owned_cache_is_a_protected_retained_tls_database(recorder):
 
 
 def test_a_cache_without_a_budget_leaves_the_provider_default(recorder):
-    spec = CacheSpec(database=RedisSpec(database_name="vital-expert-dev", primary_region="us-east-1", eviction=True))
+    spec = CacheSpec(database_name="vital-expert-dev", primary_region="us-east-1", eviction=True)
     build(lambda: UpstashCache("cache", spec))
     assert "budget" not in one(recorder, ":RedisDatabase").inputs
 
 
-def test_a_shared_cache_reads_the_owning_stack(recorder):
-    build(lambda: UpstashCache("cache", CacheSpec(shared_stack="organization/vital-expert-infra/pre-production")))
-    reference = one(recorder, "pulumi:pulumi:StackReference")
-    assert reference.inputs["name"] == "organization/vital-expert-infra/pre-production"
-    assert of_type(recorder, ":RedisDatabase") == []
-
-
-def test_a_cache_has_exactly_one_source():
-    with pytest.raises(ValidationError, match="not both and not neither"):
-        CacheSpec()
+def test_a_cache_is_always_its_own_database():
+    """No spec describes reading another stack's cache (issue 25: preview owns its Redis)."""
+    with pytest.raises(ValidationError):
+        CacheSpec(shared_stack="organization/vital-expert-infra/pre-production")
 
 
 def test_supabase_settings_from_the_spec(recorder):
-    spec = SupabaseProjectSpec(project_ref="a" * 20, access_token=SecretStr(CANARY), pool_size=100,
+    spec = SupabaseProjectSpec(project_ref="a" * 20, pool_size=100,
                                site_url="https://app.example.com", uri_allow_list=("https://app.example.com/**",),
                                backup_policy="daily+pitr", anon_key="public", protect=True)
     project = build(lambda: SupabaseProject("supabase", spec))
@@ -53,4 +46,4 @@ def test_supabase_settings_from_the_spec(recorder):
     assert settings.inputs["default_pool_size"] == 100 and settings.inputs["backup_policy"] == "daily+pitr"
     assert settings.inputs["uri_allow_list"] == ["https://app.example.com/**"]
     assert "allowed_cidrs" not in settings.inputs or settings.inputs["allowed_cidrs"] is None
-    assert secret_value(settings.inputs["access_token"]) == CANARY
+    assert "access_token" not in settings.inputs  # the provider reads SUPABASE_ACCESS_TOKEN; state never holds it

@@ -11,7 +11,7 @@ from components.specs import (
     EnvVarsSpec,
     FirewallRule,
     HeaderRule,
-    RedisSpec,
+    CacheSpec,
     ReleaseSpec,
     RetentionSpec,
     RolloutStageSpec,
@@ -155,7 +155,7 @@ def test_import_ids_from_the_spec(recorder):
     (lambda: HeaderRule(name="x", src="/", src_syntax="glob", headers={}), "src_syntax 'glob' is not one of"),
     (lambda: RouteCondition(type="path", value="/x"), "condition type 'path' is not one of"),
     (lambda: FirewallRule(name="rule", description="d", condition_groups=((),), action={}), "at least one condition"),
-    (lambda: RedisSpec(database_name="d", primary_region="us-east-1", eviction=False, budget_usd=0), "greater than"),
+    (lambda: CacheSpec(database_name="d", primary_region="us-east-1", eviction=False, budget_usd=0), "greater than"),
 ])
 def test_a_spec_refuses_what_the_component_cannot_build(make, match):
     with pytest.raises(ValidationError, match=match):

@@ -78,25 +78,53 @@ def test_cost_ceiling_passes_the_committed_budgets(tier):
         assert run(costs.cost_ceiling, stack_args(data_fakes(tier))) == []
 
 
-def test_cost_ceiling_fails_a_redis_budget_that_takes_the_tiers_over_the_seeds_total():
+def test_cost_ceiling_fails_a_redis_budget_over_the_tier_s_and_the_strategy_s():
     fakes = changed(data_fakes("production"), "cache-production-redis", lambda i: i.update(budget=45.0))
     with stack_runtime("production"):
-        reported = run(costs.cost_ceiling, stack_args(fakes))
-    assert len(reported) == 1
-    assert "upstash budgets add up to 55 USD a month (production 45, pre-production 10, preview 0" in reported[0].message
-    assert "at most 50 USD" in reported[0].message
+        reported = [v.message for v in run(costs.cost_ceiling, stack_args(fakes))]
+    assert reported == [
+        "tier production's modelled upstash cost is 45 USD a month (Redis database at its budget 45); allowed: at most "
+        "its budget upstashBudget 35 USD (raise the budget, or drop what costs)",
+        "modelled upstash costs add up to 60 USD a month (production 45, pre-production 10, preview 5); allowed: at "
+        "most 50 USD, the strategy's ceiling for upstash"]
 
 
-def test_cost_ceiling_reads_the_stacks_declared_budgets_and_the_pack_config():
-    with stack_runtime("pre-production", {"vital-expert-infra:vercelBudget": "90"}):
-        reported = run(costs.cost_ceiling, stack_args(data_fakes("pre-production")))
-        assert "vercel budgets add up to 230 USD" in reported[0].message
-        assert run(costs.cost_ceiling, stack_args(data_fakes("pre-production"), {"ceilings": {"vercel": 300}})) == []
+def test_cost_ceiling_prices_pitr_against_the_budget_and_the_ceiling():
+    """The strategy's own conflict: PITR ($100) and the Pro plan ($25) alone pass its $100 for Supabase."""
+    with stack_runtime("production", {"vital-expert-infra:supabaseBackups": "daily+pitr"}):
+        reported = [v.message for v in run(costs.cost_ceiling, stack_args(data_fakes("production")))]
+    assert reported == [
+        "tier production's modelled supabase cost is 130 USD a month (Pro plan (the organization's) 25, small compute "
+        "15, compute credits (the organization's) -10, point-in-time recovery (7 days) 100); allowed: at most its "
+        "budget supabaseBudget 60 USD (raise the budget, or drop what costs)",
+        "modelled supabase costs add up to 150 USD a month (production 130, pre-production 10, preview 10); allowed: "
+        "at most 100 USD, the strategy's ceiling for supabase"]
+    with stack_runtime("production", {"vital-expert-infra:supabaseBackups": "daily+pitr",
+                                      "vital-expert-infra:supabaseBudget": "130"}):
+        assert run(costs.cost_ceiling, stack_args(data_fakes("production"), {"ceilings": {"supabase": 150}})) == []
+
+
+def test_cost_ceiling_takes_the_other_tiers_from_the_pack_config():
+    other = {"vercel": 150, "supabase": 10, "upstash": 5}
+    with stack_runtime("production", {"vital-expert-infra:vercelAddons": '["observability_plus"]'}):
+        assert run(costs.cost_ceiling, stack_args(data_fakes("production"), {"tierCosts": {"preview": other}})) == []
+        reported = run(costs.cost_ceiling, stack_args(data_fakes("production"),
+                                                      {"tierCosts": {"preview": {**other, "vercel": 151}}}))
+    assert [v.message for v in reported] == [
+        "modelled vercel costs add up to 201 USD a month (production 50, pre-production 0, preview 151); allowed: at "
+        "most 200 USD, the strategy's ceiling for vercel"]
+
+
+def test_an_add_on_is_priced_against_the_tier_s_budget():
+    with stack_runtime("pre-production", {"vital-expert-infra:vercelAddons": '["password_protection"]'}):
+        reported = [v.message for v in run(costs.cost_ceiling, stack_args(data_fakes("pre-production")))]
+    assert reported[0] == ("tier pre-production's modelled vercel cost is 150 USD a month (password_protection 150); "
+                           "allowed: at most its budget vercelBudget 20 USD (raise the budget, or drop what costs)")
 
 
 def test_an_unset_redis_budget_counts_as_the_provider_default():
     fakes = changed(data_fakes("pre-production"), "cache-pre-production-redis", lambda i: i.pop("budget"))
-    with stack_runtime("pre-production"):
-        assert run(costs.cost_ceiling, stack_args(fakes, {"ceilings": {"upstash": 55}})) == []  # 35 + 20
-        assert "(production 35, pre-production 20, preview 0" in run(
-            costs.cost_ceiling, stack_args(fakes, {"ceilings": {"upstash": 54}}))[0].message
+    with stack_runtime("pre-production", {"vital-expert-infra:upstashBudget": "20"}):
+        assert run(costs.cost_ceiling, stack_args(fakes, {"ceilings": {"upstash": 60}})) == []  # 35 + 20 + 5
+        assert "(pre-production 20, production 35, preview 5" in run(
+            costs.cost_ceiling, stack_args(fakes, {"ceilings": {"upstash": 59}}))[0].message

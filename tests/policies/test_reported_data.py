@@ -48,18 +48,23 @@ def test_rls_leaves_other_tiers_alone_unless_configured():
     assert len(_run(rls.rls, fakes, "pre-production", {"tiers": ["pre-production"]})) == 1
 
 
+# A team that buys PITR for production requires it of the pack (the committed stacks keep daily backups).
+PITR = {"requirePitrTiers": ["production"]}
+
+
 @pytest.mark.parametrize(("outputs", "expected"), [
     ({"pitr_enabled": False, "walg_enabled": True, "observation_errors": {}}, "Supabase reports point-in-time recovery off"),
     ({"observation_errors": {"backups": "403 Forbidden — backups"}}, "Supabase's backups could not be read (403 Forbidden"),
 ])
 def test_backups_judge_what_supabase_reports(outputs, expected):
-    found = _run(data.backups, _reported(**outputs))
+    found = _run(data.backups, _reported(**outputs), "production", PITR)
     assert len(found) == 1 and expected in found[0]
 
 
 def test_backups_fall_back_to_the_declared_policy_when_nothing_was_reported():
     unreported = changed(data_fakes("production"), SETTINGS, lambda i: i.update(backup_policy="weekly", pitr_enabled=UNKNOWN))
-    found = _run(data.backups, unreported)
-    assert len(found) == 1 and "records a backup_policy without point-in-time recovery" in found[0]
-    reported_on = changed(data_fakes("production"), SETTINGS, lambda i: i.update(pitr_enabled=True, observation_errors={}))
-    assert _run(data.backups, reported_on) == []
+    found = _run(data.backups, unreported, "production", PITR)
+    assert len(found) == 1 and "records a backup_policy" in found[0]
+    reported_on = changed(data_fakes("production"), SETTINGS, lambda i: i.update(backup_policy="daily+pitr", pitr_enabled=True,
+                                                                                  observation_errors={}))
+    assert _run(data.backups, reported_on, "production", PITR) == []

@@ -743,7 +743,7 @@ def test_the_policy_names_are_the_contract():
         "rate-limit", "max-duration", "noindex", "security-headers", "no-debug-in-production", "secrets", "cors",
         "isolation", "admin-allowlist", "preview-cleanup", "github-environments", "backups", "secret-rotation",
         "secret-rotation-due", "cache-safety", "data-budget", "release-gates", "slo-alerts", "cost-ceiling", "rls",
-        "preview-access", "dns-records"]
+        "preview-access", "dns-records", "cache-isolation", "redirect-urls", "internal-access"]
 
 
 def test_defaults_come_from_the_tier_table():

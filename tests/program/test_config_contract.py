@@ -34,8 +34,8 @@ TOO_FEW = "allowed: enough requests that the 600 s window the plan allows keeps 
 NAMESERVERS = "ns1.vercel-dns.com and ns2.vercel-dns.com"
 SUFFIX = ("allowed: {}: set dnsOnVercel: true and dnsZone to the zone that holds it (Vercel: the suffix's domain must "
           "be \"Using Vercel's Nameservers\", vercel.com/docs/deployments/preview-deployment-suffix)")
-HELD = ("allowed: a secret this stack holds (vercelDeployToken, supabaseAccessToken, supabaseDbUrl, OPENAI_API_KEY, "
-        "SUPABASE_SERVICE_ROLE_KEY, LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY)")
+HELD = ("allowed: a secret this stack holds (supabaseDbUrl, OPENAI_API_KEY, SUPABASE_SERVICE_ROLE_KEY, "
+        "LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY, vercelDeployToken)")
 STAGES = ("allowed: [] (deploy at once), or 2 to 10 stages of rising percent ending at 100, such as [{percent: 10, "
           "minutes: 10}, {percent: 100}]")
 MINUTES = ("allowed: minutes on every stage but the last with rolloutAdvancement automatic, and on none with "
@@ -220,12 +220,20 @@ ERRORS: dict[str, tuple] = {
     "a cache header on every path": ("production", {"headers": {"X-A": "1", "Cache-Control": "s-maxage=1"}}, "headers",
         "'Cache-Control'", "allowed: no cache headers on every path; each path class gets its own, and shared caching "
                            "is opt-in through publicCachePaths"),
-    "a cache budget on a tier without a database": ("preview", {"upstashBudget": 30}, "upstashBudget", "30",
-        "allowed: nothing; tier preview owns no Redis database (it shares organization/vital-expert-infra/pre-production's)"),
+    # ---- pools, compute and backups (issue 25: pools sized to their compute) ----
+    "a pool larger than its compute": ("production", {"supabasePoolSize": 100}, "supabasePoolSize", "100",
+        "allowed: 1 to 36 on small compute (40 % of its 90 max connections, Supabase's share for an app on the REST "
+        "API; a larger supabaseCompute raises it)"),
+    "a pool of 0": ("pre-production", {"supabasePoolSize": 0}, "supabasePoolSize", "0",
+        "allowed: 1 to 24 on micro compute (40 % of its 60 max connections, Supabase's share for an app on the REST "
+        "API; a larger supabaseCompute raises it)"),
+    "PITR below Small": ("production", {"supabaseBackups": "daily+pitr", "supabaseCompute": "micro", "supabasePoolSize": 24},
+        "supabaseCompute", "'micro'", "allowed: small or larger with supabaseBackups daily+pitr (Supabase: PITR needs at "
+                                      "least the Small compute add-on)"),
     "a budget of 0": ("production", {"upstashBudget": 0}, "upstashBudget", "0",
                       "allowed: input should be greater than or equal to 1"),
     # ---- releases ----
-    "rolling releases on hobby": ("pre-production", {"vercelPlan": "hobby", "rolloutStages": _stages(10, 100)},
+    "rolling releases on hobby": ("pre-production", {"vercelPlan": "hobby", "vercelAuthentication": "standard_protection_new", "rolloutStages": _stages(10, 100)},
         "rolloutStages", '[{"percent": 10, "minutes": 5}, {"percent": 100}]',
         "allowed: [] on plan hobby (Rolling Releases need Pro or Enterprise)"),
     "one stage": ("production", {"rolloutStages": [{"percent": 100}]}, "rolloutStages", '[{"percent": 100}]', STAGES),
@@ -253,7 +261,7 @@ ERRORS: dict[str, tuple] = {
         '[{"percent": 10}, {"percent": 100, "minutes": 3}]', MINUTES),
     "an unknown skew protection": ("production", {"skewProtection": "2 hours"}, "skewProtection", "'2 hours'",
                                    "allowed: one of 30 minutes, 4 hours, 12 hours, 1 day, 7 days"),
-    "skew protection on hobby": ("pre-production", {"vercelPlan": "hobby", "skewProtection": "4 hours"},
+    "skew protection on hobby": ("pre-production", {"vercelPlan": "hobby", "vercelAuthentication": "standard_protection_new", "skewProtection": "4 hours"},
         "skewProtection", "'4 hours'", "allowed: nothing on plan hobby (Pro or Enterprise)"),
     "an unknown build machine": ("production", {"buildMachineType": "huge"}, "buildMachineType", "'huge'",
                                  "allowed: one of basic, standard, enhanced, turbo, elastic"),

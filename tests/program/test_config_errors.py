@@ -26,7 +26,11 @@ CASES = {
     "duplicate env key": ("production", {"env": {"OPENAI_API_KEY_X": "1", "LOG_LEVEL": "x"}, "secretEnv": {"LOG_LEVEL": SECURE}}, ["'vital-expert-infra:env'", "'LOG_LEVEL'", "not both"]),
     "secret as plaintext env": ("production", {"env": {"ANTHROPIC_API_KEY": "sk-live-123"}}, ["'vital-expert-infra:env'", "'ANTHROPIC_API_KEY'", "pulumi config set --secret --path secretEnv"]),
     "credential DSN as plaintext env": ("production", {"env": {"DATABASE_URL": "postgres://app:pw@db/x"}}, ["'vital-expert-infra:env'", "'DATABASE_URL'", "secretEnv"]),
-    "secret key plaintext in stack file": ("production", {"vercelDeployToken": "plain-token"}, ["Stack 'production' with configuration key 'vercelDeployToken' must be encrypted as it's secret"]),
+    "secret key plaintext in stack file": ("production", {"vercelDeployToken": "plain-token"}, ["'vital-expert-infra:vercelDeployToken'", "found [secret]", "encrypted value only"]),
+    "declared secret plaintext in stack file": ("production", {"supabaseDbUrl": "postgresql://x"}, ["Stack 'production' with configuration key 'supabaseDbUrl' must be encrypted as it's secret"]),
+    "team token outside production": ("preview", {"vercelDeployToken": SECURE}, ["'vital-expert-infra:vercelDeployToken'", "found [secret]", "nothing in tier preview", "production's included", "pulumi config rm vercelDeployToken"]),
+    "deploys from GitHub Actions outside production": ("pre-production", {"deployFrom": "github-actions"}, ["'vital-expert-infra:deployFrom'", "'github-actions'", "allowed: 'vercel-git' in tier pre-production", "VERCEL_TOKEN"]),
+    "provider credential in the stack file": ("pre-production", {"vercel:apiToken": SECURE}, ["'vercel:apiToken'", "found [secret]", "only from the environment (VERCEL_API_TOKEN", "pulumi config rm --stack pre-production vercel:apiToken"]),
     "plaintext leaf in secretEnv": ("production", {"secretEnv": {"OPENAI_API_KEY": SECURE, "STRIPE_SECRET_KEY": "sk_live_x"}}, ["secretEnv.STRIPE_SECRET_KEY", "encrypted value only"]),
     "NEXT_PUBLIC secret": ("production", {"secretEnv": {"NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY": SECURE}}, ["'vital-expert-infra:secretEnv'", "NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY", "browser"]),
     "NEXT_PUBLIC holding a secret value": ("preview", {"env": {"NEXT_PUBLIC_OPENAI": "sk-proj-" + "a1B2c3D4e5" * 4}}, ["'vital-expert-infra:env'", "NEXT_PUBLIC_OPENAI", "browsers"]),
@@ -42,12 +46,19 @@ CASES = {
     "team slug instead of id": ("production", {"vercel:team": "vital-expert"}, ["'vercel:team'", "'vital-expert'", "team_"]),
     "window shorter than the plan allows": ("production", {"rateLimitPeriod": 5}, ["'vital-expert-infra:rateLimitPeriod'", "5", "at least 10 s"]),
     "bad supabase ref": ("production", {"supabaseProjectRef": "Prod-Ref"}, ["'vital-expert-infra:supabaseProjectRef'", "'Prod-Ref'", "20 lower-case letters"]),
-    "supabase token in plaintext": ("production", {"supabaseAccessToken": "sbp_plain"}, ["configuration key 'supabaseAccessToken' must be encrypted as it's secret"]),
+    "supabase token in the stack file": ("production", {"supabaseAccessToken": "sbp_plain"}, ["'vital-expert-infra:supabaseAccessToken'", "found [secret]", "supabaseAccessToken is retired", "SUPABASE_ACCESS_TOKEN"]),
     "service-role key as anon key": ("production", {"supabaseAnonKey": "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.sig"}, ["'vital-expert-infra:supabaseAnonKey'", "a secret or service-role key goes in secretEnv"]),
     "data-service env set by hand": ("production", {"env": {"UPSTASH_REDIS_REST_URL": "https://x.upstash.io"}}, ["'vital-expert-infra:env'", "UPSTASH_REDIS_REST_URL", "the program sets it"]),
     "pool size out of range": ("production", {"supabasePoolSize": 5000}, ["'vital-expert-infra:supabasePoolSize'", "5000", "3000"]),
     "unknown backup policy": ("production", {"supabaseBackups": "hourly"}, ["'vital-expert-infra:supabaseBackups'", "'hourly'", "daily+pitr"]),
-    "bad shared cache stack": ("preview", {"sharedCacheStack": "pre-production"}, ["'vital-expert-infra:sharedCacheStack'", "organization/project/stack"]),
+    "retired shared cache stack": ("preview", {"sharedCacheStack": "pre-production"}, ["'vital-expert-infra:sharedCacheStack'", "is retired", "every tier owns its Redis database"]),
+    "pool larger than its compute": ("production", {"supabasePoolSize": 100}, ["'vital-expert-infra:supabasePoolSize'", "found 100", "1 to 36 on small compute"]),
+    "pool of 0": ("preview", {"supabasePoolSize": 0}, ["'vital-expert-infra:supabasePoolSize'", "found 0", "1 to 24 on micro compute"]),
+    "PITR on micro compute": ("production", {"supabaseBackups": "daily+pitr", "supabaseCompute": "micro", "supabasePoolSize": 20}, ["'vital-expert-infra:supabaseCompute'", "small or larger"]),
+    "unknown compute": ("production", {"supabaseCompute": "huge"}, ["'vital-expert-infra:supabaseCompute'", "one of micro, small"]),
+    "retired weekly backups": ("pre-production", {"supabaseBackups": "weekly"}, ["'vital-expert-infra:supabaseBackups'", "'weekly' is retired"]),
+    "debug on a public custom domain": ("pre-production", {"vercelAuthentication": "standard_protection_new"}, ["'vital-expert-infra:vercelAuthentication'", "all_deployments while"]),
+    "bad team slug": ("preview", {"vercelTeamSlug": "evil.vercel.app"}, ["'vital-expert-infra:vercelTeamSlug'", "the team's URL slug"]),
     "a domain listed twice": ("production", {"domains": ["app.vitalexpert.com", "app.vitalexpert.com"]},
                               ["'vital-expert-infra:domains'", "'app.vitalexpert.com'", "each domain once"]),
     "one app listing a domain twice": ("production", {"apps": [{"name": "web", "domains": ["a.vitalexpert.com", "a.vitalexpert.com"]}]},
@@ -74,16 +85,15 @@ CASES = {
     "budget not a number": ("production", {"upstashBudget": "forty"}, ["'vital-expert-infra:upstashBudget'", "'forty'", "a whole number"]),
     "budget with cents": ("production", {"upstashBudget": 35.5}, ["'vital-expert-infra:upstashBudget'", "35.5", "a whole number"]),
     "budget below one dollar": ("production", {"upstashBudget": 0}, ["'vital-expert-infra:upstashBudget'", "0", "greater than or equal to 1"]),
-    "budget on a tier without a database": ("preview", {"upstashBudget": 30}, ["'vital-expert-infra:upstashBudget'", "30", "owns no Redis database"]),
     "one rollout stage": ("production", {"rolloutStages": [{"percent": 100}]}, ["'vital-expert-infra:rolloutStages'", "2 to 10 stages of rising percent ending at 100"]),
     "rollout not ending at 100": ("production", {"rolloutStages": [{"percent": 10, "minutes": 5}, {"percent": 60}]}, ["'vital-expert-infra:rolloutStages'", "ending at 100"]),
     "rollout stage without minutes": ("production", {"rolloutStages": [{"percent": 10}, {"percent": 100}]}, ["'vital-expert-infra:rolloutStages'", "minutes on every stage but the last"]),
     "rollout stage above 100": ("production", {"rolloutStages": [{"percent": 150, "minutes": 5}, {"percent": 100}]}, ["'vital-expert-infra:rolloutStages[0].percent'", "150", "less than or equal to 100"]),
     "rollout stage with an unknown field": ("production", {"rolloutStages": [{"percent": 10, "wait": 5}, {"percent": 100}]}, ["'vital-expert-infra:rolloutStages[0].wait'", "extra inputs are not permitted"]),
-    "rolling releases on hobby": ("pre-production", {"vercelPlan": "hobby", "rolloutStages": [{"percent": 10, "minutes": 5}, {"percent": 100}]}, ["'vital-expert-infra:rolloutStages'", "plan hobby"]),
+    "rolling releases on hobby": ("pre-production", {"vercelPlan": "hobby", "vercelAuthentication": "standard_protection_new", "rolloutStages": [{"percent": 10, "minutes": 5}, {"percent": 100}]}, ["'vital-expert-infra:rolloutStages'", "plan hobby"]),
     "unknown rollout advancement": ("production", {"rolloutAdvancement": "auto"}, ["'vital-expert-infra:rolloutAdvancement'", "'auto'", "'automatic' or 'manual-approval'"]),
     "unknown skew protection": ("production", {"skewProtection": "2 hours"}, ["'vital-expert-infra:skewProtection'", "'2 hours'", "12 hours"]),
-    "skew protection on hobby": ("pre-production", {"vercelPlan": "hobby", "skewProtection": "4 hours"}, ["'vital-expert-infra:skewProtection'", "plan hobby"]),
+    "skew protection on hobby": ("pre-production", {"vercelPlan": "hobby", "vercelAuthentication": "standard_protection_new", "skewProtection": "4 hours"}, ["'vital-expert-infra:skewProtection'", "plan hobby"]),
     "function failover not a boolean": ("production", {"functionFailover": "yes"}, ["'vital-expert-infra:functionFailover'", "'yes'", "true or false"]),
     "prioritise production builds not a boolean": ("production", {"prioritiseProductionBuilds": "always"}, ["configuration key 'prioritiseProductionBuilds' must be of type 'boolean'", '"always"']),
     "unknown build machine": ("production", {"buildMachineType": "huge"}, ["'vital-expert-infra:buildMachineType'", "'huge'", "enhanced"]),
@@ -137,6 +147,15 @@ def test_bad_config_is_one_line_and_exit_2(case, tmp_path, capsys):
         assert text in lines[0], f"{text!r} not in {lines[0]!r}"
     for leaked in ("sk-live-123", "plain-token", "sk_live_x", "sbp_plain"):
         assert leaked not in captured.err
+
+
+def test_production_without_its_team_token_is_one_line():
+    """synth stands in for a secret not set yet; the program, under the CLI, refuses its absence."""
+    from tests.program.config_support import DELETE, line, refused
+
+    assert refused("production", {"vercelDeployToken": DELETE}) == line(
+        "production", "vercelDeployToken", "'nothing'", "allowed: the token the app repository's production jobs use "
+        "as VERCEL_TOKEN, set with `pulumi config set --secret vercelDeployToken`")
 
 
 def test_duplicate_yaml_key_in_stack_file(tmp_path, capsys):

@@ -41,8 +41,9 @@ KEYS = {
     "rateLimitScope": "rate_limit_scope", "region": "region", "requiredChecks": "required_checks",
     "requiredReviewers": "required_reviewers", "rolloutAdvancement": "rollout_advancement",
     "rolloutStages": "rollout_stages", "secretEnv": "secret_env", "secretRotation": "secret_rotation",
-    "securityHeaders": "security_headers", "shareLinks": "share_links", "sharedCacheStack": "shared_cache_stack",
-    "skewProtection": "skew_protection", "stack": "stack", "supabaseAccessToken": "supabase_access_token",
+    "securityHeaders": "security_headers", "shareLinks": "share_links",
+    "supabaseCompute": "supabase_compute", "vercelSeats": "vercel_seats", "vercelTeamSlug": "vercel_team_slug",
+    "skewProtection": "skew_protection", "stack": "stack",
     "supabaseAllowedCidrs": "supabase_allowed_cidrs", "supabaseAnonKey": "supabase_anon_key",
     "supabaseBackups": "supabase_backups", "supabaseBudget": "supabase_budget", "supabaseDbUrl": "supabase_db_url",
     "supabasePoolSize": "supabase_pool_size", "supabaseProjectRef": "supabase_project_ref", "tier": "tier",
@@ -65,9 +66,9 @@ ROUND_TRIP = [
     ("outputDirectory", "out", "out"), ("previewExpiration", "1w", "1w"), ("adminPaths", ["/staff"], ("/staff",)),
     ("requiredChecks", ["lint"], ("lint",)), ("githubPlan", "enterprise", "enterprise"),
     ("upstashPrimaryRegion", "eu-west-1", "eu-west-1"), ("rolloutAdvancement", "manual-approval", "manual-approval"),
-    ("prioritiseProductionBuilds", False, False), ("sharedCacheStack", "o/p/s", "o/p/s"),
+    ("prioritiseProductionBuilds", False, False), ("vercelTeamSlug", "acme-co", "acme-co"), ("vercelSeats", 0, 0),
     ("rateLimitPeriod", 600, 600), ("rateLimitScope", ["api", "pages"], ("api", "pages")),
-    ("supabasePoolSize", 0, 0), ("supabasePoolSize", 3000, 3000), ("upstashBudget", 1, 1),
+    ("supabasePoolSize", 1, 1), ("supabasePoolSize", 36, 36), ("supabaseCompute", "medium", "medium"), ("upstashBudget", 1, 1),
     ("vercelBudget", 1, 1), ("supabaseBudget", 1, 1), ("latencyAlertP95Ms", 1, 1), ("alertSlackChannelId", "C0123456789", "C0123456789"),
     ("supabaseAnonKey", "sb_publishable_" + "a" * 20, "sb_publishable_" + "a" * 20),
     ("environmentSecrets", ["OPENAI_API_KEY"], ("OPENAI_API_KEY",)), ("supabaseAllowedCidrs", ["203.0.113.0/24"], ("203.0.113.0/24",)),
@@ -101,19 +102,26 @@ def test_a_stack_that_leaves_keys_out_gets_the_defaults():
     assert (c.github_repo_visibility, c.upstash_primary_region) == ("private", "us-east-1")
     assert accepted("production", {"githubPlan": DELETE, "requiredReviewers": [1]}).github_plan == "enterprise"
     assert (c.rollout_advancement, c.prioritise_production_builds) == ("automatic", True)
-    assert c.shared_cache_stack == "organization/vital-expert-infra/pre-production"
+    assert (c.vercel_team_slug, c.vercel_seats, c.supabase_compute) == (None, 2, "small")
     assert vercel_project_name(c.apps[0].name, c.tier_defaults.project_suffix) == "vital-expert-production"
+
+
+# Pre-production on a plan that cannot protect its custom domain: debug and the mock API off there.
+PUBLIC_DEV = {"vercelAuthentication": "standard_protection_new",
+              "env": {"NEXT_PUBLIC_ENABLE_DEBUG": "false", "NEXT_PUBLIC_ENABLE_MOCK_API": "false"}}
 
 
 TIER_VALUES = {  # the tier table's defaults each stack gets for the keys it leaves out
     "production": dict(function_timeout=30, rate_limit_requests=100, noindex=False, security_headers=True,
-                       vercel_authentication="standard_protection_new", supabase_pool_size=100, upstash_budget=35,
+                       vercel_authentication="standard_protection_new", supabase_pool_size=36, upstash_budget=35,
+                       supabase_compute="small", supabase_backups="daily", vercel_seats=2,
                        production_branch="main", skew_protection="12 hours", latency_alert_p95_ms=500),
     "pre-production": dict(function_timeout=60, rate_limit_requests=500, noindex=True, security_headers=False,
-                           supabase_pool_size=50, upstash_budget=10, production_branch="pre-production",
+                           supabase_pool_size=24, upstash_budget=10, production_branch="pre-production",
+                           vercel_authentication="all_deployments", supabase_compute="micro", vercel_seats=0,
                            skew_protection=None, rollout_stages=()),
-    "preview": dict(function_timeout=45, rate_limit_requests=1000, noindex=True, supabase_pool_size=25,
-                    upstash_budget=None, production_branch="preview-deployment", cors_allowed_origins=("*",)),
+    "preview": dict(function_timeout=45, rate_limit_requests=1000, noindex=True, supabase_pool_size=24,
+                    upstash_budget=5, supabase_compute="micro", production_branch="preview-deployment", cors_allowed_origins=("*",)),
 }
 
 
@@ -163,7 +171,7 @@ def test_derived_values():
     assert c.app_env(c.apps[2])["EXTRA"] == "1"
     assert [c.app_domains(i) for i in range(3)] == [("app.vitalexpert.com",), ("pharma.vitalexpert.com",), ()]
     assert (c.max_function_timeout, c.limits.max_function_duration_s, c.tier_defaults.name) == (30, 800, "production")
-    assert accepted("pre-production", {"vercelPlan": "hobby"}).max_function_timeout == 60
+    assert accepted("pre-production", {"vercelPlan": "hobby", **PUBLIC_DEV}).max_function_timeout == 60
     assert c.github_feature("environments") and not c.github_feature("required_reviewers")
 
 
@@ -184,8 +192,8 @@ def test_which_plan_and_add_ons_allow_which_feature(plan, addons, allowed):
 
 
 def test_the_secrets_a_stack_holds():
-    base = ["vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl", "OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY",
-            "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"]
+    base = ["supabaseDbUrl", "OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY",
+            "vercelDeployToken"]
     assert accepted("production").secret_names() == base
     both = accepted("production", {"vercelPlan": "enterprise", "protectionPassword": canary("pw"),
                                    "alertWebhookUrl": f"https://{canary('hook')}.example.com/x"})
@@ -205,7 +213,7 @@ ACCEPTED = {
     "2 requests per 15 minutes": ("production", {"rateLimitRequests": 2}),
     "a billion requests": ("production", {"rateLimitRequests": 10**9}),
     "144 requests a day": ("production", {"rateLimitRequests": 144, "rateLimitPeriod": 86400}),
-    "standard protection on hobby": ("pre-production", {"vercelPlan": "hobby"}),
+    "standard protection on hobby": ("pre-production", {"vercelPlan": "hobby", **PUBLIC_DEV}),
     "all deployments protected on pro": ("production", {"vercelAuthentication": "all_deployments"}),
     "password protection with the add-on": ("production", {"protectionPassword": canary("pw"),
                                                            "vercelAddons": ["observability_plus", "password_protection"]}),

@@ -4,8 +4,9 @@
 from tests.stacks import env_vars, of_type, one, render, with_config
 
 REFS = {"production": "vitalprodxxxxxxxxxxx", "pre-production": "vitaldevxxxxxxxxxxxx", "preview": "vitalpreviewxxxxxxxx"}
-POOL = {"production": 100, "pre-production": 50, "preview": 25}
-BACKUPS = {"production": "daily+pitr", "pre-production": "weekly", "preview": "none"}
+# 40 % of each tier's compute's max connections (Small 90, Micro 60): Supabase's share for a REST-API app.
+POOL = {"production": 36, "pre-production": 24, "preview": 24}
+BACKUPS = {"production": "daily", "pre-production": "daily", "preview": "none"}
 
 
 def _settings(doc):
@@ -19,7 +20,8 @@ def test_supabase_settings_per_tier(committed):
         assert inputs["project_ref"] == REFS[stack]
         assert inputs["default_pool_size"] == POOL[stack]
         assert inputs["backup_policy"] == BACKUPS[stack]
-        assert inputs["access_token"] == "[secret]" and inputs["__provider"] == "[secret]"
+        # No token among the inputs, which state stores: the provider reads SUPABASE_ACCESS_TOKEN at each call.
+        assert "access_token" not in inputs and inputs["__provider"] == "[secret]"
         assert "allowed_cidrs" not in inputs  # not configured: left unmanaged
         assert res["protect"] is (stack == "production")
         assert res["parent"].endswith(f"vital:supabase:SupabaseProject::supabase-{stack}")
@@ -30,8 +32,8 @@ def test_auth_site_url_and_redirects(committed):
     assert prod["site_url"] == "https://app.vitalexpert.com"
     assert prod["uri_allow_list"] == ["https://app.vitalexpert.com/**"]
     preview = _settings(committed["preview"])["inputs"]
-    assert "https://vital-expert-preview-*.vercel.app/**" in preview["uri_allow_list"]
-    assert "https://*.preview.vitalexpert.com/**" in preview["uri_allow_list"]
+    # Previews live under the team's own suffix: no *.vercel.app pattern another team could match.
+    assert preview["uri_allow_list"] == ["https://*.preview.vitalexpert.com/**"]
 
 
 def test_network_restrictions_where_configured(tmp_path):
@@ -39,28 +41,25 @@ def test_network_restrictions_where_configured(tmp_path):
     assert _settings(doc)["inputs"]["allowed_cidrs"] == ["203.0.113.0/24"]
 
 
-def test_redis_owned_by_production_and_pre_production_with_tls(committed):
+def test_every_tier_owns_its_redis_with_tls(committed):
     prod = one(committed["production"], ":RedisDatabase")
     assert prod["inputs"]["tls"] is True and prod["inputs"]["databaseName"] == "vital-expert-production"
     assert prod["protect"] and prod["retainOnDelete"]
     pre = one(committed["pre-production"], ":RedisDatabase")
     assert pre["inputs"]["tls"] is True and not pre["protect"] and not pre["retainOnDelete"]
-    assert of_type(committed["preview"], ":RedisDatabase") == []
+    preview = one(committed["preview"], ":RedisDatabase")
+    assert preview["inputs"]["databaseName"] == "vital-expert-preview" and preview["inputs"]["eviction"] is True
 
 
-def test_preview_shares_pre_production_cache_through_a_stack_reference(committed):
-    ref = one(committed["preview"], "pulumi:pulumi:StackReference")
-    assert ref["inputs"]["name"] == "organization/vital-expert-infra/pre-production"
-    env = env_vars(committed["preview"])
-    assert env["UPSTASH_REDIS_REST_TOKEN"]["inputs"]["sensitive"] is True
-    assert env["UPSTASH_REDIS_REST_URL"]["inputs"]["sensitive"] is False
-
-
-def test_cache_owners_export_what_sharers_read(committed):
-    out = committed["pre-production"]["outputs"]
-    assert out["upstashRestToken"] == "[secret]"  # exported as a secret
-    assert "upstashRestUrl" in out
-    assert "upstashRestToken" not in committed["preview"]["outputs"]
+def test_preview_reads_no_other_stack_and_its_credentials_come_from_its_own_database(committed):
+    for stack, doc in committed.items():
+        assert of_type(doc, "pulumi:pulumi:StackReference") == []
+        assert not {"upstashRestUrl", "upstashRestToken"} & set(doc["outputs"])  # nothing exported for others
+        database = one(doc, ":RedisDatabase")["urn"]
+        env = env_vars(doc)
+        assert env["UPSTASH_REDIS_REST_TOKEN"]["inputs"]["sensitive"] is True
+        for key in ("UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"):
+            assert database in env[key]["dependencies"], (stack, key)
 
 
 def test_data_service_env_vars_and_the_migration_secret(committed):
@@ -80,8 +79,11 @@ def test_supabase_url_value_comes_from_the_ref():
     from program.resolve import redirect_urls, site_url
 
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh", "github:owner": "o",
-                                      "vercelDeployToken": "t", "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+                                      "supabaseProjectRef": "a" * 20,
                                       "supabaseDbUrl": f"postgresql://postgres.{'a' * 20}:pw@aws-0-us-east-1.pooler.supabase.com:5432/postgres",
                                       "secretEnv": {"OPENAI_API_KEY": "k", "SUPABASE_SERVICE_ROLE_KEY": "k"}})
     assert site_url(cfg) == "https://vital-expert-preview.vercel.app"
-    assert redirect_urls(cfg) == ("https://vital-expert-preview-*.vercel.app/**",)
+    # No team slug, no suffix: no *.vercel.app pattern at all (it would match other teams' projects).
+    assert redirect_urls(cfg) == ("https://vital-expert-preview.vercel.app/**",)
+    anchored = cfg.model_copy(update={"vercel_team_slug": "acme"})
+    assert redirect_urls(anchored) == ("https://vital-expert-preview-*-acme.vercel.app/**",)

@@ -1,21 +1,28 @@
 """Previews reachable for the seed's demos and tests: an automation bypass wired into preview's
 GitHub environment, and shareable links for people outside the team."""
 
+import pytest
+
 from tests.stacks import of_type, one, render, with_config
 
 ALIAS = "vital-expert-preview-git-demo-acme-vitalexpert.vercel.app"
 
 
-def test_preview_has_a_bypass_wired_into_its_environment_only(committed):
-    doc = committed["preview"]
+@pytest.mark.parametrize("stack", ["preview", "pre-production"])
+def test_the_tested_tiers_have_a_bypass_wired_into_their_own_environment(committed, stack):
+    """Preview's e2e runs, and pre-production's (every deployment protected: issue 25, item 6)."""
+    doc = committed[stack]
     bypass = one(doc, ":ProjectProtectionBypass")
     project = one(doc, ":Project")
     assert project["urn"] in bypass["dependencies"] and bypass["inputs"]["projectId"].startswith("prj_")
     secret = next(r for r in of_type(doc, ":ActionsEnvironmentSecret")
                   if r["inputs"]["secretName"] == "VERCEL_AUTOMATION_BYPASS_SECRET")
-    assert secret["inputs"]["environment"] == "preview" and secret["inputs"]["value"] == "[secret]"
+    assert secret["inputs"]["environment"] == stack and secret["inputs"]["value"] == "[secret]"
     assert bypass["urn"] in secret["dependencies"]  # the bypass's own secret, not a copy
-    for stack in ("production", "pre-production"):
+
+
+def test_production_has_no_bypass(committed):
+    for stack in ("production",):
         assert of_type(committed[stack], ":ProjectProtectionBypass") == []
         assert all(r["inputs"]["secretName"] != "VERCEL_AUTOMATION_BYPASS_SECRET"
                    for r in of_type(committed[stack], ":ActionsEnvironmentSecret"))

@@ -77,9 +77,9 @@ def test_the_tier_budgets_stay_within_the_seeds_ceilings():
     from vital.facts import SEED_MONTHLY_CEILINGS_USD as CEILINGS
 
     tiers = TIER_DEFAULTS.values()
-    assert sum(t.vercel_budget_usd for t in tiers) < CEILINGS["vercel"]
-    assert sum(t.supabase_budget_usd for t in tiers) < CEILINGS["supabase"]
-    assert sum(t.upstash_budget_usd or 0 for t in tiers) < CEILINGS["upstash"]
+    assert sum(t.vercel_budget_usd for t in tiers) <= CEILINGS["vercel"]
+    assert sum(t.supabase_budget_usd for t in tiers) <= CEILINGS["supabase"]
+    assert sum(t.upstash_budget_usd or 0 for t in tiers) <= CEILINGS["upstash"]
 
 
 @pytest.mark.parametrize("url", ["http://hooks.example.com/canary-alert-token-7731", "canary-alert-token-7731"])

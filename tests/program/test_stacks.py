@@ -28,7 +28,9 @@ def test_project_settings_per_tier(committed, stack):
     assert project["previewDeploymentsDisabled"] is (stack != "preview")
     assert "ignoreCommand" in project
     assert project["nodeVersion"] == "24.x"  # not the seed's 20: retired on Vercel (facts)
-    assert project["vercelAuthentication"]["deploymentType"] == "standard_protection_new"
+    # Pre-production runs debug mode and the mock API: it answers only the team (issue 25, item 6).
+    expected = "all_deployments" if stack == "pre-production" else "standard_protection_new"
+    assert project["vercelAuthentication"]["deploymentType"] == expected
 
 
 # Which pushes each project builds, by branch: its own only, or (preview) all but the other tiers'.
@@ -153,8 +155,7 @@ def test_debug_and_monitoring_env_come_from_the_tier_table():
     assert TIER_DEFAULTS["production"].env["LANGFUSE_TRACING_ENABLED"] == "true"
     assert TIER_DEFAULTS["pre-production"].env["LOG_LEVEL"] == "debug"
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh",
-                                      "github:owner": "o", "vercelDeployToken": "t",
-                                      "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+                                      "github:owner": "o", "supabaseProjectRef": "a" * 20,
                                       "supabaseDbUrl": "postgresql://postgres:pw@db.aaaaaaaaaaaaaaaaaaaa.supabase.co:5432/postgres",
                                       "secretEnv": {"OPENAI_API_KEY": "k", "SUPABASE_SERVICE_ROLE_KEY": "k"}})
     assert cfg.app_env(AppConfig(name="x"))["CORS_ALLOWED_ORIGINS"] == "*"
@@ -185,8 +186,11 @@ def test_github_environment(committed, stack):
     env = one(doc, ":RepositoryEnvironment")["inputs"]
     assert env["environment"] == stack and env["repository"] == "vital-expert"
     secrets = {r["inputs"]["secretName"]: r["inputs"] for r in of_type(doc, ":ActionsEnvironmentSecret")}
-    bypass = {"VERCEL_AUTOMATION_BYPASS_SECRET"} if stack == "preview" else set()
-    assert set(secrets) == {"VERCEL_TOKEN", "VERCEL_ORG_ID", "SUPABASE_DB_URL", *bypass}
+    bypass = {"VERCEL_AUTOMATION_BYPASS_SECRET"} if stack in ("preview", "pre-production") else set()
+    # The team-wide Vercel token only where no pull request decrypts the stack, and never in the preview
+    # environment, which any branch of the app repository may name (docs/credentials.md).
+    team = {"VERCEL_TOKEN"} if stack == "production" else set()
+    assert set(secrets) == {"VERCEL_ORG_ID", "SUPABASE_DB_URL", *team, *bypass}
     for s in secrets.values():
         assert s["value"] == "[secret]" and "plaintextValue" not in s
     variables = {r["inputs"]["variableName"]: r["inputs"]["value"] for r in of_type(doc, ":ActionsEnvironmentVariable")}

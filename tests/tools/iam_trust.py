@@ -5,9 +5,10 @@ Why not a library: the PyPI packages looked at (policyuniverse, parliament, clou
 iam-ape) parse, lint or summarize policies; none evaluates a Condition block against a
 request's context keys, which is what "does this role trust that GitHub subject?" needs. moto
 stores trust policies but its STS does not evaluate them, and its KMS checks every call
-against the resource "*", so a grant on one key's ARN is never matched (tests/tools/
-test_backend_identity.py shows both). So this covers exactly what our policies use, by IAM's
-documented rules, and refuses anything else rather than guess:
+against the resource "*", so a grant on one key is never matched. So this covers exactly what
+our policies use, by IAM's documented rules, and refuses anything else rather than guess. It
+is written apart from the identity pack's reader (bootstrap/policies/identity_policies/reach.py),
+so each checks the other:
 
 - a statement applies when its Principal.Federated names the provider and its Action
   matches (`*` and `?` wildcards);
@@ -18,7 +19,15 @@ documented rules, and refuses anything else rather than guess:
 - an explicit Deny wins over any Allow; nothing applies means no;
 - in an identity policy a statement applies when its Action matches (case-insensitive, as
   IAM compares actions) and its Resource matches the resource's ARN (case-sensitive, `*` and
-  `?` wildcards), and its conditions hold; NotAction and NotResource are refused.
+  `?` wildcards), and its conditions hold; NotAction and NotResource are refused;
+- a multi-valued context key (kms:ResourceAliases, a list in the request context) is compared
+  with `ForAnyValue:` (some value matches) or `ForAllValues:` (every value matches, and an
+  empty or missing key matches), IAM User Guide "Multivalued context keys"; Bool compares
+  "true"/"false" case-insensitively;
+- S3 answers a request for a missing key with 404 only when the caller may s3:ListBucket the
+  bucket, else 403 (S3 API Reference, GetObject/HeadObject "Permissions"); that implicit
+  ListBucket check is a request on the bucket's ARN with no s3:prefix in its context
+  (`object_status`).
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ def string_like(pattern: str, value: str) -> bool:
 OPERATORS: dict[str, Callable[[str, str], bool]] = {
     "StringEquals": lambda pattern, value: pattern == value,
     "StringLike": string_like,
+    "Bool": lambda pattern, value: str(pattern).lower() == str(value).lower(),
 }
 
 
@@ -42,16 +52,24 @@ def _as_list(value: Any) -> list[Any]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def _conditions_hold(condition: dict[str, Any], context: dict[str, str]) -> bool:
-    for operator, keys in condition.items():
-        if operator not in OPERATORS:
-            raise ValueError(f"condition operator {operator!r} is not supported by this evaluator")
-        for key, values in keys.items():
-            if key not in context:
-                return False
-            if not any(OPERATORS[operator](pattern, context[key]) for pattern in _as_list(values)):
-                return False
-    return True
+def _key_holds(operator: str, patterns: list[Any], found: Any) -> bool:
+    qualifier, _, base = operator.rpartition(":")
+    if base not in OPERATORS or qualifier not in ("", "ForAnyValue", "ForAllValues"):
+        raise ValueError(f"condition operator {operator!r} is not supported by this evaluator")
+    test = OPERATORS[base]
+    if qualifier == "ForAllValues":
+        return all(any(test(p, v) for p in patterns) for v in _as_list(found))
+    if found is None:
+        return False
+    values = _as_list(found)
+    if qualifier == "" and len(values) != 1:
+        raise ValueError(f"{operator} on a multi-valued key; IAM needs ForAnyValue/ForAllValues")
+    return any(test(p, v) for p in patterns for v in values)
+
+
+def _conditions_hold(condition: dict[str, Any], context: dict[str, Any]) -> bool:
+    return all(_key_holds(operator, _as_list(values), context.get(key))
+               for operator, keys in condition.items() for key, values in keys.items())
 
 
 def _applies(statement: dict[str, Any], provider_arn: str, action: str, context: dict[str, str]) -> bool:
@@ -103,3 +121,13 @@ def permits(policies: list[dict[str, Any]], action: str, resource: str, context:
                     return False
                 allowed = allowed or statement.get("Effect") == "Allow"
     return allowed
+
+
+def object_status(policies: list[dict[str, Any]], bucket_arn: str, key: str, exists: bool,
+                  action: str = "s3:GetObject") -> int:
+    """What S3 answers this role's GetObject/HeadObject on `key`: 200, 403 or 404 (module doc)."""
+    if not permits(policies, action, f"{bucket_arn}/{key}"):
+        return 403
+    if exists:
+        return 200
+    return 404 if permits(policies, "s3:ListBucket", bucket_arn) else 403

@@ -375,6 +375,8 @@ def test_end_to_end_through_a_worktree(tmp_path):
     # The code as it is in the working tree (it may not be committed yet).
     for package in ("tools", "vital", "program", "components", "policies"):
         shutil.copytree(ROOT / package, repo / package, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    for stack_file in ROOT.glob("Pulumi*.yaml"):
+        shutil.copy(stack_file, repo / stack_file.name)
     path = repo / f"Pulumi.{PROD}.yaml"
     data = yaml.safe_load(path.read_text())
     data["encryptionsalt"] = SESSION_SALT_LINE  # v1: values decrypt only with a salt or key in the file
@@ -384,10 +386,12 @@ def test_end_to_end_through_a_worktree(tmp_path):
     subprocess.run([*git, "commit", "--quiet", "-m", "the working tree, and the OpenAI key set"], cwd=repo, check=True, env=env)
     rotated = encrypt("rotated")
     data["config"][f"{NS}:functionTimeout"] = 25
+    data["config"][f"{NS}:supabaseCompute"] = "medium"  # a priced setting: Small $15 -> Medium $60 a month
     data["config"][f"{NS}:secretEnv"]["OPENAI_API_KEY"]["secure"] = rotated
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)
-    subprocess.run([*git, "commit", "--quiet", "-m", "shorter timeout, rotated key"], cwd=repo, check=True, env=env)
+    subprocess.run([*git, "commit", "--quiet", "-m", "shorter timeout, rotated key, more compute"], cwd=repo, check=True,
+                   env=env)
 
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
@@ -404,5 +408,30 @@ def test_end_to_end_through_a_worktree(tmp_path):
     assert changes == {("vital-expert-project", "inputs.resourceConfig.functionDefaultTimeout"): (30.0, 25.0)}
     assert stack["secretsChanged"] == [{"key": OPENAI, "change": "changed"}]
     assert rotated.split(":")[2] not in proc.stdout
+    # The priced setting shows as the tier's modelled monthly cost, before and after (vital/costs.py).
+    assert stack["cost"]["before"]["supabase"] == 30 and stack["cost"]["after"]["supabase"] == 75
+    assert stack["cost"]["difference"] == {"vercel": 0, "supabase": 45, "upstash": 0, "total": 45}
+    # The PR comment says it: the same diff as markdown.
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools.diff", "HEAD~1", "--stack", PROD, "--format", "markdown", "--no-policy"],
+        cwd=repo, env={**env, "PYTHONPATH": str(repo), "TMPDIR": str(tmpdir)}, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "| `production` | $115 | $160 | **+$45** (Supabase +$45) |" in proc.stdout
     # The worktree and its temporary directory are gone.
     assert len(_worktrees(repo)) == 1 and list(tmpdir.iterdir()) == []
+
+
+def test_an_add_on_and_pitr_show_their_monthly_difference(prod, tmp_path):
+    """The PR comment's cost table, on synth's own documents: production with the preview suffix add-on
+    and PITR turned on, against the committed stack."""
+    from tests.stacks import render, with_config
+
+    head = render(PROD, with_config(PROD, tmp_path, vercelAddons=["observability_plus", "preview_deployment_suffix"],
+                                    supabaseBackups="daily+pitr"))
+    result = changes.diff_docs("origin/main", {PROD: prod}, [head])
+    assert result["stacks"][0]["cost"]["difference"] == {"vercel": 100, "supabase": 100, "upstash": 0, "total": 200}
+    md = comment.to_markdown(result)
+    assert "| `production` | $115 | $315 | **+$200** (Vercel +$100, Supabase +$100) |" in md
+    same = comment.to_markdown(changes.diff_docs("origin/main", {PROD: prod}, [copy.deepcopy(prod)]))
+    assert "| `production` | $115 | $115 | **±$0** |" in same

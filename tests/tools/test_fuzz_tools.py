@@ -20,12 +20,12 @@ BACKEND = [
     ["status", "--bucket", "ok-bucket", "--region", ""],
     ["status", "--bucket", "ok-bucket", *WHERE, "--endpoint-url", "not a url"],
     ["status", "--bucket", "ok-bucket", *WHERE, "--endpoint-url", "ftp://x"],
+    # Retired: one line saying the bootstrap stack replaced them.
     ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "pulumi-state"],
-    ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "alias/aws/s3"],
-    ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "alias/with space"],
-    ["status", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "alias/" + "k" * 240],  # its stacks' aliases pass 256
-    ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--noncurrent-days", "0"],
-    ["bootstrap", "--bucket", "ok-bucket", *WHERE, "--noncurrent-days", "soon"],
+    ["status", "--bucket", "ok-bucket", *WHERE, "--kms-alias", "alias/pulumi-state"],
+    ["status", "--bucket", "ok-bucket", *WHERE, "--github-repo", "acme/infra"],
+    ["status", "--bucket", "ok-bucket", *WHERE, "--stale-after-minutes", "0"],
+    ["settings", "--outputs", "/nonexistent/outputs.json"],
     ["history", "../etc", "--bucket", "ok-bucket", *WHERE],
     ["history", "a/b/c/d", "--bucket", "ok-bucket", *WHERE],
     ["restore", "dev", "--bucket", "ok-bucket", *WHERE],

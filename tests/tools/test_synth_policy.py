@@ -25,14 +25,10 @@ BROKEN = {
     "production environment not from main": ("production", {"productionBranch": "release"}, "github-environments"),
     "pre-production on production's Supabase project": ("pre-production", {"supabaseProjectRef": "vitalprodxxxxxxxxxxx"},
                                                         "isolation"),
-    "production backups without PITR": ("production", {"supabaseBackups": "weekly"}, "backups"),
-    "preview sharing production's cache": ("preview", {"sharedCacheStack": "organization/vital-expert-infra/production"},
-                                           "isolation"),
-    # An old date fails on any day from 2026-04-01 on (tests/test_policies_data_rotation.py pins `today`).
-    "production secret rotated too long ago": ("production", {"secretRotation": {
-        "vercelDeployToken": "2026-01-01", "supabaseAccessToken": "2026-11-02", "OPENAI_API_KEY": "2026-11-02",
-        "SUPABASE_SERVICE_ROLE_KEY": "2026-11-02", "LANGFUSE_PUBLIC_KEY": "2026-11-02",
-        "LANGFUSE_SECRET_KEY": "2026-11-02"}}, "secret-rotation"),
+    # The strategy's PITR on production: $100 more than its Supabase budget and the strategy's ceiling.
+    "production with PITR on its budget": ("production", {"supabaseBackups": "daily+pitr"}, "cost-ceiling"),
+    "pre-production open to everyone": ("pre-production", {"vercelAuthentication": "standard_protection_new", "env": {
+        "NEXT_PUBLIC_ENABLE_DEBUG": "false", "NEXT_PUBLIC_ENABLE_MOCK_API": "false"}}, "internal-access"),
 }
 
 
@@ -44,7 +40,7 @@ def _run(capsys, argv):
 
 # The broken configs whose change the pack reads from the stack's config itself (not only from the
 # resources): each is also judged by the pack launched as the CLI launches it, one process each.
-READ_FROM_CONFIG = ("production secret rotated too long ago", "preview sharing production's cache",
+READ_FROM_CONFIG = ("production with PITR on its budget",
                     "pre-production on production's Supabase project")
 
 
@@ -53,8 +49,10 @@ def test_each_broken_stack_config_fails_its_policy_on_both_policy_paths(tmp_path
     policy as mandatory; those the pack reads from config also by the pack launched as the CLI
     launches it, with the same findings. (synth's exit 1 on a mandatory violation: the tests below.)"""
     from tests.policies.helpers import running_packs
+    from tools.policy.committed import committed
     from tools.synth import synthesize
 
+    judged = {**committed(), **PINNED_TODAY}  # what synth passes of the other tiers, and a pinned day
     specs = {}
     for i, (case, (stack, changes, _)) in enumerate(BROKEN.items()):
         (tmp_path / str(i)).mkdir()
@@ -63,9 +61,9 @@ def test_each_broken_stack_config_fails_its_policy_on_both_policy_paths(tmp_path
     by_process = {case: specs[case] for case in READ_FROM_CONFIG}
     with running_packs(by_process, process=True) as processes, running_packs(specs) as in_process:
         for case, (rendered, _) in specs.items():
-            here = in_process[case].run(rendered.resources, PINNED_TODAY)
+            here = in_process[case].run(rendered.resources, judged)
             if case in processes:
-                assert here == processes[case].run(rendered.resources, PINNED_TODAY), case
+                assert here == processes[case].run(rendered.resources, judged), case
             mandatory = [v for v in here["violations"] if v["enforcementLevel"] == "mandatory"]
             assert BROKEN[case][2] in {v["policy"] for v in mandatory}, (case, mandatory)
 

@@ -291,14 +291,14 @@ def test_read_fills_stand_ins_and_placeholders(tmp_path):
     assert json.loads(got.config["vital-expert-infra:secretEnv"]) == {
         "A": "secret-placeholder:vital-expert-infra:secretEnv.A", "B": "secret-not-set-yet:secretEnv.B"}
     assert got.standins == ["vercelDeployToken", "secretEnv.B", "supabaseAccessToken", "supabaseDbUrl"]
-    assert got.cli_missing == ["supabaseAccessToken", "supabaseDbUrl", "vercelDeployToken"]
+    assert got.cli_missing == ["supabaseDbUrl"]  # declared in Pulumi.yaml; the others are not
     assert set(got.secret_keys) == {"vital-expert-infra:protectionPassword", "vital-expert-infra:secretEnv",
                                     "vital-expert-infra:vercelDeployToken", "vital-expert-infra:supabaseAccessToken",
                                     "vital-expert-infra:supabaseDbUrl"}
     assert stackfile.offline_value(got.config["vital-expert-infra:vercelDeployToken"])
     assert stackfile.offline_value(got.config["vital-expert-infra:protectionPassword"]) and not stackfile.offline_value("x")
     assert stackfile.missing_declared("production", path, standins) == []
-    assert stackfile.missing_declared("production", path) == ["supabaseAccessToken", "supabaseDbUrl", "vercelDeployToken"]
+    assert stackfile.missing_declared("production", path) == ["supabaseDbUrl"]
 
 
 def test_read_refuses_what_the_cli_refuses(tmp_path):
@@ -310,17 +310,16 @@ def test_read_refuses_what_the_cli_refuses(tmp_path):
         stackfile.read("production", empty)
     assert str(raised.value) == f"{empty}: " + (
         "the CLI stops with \"error: validating stack config: Stack 'production' is missing configuration values 'secretEnv', "
-        "'supabaseAccessToken', 'supabaseDbUrl', 'supabaseProjectRef' and 'vercelDeployToken'\"; allowed: set them first: "
-        "pulumi config set --stack production --secret secretEnv; pulumi config set --stack production --secret "
-        "supabaseAccessToken; pulumi config set --stack production --secret supabaseDbUrl; pulumi config set --stack "
-        "production supabaseProjectRef; pulumi config set --stack production --secret vercelDeployToken")
+        "'supabaseDbUrl' and 'supabaseProjectRef'\"; allowed: set them first: pulumi config set --stack production "
+        "--secret secretEnv; pulumi config set --stack production --secret supabaseDbUrl; pulumi config set --stack "
+        "production supabaseProjectRef")
     path = _stack(tmp_path, [1])
     with pytest.raises(stackfile.StackFileError) as raised:
         stackfile.read("production", path)
     assert str(raised.value) == f"{path}: 'config' is a list; allowed: a mapping of keys"
     full = {f"vital-expert-infra:{k}": {"secure": encrypt("x")} for k in ("vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl")}
     full |= {"vital-expert-infra:secretEnv": {"A": {"secure": encrypt("a")}}, "vital-expert-infra:supabaseProjectRef": "abc"}
-    for changed, words in (({"vital-expert-infra:vercelDeployToken": "plain"}, "configuration key 'vercelDeployToken' must be encrypted"),
+    for changed, words in (({"vital-expert-infra:supabaseDbUrl": "plain"}, "configuration key 'supabaseDbUrl' must be encrypted"),
                            ({"vital-expert-infra:big": "x" * 140_000}, "PULUMI_CONFIG")):
         path = _stack(tmp_path, {**full, **changed})
         with pytest.raises(stackfile.StackFileError) as raised:

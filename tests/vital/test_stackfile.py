@@ -181,6 +181,6 @@ def test_synth_says_what_the_cli_says_for_missing_secrets_and_prints_its_warning
     err = capsys.readouterr().err
     assert "will ask" not in err
     assert ("`pulumi preview` stops with \"error: validating stack config: Stack 'production' is missing "
-            "configuration values 'secretEnv', 'supabaseAccessToken', 'supabaseDbUrl' and 'vercelDeployToken'\"") in err
+            "configuration values 'secretEnv' and 'supabaseDbUrl'\"") in err
     assert "pulumi config set --stack production --secret --path secretEnv.OPENAI_API_KEY" in err
     assert "synth: stack 'production': warning: No value for configuration key \"vital-expert-infra:alertSlackChannelId\"." in err

@@ -48,3 +48,23 @@ def test_the_subject_names_the_workflow_and_ref_under_either_prefix():
     assert both == [f"{p}:pull_request:job_workflow_ref:acme/infra/.github/workflows/infra-pr.yml@refs/pull/*/merge"
                     for p in ("repo:acme/infra", "repo:acme@11/infra@22")]
     assert ROLE["plan"].trusts[0].wildcard and not trust.wildcard
+
+
+def test_a_prefix_is_one_of_githubs_two_forms_of_this_repository():
+    from vital.trust import is_immutable, prefix_problem
+
+    assert prefix_problem("repo:acme/infra", "acme/infra") is None and not is_immutable("repo:acme/infra")
+    assert prefix_problem("repo:acme@11/infra@22", "acme/infra") is None and is_immutable("repo:acme@11/infra@22")
+    assert prefix_problem("repo:acme@11/infra", "acme/infra").startswith("allowed: both ids")
+    assert prefix_problem("repo:Acme/infra", "acme/infra").startswith("allowed: a prefix of the repository acme/infra")
+    assert prefix_problem("repo:acme/infra:pull_request", "acme/infra").startswith("allowed: repo:OWNER/REPO")
+
+
+def test_a_subject_parses_back_into_its_parts():
+    from vital.trust import SUBJECT_RE
+
+    for role in ROLES:
+        for trust in role.trusts:
+            found = SUBJECT_RE.match(subject("repo:acme@11/infra@22", "acme/infra", trust))
+            assert (found["prefix"], found["context"], found["repository"], found["workflow"], found["ref"]) == (
+                "repo:acme@11/infra@22", trust.context, "acme/infra", trust.workflow, trust.ref)

@@ -97,8 +97,15 @@ CASES: list[tuple[str, Callable[..., Any], tuple, Any]] = [
     ("a vercel authentication", v.vercel_authentication, ("only_preview_deployments",), SAME),
     ("an unknown vercel authentication", v.vercel_authentication, ("everyone",), Refused(
         "allowed: one of standard_protection_new, standard_protection, all_deployments, only_preview_deployments, none")),
-    ("a backup policy", v.backup_policy, ("weekly",), SAME),
-    ("an unknown backup policy", v.backup_policy, ("hourly",), Refused("allowed: one of daily+pitr, daily, weekly, none")),
+    ("a backup policy", v.backup_policy, ("daily",), SAME),
+    ("an unknown backup policy", v.backup_policy, ("hourly",), Refused("allowed: one of daily+pitr, daily, none")),
+    ("a retired backup policy", v.backup_policy, ("weekly",), Refused(
+        "allowed: one of daily+pitr, daily, none; 'weekly' is retired: Supabase has no weekly schedule: every Pro "
+        "project is backed up daily, the last 7 days kept (facts.SUPABASE_PRO_DAILY_BACKUP_DAYS); use daily")),
+    ("a team slug", v.vercel_slug, ("vital-expert",), SAME),
+    ("a team slug with a dot", v.vercel_slug, ("evil.vercel.app",), Refused(
+        "allowed: the team's URL slug as its *.vercel.app hosts end (Settings > General > Team URL): lower-case "
+        "letters, digits and hyphens, no hyphen first or last")),
     ("an upstash region", v.upstash_region, ("eu-west-1",), SAME),
     ("an unknown upstash region", v.upstash_region, ("US-EAST-1",), Refused(
         "allowed: one of us-east-1, us-west-1, us-west-2, eu-central-1, eu-west-1, sa-east-1, ap-southeast-1, "

@@ -1,73 +1,61 @@
-"""Self-managed Pulumi state backend: an S3 bucket for state, a KMS key for stack secrets.
+"""Operations on the Pulumi state in the S3 backend (the bucket itself is the bootstrap stack's):
 
-The bucket and key must exist before the first `pulumi login`, so no stack can create them.
-This tool creates or verifies them with boto3:
-
-    python -m tools.backend bootstrap --bucket NAME --region R [--kms-alias alias/NAME] [--github-repo OWNER/REPO]
-    python -m tools.backend status    --bucket NAME --region R [--format json] [--github-repo OWNER/REPO]
+    python -m tools.backend status  --bucket NAME --region R [--format json] [--stale-after-minutes 60]
     python -m tools.backend history STACK --bucket NAME --region R [--format json]
     python -m tools.backend restore STACK --version-id ID --bucket NAME --region R
+    pulumi stack output --json --cwd bootstrap --stack bootstrap | python -m tools.backend settings
 
-Besides the bucket and its key (`--kms-alias`, S3 default encryption), bootstrap makes one KMS
-key per stack, `<kms-alias>-<stack>`, for the stack's secrets (key.py). With --github-repo,
-bootstrap and status also cover the CI identities (identity.py, grants.py): GitHub's OIDC
-provider, the read-only plan role (pull requests: no production key), the read-only drift role
-(main: every key) and one deploy role per environment (its own stack's key).
+`status` reports each stack's checkpoint, last write, versions and lock, and exits 1 on a
+finding (a stack with no checkpoint, a stale lock). `settings` prints where each value goes in
+GitHub and the `pulumi stack init` line of each tier, from the bootstrap stack's outputs.
+`bootstrap`, and status's --kms-alias, --noncurrent-days and --github-repo, are retired: the
+bucket, its keys and the CI's identities are the bootstrap stack's (docs/bootstrap.md); each
+fails with one line saying so.
 
-Exit codes: 0 good, 1 drift (status only), 2 an error or a usage error, 3 an internal error.
+Exit codes: 0 good, 1 findings (status), 2 an error or a usage error, 3 an internal error.
 Errors are one line on stderr, never a traceback (an internal error's goes to a log file).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Callable, Sequence, TextIO
 
 import boto3
-import botocore.loaders
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from tools.backend.checks import bootstrap, status
-from tools.backend.clients import (
-    DEFAULT_KMS_ALIAS,
-    DEFAULT_NONCURRENT_DAYS,
-    Backend,
-    Desired,
-    Target,
-    open_backend,
-)
+from tools.backend.clients import Backend, Target, open_backend
 from tools.backend.errors import BackendError, explain
 from tools.backend.history import current_version, find_state, restore
-from tools.backend.identity import ENVIRONMENTS, deploy_role, drift_role, plan_role, role_arns
-from tools.backend.output import ci_lines, keys_phrase, print_history, print_status, pulumi_lines
-from tools.entry import OneLineParser, run
-from vital import facts
-from vital.names import PROJECT, TIERS, stack_key_alias
+from tools.backend.output import print_history, print_status, settings_lines
+from tools.backend.state import status
+from tools.entry import OneLineParser, UsageError, run
+from vital import validators
+from vital.names import PROJECT, TIERS
+from vital.trust import BOOTSTRAP_STACK
 
 DEFAULT_PROJECT = PROJECT
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STACKS = (*TIERS, BOOTSTRAP_STACK)
 
-EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
-
-BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 ENDPOINT_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?$")
-# GitHub: owner 1-39 alphanumerics or single hyphens; repository name letters, digits, . _ -
-GITHUB_REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]{1,100}$")
+RETIRED = ("the bucket, its keys and the CI's identities are the bootstrap stack's: `make bootstrap` makes or "
+           "updates them, `pulumi preview --cwd bootstrap --stack bootstrap --refresh --expect-no-changes` "
+           "checks them (docs/bootstrap.md)")
 
 
 def bucket_name(value: str) -> str:
-    """AWS's naming rules for general-purpose buckets (vital.facts has the source)."""
-    reserved = [p for p in facts.S3_BUCKET_RESERVED_PREFIXES if value.startswith(p)]
-    reserved += [s for s in facts.S3_BUCKET_RESERVED_SUFFIXES if value.endswith(s)]
-    if not BUCKET_NAME.match(value) or ".." in value or re.fullmatch(r"[0-9]+(\.[0-9]+){3}", value) or reserved:
-        why = f"AWS reserves {reserved[0]!r}" if reserved else "3-63 lower-case letters, digits, '.' and '-', " \
-              "starting and ending with a letter or digit, no '..', not an IP address"
-        raise argparse.ArgumentTypeError(f"{value!r} is not an S3 bucket name ({why})")
-    return value
+    try:
+        return validators.s3_bucket_name(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an S3 bucket name ({str(err).removeprefix('allowed: ')})") from None
 
 
 def aws_region(value: str) -> str:
@@ -92,29 +80,9 @@ def endpoint_url(value: str) -> str:
     return value
 
 
-def kms_alias(value: str) -> str:
-    """An alias KMS takes (botocore's AliasNameType), for the bucket's key and each stack's, `<alias>-<stack>`."""
-    if not value.startswith("alias/") or value.startswith("alias/aws/") or len(value) <= len("alias/"):
-        raise argparse.ArgumentTypeError(f"{value!r}: expected alias/NAME (alias/aws/* is reserved by AWS)")
-    shape = alias_shape()
-    longest = max((stack_key_alias(stack, value) for stack in TIERS), key=len)
-    if not re.fullmatch(shape["pattern"].strip("^$"), value) or len(longest) > shape["max"]:
-        raise argparse.ArgumentTypeError(
-            f"{value!r}: expected alias/NAME of letters, digits, '/', '_', '-' and ':', short enough that "
-            f"each stack's alias ({longest[:40]}...) stays within KMS's {shape['max']} characters")
-    return value
-
-
-@lru_cache(maxsize=1)
-def alias_shape() -> dict[str, Any]:
-    """KMS's own rule for alias names, from botocore's service model (pattern and maximum length)."""
-    shape = botocore.loaders.create_loader().load_service_model("kms", "service-2")["shapes"]["AliasNameType"]
-    return {"pattern": shape["pattern"], "max": int(shape["max"])}
-
-
-def positive_days(value: str) -> int:
+def positive_whole(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r}: expected a whole number of days, at least 1")
+        raise argparse.ArgumentTypeError(f"{value!r}: expected a whole number, at least 1")
     return int(value)
 
 
@@ -126,12 +94,10 @@ def stack_name(value: str) -> str:
     return value
 
 
-def github_repo(value: str) -> str:
-    if not GITHUB_REPO.match(value) or value.split("/")[1] in (".", ".."):
-        raise argparse.ArgumentTypeError(
-            f"{value!r}: expected OWNER/REPO as GitHub spells it (the OIDC subject is case-sensitive)"
-        )
-    return value
+def retired(flag: str) -> Callable[[str], str]:
+    def refuse(_value: str) -> str:
+        raise argparse.ArgumentTypeError(f"{flag} is retired: {RETIRED}")
+    return refuse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,13 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     where = OneLineParser(add_help=False)
     where.add_argument("--bucket", required=True, type=bucket_name)
     where.add_argument("--region", required=True, type=aws_region)
-    where.add_argument("--endpoint-url", type=endpoint_url, help="S3/KMS endpoint for MinIO, LocalStack or moto")
-
-    settings = OneLineParser(add_help=False)
-    settings.add_argument("--kms-alias", default=DEFAULT_KMS_ALIAS, type=kms_alias)
-    settings.add_argument("--noncurrent-days", default=DEFAULT_NONCURRENT_DAYS, type=positive_days)
-    settings.add_argument("--github-repo", type=github_repo, metavar="OWNER/REPO",
-                          help="also create or check the CI identities this repository's workflows assume")
+    where.add_argument("--endpoint-url", type=endpoint_url, help="S3 endpoint for MinIO, LocalStack or moto")
 
     state = OneLineParser(add_help=False)
     state.add_argument("stack", type=stack_name)
@@ -156,27 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = OneLineParser(add_help=False)
     fmt.add_argument("--format", choices=("text", "json"), default="text")
 
-    boot = commands.add_parser("bootstrap", parents=[where, settings], help="create or verify bucket and key")
-    boot.add_argument("--stack", type=stack_name, help="stack name for the printed `pulumi stack init` line (default: one per tier)")
-    commands.add_parser("status", parents=[where, settings, fmt], help="report settings and drift")
+    status_cmd = commands.add_parser("status", parents=[where, fmt], help="each stack's checkpoint, versions and lock")
+    status_cmd.add_argument("--stale-after-minutes", type=positive_whole, default=60, metavar="N",
+                            help="a lock older than this is a finding (the up jobs stop after 45 minutes)")
+    for flag in ("--kms-alias", "--noncurrent-days", "--github-repo"):
+        status_cmd.add_argument(flag, type=retired(flag), help=argparse.SUPPRESS)
     commands.add_parser("history", parents=[where, state, fmt], help="list a stack's stored state versions")
     restore_cmd = commands.add_parser("restore", parents=[where, state], help="make an old version current")
     restore_cmd.add_argument("--version-id", required=True)
+    settings = commands.add_parser("settings", help="what to set in GitHub, from the bootstrap stack's outputs")
+    settings.add_argument("--outputs", default="-", metavar="FILE", help="`pulumi stack output --json` (default: stdin)")
     return parser
-
-
-def target_from(args: argparse.Namespace) -> Target:
-    return Target(
-        bucket=args.bucket,
-        region=args.region,
-        kms_alias=getattr(args, "kms_alias", DEFAULT_KMS_ALIAS),
-        endpoint_url=args.endpoint_url,
-        github_repo=getattr(args, "github_repo", None),
-    )
-
-
-def desired_from(args: argparse.Namespace) -> Desired:
-    return Desired(noncurrent_days=getattr(args, "noncurrent_days", DEFAULT_NONCURRENT_DAYS))
 
 
 def split_stack(args: argparse.Namespace) -> tuple[str, str]:
@@ -186,29 +136,11 @@ def split_stack(args: argparse.Namespace) -> tuple[str, str]:
     return parts[-1], project
 
 
-def run_bootstrap(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
-    print(f"bootstrap s3://{b.bucket} ({b.target.region}), KMS {keys_phrase(b.target)}", file=out)
-    checks = bootstrap(b, out)
-    print("use this backend with:", file=out)
-    for line in pulumi_lines(b.target, args.stack):
-        print(f"  {line}", file=out)
-    if b.target.github_repo:
-        print(f"set in GitHub ({b.target.github_repo}, Settings > Secrets and variables > Actions, and each environment):",
-              file=out)
-        deploy = {env: deploy_role(env).name for env in ENVIRONMENTS}
-        for line in ci_lines(b.target, role_arns(b), plan_role().name, drift_role().name, deploy):
-            print(f"  {line}", file=out)
-    else:
-        print("CI identities: not checked (pass --github-repo OWNER/REPO to create the OIDC roles)", file=out)
-    changed = [c.name for c in checks if c.result != "ok"]
-    print(f"changed: {', '.join(changed)}" if changed else "no changes", file=out)
-    return EXIT_OK
-
-
 def run_status(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
-    checks = status(b)
-    print_status(b.target, checks, args.format, out)
-    return EXIT_OK if all(c.ok for c in checks) else EXIT_DRIFT
+    stale_after = timedelta(minutes=args.stale_after_minutes)
+    states = status(b, STACKS, datetime.now(timezone.utc), stale_after)
+    print_status(b, states, stale_after, args.format, out)
+    return EXIT_FINDINGS if any(s.findings(stale_after) for s in states) else EXIT_OK
 
 
 def run_history(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
@@ -233,8 +165,25 @@ def run_restore(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
     return EXIT_OK
 
 
+def run_settings(args: argparse.Namespace, out: TextIO) -> int:
+    where = "stdin" if args.outputs == "-" else args.outputs
+    try:
+        text = sys.stdin.read() if args.outputs == "-" else open(args.outputs, encoding="utf-8").read()
+        outputs: Any = json.loads(text)
+        lines = settings_lines(outputs)
+    except OSError as err:
+        raise BackendError(f"{where}: cannot be read ({err.strerror})") from None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise BackendError(f"{where}: not the bootstrap stack's outputs; allowed: `pulumi stack output --json --cwd "
+                           f"bootstrap --stack {BOOTSTRAP_STACK}` (githubVariables, stackInits)") from None
+    print("set in GitHub (Settings > Secrets and variables > Actions, and each environment), then make each tier's stack:",
+          file=out)
+    for line in lines:
+        print(f"  {line}", file=out)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Backend, TextIO], int]] = {
-    "bootstrap": run_bootstrap,
     "status": run_status,
     "history": run_history,
     "restore": run_restore,
@@ -242,17 +191,24 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Backend, TextIO], int]] = {
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bootstrap"]:
+        raise UsageError(f"`bootstrap` is retired: {RETIRED}")
     args = build_parser().parse_args(argv)  # a usage error is one line and exit 2 (tools.entry.run)
-    target = target_from(args)
+    if args.command == "settings":
+        try:
+            return run_settings(args, out)
+        except BackendError as exc:
+            print(f"error: {exc}", file=err)
+            return EXIT_ERROR
+    target = Target(args.bucket, args.region, args.endpoint_url)
     try:
-        backend = open_backend(target, desired_from(args))
-        return COMMANDS[args.command](args, backend, out)
+        return COMMANDS[args.command](args, open_backend(target), out)
     except (BackendError, BotoCoreError, ClientError, ResponseParserError) as exc:
         print(f"error: {explain(exc, target)}", file=err)
         return EXIT_ERROR
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Exit 0 good, 1 drift (status), 2 an error or a usage error (one line), 3 an internal error (logged)."""
+    """Exit 0 good, 1 findings (status), 2 an error or a usage error (one line), 3 an internal error (logged)."""
     return run(lambda: _main(argv, out or sys.stdout, err or sys.stderr), "python -m tools.backend")
-

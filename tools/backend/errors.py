@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -19,8 +19,6 @@ from botocore.parsers import ResponseParserError
 if TYPE_CHECKING:
     from tools.backend.clients import Target
 
-T = TypeVar("T")
-
 ACCESS_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "403", "Forbidden", "AllAccessDisabled"}
 BAD_CREDENTIAL_CODES = {
     "InvalidAccessKeyId",
@@ -35,15 +33,6 @@ WRONG_REGION_CODES = {
     "PermanentRedirect",
     "AuthorizationHeaderMalformed",
     "IllegalLocationConstraintException",
-}
-KMS_OPERATIONS = {
-    "DescribeKey",
-    "CreateKey",
-    "CreateAlias",
-    "EnableKey",
-    "CancelKeyDeletion",
-    "GetKeyRotationStatus",
-    "EnableKeyRotation",
 }
 
 
@@ -61,20 +50,6 @@ def http_status(exc: ClientError) -> int:
 
 def region_header(response: dict[str, Any]) -> str | None:
     return response.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("x-amz-bucket-region")
-
-
-def none_on_error(code: str, call: Callable[..., T], **params: Any) -> T | None:
-    """call(**params), or None when AWS answers with error `code` (what was asked for is absent)."""
-    try:
-        return call(**params)
-    except ClientError as exc:
-        if error_code(exc) == code:
-            return None
-        raise
-
-
-def is_kms_operation(operation: str) -> bool:
-    return operation in KMS_OPERATIONS
 
 
 # --------------------------------------------------------------------------------------
@@ -110,9 +85,6 @@ def explain_client_error(exc: ClientError, target: Target) -> str:
     detail = exc.response.get("Error", {}).get("Message", "") or code
     operation = exc.operation_name
     resource = f"bucket {target.bucket!r}"
-    if is_kms_operation(operation):
-        # The bucket's key or one of the stacks' keys: the error does not say which.
-        resource = f"KMS key {target.kms_alias!r} (or a stack's key, {target.kms_alias}-<stack>)"
     if code in ACCESS_DENIED_CODES:
         return (
             f"access denied: {operation} on {resource} was refused for these credentials ({detail}); "
@@ -123,13 +95,8 @@ def explain_client_error(exc: ClientError, target: Target) -> str:
             f"AWS rejected the credentials ({code}: {detail}); "
             f"expected valid credentials for bucket {target.bucket!r}"
         )
-    if code == "BucketAlreadyExists":
-        return (
-            f"bucket name {target.bucket!r} is already taken by another AWS account; "
-            "choose another --bucket name"
-        )
     if code == "NoSuchBucket":
-        return f"bucket {target.bucket!r} does not exist in {target.region}; run `bootstrap` first"
+        return f"bucket {target.bucket!r} does not exist in {target.region}; the bootstrap stack makes it (`make bootstrap`)"
     if code in WRONG_REGION_CODES:
         found = region_header(exc.response) or "another region"
         return (

@@ -1,108 +1,40 @@
-"""What the tool prints: status and history as text or JSON, and the lines for the Pulumi CLI."""
+"""What the tool prints: status and history as text or JSON, and the GitHub settings from the
+bootstrap stack's outputs."""
 
 from __future__ import annotations
 
 import json
-import shlex
-from typing import TYPE_CHECKING, Any, Iterable, TextIO
-from urllib.parse import quote
-
-from vital.names import (
-    AWS_REGION_VARIABLE,
-    BACKEND_URL_VARIABLE,
-    DEPLOY_ROLE_VARIABLE,
-    DRIFT_ROLE_VARIABLE,
-    PLAN_ROLE_VARIABLE,
-    TIERS,
-)
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from tools.backend.checks import Check
-    from tools.backend.clients import Backend, Target
+    from tools.backend.clients import Backend
     from tools.backend.history import Version
+    from tools.backend.state import StackState
 
 
-def render(value: Any) -> str:
-    if value is None:
-        return "missing"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={render(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(render(v) for v in value) + "]"
-    return str(value)
-
-
-# A policy document does not fit a line: past this, `ok` rows say so and drift rows name what differs.
-MAX_INLINE_CHARS = 160
-
-
-def differences(found: Any, expected: Any, path: str = "") -> list[str]:
-    """Leaf-level `path: found X, expected Y` of two normalized values (dicts, lists of dicts)."""
-    if found == expected:
-        return []
-    if isinstance(found, dict) and isinstance(expected, dict):
-        out: list[str] = []
-        for key in sorted(set(found) | set(expected), key=str):
-            out += differences(found.get(key), expected.get(key), f"{path}.{key}" if path else str(key))
-        return out
-    if isinstance(found, list) and isinstance(expected, list) and len(found) == len(expected) \
-            and all(isinstance(x, dict) for x in found + expected):
-        return [d for i, (a, b) in enumerate(zip(found, expected)) for d in differences(a, b, f"{path}[{i}]")]
-    return [f"{path or 'value'}: found {render(found)}, expected {render(expected)}"]
-
-
-def status_line(check: Check) -> str:
-    if check.ok:
-        text = render(check.found)
-        return text if len(text) <= MAX_INLINE_CHARS else "as expected"
-    text = f"found {render(check.found)}, expected {render(check.expected)}"
-    if len(text) <= MAX_INLINE_CHARS or check.found is None:
-        return text if check.found is not None else f"found missing, expected {_short(render(check.expected))}"
-    diffs = differences(check.found, check.expected)
-    return "; ".join(diffs[:3]) + (f"; and {len(diffs) - 3} more (--format json has all)" if len(diffs) > 3 else "")
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_INLINE_CHARS else text[: MAX_INLINE_CHARS - 1] + "…"
-
-
-def setting_width(names: Iterable[str]) -> int:
-    """The name column: 22 as it always was, wider for the identity rows' longer names."""
-    return max([22, *(len(n) + 2 for n in names)])
-
-
-def print_status(target: Target, checks: list[Check], fmt: str, out: TextIO) -> None:
-    drift = [c for c in checks if not c.ok]
-    width = setting_width(c.name for c in checks)
+def print_status(b: Backend, states: list[StackState], stale_after: timedelta, fmt: str, out: TextIO) -> None:
+    findings = [f for s in states for f in s.findings(stale_after)]
     if fmt == "json":
-        payload = {
-            "bucket": target.bucket,
-            "region": target.region,
-            "kms_alias": target.kms_alias,
-            "stack_kms_aliases": target.stack_aliases(),
-            "github_repo": target.github_repo,
-            "ok": not drift,
-            "settings": [
-                {"name": c.name, "ok": c.ok, "found": c.found, "expected": c.expected} for c in checks
-            ],
-        }
+        payload = {"bucket": b.bucket, "region": b.target.region, "ok": not findings,
+                   "stacks": [s.as_json(stale_after) for s in states]}
         print(json.dumps(payload, indent=2), file=out)
         return
-    print(f"s3://{target.bucket} ({target.region}), KMS {keys_phrase(target)}", file=out)
-    for c in checks:
-        if c.ok:
-            print(f"  ok     {c.name:<{width}}{status_line(c)}", file=out)
+    print(f"s3://{b.bucket} ({b.target.region})", file=out)
+    width = max(len(s.stack) for s in states) + 2
+    for s in states:
+        current = s.current
+        if s.exists and current is not None:
+            line = (f"{s.key}, {len([v for v in s.versions if not v.delete_marker])} version(s), "
+                    f"last write {current.last_modified.isoformat(timespec='seconds')}")
         else:
-            print(f"  DRIFT  {c.name:<{width}}{status_line(c)}", file=out)
-    if drift:
-        print(f"drift in {len(drift)} setting(s): {', '.join(c.name for c in drift)}", file=out)
-    else:
-        print("all settings as expected", file=out)
-
-
-def keys_phrase(target: Target) -> str:
-    """The aliases, as the header lines name them."""
-    return f"{target.kms_alias} (state objects), {target.kms_alias}-<stack> (each stack's secrets)"
+            line = f"no checkpoint ({s.key})"
+        locks = [f"locked since {lock.last_modified.isoformat(timespec='seconds')}{' (stale)' if lock.stale else ''}"
+                 for lock in s.locks]
+        print(f"  {s.stack:<{width}}{'; '.join([line, *locks])}", file=out)
+    for finding in findings:
+        print(f"  FINDING  {finding}", file=out)
+    print(f"{len(findings)} finding(s)" if findings else "no findings", file=out)
 
 
 def print_history(b: Backend, key: str, versions: list[Version], fmt: str, out: TextIO) -> None:
@@ -119,43 +51,11 @@ def print_history(b: Backend, key: str, versions: list[Version], fmt: str, out: 
         print(f"  {v.version_id:<40}{stamp:<27}{v.size:>10}{mark}", file=out)
 
 
-# --------------------------------------------------------------------------------------
-# Lines to hand to the Pulumi CLI
-
-
-def login_url(target: Target) -> str:
-    url = f"s3://{target.bucket}?region={target.region}"
-    if target.endpoint_url:
-        url += f"&endpoint={quote(target.endpoint_url, safe=':/')}&s3ForcePathStyle=true"
-    return url
-
-
-def secrets_provider(target: Target, stack: str | None = None) -> str:
-    """A tier's stack is sealed with its own key; any other stack (a sandbox) with the bucket's."""
-    alias = target.stack_alias(stack) if stack in TIERS else target.kms_alias
-    url = f"awskms://{alias}?region={target.region}"
-    if target.endpoint_url:
-        # Otherwise the secrets would go to real AWS KMS while the state goes to the endpoint.
-        url += f"&endpoint={quote(target.endpoint_url, safe=':/')}"
-    return url
-
-
-def pulumi_lines(target: Target, stack: str | None) -> list[str]:
-    """`pulumi login`, then `pulumi stack init` for the stack given, or for each tier's stack."""
-    stacks = [stack] if stack else list(TIERS)
-    return [f"pulumi login {shlex.quote(login_url(target))}"] + [
-        f'pulumi stack init {name} --secrets-provider "{secrets_provider(target, name)}"' for name in stacks
-    ]
-
-
-def ci_lines(target: Target, arns: dict[str, str], plan: str, drift: str, deploy: dict[str, str]) -> list[str]:
-    """Where each value goes in GitHub (README "Pull requests and CI"): repository or environment."""
-    lines = [
-        f"repository variable {BACKEND_URL_VARIABLE}={login_url(target)}",
-        f"repository variable {AWS_REGION_VARIABLE}={target.region}",
-        f"repository variable {PLAN_ROLE_VARIABLE}={arns[plan]}",
-        f"repository variable {DRIFT_ROLE_VARIABLE}={arns[drift]}",
-    ]
-    for environment, role in deploy.items():
-        lines.append(f"environment {environment}: variable {DEPLOY_ROLE_VARIABLE}={arns[role]}")
-    return lines
+def settings_lines(outputs: dict[str, Any]) -> list[str]:
+    """Where each value goes in GitHub, and how each tier's stack is made, from the bootstrap
+    stack's outputs (`pulumi stack output --json`): githubVariables and stackInits."""
+    variables = outputs["githubVariables"]
+    lines = [f"repository variable {name}={value}" for name, value in variables["repository"].items()]
+    lines += [f"environment {env}: variable {name}={value}"
+              for env, values in variables["environments"].items() for name, value in values.items()]
+    return lines + list(outputs["stackInits"].values())

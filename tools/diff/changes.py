@@ -118,6 +118,21 @@ def secret_changes(base_yaml: Any, head_yaml: Any) -> list[dict[str, str]]:
 
 
 
+def cost_change(base_doc: dict[str, Any] | None, head_doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The stack's modelled monthly cost (synth's `cost`, vital/costs.py) before and after, and the
+    difference per service and in total; `before` is None where the base modelled none (a new stack,
+    or a revision from before the model)."""
+    after = (head_doc.get("cost") or {}).get("monthlyUsd")
+    if not isinstance(after, dict):
+        return None
+    before = ((base_doc or {}).get("cost") or {}).get("monthlyUsd")
+    before = before if isinstance(before, dict) else None
+    out: dict[str, Any] = {"before": before, "after": after}
+    if before is not None:
+        out["difference"] = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    return out
+
+
 def diff_stack(stack: str, base_doc: dict[str, Any] | None, head_doc: dict[str, Any],
                base_yaml: Any = None, head_yaml: Any = None, base_note: str | None = None) -> dict[str, Any]:
     """One stack's desired-state diff. `base_doc` None means the base has no such stack."""
@@ -128,6 +143,7 @@ def diff_stack(stack: str, base_doc: dict[str, Any] | None, head_doc: dict[str, 
         "secretsChanged": secret_changes(base_yaml, head_yaml),
         "outputsChanged": value_changes((base_doc or {}).get("outputs") or {}, head_doc.get("outputs") or {}, "outputs"),
         "policy": head_doc.get("policy"),
+        "cost": cost_change(base_doc, head_doc),
         # Everything the graph needs: the head state's tree, and what happened to each node.
         "headResources": [{"urn": r["urn"], "type": r.get("type"), "name": r.get("name"), "parent": r.get("parent")}
                           for r in head_doc.get("resources") or []],

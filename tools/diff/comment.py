@@ -154,6 +154,37 @@ def _change_tables(stack: dict[str, Any], rows: int) -> list[str]:
     ]
 
 
+SERVICE_NAMES = {"vercel": "Vercel", "supabase": "Supabase", "upstash": "Redis"}
+
+
+def _usd(amount: Any, sign: bool = False) -> str:
+    if not isinstance(amount, (int, float)):
+        return "—"
+    text = f"${abs(amount):,.0f}" if float(amount).is_integer() else f"${abs(amount):,.2f}"
+    return (("+" if amount > 0 else "−" if amount < 0 else "±") + text) if sign else text
+
+
+def cost_table(stacks: list[dict[str, Any]]) -> list[str]:
+    """Each stack's modelled monthly cost before and after, and the difference (like Infracost)."""
+    rows = [s for s in stacks if isinstance(s.get("cost"), dict)]
+    if not rows:
+        return []
+    lines = ["**Monthly cost, modelled** (plans, seats, add-ons, compute, PITR, Redis budgets; usage is "
+             "billed on top: README, Cost)", "",
+             "| Stack | Before | After | Change |", "| --- | --- | --- | --- |"]
+    for s in rows:
+        cost = s["cost"]
+        diff = cost.get("difference")
+        if diff is None:
+            change = "not modelled at the base"
+        else:
+            parts = [f"{SERVICE_NAMES.get(k, k)} {_usd(v, sign=True)}" for k, v in diff.items() if k != "total" and v]
+            change = f"**{_usd(diff.get('total'), sign=True)}**" + (f" ({', '.join(parts)})" if parts else "")
+        before = _usd((cost.get("before") or {}).get("total"))
+        lines.append(f"| `{s['stack']}` | {before} | {_usd(cost['after'].get('total'))} | {change} |")
+    return lines + [""]
+
+
 def _stack_section(stack: dict[str, Any], rows: int, nodes: int, policy_run: bool) -> list[str]:
     name = stack["stack"]
     policy = stack.get("policy")
@@ -195,6 +226,7 @@ def _render(result: dict[str, Any], rows: int, nodes: int) -> str:
         lines.append(f"| `{s['stack']}` | {len(s['added'])} | {len(s['removed'])} | {len(s['changed'])} "
                      f"| {len(s['secretsChanged'])} | {findings.stack_cell(s.get('policy'), policy_run)} |")
     lines.append("")
+    lines += cost_table(stacks)
     for s in stacks:
         lines += _stack_section(s, rows, nodes, policy_run)
     lines.append("<sub>Desired state rendered offline by `python -m tools.synth` (no cloud state read): "

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from program.secrets import required_secrets
+from program.secrets import provider_credentials, required_secrets
 from vital import declarations, secretsscheme, stackfile
 from vital.names import PROJECT, TIERS, UPSTASH_EMAIL_KEY, key_alias_stack, stack_key_alias
 from vital.tiers import SHARED, TIER_DEFAULTS
@@ -184,19 +184,15 @@ def _declared(report: Report, tier: str, path: Path) -> None:
 
 def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) -> None:
     config = stackfile.config_section(document)
-    provider_note = "the provider reads {var} instead; set it where `pulumi` runs, or "
     for secret in required_secrets(tier):
         value = config.get(secret.key)
         if secret.subkey is not None:
             value = value.get(secret.subkey) if isinstance(value, dict) else None
-        if value is not None:
-            if not stackfile.is_secure(value):
-                report.add(f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)")
-            continue
-        if secret.env_var and env.get(secret.env_var):
-            continue
-        how = provider_note.format(var=secret.env_var) if secret.env_var else ""
-        report.add(f"secret {secret.name} is not set", f"{how}{secret.command(report.stack)}")
+        if value is None:
+            report.add(f"secret {secret.name} is not set", secret.command(report.stack))
+        elif not stackfile.is_secure(value):
+            report.add(f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)")
+    _provider_credentials(report, config, tier, env)
     if TIER_DEFAULTS[tier].owns_cache and UPSTASH_EMAIL_KEY not in config:
         report.add(f"{UPSTASH_EMAIL_KEY} is not set (Upstash authenticates with the account email and the API key)",
                    f"pulumi config set --stack {report.stack} {UPSTASH_EMAIL_KEY} ops@example.com")
@@ -207,6 +203,22 @@ def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) 
             name = path.split(":", 1)[1] if path.startswith(f"{PROJECT}:") else path
             report.add(f"{name} is not ciphertext the CLI can decrypt ({problem})",
                        f"pulumi config set --stack {report.stack} --secret{' --path' if '.' in name else ''} {name}")
+
+
+def _provider_credentials(report: Report, config: dict, tier: str, env: Mapping[str, str]) -> None:
+    """Provider credentials come only from the environment of `pulumi` (docs/credentials.md): one in
+    the stack file wins over the job's own and is readable by every role that decrypts the stack."""
+    for credential in provider_credentials(tier):
+        name = credential.config_key.removeprefix(f"{PROJECT}:")
+        where = f"set {credential.env_var} in the environment instead (in CI, the deploy environment's secret)"
+        if credential.config_key in config:
+            report.add(f"{name} is in the stack file: a provider credential there wins over the job's own and is "
+                       f"readable by every role that decrypts this stack",
+                       f"pulumi config rm --stack {report.stack} {name}; {where}, and revoke the token it held")
+        elif not env.get(credential.env_var):
+            report.add(f"{credential.env_var} is not set, and the providers read their credential only from the "
+                       f"environment", f"export {credential.env_var} where `pulumi up` runs (in CI, a secret of the "
+                       f"deploy environment: docs/credentials-setup.md)")
 
 
 def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client: Any) -> None:
