@@ -1,8 +1,8 @@
 """The secrets each tier's stack must hold, derived from the config model and the tier table,
 and the provider credentials its `pulumi` process must find in its environment.
 
-One list, used by synth (stand-ins for what is not set yet), the doctor (what the CLI will ask
-for, with the command that sets it) and the README's setup steps (checked by a test). Provider
+One list, used by synth (stand-ins for what is not set yet), the doctor (what the CLI stops
+on, with the command that sets it) and the README's setup steps (checked by a test). Provider
 credentials are never among the stack's secrets: they come only from the environment
 (vital.names.PROVIDER_SECRETS, docs/credentials.md), and program.load refuses them in a stack file.
 """
