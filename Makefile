@@ -1,20 +1,46 @@
-# Everything runs from the project's own virtualenv, built from requirements.txt, with the
-# contract package `vital` installed from pyproject.toml (editable).
+# Two virtualenvs' worth of pins, both locked with hashes by pip-compile (`make lock`):
+# requirements.txt, the runtime (the program, both policy packs, the tools CI's privileged jobs run),
+# and requirements-dev.txt, the runtime plus tests and operator tools. `make venv` installs the
+# second (every target below), `make runtime` only the first (infra-deploy and infra-drift). pip's
+# hash-checking mode is all-or-nothing per invocation: each file is installed by one of its own.
 VENV   ?= .venv
 PYTHON ?= python3
 PY      = $(VENV)/bin/python
-STAMP   = $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
+PIP     = $(PY) -m pip install --quiet --disable-pip-version-check
+DEV     = $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-12)
+RUNTIME = $(VENV)/.installed-runtime-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
+# pip-tools, only to write the two locks (not part of either).
+PIP_TOOLS = pip-tools==7.6.2
+LOCK      = $(VENV)-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+            --no-emit-index-url --no-emit-find-links --resolver backtracking
 
-.PHONY: venv plan doctor bootstrap test bench mutate clean
+.PHONY: venv runtime lock plan doctor bootstrap test bench mutate clean
 
-venv: $(STAMP)
+venv: $(DEV)
 
-$(STAMP): requirements.txt pyproject.toml
+$(DEV): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) --require-hashes -r requirements-dev.txt
+	$(PIP) --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+## The runtime only, every package pinned and hashed: what infra-deploy and infra-drift install (never the test toolchain).
+runtime: $(RUNTIME)
+
+$(RUNTIME): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --require-hashes -r requirements.txt
+	$(PIP) --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Re-lock both requirement files from requirements.in and requirements-dev.in (needs PyPI; keeps existing pins unless an .in file changes them).
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --disable-pip-version-check $(PIP_TOOLS)
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK) --output-file requirements.txt requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK) --output-file requirements-dev.txt requirements-dev.in
 
 ## Render all three stacks offline (no CLI, backend or credentials) and print their tables.
 plan: venv
@@ -41,4 +67,4 @@ mutate: venv
 	$(PY) -m tools.mutate
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(VENV)-lock .pytest_cache

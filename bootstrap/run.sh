@@ -20,7 +20,7 @@ WAIT=1800  # every CLI call has a deadline: 30 minutes (an up waits for the oper
 
 fail() { echo "make bootstrap: $*" >&2; exit 2; }
 command -v pulumi >/dev/null || fail "no pulumi CLI on PATH; install the version pinned in requirements.txt"
-pin="$(sed -n 's/^pulumi==//p' "$ROOT/requirements.txt")"
+pin="$(sed -n 's/^pulumi==\([^ ]*\).*/\1/p' "$ROOT/requirements.txt")"
 found="$(timeout 60 pulumi version)"
 [ "${found#v}" = "$pin" ] || fail "pulumi is $found; allowed: v$pin, the version pinned in requirements.txt"
 [ -n "${GITHUB_TOKEN:-}" ] || fail "GITHUB_TOKEN is not set; allowed: a token that administers the infrastructure repository (the stack sets its OIDC subject template)"

@@ -353,7 +353,6 @@ class CacheSpec(Spec):
 
 class SupabaseProjectSpec(Spec):
     project_ref: str
-    access_token: SecretStr
     pool_size: int = Field(ge=0, le=3000)  # UpdateSupavisorConfigBody.default_pool_size
     site_url: str
     uri_allow_list: tuple[str, ...]

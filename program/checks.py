@@ -11,12 +11,11 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from vital import clock, dns, facts, paths, secrets, stackfile, validators
-from vital.names import (
-    AUTOMATION_BYPASS_SECRET, CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT,
-    SUPABASE_DB_URL_SECRET, VERCEL_ORG_SECRET, VERCEL_TOKEN_SECRET, bypass_secret_name, header_route_name,
-    vercel_project_name,
-)
+from vital import clock, dns, facts, paths, secrets, stackfile, trust, validators
+from vital.names import (CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, TEAM_TOKEN_KEY,
+                         VERCEL_TOKEN_SECRET, vercel_project_name)
+
+from . import name_checks
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
 
 # Env names the program sets itself (from the data services' resources, and from corsAllowedOrigins).
 PROGRAM_ENV = (*DATA_SERVICE_ENV, CORS_VARIABLE)
-# GitHub environment secrets the program sets itself (the bypass secret per app: bypass_secret_name).
-PROGRAM_SECRETS = (VERCEL_TOKEN_SECRET, VERCEL_ORG_SECRET, SUPABASE_DB_URL_SECRET, AUTOMATION_BYPASS_SECRET)
 
 
 def run_all(c: "StackConfig") -> None:
@@ -45,9 +42,10 @@ def run_all(c: "StackConfig") -> None:
     _check_approval(c)
     _check_share_links(c)
     _check_migrations(c)
+    _check_team_token(c)
     _check_database(c)
     _check_internal_access(c)
-    _check_names(c)
+    name_checks.check(c, _fail)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -322,6 +320,25 @@ def _check_migrations(c: "StackConfig") -> None:
             _fail("environmentSecrets", key, f"allowed: a secretEnv key ({', '.join(c.secret_env) or 'none set'})")
 
 
+def _check_team_token(c: "StackConfig") -> None:
+    """A Vercel token acts on every project of its team, production's included, so it may sit only in
+    a stack no pull request decrypts (vital.trust.pr_readable_stacks: preview's and pre-production's
+    config and state are open to a PR's preview). There the app repository's jobs need it."""
+    readable = trust.pr_readable_stacks()
+    why = (f"a Vercel token acts on every project of the team, production's included, and pull-request "
+           f"previews decrypt the {' and '.join(readable)} stacks (docs/credentials.md)")
+    if c.tier not in readable:
+        if c.vercel_deploy_token is None:
+            _fail(TEAM_TOKEN_KEY, "nothing", f"allowed: the token the app repository's {c.tier} jobs use as "
+                                             f"{VERCEL_TOKEN_SECRET}, set with `pulumi config set --secret {TEAM_TOKEN_KEY}`")
+    elif c.vercel_deploy_token is not None:
+        _fail(TEAM_TOKEN_KEY, SECRET_TEXT, f"allowed: nothing in tier {c.tier}: {why}; remove it with "
+                                           f"`pulumi config rm {TEAM_TOKEN_KEY}` and revoke the token")
+    elif c.deploy_from == "github-actions":
+        _fail("deployFrom", c.deploy_from, f"allowed: 'vercel-git' in tier {c.tier}: deploying from GitHub Actions "
+                                           f"needs {VERCEL_TOKEN_SECRET} in the tier's environment, and {why}")
+
+
 def pool_limit(compute: str) -> int:
     """The largest pool a compute size takes: facts.SUPABASE_POOL_SHARE_PERCENT of its max_connections."""
     return facts.SUPABASE_COMPUTE[compute].max_connections * facts.SUPABASE_POOL_SHARE_PERCENT // 100
@@ -358,33 +375,3 @@ def _check_internal_access(c: "StackConfig") -> None:
             _fail("vercelAuthentication", c.vercel_authentication,
                   f"allowed: all_deployments while {' and '.join(on)} is true on {c.app_domains(i)[0]} (Standard "
                   f"Protection leaves production custom domains public); or turn the flags off")
-
-
-def _check_names(c: "StackConfig") -> None:
-    """The names the program derives from config and sends to Vercel and GitHub, held to the
-    platforms' rules (vital/facts.py; docs/names.md lists every name sent)."""
-    for i, app in enumerate(c.apps):
-        _named(f"apps[{i}].name", app.name, validators.vercel_project_name,
-               vercel_project_name(app.name, c.tier_defaults.project_suffix))
-    # A route is named after each custom domain only where the tier is indexed (program/vercel_rules.py
-    # host_variants); the longest route group gives the longest name.
-    for i, app in enumerate(c.apps):
-        for domain in () if c.noindex else c.app_domains(i):
-            for group in paths.route_patterns(c.public_cache_paths):
-                _named("domains" if i == 0 and not app.domains else f"apps[{i}].domains", domain,
-                       validators.vercel_route_name, header_route_name(group, f"-{domain}"))
-    # secretEnv keys copied into the GitHub environment, beside the secrets the program sets there.
-    taken = {name.upper() for name in (*PROGRAM_SECRETS, *(bypass_secret_name(i, a.name) for i, a in enumerate(c.apps)))}
-    copied = [key.upper() for key in c.environment_secrets]
-    for key in c.environment_secrets:
-        _named("environmentSecrets", key, validators.github_actions_name, key)
-        if key.upper() in taken or copied.count(key.upper()) > 1:
-            _fail("environmentSecrets", key, f"allowed: each key once, and none of the GitHub secrets the program sets "
-                                             f"itself ({', '.join(PROGRAM_SECRETS)}); GitHub names are case-insensitive")
-
-
-def _named(key: str, found: str, rule, name: str) -> None:
-    try:
-        rule(name)
-    except ValueError as err:
-        _fail(key, found, str(err))

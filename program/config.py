@@ -154,10 +154,10 @@ class StackConfig(_Model):
     github_plan: StrictStr = Field(SHARED["github_plan"], alias="githubPlan")
     github_repo_visibility: StrictStr = Field(SHARED["github_repo_visibility"], alias="githubRepoVisibility")
     required_checks: items(CheckName) = Field(SHARED["required_checks"], alias="requiredChecks")
-    vercel_deploy_token: SecretStr = Field(alias="vercelDeployToken")
+    # Production's only: a Vercel token acts on the whole team (program.checks._check_team_token).
+    vercel_deploy_token: SecretStr | None = Field(None, alias="vercelDeployToken")
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
     supabase_project_ref: StrictStr = Field(alias="supabaseProjectRef")
-    supabase_access_token: SecretStr = Field(alias="supabaseAccessToken")
     # The tier's Postgres connection string, for the app repository's migration job (GitHub
     # environment secret SUPABASE_DB_URL): `supabase db push` needs it, not the service-role key.
     supabase_db_url: SecretStr = Field(alias="supabaseDbUrl")
@@ -299,7 +299,8 @@ class StackConfig(_Model):
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
         names = [*ALWAYS_HELD_SECRETS, *self.secret_env]
-        held = {"protectionPassword": self.protection_password, "alertWebhookUrl": self.alert_webhook_url}
+        held = {"vercelDeployToken": self.vercel_deploy_token, "protectionPassword": self.protection_password,
+                "alertWebhookUrl": self.alert_webhook_url}
         return names + [key for key in HELD_WHEN_SET_SECRETS if held[key] is not None]
 
     # ---- whole-config checks: each names the key it is about ----

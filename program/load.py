@@ -14,7 +14,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import SecretStr, ValidationError
 
 from vital import stackfile, validators
-from vital.names import GITHUB_OWNER_KEY, PROJECT, RETIRED_CONFIG_KEYS, SECRET_CONFIG_KEYS, SECRET_TEXT, TIERS, VERCEL_TEAM_KEY
+from vital.names import (GITHUB_OWNER_KEY, PROJECT, PROVIDER_SECRETS, RETIRED_CONFIG_KEYS, SECRET_CONFIG_KEYS, SECRET_TEXT,
+                         SUPABASE_TOKEN_CONFIG_KEY, TIERS, VERCEL_TEAM_KEY)
 from vital.secrets import looks_secret_value
 
 from .config import StackConfig
@@ -122,7 +123,8 @@ def _project_keys(stack: str) -> dict[str, Any]:
     allowed_keys = sorted((f.alias or n) for n, f in StackConfig.model_fields.items() if n != "stack")
     for full_key, raw in pulumi_internals.all_config().items():
         namespace, _, key = full_key.partition(":")
-        shown = SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else raw  # for an error line
+        credential = key in SECRET_CONFIG_KEYS or key == SUPABASE_TOKEN_CONFIG_KEY  # shown as [secret] even in plaintext
+        shown = SECRET_TEXT if credential or pulumi_internals.is_config_secret(full_key) else raw  # for an error line
         if namespace != PROJECT:
             if namespace.lower() == PROJECT or validators.one_edit_away(namespace.lower(), PROJECT):
                 raise ConfigError(stack, full_key, shown, f"allowed: the project's namespace; did you mean '{PROJECT}:{key}'?")
@@ -159,10 +161,24 @@ def _check_tier(stack: str, tier: Any) -> None:
         raise ConfigError(stack, f"{PROJECT}:tier", tier, f"allowed: one of {', '.join(TIERS)} (tier defaults to the stack name)")
 
 
+def _refuse_provider_credentials(stack: str) -> None:
+    """A provider credential in a stack file would win over the job's own (config wins over the
+    environment) and sit where every role that decrypts the stack reads it (docs/credentials.md)."""
+    import pulumi
+
+    for key, env_var in PROVIDER_SECRETS.items():
+        namespace, _, name = key.partition(":")
+        if pulumi.Config(namespace).get(name) is not None:
+            raise ConfigError(stack, key, SECRET_TEXT, f"allowed: nothing; provider credentials come only from the "
+                                                       f"environment ({env_var}; in CI the job's secret), never from a "
+                                                       f"stack file; remove it with `pulumi config rm --stack {stack} {key}`")
+
+
 def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig:
     """Read and check the stack's config from the Pulumi runtime (CLI or mocks)."""
     import pulumi
 
+    _refuse_provider_credentials(stack)
     data: dict[str, Any] = {"stack": stack, **_project_keys(stack)}
     for ns_key in (VERCEL_TEAM_KEY, GITHUB_OWNER_KEY):
         namespace, _, key = ns_key.partition(":")

@@ -251,7 +251,6 @@ def redirect_urls(cfg: StackConfig) -> tuple[str, ...]:
 def supabase_project(cfg: StackConfig) -> SupabaseProjectSpec:
     return SupabaseProjectSpec(
         project_ref=cfg.supabase_project_ref,
-        access_token=cfg.supabase_access_token,
         pool_size=cfg.supabase_pool_size,
         site_url=site_url(cfg),
         uri_allow_list=redirect_urls(cfg),
@@ -281,7 +280,9 @@ def cache(cfg: StackConfig) -> CacheSpec:
 def github_environment(cfg: StackConfig) -> GitHubEnvironmentSpec:
     tier = cfg.tier_defaults
     secrets = {
-        VERCEL_TOKEN_SECRET: cfg.vercel_deploy_token,
+        # Production's environment only: the token acts on the whole team (program.checks), and the
+        # preview environment, which any branch of the app repository may name, holds none.
+        **({VERCEL_TOKEN_SECRET: cfg.vercel_deploy_token} if cfg.vercel_deploy_token else {}),
         VERCEL_ORG_SECRET: SecretStr(cfg.vercel_team),
         SUPABASE_DB_URL_SECRET: cfg.supabase_db_url,
         **{key: cfg.secret_env[key] for key in cfg.environment_secrets},

@@ -40,6 +40,11 @@ def stored(plaintext: str) -> str:
     return encrypt(plaintext)
 
 
+# The `encryptionsalt:` line of a passphrase stack whose key is SESSION_KEY: the CLI decrypts a
+# file's `v1:` values only with a salt or a KMS data key in the file (vital/secretsscheme.py).
+SESSION_SALT_LINE = f"v1:{base64.b64encode(os.urandom(8)).decode()}:{encrypt('pulumi')}"
+
+
 def passphrase_key(passphrase: str, salt: bytes) -> bytes:
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=PBKDF2_ITERATIONS)
     return kdf.derive(passphrase.encode())

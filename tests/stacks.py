@@ -20,10 +20,11 @@ def stack_yaml(stack: str, secrets: bool = True) -> dict[str, Any]:
     data = copy.deepcopy(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text()))
     if secrets:
         from program.secrets import required_secrets
-        from tests.pulumi_crypto import stored
+        from tests.pulumi_crypto import SESSION_SALT_LINE, stored
 
+        data.setdefault("encryptionsalt", SESSION_SALT_LINE)
         config = data.setdefault("config", {})
-        for secret in required_secrets(stack, providers=False):
+        for secret in required_secrets(stack):
             value = {"secure": stored(f"test-{secret.name}")}
             if secret.subkey:
                 config.setdefault(secret.key, {})[secret.subkey] = value

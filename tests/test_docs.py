@@ -48,6 +48,8 @@ EXTERNAL = {
     ("vercel", "domains", "inspect"): set(),
     # docs/dns.md: checking a record (`dig +short TYPE NAME`).
     ("dig",): set(),
+    # docs/release.md: deploying main by hand (cli.github.com/manual/gh_workflow_run: --ref).
+    ("gh", "workflow", "run"): {"--ref"},
     ("git", "checkout"): set(),
     ("git", "revert"): set(),
     ("git", "push"): set(),
@@ -180,6 +182,36 @@ def test_app_repo_rollback_workflow_uses_the_environment_secrets():
     assert "secrets.VERCEL_TOKEN" in path.read_text() and "vars.VERCEL_PROJECT_ID" in path.read_text()
 
 
+def _app_job_environments() -> list[tuple[str, str, dict]]:
+    """(workflow, environment, job) for every environment each app-repository job can run in."""
+    rollback = yaml.safe_load((ROOT / "docs" / "app-repo-rollback.yml").read_text())
+    tiers = rollback[True]["workflow_dispatch"]["inputs"]["tier"]["options"]
+    found = [("rollback", tier, rollback["jobs"]["rollback"]) for tier in tiers]
+    migrate = yaml.safe_load((ROOT / "docs" / "app-repo-migrate.yml").read_text())["jobs"]["migrate"]
+    for event, ref in (("push", "preview-deployment"), ("push", "pre-production"), ("workflow_dispatch", "main")):
+        found.append(("migrate", _environment_for(migrate, event, ref), migrate))
+    return found
+
+
+def test_each_app_repo_job_finds_every_secret_it_reads_in_its_environment(committed):
+    """The app repository's workflows keep working: each secret and variable a job reads, in each
+    environment it can run in, is one this program puts in that environment. And the preview and
+    pre-production environments hold no Vercel token (a team-wide one: docs/credentials.md), so no
+    job may ask for one there."""
+    checked = 0
+    for workflow, environment, job in _app_job_environments():
+        doc = committed[environment]
+        secrets = {r["inputs"]["secretName"] for r in doc["resources"] if r["type"].endswith(":ActionsEnvironmentSecret")}
+        variables = {r["inputs"]["variableName"] for r in doc["resources"] if r["type"].endswith(":ActionsEnvironmentVariable")}
+        text = yaml.safe_dump(job)
+        assert set(re.findall(r"secrets\.([A-Z0-9_]+)", text)) <= secrets, (workflow, environment)
+        assert set(re.findall(r"vars\.([A-Z0-9_]+)", text)) <= variables, (workflow, environment)
+        checked += 1
+    assert checked == 4  # rollback: production; migrate: preview, pre-production, production
+    for tier in ("preview", "pre-production"):
+        assert "VERCEL_TOKEN" not in {r["inputs"].get("secretName") for r in committed[tier]["resources"]}
+
+
 def _environment_for(job: dict, event: str, ref_name: str) -> str:
     """The job's `environment` expression for one trigger, read as GitHub evaluates `a && b || c`."""
     expr = job["environment"].strip("${} ")
@@ -266,7 +298,7 @@ def test_the_readme_lists_each_stacks_secrets_as_the_model_does():
         elif line.strip():
             listed[stack].append(line.strip())
     assert listed == {tier: [s.command(tier) for s in required_secrets(tier)] for tier in TIERS}
-    assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][5] and len(listed["production"]) == 10
+    assert "secretEnv.LANGFUSE_PUBLIC_KEY" in listed["production"][4] and len(listed["production"]) == 6
 
 
 def test_the_sharing_runbooks_plans_are_the_facts_table():

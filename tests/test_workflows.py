@@ -12,6 +12,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,7 @@ ALLOWED_WRITES = {
     ("infra-deploy", "preview"): {"id-token"},
     ("infra-deploy", "pre-production"): {"id-token"},
     ("infra-deploy", "production"): {"id-token"},
+    ("infra-deploy", "production-preview"): {"id-token"},
     ("infra-drift", "drift"): {"id-token"},
     ("infra-drift", "rotation"): set(),  # the rotation alarm reads the committed stack files only
 }
@@ -132,7 +134,14 @@ def test_the_offline_diff_and_the_comment_run_without_secrets(wf):
 PULUMI_ACTION = "pulumi/actions@"
 SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository"
 PLAN_SECRETS = {"PLAN_VERCEL_TOKEN", "PLAN_GITHUB_TOKEN"}
-WRITE_SECRETS = {"VERCEL_API_TOKEN", "PULUMI_GITHUB_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
+# What a deploy job's up gets from its environment (docs/credentials.md): the providers read these only there.
+UP_CREDENTIALS = {"PULUMI_CONFIG_PASSPHRASE": "PULUMI_CONFIG_PASSPHRASE", "VERCEL_API_TOKEN": "VERCEL_API_TOKEN",
+                  "GITHUB_TOKEN": "PULUMI_GITHUB_TOKEN", "UPSTASH_API_KEY": "UPSTASH_API_KEY",
+                  "SUPABASE_ACCESS_TOKEN": "SUPABASE_ACCESS_TOKEN"}
+# The drift environment's keys: no read-only Upstash key exists, and a Supabase read-only member's
+# token of production's organization reaches production's data.
+DRIFT_SECRETS = {"UPSTASH_API_KEY", "PRODUCTION_UPSTASH_API_KEY", "SUPABASE_ACCESS_TOKEN", "PRODUCTION_SUPABASE_ACCESS_TOKEN"}
+WRITE_SECRETS = {*UP_CREDENTIALS.values(), *DRIFT_SECRETS}
 
 
 def jobs(wf) -> list[tuple[str, str, dict]]:
@@ -159,7 +168,7 @@ def cli_step(job: dict, command: str) -> dict:
 
 
 def pulumi_pin() -> str:
-    (pin,) = re.findall(r"^pulumi==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
+    (pin,) = re.findall(r"^pulumi==(\S+)", (ROOT / "requirements.txt").read_text(), re.M)
     return pin
 
 
@@ -167,28 +176,61 @@ def pulumi_pin() -> str:
 # 1, 2. Two kinds of credentials; each job's OIDC subject is one its role trusts
 # ---------------------------------------------------------------------------------------
 
-def test_previews_and_drift_hold_nothing_that_can_write(wf):
-    """Problem 1: PR code ran with the production tokens, passphrase and a writing role; and
-    drift, on main, shared the PR's role, so that role had to decrypt production's key."""
-    for name, job_id, role in (("infra-pr", "preview", "AWS_PLAN_ROLE_ARN"), ("infra-drift", "drift", "AWS_DRIFT_ROLE_ARN")):
+def test_previews_hold_nothing_that_can_write(wf):
+    """Problem 1 (issue 15) and 4 (issue 23): PR code ran with write tokens, and a preview's stack
+    config could put one back. Every preview (a PR's, production's before its approval) runs in no
+    environment with read-only tokens and no Upstash or Supabase key at all: a preview calls
+    neither (vital.names.PREVIEW_UPSTASH_API_KEY, components/supabase/provider.py)."""
+    from vital.names import PREVIEW_UPSTASH_API_KEY
+
+    for name, job_id, role in (("infra-pr", "preview", "AWS_PLAN_ROLE_ARN"),
+                               ("infra-deploy", "production-preview", "AWS_PRODUCTION_PLAN_ROLE_ARN")):
         job = wf[name]["jobs"][job_id]
         assert "environment" not in job, f"{name}/{job_id}: an environment changes the OIDC subject"
         assert refs(job, "secrets") == PLAN_SECRETS, f"{name}/{job_id}"
         assert "AWS_DEPLOY_ROLE_ARN" not in refs(job, "vars")
         (aws,) = steps_using(job, "aws-actions/configure-aws-credentials@")
         assert aws["with"]["role-to-assume"] == f"${{{{ vars.{role} }}}}", f"{name}/{job_id}"
+        step = cli_step(job, "preview")
+        assert step["env"]["UPSTASH_API_KEY"] == PREVIEW_UPSTASH_API_KEY and "SUPABASE_ACCESS_TOKEN" not in step["env"]
     assert "AWS_DRIFT_ROLE_ARN" not in refs(wf["infra-pr"]["jobs"]["preview"], "vars")
 
 
-def test_write_credentials_appear_only_in_jobs_bound_to_their_environment(wf):
+def test_drift_holds_its_keys_in_the_drift_environment_each_tier_its_own(wf):
+    """A refresh reads every resource: read-only tokens where the platform has them, else each
+    account's own key, as secrets of the drift environment (main only), never of the repository."""
+    from vital.trust import DRIFT_ENVIRONMENT
+
+    for job_id in ("drift", "bootstrap"):
+        assert wf["infra-drift"]["jobs"][job_id]["environment"] == DRIFT_ENVIRONMENT
+    step = cli_step(wf["infra-drift"]["jobs"]["drift"], "preview")
+    assert refs(wf["infra-drift"]["jobs"]["drift"], "secrets") == PLAN_SECRETS | DRIFT_SECRETS
+    assert step["env"]["UPSTASH_API_KEY"] == ("${{ matrix.stack == 'production' && secrets.PRODUCTION_UPSTASH_API_KEY "
+                                              "|| secrets.UPSTASH_API_KEY }}")
+    assert step["env"]["SUPABASE_ACCESS_TOKEN"] == ("${{ matrix.stack == 'production' && "
+                                                    "secrets.PRODUCTION_SUPABASE_ACCESS_TOKEN || secrets.SUPABASE_ACCESS_TOKEN }}")
+
+
+def test_write_credentials_appear_only_in_jobs_bound_to_a_main_only_environment(wf):
+    """Environment secrets reach only a job that names the environment and passes its deployment
+    branch rule (main); a repository secret reaches every workflow, a PR's included (docs/credentials.md)."""
+    from vital.trust import DRIFT_ENVIRONMENT
+
+    holders = []
     for name, job_id, job in jobs(wf):
         writes = (refs(job, "secrets") & WRITE_SECRETS) | (refs(job, "vars") & {"AWS_DEPLOY_ROLE_ARN"})
-        if writes:
-            assert name == "infra-deploy" and job.get("environment") == job_id, f"{name}/{job_id}: {writes}"
-            step = cli_step(job, "up")
-            assert {k: step["env"][k] for k in ("VERCEL_API_TOKEN", "GITHUB_TOKEN", "PULUMI_CONFIG_PASSPHRASE")} == {
-                "VERCEL_API_TOKEN": "${{ secrets.VERCEL_API_TOKEN }}", "GITHUB_TOKEN": "${{ secrets.PULUMI_GITHUB_TOKEN }}",
-                "PULUMI_CONFIG_PASSPHRASE": "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"}
+        if not writes:
+            continue
+        holders.append((name, job_id))
+        assert job.get("if") == "github.ref == 'refs/heads/main'" and "pull_request" not in wf[name]["on"], job_id
+        if name == "infra-drift":
+            assert job["environment"] == DRIFT_ENVIRONMENT and "AWS_DEPLOY_ROLE_ARN" not in writes
+            continue
+        assert name == "infra-deploy" and job.get("environment") == job_id, f"{name}/{job_id}: {writes}"
+        step = cli_step(job, "up")
+        assert {k: step["env"][k] for k in UP_CREDENTIALS} == {k: f"${{{{ secrets.{v} }}}}" for k, v in UP_CREDENTIALS.items()}
+    assert sorted(holders) == [("infra-deploy", "pre-production"), ("infra-deploy", "preview"),
+                               ("infra-deploy", "production"), ("infra-drift", "drift")]
 
 
 PREFIX, REPO = "repo:acme@11/infra@22", "acme/infra"
@@ -243,7 +285,7 @@ def test_every_job_that_assumes_a_role_presents_a_subject_that_role_trusts(wf):
             behind = [r.key for r in roles_behind(aws["with"]["role-to-assume"], job)]
             assert len(trusted) == 1 and trusted == behind, f"{name}/{job_id}: {sub} is trusted by {trusted}, behind {behind}"
             checked += 1
-    assert checked == 7  # preview, bootstrap (PR), drift, bootstrap drift, three deploys
+    assert checked == 8  # preview, bootstrap (PR), drift, bootstrap drift, three deploys, production's preview
 
 
 # Which stack keys a job's role may decrypt with (the bootstrap stack's documents), judged as IAM would.
@@ -291,19 +333,29 @@ def test_pr_code_never_holds_productions_key(wf):
             assert PRODUCTION not in stacks_run(other) and "AWS_DEPLOY_ROLE_ARN" not in refs(other, "vars"), job_id
 
 
-def test_every_job_holds_the_keys_of_the_stacks_it_runs(wf):
-    """Each job's role may decrypt the stacks it previews or deploys (no stack reads another's outputs)."""
+def test_every_job_holds_the_keys_of_the_stacks_it_runs_and_reads(wf, committed):
+    """Each job's role may read and decrypt the stacks it previews or deploys, and every stack those
+    read through a StackReference: the engine loads the referenced stack's checkpoint and decrypts
+    its outputs with that stack's secrets provider (pulumi/pulumi pkg/backend/backend.go,
+    backendClient.GetStackOutputs -> SnapshotStackOutputs). Today no stack reads another."""
+    from tests.tools.iam_trust import object_status
+    from vital.deploys import stack_reads
+    from vital.diy import checkpoint_key
+
+    reads = stack_reads(committed.values())
     checked = 0
     for name, job_id, job in jobs(wf):
         stacks = stacks_run(job)
         if not stacks:
             continue
+        stacks = sorted({*stacks, *(r for stack in stacks for r in reads.get(stack, ()))})
         (aws,) = steps_using(job, "aws-actions/configure-aws-credentials@")
         policy = role_policy(job, aws["with"]["role-to-assume"])
-        missing = [s for s in stacks if not may_decrypt(policy, s)]
-        assert missing == [], f"{name}/{job_id} runs {stacks} but its role cannot decrypt {missing}"
+        missing = [s for s in stacks if not may_decrypt(policy, s)
+                   or object_status([policy], "arn:aws:s3:::state", checkpoint_key(s), exists=True) != 200]
+        assert missing == [], f"{name}/{job_id} runs {stacks} but its role cannot read and decrypt {missing}"
         checked += 1
-    assert checked == 7
+    assert checked == 8
 
 
 def test_no_job_deploys_the_bootstrap_stack_and_no_ci_role_can_change_the_root_of_trust(wf):
@@ -329,19 +381,31 @@ def test_no_job_deploys_the_bootstrap_stack_and_no_ci_role_can_change_the_root_o
         assert [a for a, r in writes if permits([document], a, r, {"kms:ResourceAliases": ["alias/pulumi-state"]})] == [], role.key
 
 
-def test_production_is_previewed_in_its_deploy_job_before_up(wf):
-    """What a PR no longer shows for real: production's `pulumi preview`, which now runs where its
-    key is, in the job bound to the production environment, before `up`, into the job summary."""
-    job = wf["infra-deploy"]["jobs"][PRODUCTION]
-    assert job["environment"] == PRODUCTION
-    preview, up = cli_step(job, "preview"), cli_step(job, "up")
-    assert job["steps"].index(preview) < job["steps"].index(up)
-    assert preview["env"]["STACK"] == PRODUCTION and '--stack "$STACK"' in preview["run"]
-    assert "--policy-pack policies" in preview["run"] and "--yes" not in preview["run"]
-    assert 'exit "$code"' in preview["run"] and "continue-on-error" not in preview  # a failed preview stops up
+def test_production_is_previewed_then_approved_then_applied(wf):
+    """Problem 5: preview and `up` ran in one job, after the environment's gate, and `up` planned
+    again: the approval never saw the preview. Now a read-only job previews production into its
+    summary and log; the up job, bound to the environment (its reviewers approve after that
+    preview), needs it and first refuses a stack or commit that moved since (tools.deploy)."""
+    from vital.deploys import preview_job
+
+    jobs_ = wf["infra-deploy"]["jobs"]
+    plan, job = jobs_[preview_job(PRODUCTION)], jobs_[PRODUCTION]
+    assert "environment" not in plan and job["environment"] == PRODUCTION and job["needs"] == preview_job(PRODUCTION)
+    preview = cli_step(plan, "preview")
+    assert preview["env"]["STACK"] == PRODUCTION and '--stack "$STACK"' in preview["run"] and "--yes" not in preview["run"]
+    assert "--policy-pack policies" in preview["run"] and "--refresh" not in preview["run"]  # as `up` will: no refresh
+    assert 'exit "$code"' in preview["run"] and "continue-on-error" not in preview and "cat preview.log" in preview["run"]
     assert "tools.diff.preview" in preview["run"] and '--format markdown >> "$GITHUB_STEP_SUMMARY"' in preview["run"]
-    credentials = ("VERCEL_API_TOKEN", "GITHUB_TOKEN", "PULUMI_CONFIG_PASSPHRASE")
-    assert {k: preview["env"][k] for k in credentials} == {k: up["env"][k] for k in credentials}
+    record = next(s for s in plan["steps"] if s.get("id") == "record")
+    assert plan["steps"].index(record) < plan["steps"].index(preview)
+    assert plan["outputs"] == {"update": "${{ steps.record.outputs.update }}", "commit": "${{ steps.record.outputs.commit }}"}
+    assert "tools.deploy record" in record["run"] and '>> "$GITHUB_OUTPUT"' in record["run"]
+    assert [s for s in job["steps"] if re.search(r"^\s*pulumi preview", s.get("run", ""), re.M)] == []  # no second plan
+    guard = next(s for s in job["steps"] if "tools.deploy check" in s.get("run", ""))
+    assert job["steps"].index(guard) < job["steps"].index(cli_step(job, "up"))
+    assert guard["env"]["PREVIEWED_UPDATE"] == "${{ needs.production-preview.outputs.update }}"
+    assert guard["env"]["PREVIEWED_COMMIT"] == "${{ needs.production-preview.outputs.commit }}"
+    assert '--previewed-update "$PREVIEWED_UPDATE" --previewed-commit "$PREVIEWED_COMMIT"' in guard["run"]
 
 
 def test_every_cli_run_is_piped_through_the_redaction_filter(wf):
@@ -376,17 +440,100 @@ def test_deploy_and_drift_share_one_concurrency_group_per_stack(wf):
     assert all("concurrency" not in job for job in pr["jobs"].values())
 
 
-def test_deploys_run_in_order_each_in_its_environment(wf):
+def needs_of(workflow: dict) -> dict[str, list[str]]:
+    """Each job and the jobs its `needs:` names (a string or a list)."""
+    found = {}
+    for job_id, job in workflow["jobs"].items():
+        needs = job.get("needs", [])
+        found[job_id] = [needs] if isinstance(needs, str) else list(needs)
+    return found
+
+
+def test_deploys_follow_the_stack_graph_and_production_goes_last(wf, committed):
+    """Problem 1: preview deployed first while it read pre-production's outputs, and the test
+    pinned that order. Now the order comes from the program: each StackReference the committed
+    stacks render (synth's JSON) says which stack deploys after which (vital/deploys.py), and
+    production deploys after every other tier and its own preview. The rule fails the old
+    workflow against the old program (tests/vital/test_deploys.py)."""
+    from vital.deploys import order_problems, stack_reads, up_job
+
     data = wf["infra-deploy"]
-    assert data["on"] == {"push": {"branches": ["main"]}}
-    previous = None
-    for stack in ("preview", "pre-production", "production"):
-        job = data["jobs"][stack]
-        assert job.get("needs") == previous and job["environment"] == stack
+    assert order_problems(stack_reads(committed.values()), needs_of(data)) == []
+    for stack in TIERS:
+        job = data["jobs"][up_job(stack)]
+        assert job["environment"] == stack
         step = cli_step(job, "up")
         assert step["env"]["STACK"] == stack and "--policy-pack policies" in step["run"] and "--yes" in step["run"]
-        previous = stack
-    assert set(data["jobs"]) == set(TIERS)
+    assert set(data["jobs"]) == {*TIERS, "production-preview"}
+
+
+def test_a_deploy_runs_main_only_and_can_be_started_by_hand(wf):
+    """Problem 6: no way to deploy the current main but re-running an old run. workflow_dispatch
+    deploys the branch it is started from, so every job runs on main only (the roles trust nothing else)."""
+    data = wf["infra-deploy"]
+    assert data["on"] == {"push": {"branches": ["main"]}, "workflow_dispatch": None}
+    assert {job_id: job.get("if") for job_id, job in data["jobs"].items()} == {
+        job_id: "github.ref == 'refs/heads/main'" for job_id in data["jobs"]}
+
+
+def test_every_up_first_refuses_a_commit_older_than_its_stacks(wf):
+    """Problem 6: a re-run deployed that run's commit even after a newer one. Before each `up`, the
+    stack's whole history goes to tools.deploy, in a checkout with every commit (fetch-depth 0)."""
+    checked = 0
+    for name, job_id, job in jobs(wf):
+        if not any(re.search(r"^\s*pulumi up\b", r, re.M) for r in run_steps(job)):
+            continue
+        (checkout,) = steps_using(job, "actions/checkout@")
+        assert checkout["with"]["fetch-depth"] == 0, job_id
+        guard = next(s for s in job["steps"] if "tools.deploy check" in s.get("run", ""))
+        assert job["steps"].index(guard) < job["steps"].index(cli_step(job, "up"))
+        assert guard["env"]["COMMIT"] == "${{ github.sha }}" and guard["env"]["STACK"] == job_id
+        assert 'pulumi stack history --json --page-size 0 --stack "$STACK" > "$RUNNER_TEMP/history.json"' in guard["run"]
+        assert '--history "$RUNNER_TEMP/history.json" --commit "$COMMIT"' in guard["run"]
+        assert "|| true" not in guard["run"] and "continue-on-error" not in guard
+        checked += 1
+    assert checked == 3
+
+
+def test_the_guard_steps_run_as_written_against_a_stand_in_cli(wf, tmp_path):
+    """The production preview job's record step and the up job's guard, run by bash as GitHub would
+    (expressions replaced by what GitHub substitutes), with a stand-in `pulumi` that prints a history:
+    the outputs the first writes are the ones the second compares, and a stack that moved stops it."""
+    from tests.tools.test_deploy import entry, git
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "f").write_text("x")
+    git(repo, "add", "f")
+    git(repo, "-c", "user.email=c@example.com", "-c", "user.name=c", "commit", "-q", "-m", "A")
+    sha = git(repo, "rev-parse", "HEAD")
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    (repo / ".venv" / "bin" / "python").symlink_to(sys.executable)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "pulumi").write_text('#!/bin/sh\ncat "$FAKE_HISTORY"\n')
+    (bin_dir / "pulumi").chmod(0o755)
+    history = tmp_path / "stand-in-history.json"  # what the stand-in prints; the step writes $RUNNER_TEMP/history.json
+    history.write_text(json.dumps([entry("update", sha)]))
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT), "FAKE_HISTORY": str(history),
+           "RUNNER_TEMP": str(tmp_path), "GITHUB_OUTPUT": str(tmp_path / "out")}
+
+    def step_run(job: dict, marker: str, **values: str) -> subprocess.CompletedProcess:
+        step = next(s for s in job["steps"] if marker in s.get("run", ""))
+        fixed = {k: v for k, v in step["env"].items() if "${{" not in str(v)}
+        return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env={**env, **fixed, **values},
+                              capture_output=True, text=True, timeout=60)
+
+    jobs_ = wf["infra-deploy"]["jobs"]
+    assert step_run(jobs_["production-preview"], "tools.deploy record", COMMIT=sha).returncode == 0
+    outputs = dict(line.split("=", 1) for line in (tmp_path / "out").read_text().split())
+    assert outputs["commit"] == sha
+    previewed = {"COMMIT": sha, "PREVIEWED_UPDATE": outputs["update"], "PREVIEWED_COMMIT": outputs["commit"]}
+    assert step_run(jobs_["production"], "tools.deploy check", **previewed).returncode == 0
+    history.write_text(json.dumps([entry("refresh", None, "2026-11-26T00:00:00Z"), entry("update", sha)]))
+    moved = step_run(jobs_["production"], "tools.deploy check", **previewed)
+    assert moved.returncode == 1 and "changed after its preview" in moved.stderr
 
 
 def test_drift_is_a_daily_refresh_preview_on_main(wf):
@@ -407,7 +554,7 @@ def test_drift_is_a_daily_refresh_preview_on_main(wf):
 def test_every_pulumi_action_step_pins_the_cli_to_requirements_txt(wf):
     """Problem 4: pulumi/actions defaults to ^3 (src/config.ts: `pulumiVersion ?? '^3'`)."""
     steps = [s for _, _, job in jobs(wf) for s in steps_using(job, PULUMI_ACTION)]
-    assert len(steps) == 7
+    assert len(steps) == 8
     assert all(str(s["with"]["pulumi-version"]) == pulumi_pin() for s in steps)
     # Install only: the CLI's own steps run the commands, so a login failure stops the job.
     assert all(set(s["with"]) == {"pulumi-version"} for s in steps)
@@ -482,7 +629,8 @@ def test_every_backend_job_first_checks_its_variables_and_names_the_missing_one(
     """Problem 8: an empty PULUMI_BACKEND_URL or role got as far as a confusing error."""
     found = backend_jobs(wf)
     assert {(n, j) for n, j, _ in found} == {("infra-pr", "preview"), ("infra-drift", "drift"), ("infra-pr", "bootstrap"),
-                                              ("infra-drift", "bootstrap"), *(("infra-deploy", s) for s in TIERS)}
+                                              ("infra-drift", "bootstrap"), ("infra-deploy", "production-preview"),
+                                              *(("infra-deploy", s) for s in TIERS)}
     s3 = "s3://state?region=eu-central-1"
     for name, job_id, job in found:
         first = job["steps"][0]
@@ -501,7 +649,7 @@ def test_every_backend_job_first_checks_its_variables_and_names_the_missing_one(
         assert _check(first, PULUMI_BACKEND_URL="file:///tmp/state").returncode == 0  # no AWS, no role
         login = next(s for s in job["steps"] if s.get("run", "").startswith("pulumi login"))
         assert "continue-on-error" not in login and job["steps"].index(login) < job["steps"].index(
-            cli_step(job, "up" if name == "infra-deploy" else "preview"))
+            cli_step(job, "up" if name == "infra-deploy" and job_id != "production-preview" else "preview"))
 
 
 def test_every_up_job_has_a_timeout_and_the_lock_runbook_exists(wf):
@@ -510,8 +658,9 @@ def test_every_up_job_has_a_timeout_and_the_lock_runbook_exists(wf):
     assert len(ups) == 3 and all(0 < job["timeout-minutes"] <= 60 for _, _, job in ups)
     assert all(isinstance(job.get("timeout-minutes"), int) for _, _, job in jobs(wf))
     runbook = (ROOT / "docs" / "locks.md").read_text()
+    # Problem 6 (issue 23): "re-run the deploy" re-ran an old run's commit; only the latest run, or main.
     for needed in ("pulumi cancel", ".pulumi/locks/organization/vital-expert-infra/", "timeout-minutes",
-                   "infra-<stack>", ".pulumi/stacks/"):
+                   "infra-<stack>", ".pulumi/stacks/", "re-run the **latest**", "release.md"):
         assert needed in runbook, needed
     assert "docs/locks.md" in (ROOT / "README.md").read_text()
 
@@ -531,3 +680,38 @@ def test_every_cli_run_of_the_pack_gets_the_committed_tiers_as_pack_config(wf):
                     before = run.splitlines()[:i]
                     assert any('tools.policy.committed > "$RUNNER_TEMP/pack-config.json"' in b for b in before), line
     assert found == 5  # PR preview, three ups, production's preview
+
+
+# ---------------------------------------------------------------------------------------
+# Review where review matters (issue 23, problem 9)
+# ---------------------------------------------------------------------------------------
+
+def test_codeowners_covers_what_makes_the_checks_trustworthy():
+    """Problem 9: the PR comment and the policy verdict come from the PR's own code, and nothing said
+    which paths need a maintainer's review. Every path that decides them, or what privileged jobs
+    run, has an owner (GitHub's CODEOWNERS: `pattern @owner`, the last matching pattern wins)."""
+    import fnmatch
+
+    rules = []
+    for line in (ROOT / ".github" / "CODEOWNERS").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, *owners = line.split()
+            assert owners and all(re.fullmatch(r"@[\w.-]+(/[\w.-]+)?", o) for o in owners), line
+            rules.append((pattern, owners))
+
+    def owners_of(path: str) -> list[str]:
+        found: list[str] = []
+        for pattern, owners in rules:
+            anchored = pattern.lstrip("/")
+            if (anchored.endswith("/") and path.startswith(anchored)) or fnmatch.fnmatch(path, anchored):
+                found = owners
+        return found
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    must = [p for p in tracked if p.startswith((".github/", "policies/", "bootstrap/", "vital/", "tools/"))
+            or re.fullmatch(r"Pulumi(\.[\w-]+)?\.yaml", p) or p in ("Makefile", "requirements.txt", "requirements.in")]
+    assert len(must) > 50 and ".github/workflows/infra-deploy.yml" in must and "Pulumi.production.yaml" in must
+    assert [p for p in must if not owners_of(p)] == []
+    assert owners_of("program/build.py") == []  # not every path: the ones the checks and privileged jobs rest on
+    readme = (ROOT / "README.md").read_text()
+    assert "advisory" in readme and "CODEOWNERS" in readme

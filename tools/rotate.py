@@ -29,7 +29,7 @@ from vital.names import PROJECT
 from vital.stackfile import RequiredSecret
 from vital.stackfile import ROOT
 
-TOP_LEVEL_SECRETS = ("vercelDeployToken", "supabaseAccessToken", "protectionPassword")
+TOP_LEVEL_SECRETS = ("vercelDeployToken", "protectionPassword")
 
 
 class RotateError(Exception):
@@ -50,7 +50,7 @@ def secret_names(stack: str, config: dict) -> list[str]:
     from vital.names import TIERS
 
     tier = config.get(f"{PROJECT}:tier") or stack
-    required = required_secrets(tier, providers=False) if tier in TIERS else []
+    required = required_secrets(tier) if tier in TIERS else []
     names = [s.subkey or s.name for s in required]
     names += [k for k in TOP_LEVEL_SECRETS if f"{PROJECT}:{k}" in config]
     names += list((config.get(f"{PROJECT}:secretEnv") or {}).keys())
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m tools.rotate", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", type=_stack, help="the stack (with --check: a stack or 'all', the default)")
     parser.add_argument("key", nargs="?",
-                        help="the secret: a secretEnv key or vercelDeployToken, supabaseAccessToken, protectionPassword")
+                        help="the secret: a secretEnv key or vercelDeployToken, protectionPassword")
     parser.add_argument("--date", type=_date, help="rotation date (default today)")
     parser.add_argument("--check", action="store_true",
                         help="the alarm: exit 1 naming each secret overdue or never recorded, 0 when none is")

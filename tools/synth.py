@@ -53,6 +53,8 @@ class Synthesized:
     rendered: "Rendered | None"
     config: dict[str, str]
     standins: tuple[str, ...] = ()
+    cli_missing: tuple[str, ...] = ()  # declared keys among them: the CLI's config validation stops on these
+    warnings: tuple[str, ...] = ()  # what the CLI warns about the stack file
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +97,8 @@ def _synthesize(stack: str, source: stackfile.StackConfigInput, project: Project
     tier = tier_of(stack, source.config) if project == INFRA else None
     if tier is not None:  # the tier's modelled monthly cost (vital/costs.py), which the PR diff compares
         doc["cost"] = costs.from_config(tier, source.config, PROJECT).to_json()
-    return Synthesized(doc, rendered, source.config, tuple(source.standins))
+    return Synthesized(doc, rendered, source.config, tuple(source.standins), tuple(source.cli_missing),
+                       tuple(source.warnings))
 
 
 def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
@@ -113,7 +116,7 @@ def read_source(stack: str, config_file: Path | None = None, project: Project = 
             return stackfile.read(stack, config_file, (), project.project_file)
         path = config_file or stackfile.ROOT / f"Pulumi.{stack}.yaml"
         tier = stackfile.config_section(stackfile.load_yaml(path)).get(f"{PROJECT}:tier", stack)
-        standins = required_secrets(tier, providers=False) if tier in TIERS else []
+        standins = required_secrets(tier) if tier in TIERS else []
         return stackfile.read(stack, config_file, standins)
     except stackfile.StackFileError as err:
         raise SynthError(str(err)) from None
@@ -240,13 +243,24 @@ def _synth(args: argparse.Namespace) -> list[Synthesized]:
     return run_all(job, sources, jobs)
 
 
+def _standins_line(stack: str, synthesized: Synthesized) -> str:
+    """What was stood in for, what the CLI really does without it (it does not prompt), and the commands."""
+    if synthesized.cli_missing:
+        stops = f"`pulumi preview` stops with \"{stackfile.cli_stops(stack, synthesized.cli_missing)}\""
+    else:
+        stops = "`pulumi preview` stops in the program, which names the first one missing"
+    return (f"rendered with stand-ins for secrets not set yet: {', '.join(synthesized.standins)}; {stops}; "
+            f"set them first: {stackfile.set_commands(stack, synthesized.standins)}")
+
+
 def _print(done: list[Synthesized], args: argparse.Namespace, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     for synthesized in done:
+        stack = synthesized.doc["stack"]
+        for warning in synthesized.warnings:
+            print(f"synth: stack '{stack}': warning: {warning}", file=sys.stderr)
         if synthesized.standins:
-            print(f"synth: stack '{synthesized.doc['stack']}': rendered with stand-ins for secrets not set yet: "
-                  f"{', '.join(synthesized.standins)} (the CLI will ask for them; `make doctor` prints the commands)",
-                  file=sys.stderr)
+            print(f"synth: stack '{stack}': {_standins_line(stack, synthesized)}", file=sys.stderr)
     docs = [synthesized.doc for synthesized in done]
     for doc in docs:
         for note in doc.get("notes", ()):

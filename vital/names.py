@@ -21,24 +21,46 @@ IDENTITY_PACK_NAME = "vital-expert-identity-guardrails"
 SECRET_TEXT = "[secret]"
 
 # Config keys that must hold encrypted values (`pulumi config set --secret`).
-SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "supabaseAccessToken", "alertWebhookUrl",
-                      "supabaseDbUrl")
+SECRET_CONFIG_KEYS = ("vercelDeployToken", "secretEnv", "protectionPassword", "alertWebhookUrl", "supabaseDbUrl")
 
-# The secrets every stack holds (config keys), and those it holds when set; with the secretEnv
-# keys, the list secret-rotation checks (StackConfig.secret_names and the pack read it here).
-ALWAYS_HELD_SECRETS = ("vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl")
-HELD_WHEN_SET_SECRETS = ("protectionPassword", "alertWebhookUrl")
+# The secrets every stack holds (config keys), and those it holds when set (vercelDeployToken:
+# production's only, vital.trust.pr_readable_stacks); with the secretEnv keys, the list
+# secret-rotation checks (StackConfig.secret_names and the pack read it here).
+ALWAYS_HELD_SECRETS = ("supabaseDbUrl",)
+HELD_WHEN_SET_SECRETS = ("vercelDeployToken", "protectionPassword", "alertWebhookUrl")
 
-# Provider credentials each stack's providers need: config key -> the environment variable the
-# provider reads instead (None: config only). Sources: pulumiverse_vercel 5.21.1 config/vars.py
-# (VERCEL_API_TOKEN), pulumi_github 6.15.0 config/vars.py (GITHUB_TOKEN); upstash_pulumi 0.5.0
-# config/vars.py reads apiKey and email from config only.
-PROVIDER_SECRETS = {"vercel:apiToken": "VERCEL_API_TOKEN", "github:token": "GITHUB_TOKEN", "upstash:apiKey": None}
+# Provider credentials come only from the environment of the `pulumi` process (a job's env in CI),
+# never from stack config or state: config wins over the environment in every provider here, and a
+# stack's config and state are readable by every role that decrypts its key, a pull request's
+# preview included for preview and pre-production (docs/credentials.md). Config key -> the variable
+# the provider reads instead. Sources: pulumiverse_vercel 5.21.1 config/vars.py (VERCEL_API_TOKEN),
+# pulumi_github 6.15.0 config/vars.py (GITHUB_TOKEN); upstash: terraform-provider-upstash v2.0.0
+# upstash/provider.go (`api_key`: `schema.EnvDefaultFunc("UPSTASH_API_KEY", nil)`), which the bridge
+# honours (pulumi-terraform-bridge v3.24.1, the version upstash/pulumi-upstash's provider/go.mod
+# names: Configure -> buildTerraformConfig -> MakeTerraformInputs applies the Terraform schema's
+# defaults, pkg/tfbridge/schema.go "populate defaults from the Terraform schema").
+PROVIDER_SECRETS = {"vercel:apiToken": "VERCEL_API_TOKEN", "github:token": "GITHUB_TOKEN",
+                    "upstash:apiKey": "UPSTASH_API_KEY"}
 # Provider settings that are not secret but must be set (Upstash authenticates email + key).
 UPSTASH_EMAIL_KEY = "upstash:email"
 
-# The Supabase Management API token (a secret); the Supabase provider names it in its errors.
-SUPABASE_ACCESS_TOKEN_KEY = f"{PROJECT}:supabaseAccessToken"
+# What a preview (a PR's, production's before its approval) sets as UPSTASH_API_KEY: no key. The
+# provider's `api_key` is Required, so the bridge refuses it unset ("Missing key",
+# pulumi-terraform-bridge pkg/tfbridge/provider.go validateProviderConfig), yet a preview calls no
+# Upstash API: Configure only builds a client (terraform-provider-upstash v2.0.0 upstash/provider.go
+# providerConfigure) and a RedisDatabase's diff is local (upstash/redis/database/resource.go,
+# CustomizeDiff: ForceNewIfChange on consistent and tls). A read (refresh, import) with it is refused.
+PREVIEW_UPSTASH_API_KEY = "none-a-preview-calls-no-upstash-api"
+
+# The Supabase Management API token: the settings provider (components/supabase) reads it from its
+# own process's environment at each call; it is never a resource input, so never in state.
+SUPABASE_ACCESS_TOKEN_ENV = "SUPABASE_ACCESS_TOKEN"
+# The config key that held it until then (retired: RETIRED_CONFIG_KEYS).
+SUPABASE_TOKEN_CONFIG_KEY = "supabaseAccessToken"
+
+# The config key of the Vercel token the app repository's jobs use (GitHub secret VERCEL_TOKEN): a
+# token of the whole team, so only a stack no pull request decrypts holds it (program.checks).
+TEAM_TOKEN_KEY = "vercelDeployToken"
 
 # Provider config keys the program reads (namespace:key).
 VERCEL_TEAM_KEY = "vercel:team"
@@ -71,6 +93,10 @@ SHARE_LINKS_OUTPUT = "shareLinks"
 # Config keys that are gone, and what replaced each: a stack file that still sets one is refused
 # with this line (program.load), never silently ignored.
 RETIRED_CONFIG_KEYS = {
+    SUPABASE_TOKEN_CONFIG_KEY: f"the Supabase token comes only from the environment of the pulumi CLI "
+                           f"({SUPABASE_ACCESS_TOKEN_ENV}; in CI the deploy environment's secret), never from a stack, "
+                           f"whose config and state a pull request's preview may decrypt (docs/credentials.md); "
+                           f"remove it with pulumi config rm supabaseAccessToken",
     "sharedCacheStack": "every tier owns its Redis database now: preview's is one small database shared by "
                         "its PR deployments, so no stack reads another's cache (README, Data services); "
                         "remove the key (upstashBudget sets preview's budget)",

@@ -1,12 +1,14 @@
 """Read Pulumi.yaml and a stack file the way the Pulumi CLI does, without the CLI.
 
 The one reader of stack files for the program's config checks, synth, the doctor, the PR
-diff, the policy pack's defaults and the tests. As the CLI does (pkg/workspace/config.go,
-pulumi/pulumi at sdk 3.260): YAML is read as Go's yaml.v3 reads it (vital.goyaml); every
-`secure:` value must be ciphertext the stack's secrets provider can decrypt (the CLI decrypts
-them all before the program runs); the project's declared defaults are applied; a declared
-key with no default must be set ("Stack 'x' is missing configuration value 'y'"); and the
-program gets every value as a string (objects as JSON) with the list of secret keys.
+diff, the policy pack's defaults and the tests. As the CLI does (pulumi/pulumi at sdk 3.260):
+YAML is read as Go's yaml.v3 reads it (vital.goyaml); the file's keys are checked and its
+config keys named as sdk/go/common/workspace/loaders.go LoadProjectStackBytes and
+config/key.go ParseKey do (vital.configkeys); every `secure:` value must be ciphertext the
+stack's secrets manager can decrypt (vital.secretsscheme; the CLI decrypts them all before the
+program runs); the project's declared defaults are applied; a declared key with no default
+must be set ("Stack 'x' is missing configuration value 'y'"); and the program gets every value
+as a string (objects as JSON) with the list of secret keys.
 
 Values under `secure:` cannot be decrypted here; they become placeholders that stay marked
 secret. A secret not set yet can be rendered with a stand-in (synth), and is then listed.
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from . import declarations, goyaml
+from . import configkeys, declarations, goyaml, secretsscheme
 from .declarations import config_string
 from .names import PROJECT, SECRET_CONFIG_KEYS
 
@@ -34,14 +36,6 @@ def offline_value(value: str) -> bool:
     """A secret synth could not read (ciphertext it cannot decrypt, or one not set yet): its format
     cannot be checked offline; the CLI passes the value itself."""
     return value.startswith((PLACEHOLDER, STANDIN))
-# Secrets providers whose values are the CLI's symmetric ciphertext (config/crypt.go): the
-# passphrase provider and every cloud KMS provider. Pulumi Cloud's own provider ("default",
-# pkg/secrets/service) stores the service's ciphertext as plain base64.
-SERVICE_PROVIDERS = ("default", "service")
-GCM_NONCE_BYTES = 12
-GCM_TAG_BYTES = 16
-
-
 class StackFileError(Exception):
     """One line naming the file, the key, what was found and what is allowed."""
 
@@ -67,6 +61,9 @@ def load_yaml(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise StackFileError(f"{path}: found a {type(data).__name__}; allowed: a YAML mapping")
+    problem = configkeys.top_level_problem(data)
+    if problem:
+        raise StackFileError(f"{path}: {problem}")
     return data
 
 
@@ -74,8 +71,9 @@ def load_yaml(path: Path) -> dict[str, Any]:
 
 
 def is_secure(value: Any) -> bool:
-    """A `{secure: <ciphertext>}` leaf, as `pulumi config set --secret` writes it."""
-    return isinstance(value, dict) and set(value) == {"secure"}
+    """A `{secure: <ciphertext>}` leaf, as `pulumi config set --secret` writes it: a mapping of
+    one key whose value is a string (config/object.go isSecureValue; `secure: 1` is plain data)."""
+    return isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str)
 
 
 def _join(path: str, key: Any) -> str:
@@ -108,9 +106,11 @@ def map_secure(value: Any, path: str, fn: Callable[[str, Any], Any]) -> Any:
 
 
 def config_section(stack_yaml: Any) -> dict[str, Any]:
-    """A stack file's `config:` mapping ({} when it has none or it is not a mapping)."""
+    """A stack file's `config:` mapping, keys named as the CLI names them (an unnamespaced key in
+    the project's namespace); {} when it has none or it is not a mapping. Lenient: read() refuses
+    what the CLI refuses."""
     config = stack_yaml.get("config") if isinstance(stack_yaml, dict) else None
-    return config if isinstance(config, dict) else {}
+    return configkeys.lenient(config, PROJECT) if isinstance(config, dict) else {}
 
 
 def secure_leaves(stack_yaml: Any) -> dict[str, str]:
@@ -139,35 +139,7 @@ def plaintext_secret_leaves(stack_yaml: Any) -> list[str]:
     ]
 
 
-def ciphertext_problem(value: Any, provider: str | None) -> str | None:
-    """Why the CLI's decrypter would refuse this `secure:` value before decrypting, or None.
-
-    The symmetric crypter (passphrase and cloud KMS providers) takes `v1:<nonce>:<ciphertext>`,
-    both standard base64, with a 12-byte AES-GCM nonce and at least the 16-byte tag; Pulumi
-    Cloud's service crypter takes standard base64.
-    """
-    if not isinstance(value, str) or not value:
-        return f"a {type(value).__name__ if value else 'empty value'} instead of ciphertext"
-    if provider in SERVICE_PROVIDERS and not value.startswith("v1:"):
-        return None if _b64(value) is not None else "not base64 (Pulumi Cloud's secrets provider)"
-    parts = value.split(":")
-    if len(parts) != 3 or parts[0] != "v1":
-        return "not of the form v1:<nonce>:<ciphertext>"
-    nonce, sealed = _b64(parts[1]), _b64(parts[2])
-    if nonce is None or sealed is None:
-        return "its nonce or ciphertext is not base64"
-    if len(nonce) != GCM_NONCE_BYTES:
-        return f"its nonce is {len(nonce)} bytes; AES-GCM needs {GCM_NONCE_BYTES}"
-    if len(sealed) < GCM_TAG_BYTES:
-        return f"its ciphertext is {len(sealed)} bytes, shorter than the {GCM_TAG_BYTES}-byte GCM tag"
-    return None
-
-
-def _b64(text: str) -> bytes | None:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return None
+ciphertext_problem = secretsscheme.ciphertext_problem  # doctor and diff callers
 
 
 # ---- the secrets a stack needs ---------------------------------------------------------------
@@ -206,6 +178,22 @@ class StackConfigInput:
     path: Path
     # Secrets not set yet that were rendered with a stand-in (config set names), in order.
     standins: list[str] = field(default_factory=list)
+    # What the CLI warns about the file (loaders.go checkForEmptyConfig), one line each.
+    warnings: list[str] = field(default_factory=list)
+    # Declared keys (unnamespaced) the CLI would find missing without the stand-ins.
+    cli_missing: list[str] = field(default_factory=list)
+
+
+def cli_stops(stack: str, missing: Sequence[str]) -> str:
+    """What `pulumi preview`/`up` prints when declared keys are not set (pkg/cmd/pulumi/operations/
+    preview.go: "validating stack config: %w" around pkg/workspace/config.go
+    missingStackConfigurationKeysError); the CLI prompts for nothing."""
+    return f"error: validating stack config: {declarations.missing_message(stack, list(missing))}"
+
+
+def set_commands(stack: str, names: Sequence[str]) -> str:
+    """The commands that set secrets by config-set name (a dotted name is a --path)."""
+    return "; ".join(f"pulumi config set --stack {stack} --secret{' --path' if '.' in n else ''} {n}" for n in names)
 
 
 def project(project_file: Path = PROJECT_FILE) -> dict[str, Any]:
@@ -223,13 +211,15 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     """
     proj = project(project_file)
     path = path or project_file.parent / f"Pulumi.{stack}.yaml"
-    values, secret_keys = _values(stack, path, load_yaml(path))
+    values, secret_keys, warnings = _values(stack, path, load_yaml(path))
+    cli_missing = declarations.apply_defaults(proj, dict(values)) if standins else []
     filled = _fill_standins(values, secret_keys, standins)
     missing = declarations.apply_defaults(proj, values)
     if missing:
-        commands = ", ".join(f"`pulumi config set{' --secret' if declarations.declared_secret(proj, k) else ''} {k} ...`"
+        commands = "; ".join(f"pulumi config set --stack {stack}{' --secret' if declarations.declared_secret(proj, k) else ''} {k}"
                              for k in sorted(missing))
-        raise StackFileError(f"{path}: {declarations.missing_message(stack, missing)}; allowed: set it with {commands}")
+        raise StackFileError(f"{path}: the CLI stops with \"{cli_stops(stack, missing)}\"; allowed: set "
+                             f"{'it' if len(missing) == 1 else 'them'} first: {commands}")
     problem = declarations.problem(stack, proj, values, secret_keys)
     if problem:
         raise StackFileError(f"{path}: {problem}")
@@ -237,29 +227,41 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     problem = declarations.size_problem(stack, config)
     if problem:
         raise StackFileError(f"{path}: {problem}")
-    return StackConfigInput(config=config, secret_keys=secret_keys, path=path, standins=filled)
+    return StackConfigInput(config=config, secret_keys=secret_keys, path=path, standins=filled, warnings=warnings,
+                            cli_missing=sorted(cli_missing))
+
+
+def file_config(stack: str, path: Path) -> StackConfigInput:
+    """The stack file's own config as the CLI passes it (no declared defaults, no stand-ins)."""
+    values, secret_keys, warnings = _values(stack, path, load_yaml(path))
+    return StackConfigInput({key: config_string(value) for key, value in values.items()}, secret_keys, path,
+                            warnings=warnings)
 
 
 def missing_declared(stack: str, path: Path, standins: Sequence[RequiredSecret] = ()) -> list[str]:
     """The declared keys (unnamespaced) the CLI would report missing, after `standins` are filled."""
-    values, secret_keys = _values(stack, path, load_yaml(path), check_ciphertext=False)
+    values, secret_keys, _ = _values(stack, path, load_yaml(path), check_ciphertext=False)
     _fill_standins(values, secret_keys, standins)
     return sorted(declarations.apply_defaults(project(), values))
 
 
-def _values(stack: str, path: Path, document: dict, check_ciphertext: bool = True) -> tuple[dict[str, Any], list[str]]:
-    """Each key's value with its `secure:` leaves as placeholders, and the keys holding secrets."""
-    stack_config = document.get("config") or {}
+def _values(stack: str, path: Path, document: dict, check_ciphertext: bool = True) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Each key's value with its `secure:` leaves as placeholders, the keys holding secrets, and
+    the CLI's warnings about the file."""
+    stack_config = document.get("config")
+    stack_config = {} if stack_config is None else stack_config
     if not isinstance(stack_config, dict):
         raise StackFileError(f"{path}: 'config' is a {type(stack_config).__name__}; allowed: a mapping of keys")
-    provider = document.get("secretsprovider") if isinstance(document.get("secretsprovider"), str) else None
+    try:
+        named, warnings = configkeys.name_keys(stack_config, PROJECT)
+    except configkeys.ConfigKeyError as err:
+        raise StackFileError(f"{path}: {err}") from None
+    how = secretsscheme.scheme(document)
     values: dict[str, Any] = {}
     secret_keys: list[str] = []
-    for key, value in stack_config.items():
-        if ":" not in key:
-            raise StackFileError(f"{path}: config key {key!r} has no namespace; allowed: {PROJECT}:{key} or provider:key")
+    for key, value in named.items():
         for leaf_path, leaf in leaves(value, key):
-            problem = ciphertext_problem(leaf["secure"], provider) if check_ciphertext and is_secure(leaf) else None
+            problem = secretsscheme.ciphertext_problem(leaf["secure"], how) if check_ciphertext and is_secure(leaf) else None
             if problem:
                 raise StackFileError(f"{path}: stack '{stack}': config '{leaf_path}': the secure value is not "
                                      f"ciphertext the CLI can decrypt ({problem}); allowed: a value written by "
@@ -267,7 +269,7 @@ def _values(stack: str, path: Path, document: dict, check_ciphertext: bool = Tru
         values[key] = map_secure(value, key, lambda p, _: f"{PLACEHOLDER}:{p}")
         if any(is_secure(leaf) for _, leaf in leaves(value, key)):
             secret_keys.append(key)
-    return values, secret_keys
+    return values, secret_keys, warnings
 
 
 def _fill_standins(values: dict[str, Any], secret_keys: list[str], standins: Sequence[RequiredSecret]) -> list[str]:

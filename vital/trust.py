@@ -50,6 +50,10 @@ MAIN_REF = "refs/heads/main"
 # pull_request: GITHUB_REF is refs/pull/PULL_REQUEST_NUMBER/merge); one trust covers every PR.
 PULL_REQUEST_REFS = "refs/pull/*/merge"
 
+# The GitHub environment the drift checks run in (infra-drift.yml): its deployment branches are main
+# only, and it holds the keys a refresh needs that have no read-only form (docs/credentials.md).
+DRIFT_ENVIRONMENT = "drift"
+
 # The workflow files (.github/workflows/), each the only one its roles trust.
 PR_WORKFLOW = "infra-pr.yml"
 DEPLOY_WORKFLOW = "infra-deploy.yml"
@@ -122,14 +126,22 @@ ROLES: tuple[Role, ...] = (
     Role(key="plan-production", name=f"{PROJECT}-plan-production", variable="AWS_PRODUCTION_PLAN_ROLE_ARN",
          scope=REPOSITORY, trusts=(Trust(DEPLOY_WORKFLOW, f"ref:{MAIN_REF}", MAIN_REF),),
          reads=(PRODUCTION,), decrypts=(PRODUCTION,)),
-    # The daily drift check: main's reviewed infra-drift.yml, every stack, read-only.
+    # The daily drift check: main's reviewed infra-drift.yml in the drift environment, every stack, read-only.
     Role(key="drift", name=f"{PROJECT}-drift", variable="AWS_DRIFT_ROLE_ARN", scope=REPOSITORY,
-         trusts=(Trust(DRIFT_WORKFLOW, f"ref:{MAIN_REF}", MAIN_REF),),
+         trusts=(Trust(DRIFT_WORKFLOW, f"environment:{DRIFT_ENVIRONMENT}", MAIN_REF),),
          reads=(*TIERS, BOOTSTRAP_STACK), decrypts=(*TIERS, BOOTSTRAP_STACK), refreshes=(BOOTSTRAP_STACK,)),
     *(_deploy(stack) for stack in TIERS),
 )
 
 ROLE = {role.key: role for role in ROLES}
+
+
+def pr_readable_stacks() -> tuple[str, ...]:
+    """The tiers whose config and state pull-request code can read: those a role that trusts a
+    pull request decrypts. A credential that reaches beyond its tier (a Vercel team token) may sit
+    in none of them (program.checks, docs/credentials.md)."""
+    readers = [role for role in ROLES if any(t.context == "pull_request" for t in role.trusts)]
+    return tuple(tier for tier in TIERS if any(tier in role.decrypts for role in readers))
 
 
 def subject(prefix: str, repository: str, trust: Trust) -> str:

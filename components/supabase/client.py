@@ -19,7 +19,7 @@ import urllib3
 from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
-from vital.names import SUPABASE_ACCESS_TOKEN_KEY
+from vital.names import SUPABASE_ACCESS_TOKEN_ENV
 
 from .retry import BudgetedRetry, RetryBudgetExceeded, SleepFn, describe_status
 
@@ -83,7 +83,8 @@ class SupabaseManagementClient:
         self.project_ref = project_ref
         if not isinstance(access_token, str) or not access_token:
             raise SupabaseApiError(
-                f"supabase project {project_ref}: no access token; set {SUPABASE_ACCESS_TOKEN_KEY}",
+                f"supabase project {project_ref}: no access token; set {SUPABASE_ACCESS_TOKEN_ENV} in the environment of "
+                f"the pulumi CLI (CI: the deploy environment's secret; a preview makes no API call and needs none)",
                 project_ref=project_ref,
             )
         self._access_token = access_token
@@ -218,11 +219,11 @@ class SupabaseManagementClient:
 
     def _error(self, status: int, method: str, path: str, raw: bytes) -> SupabaseApiError:
         if status == 401:
-            text = f"401 Unauthorized — the access token was refused; set {SUPABASE_ACCESS_TOKEN_KEY}"
+            text = f"401 Unauthorized — the access token was refused; set {SUPABASE_ACCESS_TOKEN_ENV} to a valid one"
         elif status == 403:
             text = (
                 f"403 Forbidden — the access token may not {method} {path}; use a token of an "
-                f"account with access to this project (set {SUPABASE_ACCESS_TOKEN_KEY})"
+                f"account with access to this project (set {SUPABASE_ACCESS_TOKEN_ENV})"
             )
         elif status == 404:
             text = (

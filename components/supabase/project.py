@@ -22,7 +22,6 @@ class SupabaseProject(VitalComponent):
         self.settings = SupabaseProjectSettings(
             self.child("settings"),
             project_ref=spec.project_ref,
-            access_token=pulumi.Output.secret(spec.access_token.get_secret_value()),
             default_pool_size=spec.pool_size,
             site_url=spec.site_url,
             uri_allow_list=list(spec.uri_allow_list),

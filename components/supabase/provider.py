@@ -14,9 +14,15 @@ input, and the provider host unpickles it. Because ``SupabaseSettingsProvider`` 
 importable module (never ``__main__``), dill records its class as this module's path and
 name, and the host imports this module to rebuild it: the pickle carries no code. The
 instance holds nothing but ``_sleep`` (``None`` outside tests): no sockets, locks, clients
-or credentials. A client is built per call from the resource's properties; the access token
-only ever lives in the ``access_token`` property (a secret) and inside that short-lived
-client, which refuses to be pickled. The tests unpickle the provider in a fresh process.
+or credentials. A client is built per call from the resource's properties and the access
+token, which the provider reads at each call from its own process's environment,
+``SUPABASE_ACCESS_TOKEN``: the engine starts the dynamic provider's process with the CLI's
+environment (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, ExecPlugin:
+``environment := os.Environ()``). The token is never an input, so never in state, where every
+role that decrypts the stack (a pull request's preview, for preview and pre-production) could
+read it; it lives only in that short-lived client, which refuses to be pickled. ``check`` and
+``diff`` make no API call, so a preview needs no token. The tests unpickle the provider in a
+fresh process.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 from typing import Any, Mapping, Optional, Sequence
 
 import pulumi.dynamic
@@ -41,6 +48,8 @@ from .endpoints import (
     set_network,
     set_pool_size,
 )
+from vital.names import SUPABASE_ACCESS_TOKEN_ENV
+
 from .retry import SleepFn
 from .settings import (
     OUTPUT_FIELDS,
@@ -73,7 +82,7 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
     def _client(self, p: Mapping[str, Any]) -> SupabaseManagementClient:
         return SupabaseManagementClient(
             project_ref=p["project_ref"],
-            access_token=p.get("access_token"),
+            access_token=os.environ.get(SUPABASE_ACCESS_TOKEN_ENV, ""),
             api_url=p["api_url"],
             timeout_seconds=p["timeout_seconds"],
             max_attempts=p["max_attempts"],
@@ -102,11 +111,11 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
         project_ref is a different project, so it replaces (adopt the new one,
         then restore the old one).
 
-        A changed access token / api_url / timeout / retry setting alone is
-        reported as an in-place update that makes no API call: Pulumi hands
-        refresh and delete the *stored* outputs, not the program's inputs, so
-        without it a rotated (and revoked) token would stay in state and a
-        later `pulumi destroy` could not restore the project.
+        A changed api_url / timeout / retry setting alone is reported as an
+        in-place update that makes no API call: Pulumi hands refresh and delete
+        the *stored* outputs, not the program's inputs. So is an access token
+        that an earlier version stored in state (settings.DROPPED_FIELDS): the
+        update writes outputs without it, never a replacement.
         """
         olds, news = normalize_props(_olds), normalize_props(_news)
         replaces = []

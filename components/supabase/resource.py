@@ -25,7 +25,7 @@ from .provider import SupabaseSettingsProvider
 class SupabaseProjectSettings(pulumi.dynamic.Resource):
     """Settings of an existing Supabase project (type ``pulumi-python:dynamic:Resource``).
 
-    Outputs: the inputs below (``access_token`` as a secret) and ``original``,
+    Outputs: the inputs below and ``original``,
     the settings found at adoption, which ``delete`` restores:
     ``{"pooler": {"default_pool_size"}, "auth": {"site_url", "uri_allow_list"},
     "network_restrictions": {"dbAllowedCidrs", "dbAllowedCidrsV6"}}`` (the last
@@ -33,7 +33,6 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
     """
 
     project_ref: pulumi.Output[str]
-    access_token: pulumi.Output[str]
     default_pool_size: pulumi.Output[int]
     site_url: pulumi.Output[str]
     uri_allow_list: pulumi.Output[list]
@@ -51,7 +50,6 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
         resource_name: str,
         *,
         project_ref: pulumi.Input[str],
-        access_token: pulumi.Input[str],
         default_pool_size: pulumi.Input[int],
         site_url: pulumi.Input[str],
         uri_allow_list: pulumi.Input[Sequence[pulumi.Input[str]]],
@@ -66,7 +64,6 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
     ) -> None:
         props = {
             "project_ref": project_ref,
-            "access_token": pulumi.Output.secret(access_token),
             "default_pool_size": default_pool_size,
             "site_url": site_url,
             "uri_allow_list": uri_allow_list,
@@ -79,11 +76,6 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
             "backup_policy": backup_policy,
             "original": None,  # output only
         }
-        super().__init__(SupabaseSettingsProvider(), resource_name, props, resource_options(opts))
-
-
-def resource_options(opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.ResourceOptions:
-    """`opts` plus access_token as an additional secret output."""
-    return pulumi.ResourceOptions.merge(
-        pulumi.ResourceOptions(additional_secret_outputs=["access_token"]), opts
-    )
+        # No credential among the inputs: the provider reads SUPABASE_ACCESS_TOKEN from its
+        # process's environment at each call (provider.py), so state never holds the token.
+        super().__init__(SupabaseSettingsProvider(), resource_name, props, opts)

@@ -15,7 +15,6 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 import pulumi.dynamic
 from pulumi.runtime import rpc as _rpc
 
-from vital.names import SUPABASE_ACCESS_TOKEN_KEY
 from vital.pulumi_internals import UNKNOWN
 from vital import validators
 from vital.validators import SUPABASE_REF_RE
@@ -35,7 +34,6 @@ MAX_ATTEMPTS_MIN, MAX_ATTEMPTS_MAX = 1, 20
 
 MANAGED_FIELDS = ("default_pool_size", "site_url", "uri_allow_list", "allowed_cidrs")
 CONNECTION_FIELDS = (
-    "access_token",
     "api_url",
     "timeout_seconds",
     "max_attempts",
@@ -49,6 +47,11 @@ CONNECTION_DEFAULTS: dict[str, Any] = {
     "retry_base_delay_seconds": DEFAULT_RETRY_BASE_DELAY_SECONDS,
     "max_retry_sleep_seconds": DEFAULT_MAX_RETRY_SLEEP_SECONDS,
 }
+# Fields an earlier version kept in state and this one drops: the access token was an input (so
+# state held it, readable by every role that decrypts the stack); it now comes from the provider
+# process's environment (provider.py). A resource whose stored outputs still hold one gets an
+# in-place update that makes no API call and writes outputs without it (changed_fields).
+DROPPED_FIELDS = ("access_token",)
 # Recorded, not managed: Supabase's backups and point-in-time recovery come with the
 # project's plan and have no Management API setting here. The tier's expectation rides on
 # the resource so the policy pack can check it; changing it makes no API call.
@@ -157,6 +160,10 @@ def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str
         f for f in (*CONNECTION_FIELDS, *RECORDED_FIELDS)
         if is_unknown(news.get(f)) or olds.get(f) != news.get(f)
     ]
+    # The engine keeps a resource's stored outputs when its diff finds no change (pulumi/pulumi
+    # pkg/resource/deploy/step.go, SameStep.Apply: "Retain the ID and outputs"), so a dropped
+    # field left in state stays there until a diff reports it.
+    changed += [f for f in DROPPED_FIELDS if f in olds and f not in news]
     return changed
 
 
@@ -175,9 +182,10 @@ def _check_project_ref(ref: Any) -> list[str]:
     return [f"must be a Supabase project ref (20 lowercase letters), got {ref!r}"]
 
 
-def _check_access_token(token: Any) -> list[str]:
+def _check_dropped(value: Any) -> list[str]:
     # Never echo the value: it is the credential.
-    return [] if isinstance(token, str) and token else [f"is required; set {SUPABASE_ACCESS_TOKEN_KEY}"]
+    return [] if value is None else ["is no input any more: the provider reads its token from its environment, "
+                                     "so no token is stored in state"]
 
 
 def _check_pool_size(size: Any) -> list[str]:
@@ -222,7 +230,7 @@ def _check_allowed_cidrs(cidrs: Any) -> list[str]:
 def _check_api_url(url: Any) -> list[str]:
     parsed = urllib.parse.urlparse(url) if isinstance(url, str) else None
     if parsed is not None and (parsed.username or parsed.password):
-        return ["must not contain credentials (the token goes in access_token)"]
+        return ["must not contain credentials"]
     if not parsed or parsed.scheme not in ("https", "http") or not parsed.hostname:
         return [f"must be an http(s) URL, got {url!r}"]
     return []
@@ -249,7 +257,7 @@ def _check_max_attempts(attempts: Any) -> list[str]:
 # Property -> its check, in the order failures are reported.
 CHECKS: dict[str, Callable[[Any], list[str]]] = {
     "project_ref": _check_project_ref,
-    "access_token": _check_access_token,
+    "access_token": _check_dropped,
     "default_pool_size": _check_pool_size,
     "site_url": _check_site_url,
     "uri_allow_list": _check_uri_allow_list,

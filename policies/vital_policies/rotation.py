@@ -7,15 +7,15 @@ wants the gate back sets {"secret-rotation": "mandatory"} in its pack config.
 
 What a stack holds comes from its config, as the CLI passes it to the pack (PULUMI_CONFIG,
 objects as JSON strings): the keys of secretEnv, the secrets every stack holds
-(vital.names.ALWAYS_HELD_SECRETS) and, when set, protectionPassword and alertWebhookUrl (the same
-list as program.config.StackConfig.secret_names);
+(vital.names.ALWAYS_HELD_SECRETS) and, when set, vercelDeployToken, protectionPassword and alertWebhookUrl
+(the same list as program.config.StackConfig.secret_names);
 when each was rotated comes from secretRotation (KEY -> ISO date, kept by tools.rotate). Only
 the secrets' names are read, never their values, and no message holds a value.
 
 A violation is attached to the resource that carries the secret when there is one (the Vercel
 env var for a secretEnv key, the GitHub secrets VERCEL_TOKEN and SUPABASE_DB_URL for vercelDeployToken
-and supabaseDbUrl, the Supabase
-settings for supabaseAccessToken, the Vercel project for protectionPassword), else to the stack.
+and supabaseDbUrl, the Vercel project for protectionPassword), else to the stack. Provider
+credentials are no stack's secrets (they come from the deploy jobs' environment, docs/credentials.md).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from . import context
 from .context import PROJECT
 from .pack_config import setting
 from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, PROJECT as VERCEL_PROJECT
-from .resources import elements, is_set, is_supabase_settings, peek
+from .resources import elements, is_set, peek
 
 ALWAYS_HELD = ALWAYS_HELD_SECRETS
 HELD_WHEN_SET = HELD_WHEN_SET_SECRETS
@@ -113,8 +113,6 @@ def _holders(resources: Iterable[PolicyResource]) -> dict[str, str]:
             name = peek(r.props, "secretName")
             if isinstance(name, str):
                 github.setdefault(name, r.urn)
-        elif is_supabase_settings(r):
-            found.setdefault("supabaseAccessToken", r.urn)
         elif r.resource_type == VERCEL_PROJECT and is_set(r.props, "passwordProtection"):
             found.setdefault("protectionPassword", r.urn)
     for config_key, secret_name in GITHUB_SECRET_FOR.items():

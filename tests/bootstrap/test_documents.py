@@ -38,7 +38,7 @@ def job(prefix: str, context: str, workflow: str, ref: str, repo: str = REPO) ->
 JOBS = {
     "plan": ("pull_request", "infra-pr.yml", "refs/pull/42/merge"),
     "plan-production": ("ref:refs/heads/main", "infra-deploy.yml", "refs/heads/main"),
-    "drift": ("ref:refs/heads/main", "infra-drift.yml", "refs/heads/main"),
+    "drift": ("environment:drift", "infra-drift.yml", "refs/heads/main"),
     **{f"deploy-{t}": (f"environment:{t}", "infra-deploy.yml", "refs/heads/main") for t in TIERS},
 }
 
@@ -56,6 +56,8 @@ def test_each_job_is_trusted_by_its_own_role_alone_under_either_prefix(both, pre
     job(NAME_FORM, "environment:production", "infra-deploy.yml", "refs/heads/feature"),  # another branch
     job(NAME_FORM, "environment:production", "infra-pr.yml", "refs/heads/main"),     # another workflow, same env
     job(NAME_FORM, "ref:refs/heads/feature", "infra-drift.yml", "refs/heads/feature"),
+    job(NAME_FORM, "ref:refs/heads/main", "infra-drift.yml", "refs/heads/main"),  # drift outside its environment
+    job(NAME_FORM, "environment:drift", "infra-pr.yml", "refs/heads/main"),       # the drift environment, another file
     job("repo:evil/vital-expert-infra", "pull_request", "infra-pr.yml", "refs/pull/1/merge", "evil/vital-expert-infra"),
     job(NAME_FORM, "pull_request", "infra-pr.yml", "refs/heads/main"),  # pull_request_target-like: main's copy
     job("repo:vital-expert@1234567/vital-expert-infra@1", "environment:production", "infra-deploy.yml", "refs/heads/main"),

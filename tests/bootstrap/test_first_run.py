@@ -49,7 +49,7 @@ def run(tmp_path: Path, github: FakeGitHub, in_bucket: bool, **env: str) -> tupl
     outputs.write_text(json.dumps(doc()["outputs"]))
     log = tmp_path / "calls.log"
     log.write_text("")
-    pin = next(line.split("==")[1] for line in (ROOT / "requirements.txt").read_text().splitlines() if line.startswith("pulumi=="))
+    pin = next(line.split("==")[1].split()[0] for line in (ROOT / "requirements.txt").read_text().splitlines() if line.startswith("pulumi=="))
     full = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_LOG": str(log),
             "FAKE_OUTPUTS": str(outputs), "FAKE_IN_BUCKET": "1" if in_bucket else "0", "FAKE_VERSION": pin,
             "GITHUB_TOKEN": "ghs_test", "GITHUB_API_URL": github.url,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
 from components.specs import CacheSpec, SupabaseProjectSpec
 from components.supabase.project import SupabaseProject
 from components.upstash_cache import UpstashCache
-from tests.components.conftest import build, of_type, one, secret_value
+from tests.components.conftest import build, of_type, one
 
-CANARY = "canary-supabase-token-0001"
 
 
 def test_an_owned_cache_is_a_protected_retained_tls_database(recorder):
@@ -37,7 +36,7 @@ def test_a_cache_is_always_its_own_database():
 
 
 def test_supabase_settings_from_the_spec(recorder):
-    spec = SupabaseProjectSpec(project_ref="a" * 20, access_token=SecretStr(CANARY), pool_size=100,
+    spec = SupabaseProjectSpec(project_ref="a" * 20, pool_size=100,
                                site_url="https://app.example.com", uri_allow_list=("https://app.example.com/**",),
                                backup_policy="daily+pitr", anon_key="public", protect=True)
     project = build(lambda: SupabaseProject("supabase", spec))
@@ -47,4 +46,4 @@ def test_supabase_settings_from_the_spec(recorder):
     assert settings.inputs["default_pool_size"] == 100 and settings.inputs["backup_policy"] == "daily+pitr"
     assert settings.inputs["uri_allow_list"] == ["https://app.example.com/**"]
     assert "allowed_cidrs" not in settings.inputs or settings.inputs["allowed_cidrs"] is None
-    assert secret_value(settings.inputs["access_token"]) == CANARY
+    assert "access_token" not in settings.inputs  # the provider reads SUPABASE_ACCESS_TOKEN; state never holds it

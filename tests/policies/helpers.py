@@ -359,7 +359,7 @@ def data_fakes(tier: str) -> list[Fake]:
     t = TIER_DEFAULTS[tier]
     fakes = [Fake(T_SUPABASE, f"supabase-{tier}-settings", {
         "project_ref": SUPABASE_REFS[tier], "backup_policy": t.backups, "default_pool_size": float(t.pool_size),
-        "access_token": secret("sbp_placeholder_access_token"), "api_url": "https://api.supabase.com",
+        "api_url": "https://api.supabase.com",
         "__provider": secret("pickled-provider")},
         component=f"vital:supabase:SupabaseProject::supabase-{tier}", protect=t.protect)]
     if t.owns_cache:
@@ -383,7 +383,6 @@ def rotation_config(rotated: dict[str, str] | None, secret_env: tuple[str, ...] 
 
     config = {f"{PROJECT}:secretEnv": json.dumps({k: f"value-of-{k.lower()}-do-not-print" for k in secret_env}),
               f"{PROJECT}:vercelDeployToken": "vercel-token-do-not-print",
-              f"{PROJECT}:supabaseAccessToken": "sbp-token-do-not-print",
               f"{PROJECT}:supabaseDbUrl": "postgresql://db-url-do-not-print"}
     if rotated is not None:
         config[f"{PROJECT}:secretRotation"] = json.dumps(rotated)

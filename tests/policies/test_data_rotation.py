@@ -208,7 +208,7 @@ def test_backups_read_require_pitr_tiers():
 def rotation_run(days: int | None, tier: str = "production", fakes: list[Fake] | None = None, config=None,
                  pack=None, secret_env=("OPENAI_API_KEY",)):
     """(mandatory, advisory) violations with every secret rotated ROTATED, counted to ROTATED + days."""
-    names = [*ALWAYS_HELD_SECRETS, *secret_env]
+    names = [*ALWAYS_HELD_SECRETS, "vercelDeployToken", *secret_env]  # rotation_config sets the team token
     stack_config = config if config is not None else rotation_config({n: ROTATED.isoformat() for n in names},
                                                                       secret_env)
     settings = {"today": today(days)} if days is not None else {}
@@ -218,7 +218,7 @@ def rotation_run(days: int | None, tier: str = "production", fakes: list[Fake] |
         return run(rotation.secret_rotation, args_for()), run(rotation.secret_rotation_due, args_for())
 
 
-@pytest.mark.parametrize("days, mandatory, advisory", [(74, 0, 0), (75, 0, 4), (89, 0, 4), (90, 4, 0)])
+@pytest.mark.parametrize("days, mandatory, advisory", [(74, 0, 0), (75, 0, 3), (89, 0, 3), (90, 3, 0)])
 def test_rotation_thresholds(days, mandatory, advisory):
     failed, due = rotation_run(days)
     assert (len(failed), len(due)) == (mandatory, advisory)
@@ -236,7 +236,6 @@ def test_rotation_names_the_secret_and_attaches_it_to_its_resource():
     by_secret = {v.message.split()[1]: v.urn for v in failed}
     assert by_secret == {
         "vercelDeployToken": find(fakes, "production-secret-vercel_token").urn,
-        "supabaseAccessToken": find(fakes, settings_name("production")).urn,
         "supabaseDbUrl": None,  # the fake stack registers no SUPABASE_DB_URL secret: reported on the stack
         "OPENAI_API_KEY": find(fakes, "vital-expert-env-openai_api_key").urn,
     }
@@ -249,14 +248,13 @@ def test_a_secret_without_a_resource_is_reported_on_the_stack():
 
 
 def test_a_missing_date_fails_and_is_not_merely_due():
-    config = rotation_config({"vercelDeployToken": today(0), "supabaseAccessToken": today(0), "supabaseDbUrl": today(0)})
+    config = rotation_config({"vercelDeployToken": today(0), "supabaseDbUrl": today(0)})
     failed, due = rotation_run(80, config=config)
     assert len(failed) == 1 and due != []
     assert failed[0].message.startswith("secret OPENAI_API_KEY in tier production has no rotation date "
                                         "(never recorded: vital-expert-infra:secretRotation.OPENAI_API_KEY is not set)")
     failed, _ = rotation_run(0, config=rotation_config(None))  # no secretRotation at all
-    assert sorted(v.message.split()[1] for v in failed) == ["OPENAI_API_KEY", "supabaseAccessToken",
-                                                             "supabaseDbUrl", "vercelDeployToken"]
+    assert sorted(v.message.split()[1] for v in failed) == ["OPENAI_API_KEY", "supabaseDbUrl", "vercelDeployToken"]
 
 
 @pytest.mark.parametrize("recorded, found", [
@@ -264,7 +262,7 @@ def test_a_missing_date_fails_and_is_not_merely_due():
     ("2027-03-01", "last rotated 2027-03-01, after today (2026-11-02); allowed: a date not after today"),
 ])
 def test_a_date_that_is_not_a_past_date_fails(recorded, found):
-    config = rotation_config({"vercelDeployToken": today(0), "supabaseAccessToken": today(0), "supabaseDbUrl": today(0),
+    config = rotation_config({"vercelDeployToken": today(0), "supabaseDbUrl": today(0),
                               "OPENAI_API_KEY": recorded})
     failed, due = rotation_run(0, config=config)
     assert len(failed) == 1 and found in failed[0].message and due == []
@@ -273,7 +271,7 @@ def test_a_date_that_is_not_a_past_date_fails(recorded, found):
 def test_protection_password_is_a_secret_when_set():
     fakes = [*stack("production"), Fake(T_PROJECT, "locked-project", {"name": "x", "passwordProtection": {
         "deploymentType": "all_deployments", "password": secret("pw")}}, stack="production")]
-    config = rotation_config({"vercelDeployToken": today(0), "supabaseAccessToken": today(0), "supabaseDbUrl": today(0),
+    config = rotation_config({"vercelDeployToken": today(0), "supabaseDbUrl": today(0),
                               "OPENAI_API_KEY": today(0)}, protectionPassword="hunter2-do-not-print")
     failed, _ = rotation_run(0, fakes=fakes, config=config)
     assert len(failed) == 1 and "secret protectionPassword" in failed[0].message
@@ -284,9 +282,9 @@ def test_rotation_reads_its_pack_config():
     # Other tiers are not checked by default; `tiers` adds them. Limits move the thresholds.
     assert rotation_run(200, tier="preview") == ([], [])
     failed, _ = rotation_run(200, tier="preview", pack={"tiers": ["preview"]})
-    assert len(failed) == 4
+    assert len(failed) == 3
     failed, due = rotation_run(40, pack={"failAfterDays": 45, "warnAfterDays": 30})
-    assert (len(failed), len(due)) == (0, 4) and "before 2026-12-17" in due[0].message
+    assert (len(failed), len(due)) == (0, 3) and "before 2026-12-17" in due[0].message
     failed, _ = rotation_run(None, pack={"today": "2026-02-30"})
     assert [v.message for v in failed] == ["pack config secret-rotation.today is '2026-02-30'; allowed: a date as "
                                            "YYYY-MM-DD, or unset for today's UTC date"]
@@ -294,10 +292,9 @@ def test_rotation_reads_its_pack_config():
 
 def test_rotation_defaults_to_todays_utc_date():
     failed, due = rotation_run(None, config=rotation_config({"vercelDeployToken": "2000-01-01",
-                                                             "supabaseAccessToken": "2000-01-01",
                                                              "supabaseDbUrl": "2000-01-01",
                                                              "OPENAI_API_KEY": "2000-01-01"}))
-    assert len(failed) == 4 and due == []
+    assert len(failed) == 3 and due == []
 
 
 def test_rotation_never_shows_a_secret_value():
@@ -352,7 +349,7 @@ def _rotated_config() -> dict[str, str]:
     committed file records none: "never recorded")."""
     config = dict(read_source("production").config)
     assert json.loads(config.get(f"{NS}:secretRotation", "{}")) == {}  # the declared default: none recorded
-    names = [*ALWAYS_HELD_SECRETS, *json.loads(config[f"{NS}:secretEnv"])]
+    names = [*ALWAYS_HELD_SECRETS, "vercelDeployToken", *json.loads(config[f"{NS}:secretEnv"])]  # production's token
     config[f"{NS}:secretRotation"] = json.dumps({name: ROTATED.isoformat() for name in names})
     return config
 
@@ -416,7 +413,7 @@ def test_the_committed_stacks_pass_the_new_policies(packs, rendered, tier):
         assert of(result, policy) == []
     # Production records no rotation date yet: every secret is "never recorded", as advice.
     never = of(result, "secret-rotation")
-    assert len(never) == (7 if tier == "production" else 0)
+    assert len(never) == (6 if tier == "production" else 0)
     assert all(v["enforcementLevel"] == "advisory" and "never recorded" in v["message"] for v in never)
 
 
@@ -476,10 +473,10 @@ def test_isolation_reads_supabase_refs_from_the_pack_config(packs, rendered):
     assert of(packs["pre-production"].run(resources, config), "isolation") == []
 
 
-@pytest.mark.parametrize("days, overdue, advisory", [(74, 0, 0), (75, 0, 7), (89, 0, 7), (90, 7, 0)])
+@pytest.mark.parametrize("days, overdue, advisory", [(74, 0, 0), (75, 0, 6), (89, 0, 6), (90, 6, 0)])
 def test_rotation_thresholds_through_the_protocol(packs, rendered, days, overdue, advisory):
     # The pack reads secretEnv and secretRotation from PULUMI_CONFIG (objects as JSON strings) with
-    # pulumi.Config.get_object: the committed production stack's seven secrets, recorded as rotated 2026-11-02.
+    # pulumi.Config.get_object: the committed production stack's six secrets, recorded as rotated 2026-11-02.
     result = packs["production-rotated"].run(rendered["production"][0].resources, pinned(days))
     failed, due = of(result, "secret-rotation"), of(result, "secret-rotation-due")
     assert (len(failed), len(due)) == (overdue, advisory)
@@ -530,7 +527,7 @@ def test_rotation_gates_only_when_the_pack_config_asks(tmp_path, capsys):
 
     code, violations = synth_with(pinned(0))
     never = [v for v in violations if v["policy"] == "secret-rotation"]
-    assert code == 0 and len(never) == 7 and {v["enforcementLevel"] for v in never} == {"advisory"}
+    assert code == 0 and len(never) == 6 and {v["enforcementLevel"] for v in never} == {"advisory"}
     assert all("never recorded" in v["message"] for v in never)
     code, violations = synth_with({**pinned(0), "secret-rotation": {"enforcementLevel": "mandatory", "today": today(0)}})
     assert code == 1

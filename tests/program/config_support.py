@@ -18,6 +18,7 @@ from program.config import StackConfig
 from program.load import _error_from_validation
 from vital.names import PROJECT
 from vital.tiers import TIER_DEFAULTS
+from vital.trust import pr_readable_stacks
 
 ROOT = Path(__file__).resolve().parents[2]
 DELETE = object()  # as a change: leave the key out of the stack file
@@ -42,8 +43,8 @@ def _committed(stack: str) -> dict[str, Any]:
 def data(stack: str, changes: dict[str, Any] | None = None) -> dict[str, Any]:
     """What load_stack_config hands StackConfig: the stack file's keys, and its secrets decrypted."""
     config = {"stack": stack, "tier": stack, **copy.deepcopy(_committed(stack))}
-    config["vercelDeployToken"] = canary("vercelDeployToken")
-    config["supabaseAccessToken"] = canary("supabaseAccessToken")
+    if stack not in pr_readable_stacks():  # the team token: production's only (program.checks)
+        config["vercelDeployToken"] = canary("vercelDeployToken")
     config["supabaseDbUrl"] = db_url(config["supabaseProjectRef"])
     config["secretEnv"] = {key: canary(key) for key in TIER_DEFAULTS[stack].secret_env}
     for key, value in (changes or {}).items():

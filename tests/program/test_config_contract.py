@@ -34,8 +34,8 @@ TOO_FEW = "allowed: enough requests that the 600 s window the plan allows keeps 
 NAMESERVERS = "ns1.vercel-dns.com and ns2.vercel-dns.com"
 SUFFIX = ("allowed: {}: set dnsOnVercel: true and dnsZone to the zone that holds it (Vercel: the suffix's domain must "
           "be \"Using Vercel's Nameservers\", vercel.com/docs/deployments/preview-deployment-suffix)")
-HELD = ("allowed: a secret this stack holds (vercelDeployToken, supabaseAccessToken, supabaseDbUrl, OPENAI_API_KEY, "
-        "SUPABASE_SERVICE_ROLE_KEY, LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY)")
+HELD = ("allowed: a secret this stack holds (supabaseDbUrl, OPENAI_API_KEY, SUPABASE_SERVICE_ROLE_KEY, "
+        "LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY, vercelDeployToken)")
 STAGES = ("allowed: [] (deploy at once), or 2 to 10 stages of rising percent ending at 100, such as [{percent: 10, "
           "minutes: 10}, {percent: 100}]")
 MINUTES = ("allowed: minutes on every stage but the last with rolloutAdvancement automatic, and on none with "
@@ -316,7 +316,7 @@ ERRORS: dict[str, tuple] = {
     "an environment secret secretEnv lacks": ("production", {"environmentSecrets": ["NOPE"]}, "environmentSecrets",
         "'NOPE'", "allowed: a secretEnv key (OPENAI_API_KEY, SUPABASE_SERVICE_ROLE_KEY, LANGFUSE_PUBLIC_KEY, "
                   "LANGFUSE_SECRET_KEY)"),
-    # ---- names the platforms constrain (checks._check_names; docs/names.md) ----
+    # ---- names the platforms constrain (program/name_checks.py; docs/names.md) ----
     "a project name with '---'": ("production", {"apps": [{"name": "a---b"}]}, "apps[0].name", "'a---b'",
         "allowed: a name whose Vercel project name (found 'a---b-production') is 1 to 52 lower-case letters, digits "
         "and '-', without '---' (Vercel refuses it)"),

@@ -26,7 +26,11 @@ CASES = {
     "duplicate env key": ("production", {"env": {"OPENAI_API_KEY_X": "1", "LOG_LEVEL": "x"}, "secretEnv": {"LOG_LEVEL": SECURE}}, ["'vital-expert-infra:env'", "'LOG_LEVEL'", "not both"]),
     "secret as plaintext env": ("production", {"env": {"ANTHROPIC_API_KEY": "sk-live-123"}}, ["'vital-expert-infra:env'", "'ANTHROPIC_API_KEY'", "pulumi config set --secret --path secretEnv"]),
     "credential DSN as plaintext env": ("production", {"env": {"DATABASE_URL": "postgres://app:pw@db/x"}}, ["'vital-expert-infra:env'", "'DATABASE_URL'", "secretEnv"]),
-    "secret key plaintext in stack file": ("production", {"vercelDeployToken": "plain-token"}, ["Stack 'production' with configuration key 'vercelDeployToken' must be encrypted as it's secret"]),
+    "secret key plaintext in stack file": ("production", {"vercelDeployToken": "plain-token"}, ["'vital-expert-infra:vercelDeployToken'", "found [secret]", "encrypted value only"]),
+    "declared secret plaintext in stack file": ("production", {"supabaseDbUrl": "postgresql://x"}, ["Stack 'production' with configuration key 'supabaseDbUrl' must be encrypted as it's secret"]),
+    "team token outside production": ("preview", {"vercelDeployToken": SECURE}, ["'vital-expert-infra:vercelDeployToken'", "found [secret]", "nothing in tier preview", "production's included", "pulumi config rm vercelDeployToken"]),
+    "deploys from GitHub Actions outside production": ("pre-production", {"deployFrom": "github-actions"}, ["'vital-expert-infra:deployFrom'", "'github-actions'", "allowed: 'vercel-git' in tier pre-production", "VERCEL_TOKEN"]),
+    "provider credential in the stack file": ("pre-production", {"vercel:apiToken": SECURE}, ["'vercel:apiToken'", "found [secret]", "only from the environment (VERCEL_API_TOKEN", "pulumi config rm --stack pre-production vercel:apiToken"]),
     "plaintext leaf in secretEnv": ("production", {"secretEnv": {"OPENAI_API_KEY": SECURE, "STRIPE_SECRET_KEY": "sk_live_x"}}, ["secretEnv.STRIPE_SECRET_KEY", "encrypted value only"]),
     "NEXT_PUBLIC secret": ("production", {"secretEnv": {"NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY": SECURE}}, ["'vital-expert-infra:secretEnv'", "NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY", "browser"]),
     "NEXT_PUBLIC holding a secret value": ("preview", {"env": {"NEXT_PUBLIC_OPENAI": "sk-proj-" + "a1B2c3D4e5" * 4}}, ["'vital-expert-infra:env'", "NEXT_PUBLIC_OPENAI", "browsers"]),
@@ -42,7 +46,7 @@ CASES = {
     "team slug instead of id": ("production", {"vercel:team": "vital-expert"}, ["'vercel:team'", "'vital-expert'", "team_"]),
     "window shorter than the plan allows": ("production", {"rateLimitPeriod": 5}, ["'vital-expert-infra:rateLimitPeriod'", "5", "at least 10 s"]),
     "bad supabase ref": ("production", {"supabaseProjectRef": "Prod-Ref"}, ["'vital-expert-infra:supabaseProjectRef'", "'Prod-Ref'", "20 lower-case letters"]),
-    "supabase token in plaintext": ("production", {"supabaseAccessToken": "sbp_plain"}, ["configuration key 'supabaseAccessToken' must be encrypted as it's secret"]),
+    "supabase token in the stack file": ("production", {"supabaseAccessToken": "sbp_plain"}, ["'vital-expert-infra:supabaseAccessToken'", "found [secret]", "supabaseAccessToken is retired", "SUPABASE_ACCESS_TOKEN"]),
     "service-role key as anon key": ("production", {"supabaseAnonKey": "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.sig"}, ["'vital-expert-infra:supabaseAnonKey'", "a secret or service-role key goes in secretEnv"]),
     "data-service env set by hand": ("production", {"env": {"UPSTASH_REDIS_REST_URL": "https://x.upstash.io"}}, ["'vital-expert-infra:env'", "UPSTASH_REDIS_REST_URL", "the program sets it"]),
     "pool size out of range": ("production", {"supabasePoolSize": 5000}, ["'vital-expert-infra:supabasePoolSize'", "5000", "3000"]),
@@ -143,6 +147,15 @@ def test_bad_config_is_one_line_and_exit_2(case, tmp_path, capsys):
         assert text in lines[0], f"{text!r} not in {lines[0]!r}"
     for leaked in ("sk-live-123", "plain-token", "sk_live_x", "sbp_plain"):
         assert leaked not in captured.err
+
+
+def test_production_without_its_team_token_is_one_line():
+    """synth stands in for a secret not set yet; the program, under the CLI, refuses its absence."""
+    from tests.program.config_support import DELETE, line, refused
+
+    assert refused("production", {"vercelDeployToken": DELETE}) == line(
+        "production", "vercelDeployToken", "'nothing'", "allowed: the token the app repository's production jobs use "
+        "as VERCEL_TOKEN, set with `pulumi config set --secret vercelDeployToken`")
 
 
 def test_duplicate_yaml_key_in_stack_file(tmp_path, capsys):

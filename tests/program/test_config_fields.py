@@ -43,7 +43,7 @@ KEYS = {
     "rolloutStages": "rollout_stages", "secretEnv": "secret_env", "secretRotation": "secret_rotation",
     "securityHeaders": "security_headers", "shareLinks": "share_links",
     "supabaseCompute": "supabase_compute", "vercelSeats": "vercel_seats", "vercelTeamSlug": "vercel_team_slug",
-    "skewProtection": "skew_protection", "stack": "stack", "supabaseAccessToken": "supabase_access_token",
+    "skewProtection": "skew_protection", "stack": "stack",
     "supabaseAllowedCidrs": "supabase_allowed_cidrs", "supabaseAnonKey": "supabase_anon_key",
     "supabaseBackups": "supabase_backups", "supabaseBudget": "supabase_budget", "supabaseDbUrl": "supabase_db_url",
     "supabasePoolSize": "supabase_pool_size", "supabaseProjectRef": "supabase_project_ref", "tier": "tier",
@@ -192,8 +192,8 @@ def test_which_plan_and_add_ons_allow_which_feature(plan, addons, allowed):
 
 
 def test_the_secrets_a_stack_holds():
-    base = ["vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl", "OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY",
-            "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"]
+    base = ["supabaseDbUrl", "OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY",
+            "vercelDeployToken"]
     assert accepted("production").secret_names() == base
     both = accepted("production", {"vercelPlan": "enterprise", "protectionPassword": canary("pw"),
                                    "alertWebhookUrl": f"https://{canary('hook')}.example.com/x"})
@@ -266,7 +266,7 @@ ACCEPTED = {
     "a database url synth cannot read": ("production", {"supabaseDbUrl": "secret-not-set-yet"}),
     "a publishable anon key": ("production", {"supabaseAnonKey": "sb_publishable_" + "a" * 20}),
     "an app with its own folder": ("production", {"apps": [{"name": "web", "rootDirectory": "apps/web"}]}),
-    # Names the platforms constrain, just inside each rule (checks._check_names).
+    # Names the platforms constrain, just inside each rule (program/name_checks.py).
     "a project name with '--'": ("production", {"apps": [{"name": "a--b"}]}),
     "the longest app name": ("production", {"apps": [{"name": "a" * 40}]}),
     "a domain whose route's name is 256 characters": ("production", {"domains": [long_domain(241)]}),

@@ -20,7 +20,8 @@ def test_supabase_settings_per_tier(committed):
         assert inputs["project_ref"] == REFS[stack]
         assert inputs["default_pool_size"] == POOL[stack]
         assert inputs["backup_policy"] == BACKUPS[stack]
-        assert inputs["access_token"] == "[secret]" and inputs["__provider"] == "[secret]"
+        # No token among the inputs, which state stores: the provider reads SUPABASE_ACCESS_TOKEN at each call.
+        assert "access_token" not in inputs and inputs["__provider"] == "[secret]"
         assert "allowed_cidrs" not in inputs  # not configured: left unmanaged
         assert res["protect"] is (stack == "production")
         assert res["parent"].endswith(f"vital:supabase:SupabaseProject::supabase-{stack}")
@@ -78,7 +79,7 @@ def test_supabase_url_value_comes_from_the_ref():
     from program.resolve import redirect_urls, site_url
 
     cfg = StackConfig.model_validate({"stack": "preview", "tier": "preview", "vercel:team": "team_abcdefgh", "github:owner": "o",
-                                      "vercelDeployToken": "t", "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+                                      "supabaseProjectRef": "a" * 20,
                                       "supabaseDbUrl": f"postgresql://postgres.{'a' * 20}:pw@aws-0-us-east-1.pooler.supabase.com:5432/postgres",
                                       "secretEnv": {"OPENAI_API_KEY": "k", "SUPABASE_SERVICE_ROLE_KEY": "k"}})
     assert site_url(cfg) == "https://vital-expert-preview.vercel.app"

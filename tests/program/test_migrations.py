@@ -89,6 +89,5 @@ def _base(stack: str) -> dict:
 
     cfg = contextvars.copy_context().run(load)
     return {**cfg.model_dump(by_alias=True, exclude_none=True),
-            **{k: v.get_secret_value() for k, v in (("vercelDeployToken", cfg.vercel_deploy_token),
-                                                    ("supabaseAccessToken", cfg.supabase_access_token))},
+            **({"vercelDeployToken": cfg.vercel_deploy_token.get_secret_value()} if cfg.vercel_deploy_token else {}),
             "secretEnv": {k: v.get_secret_value() for k, v in cfg.secret_env.items()}}

@@ -54,13 +54,17 @@ def test_declared_defaults_match_the_typed_config():
 
 def test_secrets_are_declared_secret():
     decl = project()["config"]
-    assert decl["vercelDeployToken"]["secret"] is True and "default" not in decl["vercelDeployToken"]
+    assert decl["supabaseDbUrl"]["secret"] is True and "default" not in decl["supabaseDbUrl"]
+    assert decl["secretEnv"]["secret"] is True
+    # Not declared: a declared secret without a default must be set in every stack, and the team token is
+    # production's only (program.checks); the Supabase token is no config key (vital.names.RETIRED_CONFIG_KEYS).
+    assert "vercelDeployToken" not in decl and "supabaseAccessToken" not in decl
 
 
 @pytest.mark.parametrize("stack", TIERS)
 def test_committed_stack_files_have_every_required_key_and_no_plaintext_secret(stack):
     source = read_source(stack)
-    assert "vital-expert-infra:vercelDeployToken" in source.secret_keys
+    assert "vital-expert-infra:supabaseDbUrl" in source.secret_keys
     assert "vital-expert-infra:secretEnv" in source.secret_keys
     raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
     from vital.stackfile import plaintext_secret_leaves
@@ -69,15 +73,15 @@ def test_committed_stack_files_have_every_required_key_and_no_plaintext_secret(s
 
 def test_missing_required_key_is_reported_like_the_cli(tmp_path: Path):
     data = stack_yaml("production")
-    del data["config"]["vital-expert-infra:vercelDeployToken"]
+    del data["config"]["vital-expert-infra:supabaseDbUrl"]
     path = tmp_path / "Pulumi.production.yaml"
     path.write_text(yaml.safe_dump(data))
     # The CLI's words (pkg/workspace/config.go): the project's key, unnamespaced.
-    with pytest.raises(stackfile.StackFileError, match="Stack 'production' is missing configuration value 'vercelDeployToken'"):
+    with pytest.raises(stackfile.StackFileError, match="Stack 'production' is missing configuration value 'supabaseDbUrl'"):
         stackfile.read("production", path)
 
 
 def test_every_missing_key_is_listed_like_the_cli():
     with pytest.raises(stackfile.StackFileError, match="Stack 'production' is missing configuration values "
-                                                       "'secretEnv', 'supabaseAccessToken', 'supabaseDbUrl' and 'vercelDeployToken'"):
+                                                       "'secretEnv' and 'supabaseDbUrl'"):
         stackfile.read("production")

@@ -8,13 +8,12 @@ from tools.render import stack_markdown
 
 CANARY = "canary-7c1e9b4f-do-not-print"
 SECRETS = {
-    "vercelDeployToken": CANARY + "-token",
     "secretEnv": {"OPENAI_API_KEY": CANARY + "-openai", "SUPABASE_SERVICE_ROLE_KEY": CANARY + "-srk"},
-    "supabaseAccessToken": CANARY + "-supabase",
 }
-# Production also holds the Langfuse keys (its rotation dates name them).
-PRODUCTION_SECRETS = {**SECRETS, "secretEnv": {**SECRETS["secretEnv"], "LANGFUSE_PUBLIC_KEY": CANARY + "-lfp",
-                                                "LANGFUSE_SECRET_KEY": CANARY + "-lfs"}}
+# Production also holds the Langfuse keys (its rotation dates name them) and the team token (its only).
+PRODUCTION_SECRETS = {**SECRETS, "vercelDeployToken": CANARY + "-token",
+                      "secretEnv": {**SECRETS["secretEnv"], "LANGFUSE_PUBLIC_KEY": CANARY + "-lfp",
+                                    "LANGFUSE_SECRET_KEY": CANARY + "-lfs"}}
 
 
 def test_canary_never_appears_in_json_markdown_outputs_or_logs(caplog):
@@ -34,10 +33,10 @@ def test_canary_reaches_the_engine_only_wrapped_as_secret():
     from tools.synth import read_source
     from tools.mockrt import SECRET_SIG, redact, run_program
 
-    source = read_source("pre-production")
+    source = read_source("production")
     config = dict(source.config)
     config["vital-expert-infra:vercelDeployToken"] = CANARY
-    rendered = run_program("pre-production", config, source.secret_keys)
+    rendered = run_program("production", config, source.secret_keys)
     raw = json.dumps([r.inputs for r in rendered.resources])
     assert CANARY in raw  # it was registered ...
     assert CANARY not in json.dumps([redact(r.inputs) for r in rendered.resources])  # ... only as a secret

@@ -49,13 +49,13 @@ API_ONLY = (({"type": "path", "op": "re", "value": "^/api(?:/|$)"},),)
 def config(tier: str, **keys: Any) -> StackConfig:
     """The tier's defaults with these config keys (by their stack-file names) set."""
     data: dict[str, Any] = {
-        "stack": tier, "tier": tier, "vercel:team": "team_abcdefgh", "github:owner": "o", "vercelDeployToken": "t",
-        "supabaseProjectRef": "a" * 20, "supabaseAccessToken": "x",
+        "stack": tier, "tier": tier, "vercel:team": "team_abcdefgh", "github:owner": "o",
+        "supabaseProjectRef": "a" * 20,
         "supabaseDbUrl": "postgresql://postgres:pw@db.aaaaaaaaaaaaaaaaaaaa.supabase.co:5432/postgres",
         "secretEnv": {k: "k" for k in TIER_DEFAULTS[tier].secret_env},
     }
-    if tier == "production":  # the tier's approvers and its latency alert's add-on
-        data.update(requiredReviewers=[1234567], vercelAddons=["observability_plus"])
+    if tier == "production":  # the tier's approvers, its latency alert's add-on, the team token (its only)
+        data.update(requiredReviewers=[1234567], vercelAddons=["observability_plus"], vercelDeployToken="t")
     return StackConfig.model_validate({**data, **keys})
 
 

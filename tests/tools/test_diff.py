@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from vital.facts import GITHUB_COMMENT_MAX_CHARS
-from tests.pulumi_crypto import encrypt
+from tests.pulumi_crypto import SESSION_SALT_LINE, encrypt
 from tests.stacks import NS, ROOT, env_vars, one, stack_yaml
 from tools.entry import EXIT_USAGE
 from tools.diff import changes, cli, comment, revisions
@@ -379,6 +379,7 @@ def test_end_to_end_through_a_worktree(tmp_path):
         shutil.copy(stack_file, repo / stack_file.name)
     path = repo / f"Pulumi.{PROD}.yaml"
     data = yaml.safe_load(path.read_text())
+    data["encryptionsalt"] = SESSION_SALT_LINE  # v1: values decrypt only with a salt or key in the file
     data["config"][f"{NS}:secretEnv"] = {"OPENAI_API_KEY": {"secure": encrypt("first")}}
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,16 +12,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from program.secrets import required_secrets
+from program.secrets import provider_credentials, required_secrets
 from tests.moto_server import aws_client, moto_endpoint  # noqa: F401  (fixture)
 from tests.pulumi_crypto import encrypt, passphrase_state
 from tests.stacks import ROOT, stack_yaml
-from tools.doctor import checks
+from tools.doctor import checks, stackrefs
 from tools.doctor.cli import main
 from vital.names import TIERS
 
 CANARY = "canary-doctor-plaintext-7f3a"
-READY_ENV = {"PULUMI_BACKEND_URL": "s3://state-bucket?region=us-east-1", "VERCEL_API_TOKEN": "x", "GITHUB_TOKEN": "x"}
+# The providers' credentials, where they come from: the environment of `pulumi` (never the stack file).
+READY_ENV = {"PULUMI_BACKEND_URL": "s3://state-bucket?region=us-east-1",
+             **{credential.env_var: "x" for credential in provider_credentials("production")}}
 
 
 def _configured(stack: str, key: bytes, header: dict) -> dict:
@@ -65,6 +68,40 @@ def test_the_committed_stacks_list_each_missing_secret_with_its_command(capsys):
             assert secret.command(stack) in out
     assert all(line.startswith("doctor: stack '") for line in out.splitlines())
     assert "no secretsprovider: line" in out
+    # The CLI prompts for nothing: it stops, in its own words, and the doctor quotes them.
+    assert "the CLI stops with \"error: validating stack config: Stack 'production' is missing configuration values " in out
+    assert "will ask" not in out
+
+
+# ---- provider credentials: from the environment only --------------------------------------------
+
+PROVIDER_KEYS = ("vercel:apiToken", "github:token", "upstash:apiKey", "supabaseAccessToken")
+
+
+def test_the_doctor_never_advises_a_provider_credential_in_a_stack_file(capsys):
+    """Problem 4: it told operators `pulumi config set --secret vercel:apiToken` for every stack, so a write
+    token set in preview's or pre-production's config would have replaced the read-only one in PR previews."""
+    assert main(["--stack", "all"]) == 1
+    assert main(["--stack", "all", "--commands"]) == 0
+    out = capsys.readouterr().out
+    assert not [line for line in out.splitlines() for key in PROVIDER_KEYS if f"config set" in line and key in line]
+    for stack in TIERS:
+        for credential in provider_credentials(stack):
+            assert f"doctor: stack '{stack}': {credential.env_var} is not set" in out
+
+
+@pytest.mark.parametrize("key", PROVIDER_KEYS)
+def test_a_provider_credential_in_the_stack_file_is_a_finding_with_its_removal(tmp_path, passphrase_stack, key):
+    salt_line, key_bytes = passphrase_stack
+    data = _configured("pre-production", key_bytes, {"encryptionsalt": salt_line})
+    full = key if ":" in key else f"vital-expert-infra:{key}"
+    data["config"][full] = {"secure": encrypt(CANARY, key_bytes)}
+    env = {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}
+    report = checks.examine("pre-production", env, _write(tmp_path, data, "pre-production"))
+    (finding,) = [f for f in report.findings if key in f.what]
+    assert finding.what.startswith(f"{key} is in the stack file: a provider credential there wins over the job's own")
+    assert finding.fix.startswith(f"pulumi config rm --stack pre-production {key}; set ")
+    assert "in the environment instead" in finding.fix and CANARY not in _texts(report)
 
 
 # ---- passphrase provider: decrypted as the CLI does ------------------------------------------------
@@ -75,7 +112,7 @@ def test_a_passphrase_stack_decrypts_every_secret_and_prints_none(tmp_path, pass
     path = _write(tmp_path, _configured("production", key, {"encryptionsalt": salt_line}))
     report = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}, path)
     assert report.findings == []
-    assert "10 of 10 secrets decrypt (values not shown)" in report.notes
+    assert "6 of 6 secrets decrypt (values not shown)" in report.notes
     assert CANARY not in _texts(report)
 
 
@@ -120,12 +157,11 @@ def test_an_awskms_stack_decrypts_through_kms(tmp_path, moto_endpoint, monkeypat
     path = _write(tmp_path, _configured("pre-production", data_key, header), "pre-production")
     monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", moto_endpoint)
     report = checks.examine("pre-production", READY_ENV, path)
-    assert report.findings == [] and "8 of 8 secrets decrypt (values not shown)" in report.notes
+    assert report.findings == [] and "3 of 3 secrets decrypt (values not shown)" in report.notes
     # A data key the KMS key did not encrypt cannot be used.
     header["encryptedkey"] = base64.b64encode(b"not a kms blob" * 4).decode()
     bad = checks.examine("pre-production", READY_ENV, _write(tmp_path, _configured("pre-production", data_key, header), "pre-production"))
-    assert [f.what.split(" (")[0] for f in bad.findings] == [
-        "secrets cannot be decrypted: KMS refused to decrypt encryptedkey with alias/pulumi-state-pre-production"]
+    assert [f.what.split(" (")[0] for f in bad.findings] == ["secrets cannot be decrypted: KMS refused to decrypt encryptedkey"]
 
 
 # ---- awskms: each stack on its own key ------------------------------------------------------------
@@ -197,8 +233,10 @@ def test_a_missing_declared_key_is_the_clis_words(tmp_path):
     data = _configured("production", os.urandom(32), {"encryptionsalt": "v1:AAAA:x"})
     del data["config"]["vital-expert-infra:supabaseProjectRef"]
     report = checks.examine("production", READY_ENV, _write(tmp_path, data))
-    assert any(f.what == "the CLI will stop: Stack 'production' is missing configuration value 'supabaseProjectRef'"
-               for f in report.findings)
+    # pkg/cmd/pulumi/operations/preview.go wraps pkg/workspace/config.go missingStackConfigurationKeysError.
+    assert any(f.what == "the CLI stops with \"error: validating stack config: Stack 'production' is missing "
+                         "configuration value 'supabaseProjectRef'\"" and f.fix == "pulumi config set --stack production "
+               "supabaseProjectRef VALUE" for f in report.findings)
 
 
 # No stack reads another any more (every tier owns its Redis database; issue 25): the stack-reference
@@ -241,3 +279,122 @@ def test_an_internal_error_is_exit_3_with_the_traceback_in_a_log(monkeypatch, tm
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     log = Path(err.strip().rsplit(" ", 1)[-1])
     assert log.parent == tmp_path and "ZeroDivisionError" in log.read_text()
+
+
+# ---- awskms as gocloud uses it (tools/doctor/kmsurl.py; gocloud secrets/awskms/kms.go, aws/aws.go) ----
+
+
+def _all_decrypt(report: checks.Report) -> bool:
+    return any(re.fullmatch(r"(\d+) of \1 secrets decrypt \(values not shown\)", note) for note in report.notes)
+
+
+@pytest.fixture()
+def kms_stack(tmp_path, moto_endpoint, monkeypatch):  # noqa: F811
+    """A pre-production stack whose data key KMS sealed under alias/pulumi-state-pre-production,
+    with an encryption context; (write(provider URL) -> report, the KMS client)."""
+    kms = aws_client(moto_endpoint, "kms")
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    alias = f"alias/pulumi-state-pre-production-{os.urandom(4).hex()}"
+    kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    data_key = os.urandom(32)
+    blob = kms.encrypt(KeyId=alias, Plaintext=data_key, EncryptionContext={"stack": "pre-production"})["CiphertextBlob"]
+
+    def examine(query: str) -> checks.Report:
+        """The report, without the finding that this test key is no stack's own (one alias per test)."""
+        header = {"secretsprovider": f"awskms://{alias}?{query}", "encryptedkey": base64.b64encode(blob).decode()}
+        path = _write(tmp_path, _configured("pre-production", data_key, header), "pre-production")
+        report = checks.examine("pre-production", READY_ENV, path)
+        report.findings = [f for f in report.findings if not f.what.startswith("secretsprovider uses")]
+        return report
+
+    return examine, kms, alias
+
+
+def test_kms_decrypts_with_the_urls_context_and_no_key_id_as_gocloud_does(kms_stack, moto_endpoint, monkeypatch):  # noqa: F811
+    # gocloud secrets/awskms/kms.go keeper.Decrypt: CiphertextBlob and EncryptionContext, no KeyId.
+    examine, kms, alias = kms_stack
+    monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", moto_endpoint)
+    assert _all_decrypt(examine("region=us-east-1&context_stack=pre-production"))
+    # Without the context the URL names, KMS refuses: the doctor passed it on.
+    [finding] = examine("region=us-east-1").findings
+    assert finding.what.startswith("secrets cannot be decrypted: KMS refused to decrypt encryptedkey (InvalidCiphertextException")
+    # The alias re-pointed to a new key: KMS still finds the old one in the ciphertext (a KeyId
+    # naming the alias would make it refuse).
+    kms.update_alias(AliasName=alias, TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
+    assert examine("region=us-east-1&context_stack=pre-production").findings == []
+
+
+def test_kms_endpoint_profile_and_role_parameters_are_honoured(kms_stack, moto_endpoint, monkeypatch, tmp_path):  # noqa: F811
+    # gocloud aws/aws.go V2ConfigFromURLParams: endpoint (the KMS client's), profile, role (STS AssumeRole).
+    examine, _, _ = kms_stack
+    query = f"context_stack=pre-production&endpoint={moto_endpoint}"
+    assert examine(f"region=us-east-1&{query}").findings == []  # no AWS_ENDPOINT_URL_KMS: the URL's endpoint
+    config = tmp_path / "aws-config"
+    config.write_text("[profile vital-state]\nregion = us-east-1\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert examine(f"profile=vital-state&{query}").findings == []  # the profile's region
+    assert "profile=missing is not in the AWS config" in examine(f"profile=missing&{query}").findings[0].what
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_endpoint)
+    role = "arn:aws:iam::123456789012:role/pulumi-state-reader"
+    assert examine(f"region=us-east-1&role={role}&{query}").findings == []
+    refused = examine(f"region=us-east-1&role=arn:x&{query}").findings[0].what
+    assert "STS refused to assume the provider URL's role=arn:x" in refused  # STS was asked
+    monkeypatch.delenv("AWS_DEFAULT_REGION")  # no region from the environment either
+    assert "STS client created with empty region" in examine(f"role={role}&{query}").findings[0].what
+
+
+@pytest.mark.parametrize(("provider", "message"), [
+    # gocloud aws/aws.go V2ConfigFromURLParams: "unknown query parameter".
+    ("awskms://alias/pulumi-state-production?region=eu-central-1&regoin=x",
+     'open keeper awskms://alias/pulumi-state-production?region=eu-central-1&regoin=x: unknown query parameter "regoin"'),
+    ("awskms://alias/pulumi-state-production?dualstack=yes",
+     'invalid value for dualstack: strconv.ParseBool: parsing "yes": invalid syntax'),
+    ("awskms://alias/pulumi-state-production?role=pulumi-state-reader",
+     "invalid value for role: must be a valid ARN (starts with 'arn:'): pulumi-state-reader"),
+    ("awskms://alias/pulumi-state-production?context_stack=a&context_stack=b",
+     'open keeper: EncryptionContext URL parameters "context_stack" must have exactly 1 value'),
+    # Go's net/url parseHost: an ARN in the host ends in a port that is not one.
+    ("awskms://arn:aws:kms:eu-central-1:111122223333:alias/pulumi-state-production?region=eu-central-1",
+     'unable to parse the secrets provider URL: parse "awskms://arn:aws:kms:eu-central-1:111122223333:alias/'
+     'pulumi-state-production?region=eu-central-1": invalid port ":alias" after host'),
+])
+def test_a_provider_url_the_cli_cannot_open_is_its_message(tmp_path, provider, message):
+    report = _own_key_findings(tmp_path, "production", provider)
+    [finding] = [f.what for f in report.findings if "cannot open" in f.what]
+    assert finding.startswith("the CLI cannot open the secrets provider: ") and finding.endswith(message)
+
+
+@pytest.mark.parametrize("provider", ["default", ""])
+def test_default_or_empty_provider_with_a_salt_is_the_passphrase_provider(tmp_path, passphrase_stack, provider):
+    # pkg/cmd/pulumi/stack/secrets.go GetSecretsManager: "", "default" and "passphrase" with an
+    # encryptionsalt are the passphrase provider.
+    salt_line, key = passphrase_stack
+    path = _write(tmp_path, _configured("production", key, {"secretsprovider": provider, "encryptionsalt": salt_line}))
+    report = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}, path)
+    assert report.findings == [] and _all_decrypt(report)
+    assert any("never writes" in note for note in report.notes) == (provider == "default")
+
+
+@pytest.mark.parametrize(("reference", "legacy", "message"), [
+    # pkg/backend/diy/store.go projectReferenceStore.ParseReference: <stack>, <org>/<stack> and
+    # <org>/<project>/<stack>, the org always "organization", the project the current one;
+    # legacyReferenceStore.ParseReference: a bare stack name (tokens.ParseStackName).
+    ("pre-production", False, None),
+    ("organization/pre-production", False, None),
+    ("organization/vital-expert-infra/pre-production", False, None),
+    ("/pre-production", False, None),
+    ("acme/pre-production", False, "organization name must be 'organization'"),
+    ("organization/vital expert/pre-production", False,
+     "project names may only contain alphanumerics, hyphens, underscores, and periods"),
+    ("a/b/c/d", False, "a stack name may not be empty"),
+    ("", False, "stack name must not be empty"),
+    ("organization/pre production", False,
+     "a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character ' ' at position 3"),
+    ("x" * 101, False, "a stack name cannot exceed 100 characters"),
+    ("organization/" + "p" * 101 + "/s", False, "project names are limited to 100 characters"),
+    ("pre-production", True, None),
+    ("organization/vital-expert-infra/pre-production", True,
+     "a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '/' at position 12"),
+])
+def test_stack_references_as_the_diy_backend_parses_them(reference, legacy, message):
+    assert stackrefs.diy_reference_problem(reference, legacy) == message

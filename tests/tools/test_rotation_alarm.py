@@ -22,7 +22,7 @@ from vital import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD = ROOT / "Pulumi.production.yaml"
-SECRETS = ("vercelDeployToken", "supabaseAccessToken", "supabaseDbUrl", "OPENAI_API_KEY",
+SECRETS = ("vercelDeployToken", "supabaseDbUrl", "OPENAI_API_KEY",
            "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY")
 TODAY = date(2027, 3, 1)
 
@@ -70,7 +70,7 @@ def test_never_recorded_sounds_the_alarm_naming_each_secret(frozen, capsys):
     for name in SECRETS:
         assert any(f"secret {name}: rotation never recorded" in line and f"tools.rotate --stack production {name}" in line
                    for line in lines), name
-    assert lines[-1] == "rotate: 7 secret(s) overdue or never recorded (limit 90 days)"
+    assert lines[-1] == "rotate: 6 secret(s) overdue or never recorded (limit 90 days)"
 
 
 @pytest.mark.parametrize("age, code, marker", [(0, 0, None), (74, 0, None), (75, 0, "due, rotate before"),
@@ -83,7 +83,7 @@ def test_the_alarm_counts_days_to_the_injected_clock(tmp_path, frozen, capsys, a
     marked = [line for line in lines if marker and marker in line]
     assert len(marked) == (len(SECRETS) if marker else 0)
     if code:
-        assert lines[-1] == "rotate: 7 secret(s) overdue or never recorded (limit 90 days)"
+        assert lines[-1] == "rotate: 6 secret(s) overdue or never recorded (limit 90 days)"
     else:
         assert lines[-1] == "rotate: no secret overdue"
 

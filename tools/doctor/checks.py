@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from program.secrets import required_secrets
-from vital import declarations, stackfile
+from program.secrets import provider_credentials, required_secrets
+from vital import declarations, secretsscheme, stackfile
 from vital.names import PROJECT, TIERS, UPSTASH_EMAIL_KEY, key_alias_stack, stack_key_alias
 from vital.tiers import SHARED, TIER_DEFAULTS
 
-from . import crypter
+from . import crypter, kmsurl, stackrefs
 
 PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 LEGACY_LAYOUT_VARS = ("PULUMI_DIY_BACKEND_LEGACY_LAYOUT", "PULUMI_SELF_MANAGED_STATE_LEGACY_LAYOUT")
@@ -70,21 +70,37 @@ def examine(stack: str, env: Mapping[str, str] | None = None, path: Path | None 
 
 
 def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) -> None:
+    """The secrets manager the CLI picks (vital/secretsscheme.py, GetSecretsManager)."""
     provider, salt, key = (document.get(k) for k in ("secretsprovider", "encryptionsalt", "encryptedkey"))
     init = _kms_init(report.stack)
-    if provider is None and salt is None:
-        report.add("no secretsprovider: line and no encryptionsalt: line, so each CI run would create a passphrase "
-                   "salt of its own and none could decrypt another's secrets", f"{init}, then commit the stack file")
-        return
     if provider is not None and not isinstance(provider, str):
         report.add(f"secretsprovider is a {type(provider).__name__}", "a provider URL such as awskms://alias/NAME?region=R")
         return
-    if provider and provider.startswith("awskms://") and not key:
-        report.add("secretsprovider is awskms but the file has no encryptedkey: line", f"{init}, then commit the stack file")
-    if provider and provider.startswith("awskms://"):
-        _own_key(report, provider)
-    if provider in (None, "passphrase"):
+    if provider == "default":
+        report.notes.append("secretsprovider: default is a value the CLI never writes; it reads it as no provider "
+                            f"line ({'the passphrase provider, as the file has an encryptionsalt' if salt else 'the backend default'})")
+    how = secretsscheme.scheme(document)
+    if provider in secretsscheme.PASSPHRASE_OR_DEFAULT or provider is None:
+        if not salt:
+            line = f"secretsprovider: {provider}" if provider else "no secretsprovider: line"
+            report.add(f"{line} and no encryptionsalt: line, so each CI run would create a passphrase "
+                       "salt of its own and none could decrypt another's secrets", f"{init}, then commit the stack file")
+            return
         _passphrase(report, env)
+        return
+    if how.kind == secretsscheme.NONE and not provider.startswith("awskms://"):
+        report.add(how.why, f"{init}, then commit the stack file")
+        return
+    if provider.startswith("awskms://"):
+        try:
+            kmsurl.parse(provider)
+        except kmsurl.KmsUrlError as err:
+            report.add(f"the CLI cannot open the secrets provider: {err}", "correct the secretsprovider URL (the "
+                       "ARN form is awskms:///arn:aws:kms:...; parameters: region, endpoint, profile, role, context_*)")
+            return
+        if not key:
+            report.add("secretsprovider is awskms but the file has no encryptedkey: line", f"{init}, then commit the stack file")
+        _own_key(report, provider)
 
 
 def _kms_init(stack: str) -> str:
@@ -136,15 +152,17 @@ def _backend(report: Report, config: dict, tier: str, env: Mapping[str, str]) ->
                    "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (README, State backend)")
     if TIER_DEFAULTS[tier].owns_cache:
         return
-    reference = config.get(f"{PROJECT}:sharedCacheStack") or SHARED["shared_cache_stack"]
-    parts = str(reference).split("/")
+    reference = str(config.get(f"{PROJECT}:sharedCacheStack") or SHARED["shared_cache_stack"])
+    parts = reference.split("/")
     diy = url.startswith(DIY_SCHEMES)
     legacy = [v for v in LEGACY_LAYOUT_VARS if env.get(v, "").lower() in ("1", "true")]
-    if diy and legacy:
-        report.add(f"sharedCacheStack {reference!r} names a project, which the DIY backend's legacy layout "
-                   f"({legacy[0]}) cannot resolve", f"unset {legacy[0]} and use the project layout (a new bucket)")
-    elif diy and (len(parts) != 3 or parts[0] != "organization"):
-        report.add(f"sharedCacheStack {reference!r}: a DIY backend resolves only organization/<project>/<stack>",
+    problem = stackrefs.diy_reference_problem(reference, bool(legacy)) if diy else None
+    if problem and legacy:
+        report.add(f"sharedCacheStack {reference!r}: the DIY backend's legacy layout ({legacy[0]}) takes a bare "
+                   f"stack name ({problem})", f"unset {legacy[0]} and use the project layout (a new bucket)")
+    elif problem:
+        report.add(f"sharedCacheStack {reference!r}: the DIY backend refuses it ({problem}); it takes <stack>, "
+                   f"organization/<stack> or organization/<project>/<stack>",
                    f"pulumi config set --stack {report.stack} sharedCacheStack organization/{PROJECT}/pre-production")
     elif url and not diy and parts[0] == "organization":
         report.add(f"sharedCacheStack {reference!r} uses the DIY backend's fixed 'organization'; Pulumi Cloud needs "
@@ -152,42 +170,61 @@ def _backend(report: Report, config: dict, tier: str, env: Mapping[str, str]) ->
 
 
 def _declared(report: Report, tier: str, path: Path) -> None:
-    """Declared keys with no default, other than the secrets (reported with their commands below)."""
-    for key in stackfile.missing_declared(report.stack, path, required_secrets(tier, providers=False)):
-        report.add(f"the CLI will stop: {declarations.missing_message(report.stack, [key])}",
-                   f"pulumi config set --stack {report.stack} {key} VALUE")
+    """Declared keys with no default and no value: the CLI's own words, and the commands (it
+    prompts for none of them)."""
+    missing = stackfile.missing_declared(report.stack, path)
+    if not missing:
+        return
+    proj = stackfile.project()
+    commands = "; ".join(f"pulumi config set --stack {report.stack}"
+                         f"{' --secret' if declarations.declared_secret(proj, key) else ''} {key}"
+                         f"{'' if declarations.declared_secret(proj, key) else ' VALUE'}" for key in missing)
+    report.add(f"the CLI stops with \"{stackfile.cli_stops(report.stack, missing)}\"", commands)
 
 
 def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) -> None:
     config = stackfile.config_section(document)
-    provider_note = "the provider reads {var} instead; set it where `pulumi` runs, or "
     for secret in required_secrets(tier):
         value = config.get(secret.key)
         if secret.subkey is not None:
             value = value.get(secret.subkey) if isinstance(value, dict) else None
-        if value is not None:
-            if not stackfile.is_secure(value):
-                report.add(f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)")
-            continue
-        if secret.env_var and env.get(secret.env_var):
-            continue
-        how = provider_note.format(var=secret.env_var) if secret.env_var else ""
-        report.add(f"secret {secret.name} is not set", f"{how}{secret.command(report.stack)}")
+        if value is None:
+            report.add(f"secret {secret.name} is not set", secret.command(report.stack))
+        elif not stackfile.is_secure(value):
+            report.add(f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)")
+    _provider_credentials(report, config, tier, env)
     if TIER_DEFAULTS[tier].owns_cache and UPSTASH_EMAIL_KEY not in config:
         report.add(f"{UPSTASH_EMAIL_KEY} is not set (Upstash authenticates with the account email and the API key)",
                    f"pulumi config set --stack {report.stack} {UPSTASH_EMAIL_KEY} ops@example.com")
-    provider = document.get("secretsprovider") if isinstance(document.get("secretsprovider"), str) else None
+    how = secretsscheme.scheme(document)
     for path, ciphertext in stackfile.secure_leaves(document).items():
-        problem = stackfile.ciphertext_problem(ciphertext, provider)
+        problem = secretsscheme.ciphertext_problem(ciphertext, how)
         if problem:
             name = path.split(":", 1)[1] if path.startswith(f"{PROJECT}:") else path
             report.add(f"{name} is not ciphertext the CLI can decrypt ({problem})",
                        f"pulumi config set --stack {report.stack} --secret{' --path' if '.' in name else ''} {name}")
 
 
+def _provider_credentials(report: Report, config: dict, tier: str, env: Mapping[str, str]) -> None:
+    """Provider credentials come only from the environment of `pulumi` (docs/credentials.md): one in
+    the stack file wins over the job's own and is readable by every role that decrypts the stack."""
+    for credential in provider_credentials(tier):
+        name = credential.config_key.removeprefix(f"{PROJECT}:")
+        where = f"set {credential.env_var} in the environment instead (in CI, the deploy environment's secret)"
+        if credential.config_key in config:
+            report.add(f"{name} is in the stack file: a provider credential there wins over the job's own and is "
+                       f"readable by every role that decrypts this stack",
+                       f"pulumi config rm --stack {report.stack} {name}; {where}, and revoke the token it held")
+        elif not env.get(credential.env_var):
+            report.add(f"{credential.env_var} is not set, and the providers read their credential only from the "
+                       f"environment", f"export {credential.env_var} where `pulumi up` runs (in CI, a secret of the "
+                       f"deploy environment: docs/credentials-setup.md)")
+
+
 def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client: Any) -> None:
     leaves = stackfile.secure_leaves(document)
-    provider = document.get("secretsprovider")
+    how = secretsscheme.scheme(document)
+    provider = how.provider
     try:
         key = _stack_key(document, env, kms_client)
     except crypter.DecryptError as err:
@@ -198,7 +235,7 @@ def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client:
                             f"set PULUMI_CONFIG_PASSPHRASE or use awskms to check them)")
         return
     failed = []
-    leaves = {p: c for p, c in leaves.items() if stackfile.ciphertext_problem(c, provider) is None}
+    leaves = {p: c for p, c in leaves.items() if secretsscheme.ciphertext_problem(c, how) is None}
     for path, ciphertext in leaves.items():
         try:
             crypter.decrypt(ciphertext, key)
@@ -212,14 +249,16 @@ def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client:
 
 
 def _stack_key(document: dict, env: Mapping[str, str], kms_client: Any) -> bytes | None:
-    provider = document.get("secretsprovider")
-    if isinstance(provider, str) and provider.startswith("awskms://") and document.get("encryptedkey"):
-        return crypter.kms_data_key(provider, str(document["encryptedkey"]), kms_client)
-    salt = document.get("encryptionsalt")
-    if provider in (None, "passphrase") and isinstance(salt, str):
-        passphrase = _passphrase_value(env)
-        return None if passphrase is None else crypter.passphrase_key(passphrase, salt)
-    return None
+    """The symmetric key the CLI would use (secretsscheme: a KMS data key, or the passphrase's)."""
+    how = secretsscheme.scheme(document)
+    if how.kind != secretsscheme.SYMMETRIC:
+        return None
+    if how.provider.startswith("awskms://"):
+        return crypter.kms_data_key(how.provider, str(document["encryptedkey"]), kms_client)
+    if how.provider not in secretsscheme.PASSPHRASE_OR_DEFAULT:
+        return None  # gcpkms, azurekeyvault, hashivault: checked for form only
+    passphrase = _passphrase_value(env)
+    return None if passphrase is None else crypter.passphrase_key(passphrase, str(document["encryptionsalt"]))
 
 
 def _passphrase_value(env: Mapping[str, str]) -> str | None:

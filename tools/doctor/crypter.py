@@ -7,7 +7,7 @@ pkg/secrets/passphrase/manager.go, pkg/secrets/cloud/manager.go):
   iterations, over the salt in `encryptionsalt: v1:<base64 salt>:<"pulumi" encrypted>`; a
   wrong passphrase fails to decrypt that check value;
 - a cloud KMS provider's key is the 32-byte data key in `encryptedkey` (base64 of the KMS
-  ciphertext blob), decrypted by the KMS key the `secretsprovider` URL names.
+  ciphertext blob), decrypted by KMS as gocloud does it (tools/doctor/kmsurl.py).
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+from . import kmsurl
 
 PBKDF2_ITERATIONS = 1_000_000
 KMS_CONNECT_TIMEOUT_S = 5
@@ -67,33 +68,69 @@ def passphrase_key(passphrase: str, encryption_salt: str) -> bytes:
 
 def kms_key_id(secrets_provider: str) -> tuple[str, str | None]:
     """(key id, region) from `awskms://alias/NAME?region=R` (or a key id or ARN in its place)."""
-    parts = urlsplit(secrets_provider)
-    key_id = (parts.netloc + parts.path).lstrip("/") if parts.netloc else parts.path.lstrip("/")
-    region = (parse_qs(parts.query).get("region") or [None])[0]
-    return key_id, region
+    url = kmsurl.parse(secrets_provider)
+    return url.key_id, url.region
+
+
+def _session(url: kmsurl.KmsUrl, config: Any) -> tuple[Any, dict]:
+    """The boto3 session and client settings gocloud's V2ConfigFromURLParams builds: the profile
+    and region; with `role`, credentials from STS AssumeRole (its own client, without the
+    endpoint, which gocloud applies to the service's client only)."""
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
+
+    try:
+        session = boto3.Session(profile_name=url.profile, region_name=url.region)
+    except ProfileNotFound:
+        raise DecryptError(f"the provider URL's profile={url.profile} is not in the AWS config") from None
+    if url.role:
+        if not session.region_name:
+            raise DecryptError("STS client created with empty region: all other parameters must be collected "
+                               "before assuming role (gocloud needs region= or a profile's region with role=)")
+        try:
+            creds = session.client("sts", config=config).assume_role(
+                RoleArn=url.role, RoleSessionName="pulumi-doctor")["Credentials"]
+        except (ClientError, BotoCoreError) as err:
+            code = err.response.get("Error", {}).get("Code", "error") if isinstance(err, ClientError) else type(err).__name__
+            raise DecryptError(f"STS refused to assume the provider URL's role={url.role} ({code})") from None
+        session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                                aws_session_token=creds["SessionToken"], region_name=session.region_name)
+    extra = Config(use_dualstack_endpoint=url.dualstack or None, use_fips_endpoint=url.fips or None,
+                   signature_version=UNSIGNED if url.anonymous else None)
+    return session, {"config": config.merge(extra), **({"endpoint_url": url.endpoint} if url.endpoint else {})}
 
 
 def kms_data_key(secrets_provider: str, encrypted_key: str, kms_client: Any = None) -> bytes:
-    """The stack's data key, decrypted by AWS KMS (boto3, with a deadline on every call)."""
-    import boto3
+    """The stack's data key, decrypted by AWS KMS as gocloud's awskms keeper decrypts it (boto3,
+    with a deadline on every call): the EncryptionContext from the URL, and no KeyId."""
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 
-    key_id, region = kms_key_id(secrets_provider)
+    try:
+        url = kmsurl.parse(secrets_provider)
+    except kmsurl.KmsUrlError as err:
+        raise DecryptError(str(err)) from None
     try:
         blob = base64.b64decode(encrypted_key, validate=True)
     except (binascii.Error, ValueError):
         raise DecryptError("encryptedkey is not base64") from None
     config = Config(connect_timeout=KMS_CONNECT_TIMEOUT_S, read_timeout=KMS_READ_TIMEOUT_S,
                     retries={"mode": "standard", "max_attempts": 2})
-    client = kms_client or boto3.client("kms", region_name=region, config=config)
+    request = {"CiphertextBlob": blob, **({"EncryptionContext": url.context} if url.context else {})}
     try:
-        plaintext = client.decrypt(CiphertextBlob=blob, KeyId=key_id)["Plaintext"]
+        if kms_client is None:
+            session, settings = _session(url, config)
+            kms_client = session.client("kms", **settings)
+        plaintext = kms_client.decrypt(**request)["Plaintext"]
     except ClientError as err:
         code = err.response.get("Error", {}).get("Code", "error")
-        raise DecryptError(f"KMS refused to decrypt encryptedkey with {key_id} ({code})") from None
+        raise DecryptError(f"KMS refused to decrypt encryptedkey ({code}; the key is the one that sealed it, "
+                           f"{url.key_id} names the one new values use)") from None
     except BotoCoreError as err:
-        raise DecryptError(f"KMS could not be reached for {key_id} ({type(err).__name__})") from None
+        raise DecryptError(f"KMS could not be reached for {url.key_id} ({type(err).__name__})") from None
     if len(plaintext) != 32:
         raise DecryptError(f"encryptedkey decrypts to {len(plaintext)} bytes; AES-256 needs 32")
     return plaintext

@@ -32,6 +32,13 @@ CONFIG_TESTS = (
     "tests/program/test_config_contract.py",
     "tests/program/test_config_fields.py",
 )
+# The stack-file reader: its rules word for word and count for count (fastest first), the scalar
+# and number tables, and Go's own output for each case (tests/fixtures/stackfile-oracle.json).
+READER_TESTS = (
+    "tests/vital/test_reader_rules.py",
+    "tests/vital/test_goyaml.py",
+    "tests/vital/test_stackfile.py",
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,14 @@ TARGETS = (
                                                    *POLICY_RULE_TESTS)),
     Target("program/config.py", CONFIG_TESTS),
     Target("program/checks.py", CONFIG_TESTS),
+    Target("program/name_checks.py", CONFIG_TESTS),
     Target("vital/validators.py", ("tests/vital/test_validators.py", *CONFIG_TESTS)),
+    Target("vital/stackfile.py", READER_TESTS),
+    Target("vital/goyaml.py", READER_TESTS),
+    Target("vital/goscalar.py", READER_TESTS),
+    Target("vital/gofmt.py", READER_TESTS),
+    Target("vital/configkeys.py", READER_TESTS),
+    Target("vital/secretsscheme.py", READER_TESTS),
 )
 
 # Imported once by the process that forks every run (third-party only: never the project's code).

@@ -1,5 +1,6 @@
 """Fixtures of the Supabase tests: the fake Management API (checked against the spec when
-each test ends) and a provider whose retries record their waits instead of sleeping."""
+each test ends), its token in the provider's environment (SUPABASE_ACCESS_TOKEN, where the
+provider reads it) and a provider whose retries record their waits instead of sleeping."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from components.supabase.provider import SupabaseSettingsProvider
 from tests.fakes.supabase_api import FakeSupabaseApi
+from vital.names import SUPABASE_ACCESS_TOKEN_ENV
 
 from .support import OTHER_REF, REF, TOKEN, exchange_problems
 
@@ -17,6 +19,7 @@ def api(monkeypatch):
     On teardown, every exchange is checked against the spec."""
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv(SUPABASE_ACCESS_TOKEN_ENV, TOKEN)
     fake = FakeSupabaseApi(token=TOKEN)
     fake.add_project(REF)
     fake.add_project(OTHER_REF, default_pool_size=30, site_url="https://other.example", uri_allow_list="https://other.example/**")

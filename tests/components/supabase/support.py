@@ -140,7 +140,6 @@ def exchange_problems(ex: Exchange) -> list[str]:
 def make_props(api: FakeSupabaseApi, **overrides: Any) -> dict[str, Any]:
     props = {
         "project_ref": REF,
-        "access_token": TOKEN,
         "default_pool_size": 15,
         "site_url": SITE,
         "uri_allow_list": list(URIS),

@@ -25,15 +25,26 @@ from tests.fakes.supabase_api import Fault
 from .support import REF, SITE, TOKEN, UNKNOWN_REF, create, make_props, via_state
 
 
-def test_401_names_the_project_and_the_config_key(provider, api):
+def test_401_names_the_project_and_the_environment_variable(provider, api, monkeypatch):
+    monkeypatch.setenv("SUPABASE_ACCESS_TOKEN", "revoked-token")
     with pytest.raises(SupabaseApiError) as err:
-        create(provider, make_props(api, access_token="revoked-token"))
+        create(provider, make_props(api))
     assert str(err.value) == (
         f"supabase project {REF}: 401 Unauthorized — the access token was refused; "
-        "set vital-expert-infra:supabaseAccessToken"
+        "set SUPABASE_ACCESS_TOKEN to a valid one"
     )
     assert err.value.status == 401 and err.value.project_ref == REF
     assert api.writes() == []
+
+
+def test_no_token_in_the_environment_is_one_line_before_any_call(provider, api, monkeypatch):
+    monkeypatch.delenv("SUPABASE_ACCESS_TOKEN")
+    with pytest.raises(SupabaseApiError) as err:
+        create(provider, make_props(api))
+    assert str(err.value) == (
+        f"supabase project {REF}: no access token; set SUPABASE_ACCESS_TOKEN in the environment of the pulumi CLI "
+        "(CI: the deploy environment's secret; a preview makes no API call and needs none)")
+    assert api.log == []
 
 
 def test_403_is_one_clear_line(provider, api):

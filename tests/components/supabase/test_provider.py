@@ -126,13 +126,30 @@ def test_update_patches_only_the_changed_field(provider, api):
     assert api.pool_size(REF) == 60
 
 
-def test_update_with_only_a_new_token_calls_nothing(provider, api):
+def test_a_rotated_token_changes_no_input_and_reaches_every_later_call(provider, api, monkeypatch):
     olds = create(provider, make_props(api))
-    api.clear_log()
+    assert provider.diff(REF, olds, make_props(api)).changes is False  # nothing to write to state
     api.token = "rotated-token-xyz"
-    result = provider.update(REF, olds, make_props(api, access_token="rotated-token-xyz"))
+    monkeypatch.setenv("SUPABASE_ACCESS_TOKEN", "rotated-token-xyz")
+    assert provider.read(REF, olds).outs["default_pool_size"] == 15  # refresh reads with the new token
+    provider.delete(REF, olds)  # and delete restores with it, from the stored outputs alone
+    assert api.writes()
+
+
+def test_a_token_an_earlier_version_stored_in_state_is_dropped_in_place(provider, api):
+    """State written before the token left the inputs holds it (inputs and outputs). The engine keeps a
+    resource's outputs when its diff finds nothing (pkg/resource/deploy/step.go, SameStep.Apply), so the
+    diff reports the dropped field: an update, never a replacement, that calls nothing and writes
+    outputs without the token."""
+    stored = {**create(provider, make_props(api)), "access_token": "token-from-old-state"}
+    diff = provider.diff(REF, via_state(stored), make_props(api))
+    assert diff.changes is True and diff.replaces == [] and diff.delete_before_replace is False
+    api.clear_log()
+    result = provider.update(REF, via_state(stored), make_props(api))
     assert api.log == []
-    assert result.outs["access_token"] == "rotated-token-xyz"
+    assert "access_token" not in result.outs and "token-from-old-state" not in repr(result.outs)
+    assert provider.diff(REF, via_state(result.outs), make_props(api)).changes is False  # once only
+    assert "access_token" not in provider.read(REF, via_state(stored)).outs  # a refresh drops it too
 
 
 def test_update_adopts_then_releases_network_restrictions(provider, api):
@@ -185,7 +202,7 @@ def test_read_reports_drift_and_the_next_diff_sees_it(provider, api):
     assert result.outs["site_url"] == SITE
     assert sorted(result.outs["allowed_cidrs"]) == ["0.0.0.0/0", "2001:db8::/32"]
     assert result.outs["original"] == state["original"]
-    assert result.outs["access_token"] == TOKEN
+    assert "access_token" not in result.outs
     assert provider.diff(REF, via_state(result.outs), props).changes is True
 
 

@@ -1,16 +1,16 @@
-"""The dynamic resource registers as Pulumi's Python dynamic resource with a secret token
-(components/supabase/resource.py)."""
+"""The dynamic resource registers as Pulumi's Python dynamic resource, with no credential among
+its inputs: dynamic-resource inputs are stored in state, which every role that decrypts the stack
+reads (components/supabase/resource.py; the provider reads SUPABASE_ACCESS_TOKEN itself)."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pulumi
-from pulumi.runtime import rpc
 
-from components.supabase.resource import SupabaseProjectSettings, resource_options
+from components.supabase.resource import SupabaseProjectSettings
 
-from .support import REF, SITE, TOKEN, URIS
+from .support import REF, SITE, URIS
 from vital.names import PROJECT
 
 
@@ -26,7 +26,7 @@ class _Mocks(pulumi.runtime.Mocks):
         return {}, None
 
 
-def test_resource_registers_as_a_dynamic_resource_with_a_secret_token():
+def test_resource_registers_as_a_dynamic_resource_without_a_token():
     mocks = _Mocks()
     asyncio.set_event_loop(asyncio.new_event_loop())
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=False)
@@ -36,7 +36,6 @@ def test_resource_registers_as_a_dynamic_resource_with_a_secret_token():
         settings = SupabaseProjectSettings(
             "supabase-settings",
             project_ref=REF,
-            access_token=TOKEN,
             default_pool_size=20,
             site_url=SITE,
             uri_allow_list=URIS,
@@ -45,16 +44,14 @@ def test_resource_registers_as_a_dynamic_resource_with_a_secret_token():
         def verify(values):
             (args,) = mocks.resources
             assert args.typ == "pulumi-python:dynamic:Resource"
-            assert rpc.is_rpc_secret(args.inputs["access_token"])
-            assert "__provider" in args.inputs
+            assert "access_token" not in args.inputs
+            assert set(args.inputs) == {"__provider", "project_ref", "default_pool_size", "site_url", "uri_allow_list",
+                                        "api_url", "timeout_seconds", "max_attempts", "retry_base_delay_seconds",
+                                        "max_retry_sleep_seconds"}
             assert args.inputs["api_url"] == "https://api.supabase.com"
-            assert "allowed_cidrs" not in args.inputs
             project_ref, default_pool_size = values
             assert project_ref == REF and default_pool_size == 20
 
         return pulumi.Output.all(settings.project_ref, settings.default_pool_size).apply(verify)
 
     check()
-    assert resource_options().additional_secret_outputs == ["access_token"]
-    merged = resource_options(pulumi.ResourceOptions(protect=True, additional_secret_outputs=["original"]))
-    assert merged.protect is True and sorted(merged.additional_secret_outputs) == ["access_token", "original"]

@@ -40,8 +40,6 @@ def test_check_reports_bad_inputs_without_echoing_the_token(provider, api):
                      "timeout_seconds", "uri_allow_list"]
     assert len([p for p, _ in failures if p == "allowed_cidrs"]) == 2
     assert len([p for p, _ in failures if p == "uri_allow_list"]) == 2
-    empty_token = {f.property for f in provider.check({}, make_props(api, access_token="")).failures}
-    assert empty_token == {"access_token"}
     (cred,) = provider.check({}, make_props(api, api_url=f"https://me:{TOKEN}@api.supabase.com")).failures
     assert cred.property == "api_url" and TOKEN not in cred.reason
     assert all(TOKEN not in reason for _, reason in failures)
@@ -50,7 +48,8 @@ def test_check_reports_bad_inputs_without_echoing_the_token(provider, api):
 @pytest.mark.parametrize(
     "field, value, reason",
     [
-        ("access_token", None, "is required; set vital-expert-infra:supabaseAccessToken"),
+        ("access_token", "sbp_x", "is no input any more: the provider reads its token from its environment, "
+                                  "so no token is stored in state"),
         ("uri_allow_list", "https://a.example", "must be a list of URLs"),
         ("allowed_cidrs", "10.0.0.0/8", "must be a list of CIDRs, or None to leave network restrictions alone"),
         ("api_url", "ftp://api.supabase.com", "must be an http(s) URL, got 'ftp://api.supabase.com'"),
@@ -73,7 +72,7 @@ def test_check_accepts_zero_waits_and_the_edges_of_each_range(provider, api):
 
 
 def test_check_skips_unknown_values(provider, api):
-    news = make_props(api, project_ref=rpc.UNKNOWN, access_token=rpc.UNKNOWN, site_url=rpc.UNKNOWN)
+    news = make_props(api, project_ref=rpc.UNKNOWN, site_url=rpc.UNKNOWN)
     assert provider.check({}, news).failures == []
 
 
@@ -107,12 +106,12 @@ def test_diff_project_ref_change_replaces(provider, api):
     assert result.delete_before_replace is False
 
 
-def test_diff_new_token_is_an_update_without_replace(provider, api):
-    # Refresh/delete use the stored outputs, so a rotated token must reach state.
-    result = provider.diff(REF, via_state(make_props(api)), make_props(api, access_token="rotated-token-xyz"))
+def test_diff_a_token_left_in_state_is_an_update_without_replace(provider, api):
+    # An earlier version stored the token; the update that drops it is the only change.
+    result = provider.diff(REF, via_state(make_props(api, access_token="old")), make_props(api))
     assert result.changes is True and result.replaces == []
-    assert changed_fields(normalize_props(make_props(api)),
-                          normalize_props(make_props(api, access_token="x"))) == ["access_token"]
+    assert changed_fields(normalize_props(make_props(api, access_token="x")), normalize_props(make_props(api))) == ["access_token"]
+    assert changed_fields(normalize_props(make_props(api)), normalize_props(make_props(api))) == []
 
 
 def test_diff_unknowns_during_preview(provider, api):
