@@ -17,11 +17,12 @@ import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, json_format
 
 from vital import pulumi_internals as internals
 
 from ..mockrt import Registration
+from ..protostruct import OncePerCall
 from .analyzer import (
     PolicyPackError,
     analyze_request,
@@ -123,7 +124,9 @@ class InProcessPack:
         """One servicer method, as the gRPC server would call it, in the stack's runtime."""
         assert self.servicer is not None, "start() first"
         context = _Context()
-        with internals.analyzer_runtime(self.project, self.stack, self.config):
+        # Analyze and AnalyzeStack convert a resource's properties once, not once per policy (tools/protostruct.py).
+        converter = OncePerCall() if method in ("Analyze", "AnalyzeStack") else json_format
+        with internals.analyzer_runtime(self.project, self.stack, self.config), internals.policy_json_format(converter):
             try:
                 return getattr(self.servicer, method)(request, context)
             except NotImplementedError:
