@@ -208,8 +208,10 @@ def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: Project, 
     return dataclasses.replace(synthesized, rendered=None)
 
 
-def _preload(policy: str | None, project: Project = INFRA) -> None:
-    """What every stack's render needs, imported once before the children fork."""
+def _preload(policy: str | None, project: Project = INFRA, sources=()) -> None:
+    """What every stack's render needs, imported once before the children fork; and each stack's
+    config checked here, so that what the checks load on first use (the credential detectors, the
+    suffix list, pydantic's validators) is loaded once, not once in every child."""
     import pulumi  # noqa: F401
     import pulumi_github  # noqa: F401
     import pulumiverse_vercel  # noqa: F401
@@ -218,6 +220,14 @@ def _preload(policy: str | None, project: Project = INFRA) -> None:
     from . import mockrt, render  # noqa: F401
 
     mockrt.preload_program(project.program)
+    if project is INFRA:
+        from program.load import ConfigError
+
+        for stack, source in sources:
+            try:
+                load_stack_config_check(stack, source.config, source.secret_keys, source.path)
+            except ConfigError as err:
+                raise SynthError(str(err)) from None
     if policy == "in-process":
         from .policy.inprocess import preload
 
@@ -233,7 +243,7 @@ def _synth(args: argparse.Namespace) -> list[Synthesized]:
     pack_config = _pack_config(args, project, sources, policy)
     jobs = min(args.jobs or cores(), len(sources))
     if jobs > 1:
-        _preload(policy, project)
+        _preload(policy, project, sources)
     job = functools.partial(synth_stack, project=project, policy=policy, pack_config=pack_config)
     return run_all(job, sources, jobs)
 
