@@ -208,7 +208,7 @@ def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: Project, 
     return dataclasses.replace(synthesized, rendered=None)
 
 
-def _preload(policy: str | None, project: Project = INFRA, sources=()) -> None:
+def _preload(policy: str | None, project: Project = INFRA, sources=(), pack_config: Mapping[str, Any] | None = None) -> None:
     """What every stack's render needs, imported once before the children fork; and each stack's
     config checked here, so that what the checks load on first use (the credential detectors, the
     suffix list, pydantic's validators) is loaded once, not once in every child."""
@@ -231,7 +231,7 @@ def _preload(policy: str | None, project: Project = INFRA, sources=()) -> None:
     if policy == "in-process":
         from .policy.inprocess import preload
 
-        preload(project.pack_dir)
+        preload(project.pack_dir, pack_config)
 
 
 def _synth(args: argparse.Namespace) -> list[Synthesized]:
@@ -243,7 +243,7 @@ def _synth(args: argparse.Namespace) -> list[Synthesized]:
     pack_config = _pack_config(args, project, sources, policy)
     jobs = min(args.jobs or cores(), len(sources))
     if jobs > 1:
-        _preload(policy, project, sources)
+        _preload(policy, project, sources, pack_config)
     job = functools.partial(synth_stack, project=project, policy=policy, pack_config=pack_config)
     return run_all(job, sources, jobs)
 

@@ -141,10 +141,11 @@ class InProcessPack:
         return self.info.label if self.info else str(self.pack_dir)
 
 
-def preload(pack_dir: Path = PACK_DIR) -> None:
-    """Import the pack's modules (by loading it once), so children forked afterwards need not."""
-    with internals.analyzer_runtime("", "", {}):
-        internals.load_policy_pack(pack_dir)
+def preload(pack_dir: Path = PACK_DIR, pack_config: Mapping[str, Any] | None = None) -> None:
+    """Import the pack's modules (by loading it once) and the pack config's validator (by resolving
+    `pack_config` against the policies the pack reports), so children forked afterwards need not."""
+    with InProcessPack("", "", {}, pack_dir=pack_dir) as pack:
+        resolve_pack_config(pack.info, pack_config)
 
 
 def analyze(rendered: Any, pack_config: Mapping[str, Any] | None = None, dry_run: bool = True,
