@@ -28,13 +28,24 @@ from typing import Callable
 from vital.names import TIERS
 from vital.stackfile import ROOT
 
+from . import importlist, profiling
 from .entry import EXIT_USAGE, OneLineParser, UsageError
 
 PY = sys.executable
 FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy, upstash_pulumi"
+# Every measured process writes and reads its bytecode, as Python does by default: a session that
+# sets PYTHONDONTWRITEBYTECODE would otherwise compile this project's modules on every run (the
+# installed SDKs have theirs from pip), which no user's run does.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# Where the import list's "before" is measured: the commit issue 28 started from (`--imports-before REF`).
+IMPORTS_BEFORE = "f9f251025acf93c5e05533beac4281154e1ec636"
 
 # Targets from issue 17.
 TARGET_RATIO = 1.5  # all three stacks with policies, against the import floor
+# Targets from issue 28.
+TARGET_PEER_RATIO = 1.15  # synth --no-policy, against the peer program (tools/peer.py)
+TARGET_RATIO_28 = 1.6  # synth with policies, against the import floor
+TARGET_POLICY_SHARE = 0.2  # what the pack adds over --no-policy, in floors
 TARGET_MS_PER_RESOURCE = 2.0  # render + policy at 500 apps
 TARGET_PEAK_MIB = 300
 TARGET_WARM_DIFF = 1.2  # a warm --diff, against a single synth of all stacks
@@ -69,7 +80,7 @@ WHY = {
 
 def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd[1:])} exited {done.returncode}: {done.stderr.strip()[-300:]}")
@@ -150,12 +161,7 @@ def probe(apps: int, env_var_mode: str, process: bool = False) -> dict:
 
 def run_probe(apps: int, mode: str, process: bool = False) -> dict:
     cmd = [PY, "-m", "tools.bench", "--probe", str(apps), "--env-var-mode", mode] + (["--policy-process"] if process else [])
-    return json.loads(subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
-
-
-def run_profile(what: str, apps: int) -> dict | None:
-    done = subprocess.run([PY, "-m", "tools.profiling", what, str(apps)], cwd=ROOT, capture_output=True, text=True)
-    return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() not in ("", "null") else None
+    return json.loads(subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, check=True, capture_output=True, text=True).stdout)
 
 
 def machine() -> list[str]:
@@ -174,10 +180,14 @@ def machine() -> list[str]:
     ]
 
 
-def resource_counts() -> list[str]:
+def committed_docs() -> dict[str, dict]:
+    """synth's documents of the committed stacks (the resource table and the peer's spec)."""
     from tools.synth import render_stack
 
-    docs = {s: render_stack(s) for s in TIERS}
+    return {s: render_stack(s) for s in TIERS}
+
+
+def resource_counts(docs: dict[str, dict]) -> list[str]:
     counts = {s: Counter(r["type"] for r in d["resources"] if not r["type"].startswith("vital:")) for s, d in docs.items()}
     types = sorted({t for c in counts.values() for t in c})
     lines = ["| Type | production | pre-production | preview | Why it exists |", "| --- | --- | --- | --- | --- |"]
@@ -222,17 +232,20 @@ def interleaved(rows: dict[str, tuple[str, list[str], Callable[[], None] | None]
     return {key: (rows[key][0], statistics.median(samples[key]), samples[key]) for key in rows}
 
 
-def whole_process(runs: int) -> tuple[dict, str | None]:
-    """The floor, synth of all stacks on each path, and the diff cold and warm, interleaved."""
+def whole_process(runs: int, peer_spec: Path) -> tuple[dict, str | None]:
+    """The floor, the peer, synth of all stacks on each path, and the diff cold and warm, interleaved."""
     from tools.diff import basecache, revisions
 
     synth = [PY, "-m", "tools.synth", "--stack", "all"]
     rows: dict[str, tuple[str, list[str], Callable[[], None] | None]] = {
         "floor": (f"Floor: a fresh Python that only imports the SDKs (`{FLOOR_IMPORTS}`)", [PY, "-c", FLOOR_IMPORTS], None),
+        "peer": ("Peer: a plain Pulumi program of the committed stacks' resources under the SDK's own mocks, no config "
+                 "model, no pack (`python -m tools.peer`, tools/peer.py)", [PY, "-m", "tools.peer", str(peer_spec)], None),
         "synth": ("`synth --stack all` (policies in this process, stacks forked: the default)", synth, None),
         "sequential": ("… `--jobs 1` (one stack after another, in one process)", synth + ["--jobs", "1"], None),
         "process": ("… `--policy-process` (one pack process per stack, as the CLI launches it)", synth + ["--policy-process"], None),
-        "no_policy": ("… `--no-policy`", synth + ["--no-policy"], None),
+        "no_policy": ("… `--no-policy` (stacks forked)", synth + ["--no-policy"], None),
+        "no_policy_seq": ("… `--no-policy --jobs 1`", synth + ["--no-policy", "--jobs", "1"], None),
     }
     sha = diff_base()
     if sha is not None:
@@ -259,55 +272,36 @@ def _growth_table(rows: list[dict]) -> list[str]:
     return lines
 
 
-def _profile_lines(title: str, found: dict | None, fmt) -> list[str]:
-    if found is None:
-        return [f"- {title}: not measured (the profiler failed or is not installed; py-spy: `.venv/bin/pip install py-spy`)."]
-    shares = ", ".join(f"{name} {share:.0%}" for name, share in found["owners"] if share >= 0.005)
-    return [f"- {title} ({fmt(found)}): {shares}."]
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def _share(found: dict | None, *owners: str) -> str:
-    if found is None:
-        return "(not measured)"
-    return f"{sum(share for name, share in found['owners'] if name in owners):.0%}"
+def report(runs: int, sizes: list[int], imports_before: str | None) -> str:
+    docs = committed_docs()
+    with tempfile.TemporaryDirectory() as tmp:
+        from tools.peer import peer_spec
 
-
-def profiles() -> list[str]:
-    cpu, spy, mem = run_profile("cpu", 30), run_profile("spy", 30), run_profile("memory", 30)
-    lines = ["## Where the time and the memory go", "",
-             "By owner of the code (tools/profiling.py), one stack of 30 apps rendered and judged in this process:", ""]
-    lines += _profile_lines("cProfile, own time in the main thread", cpu,
-                            lambda f: f"{f['total']:.1f} s profiled, {f['resources']} resources")
-    lines += _profile_lines("py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples")
-    lines += _profile_lines("tracemalloc, the Python heap at the render's high-water mark (30 apps)", mem,
-                            lambda f: f"{f['total'] / 2**20:.1f} MiB, {f['total'] / 1024 / f['resources']:.0f} KiB per resource")
-    sdk = ("pulumi", "asyncio and threads (stdlib)", "protobuf", "other (stdlib, builtins)", "provider SDKs", "grpc")
-    lines += ["", "What holds the targets that are missed:", "",
-              f"- Per resource, this project's own code (the program, the components, the recording monitor, the "
-              f"requests to the pack, the JSON) is {_share(cpu, 'this project')} of the profiled time; the Pulumi SDK's "
-              f"registration path (Outputs, asyncio tasks, one executor hop per registration, serialize_properties / "
-              f"transfer_properties, protobuf) with the builtins it calls is {_share(cpu, *sdk)}, and pulumi-policy "
-              f"{_share(cpu, 'pulumi_policy')}: its servicer converts every resource's Struct to a dict again for each "
-              f"policy (MessageToDict in Analyze and AnalyzeStack), which no request can avoid.",
-              f"- Memory: at the high-water mark the SDK's objects for every registered resource (its Outputs, futures "
-              f"and tasks, live until the program ends) are {_share(mem, 'pulumi', 'asyncio and threads (stdlib)')} of "
-              f"the Python heap, the project's records {_share(mem, 'this project')}. Rendering stacks one after "
-              f"another, in children that exit, bounds a run to its largest stack, not to the sum.", ""]
-    return lines
-
-
-def report(runs: int, sizes: list[int]) -> str:
-    whole, sha = whole_process(runs)
-    floor = whole["floor"][1]
+        spec = Path(tmp) / "peer.json"
+        spec.write_text(json.dumps(peer_spec(docs.values())))
+        load_before = _load()
+        whole, sha = whole_process(runs, spec)
+        load_after = _load()
+    floor, peer = whole["floor"][1], whole["peer"][1]
     growth = [run_probe(n, "per-variable") for n in sizes]
     compare = [run_probe(sizes[-2] if len(sizes) > 1 else sizes[-1], "per-variable", process=True),
                run_probe(sizes[-1], "bulk")]
     lines = ["# Benchmark", "", "Written by `make bench` (`python -m tools.bench`). Not a test: numbers, not assertions.", "",
-             "## Machine", "", *machine(), "",
+             "## Machine", "", *machine(),
+             f"- Load average (1, 5, 15 min) before the interleaved runs: {load_before}; after: {load_after} (2 cores: "
+             f"above 2, other work was running beside the benchmark and every figure is slower than on an idle machine)",
+             "- Measured processes write and read their bytecode, as Python does by default (the environment's "
+             "PYTHONDONTWRITEBYTECODE is dropped for them)", "",
              f"## Whole process (median of {runs} runs, interleaved round by round, after one warm-up)", "",
-             "| What | Median | × floor | Runs |", "| --- | --- | --- | --- |"]
+             "| What | Median | × floor | × peer | Runs |", "| --- | --- | --- | --- | --- |"]
     for label, median, samples in whole.values():
-        lines.append(f"| {label} | {median:.2f} s | {median / floor:.2f}× | {', '.join(f'{x:.2f}' for x in samples)} |")
+        lines.append(f"| {label} | {median:.2f} s | {median / floor:.2f}× | {median / peer:.2f}× | "
+                     f"{', '.join(f'{x:.2f}' for x in samples)} |")
     if sha is None:
         lines += ["", "No commit among the last 30 differs from the working tree in every stack's inputs: the diff was not measured."]
     lines += ["", "## Growth: one stack with N apps", "",
@@ -315,18 +309,29 @@ def report(runs: int, sizes: list[int]) -> str:
               "policy pass. Peak memory is the process's maximum resident set (the pack process's, on the process path).", "",
               *_growth_table(growth + compare), ""]
     lines += targets(whole, growth)
-    lines += profiles()
-    lines += ["## Resources per committed stack", "", *resource_counts(), ""]
+    lines += importlist.section(ROOT, imports_before, CHILD_ENV)
+    lines += profiling.section(CHILD_ENV)
+    lines += ["## Resources per committed stack", "", *resource_counts(docs), ""]
     return "\n".join(lines) + "\n"
 
 
 def targets(whole: dict, growth: list[dict]) -> list[str]:
-    floor, synth = whole["floor"][1], whole["synth"][1]
+    floor, peer, synth = whole["floor"][1], whole["peer"][1], whole["synth"][1]
+    no_policy, seq, no_policy_seq = whole["no_policy"][1], whole["sequential"][1], whole["no_policy_seq"][1]
     big = growth[-1]
     per_big = (big["render_s"] + big["policy_s"]) / big["resources"] * 1000
+    pack = (synth - no_policy) / floor
     lines = ["## Targets", "",
-             f"- `synth --stack all` with policies within {TARGET_RATIO}× the floor: {synth / floor:.2f}× — "
-             f"{_verdict(synth / floor, TARGET_RATIO)} (with `--policy-process`: {whole['process'][1] / floor:.2f}×).",
+             f"- Issue 28: `synth --stack all --no-policy` within {TARGET_PEER_RATIO}× the peer: {no_policy / peer:.2f}× — "
+             f"{_verdict(no_policy / peer, TARGET_PEER_RATIO)} (`--jobs 1`: {no_policy_seq / peer:.2f}×).",
+             f"- Issue 28: `synth --stack all` with policies within {TARGET_RATIO_28}× the floor: {synth / floor:.2f}× — "
+             f"{_verdict(synth / floor, TARGET_RATIO_28)} (issue 17's {TARGET_RATIO}×: {_verdict(synth / floor, TARGET_RATIO)}; "
+             f"with `--policy-process`: {whole['process'][1] / floor:.2f}×).",
+             f"- Issue 28: the pack over the three stacks adds at most {TARGET_POLICY_SHARE}× the floor: {pack:.2f}× "
+             f"(`synth` less `--no-policy`, forked) — {_verdict(max(pack, 0.0), TARGET_POLICY_SHARE)}; one process: "
+             f"{(seq - no_policy_seq) / floor:.2f}×.",
+             f"- Forked against one process (`--jobs 1`) on the committed stacks: {seq - synth:+.2f} s with policies, "
+             f"{no_policy_seq - no_policy:+.2f} s with `--no-policy` (positive: forking is faster).",
              f"- At {big['apps']} apps, render + policy per resource ≤ {TARGET_MS_PER_RESOURCE} ms: {per_big:.2f} ms — "
              f"{_verdict(per_big, TARGET_MS_PER_RESOURCE)}.",
              f"- Peak memory under {TARGET_PEAK_MIB} MiB at {big['apps']} apps: {big['peak_synth_mib']:.0f} MiB — "
@@ -368,13 +373,15 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--probe", type=int, metavar="N", help="measure one stack of N apps and print JSON")
     parser.add_argument("--env-var-mode", choices=("per-variable", "bulk"), default="per-variable")
     parser.add_argument("--policy-process", action="store_true", help="with --probe: the pack in its own process")
+    parser.add_argument("--imports-before", metavar="REF", default=IMPORTS_BEFORE,
+                        help="the commit the import list's 'before' is measured at (default: where issue 28 started)")
     args = parser.parse_args(argv)
     if args.probe is not None:
         print(json.dumps(probe(args.probe, args.env_var_mode, args.policy_process)))
         return 0
     if args.runs < 5:
         parser.error("--runs: at least 5, so the median means something")
-    text = report(args.runs, args.sizes)
+    text = report(args.runs, args.sizes, args.imports_before)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)
