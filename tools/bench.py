@@ -347,6 +347,16 @@ def targets(whole: dict, growth: list[dict]) -> list[str]:
     return lines + [""]
 
 
+# What follows this line in bench/results.md is written by hand (what was cut, why, what holds a
+# target) and kept as it is when the benchmark writes the rest again.
+NOTES_MARKER = "<!-- Written by hand below this line; make bench keeps it. -->"
+
+
+def kept_notes(path: Path) -> str:
+    old = path.read_text() if path.exists() else ""
+    return f"{NOTES_MARKER}{old.split(NOTES_MARKER, 1)[1]}" if NOTES_MARKER in old else ""
+
+
 def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(n) for n in text.split(",")]
@@ -381,7 +391,7 @@ def _main(argv: list[str] | None) -> int:
         return 0
     if args.runs < 5:
         parser.error("--runs: at least 5, so the median means something")
-    text = report(args.runs, args.sizes, args.imports_before)
+    text = report(args.runs, args.sizes, args.imports_before) + kept_notes(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

@@ -77,3 +77,12 @@ def test_synth_without_the_pack_imports_nothing_of_its_runner():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_the_hand_written_notes_survive_a_new_benchmark(tmp_path):
+    from tools import bench
+
+    results = tmp_path / "results.md"
+    assert bench.kept_notes(results) == ""
+    results.write_text(f"# Benchmark\nold numbers\n{bench.NOTES_MARKER}\n## Notes\nkept\n")
+    assert bench.kept_notes(results) == f"{bench.NOTES_MARKER}\n## Notes\nkept\n"
