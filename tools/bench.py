@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -28,7 +27,7 @@ from typing import Callable
 from vital.names import TIERS
 from vital.stackfile import ROOT
 
-from . import importlist, profiling
+from . import bench_committed as committed, importlist, profiling
 from .entry import EXIT_USAGE, OneLineParser, UsageError
 
 PY = sys.executable
@@ -50,41 +49,16 @@ TARGET_MS_PER_RESOURCE = 2.0  # render + policy at 500 apps
 TARGET_PEAK_MIB = 300
 TARGET_WARM_DIFF = 1.2  # a warm --diff, against a single synth of all stacks
 
-# Why each resource type exists, for the resource-count table.
-WHY = {
-    "vercel:index/project:Project": "the tier's Vercel project (one per app)",
-    "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": "one env var (per-variable mode)",
-    "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables": "all env vars of a project (bulk mode)",
-    "vercel:index/projectDomain:ProjectDomain": "a custom domain",
-    "vercel:index/projectRoute:ProjectRoute": "a header rule (cache, security, noindex)",
-    "vercel:index/firewallConfig:FirewallConfig": "the project's WAF: rate limit, admin allow-list",
-    "vercel:index/projectDeploymentRetention:ProjectDeploymentRetention": "preview cleanup after a month",
-    "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck": "production's alias waits for a GitHub check",
-    "vercel:index/projectRollingRelease:ProjectRollingRelease": "production rolls out in stages",
-    "vercel:index/alertRule:AlertRule": "the built-in 5xx error alert",
-    "vercel:index/customAlertRule:CustomAlertRule": "the p95 latency alert (Observability Plus)",
-    "vercel:index/alertRuleSlackNotification:AlertRuleSlackNotification": "an alert sent to Slack",
-    "vercel:index/alertRuleWebhookNotification:AlertRuleWebhookNotification": "an alert sent to the webhook",
-    "vercel:index/webhook:Webhook": "the account webhook alerts go to",
-    "github:index/repositoryEnvironment:RepositoryEnvironment": "the tier's GitHub environment",
-    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": "which branch may deploy",
-    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": "a deploy secret (VERCEL_TOKEN, ...)",
-    "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": "VERCEL_PROJECT_ID (one per app)",
-    "github:index/branch:Branch": "the tier's long-lived branch",
-    "github:index/repositoryRuleset:RepositoryRuleset": "required checks on the tier's branch",
-    "upstash:index/redisDatabase:RedisDatabase": "the tier's Redis cache",
-    "pulumi-python:dynamic:Resource": "Supabase settings (pooler, auth URLs)",
-    "pulumi:pulumi:StackReference": "the shared cache's URL and token (a read, no API writes)",
-}
-
-
-def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> float:
+def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Wall time, and CPU time (user + system, of the process and every child it waited for)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd[1:])} exited {done.returncode}: {done.stderr.strip()[-300:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
 
 
 def generated_config(apps: int, env_var_mode: str, directory: Path) -> Path:
@@ -180,23 +154,6 @@ def machine() -> list[str]:
     ]
 
 
-def committed_docs() -> dict[str, dict]:
-    """synth's documents of the committed stacks (the resource table and the peer's spec)."""
-    from tools.synth import render_stack
-
-    return {s: render_stack(s) for s in TIERS}
-
-
-def resource_counts(docs: dict[str, dict]) -> list[str]:
-    counts = {s: Counter(r["type"] for r in d["resources"] if not r["type"].startswith("vital:")) for s, d in docs.items()}
-    types = sorted({t for c in counts.values() for t in c})
-    lines = ["| Type | production | pre-production | preview | Why it exists |", "| --- | --- | --- | --- | --- |"]
-    for t in types:
-        lines.append(f"| `{t.rsplit(':', 1)[-1]}` | " + " | ".join(str(counts[s][t]) for s in counts) + f" | {WHY.get(t, '')} |")
-    lines.append("| **total** | " + " | ".join(f"**{sum(c.values())}**" for c in counts.values()) + " | |")
-    return lines
-
-
 def _verdict(value: float, target: float, lower_is_better: bool = True) -> str:
     met = value <= target if lower_is_better else value >= target
     return "met" if met else f"missed by {value / target:.2f}×"
@@ -223,13 +180,15 @@ def interleaved(rows: dict[str, tuple[str, list[str], Callable[[], None] | None]
         if before:
             before()
         _timed(cmd, ok=(0, 1))
-    samples: dict[str, list[float]] = {key: [] for key in rows}
+    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in rows}
     for _ in range(runs):
         for key, (_, cmd, before) in rows.items():
             if before:
                 before()
             samples[key].append(_timed(cmd, ok=(0, 1)))
-    return {key: (rows[key][0], statistics.median(samples[key]), samples[key]) for key in rows}
+    # (label, median wall, the walls, median CPU): CPU time is what a loaded machine inflates least.
+    return {key: (rows[key][0], statistics.median(w for w, _ in samples[key]), [w for w, _ in samples[key]],
+                  statistics.median(c for _, c in samples[key])) for key in rows}
 
 
 def whole_process(runs: int, peer_spec: Path) -> tuple[dict, str | None]:
@@ -278,7 +237,7 @@ def _load() -> str:
 
 
 def report(runs: int, sizes: list[int], imports_before: str | None) -> str:
-    docs = committed_docs()
+    docs = committed.docs()
     with tempfile.TemporaryDirectory() as tmp:
         from tools.peer import peer_spec
 
@@ -298,10 +257,14 @@ def report(runs: int, sizes: list[int], imports_before: str | None) -> str:
              "- Measured processes write and read their bytecode, as Python does by default (the environment's "
              "PYTHONDONTWRITEBYTECODE is dropped for them)", "",
              f"## Whole process (median of {runs} runs, interleaved round by round, after one warm-up)", "",
-             "| What | Median | × floor | × peer | Runs |", "| --- | --- | --- | --- | --- |"]
-    for label, median, samples in whole.values():
-        lines.append(f"| {label} | {median:.2f} s | {median / floor:.2f}× | {median / peer:.2f}× | "
-                     f"{', '.join(f'{x:.2f}' for x in samples)} |")
+             "Wall time decides the targets; CPU time (user + system, children included) is beside it, the "
+             "work itself, which other work on the machine inflates least.", "",
+             "| What | Median | × floor | × peer | CPU | CPU × floor | CPU × peer | Runs (wall) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    cpu_floor, cpu_peer = whole["floor"][3], whole["peer"][3]
+    for label, median, samples, cpu in whole.values():
+        lines.append(f"| {label} | {median:.2f} s | {median / floor:.2f}× | {median / peer:.2f}× | {cpu:.2f} s | "
+                     f"{cpu / cpu_floor:.2f}× | {cpu / cpu_peer:.2f}× | {', '.join(f'{x:.2f}' for x in samples)} |")
     if sha is None:
         lines += ["", "No commit among the last 30 differs from the working tree in every stack's inputs: the diff was not measured."]
     lines += ["", "## Growth: one stack with N apps", "",
@@ -311,7 +274,7 @@ def report(runs: int, sizes: list[int], imports_before: str | None) -> str:
     lines += targets(whole, growth)
     lines += importlist.section(ROOT, imports_before, CHILD_ENV)
     lines += profiling.section(CHILD_ENV)
-    lines += ["## Resources per committed stack", "", *resource_counts(docs), ""]
+    lines += ["## Resources per committed stack", "", *committed.resource_counts(docs), ""]
     return "\n".join(lines) + "\n"
 
 
@@ -321,15 +284,17 @@ def targets(whole: dict, growth: list[dict]) -> list[str]:
     big = growth[-1]
     per_big = (big["render_s"] + big["policy_s"]) / big["resources"] * 1000
     pack = (synth - no_policy) / floor
+    cpu = {key: row[3] / whole["floor"][3] for key, row in whole.items()}
     lines = ["## Targets", "",
              f"- Issue 28: `synth --stack all --no-policy` within {TARGET_PEER_RATIO}× the peer: {no_policy / peer:.2f}× — "
-             f"{_verdict(no_policy / peer, TARGET_PEER_RATIO)} (`--jobs 1`: {no_policy_seq / peer:.2f}×).",
+             f"{_verdict(no_policy / peer, TARGET_PEER_RATIO)} (`--jobs 1`: {no_policy_seq / peer:.2f}×; CPU: "
+             f"{cpu['no_policy'] / cpu['peer']:.2f}×).",
              f"- Issue 28: `synth --stack all` with policies within {TARGET_RATIO_28}× the floor: {synth / floor:.2f}× — "
              f"{_verdict(synth / floor, TARGET_RATIO_28)} (issue 17's {TARGET_RATIO}×: {_verdict(synth / floor, TARGET_RATIO)}; "
-             f"with `--policy-process`: {whole['process'][1] / floor:.2f}×).",
+             f"with `--policy-process`: {whole['process'][1] / floor:.2f}×; CPU: {cpu['synth']:.2f}×).",
              f"- Issue 28: the pack over the three stacks adds at most {TARGET_POLICY_SHARE}× the floor: {pack:.2f}× "
              f"(`synth` less `--no-policy`, forked) — {_verdict(max(pack, 0.0), TARGET_POLICY_SHARE)}; one process: "
-             f"{(seq - no_policy_seq) / floor:.2f}×.",
+             f"{(seq - no_policy_seq) / floor:.2f}×; CPU: {cpu['synth'] - cpu['no_policy']:.2f}×.",
              f"- Forked against one process (`--jobs 1`) on the committed stacks: {seq - synth:+.2f} s with policies, "
              f"{no_policy_seq - no_policy:+.2f} s with `--no-policy` (positive: forking is faster).",
              f"- At {big['apps']} apps, render + policy per resource ≤ {TARGET_MS_PER_RESOURCE} ms: {per_big:.2f} ms — "
