@@ -14,6 +14,8 @@ WHY = {
     "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables": "all env vars of a project (bulk mode)",
     "vercel:index/projectDomain:ProjectDomain": "a custom domain",
     "vercel:index/projectRoute:ProjectRoute": "a header rule (cache, security, noindex)",
+    "vercel:index/dnsRecord:DnsRecord": "a custom domain's record, in a zone on Vercel's nameservers",
+    "vercel:index/projectProtectionBypass:ProjectProtectionBypass": "lets the end-to-end runs past deployment protection",
     "vercel:index/firewallConfig:FirewallConfig": "the project's WAF: rate limit, admin allow-list",
     "vercel:index/projectDeploymentRetention:ProjectDeploymentRetention": "preview cleanup after a month",
     "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck": "production's alias waits for a GitHub check",

@@ -52,11 +52,14 @@ def run_all(job: Callable[[In], Out], items: Iterable[In], jobs: int) -> list[Ou
     jobs = min(jobs, len(items))
     if jobs <= 1 or not can_fork():
         return [job(item) for item in items]
-    # Objects made before the fork are left out of the collector's walks from here on, in the
-    # parent and in every child: a walk writes to each object it visits, which would copy every
-    # page the parent shares with a child (the gc.freeze docs' own use).
+    # Objects made before the fork are left out of the collector's walks in every child: a walk
+    # writes to each object it visits, which would copy every page a child shares with the parent
+    # (the gc.freeze docs' own use). The parent takes them back once the children are done.
     gc.freeze()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes=jobs, maxtasksperchild=1) as pool:
-        # chunksize 1: each stack is its own task, so the two cores share them as they free up.
-        return pool.map(job, items, chunksize=1)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes=jobs, maxtasksperchild=1) as pool:
+            # chunksize 1: each stack is its own task, so the two cores share them as they free up.
+            return pool.map(job, items, chunksize=1)
+    finally:
+        gc.unfreeze()
