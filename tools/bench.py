@@ -11,6 +11,7 @@ reported as met or missed, by how much, with the profiles (tools/profiling.py) b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -22,7 +23,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from vital.names import TIERS
 from vital.stackfile import ROOT
@@ -36,8 +37,8 @@ FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy
 # sets PYTHONDONTWRITEBYTECODE would otherwise compile this project's modules on every run (the
 # installed SDKs have theirs from pip), which no user's run does.
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-# Where the import list's "before" is measured: the commit issue 28 started from (`--imports-before REF`).
-IMPORTS_BEFORE = "f9f251025acf93c5e05533beac4281154e1ec636"
+# "Before" in the whole-process table and the import list: the commit issue 28 started from (`--before REF`).
+BEFORE = "f9f251025acf93c5e05533beac4281154e1ec636"
 
 # Targets from issue 17.
 TARGET_RATIO = 1.5  # all three stacks with policies, against the import floor
@@ -191,8 +192,9 @@ def interleaved(rows: dict[str, tuple[str, list[str], Callable[[], None] | None]
                   statistics.median(c for _, c in samples[key])) for key in rows}
 
 
-def whole_process(runs: int, peer_spec: Path) -> tuple[dict, str | None]:
-    """The floor, the peer, synth of all stacks on each path, and the diff cold and warm, interleaved."""
+def whole_process(runs: int, peer_spec: Path, before: tuple[str, Path] | None) -> tuple[dict, str | None]:
+    """The floor, the peer, synth of all stacks on each path (and `before`'s, checked out), and the
+    diff cold and warm, interleaved."""
     from tools.diff import basecache, revisions
 
     synth = [PY, "-m", "tools.synth", "--stack", "all"]
@@ -206,6 +208,10 @@ def whole_process(runs: int, peer_spec: Path) -> tuple[dict, str | None]:
         "no_policy": ("… `--no-policy` (stacks forked)", synth + ["--no-policy"], None),
         "no_policy_seq": ("… `--no-policy --jobs 1`", synth + ["--no-policy", "--jobs", "1"], None),
     }
+    if before is not None:  # that commit's own code, from its checkout (as tools/diff runs a base revision)
+        there = ["env", "-C", str(before[1]), f"PYTHONPATH={before[1]}", PY, "-m", "tools.synth", "--stack", "all"]
+        rows["before"] = (f"Before: `synth --stack all` at commit {before[0][:12]}", there, None)
+        rows["before_no_policy"] = ("… `--no-policy`", there + ["--no-policy"], None)
     sha = diff_base()
     if sha is not None:
         diff = [PY, "-m", "tools.synth", "--diff", sha, "--stack", "all", "--format", "markdown"]
@@ -236,16 +242,30 @@ def _load() -> str:
     return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def report(runs: int, sizes: list[int], imports_before: str | None) -> str:
+@contextlib.contextmanager
+def checkout(ref: str | None) -> Iterator[tuple[str, Path] | None]:
+    """(sha, path) of `ref` checked out in a temporary worktree, or None when the clone lacks it."""
+    from tools.diff import revisions
+
+    sha = revisions.git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").stdout.strip() if ref else ""
+    if not sha:
+        yield None
+        return
+    with revisions.worktree(sha) as path:
+        yield sha, path
+
+
+def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
     docs = committed.docs()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, checkout(before_ref) as before:
         from tools.peer import peer_spec
 
         spec = Path(tmp) / "peer.json"
         spec.write_text(json.dumps(peer_spec(docs.values())))
         load_before = _load()
-        whole, sha = whole_process(runs, spec)
+        whole, sha = whole_process(runs, spec, before)
         load_after = _load()
+        imports = importlist.section(ROOT, before, CHILD_ENV)
     floor, peer = whole["floor"][1], whole["peer"][1]
     growth = [run_probe(n, "per-variable") for n in sizes]
     compare = [run_probe(sizes[-2] if len(sizes) > 1 else sizes[-1], "per-variable", process=True),
@@ -272,7 +292,7 @@ def report(runs: int, sizes: list[int], imports_before: str | None) -> str:
               "policy pass. Peak memory is the process's maximum resident set (the pack process's, on the process path).", "",
               *_growth_table(growth + compare), ""]
     lines += targets(whole, growth)
-    lines += importlist.section(ROOT, imports_before, CHILD_ENV)
+    lines += imports
     lines += profiling.section(CHILD_ENV)
     lines += ["## Resources per committed stack", "", *committed.resource_counts(docs), ""]
     return "\n".join(lines) + "\n"
@@ -301,6 +321,12 @@ def targets(whole: dict, growth: list[dict]) -> list[str]:
              f"{_verdict(per_big, TARGET_MS_PER_RESOURCE)}.",
              f"- Peak memory under {TARGET_PEAK_MIB} MiB at {big['apps']} apps: {big['peak_synth_mib']:.0f} MiB — "
              f"{_verdict(big['peak_synth_mib'], TARGET_PEAK_MIB)}."]
+    if "before" in whole:
+        lines.append(f"- Before issue 28 → after, same runs: `synth --stack all` {whole['before'][1]:.2f} s → {synth:.2f} s "
+                     f"({whole['before'][1] / floor:.2f}× → {synth / floor:.2f}× the floor), `--no-policy` "
+                     f"{whole['before_no_policy'][1]:.2f} s → {no_policy:.2f} s ({whole['before_no_policy'][1] / peer:.2f}× → "
+                     f"{no_policy / peer:.2f}× the peer); CPU {whole['before'][3]:.2f} s → {whole['synth'][3]:.2f} s and "
+                     f"{whole['before_no_policy'][3]:.2f} s → {whole['no_policy'][3]:.2f} s.")
     if "diff_warm" in whole:
         warm = whole["diff_warm"][1] / synth
         lines.append(f"- A warm `--diff` within {TARGET_WARM_DIFF}× a single synth: {warm:.2f}× — {_verdict(warm, TARGET_WARM_DIFF)} "
@@ -348,15 +374,15 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--probe", type=int, metavar="N", help="measure one stack of N apps and print JSON")
     parser.add_argument("--env-var-mode", choices=("per-variable", "bulk"), default="per-variable")
     parser.add_argument("--policy-process", action="store_true", help="with --probe: the pack in its own process")
-    parser.add_argument("--imports-before", metavar="REF", default=IMPORTS_BEFORE,
-                        help="the commit the import list's 'before' is measured at (default: where issue 28 started)")
+    parser.add_argument("--before", metavar="REF", default=BEFORE,
+                        help="the commit measured as 'before' beside this tree (default: where issue 28 started)")
     args = parser.parse_args(argv)
     if args.probe is not None:
         print(json.dumps(probe(args.probe, args.env_var_mode, args.policy_process)))
         return 0
     if args.runs < 5:
         parser.error("--runs: at least 5, so the median means something")
-    text = report(args.runs, args.sizes, args.imports_before) + kept_notes(args.out)
+    text = report(args.runs, args.sizes, args.before) + kept_notes(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

@@ -97,22 +97,16 @@ COMMANDS = (("--no-policy", ["-m", "tools.synth", "--stack", "all", "--no-policy
             ("with policies", ["-m", "tools.synth", "--stack", "all", "--jobs", "1"]))
 
 
-def section(root: Path, before_ref: str | None, base_env: dict[str, str]) -> list[str]:
-    """bench/results.md's import list: each command's top ten in `before_ref` (a worktree) and in `root`."""
-    from tools.diff import revisions
-
+def section(root: Path, before: tuple[str, Path] | None, base_env: dict[str, str]) -> list[str]:
+    """bench/results.md's import list: each command's top ten in `before` (a commit, checked out) and in `root`."""
     after = {name: measure(cmd, root, env_for(root, base_env)) for name, cmd in COMMANDS}
-    before: dict[str, dict] = {}
-    sha = revisions.git("rev-parse", "--verify", "--quiet", f"{before_ref}^{{commit}}").stdout.strip() if before_ref else ""
-    if sha:
-        with revisions.worktree(sha) as base:
-            before = {name: measure(cmd, base, env_for(base, base_env)) for name, cmd in COMMANDS}
+    was = {name: measure(cmd, before[1], env_for(before[1], base_env)) for name, cmd in COMMANDS} if before else {}
     lines = ["## The import list", "",
-             f"`python -X importtime` of synth in one process (`--jobs 1`), before: commit {sha[:12]} (where issue 28 "
-             f"started), after: this tree." if sha else f"Before: {before_ref!r} is not in this clone; after only.", ""]
+             f"`python -X importtime` of synth in one process (`--jobs 1`), before: commit {before[0][:12]} (where issue "
+             f"28 started), after: this tree." if before else "The commit before issue 28 is not in this clone: after only.", ""]
     for name, cmd in COMMANDS:
-        lines += [*top_ten(before.get(name), after[name], "python " + " ".join(cmd)), ""]
+        lines += [*top_ten(was.get(name), after[name], "python " + " ".join(cmd)), ""]
     lines += ["What `--no-policy` loads (`grpc` and the analyzer protos come with `import pulumi` itself: "
               "pulumi/runtime/settings.py imports grpc, pulumi/runtime/proto/__init__.py every proto; the floor "
-              "and the peer load them too):", "", *watched(before.get("--no-policy"), after["--no-policy"]), ""]
+              "and the peer load them too):", "", *watched(was.get("--no-policy"), after["--no-policy"]), ""]
     return lines
