@@ -421,3 +421,12 @@ def test_the_line_names_the_stack_the_key_the_value_and_what_is_allowed():
     assert refused("production", {"vercel:team": "vital-expert"}) == (
         "stack 'production': config 'vercel:team': found 'vital-expert'; allowed: the Vercel team id (team_...), which "
         "VERCEL_ORG_ID needs")
+
+
+@pytest.mark.parametrize("key", ["sb_secret_" + "canary-9f27c1abcdef", "sb_secret_" + "x" * 40])
+def test_the_anon_key_check_masks_a_secret_key_itself(key):
+    """The validator masks a credential itself, not only the printer after it: a secret key that is no
+    JWT (no role) is still never the text found."""
+    with pytest.raises(ValueError) as refused_key:
+        StackConfig._anon_key(key)
+    assert '"found": "[secret]"' in str(refused_key.value) and key not in str(refused_key.value)
