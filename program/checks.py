@@ -15,6 +15,8 @@ from vital import clock, dns, facts, paths, secrets, stackfile, trust, validator
 from vital.names import (CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, TEAM_TOKEN_KEY,
                          VERCEL_TOKEN_SECRET, vercel_project_name)
 
+from . import name_checks
+
 if TYPE_CHECKING:
     from .config import StackConfig
 
@@ -43,6 +45,7 @@ def run_all(c: "StackConfig") -> None:
     _check_team_token(c)
     _check_database(c)
     _check_internal_access(c)
+    name_checks.check(c, _fail)
 
 
 def _fail(key: str, found: Any, allowed: str) -> None:
@@ -71,7 +74,7 @@ def _check_apps(c: "StackConfig") -> None:
 
 def _check_env(c: "StackConfig") -> None:
     for key in c.secret_env:
-        if not validators.ENV_KEY_RE.match(key):
+        if not validators.ENV_KEY_RE.fullmatch(key):
             _fail("secretEnv", key, "allowed: names of letters, digits and '_'")
         if key in c.env:
             _fail("env", key, "allowed: a key in env or in secretEnv, not both")
@@ -245,11 +248,11 @@ def _check_alerts(c: "StackConfig") -> None:
         _fail("latencyAlertP95Ms", c.latency_alert_p95_ms,
               f"allowed: a latency alert only with Observability Plus (add observability_plus to vercelAddons; plan "
               f"{c.vercel_plan}); the built-in alerts measure no latency")
-    if c.alert_slack_channel_id is not None and not SLACK_CHANNEL_RE.match(c.alert_slack_channel_id):
+    if c.alert_slack_channel_id is not None and not SLACK_CHANNEL_RE.fullmatch(c.alert_slack_channel_id):
         _fail("alertSlackChannelId", c.alert_slack_channel_id, "allowed: a Slack channel id such as C0123456789 "
                                                                "(channel details, bottom), not its name")
     url = c.alert_webhook_url.get_secret_value() if c.alert_webhook_url is not None else None
-    if url is not None and not stackfile.offline_value(url) and not re.match(r"^https://[^/\s]+(/\S*)?$", url):
+    if url is not None and not stackfile.offline_value(url) and not re.fullmatch(r"https://[^/\s]+(/\S*)?", url):
         _fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
 
 

@@ -139,6 +139,20 @@ def _project_keys(stack: str) -> dict[str, Any]:
     return data
 
 
+def _refuse_near_miss(stack: str, ns_key: str) -> None:
+    """A provider key the program needs is unset while a misspelling of it is set (`vercel:teem`):
+    name the misspelling, which the provider itself would refuse (tools/provider_config.py)."""
+    from vital import pulumi_internals
+
+    namespace, _, wanted = ns_key.partition(":")
+    for full_key in sorted(pulumi_internals.all_config()):
+        found_namespace, _, key = full_key.partition(":")
+        if found_namespace == namespace and validators.one_edit_away(key, wanted):
+            shown = SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else pulumi_internals.all_config()[full_key]
+            raise ConfigError(stack, full_key, shown, f"allowed: the {namespace} provider's keys; did you mean '{ns_key}'? "
+                                                      f"(the program needs it, and the provider refuses '{full_key}')")
+
+
 def _check_tier(stack: str, tier: Any) -> None:
     if stack in TIERS and tier != stack:
         # The policy pack takes a tier-named stack's tier from its name; the two must agree.
@@ -171,6 +185,8 @@ def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig
         value = pulumi.Config(namespace).get(key)
         if value is not None:
             data[ns_key] = value
+        else:
+            _refuse_near_miss(stack, ns_key)
     if stack_file is not None and stack_file.exists():
         leaves = stackfile.plaintext_secret_leaves(stackfile.load_yaml(stack_file))
         if leaves:

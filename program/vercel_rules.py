@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from components.specs import FirewallRule, HeaderRule, RouteCondition
 from vital import facts, paths
+from vital.names import header_route_name
 from vital.tiers import SHARED
 
 from .config import StackConfig
@@ -104,7 +105,7 @@ def header_rules(cfg: StackConfig, domains: Sequence[str] = ()) -> tuple[HeaderR
         groups[paths.PUBLIC] = patterns[paths.PUBLIC]
     groups[REST] = patterns[REST]
     return tuple(
-        HeaderRule(name=f"headers-{group}{variant.suffix}", src=src, src_syntax="regex",
+        HeaderRule(name=header_route_name(group, variant.suffix), src=src, src_syntax="regex",
                    headers=_headers(cfg, group, variant.noindex), has=variant.has, missing=variant.missing)
         for group, src in groups.items()
         for variant in host_variants(cfg, domains)

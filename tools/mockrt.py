@@ -26,12 +26,20 @@ from vital import pulumi_internals as internals
 from vital.names import PROJECT, SECRET_TEXT
 from vital.stackfile import ROOT
 
+from . import provider_config
+
 PROGRAM = ROOT / "__main__.py"
 
 SECRET_SIG = internals.SECRET_SIG_KEY
 SECRET_VALUE = internals.SECRET_SIG_VALUE
 UNKNOWN = internals.UNKNOWN
 UNKNOWN_TEXT = "[unknown]"
+
+# sdk/go/common/resource/urn/urn.go (NameDelimiter, TypeDelimiter) and tokens.RootStackType.
+_URN_DELIMITER = "::"
+_TYPE_DELIMITER = "$"
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 
 # Ids shaped like the real ones, so anything that parses them still works.
 _ID_PREFIX = {
@@ -57,6 +65,8 @@ class Registration:
     additional_secret_outputs: list[str]
     provider: str
     read_id: str = ""  # set for a read (an existing resource the stack only looks up)
+    # Outputs the provider computes on create, unknown in this preview's outputs (AnalyzeStack reads outputs).
+    computed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -66,6 +76,7 @@ class Rendered:
     resources: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)  # secrets still wrapped
     logs: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the engine would do that synth cannot know offline
 
 
 # Outputs the provider computes on create: unknown during a preview, as the engine reports them.
@@ -77,10 +88,23 @@ _COMPUTED_OUTPUTS = {
 }
 
 
-def _mock_id(request) -> str:
-    """The import id when importing, else an id shaped like the provider's, stable per name."""
+def _mock_id(request, preview: bool) -> str:
+    """The id the engine answers a registration with: unknown ("") for a resource a preview would
+    create, the import id for one it imports, else (an update) an id shaped like the provider's.
+
+    A first `pulumi preview` creates nothing, so no provider has assigned an id yet. The engine
+    calls Create with Preview set (pulumi/pulumi pkg/resource/plugin/provider_plugin.go,
+    provider.Create, which allows an empty id only then); a bridged provider answers with the
+    planned state, whose id is empty (pulumi-terraform-bridge pkg/tfbridge/provider.go, Create:
+    `Id: newstate.ID()` from diff.ProposedState); a provider without previews gets its inputs
+    back and no id. The Python SDK resolves an empty id as unknown (pulumi/runtime/resource.py,
+    register_resource: `is_known = bool(resp.id)`). An import reads the existing resource, whose
+    id is the import id.
+    """
     if request.importId or not request.custom:
         return request.importId
+    if preview:
+        return ""
     digest = hashlib.sha256(f"{request.type}::{request.name}".encode()).hexdigest()[:24]
     return _ID_PREFIX.get(request.type, "id-") + digest
 
@@ -106,12 +130,26 @@ _INVOKES = {
 }
 
 
+def stack_reference_note(stack: str) -> str:
+    """What synth says of a StackReference: it cannot know whether the stack was ever deployed.
+
+    The engine reads the stack's outputs from the backend during preview too (pulumi/pulumi
+    pkg/resource/deploy/builtins.go, readStackReference), and a stack that does not exist there
+    fails the whole run: pkg/backend/backend.go, backendClient.GetStackOutputs, `unknown stack
+    %q`. A stack that exists without the output fails in the program: the Python SDK's
+    StackReference.require_output indexes the outputs (`l[1][l[0]]`), a KeyError.
+    """
+    return (f"this stack reads stack '{stack}' (a StackReference), whose outputs synth shows as {UNKNOWN_TEXT}: "
+            f"`pulumi preview` fails with 'unknown stack \"{stack}\"' until that stack is deployed, and "
+            f"require_output raises KeyError for an output it does not export; deploy '{stack}' first")
+
+
 class _Mocks(pulumi.runtime.Mocks):
     """Answers reads (a StackReference) and provider functions (_INVOKES); registrations are
     answered by the monitor itself."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        if args.typ == "pulumi:pulumi:StackReference":
+        if args.typ == STACK_REFERENCE_TYPE:
             # Another stack's outputs cannot be read offline: unknown, as before its first up.
             return args.resource_id, {"name": args.resource_id, "outputs": UNKNOWN, "secretOutputNames": UNKNOWN}
         return args.resource_id, dict(args.inputs)
@@ -122,9 +160,12 @@ class _Mocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(internals.MockMonitor):
-    def __init__(self, rendered: Rendered) -> None:
+    def __init__(self, rendered: Rendered, preview: bool, config: dict[str, str], secret_keys: list[str]) -> None:
         super().__init__(_Mocks())
         self.rendered = rendered
+        self.preview = preview
+        self.config, self.secret_keys = config, secret_keys
+        self.checked_packages: set[str] = set()
         self.loops: list[asyncio.AbstractEventLoop] = []
         self.urns: set[str] = set()
         self._lock = threading.Lock()
@@ -145,6 +186,41 @@ class _RecordingMonitor(internals.MockMonitor):
             with self._lock:
                 self.loops.append(loop)
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN as the engine builds it, not as MockMonitor does.
+
+        pulumi/pulumi pkg/resource/deploy/deployment.go, Deployment.generateURN: "Skip empty
+        parents and don't use the root stack type; otherwise, use the full qualified type" of
+        the parent; sdk/go/common/resource/urn/urn.go, New: that type, "$", the resource's own
+        type. So every ancestor's type is chained (`vital:vercel:VercelApp$vital:vercel:
+        ProjectAlerts$vercel:index/alertRule:AlertRule`) and `pulumi:pulumi:Stack` never appears
+        in a child's URN. MockMonitor.make_urn keeps the root stack's type and only the
+        parent's last type.
+        """
+        qualified = type_
+        if parent:
+            parent_type = parent.split(_URN_DELIMITER)[2]
+            if parent_type != ROOT_STACK_TYPE:
+                qualified = f"{parent_type}{_TYPE_DELIMITER}{type_}"
+        return f"urn:pulumi:{self.rendered.stack}{_URN_DELIMITER}{self.rendered.project}{_URN_DELIMITER}{qualified}" \
+               f"{_URN_DELIMITER}{name}"
+
+    def check_default_provider(self, request) -> None:
+        """The engine's CheckConfig of a package's default provider, at the package's first custom
+        resource registered or read without an explicit provider (tools/provider_config.py): a
+        refused key stops the run with the provider's reason."""
+        package = request.type.split(":", 1)[0]
+        if request.provider or request.type == STACK_REFERENCE_TYPE:
+            return
+        with self._lock:
+            if package in self.checked_packages:
+                return
+            self.checked_packages.add(package)
+        problem = provider_config.check(self.rendered.stack, package, self.config, self.secret_keys,
+                                        provider_config.default_provider_name(request.version, request.pluginDownloadURL))
+        if problem:
+            raise pulumi.RunError(problem)
+
     def close(self) -> None:
         for loop in self.loops:
             loop.close()
@@ -158,15 +234,19 @@ class _RecordingMonitor(internals.MockMonitor):
         input secrets secret in the outputs, as the engine does.
         """
         urn = self.make_urn(request.parent, request.type, request.name)
-        if request.type == "pulumi:pulumi:Stack":
+        if request.type == ROOT_STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        if request.custom:
+            self.check_default_provider(request)
         with self._lock:
             if urn in self.urns:
                 # The engine refuses a second registration of one URN (pkg/engine, TestDuplicateURN).
                 raise pulumi.RunError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
             self.urns.add(urn)
         # The inputs are copied once, into the response; the computed outputs are set on that copy.
-        response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request), object=request.object)
+        response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request, self.preview),
+                                                            object=request.object)
+        computed = _COMPUTED_OUTPUTS.get(request.type, ()) if self.preview and not request.importId else ()
         for key in _COMPUTED_OUTPUTS.get(request.type, ()):
             response.object[key] = UNKNOWN
         self.rendered.resources.append(
@@ -185,6 +265,7 @@ class _RecordingMonitor(internals.MockMonitor):
                 import_id=request.importId,
                 additional_secret_outputs=list(request.additionalSecretOutputs),
                 provider=request.provider,
+                computed=computed,
             )
         )
         return response
@@ -192,7 +273,11 @@ class _RecordingMonitor(internals.MockMonitor):
     def ReadResource(self, request):
         # Reads (a StackReference, an existing resource) are recorded like registrations.
         self._thread_loop()
+        self.check_default_provider(request)
         response = super().ReadResource(request)
+        if request.type == STACK_REFERENCE_TYPE:
+            with self._lock:
+                self.rendered.notes.append(stack_reference_note(request.id))
         self.rendered.resources.append(
             Registration(
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent, custom=True,
@@ -245,7 +330,7 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet_run_errors)
     asyncio.set_event_loop(loop)  # before set_mocks, whose root Stack makes futures on it
-    monitor = _RecordingMonitor(rendered)
+    monitor = _RecordingMonitor(rendered, preview, dict(config or {}), list(secret_keys or []))
     try:
         internals.reset_program_state()  # a fresh root Stack for every run in this process
         pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger,

@@ -31,6 +31,8 @@ def stack_doc(rendered: Rendered) -> dict[str, Any]:
         # URN order groups children under their component and is stable from run to run.
         "resources": [resource_doc(r) for r in sorted(rendered.resources, key=lambda r: r.urn)],
         "outputs": redact(rendered.outputs),
+        # Only where there are some (a StackReference): what the engine would do that synth cannot know.
+        **({"notes": list(rendered.notes)} if rendered.notes else {}),
     }
 
 
@@ -64,6 +66,8 @@ def stack_markdown(doc: dict[str, Any]) -> str:
         )
     if doc.get("outputs"):
         lines += ["", "Outputs: " + ", ".join(f"`{k}`" for k in sorted(doc["outputs"]))]
+    for note in doc.get("notes", ()):
+        lines += ["", f"Note: {note}"]
     if "policy" in doc:
         lines += ["", markdown_section(doc["policy"]).rstrip("\n")]
     return "\n".join(lines) + "\n"

@@ -263,6 +263,8 @@ def _print(done: list[Synthesized], args: argparse.Namespace, out: TextIO | None
             print(f"synth: stack '{stack}': {_standins_line(stack, synthesized)}", file=sys.stderr)
     docs = [synthesized.doc for synthesized in done]
     for doc in docs:
+        for note in doc.get("notes", ()):
+            print(f"synth: stack '{doc['stack']}': note: {note}", file=sys.stderr)
         for entry in doc.pop("logs"):
             print(f"{doc['stack']}: {entry['level']}: {entry['message']}", file=sys.stderr)
     if args.format == "json":

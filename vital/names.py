@@ -129,6 +129,12 @@ def vercel_project_name(app_name: str, project_suffix: str) -> str:
     return f"{app_name}-{project_suffix}"
 
 
+def header_route_name(group: str, host_suffix: str = "") -> str:
+    """A header route's name: its route group, then the hosts it serves where production tells
+    them apart ("-app.vitalexpert.com", "-other-hosts"; program/vercel_rules.py host_variants)."""
+    return f"headers-{group}{host_suffix}"
+
+
 def redis_database_name(project_suffix: str) -> str:
     return f"vital-expert-{project_suffix}"
 

@@ -26,7 +26,7 @@ PROJECT_ID_RE = re.compile(r"^prj_[A-Za-z0-9]+$")
 
 
 def domain(value: str) -> str:
-    if not DOMAIN_RE.match(value):
+    if not DOMAIN_RE.fullmatch(value):
         raise ValueError(f"allowed: a lower-case host name such as app.vitalexpert.com (found {value!r})")
     return value
 
@@ -40,8 +40,36 @@ def dns_zone(value: str) -> str:
 
 
 def app_name(value: str) -> str:
-    if not APP_NAME_RE.match(value):
+    if not APP_NAME_RE.fullmatch(value):
         raise ValueError("allowed: lower-case letters, digits and '-', 1 to 40 characters")
+    return value
+
+
+def vercel_project_name(value: str) -> str:
+    """A project name the Vercel provider and API both take (facts: the provider's length and
+    characters, the API's '---')."""
+    if (not re.fullmatch(facts.VERCEL_PROJECT_NAME_PATTERN, value) or len(value) > facts.VERCEL_PROJECT_NAME_MAX
+            or facts.VERCEL_PROJECT_NAME_FORBIDDEN in value):
+        raise ValueError(f"allowed: a name whose Vercel project name (found {value!r}) is 1 to "
+                         f"{facts.VERCEL_PROJECT_NAME_MAX} lower-case letters, digits and '-', without "
+                         f"'{facts.VERCEL_PROJECT_NAME_FORBIDDEN}' (Vercel refuses it)")
+    return value
+
+
+def vercel_route_name(value: str) -> str:
+    if not 1 <= len(value) <= facts.VERCEL_ROUTE_NAME_MAX:
+        raise ValueError(f"allowed: a domain short enough that its route's name ({len(value)} characters) stays within "
+                         f"the {facts.VERCEL_ROUTE_NAME_MAX} characters the Vercel provider allows")
+    return value
+
+
+def github_actions_name(value: str, kind: str = "secret") -> str:
+    """A GitHub Actions secret or variable name (facts: characters, first character, GITHUB_)."""
+    if not re.fullmatch(facts.GITHUB_ACTIONS_NAME_PATTERN, value):
+        raise ValueError(f"allowed: a GitHub {kind} name of letters, digits and '_', not starting with a digit")
+    if value.upper().startswith(facts.GITHUB_ACTIONS_RESERVED_PREFIX):
+        raise ValueError(f"allowed: a GitHub {kind} name not starting with {facts.GITHUB_ACTIONS_RESERVED_PREFIX} "
+                         f"(GitHub reserves the prefix, in any case)")
     return value
 
 
@@ -52,25 +80,25 @@ def relative_folder(value: str | None) -> str | None:
 
 
 def vercel_project_id(value: str) -> str:
-    if not PROJECT_ID_RE.match(value):
+    if not PROJECT_ID_RE.fullmatch(value):
         raise ValueError("allowed: a Vercel project id (prj_...)")
     return value
 
 
 def env_keys(keys: Iterable[str]) -> None:
     for key in keys:
-        if not ENV_KEY_RE.match(key):
+        if not ENV_KEY_RE.fullmatch(key):
             raise ValueError(f"allowed: names of letters, digits and '_' (found key {key!r})")
 
 
 def header_names(names: Iterable[str]) -> None:
     for name in names:
-        if not HEADER_NAME_RE.match(name):
+        if not HEADER_NAME_RE.fullmatch(name):
             raise ValueError(f"allowed: header names of letters, digits and '-' (found {name!r})")
 
 
 def vercel_team(value: str) -> str:
-    if not TEAM_RE.match(value):
+    if not TEAM_RE.fullmatch(value):
         raise ValueError("allowed: the Vercel team id (team_...), which VERCEL_ORG_ID needs")
     return value
 
@@ -122,7 +150,7 @@ def vercel_slug(value: str) -> str:
 
 
 def supabase_ref(value: str) -> str:
-    if not SUPABASE_REF_RE.match(value):
+    if not SUPABASE_REF_RE.fullmatch(value):
         raise ValueError("allowed: a Supabase project ref, 20 lower-case letters (Settings > General)")
     return value
 
@@ -197,14 +225,14 @@ def git_branch(value: str) -> str:
 
 
 def github_owner(value: str) -> str:
-    if not re.match(facts.GITHUB_OWNER_PATTERN, value):
+    if not re.fullmatch(facts.GITHUB_OWNER_PATTERN, value):
         raise ValueError("allowed: a GitHub account or organization name: letters, digits and single hyphens, "
                          "1 to 39 characters, no hyphen first or last")
     return value
 
 
 def github_repo(value: str) -> str:
-    if not re.match(facts.GITHUB_REPO_PATTERN, value):
+    if not re.fullmatch(facts.GITHUB_REPO_PATTERN, value):
         raise ValueError("allowed: a repository name under github:owner: letters, digits, '.', '_' and '-', "
                          "1 to 100 characters (no '/': the owner is github:owner)")
     return value
@@ -213,7 +241,7 @@ def github_repo(value: str) -> str:
 def github_repository(value: str) -> str:
     """OWNER/REPO, as GitHub spells it (the OIDC subject is case-sensitive)."""
     owner, slash, name = value.partition("/")
-    if not slash or not re.match(facts.GITHUB_OWNER_PATTERN, owner) or not re.match(facts.GITHUB_REPO_PATTERN, name):
+    if not slash or not re.fullmatch(facts.GITHUB_OWNER_PATTERN, owner) or not re.fullmatch(facts.GITHUB_REPO_PATTERN, name):
         raise ValueError("allowed: OWNER/REPO as GitHub spells it, such as vital-expert/vital-expert-infra")
     return value
 
@@ -232,13 +260,13 @@ def s3_bucket_name(value: str) -> str:
 
 
 def aws_region(value: str) -> str:
-    if not re.match(facts.AWS_REGION_PATTERN, value):
+    if not re.fullmatch(facts.AWS_REGION_PATTERN, value):
         raise ValueError("allowed: an AWS region code such as eu-central-1")
     return value
 
 
 def kms_key_id(value: str) -> str:
-    if not re.match(facts.KMS_KEY_ID_PATTERN, value):
+    if not re.fullmatch(facts.KMS_KEY_ID_PATTERN, value):
         raise ValueError("allowed: a KMS key id, such as 1234abcd-12ab-34cd-56ef-1234567890ab "
                          "(`aws kms describe-key --key-id alias/NAME --query KeyMetadata.KeyId`)")
     return value
@@ -263,7 +291,7 @@ def upstash_region(value: str) -> str:
 
 def cors_origin(value: str) -> str:
     """One origin, scheme://host[:port], or '*' for any; a comma would smuggle in a second one."""
-    if value != "*" and not _CORS_ORIGIN_RE.match(value):
+    if value != "*" and not _CORS_ORIGIN_RE.fullmatch(value):
         raise ValueError("allowed: one origin per entry, scheme://host[:port] such as https://app.vitalexpert.com "
                          "(no path, no comma), or '*'")
     return value
@@ -286,7 +314,7 @@ def url_path(value: str) -> str:
 
 
 def header_name(value: str) -> str:
-    if not _HEADER_TOKEN_RE.match(value) or len(value) > 256:
+    if not _HEADER_TOKEN_RE.fullmatch(value) or len(value) > 256:
         raise ValueError(f"allowed: a header name of letters, digits and -!#$%&'*+.^_`|~ (found {value!r})")
     return value
 
@@ -296,7 +324,7 @@ def header_value(value: str) -> str:
 
 
 def env_name(value: str) -> str:
-    if not ENV_KEY_RE.match(value) or len(value) > 256:
+    if not ENV_KEY_RE.fullmatch(value) or len(value) > 256:
         raise ValueError(f"allowed: names of letters, digits and '_' (found key {value!r})")
     if value.upper() in facts.VERCEL_RESERVED_ENV_NAMES:
         raise ValueError(f"allowed: a name Vercel does not reserve; {value} is reserved for its function runtimes")

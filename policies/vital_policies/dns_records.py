@@ -34,7 +34,8 @@ def dns_config() -> tuple[bool, str | None]:
 
 def _fqdn(record: Any) -> tuple[str, str, str]:
     """A record's zone, name and the full name it answers for."""
-    zone, name = str(get(record.props, "domain", "")), str(get(record.props, "name", ""))
+    zone = str(get(record.props, "domain", ""))  # the provider requires it
+    name = str(get(record.props, "name", ""))  # none: the zone's apex
     return zone, name, f"{name}.{zone}" if name else zone
 
 

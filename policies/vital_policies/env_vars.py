@@ -21,7 +21,7 @@ from vital.secrets import is_public_key, looks_secret_key, looks_secret_value, p
 
 from . import context
 from .pack_config import setting
-from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, elements, get, is_set, label
+from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, elements, get, is_set, is_unknown, label
 
 @dataclass
 class EnvEntry:
@@ -35,6 +35,12 @@ class EnvEntry:
 
     def value(self) -> Any:
         return get(self.props, "value")
+
+    def known_value(self) -> Any:
+        """The value, or None while it is unknown during preview (a provider computes it on create,
+        such as the Redis database's REST URL): a check of what the value holds then runs in
+        `pulumi up`, where the engine analyzes the variable, its value known, before creating it."""
+        return None if is_unknown(self.props, "value") else self.value()
 
     def name(self, args: ResourceValidationArgs) -> str:
         return f"{label(args)}{' ' + self.where if self.where else ''} ({self.key})"
@@ -88,14 +94,14 @@ def secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
             if entry.sensitive:
                 report(f"{entry.name(args)} is sensitive: true, but Next.js inlines every NEXT_PUBLIC_* variable into "
                        f"the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable (drop the prefix)")
-            elif public_key_leaks_secret(entry.key, entry.value()):
+            elif public_key_leaks_secret(entry.key, entry.known_value()):
                 report(f"{entry.name(args)} names or holds a credential, and Next.js inlines every NEXT_PUBLIC_* "
                        f"variable into the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable")
         elif not entry.sensitive:
             if looks_secret_key(entry.key):
                 report(f"{entry.name(args)} names a credential but is sensitive: "
                        f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true")
-            elif looks_secret_value(entry.value()):
+            elif looks_secret_value(entry.known_value()):
                 # The value itself is a credential (a DSN with a password, a known token format).
                 report(f"{entry.name(args)} holds a credential (value not shown) but is sensitive: "
                        f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true")

@@ -5,6 +5,10 @@ pulumi-policy's unknown-checking proxies: Mapping and Sequence objects (not dict
 whose item access raises UnknownValueError for a value not known during preview. These
 helpers read only what a rule asks for and let that error through, so pulumi-policy reports
 the rule as "can't run during preview" (advisory) rather than as a pass.
+
+A rule checks for an unknown value before it reads one (is_unknown, peek) wherever its verdict
+does not need that value during preview, so the advisory appears only where it does: there the
+PR comment folds it under "waits for apply".
 """
 
 from __future__ import annotations
@@ -112,6 +116,15 @@ def is_supabase_settings(resource: Any) -> bool:
     (AnalyzeStack's outputs carry project_ref too).
     """
     return resource.resource_type == DYNAMIC and "project_ref" in keys(resource.props)
+
+
+def is_unknown(value: Any, key: str) -> bool:
+    """Whether value[key] is given but not known during preview, found without raising.
+
+    A rule asks this before it reads a value whose verdict can wait: the value is then checked
+    when it is known, in `pulumi up`, where the engine analyzes each resource before creating it.
+    """
+    return _peek(value, key) is _UNKNOWN
 
 
 def peek(value: Any, key: str) -> Any:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
@@ -120,11 +121,13 @@ def _transform_key(target: Any) -> str | None:
 
 
 def _transform_value(args: Any) -> str:
+    """The header value a transform's args give: a JSON string as Vercel reads it, or a list or an object
+    (pulumi-policy hands those over as its proxies, Sequence and Mapping, not list and dict)."""
     parsed = _json(args)
-    if isinstance(parsed, list):
-        return ", ".join(str(v) for v in parsed)
-    if isinstance(parsed, dict):
-        return ", ".join(str(v) for v in parsed.values())
+    if isinstance(parsed, Mapping):
+        return ", ".join(str(parsed[k]) for k in parsed)
+    if isinstance(parsed, Sequence) and not isinstance(parsed, str):
+        return ", ".join(str(v) for v in elements(parsed))
     return "" if parsed is None else str(parsed)
 
 

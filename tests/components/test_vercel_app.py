@@ -90,10 +90,12 @@ def test_routes_are_created_one_after_another_each_placed_after_the_previous(rec
     first, second, third = routes["custom"], routes["other"], routes["api"]
     assert first.inputs["position"] == {"placement": "start"}
     assert not any(d.endswith("ProjectRoute::web-route-custom") for d in first.dependencies)
-    # Each waits for the one before it and names its id as the reference.
+    # Each waits for the one before it and names its id as the reference: during a first preview
+    # that id is unknown, so the link is the position's property dependency, as the engine records it.
     assert first.urn in second.dependencies and second.urn in third.dependencies
     assert second.inputs["position"]["placement"] == "after" and third.inputs["position"]["placement"] == "after"
-    assert second.inputs["position"]["referenceRouteId"] != third.inputs["position"]["referenceRouteId"]
+    assert second.property_dependencies["position"] == [first.urn]
+    assert third.property_dependencies["position"] == [second.urn]
 
 
 def test_resilience_settings_and_the_release_and_alert_components(recorder):

@@ -81,7 +81,7 @@ class Fake:
     @property
     def parent_urn(self) -> str:
         comp_type, comp_name = self.component.split("::")
-        return f"urn:pulumi:{self.stack}::{PROJECT}::pulumi:pulumi:Stack${comp_type}::{comp_name}"
+        return f"urn:pulumi:{self.stack}::{PROJECT}::{comp_type}::{comp_name}"  # a top-level component: no root stack type
 
 
 PROJECT_ID = "prj_0123456789abcdef01234567"

@@ -74,6 +74,19 @@ def test_a_record_that_is_not_the_documented_one_fails_on_the_record(edit, found
     assert "\n" not in reported[0].message
 
 
+def test_the_wrong_record_message_in_full():
+    reported = _run(changed(stack(), RECORD, lambda i: i.update(value="elsewhere.example.com")))
+    assert [r.message for r in reported] == [
+        "DnsRecord 'dns-production-app.vitalexpert.com' (app.vitalexpert.com) is domain 'vitalexpert.com', name 'app', "
+        "CNAME 'elsewhere.example.com', which does not reach Vercel as documented; allowed: a DnsRecord with domain "
+        "'vitalexpert.com', name 'app', type CNAME, value 'cname.vercel-dns-0.com' or 'cname.vercel-dns.com'"]
+
+
+def test_an_alias_record_at_a_custom_domains_name_is_an_address_record_too():
+    reported = _run(stack() + [record("app", type_="ALIAS", value="elsewhere.example.com", fake="rogue-alias")])
+    assert len(reported) == 1 and "ALIAS 'elsewhere.example.com'" in reported[0].message
+
+
 def test_the_earlier_documented_cname_is_accepted():
     assert _run(changed(stack(), RECORD, lambda i: i.update(value="cname.vercel-dns.com"))) == []
 
@@ -95,6 +108,8 @@ def test_an_apex_domain_needs_the_a_record():
     assert len(reported) == 1 and "domain 'vitalexpert.com', name '', type A, value '76.76.21.21'" in reported[0].message
     fakes.append(record("", type_="A", value="76.76.21.21", fake="apex"))
     assert _run(fakes) == []
+    find(fakes, "apex").inputs.pop("name")  # no name at all: the zone's apex too
+    assert _run(fakes) == []
 
 
 def test_nothing_to_judge_where_the_zone_is_elsewhere():
@@ -106,14 +121,32 @@ def test_nothing_to_judge_where_the_zone_is_elsewhere():
 def test_the_switch_without_a_zone_is_one_stack_level_violation():
     reported = _run(stack(), config={"vital-expert-infra:dnsOnVercel": "true"})
     assert len(reported) == 1 and reported[0].urn is None
-    assert "dnsOnVercel is true and vital-expert-infra:dnsZone is not set" in reported[0].message
+    assert reported[0].message == (
+        "stack production: config vital-expert-infra:dnsOnVercel is true and vital-expert-infra:dnsZone is not set; "
+        "allowed: the zone on Vercel's nameservers that holds the custom domains, such as vitalexpert.com")
 
 
 def test_a_domain_outside_the_zone_fails():
     fakes = changed(stack(), DOMAIN, lambda i: i.update(domain="app.example.org"))
     reported = _run(fakes)
     assert [r.urn for r in reported] == [find(fakes, DOMAIN).urn]
-    assert "attaches 'app.example.org', outside dnsZone 'vitalexpert.com'" in reported[0].message
+    assert reported[0].message == (
+        "ProjectDomain 'vital-expert-domain-app.vitalexpert.com' attaches 'app.example.org', outside dnsZone "
+        "'vitalexpert.com', so no record on Vercel's nameservers can serve it; allowed: a domain in vitalexpert.com, or "
+        "dnsOnVercel false")
+
+
+def _domain(fake: str, domain: str | None) -> Fake:
+    return Fake(T_DOMAIN, fake, {"projectId": "prj_x", **({"domain": domain} if domain else {})},
+                component="vital:vercel:VercelApp::pharma", protect=True)
+
+
+def test_every_project_domain_is_judged_after_one_without_a_name_or_outside_the_zone():
+    last = _domain("pharma-domain", "pharma.vitalexpert.com")
+    for first in (_domain("nameless", None), _domain("outside", "app.example.org")):
+        reported = _run([first, *stack(), last])
+        assert reported[-1].urn == last.urn and "(pharma.vitalexpert.com) has no DnsRecord" in reported[-1].message
+        assert len(reported) == (2 if first.name == "outside" else 1)
 
 
 def test_the_pack_config_chooses_the_tiers():

@@ -17,6 +17,7 @@ from tests.policies.helpers import (
     T_FIREWALL,
     T_GH_ENV_SECRET,
     T_GH_SECRET,
+    UNKNOWN,
     Fake,
     not_applicable,
     resource_args,
@@ -160,6 +161,38 @@ def test_node_env_is_one_nextjs_accepts_in_every_tier(tier, value, reported):
 def test_secrets_judge_each_variable(key, value, sensitive, found):
     reported = judge(env_vars.secrets, var(key, value, sensitive), tier="preview")
     assert reported == ([f"{single(key)} {found}"] if found else [])
+
+
+@pytest.mark.parametrize("key, sensitive, found", [
+    # A value a provider computes on create (the Redis REST URL) is unknown in a first preview: what the
+    # key and the sensitive flag say is judged now, the value itself in `pulumi up`, once it is known.
+    ("UPSTASH_REDIS_REST_URL", False, None),
+    ("NEXT_PUBLIC_SUPABASE_URL", False, None),
+    ("NEXT_PUBLIC_API_TOKEN", False, PUBLIC_CREDENTIAL),
+    ("NEXT_PUBLIC_FEATURE", True, SENSITIVE_PUBLIC),
+    ("OPENAI_API_KEY", False, "names a credential but is sensitive: False; allowed: sensitive: true"),
+    ("OPENAI_API_KEY", True, None),
+])
+def test_secrets_judge_what_is_known_of_a_variable_whose_value_is_unknown(key, sensitive, found):
+    reported = judge(env_vars.secrets, var(key, UNKNOWN, sensitive), tier="preview")  # no "can't run": nothing raised
+    assert reported == ([f"{single(key)} {found}"] if found else [])
+
+
+def test_secrets_judge_each_known_value_of_the_bulk_resource_and_skip_an_unknown_one():
+    fake = bulk({"key": "REDIS_URL", "value": UNKNOWN, "sensitive": False},
+                {"key": "DATABASE_URL", "value": DSN, "sensitive": False})
+    assert judge(env_vars.secrets, fake) == [
+        "ProjectEnvironmentVariables 'bulk' variables[1] (DATABASE_URL) holds a credential (value not shown) but is "
+        "sensitive: False; allowed: sensitive: true"]
+
+
+def test_the_rules_that_need_an_unknown_value_still_wait_for_apply():
+    from pulumi_policy.proxy import UnknownValueError
+
+    with pytest.raises(UnknownValueError):
+        judge(env_vars.no_debug_in_production, var("NODE_ENV", UNKNOWN))
+    with pytest.raises(UnknownValueError):
+        judge(env_vars.cors, var("CORS_ALLOWED_ORIGINS", UNKNOWN))
 
 
 def test_secrets_judge_every_variable_of_the_bulk_resource():

@@ -19,10 +19,27 @@ def _run(rule, fakes, tier="production", config=None):
         return [r.message for r in run(rule, stack_args(fakes, config or {}))]
 
 
+RLS_ALLOWED = ("allowed: RLS enabled on every table in an exposed schema (ALTER TABLE ... ENABLE ROW LEVEL SECURITY, "
+               "in a migration)")
+ADVISORS = ("Supabase settings 'supabase-production-settings' (tier production): the security advisors could not be "
+            "read ({}); allowed: a token with the advisors_read permission, and no table without RLS")
+
+
 def test_rls_names_the_tables_supabase_reports():
     found = _run(rls.rls, _reported(tables_without_rls=["public.audit", "public.notes"], observation_errors={}))
-    assert len(found) == 1
-    assert "2 table(s) without row-level security: public.audit, public.notes" in found[0]
+    assert found == [f"Supabase settings 'supabase-production-settings' (tier production): Supabase's security advisors "
+                     f"report 2 table(s) without row-level security: public.audit, public.notes; {RLS_ALLOWED}"]
+
+
+@pytest.mark.parametrize("count, shown", [
+    (10, ", ".join(f"public.t{i}" for i in range(10))),
+    (11, ", ".join(f"public.t{i}" for i in range(10)) + " and 1 more"),
+    (13, ", ".join(f"public.t{i}" for i in range(10)) + " and 3 more"),
+])
+def test_rls_names_at_most_ten_tables_and_counts_the_rest(count, shown):
+    # Without observation_errors: the tables alone say Supabase was read.
+    found = _run(rls.rls, _reported(tables_without_rls=[f"public.t{i}" for i in range(count)]))
+    assert len(found) == 1 and f"report {count} table(s) without row-level security: {shown}; allowed" in found[0]
 
 
 def test_rls_passes_when_no_table_lacks_it():
@@ -32,13 +49,26 @@ def test_rls_passes_when_no_table_lacks_it():
 def test_rls_reports_a_token_that_cannot_read_the_advisors():
     error = "403 Forbidden — the access token may not GET /v1/projects/x/advisors/security"
     found = _run(rls.rls, _reported(observation_errors={"rls": error}))
-    assert len(found) == 1 and "could not be read (403 Forbidden" in found[0] and "advisors_read" in found[0]
+    assert found == [ADVISORS.format(error)]
+    # The error is the finding: tables reported beside it are not judged again.
+    assert _run(rls.rls, _reported(observation_errors={"rls": error}, tables_without_rls=["public.t"])) == [
+        ADVISORS.format(error)]
+
+
+def test_rls_judges_each_settings_resource_after_one_that_could_not_be_read():
+    fakes = _reported(observation_errors={"rls": "403"})
+    second = changed(data_fakes("production"), SETTINGS, lambda i: i.update(tables_without_rls=["public.t"]))[0]
+    second.name = "supabase-production-settings-2"
+    found = _run(rls.rls, [*fakes, second])
+    assert found[0] == ADVISORS.format("403") and len(found) == 2
+    assert found[1].startswith("Supabase settings 'supabase-production-settings-2' (tier production): Supabase's")
 
 
 def test_rls_is_not_applicable_before_supabase_was_read():
     with stack_runtime("production"):
         reason = not_applicable(rls.rls, stack_args(data_fakes("production"), {}))
-    assert reason and "has not been read yet" in reason
+    assert reason == ("Supabase has not been read yet (the settings resource reports its security advisors once it "
+                      "exists); the check runs on the next preview")
 
 
 def test_rls_leaves_other_tiers_alone_unless_configured():

@@ -15,6 +15,9 @@ from tests.policies.helpers import (
     T_ENVS,
     T_GH_POLICY,
     T_GH_SECRET,
+    T_PROJECT,
+    T_RETENTION,
+    T_ROUTE,
     UNKNOWN,
     Fake,
     changed,
@@ -206,10 +209,24 @@ def test_max_duration_passes_the_tier_defaults(tier):
 def test_max_duration_fails_above_the_tier_and_when_unset():
     with stack_runtime("pre-production"):
         found = run_each(project.max_duration, _timeout(fake_stack("pre-production"), 90.0))
-        assert len(found) == 1
-        assert "functionDefaultTimeout is 90 s; allowed: 1 to 60 s (tier pre-production: 60 s; plan pro: 800 s)" in found[0].message
+        assert [f.message for f in found] == [
+            "Project 'vital-expert-project': resourceConfig.functionDefaultTimeout is 90 s; allowed: 1 to 60 s (tier "
+            "pre-production: 60 s; plan pro: 800 s)"]
         unset = changed(fake_stack("pre-production"), "vital-expert-project", lambda i: i.pop("resourceConfig"))
-        assert "is not set" in run_each(project.max_duration, unset)[0].message
+        assert [f.message for f in run_each(project.max_duration, unset)] == [
+            "Project 'vital-expert-project': resourceConfig.functionDefaultTimeout is not set (Vercel then applies its "
+            "own default); allowed: 1 to 60 s (tier pre-production: 60 s; plan pro: 800 s)"]
+        text = run_each(project.max_duration, _timeout(fake_stack("pre-production"), "30"))
+        assert [f.message for f in text] == [
+            "Project 'vital-expert-project': resourceConfig.functionDefaultTimeout is '30'; allowed: 1 to 60 s (tier "
+            "pre-production: 60 s; plan pro: 800 s)"]
+
+
+@pytest.mark.parametrize("timeout, passes", [(1.0, True), (0.5, False), (0.0, False), (60.0, True), (60.5, False)])
+def test_max_duration_bounds(timeout, passes):
+    with stack_runtime("pre-production"):
+        found = run_each(project.max_duration, _timeout(fake_stack("pre-production"), timeout))
+    assert (found == []) is passes
 
 
 def test_max_duration_applies_the_plan_maximum_under_a_raised_tier_limit():
@@ -300,6 +317,74 @@ def test_noindex_fails_production_vercel_app_hosts_without_it():
     assert len(found) == 1 and "vital-expert-production.vercel.app/api/x" in found[0].message
 
 
+READINGS = "(under first match, routes in order, host values read as exact)"
+
+
+@pytest.mark.parametrize("tier, route, message", [
+    ("preview", REST,
+     "Project 'vital-expert-project' (tier preview): no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/api/x, "
+     "vital-expert-preview.vercel.app/api/chat/stream, vital-expert-preview.vercel.app/ and 17 more "
+     f"{READINGS}; allowed: X-Robots-Tag containing 'noindex' on every path of every host, whichever way Vercel "
+     "applies the routes (route.headers, or a response.headers transform with op set/append)"),
+    ("production", PROD_REST_OTHER,
+     "Project 'vital-expert-project' (tier production): its *.vercel.app hosts get no X-Robots-Tag: noindex on "
+     "vital-expert-production.vercel.app/api/x, vital-expert-production.vercel.app/api/chat/stream, "
+     f"vital-expert-production.vercel.app/ and 17 more {READINGS}; allowed: noindex on every host but the custom "
+     "domains (app.vitalexpert.com), so the *.vercel.app copy stays out of search results"),
+])
+def test_noindex_messages_in_full(tier, route, message):
+    fakes = changed(fake_stack(tier), route, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+    with stack_runtime(tier):
+        assert [f.message for f in run(headers.noindex, stack_args(fakes))] == [message]
+
+
+def test_noindex_names_the_one_route_that_leaks_it_onto_a_custom_domain():
+    home = Fake(T_ROUTE, "vital-expert-route-home", {
+        "name": "home", "projectId": "prj_x", "srcSyntax": "regex",
+        "route": {"src": "^/$", "headers": {"X-Robots-Tag": "noindex"}}},
+        deps={"projectId": ["vital-expert-project"]}, stack="production")
+    with stack_runtime("production"):
+        found = run(headers.noindex, stack_args([*fake_stack("production"), home]))
+    assert [(f.message, f.urn) for f in found] == [(
+        "ProjectRoute 'vital-expert-route-home' (tier production) sends X-Robots-Tag: noindex on custom domains "
+        "(app.vitalexpert.com): app.vitalexpert.com/ (under first match, routes in reverse order, host values read as "
+        "exact), so they drop out of search results; allowed: no noindex on custom domains (a noindex route needs "
+        "missing: [{type: host, value: <each custom domain>}])", home.urn)]
+
+
+def test_noindex_judges_every_project_of_a_noindex_tier():
+    second = [Fake(T_PROJECT, "second-project", {"name": "second-preview"}, stack="preview"),
+              Fake(T_ROUTE, "second-route", {"name": "all", "projectId": "prj_2", "srcSyntax": "regex",
+                                              "route": {"src": "/(.*)", "headers": {"Cache-Control": "no-store"}}},
+                   deps={"projectId": ["second-project"]}, stack="preview")]
+    fakes = changed(fake_stack("preview"), REST, lambda i: i["route"]["headers"].pop("X-Robots-Tag"))
+    with stack_runtime("preview"):
+        found = run(headers.noindex, stack_args([*fakes, *second]))
+    assert [f.message.split("'")[1] for f in found] == ["vital-expert-project", "second-project"]
+
+
+def test_noindex_works_out_each_host_reading_of_a_request_on_its_own():
+    # `missing: host "vercel"` keeps the route off no host under an exact reading, but off every
+    # *.vercel.app host when Vercel searches host values as regular expressions: that reading fails
+    # even though the first one (exact) passes, and its result must not be taken from the first's.
+    fakes = changed(fake_stack("production"), PROD_REST_OTHER,
+                    lambda i: i["route"]["missings"].append({"type": "host", "value": "vercel"}))
+    with stack_runtime("production"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert len(found) == 1 and found[0].message.startswith(
+        "Project 'vital-expert-project' (tier production): its *.vercel.app hosts get no X-Robots-Tag: noindex on ")
+    assert "host values read as regex-search" in found[0].message
+
+
+def test_noindex_works_out_each_src_syntax_of_a_request_on_its_own():
+    # A route without srcSyntax may be read as a regex (the first reading, which passes) or as a
+    # path-to-regexp pattern, under which its regex `src` matches no probe.
+    fakes = changed(fake_stack("preview"), REST, lambda i: i.pop("srcSyntax"))
+    with stack_runtime("preview"):
+        found = run(headers.noindex, stack_args(fakes))
+    assert len(found) == 1 and "no X-Robots-Tag: noindex on vital-expert-preview.vercel.app/api/x" in found[0].message
+
+
 # ---- security-headers -------------------------------------------------------------------------
 
 
@@ -329,6 +414,34 @@ def test_security_headers_fail_when_missing_on_one_path_class():
     assert len(found) == 1
     assert ("does not send on every path: Content-Security-Policy, Strict-Transport-Security, X-Frame-Options "
             "(or CSP frame-ancestors); missing on app.vitalexpert.com/api/x") in found[0].message
+
+
+SECURITY_ALLOWED = ("allowed: Content-Security-Policy, Strict-Transport-Security, X-Frame-Options or CSP "
+                    "frame-ancestors, and X-Content-Type-Options: nosniff on every path of every host, whichever way "
+                    "Vercel applies the routes")
+MISSING_ON = ("missing on app.vitalexpert.com/api/x, app.vitalexpert.com/api/chat/stream, app.vitalexpert.com/ and 7 "
+              f"more {READINGS}")
+
+
+@pytest.mark.parametrize("edit, missing", [
+    (lambda h: [h.pop(n) for n in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options",
+                                   "X-Content-Type-Options")],
+     "Content-Security-Policy, Strict-Transport-Security, X-Frame-Options (or CSP frame-ancestors), "
+     "X-Content-Type-Options: nosniff"),
+    (lambda h: h.update({"X-Content-Type-Options": "sniff"}), "X-Content-Type-Options: nosniff (found 'sniff')"),
+    (lambda h: h.update({"X-Content-Type-Options": " NoSniff "}), None),
+    (lambda h: h.update({"Content-Security-Policy": "default-src 'self'"}), None),  # X-Frame-Options still there
+    (lambda h: (h.pop("X-Frame-Options"), h.update({"Content-Security-Policy": "default-src 'self'"})),
+     "X-Frame-Options (or CSP frame-ancestors)"),
+    (lambda h: h.update({"Strict-Transport-Security": "  "}), "Strict-Transport-Security"),
+])
+def test_security_headers_message_names_each_missing_header(edit, missing):
+    fakes = changed(fake_stack("production"), PROD_REST, lambda i: edit(i["route"]["headers"]))
+    with stack_runtime("production"):
+        found = [f.message for f in run(headers.security_headers, stack_args(fakes))]
+    assert found == ([] if missing is None else [
+        f"Project 'vital-expert-project' (tier production) does not send on every path: {missing}; {MISSING_ON}; "
+        f"{SECURITY_ALLOWED}"])
 
 
 def test_security_headers_accept_csp_frame_ancestors_instead_of_x_frame_options():
@@ -373,8 +486,13 @@ def test_security_headers_fail_a_tier_before_production_without_the_report_only_
     fakes = changed(fake_stack(tier), rest, lambda i: i["route"]["headers"].pop("Content-Security-Policy-Report-Only"))
     with stack_runtime(tier):
         found = run(headers.security_headers, stack_args(fakes))
-        assert len(found) == 1 and "does not send production's CSP on" in found[0].message and "/api/x" in found[0].message
-        assert "Content-Security-Policy-Report-Only" in found[0].message
+        host, more = {"pre-production": ("dev.vitalexpert.com", 27), "preview": ("vital-expert-preview.vercel.app", 17)}[tier]
+        assert [f.message for f in found] == [
+            f"Project 'vital-expert-project' (tier {tier}) does not send production's CSP on {host}/api/x, "
+            f"{host}/api/chat/stream, {host}/ and {more} more "
+            f"{READINGS} (none, or a different policy), so a policy that breaks the app is first seen in production; "
+            "allowed: production's Content-Security-Policy (pack config security-headers.csp) as "
+            "Content-Security-Policy-Report-Only, or enforced, on every path of every host (config cspReportOnly: true)"]
         # The pack config can drop the requirement for a tier.
         config = {"tiers": ["production"], "reportOnlyTiers": []}
         assert run(headers.security_headers, stack_args(fakes, config=config)) == []
@@ -574,8 +692,9 @@ def test_preview_cleanup_passes_the_tier_defaults(tier):
 
 @pytest.mark.parametrize("value, found", [
     ("3m", "expirationPreview is '3m' (90 days); allowed: expirationPreview of at most 30 days (1d, 1w, 1m)"),
-    ("unlimited", "expirationPreview is 'unlimited'"),
-    (None, "expirationPreview is not set"),
+    ("unlimited", "expirationPreview is 'unlimited'; allowed: expirationPreview of at most 30 days (1d, 1w, 1m)"),
+    (None, "expirationPreview is not set (the provider then writes its own default); allowed: expirationPreview of at "
+           "most 30 days (1d, 1w, 1m)"),
 ])
 def test_preview_cleanup_fails_a_long_retention(value, found):
     def edit(inputs):
@@ -584,15 +703,29 @@ def test_preview_cleanup_fails_a_long_retention(value, found):
             inputs["expirationPreview"] = value
     with stack_runtime("preview"):
         reported = run(project.preview_cleanup, stack_args(changed(fake_stack("preview"), "vital-expert-retention", edit)))
-    assert len(reported) == 1 and found in reported[0].message
+    assert [r.message for r in reported] == [f"ProjectDeploymentRetention 'vital-expert-retention': {found}"]
 
 
 def test_preview_cleanup_fails_a_missing_retention_and_reads_max_days():
     with stack_runtime("preview"):
         found = run(project.preview_cleanup, stack_args(without(fake_stack("preview"), "vital-expert-retention")))
-        assert "has no ProjectDeploymentRetention" in found[0].message
+        assert [f.message for f in found] == [
+            "Project 'vital-expert-project' has no ProjectDeploymentRetention, so Vercel's default retention applies; "
+            "allowed: a ProjectDeploymentRetention with expirationPreview of at most 30 days (1d, 1w, 1m)"]
+        none_short_enough = run(project.preview_cleanup, stack_args(fake_stack("preview"), {"maxDays": 0}))
+        assert none_short_enough[0].message.endswith("allowed: expirationPreview of at most 0 days (none)")
         two_months = changed(fake_stack("preview"), "vital-expert-retention", lambda i: i.update(expirationPreview="2m"))
         assert run(project.preview_cleanup, stack_args(two_months, {"maxDays": 60})) == []
+
+
+def test_preview_cleanup_judges_every_project_after_one_without_a_retention():
+    second = [Fake(T_PROJECT, "second-project", {"name": "second-preview"}),
+              Fake(T_RETENTION, "second-retention", {"expirationPreview": "1y", "projectId": "prj_second"},
+                   deps={"projectId": ["second-project"]})]
+    fakes = [*without(fake_stack("preview"), "vital-expert-retention"), *second]
+    with stack_runtime("preview"):
+        found = run(project.preview_cleanup, stack_args(fakes))
+    assert [f.message.split(" ", 2)[1] for f in found] == ["'vital-expert-project'", "'second-retention':"]
 
 
 # ---- isolation: what the preview project builds ------------------------------------------------
@@ -716,6 +849,44 @@ def test_github_environments_fails_a_loose_branch_policy(policy, found):
     with stack_runtime("production"):
         reported = run(isolation.github_environments, stack_args(fakes))
     assert len(reported) == 1 and found in reported[0].message
+
+
+def test_github_environments_fallback_counts_a_ruleset_without_an_approving_review_count_as_none():
+    # GitHub's default for requiredApprovingReviewCount is 0: a ruleset that leaves it out approves nothing.
+    ruleset = ruleset_fake("main", approvals=1)
+    del ruleset.inputs["rules"]["pullRequest"]["requiredApprovingReviewCount"]
+    with stack_runtime("production", TEAM_PLAN):
+        found = run(isolation.github_environments, stack_args([*_no_reviewers(fake_stack("production")), ruleset]))
+    assert len(found) == 1 and "at least one approving review" in found[0].message
+
+
+@pytest.mark.parametrize("reviewers", [
+    [{"users": [1234567], "teams": [7654321]}],  # one of each: two reviewers, not none
+    [{"teams": [7654321]}],
+    [{"users": [1]}, {"teams": [2]}],
+])
+def test_github_environments_count_users_and_teams_as_reviewers(reviewers):
+    fakes = changed(fake_stack("production"), "production-environment", lambda i: i.update(reviewers=reviewers))
+    with stack_runtime("production"):  # enterprise: GitHub enforces reviewers, so none would be reported
+        assert run(isolation.github_environments, stack_args(fakes)) == []
+
+
+@pytest.mark.parametrize("environment, repository, belongs", [
+    ("production", "vital-expert", True),
+    ("production", "another-repo", False),  # the production environment of another repository
+    ("staging", "vital-expert", False),
+])
+def test_github_environments_match_a_policy_without_dependencies_by_environment_and_repository(
+        environment, repository, belongs):
+    fakes = changed(fake_stack("production"), "production-branch-policy",
+                    lambda i: i.update(environment=environment, repository=repository))
+    find(fakes, "production-branch-policy").deps = {}  # no property dependency: matched by its inputs
+    with stack_runtime("production"):
+        found = run(isolation.github_environments, stack_args(fakes))
+    assert [r.message for r in found] == ([] if belongs else [
+        "RepositoryEnvironment 'production-environment' has 0 deployment policies (none); allowed: "
+        "deploymentBranchPolicy {customBranchPolicies: true, protectedBranches: false} and exactly one "
+        "RepositoryEnvironmentDeploymentPolicy, branchPattern 'main'"])
 
 
 def test_github_environments_needs_exactly_one_main_policy():

@@ -74,3 +74,14 @@ def refused(stack: str, changes: dict[str, Any] | None = None) -> str:
 def line(stack: str, key: str, found: str, allowed: str) -> str:
     """ConfigError's one line: the stack, the key, the value found (as shown) and what is allowed."""
     return f"stack '{stack}': config '{key if ':' in key else f'{PROJECT}:{key}'}': found {found}; {allowed}"
+
+
+def long_domain(length: int, zone: str = "vitalexpert.com") -> str:
+    """A valid host name of exactly `length` characters in `zone` (labels of at most 63)."""
+    labels, rest = [], length - len(zone) - 1
+    while rest > 0:
+        take = min(63, rest) - (min(63, rest) == rest - 1)  # never leave one character, which needs a dot too
+        labels.append("a" * take)
+        rest -= take + 1
+    assert rest == -1, length
+    return ".".join([*labels, zone])

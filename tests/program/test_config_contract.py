@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 
 from program.config import StackConfig
-from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, refused
+from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, long_domain, refused
 
 PRJ = "prj_Ab12cd"
 PROD_SECRETS = ("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY")
@@ -51,6 +51,14 @@ DB_URL = ("allowed: postgresql://postgres.vitalprodxxxxxxxxxxx:<password>@aws-0-
           "password percent-encoded")
 ANON = ("allowed: the project's public key only: the anon JWT (role anon) or a publishable key (sb_publishable_...); "
         "a secret or service-role key goes in secretEnv")
+PROGRAM_SECRET = ("allowed: each key once, and none of the GitHub secrets the program sets itself (VERCEL_TOKEN, "
+                  "VERCEL_ORG_ID, SUPABASE_DB_URL, VERCEL_AUTOMATION_BYPASS_SECRET); GitHub names are case-insensitive")
+TEAM_TOKEN_WHY = ("a Vercel token acts on every project of the team, production's included, and pull-request previews "
+                  "decrypt the pre-production and preview stacks (docs/credentials.md)")
+INTERNAL = ("allowed: all_deployments while {} is true on dev.vitalexpert.com (Standard Protection leaves production "
+            "custom domains public); or turn the flags off")
+# A JWT of Supabase's `authenticated` role: no credential by its looks, but not the anon key either.
+AUTHENTICATED_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjogImF1dGhlbnRpY2F0ZWQifQ.c2ln"
 SERVICE_ROLE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2ln"
 
 
@@ -314,6 +322,69 @@ ERRORS: dict[str, tuple] = {
     "an environment secret secretEnv lacks": ("production", {"environmentSecrets": ["NOPE"]}, "environmentSecrets",
         "'NOPE'", "allowed: a secretEnv key (OPENAI_API_KEY, SUPABASE_SERVICE_ROLE_KEY, LANGFUSE_PUBLIC_KEY, "
                   "LANGFUSE_SECRET_KEY)"),
+    # ---- the team token, the database's compute, internal tiers ----
+    "production without its deploy token": ("production", {"vercelDeployToken": DELETE}, "vercelDeployToken", "'nothing'",
+        "allowed: the token the app repository's production jobs use as VERCEL_TOKEN, set with `pulumi config set "
+        "--secret vercelDeployToken`"),
+    "a team token in a stack pull requests decrypt": ("preview", {"vercelDeployToken": canary("t")}, "vercelDeployToken",
+        "[secret]", f"allowed: nothing in tier preview: {TEAM_TOKEN_WHY}; remove it with `pulumi config rm "
+                    "vercelDeployToken` and revoke the token"),
+    "deploying from GitHub Actions without the token": ("preview", {"deployFrom": "github-actions"}, "deployFrom",
+        "'github-actions'", "allowed: 'vercel-git' in tier preview: deploying from GitHub Actions needs VERCEL_TOKEN in "
+                            f"the tier's environment, and {TEAM_TOKEN_WHY}"),
+    "point-in-time recovery on micro compute": ("production", {"supabaseBackups": "daily+pitr", "supabaseCompute": "micro",
+        "supabasePoolSize": 10}, "supabaseCompute", "'micro'",
+        "allowed: small or larger with supabaseBackups daily+pitr (Supabase: PITR needs at least the Small compute "
+        "add-on)"),
+    "an internal tier's domain open to everyone": ("pre-production", {"vercelAuthentication": "standard_protection"},
+        "vercelAuthentication", "'standard_protection'", INTERNAL.format("NEXT_PUBLIC_ENABLE_DEBUG and "
+                                                                         "NEXT_PUBLIC_ENABLE_MOCK_API")),
+    "an internal tier's mock API alone": ("pre-production", {"vercelAuthentication": "standard_protection",
+        "env": {"NEXT_PUBLIC_ENABLE_DEBUG": "false"}}, "vercelAuthentication", "'standard_protection'",
+        INTERNAL.format("NEXT_PUBLIC_ENABLE_MOCK_API")),
+    "an internal tier's debug flag in upper case": ("pre-production", {"vercelAuthentication": "standard_protection",
+        "env": {"NEXT_PUBLIC_ENABLE_DEBUG": "TRUE", "NEXT_PUBLIC_ENABLE_MOCK_API": "false"}}, "vercelAuthentication",
+        "'standard_protection'", INTERNAL.format("NEXT_PUBLIC_ENABLE_DEBUG")),
+    "another role's JWT as the anon key": ("production", {"supabaseAnonKey": AUTHENTICATED_JWT}, "supabaseAnonKey",
+        "[secret]", ANON),
+    # ---- names the platforms constrain (program/name_checks.py; docs/names.md) ----
+    "the first app's own domain too long for its route's name": ("production", {"apps": [{"name": "web", "domains": [
+        long_domain(242)]}]}, "apps[0].domains", repr(long_domain(242))[:77] + "...",
+        "allowed: a domain short enough that its route's name (257 characters) stays within the 256 characters the "
+        "Vercel provider allows"),
+    "a project name with '---'": ("production", {"apps": [{"name": "a---b"}]}, "apps[0].name", "'a---b'",
+        "allowed: a name whose Vercel project name (found 'a---b-production') is 1 to 52 lower-case letters, digits "
+        "and '-', without '---' (Vercel refuses it)"),
+    "a second app's project name with '---'": ("pre-production", {"apps": [{"name": "web"}, {"name": "x---y"}]},
+        "apps[1].name", "'x---y'", "allowed: a name whose Vercel project name (found 'x---y-dev') is 1 to 52 lower-case "
+                                   "letters, digits and '-', without '---' (Vercel refuses it)"),
+    "a domain too long for its route's name": ("production", {"domains": [long_domain(242)]}, "domains",
+        repr(long_domain(242))[:77] + "...", "allowed: a domain short enough that its route's name (257 characters) stays within the "
+                                "256 characters the Vercel provider allows"),
+    "a second app's domain too long for its route's name": ("production", {"apps": [{"name": "web"}, {
+        "name": "pharma", "domains": [long_domain(250)]}]}, "apps[1].domains",
+        repr(long_domain(250))[:77] + "...",
+        "allowed: a domain short enough that its route's name (264 characters) stays within the 256 characters the "
+        "Vercel provider allows"),
+    "a GitHub secret named GITHUB_*": ("production", {"secretEnv": {**SECRET_ENV, "GITHUB_PAT": canary("pat")},
+        "environmentSecrets": ["GITHUB_PAT"]}, "environmentSecrets", "'GITHUB_PAT'",
+        "allowed: a GitHub secret name not starting with GITHUB_ (GitHub reserves the prefix, in any case)"),
+    "a GitHub secret named github_* in lower case": ("production", {"secretEnv": {**SECRET_ENV, "github_pat": canary("p")},
+        "environmentSecrets": ["github_pat"]}, "environmentSecrets", "'github_pat'",
+        "allowed: a GitHub secret name not starting with GITHUB_ (GitHub reserves the prefix, in any case)"),
+    "a GitHub secret the program sets itself": ("production", {"secretEnv": {**SECRET_ENV, "vercel_token": canary("t")},
+        "environmentSecrets": ["vercel_token"]}, "environmentSecrets", "'vercel_token'", PROGRAM_SECRET),
+    "a second app's bypass secret": ("preview", {"apps": [{"name": "web"}, {"name": "pharma-app"}], "secretEnv": {
+        "OPENAI_API_KEY": canary("o"), "SUPABASE_SERVICE_ROLE_KEY": canary("s"),
+        "VERCEL_AUTOMATION_BYPASS_SECRET_PHARMA_APP": canary("b")},
+        "environmentSecrets": ["VERCEL_AUTOMATION_BYPASS_SECRET_PHARMA_APP"]}, "environmentSecrets",
+        "'VERCEL_AUTOMATION_BYPASS_SECRET_PHARMA_APP'", PROGRAM_SECRET),
+    "a GitHub secret copied twice": ("production", {"environmentSecrets": ["OPENAI_API_KEY", "OPENAI_API_KEY"]},
+        "environmentSecrets", "'OPENAI_API_KEY'", PROGRAM_SECRET),
+    "a slack channel id and a newline": ("production", {"alertSlackChannelId": "C0123456789\n"}, "alertSlackChannelId",
+        "'C0123456789\\n'", "allowed: a Slack channel id such as C0123456789 (channel details, bottom), not its name"),
+    "a webhook url and a newline": ("production", {"alertWebhookUrl": "https://hooks.example.com/x\n"}, "alertWebhookUrl",
+        "[secret]", "allowed: an https:// URL that receives Vercel's alerts.triggered events"),
     # ---- value checks of config.py ----
     "a secret key as the anon key": ("production", {"supabaseAnonKey": "sb_secret_" + "canary-9f27c1abcdef"},
                                      "supabaseAnonKey", "[secret]", ANON),
@@ -350,3 +421,12 @@ def test_the_line_names_the_stack_the_key_the_value_and_what_is_allowed():
     assert refused("production", {"vercel:team": "vital-expert"}) == (
         "stack 'production': config 'vercel:team': found 'vital-expert'; allowed: the Vercel team id (team_...), which "
         "VERCEL_ORG_ID needs")
+
+
+@pytest.mark.parametrize("key", ["sb_secret_" + "canary-9f27c1abcdef", "sb_secret_" + "x" * 40])
+def test_the_anon_key_check_masks_a_secret_key_itself(key):
+    """The validator masks a credential itself, not only the printer after it: a secret key that is no
+    JWT (no role) is still never the text found."""
+    with pytest.raises(ValueError) as refused_key:
+        StackConfig._anon_key(key)
+    assert '"found": "[secret]"' in str(refused_key.value) and key not in str(refused_key.value)

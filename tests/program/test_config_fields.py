@@ -16,7 +16,7 @@ import pytest
 
 from program import checks
 from program.config import AppConfig, StackConfig
-from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, refused
+from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, long_domain, refused
 from vital.names import vercel_project_name
 
 PRJ = "prj_Ab12cd"
@@ -266,6 +266,24 @@ ACCEPTED = {
     "a database url synth cannot read": ("production", {"supabaseDbUrl": "secret-not-set-yet"}),
     "a publishable anon key": ("production", {"supabaseAnonKey": "sb_publishable_" + "a" * 20}),
     "an app with its own folder": ("production", {"apps": [{"name": "web", "rootDirectory": "apps/web"}]}),
+    "point-in-time recovery on small compute": ("production", {"supabaseBackups": "daily+pitr", "supabaseCompute": "small"}),
+    "an internal tier with its flags off": ("pre-production", {"vercelAuthentication": "standard_protection", "env": {
+        "NEXT_PUBLIC_ENABLE_DEBUG": "false", "NEXT_PUBLIC_ENABLE_MOCK_API": "false"}}),
+    "an internal tier behind a password": ("pre-production", {"vercelAuthentication": "standard_protection",
+                                                              "protectionPassword": canary("pw"), "vercelPlan": "enterprise"}),
+    "an internal tier without a custom domain": ("pre-production", {"vercelAuthentication": "standard_protection",
+                                                                    "domains": []}),
+    "debug on in a tier that is not internal": ("production", {"vercelAuthentication": "standard_protection",
+                                                               "env": {"NEXT_PUBLIC_ENABLE_DEBUG": "true"}}),
+    # Names the platforms constrain, just inside each rule (program/name_checks.py).
+    "a project name with '--'": ("production", {"apps": [{"name": "a--b"}]}),
+    "the longest app name": ("production", {"apps": [{"name": "a" * 40}]}),
+    "a domain whose route's name is 256 characters": ("production", {"domains": [long_domain(241)]}),
+    "a long domain where no route is named after it": ("pre-production", {"domains": [long_domain(253)]}),
+    "a GitHub secret with GITHUB inside": ("production", {"secretEnv": {**{k: canary(k) for k in (
+        "OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY")},
+        "MY_GITHUB_PAT": canary("pat"), "_PRIVATE": canary("p")}, "environmentSecrets": ["MY_GITHUB_PAT", "_PRIVATE"]}),
+    "a secretEnv key copied once": ("production", {"environmentSecrets": ["OPENAI_API_KEY"]}),
 }
 
 

@@ -46,6 +46,18 @@ ENV_NAME = "allowed: names of letters, digits and '_' (found key {!r})"
 GITHUB_ID = "allowed: a GitHub user id, a whole number from 1 to 9223372036854775807 (`gh api users/LOGIN --jq .id`)"
 CIDR = "allowed: an IP address or a network in CIDR notation such as 203.0.113.0/24, with no host bits set ({})"
 
+REPOSITORY = "allowed: OWNER/REPO as GitHub spells it, such as vital-expert/vital-expert-infra"
+BUCKET = ("allowed: an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter "
+          "or digit, no '..', not an IP address")
+KMS_KEY = ("allowed: a KMS key id, such as 1234abcd-12ab-34cd-56ef-1234567890ab (`aws kms describe-key --key-id "
+           "alias/NAME --query KeyMetadata.KeyId`)")
+PROJECT_NAME = ("allowed: a name whose Vercel project name (found {!r}) is 1 to 52 lower-case letters, digits and "
+                "'-', without '---' (Vercel refuses it)")
+ROUTE_NAME = ("allowed: a domain short enough that its route's name ({} characters) stays within the 256 characters "
+              "the Vercel provider allows")
+GITHUB_NAME = "allowed: a GitHub {} name of letters, digits and '_', not starting with a digit"
+GITHUB_PREFIX = "allowed: a GitHub {} name not starting with GITHUB_ (GitHub reserves the prefix, in any case)"
+
 CASES: list[tuple[str, Callable[..., Any], tuple, Any]] = [
     # domain, dns_zone
     ("a host name", v.domain, ("app.vitalexpert.com",), SAME),
@@ -60,6 +72,71 @@ CASES: list[tuple[str, Callable[..., Any], tuple, Any]] = [
     ("an app name of 41 characters", v.app_name, ("a" * 41,),
      Refused("allowed: lower-case letters, digits and '-', 1 to 40 characters")),
     ("an upper-case app name", v.app_name, ("Web",), Refused("allowed: lower-case letters, digits and '-', 1 to 40 characters")),
+    # vercel_project_name, vercel_route_name, github_actions_name (vital/facts.py)
+    ("a project name", v.vercel_project_name, ("vital-expert-production",), SAME),
+    ("a project name of 52 characters", v.vercel_project_name, ("a" * 52,), SAME),
+    ("a project name with '--'", v.vercel_project_name, ("a--b",), SAME),
+    *[(f"project name {bad!r}", v.vercel_project_name, (bad,), Refused(PROJECT_NAME.format(bad)))
+      for bad in ("a" * 53, "a---b", "---", "", "Web", "a.b", "a_b", "a b", "a\n")],
+    ("a route name of 256 characters", v.vercel_route_name, ("r" * 256,), SAME),
+    ("a route name of 1 character", v.vercel_route_name, ("r",), SAME),
+    ("a route name of 257 characters", v.vercel_route_name, ("r" * 257,), Refused(ROUTE_NAME.format(257))),
+    ("an empty route name", v.vercel_route_name, ("",), Refused(ROUTE_NAME.format(0))),
+    ("a secret name", v.github_actions_name, ("VERCEL_TOKEN",), SAME),
+    ("a secret name in lower case", v.github_actions_name, ("my_token_2",), SAME),
+    ("a secret name starting with '_'", v.github_actions_name, ("_X",), SAME),
+    ("GITHUB inside a secret name", v.github_actions_name, ("MY_GITHUB_TOKEN",), SAME),
+    ("GITHUB without its '_'", v.github_actions_name, ("GITHUBX",), SAME),
+    *[(f"secret name {bad!r}", v.github_actions_name, (bad,), Refused(GITHUB_PREFIX.format("secret")))
+      for bad in ("GITHUB_TOKEN", "github_pat", "GitHub_X", "GITHUB_")],
+    *[(f"secret name {bad!r}", v.github_actions_name, (bad,), Refused(GITHUB_NAME.format("secret")))
+      for bad in ("1PASSWORD", "MY-TOKEN", "MY TOKEN", "", "TOKEN\n", "É")],
+    ("a variable name starting with a digit", v.github_actions_name, ("9LIVES", "variable"),
+     Refused(GITHUB_NAME.format("variable"))),
+    ("a variable named GITHUB_*", v.github_actions_name, ("GITHUB_REF_X", "variable"),
+     Refused(GITHUB_PREFIX.format("variable"))),
+    # A trailing newline (a YAML block scalar keeps one) is no part of any name: `$` alone would let it through.
+    ("an app name and a newline", v.app_name, ("web\n",),
+     Refused("allowed: lower-case letters, digits and '-', 1 to 40 characters")),
+    ("a host name and a newline", v.domain, ("app.vitalexpert.com\n",), Refused(DOMAIN.format("app.vitalexpert.com\n"))),
+    ("an env name and a newline", v.env_name, ("KEY\n",), Refused(ENV_NAME.format("KEY\n"))),
+    ("an env key and a newline", v.env_keys, (["KEY\n"],), Refused(ENV_NAME.format("KEY\n"))),
+    ("a team id and a newline", v.vercel_team, ("team_abc123\n",),
+     Refused("allowed: the Vercel team id (team_...), which VERCEL_ORG_ID needs")),
+    ("a project id and a newline", v.vercel_project_id, ("prj_Ab12\n",), Refused("allowed: a Vercel project id (prj_...)")),
+    ("a supabase ref and a newline", v.supabase_ref, (REF + "\n",),
+     Refused("allowed: a Supabase project ref, 20 lower-case letters (Settings > General)")),
+    ("a header name and a newline", v.header_names, (["X-A\n"],),
+     Refused("allowed: header names of letters, digits and '-' (found 'X-A\\n')")),
+    ("a header token and a newline", v.header_name, ("X-A\n",), Refused(HEADER_NAME.format("X-A\n"))),
+    ("a cors origin and a newline", v.cors_origin, ("https://a.com\n",), Refused(CORS)),
+    # github_repository, s3_bucket_name, aws_region, kms_key_id, lifecycle_days (the bootstrap project's)
+    ("a repository", v.github_repository, ("vital-expert/vital-expert-infra",), SAME),
+    *[(f"repository {bad!r}", v.github_repository, (bad,), Refused(REPOSITORY))
+      for bad in ("vital-expert", "-x/app", "vital-expert/..", "vital-expert/app\n", "vital-expert\n/app")],
+    ("a bucket", v.s3_bucket_name, ("vital-expert-pulumi-state",), SAME),
+    ("a bucket of 3 characters", v.s3_bucket_name, ("a.b",), SAME),
+    ("a bucket of 63 characters", v.s3_bucket_name, ("a" * 63,), SAME),
+    ("a bucket with a reserved prefix", v.s3_bucket_name, ("xn--state",),
+     Refused("allowed: an S3 bucket name; AWS reserves 'xn--'")),
+    ("a bucket with a reserved suffix", v.s3_bucket_name, ("state-s3alias",),
+     Refused("allowed: an S3 bucket name; AWS reserves '-s3alias'")),
+    *[(f"bucket {bad!r}", v.s3_bucket_name, (bad,), Refused(BUCKET))
+      for bad in ("ab", "a" * 64, "State", "a..b", "192.168.0.1", "-ab", "ab-", "a_b")],
+    ("an IP-like bucket that is not one", v.s3_bucket_name, ("192.168.0",), SAME),
+    ("a region", v.aws_region, ("eu-central-1",), SAME),
+    ("a gov region", v.aws_region, ("us-gov-west-1",), SAME),
+    *[(f"region {bad!r}", v.aws_region, (bad,), Refused("allowed: an AWS region code such as eu-central-1"))
+      for bad in ("Frankfurt", "eu-central", "eu-central-1\n")],
+    ("a key id", v.kms_key_id, ("1234abcd-12ab-34cd-56ef-1234567890ab",), SAME),
+    ("a multi-region key id", v.kms_key_id, ("mrk-" + "a" * 32,), SAME),
+    *[(f"key id {bad!r}", v.kms_key_id, (bad,), Refused(KMS_KEY))
+      for bad in ("alias/pulumi-state", "1234ABCD-12ab-34cd-56ef-1234567890ab", "mrk-" + "a" * 31,
+                  "1234abcd-12ab-34cd-56ef-1234567890ab\n")],
+    ("one day", v.lifecycle_days, (1,), SAME),
+    ("the most days", v.lifecycle_days, (3650,), SAME),
+    *[(f"{bad!r} days", v.lifecycle_days, (bad,), Refused("allowed: a whole number of days from 1 to 3650"))
+      for bad in (0, 3651, True)],
     # relative_folder
     ("no folder", v.relative_folder, (None,), None),
     ("a relative folder", v.relative_folder, ("standalone-apps/pharma-app",), SAME),
@@ -159,6 +236,12 @@ CASES: list[tuple[str, Callable[..., Any], tuple, Any]] = [
         "no hyphen first or last")),
     ("a github repo", v.github_repo, ("vital.expert_app-1",), SAME),
     ("a github repo with its owner", v.github_repo, ("vital-expert/app",), Refused(
+        "allowed: a repository name under github:owner: letters, digits, '.', '_' and '-', 1 to 100 characters "
+        "(no '/': the owner is github:owner)")),
+    ("a github owner and a newline", v.github_owner, ("vital-expert\n",), Refused(
+        "allowed: a GitHub account or organization name: letters, digits and single hyphens, 1 to 39 characters, "
+        "no hyphen first or last")),
+    ("a github repo and a newline", v.github_repo, ("vital-expert\n",), Refused(
         "allowed: a repository name under github:owner: letters, digits, '.', '_' and '-', 1 to 100 characters "
         "(no '/': the owner is github:owner)")),
     ("github id 1", v.github_id, (1,), SAME),

@@ -17,7 +17,7 @@ import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from ..mockrt import Registration
+from ..mockrt import UNKNOWN, Registration
 from .config import PackInfo, PolicyMeta, resolve_pack_config
 from .diagnostics import LEVEL_VALUES, LEVELS, Diagnostic
 
@@ -165,7 +165,22 @@ def analyze_request(reg: Registration, properties: struct_pb2.Struct | None = No
 def analyze_stack_request(resources: Sequence[Registration],
                           properties: Sequence[struct_pb2.Struct] | None = None) -> analyzer_pb2.AnalyzeStackRequest:
     structs = properties if properties is not None else [_struct(reg.inputs) for reg in resources]
-    return analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(reg, s) for reg, s in zip(resources, structs)])
+    return analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(reg, outputs_of(reg, s))
+                                                       for reg, s in zip(resources, structs)])
+
+
+def outputs_of(reg: Registration, properties: struct_pb2.Struct) -> struct_pb2.Struct:
+    """What AnalyzeStack carries for a resource: its outputs, not its inputs (pulumi/pulumi
+    pkg/resource/deploy/step_generator.go: "AnalyzeStack is called on the final outputs of each
+    resource"). In a preview those are the inputs with what the provider computes on create
+    unknown (tools/mockrt.py, Registration.computed)."""
+    if not reg.computed:
+        return properties
+    outputs = struct_pb2.Struct()
+    outputs.CopyFrom(properties)
+    for key in reg.computed:
+        outputs[key] = UNKNOWN
+    return outputs
 
 
 def properties_of(resources: Sequence[Registration]) -> list[struct_pb2.Struct]:
