@@ -241,7 +241,7 @@ def github_repo(value: str) -> str:
 def github_repository(value: str) -> str:
     """OWNER/REPO, as GitHub spells it (the OIDC subject is case-sensitive)."""
     owner, slash, name = value.partition("/")
-    if not slash or not re.match(facts.GITHUB_OWNER_PATTERN, owner) or not re.match(facts.GITHUB_REPO_PATTERN, name):
+    if not slash or not re.fullmatch(facts.GITHUB_OWNER_PATTERN, owner) or not re.fullmatch(facts.GITHUB_REPO_PATTERN, name):
         raise ValueError("allowed: OWNER/REPO as GitHub spells it, such as vital-expert/vital-expert-infra")
     return value
 
@@ -260,13 +260,13 @@ def s3_bucket_name(value: str) -> str:
 
 
 def aws_region(value: str) -> str:
-    if not re.match(facts.AWS_REGION_PATTERN, value):
+    if not re.fullmatch(facts.AWS_REGION_PATTERN, value):
         raise ValueError("allowed: an AWS region code such as eu-central-1")
     return value
 
 
 def kms_key_id(value: str) -> str:
-    if not re.match(facts.KMS_KEY_ID_PATTERN, value):
+    if not re.fullmatch(facts.KMS_KEY_ID_PATTERN, value):
         raise ValueError("allowed: a KMS key id, such as 1234abcd-12ab-34cd-56ef-1234567890ab "
                          "(`aws kms describe-key --key-id alias/NAME --query KeyMetadata.KeyId`)")
     return value

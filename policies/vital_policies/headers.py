@@ -169,12 +169,13 @@ def _csp_reported(args: StackValidationArgs, report: ReportViolation, ctx: conte
 
 def _missing_security(result: dict) -> list[str]:
     sent_now = {name: value for name, (value, _) in result.items()}
+    csp = sent_now.get(CSP, "")
     missing = []
-    if not sent_now.get(CSP, "").strip():
+    if not csp.strip():
         missing.append("Content-Security-Policy")
     if not sent_now.get(HSTS, "").strip():
         missing.append("Strict-Transport-Security")
-    if not sent_now.get(FRAME, "").strip() and "frame-ancestors" not in sent_now.get(CSP, "").lower():
+    if not sent_now.get(FRAME, "").strip() and "frame-ancestors" not in csp.lower():
         missing.append("X-Frame-Options (or CSP frame-ancestors)")
     if sent_now.get(NOSNIFF, "").strip().lower() != "nosniff":
         found = sent_now.get(NOSNIFF)

@@ -81,3 +81,37 @@ def test_the_pack_config_moves_the_requirement():
         found = run(access.preview_access, stack_args(fake_stack("preview"), config={"bypassTiers": []}))
     assert found[0].message.endswith("allowed: automation bypasses only in no tier")
     assert T_BYPASS.endswith(":ProjectProtectionBypass")
+
+
+# ---- internal-access ----------------------------------------------------------------------------
+
+INTERNAL = ("Project 'vital-expert-project' in tier pre-production answers everyone on its production domains "
+            "(vercelAuthentication {}); allowed: all_deployments, so only the team (and CI, through its automation "
+            "bypass) reaches a tier that runs debug mode and the mock API")
+
+
+@pytest.mark.parametrize("inputs, found", [
+    ({"vercelAuthentication": {"deploymentType": "all_deployments"}}, None),
+    ({"vercelAuthentication": {"deploymentType": "standard_protection"},
+      "passwordProtection": {"deploymentType": "all_deployments", "password": "x"}}, None),  # a password on every one
+    ({"vercelAuthentication": {"deploymentType": "standard_protection"}}, "standard_protection"),
+    ({"vercelAuthentication": {"deploymentType": "standard_protection"},
+      "passwordProtection": {"deploymentType": "standard_protection", "password": "x"}}, "standard_protection"),
+    ({}, "unset"),
+])
+def test_an_internal_tier_protects_every_deployment(inputs, found):
+    def edit(i):
+        i.pop("vercelAuthentication", None)
+        i.update(inputs)
+    fakes = changed(fake_stack("pre-production"), "vital-expert-project", edit)
+    with stack_runtime("pre-production"):
+        reported = [f.message for f in run(access.internal_access, stack_args(fakes))]
+    assert reported == ([] if found is None else [INTERNAL.format(found)])
+
+
+def test_internal_access_judges_only_its_tiers():
+    fakes = changed(fake_stack("preview"), "vital-expert-project",
+                    lambda i: i.update(vercelAuthentication={"deploymentType": "standard_protection"}))
+    with stack_runtime("preview"):
+        assert run(access.internal_access, stack_args(fakes)) == []
+        assert len(run(access.internal_access, stack_args(fakes, config={"tiers": ["preview"]}))) == 1

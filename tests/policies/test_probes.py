@@ -28,6 +28,7 @@ def test_sample_paths_add_the_admin_paths_the_public_pages_and_the_routes_own_on
     assert probes.sample_paths(["/ops/"], ["/blog/*", "/*", "/pricing", "/pricing"], ["/a", "b", "/a"]) == [
         *SAMPLES, "/ops/", "/ops/x", "/blog", "/blog/x", "/x", "/pricing", "/a"]
     assert probes.sample_paths([], []) == SAMPLES
+    assert probes.sample_paths(["/X/"], []) == [*SAMPLES, "/X/", "/X/x"]  # only the slash is trimmed
 
 
 def test_requests_cover_every_host_with_every_path():

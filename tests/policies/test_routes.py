@@ -100,6 +100,7 @@ def test_only_the_readings_that_can_change_a_verdict():
                                 (False, False, "exact", "regex", False), (False, True, "exact", "regex", False)]
     host_missing = HeaderRoute(None, "/", "regex", [], [Condition("host", "a.com")])
     assert {r[2] for r in _readings(host_missing)} == {"exact", "regex", "regex-search"}
+    assert {r[4] for r in _readings(host_missing)} == {False}  # a host condition is modelled: no unmodelled reading
     inferred = HeaderRoute(None, "/", None, [], [])
     assert {r[3] for r in _readings(inferred)} == {"regex", "path-to-regexp"}
     header = HeaderRoute(None, "/", "regex", [Condition("header", "x")], [])

@@ -53,6 +53,12 @@ ANON = ("allowed: the project's public key only: the anon JWT (role anon) or a p
         "a secret or service-role key goes in secretEnv")
 PROGRAM_SECRET = ("allowed: each key once, and none of the GitHub secrets the program sets itself (VERCEL_TOKEN, "
                   "VERCEL_ORG_ID, SUPABASE_DB_URL, VERCEL_AUTOMATION_BYPASS_SECRET); GitHub names are case-insensitive")
+TEAM_TOKEN_WHY = ("a Vercel token acts on every project of the team, production's included, and pull-request previews "
+                  "decrypt the pre-production and preview stacks (docs/credentials.md)")
+INTERNAL = ("allowed: all_deployments while {} is true on dev.vitalexpert.com (Standard Protection leaves production "
+            "custom domains public); or turn the flags off")
+# A JWT of Supabase's `authenticated` role: no credential by its looks, but not the anon key either.
+AUTHENTICATED_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjogImF1dGhlbnRpY2F0ZWQifQ.c2ln"
 SERVICE_ROLE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2ln"
 
 
@@ -316,7 +322,36 @@ ERRORS: dict[str, tuple] = {
     "an environment secret secretEnv lacks": ("production", {"environmentSecrets": ["NOPE"]}, "environmentSecrets",
         "'NOPE'", "allowed: a secretEnv key (OPENAI_API_KEY, SUPABASE_SERVICE_ROLE_KEY, LANGFUSE_PUBLIC_KEY, "
                   "LANGFUSE_SECRET_KEY)"),
+    # ---- the team token, the database's compute, internal tiers ----
+    "production without its deploy token": ("production", {"vercelDeployToken": DELETE}, "vercelDeployToken", "'nothing'",
+        "allowed: the token the app repository's production jobs use as VERCEL_TOKEN, set with `pulumi config set "
+        "--secret vercelDeployToken`"),
+    "a team token in a stack pull requests decrypt": ("preview", {"vercelDeployToken": canary("t")}, "vercelDeployToken",
+        "[secret]", f"allowed: nothing in tier preview: {TEAM_TOKEN_WHY}; remove it with `pulumi config rm "
+                    "vercelDeployToken` and revoke the token"),
+    "deploying from GitHub Actions without the token": ("preview", {"deployFrom": "github-actions"}, "deployFrom",
+        "'github-actions'", "allowed: 'vercel-git' in tier preview: deploying from GitHub Actions needs VERCEL_TOKEN in "
+                            f"the tier's environment, and {TEAM_TOKEN_WHY}"),
+    "point-in-time recovery on micro compute": ("production", {"supabaseBackups": "daily+pitr", "supabaseCompute": "micro",
+        "supabasePoolSize": 10}, "supabaseCompute", "'micro'",
+        "allowed: small or larger with supabaseBackups daily+pitr (Supabase: PITR needs at least the Small compute "
+        "add-on)"),
+    "an internal tier's domain open to everyone": ("pre-production", {"vercelAuthentication": "standard_protection"},
+        "vercelAuthentication", "'standard_protection'", INTERNAL.format("NEXT_PUBLIC_ENABLE_DEBUG and "
+                                                                         "NEXT_PUBLIC_ENABLE_MOCK_API")),
+    "an internal tier's mock API alone": ("pre-production", {"vercelAuthentication": "standard_protection",
+        "env": {"NEXT_PUBLIC_ENABLE_DEBUG": "false"}}, "vercelAuthentication", "'standard_protection'",
+        INTERNAL.format("NEXT_PUBLIC_ENABLE_MOCK_API")),
+    "an internal tier's debug flag in upper case": ("pre-production", {"vercelAuthentication": "standard_protection",
+        "env": {"NEXT_PUBLIC_ENABLE_DEBUG": "TRUE", "NEXT_PUBLIC_ENABLE_MOCK_API": "false"}}, "vercelAuthentication",
+        "'standard_protection'", INTERNAL.format("NEXT_PUBLIC_ENABLE_DEBUG")),
+    "another role's JWT as the anon key": ("production", {"supabaseAnonKey": AUTHENTICATED_JWT}, "supabaseAnonKey",
+        "[secret]", ANON),
     # ---- names the platforms constrain (program/name_checks.py; docs/names.md) ----
+    "the first app's own domain too long for its route's name": ("production", {"apps": [{"name": "web", "domains": [
+        long_domain(242)]}]}, "apps[0].domains", repr(long_domain(242))[:77] + "...",
+        "allowed: a domain short enough that its route's name (257 characters) stays within the 256 characters the "
+        "Vercel provider allows"),
     "a project name with '---'": ("production", {"apps": [{"name": "a---b"}]}, "apps[0].name", "'a---b'",
         "allowed: a name whose Vercel project name (found 'a---b-production') is 1 to 52 lower-case letters, digits "
         "and '-', without '---' (Vercel refuses it)"),
@@ -386,3 +421,12 @@ def test_the_line_names_the_stack_the_key_the_value_and_what_is_allowed():
     assert refused("production", {"vercel:team": "vital-expert"}) == (
         "stack 'production': config 'vercel:team': found 'vital-expert'; allowed: the Vercel team id (team_...), which "
         "VERCEL_ORG_ID needs")
+
+
+@pytest.mark.parametrize("key", ["sb_secret_" + "canary-9f27c1abcdef", "sb_secret_" + "x" * 40])
+def test_the_anon_key_check_masks_a_secret_key_itself(key):
+    """The validator masks a credential itself, not only the printer after it: a secret key that is no
+    JWT (no role) is still never the text found."""
+    with pytest.raises(ValueError) as refused_key:
+        StackConfig._anon_key(key)
+    assert '"found": "[secret]"' in str(refused_key.value) and key not in str(refused_key.value)

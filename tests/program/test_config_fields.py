@@ -266,6 +266,15 @@ ACCEPTED = {
     "a database url synth cannot read": ("production", {"supabaseDbUrl": "secret-not-set-yet"}),
     "a publishable anon key": ("production", {"supabaseAnonKey": "sb_publishable_" + "a" * 20}),
     "an app with its own folder": ("production", {"apps": [{"name": "web", "rootDirectory": "apps/web"}]}),
+    "point-in-time recovery on small compute": ("production", {"supabaseBackups": "daily+pitr", "supabaseCompute": "small"}),
+    "an internal tier with its flags off": ("pre-production", {"vercelAuthentication": "standard_protection", "env": {
+        "NEXT_PUBLIC_ENABLE_DEBUG": "false", "NEXT_PUBLIC_ENABLE_MOCK_API": "false"}}),
+    "an internal tier behind a password": ("pre-production", {"vercelAuthentication": "standard_protection",
+                                                              "protectionPassword": canary("pw"), "vercelPlan": "enterprise"}),
+    "an internal tier without a custom domain": ("pre-production", {"vercelAuthentication": "standard_protection",
+                                                                    "domains": []}),
+    "debug on in a tier that is not internal": ("production", {"vercelAuthentication": "standard_protection",
+                                                               "env": {"NEXT_PUBLIC_ENABLE_DEBUG": "true"}}),
     # Names the platforms constrain, just inside each rule (program/name_checks.py).
     "a project name with '--'": ("production", {"apps": [{"name": "a--b"}]}),
     "the longest app name": ("production", {"apps": [{"name": "a" * 40}]}),

@@ -46,6 +46,11 @@ ENV_NAME = "allowed: names of letters, digits and '_' (found key {!r})"
 GITHUB_ID = "allowed: a GitHub user id, a whole number from 1 to 9223372036854775807 (`gh api users/LOGIN --jq .id`)"
 CIDR = "allowed: an IP address or a network in CIDR notation such as 203.0.113.0/24, with no host bits set ({})"
 
+REPOSITORY = "allowed: OWNER/REPO as GitHub spells it, such as vital-expert/vital-expert-infra"
+BUCKET = ("allowed: an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter "
+          "or digit, no '..', not an IP address")
+KMS_KEY = ("allowed: a KMS key id, such as 1234abcd-12ab-34cd-56ef-1234567890ab (`aws kms describe-key --key-id "
+           "alias/NAME --query KeyMetadata.KeyId`)")
 PROJECT_NAME = ("allowed: a name whose Vercel project name (found {!r}) is 1 to 52 lower-case letters, digits and "
                 "'-', without '---' (Vercel refuses it)")
 ROUTE_NAME = ("allowed: a domain short enough that its route's name ({} characters) stays within the 256 characters "
@@ -105,6 +110,33 @@ CASES: list[tuple[str, Callable[..., Any], tuple, Any]] = [
      Refused("allowed: header names of letters, digits and '-' (found 'X-A\\n')")),
     ("a header token and a newline", v.header_name, ("X-A\n",), Refused(HEADER_NAME.format("X-A\n"))),
     ("a cors origin and a newline", v.cors_origin, ("https://a.com\n",), Refused(CORS)),
+    # github_repository, s3_bucket_name, aws_region, kms_key_id, lifecycle_days (the bootstrap project's)
+    ("a repository", v.github_repository, ("vital-expert/vital-expert-infra",), SAME),
+    *[(f"repository {bad!r}", v.github_repository, (bad,), Refused(REPOSITORY))
+      for bad in ("vital-expert", "-x/app", "vital-expert/..", "vital-expert/app\n", "vital-expert\n/app")],
+    ("a bucket", v.s3_bucket_name, ("vital-expert-pulumi-state",), SAME),
+    ("a bucket of 3 characters", v.s3_bucket_name, ("a.b",), SAME),
+    ("a bucket of 63 characters", v.s3_bucket_name, ("a" * 63,), SAME),
+    ("a bucket with a reserved prefix", v.s3_bucket_name, ("xn--state",),
+     Refused("allowed: an S3 bucket name; AWS reserves 'xn--'")),
+    ("a bucket with a reserved suffix", v.s3_bucket_name, ("state-s3alias",),
+     Refused("allowed: an S3 bucket name; AWS reserves '-s3alias'")),
+    *[(f"bucket {bad!r}", v.s3_bucket_name, (bad,), Refused(BUCKET))
+      for bad in ("ab", "a" * 64, "State", "a..b", "192.168.0.1", "-ab", "ab-", "a_b")],
+    ("an IP-like bucket that is not one", v.s3_bucket_name, ("192.168.0",), SAME),
+    ("a region", v.aws_region, ("eu-central-1",), SAME),
+    ("a gov region", v.aws_region, ("us-gov-west-1",), SAME),
+    *[(f"region {bad!r}", v.aws_region, (bad,), Refused("allowed: an AWS region code such as eu-central-1"))
+      for bad in ("Frankfurt", "eu-central", "eu-central-1\n")],
+    ("a key id", v.kms_key_id, ("1234abcd-12ab-34cd-56ef-1234567890ab",), SAME),
+    ("a multi-region key id", v.kms_key_id, ("mrk-" + "a" * 32,), SAME),
+    *[(f"key id {bad!r}", v.kms_key_id, (bad,), Refused(KMS_KEY))
+      for bad in ("alias/pulumi-state", "1234ABCD-12ab-34cd-56ef-1234567890ab", "mrk-" + "a" * 31,
+                  "1234abcd-12ab-34cd-56ef-1234567890ab\n")],
+    ("one day", v.lifecycle_days, (1,), SAME),
+    ("the most days", v.lifecycle_days, (3650,), SAME),
+    *[(f"{bad!r} days", v.lifecycle_days, (bad,), Refused("allowed: a whole number of days from 1 to 3650"))
+      for bad in (0, 3651, True)],
     # relative_folder
     ("no folder", v.relative_folder, (None,), None),
     ("a relative folder", v.relative_folder, ("standalone-apps/pharma-app",), SAME),
