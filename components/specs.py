@@ -32,7 +32,10 @@ from vital.facts import (
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a spec's validator is built when one is first made, not when this module is
+    # imported: pydantic otherwise builds every model's schema at class creation, nested ones
+    # again inside each model that holds them, and a stack uses some of them only (issue 28).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # ---- Vercel ------------------------------------------------------------------------------------

@@ -40,8 +40,9 @@ from .types import (
 
 class _Model(BaseModel):
     # Strict where it matters is in the field types (program/types.py): a bool is not a number,
-    # a list is not a string. Containers stay lax so a JSON list can fill a tuple.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # a list is not a string. Containers stay lax so a JSON list can fill a tuple. defer_build: the
+    # validators are built once, at the first validation, not at import for every nested model (issue 28).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class AppConfig(_Model):

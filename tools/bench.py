@@ -11,6 +11,7 @@ reported as met or missed, by how much, with the profiles (tools/profiling.py) b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -20,60 +21,45 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from vital.names import TIERS
 from vital.stackfile import ROOT
 
+from . import bench_committed as committed, importlist, profiling
 from .entry import EXIT_USAGE, OneLineParser, UsageError
 
 PY = sys.executable
 FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy, upstash_pulumi"
+# Every measured process writes and reads its bytecode, as Python does by default: a session that
+# sets PYTHONDONTWRITEBYTECODE would otherwise compile this project's modules on every run (the
+# installed SDKs have theirs from pip), which no user's run does.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# "Before" in the whole-process table and the import list: the commit issue 28 started from (`--before REF`).
+BEFORE = "f9f251025acf93c5e05533beac4281154e1ec636"
 
 # Targets from issue 17.
 TARGET_RATIO = 1.5  # all three stacks with policies, against the import floor
+# Targets from issue 28.
+TARGET_PEER_RATIO = 1.15  # synth --no-policy, against the peer program (tools/peer.py)
+TARGET_RATIO_28 = 1.6  # synth with policies, against the import floor
+TARGET_POLICY_SHARE = 0.2  # what the pack adds over --no-policy, in floors
 TARGET_MS_PER_RESOURCE = 2.0  # render + policy at 500 apps
 TARGET_PEAK_MIB = 300
 TARGET_WARM_DIFF = 1.2  # a warm --diff, against a single synth of all stacks
 
-# Why each resource type exists, for the resource-count table.
-WHY = {
-    "vercel:index/project:Project": "the tier's Vercel project (one per app)",
-    "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": "one env var (per-variable mode)",
-    "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables": "all env vars of a project (bulk mode)",
-    "vercel:index/projectDomain:ProjectDomain": "a custom domain",
-    "vercel:index/projectRoute:ProjectRoute": "a header rule (cache, security, noindex)",
-    "vercel:index/firewallConfig:FirewallConfig": "the project's WAF: rate limit, admin allow-list",
-    "vercel:index/projectDeploymentRetention:ProjectDeploymentRetention": "preview cleanup after a month",
-    "vercel:index/projectDeploymentCheck:ProjectDeploymentCheck": "production's alias waits for a GitHub check",
-    "vercel:index/projectRollingRelease:ProjectRollingRelease": "production rolls out in stages",
-    "vercel:index/alertRule:AlertRule": "the built-in 5xx error alert",
-    "vercel:index/customAlertRule:CustomAlertRule": "the p95 latency alert (Observability Plus)",
-    "vercel:index/alertRuleSlackNotification:AlertRuleSlackNotification": "an alert sent to Slack",
-    "vercel:index/alertRuleWebhookNotification:AlertRuleWebhookNotification": "an alert sent to the webhook",
-    "vercel:index/webhook:Webhook": "the account webhook alerts go to",
-    "github:index/repositoryEnvironment:RepositoryEnvironment": "the tier's GitHub environment",
-    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": "which branch may deploy",
-    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": "a deploy secret (VERCEL_TOKEN, ...)",
-    "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": "VERCEL_PROJECT_ID (one per app)",
-    "github:index/branch:Branch": "the tier's long-lived branch",
-    "github:index/repositoryRuleset:RepositoryRuleset": "required checks on the tier's branch",
-    "upstash:index/redisDatabase:RedisDatabase": "the tier's Redis cache",
-    "pulumi-python:dynamic:Resource": "Supabase settings (pooler, auth URLs)",
-    "pulumi:pulumi:StackReference": "the shared cache's URL and token (a read, no API writes)",
-}
-
-
-def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> float:
+def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Wall time, and CPU time (user + system, of the process and every child it waited for)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd[1:])} exited {done.returncode}: {done.stderr.strip()[-300:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
 
 
 def generated_config(apps: int, env_var_mode: str, directory: Path) -> Path:
@@ -150,12 +136,7 @@ def probe(apps: int, env_var_mode: str, process: bool = False) -> dict:
 
 def run_probe(apps: int, mode: str, process: bool = False) -> dict:
     cmd = [PY, "-m", "tools.bench", "--probe", str(apps), "--env-var-mode", mode] + (["--policy-process"] if process else [])
-    return json.loads(subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout)
-
-
-def run_profile(what: str, apps: int) -> dict | None:
-    done = subprocess.run([PY, "-m", "tools.profiling", what, str(apps)], cwd=ROOT, capture_output=True, text=True)
-    return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() not in ("", "null") else None
+    return json.loads(subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, check=True, capture_output=True, text=True).stdout)
 
 
 def machine() -> list[str]:
@@ -172,19 +153,6 @@ def machine() -> list[str]:
         f"- {pkgs}",
         f"- Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
     ]
-
-
-def resource_counts() -> list[str]:
-    from tools.synth import render_stack
-
-    docs = {s: render_stack(s) for s in TIERS}
-    counts = {s: Counter(r["type"] for r in d["resources"] if not r["type"].startswith("vital:")) for s, d in docs.items()}
-    types = sorted({t for c in counts.values() for t in c})
-    lines = ["| Type | production | pre-production | preview | Why it exists |", "| --- | --- | --- | --- | --- |"]
-    for t in types:
-        lines.append(f"| `{t.rsplit(':', 1)[-1]}` | " + " | ".join(str(counts[s][t]) for s in counts) + f" | {WHY.get(t, '')} |")
-    lines.append("| **total** | " + " | ".join(f"**{sum(c.values())}**" for c in counts.values()) + " | |")
-    return lines
 
 
 def _verdict(value: float, target: float, lower_is_better: bool = True) -> str:
@@ -213,27 +181,37 @@ def interleaved(rows: dict[str, tuple[str, list[str], Callable[[], None] | None]
         if before:
             before()
         _timed(cmd, ok=(0, 1))
-    samples: dict[str, list[float]] = {key: [] for key in rows}
+    samples: dict[str, list[tuple[float, float]]] = {key: [] for key in rows}
     for _ in range(runs):
         for key, (_, cmd, before) in rows.items():
             if before:
                 before()
             samples[key].append(_timed(cmd, ok=(0, 1)))
-    return {key: (rows[key][0], statistics.median(samples[key]), samples[key]) for key in rows}
+    # (label, median wall, the walls, median CPU): CPU time is what a loaded machine inflates least.
+    return {key: (rows[key][0], statistics.median(w for w, _ in samples[key]), [w for w, _ in samples[key]],
+                  statistics.median(c for _, c in samples[key])) for key in rows}
 
 
-def whole_process(runs: int) -> tuple[dict, str | None]:
-    """The floor, synth of all stacks on each path, and the diff cold and warm, interleaved."""
+def whole_process(runs: int, peer_spec: Path, before: tuple[str, Path] | None) -> tuple[dict, str | None]:
+    """The floor, the peer, synth of all stacks on each path (and `before`'s, checked out), and the
+    diff cold and warm, interleaved."""
     from tools.diff import basecache, revisions
 
     synth = [PY, "-m", "tools.synth", "--stack", "all"]
     rows: dict[str, tuple[str, list[str], Callable[[], None] | None]] = {
         "floor": (f"Floor: a fresh Python that only imports the SDKs (`{FLOOR_IMPORTS}`)", [PY, "-c", FLOOR_IMPORTS], None),
+        "peer": ("Peer: a plain Pulumi program of the committed stacks' resources under the SDK's own mocks, no config "
+                 "model, no pack (`python -m tools.peer`, tools/peer.py)", [PY, "-m", "tools.peer", str(peer_spec)], None),
         "synth": ("`synth --stack all` (policies in this process, stacks forked: the default)", synth, None),
         "sequential": ("… `--jobs 1` (one stack after another, in one process)", synth + ["--jobs", "1"], None),
         "process": ("… `--policy-process` (one pack process per stack, as the CLI launches it)", synth + ["--policy-process"], None),
-        "no_policy": ("… `--no-policy`", synth + ["--no-policy"], None),
+        "no_policy": ("… `--no-policy` (stacks forked)", synth + ["--no-policy"], None),
+        "no_policy_seq": ("… `--no-policy --jobs 1`", synth + ["--no-policy", "--jobs", "1"], None),
     }
+    if before is not None:  # that commit's own code, from its checkout (as tools/diff runs a base revision)
+        there = ["env", "-C", str(before[1]), f"PYTHONPATH={before[1]}", PY, "-m", "tools.synth", "--stack", "all"]
+        rows["before"] = (f"Before: `synth --stack all` at commit {before[0][:12]}", there, None)
+        rows["before_no_policy"] = ("… `--no-policy`", there + ["--no-policy"], None)
     sha = diff_base()
     if sha is not None:
         diff = [PY, "-m", "tools.synth", "--diff", sha, "--stack", "all", "--format", "markdown"]
@@ -259,55 +237,54 @@ def _growth_table(rows: list[dict]) -> list[str]:
     return lines
 
 
-def _profile_lines(title: str, found: dict | None, fmt) -> list[str]:
-    if found is None:
-        return [f"- {title}: not measured (the profiler failed or is not installed; py-spy: `.venv/bin/pip install py-spy`)."]
-    shares = ", ".join(f"{name} {share:.0%}" for name, share in found["owners"] if share >= 0.005)
-    return [f"- {title} ({fmt(found)}): {shares}."]
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def _share(found: dict | None, *owners: str) -> str:
-    if found is None:
-        return "(not measured)"
-    return f"{sum(share for name, share in found['owners'] if name in owners):.0%}"
+@contextlib.contextmanager
+def checkout(ref: str | None) -> Iterator[tuple[str, Path] | None]:
+    """(sha, path) of `ref` checked out in a temporary worktree, or None when the clone lacks it."""
+    from tools.diff import revisions
+
+    sha = revisions.git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").stdout.strip() if ref else ""
+    if not sha:
+        yield None
+        return
+    with revisions.worktree(sha) as path:
+        yield sha, path
 
 
-def profiles() -> list[str]:
-    cpu, spy, mem = run_profile("cpu", 30), run_profile("spy", 30), run_profile("memory", 30)
-    lines = ["## Where the time and the memory go", "",
-             "By owner of the code (tools/profiling.py), one stack of 30 apps rendered and judged in this process:", ""]
-    lines += _profile_lines("cProfile, own time in the main thread", cpu,
-                            lambda f: f"{f['total']:.1f} s profiled, {f['resources']} resources")
-    lines += _profile_lines("py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples")
-    lines += _profile_lines("tracemalloc, the Python heap at the render's high-water mark (30 apps)", mem,
-                            lambda f: f"{f['total'] / 2**20:.1f} MiB, {f['total'] / 1024 / f['resources']:.0f} KiB per resource")
-    sdk = ("pulumi", "asyncio and threads (stdlib)", "protobuf", "other (stdlib, builtins)", "provider SDKs", "grpc")
-    lines += ["", "What holds the targets that are missed:", "",
-              f"- Per resource, this project's own code (the program, the components, the recording monitor, the "
-              f"requests to the pack, the JSON) is {_share(cpu, 'this project')} of the profiled time; the Pulumi SDK's "
-              f"registration path (Outputs, asyncio tasks, one executor hop per registration, serialize_properties / "
-              f"transfer_properties, protobuf) with the builtins it calls is {_share(cpu, *sdk)}, and pulumi-policy "
-              f"{_share(cpu, 'pulumi_policy')}: its servicer converts every resource's Struct to a dict again for each "
-              f"policy (MessageToDict in Analyze and AnalyzeStack), which no request can avoid.",
-              f"- Memory: at the high-water mark the SDK's objects for every registered resource (its Outputs, futures "
-              f"and tasks, live until the program ends) are {_share(mem, 'pulumi', 'asyncio and threads (stdlib)')} of "
-              f"the Python heap, the project's records {_share(mem, 'this project')}. Rendering stacks one after "
-              f"another, in children that exit, bounds a run to its largest stack, not to the sum.", ""]
-    return lines
+def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
+    docs = committed.docs()
+    with tempfile.TemporaryDirectory() as tmp, checkout(before_ref) as before:
+        from tools.peer import peer_spec
 
-
-def report(runs: int, sizes: list[int]) -> str:
-    whole, sha = whole_process(runs)
-    floor = whole["floor"][1]
+        spec = Path(tmp) / "peer.json"
+        spec.write_text(json.dumps(peer_spec(docs.values())))
+        load_before = _load()
+        whole, sha = whole_process(runs, spec, before)
+        load_after = _load()
+        imports = importlist.section(ROOT, before, CHILD_ENV)
+    floor, peer = whole["floor"][1], whole["peer"][1]
     growth = [run_probe(n, "per-variable") for n in sizes]
     compare = [run_probe(sizes[-2] if len(sizes) > 1 else sizes[-1], "per-variable", process=True),
                run_probe(sizes[-1], "bulk")]
     lines = ["# Benchmark", "", "Written by `make bench` (`python -m tools.bench`). Not a test: numbers, not assertions.", "",
-             "## Machine", "", *machine(), "",
+             "## Machine", "", *machine(),
+             f"- Load average (1, 5, 15 min) before the interleaved runs: {load_before}; after: {load_after} (2 cores: "
+             f"above 2, other work was running beside the benchmark and every figure is slower than on an idle machine)",
+             "- Measured processes write and read their bytecode, as Python does by default (the environment's "
+             "PYTHONDONTWRITEBYTECODE is dropped for them)", "",
              f"## Whole process (median of {runs} runs, interleaved round by round, after one warm-up)", "",
-             "| What | Median | × floor | Runs |", "| --- | --- | --- | --- |"]
-    for label, median, samples in whole.values():
-        lines.append(f"| {label} | {median:.2f} s | {median / floor:.2f}× | {', '.join(f'{x:.2f}' for x in samples)} |")
+             "Wall time decides the targets; CPU time (user + system, children included) is beside it, the "
+             "work itself, which other work on the machine inflates least.", "",
+             "| What | Median | × floor | × peer | CPU | CPU × floor | CPU × peer | Runs (wall) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    cpu_floor, cpu_peer = whole["floor"][3], whole["peer"][3]
+    for label, median, samples, cpu in whole.values():
+        lines.append(f"| {label} | {median:.2f} s | {median / floor:.2f}× | {median / peer:.2f}× | {cpu:.2f} s | "
+                     f"{cpu / cpu_floor:.2f}× | {cpu / cpu_peer:.2f}× | {', '.join(f'{x:.2f}' for x in samples)} |")
     if sha is None:
         lines += ["", "No commit among the last 30 differs from the working tree in every stack's inputs: the diff was not measured."]
     lines += ["", "## Growth: one stack with N apps", "",
@@ -315,22 +292,41 @@ def report(runs: int, sizes: list[int]) -> str:
               "policy pass. Peak memory is the process's maximum resident set (the pack process's, on the process path).", "",
               *_growth_table(growth + compare), ""]
     lines += targets(whole, growth)
-    lines += profiles()
-    lines += ["## Resources per committed stack", "", *resource_counts(), ""]
+    lines += imports
+    lines += profiling.section(CHILD_ENV)
+    lines += ["## Resources per committed stack", "", *committed.resource_counts(docs), ""]
     return "\n".join(lines) + "\n"
 
 
 def targets(whole: dict, growth: list[dict]) -> list[str]:
-    floor, synth = whole["floor"][1], whole["synth"][1]
+    floor, peer, synth = whole["floor"][1], whole["peer"][1], whole["synth"][1]
+    no_policy, seq, no_policy_seq = whole["no_policy"][1], whole["sequential"][1], whole["no_policy_seq"][1]
     big = growth[-1]
     per_big = (big["render_s"] + big["policy_s"]) / big["resources"] * 1000
+    pack = (synth - no_policy) / floor
+    cpu = {key: row[3] / whole["floor"][3] for key, row in whole.items()}
     lines = ["## Targets", "",
-             f"- `synth --stack all` with policies within {TARGET_RATIO}× the floor: {synth / floor:.2f}× — "
-             f"{_verdict(synth / floor, TARGET_RATIO)} (with `--policy-process`: {whole['process'][1] / floor:.2f}×).",
+             f"- Issue 28: `synth --stack all --no-policy` within {TARGET_PEER_RATIO}× the peer: {no_policy / peer:.2f}× — "
+             f"{_verdict(no_policy / peer, TARGET_PEER_RATIO)} (`--jobs 1`: {no_policy_seq / peer:.2f}×; CPU: "
+             f"{cpu['no_policy'] / cpu['peer']:.2f}×).",
+             f"- Issue 28: `synth --stack all` with policies within {TARGET_RATIO_28}× the floor: {synth / floor:.2f}× — "
+             f"{_verdict(synth / floor, TARGET_RATIO_28)} (issue 17's {TARGET_RATIO}×: {_verdict(synth / floor, TARGET_RATIO)}; "
+             f"with `--policy-process`: {whole['process'][1] / floor:.2f}×; CPU: {cpu['synth']:.2f}×).",
+             f"- Issue 28: the pack over the three stacks adds at most {TARGET_POLICY_SHARE}× the floor: {pack:.2f}× "
+             f"(`synth` less `--no-policy`, forked) — {_verdict(max(pack, 0.0), TARGET_POLICY_SHARE)}; one process: "
+             f"{(seq - no_policy_seq) / floor:.2f}×; CPU: {cpu['synth'] - cpu['no_policy']:.2f}×.",
+             f"- Forked against one process (`--jobs 1`) on the committed stacks: {seq - synth:+.2f} s with policies, "
+             f"{no_policy_seq - no_policy:+.2f} s with `--no-policy` (positive: forking is faster).",
              f"- At {big['apps']} apps, render + policy per resource ≤ {TARGET_MS_PER_RESOURCE} ms: {per_big:.2f} ms — "
              f"{_verdict(per_big, TARGET_MS_PER_RESOURCE)}.",
              f"- Peak memory under {TARGET_PEAK_MIB} MiB at {big['apps']} apps: {big['peak_synth_mib']:.0f} MiB — "
              f"{_verdict(big['peak_synth_mib'], TARGET_PEAK_MIB)}."]
+    if "before" in whole:
+        lines.append(f"- Before issue 28 → after, same runs: `synth --stack all` {whole['before'][1]:.2f} s → {synth:.2f} s "
+                     f"({whole['before'][1] / floor:.2f}× → {synth / floor:.2f}× the floor), `--no-policy` "
+                     f"{whole['before_no_policy'][1]:.2f} s → {no_policy:.2f} s ({whole['before_no_policy'][1] / peer:.2f}× → "
+                     f"{no_policy / peer:.2f}× the peer); CPU {whole['before'][3]:.2f} s → {whole['synth'][3]:.2f} s and "
+                     f"{whole['before_no_policy'][3]:.2f} s → {whole['no_policy'][3]:.2f} s.")
     if "diff_warm" in whole:
         warm = whole["diff_warm"][1] / synth
         lines.append(f"- A warm `--diff` within {TARGET_WARM_DIFF}× a single synth: {warm:.2f}× — {_verdict(warm, TARGET_WARM_DIFF)} "
@@ -340,6 +336,16 @@ def targets(whole: dict, growth: list[dict]) -> list[str]:
         slope = ((big["render_s"] + big["policy_s"]) / big["resources"]) / ((small["render_s"] + small["policy_s"]) / small["resources"])
         lines.append(f"- Growth: time per resource at {big['apps']} apps is {slope:.2f}× that at {small['apps']} apps (1.0 = linear).")
     return lines + [""]
+
+
+# What follows this line in bench/results.md is written by hand (what was cut, why, what holds a
+# target) and kept as it is when the benchmark writes the rest again.
+NOTES_MARKER = "<!-- Written by hand below this line; make bench keeps it. -->"
+
+
+def kept_notes(path: Path) -> str:
+    old = path.read_text() if path.exists() else ""
+    return f"{NOTES_MARKER}{old.split(NOTES_MARKER, 1)[1]}" if NOTES_MARKER in old else ""
 
 
 def _sizes(text: str) -> list[int]:
@@ -368,13 +374,15 @@ def _main(argv: list[str] | None) -> int:
     parser.add_argument("--probe", type=int, metavar="N", help="measure one stack of N apps and print JSON")
     parser.add_argument("--env-var-mode", choices=("per-variable", "bulk"), default="per-variable")
     parser.add_argument("--policy-process", action="store_true", help="with --probe: the pack in its own process")
+    parser.add_argument("--before", metavar="REF", default=BEFORE,
+                        help="the commit measured as 'before' beside this tree (default: where issue 28 started)")
     args = parser.parse_args(argv)
     if args.probe is not None:
         print(json.dumps(probe(args.probe, args.env_var_mode, args.policy_process)))
         return 0
     if args.runs < 5:
         parser.error("--runs: at least 5, so the median means something")
-    text = report(args.runs, args.sizes)
+    text = report(args.runs, args.sizes, args.before) + kept_notes(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

@@ -9,6 +9,7 @@ exception a job raises is raised again in the parent, as the loop would raise it
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import os
 from typing import Callable, Iterable, TypeVar
@@ -51,7 +52,14 @@ def run_all(job: Callable[[In], Out], items: Iterable[In], jobs: int) -> list[Ou
     jobs = min(jobs, len(items))
     if jobs <= 1 or not can_fork():
         return [job(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes=jobs, maxtasksperchild=1) as pool:
-        # chunksize 1: each stack is its own task, so the two cores share them as they free up.
-        return pool.map(job, items, chunksize=1)
+    # Objects made before the fork are left out of the collector's walks in every child: a walk
+    # writes to each object it visits, which would copy every page a child shares with the parent
+    # (the gc.freeze docs' own use). The parent takes them back once the children are done.
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes=jobs, maxtasksperchild=1) as pool:
+            # chunksize 1: each stack is its own task, so the two cores share them as they free up.
+            return pool.map(job, items, chunksize=1)
+    finally:
+        gc.unfreeze()

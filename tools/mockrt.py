@@ -26,7 +26,7 @@ from vital import pulumi_internals as internals
 from vital.names import PROJECT, SECRET_TEXT
 from vital.stackfile import ROOT
 
-from . import provider_config
+from . import protostruct, provider_config
 
 PROGRAM = ROOT / "__main__.py"
 
@@ -256,7 +256,7 @@ class _RecordingMonitor(internals.MockMonitor):
                 name=request.name,
                 parent=request.parent,
                 custom=bool(request.custom),
-                inputs=json_format.MessageToDict(request.object),
+                inputs=protostruct.to_dict(request.object),
                 protect=bool(request.protect),
                 dependencies=list(request.dependencies),
                 property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
@@ -281,7 +281,7 @@ class _RecordingMonitor(internals.MockMonitor):
         self.rendered.resources.append(
             Registration(
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent, custom=True,
-                inputs=json_format.MessageToDict(request.properties), protect=False, dependencies=list(request.dependencies),
+                inputs=protostruct.to_dict(request.properties), protect=False, dependencies=list(request.dependencies),
                 property_dependencies={}, delete_before_replace=False, retain_on_delete=False, import_id="",
                 additional_secret_outputs=list(request.additionalSecretOutputs), provider=request.provider, read_id=request.id,
             )

@@ -161,6 +161,50 @@ def _shares(by: Counter, resources: int | None, unit: str) -> dict:
             "owners": [[name, value / total] for name, value in by.most_common(8)]}
 
 
+def run_profile(what: str, apps: int, env: dict[str, str]) -> dict | None:
+    done = subprocess.run([sys.executable, "-m", "tools.profiling", what, str(apps)], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() not in ("", "null") else None
+
+
+def _profile_lines(title: str, found: dict | None, fmt) -> list[str]:
+    if found is None:
+        return [f"- {title}: not measured (the profiler failed or is not installed; py-spy: `.venv/bin/pip install py-spy`)."]
+    shares = ", ".join(f"{name} {share:.0%}" for name, share in found["owners"] if share >= 0.005)
+    return [f"- {title} ({fmt(found)}): {shares}."]
+
+
+def _share(found: dict | None, *owners: str) -> str:
+    if found is None:
+        return "(not measured)"
+    return f"{sum(share for name, share in found['owners'] if name in owners):.0%}"
+
+
+def section(env: dict[str, str]) -> list[str]:
+    """bench/results.md's profiles, each in a fresh process with `env`, and what they say."""
+    cpu, spy, mem = (run_profile(what, 30, env) for what in ("cpu", "spy", "memory"))
+    lines = ["## Where the time and the memory go", "",
+             "By owner of the code (tools/profiling.py), one stack of 30 apps rendered and judged in this process:", ""]
+    lines += _profile_lines("cProfile, own time in the main thread", cpu,
+                            lambda f: f"{f['total']:.1f} s profiled, {f['resources']} resources")
+    lines += _profile_lines("py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples")
+    lines += _profile_lines("tracemalloc, the Python heap at the render's high-water mark (30 apps)", mem,
+                            lambda f: f"{f['total'] / 2**20:.1f} MiB, {f['total'] / 1024 / f['resources']:.0f} KiB per resource")
+    sdk = ("pulumi", "asyncio and threads (stdlib)", "protobuf", "other (stdlib, builtins)", "provider SDKs", "grpc")
+    lines += ["", "What holds the targets that are missed:", "",
+              f"- Per resource, this project's own code (the program, the components, the recording monitor, the "
+              f"requests to the pack, the JSON) is {_share(cpu, 'this project')} of the profiled time; the Pulumi SDK's "
+              f"registration path (Outputs, asyncio tasks, one executor hop per registration, serialize_properties / "
+              f"transfer_properties, protobuf) with the builtins it calls is {_share(cpu, *sdk)}, and pulumi-policy "
+              f"{_share(cpu, 'pulumi_policy')} (its servicer's own work per policy; each resource's Struct is converted "
+              f"once per call, tools/protostruct.py, not once per policy).",
+              f"- Memory: at the high-water mark the SDK's objects for every registered resource (its Outputs, futures "
+              f"and tasks, live until the program ends) are {_share(mem, 'pulumi', 'asyncio and threads (stdlib)')} of "
+              f"the Python heap, the project's records {_share(mem, 'this project')}. Rendering stacks one after "
+              f"another, in children that exit, bounds a run to its largest stack, not to the sum.", ""]
+    return lines
+
+
 def main(argv: list[str]) -> int:
     what, apps = argv[0], int(argv[1])
     if what == "run":  # what py-spy samples

@@ -187,27 +187,31 @@ def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: Project, 
                 pack_config: Mapping[str, Any] | None) -> Synthesized:
     """One stack rendered and, unless `policy` is None, judged by the project's pack ("in-process"
     or "process"); returned without its registrations, which are released here."""
-    from .policy.inprocess import InProcessPack
-    from .policy.process import PackProcess
-
     stack, source = item
+    if policy is None:  # nothing of the pack's runner is imported: --no-policy loads no pulumi_policy
+        return dataclasses.replace(_synthesize(stack, source, project), rendered=None)
     if policy == "process":
+        from .policy.process import PackProcess
+
         pack = PackProcess(project.name, stack, source.config, pack_dir=project.pack_dir)
         pack.spawn()  # the pack's start-up, a fresh Python, runs on another core while the stack renders
     else:
+        from .policy.inprocess import InProcessPack
+
         pack = InProcessPack(project.name, stack, source.config, pack_dir=project.pack_dir)
     try:
         synthesized = _synthesize(stack, source, project)
-        if policy is not None:
-            pack.wait_ready() if policy == "process" else pack.start()
-            synthesized.doc["policy"] = pack.run(synthesized.rendered.resources, pack_config)
+        pack.wait_ready() if policy == "process" else pack.start()
+        synthesized.doc["policy"] = pack.run(synthesized.rendered.resources, pack_config)
     finally:
         pack.close()
     return dataclasses.replace(synthesized, rendered=None)
 
 
-def _preload(policy: str | None, project: Project = INFRA) -> None:
-    """What every stack's render needs, imported once before the children fork."""
+def _preload(policy: str | None, project: Project = INFRA, sources=(), pack_config: Mapping[str, Any] | None = None) -> None:
+    """What every stack's render needs, imported once before the children fork; and each stack's
+    config checked here, so that what the checks load on first use (the credential detectors, the
+    suffix list, pydantic's validators) is loaded once, not once in every child."""
     import pulumi  # noqa: F401
     import pulumi_github  # noqa: F401
     import pulumiverse_vercel  # noqa: F401
@@ -216,31 +220,45 @@ def _preload(policy: str | None, project: Project = INFRA) -> None:
     from . import mockrt, render  # noqa: F401
 
     mockrt.preload_program(project.program)
+    if project is INFRA:
+        from program.load import ConfigError
+
+        for stack, source in sources:
+            try:
+                load_stack_config_check(stack, source.config, source.secret_keys, source.path)
+            except ConfigError as err:
+                raise SynthError(str(err)) from None
     if policy == "in-process":
         from .policy.inprocess import preload
 
-        preload(project.pack_dir)
+        preload(project.pack_dir, pack_config)
 
 
 def _synth(args: argparse.Namespace) -> list[Synthesized]:
     """Each stack's document, with the policy pack's result unless --no-policy, in stack order."""
-    from .policy.committed import committed, merged
-    from .policy.config import load_pack_config
-
     project = PROJECTS[args.project]
     sources = [(stack, read_source(stack, args.config_file, project))
                for stack in _stacks(args.stack, args.config_file, project)]
-    given = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
-    # What the tier pack needs of the other tiers (it reads no file): from their committed stack
-    # files, this run's own stack files standing in for theirs; the user's pack config over it.
-    pack_config = merged(committed(overrides={stack: source.config for stack, source in sources}), given) \
-        if project == INFRA else given
     policy = None if args.no_policy else ("process" if args.policy_process else "in-process")
+    pack_config = _pack_config(args, project, sources, policy)
     jobs = min(args.jobs or cores(), len(sources))
     if jobs > 1:
-        _preload(policy, project)
+        _preload(policy, project, sources, pack_config)
     job = functools.partial(synth_stack, project=project, policy=policy, pack_config=pack_config)
     return run_all(job, sources, jobs)
+
+
+def _pack_config(args: argparse.Namespace, project: Project, sources, policy: str | None) -> Mapping[str, Any] | None:
+    """What the tier pack needs of the other tiers (it reads no file): from their committed stack
+    files, this run's own stack files standing in for theirs; the user's pack config over it.
+    A given file is read (and refused when bad) even with --no-policy; the other tiers are read only for the pack."""
+    from .policy.committed import committed, merged
+    from .policy.config import load_pack_config
+
+    given = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
+    if project != INFRA or policy is None:
+        return given
+    return merged(committed(overrides={stack: source.config for stack, source in sources}), given)
 
 
 def _standins_line(stack: str, synthesized: Synthesized) -> str:
@@ -305,8 +323,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return diff(args.diff, args.stack, args.format, args.no_policy, policy_process=args.policy_process,
                     jobs=args.jobs)
-    from .policy.analyzer import PolicyPackError
-    from .policy.config import PolicyConfigError
+    from .policy.errors import PolicyConfigError, PolicyPackError
     from .policy.results import has_mandatory
 
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import publicsuffixlist
 from publicsuffixlist import PublicSuffixList
 
 
@@ -77,15 +78,32 @@ class Record:
 
 
 @cache
-def _psl() -> PublicSuffixList:
-    # The list the package ships (no download); ICANN's section, so a private suffix such as
-    # vercel.app is not mistaken for a zone a team holds.
-    return PublicSuffixList(only_icann=True)
+def _psl(tld: str) -> PublicSuffixList:
+    """The list the package ships (no download), ICANN's section (so a private suffix such as
+    vercel.app is not mistaken for a zone a team holds), with only the rules under `tld`.
+
+    A rule can match a domain only if it ends in the domain's top-level label (the PSL algorithm,
+    publicsuffix.org/list/: a rule matches when its labels are the domain's rightmost ones), so
+    the rules under other TLDs never change an answer; the package's parser spends about 0.1 s
+    on the whole list (it IDNA-encodes every rule), and a process needs one or two TLDs of it.
+    An internationalised TLD gets the whole list. tests/vital/test_dns_psl.py checks the answers
+    against the whole list's.
+    """
+    if not tld.isascii() or tld.startswith("xn--"):
+        return PublicSuffixList(only_icann=True)
+    with open(publicsuffixlist.PSLFILE, encoding="utf-8") as source:
+        lines = [line for line in source if line.startswith("// ===") or _tld_of_rule(line) == tld]
+    return PublicSuffixList(source=lines, only_icann=True)
+
+
+def _tld_of_rule(line: str) -> str:
+    """A PSL line's rule's last label ("uk" for "*.sch.uk"); comments and blank lines give other text."""
+    return line.split(" ", 1)[0].strip().lower().rsplit(".", 1)[-1]
 
 
 def registrable(domain: str) -> str | None:
     """The domain's registrable domain (vitalexpert.com for app.vitalexpert.com), or None for a public suffix."""
-    return _psl().privatesuffix(domain)
+    return _psl(domain.rstrip(".").lower().rsplit(".", 1)[-1]).privatesuffix(domain)
 
 
 def is_public_suffix(domain: str) -> bool:

@@ -163,6 +163,20 @@ def load_policy_pack(pack_dir: Path) -> Any:
                           **pack)
 
 
+@contextmanager
+def policy_json_format(replacement: Any) -> Iterator[None]:
+    """pulumi-policy's servicer calling `replacement` where it calls google.protobuf.json_format
+    (the module name pulumi_policy/policy.py imports, read by Analyze, AnalyzeStack, Configure and
+    Remediate at call time), then json_format again."""
+    policy = importlib.import_module("pulumi_policy.policy")
+    original = _require("pulumi_policy.policy", "json_format")
+    policy.json_format = replacement
+    try:
+        yield
+    finally:
+        policy.json_format = original
+
+
 def not_applicable_error() -> type[BaseException]:
     """What a policy rule raises through args.not_applicable(reason) (pulumi-policy)."""
     return _require("pulumi_policy.policy", "_NotApplicableError")

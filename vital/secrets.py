@@ -1,9 +1,10 @@
 """What counts as a secret: one definition for the config checks and the policy pack.
 
 Values are judged by Yelp's detect-secrets (https://github.com/Yelp/detect-secrets, 1.5.0):
-its format detectors (AWS, GitHub, GitLab, Slack, Stripe live keys, OpenAI legacy keys,
-JWTs, URLs with a password, private keys and more), plus detectors written on its own base
-class for the formats it does not know yet, each with the vendor's documented prefix. Its
+its format detectors (AWS, GitHub, GitLab, Slack, Stripe live keys, OpenAI legacy keys, JWTs,
+URLs with a password, private keys and more; their patterns in vital/credential_formats.py, held
+to the library by a test, so that no check imports it), plus detectors matched the same way for
+the formats it does not know yet, each with the vendor's documented prefix. Its
 high-entropy detectors are left out: they flag ordinary words and URLs. Names are judged by
 a naming convention (KEY, TOKEN, SECRET ...), since a value can be a credential nobody can
 recognise.
@@ -14,25 +15,17 @@ from __future__ import annotations
 import base64
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
+
+from .credential_formats import JWT_TYPE, LIBRARY_DETECTORS, findall, jwt_formally_valid
 
 PUBLIC_PREFIX = "NEXT_PUBLIC_"
 
 # A key naming one of these holds a credential (policy "secrets", seed "Phase 4").
 _SECRET_KEY_PARTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "SERVICE_ROLE", "CREDENTIAL", "PRIVATE")
 _SECRET_KEY_RE = re.compile(r"(^|_)(" + "|".join(_SECRET_KEY_PARTS) + r")(_|S?$)")
-
-# detect-secrets' own detectors, by module and class (its plugins package).
-_LIBRARY_DETECTORS = (
-    ("artifactory", "ArtifactoryDetector"), ("aws", "AWSKeyDetector"), ("azure_storage_key", "AzureStorageKeyDetector"),
-    ("basic_auth", "BasicAuthDetector"), ("discord", "DiscordBotTokenDetector"), ("github_token", "GitHubTokenDetector"),
-    ("gitlab_token", "GitLabTokenDetector"), ("jwt", "JwtTokenDetector"), ("mailchimp", "MailchimpDetector"),
-    ("npm", "NpmDetector"), ("openai", "OpenAIDetector"), ("private_key", "PrivateKeyDetector"),
-    ("pypi_token", "PypiTokenDetector"), ("sendgrid", "SendGridDetector"), ("slack", "SlackDetector"),
-    ("square_oauth", "SquareOAuthDetector"), ("stripe", "StripeDetector"), ("telegram_token", "TelegramBotTokenDetector"),
-    ("twilio", "TwilioKeyDetector"),
-)
 
 # Formats detect-secrets 1.5.0 does not know, as (name, pattern, source).
 EXTRA_FORMATS = (
@@ -50,19 +43,24 @@ EXTRA_FORMATS = (
 SUPABASE_PUBLISHABLE_RE = re.compile(r"^sb_publishable_[A-Za-z0-9_-]{16,}$")
 
 
+@dataclass(frozen=True)
+class Detector:
+    """One credential format: its name and patterns, matched as detect-secrets matches them."""
+
+    secret_type: str
+    denylist: tuple[re.Pattern, ...]
+
+    def analyze_string(self, value: str) -> list[str]:
+        found = findall(self.denylist, value)
+        return [m for m in found if jwt_formally_valid(m)] if self.secret_type == JWT_TYPE else found
+
+
 @lru_cache(maxsize=1)
-def _detectors() -> tuple:
-    """detect-secrets' detectors and ours, built once (importing the library is not free)."""
-    import importlib
-
-    from detect_secrets.plugins.base import RegexBasedDetector
-
-    found = [getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), name)()
-             for module, name in _LIBRARY_DETECTORS]
-    for name, pattern, _source in EXTRA_FORMATS:
-        detector = type(name.title().replace(" ", "") + "Detector", (RegexBasedDetector,),
-                        {"secret_type": name, "denylist": (re.compile(pattern),)})
-        found.append(detector())
+def _detectors() -> tuple[Detector, ...]:
+    """detect-secrets' detectors (vital/credential_formats.py, its table) and ours, compiled once."""
+    found = [Detector(secret_type, tuple(re.compile(pattern, flags) for pattern, flags in patterns))
+             for _module, _class, secret_type, patterns in LIBRARY_DETECTORS]
+    found += [Detector(name, (re.compile(pattern),)) for name, pattern, _source in EXTRA_FORMATS]
     return tuple(found)
 
 
@@ -73,7 +71,7 @@ def credential_types(value: str) -> list[str]:
     found = []
     for detector in _detectors():
         for match in detector.analyze_string(value):
-            if detector.secret_type == "JSON Web Token" and jwt_role(match) == "anon":
+            if detector.secret_type == JWT_TYPE and jwt_role(match) == "anon":
                 continue  # Supabase's anon key: a JWT made for browsers (row-level security guards the data)
             found.append(detector.secret_type)
             break

@@ -66,3 +66,11 @@ def test_bad_new_flags_are_one_line_exit_2(capsys, argv, message):
 def test_the_process_path_prints_what_the_default_prints(capsys):
     argv = ["--stack", "preview", "--jobs", "1"]
     assert _run(capsys, [*argv, "--policy-process"]) == _run(capsys, argv)
+
+
+def test_the_parent_takes_back_what_it_froze_for_the_children():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    assert run_all(_square, [1, 2], jobs=2) == [1, 4]
+    assert gc.get_freeze_count() == 0  # a long-lived process (a test run) collects its garbage again

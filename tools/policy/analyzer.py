@@ -20,15 +20,12 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from ..mockrt import UNKNOWN, Registration
 from .config import PackInfo, PolicyMeta, resolve_pack_config
 from .diagnostics import LEVEL_VALUES, LEVELS, Diagnostic
+from .errors import PolicyPackError  # noqa: F401 - re-exported: its import path before tools/policy/errors.py
 
 # Any string: nothing in the pack or pulumi.policy's runner connects to it (tools/policy/process.py).
 ENGINE_ADDRESS = "127.0.0.1:0"
 # Analyze requests kept in flight at once (the pack's gRPC server runs 4 workers).
 ANALYZE_WINDOW = 4
-
-
-class PolicyPackError(RuntimeError):
-    """The pack failed to start, answer or stop; one line."""
 
 
 def pack_version(pack_dir: Path) -> str | None:

@@ -49,8 +49,10 @@ def pack_config(configs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 
 def committed(root: Path = stackfile.ROOT, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """The pack config from the committed stack files (each stand-in in `overrides` used instead)."""
-    configs = {tier: stackfile.committed_config(tier, root) for tier in TIERS}
-    configs.update(overrides or {})
+    overrides = overrides or {}
+    # A stack file stood in for is not read (in the tiers' order, as before; overrides of other stacks after).
+    configs = {tier: overrides[tier] if tier in overrides else stackfile.committed_config(tier, root) for tier in TIERS}
+    configs.update(overrides)
     return pack_config(configs)
 
 

@@ -15,16 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from jsonschema import Draft7Validator
+from .errors import PolicyConfigError  # also importable from here, its home before tools/policy/errors.py
 
 # The Analyzer protocol's enforcement levels, in the order errors list them.
 LEVEL_NAMES = ("advisory", "mandatory", "remediate", "disabled")
 # The CLI adds this property to every policy's schema (analyzer_plugin.go GetAnalyzerInfo).
 ENFORCEMENT_SCHEMA = {"type": "string", "enum": list(LEVEL_NAMES)}
-
-
-class PolicyConfigError(ValueError):
-    """A bad --policy-pack-config: one line naming the policy, the property, the value and what is allowed."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +121,8 @@ def _parse_entry(name: str, value: Any) -> tuple[str | None, dict[str, Any]]:
 
 
 def _validate(meta: PolicyMeta, props: dict[str, Any]) -> None:
+    from jsonschema import Draft7Validator  # only when a pack config is validated: its import is not free
+
     schema = {
         "type": "object",
         "properties": {**meta.properties, "enforcementLevel": ENFORCEMENT_SCHEMA},

@@ -17,11 +17,12 @@ import time
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, json_format
 
 from vital import pulumi_internals as internals
 
 from ..mockrt import Registration
+from ..protostruct import OncePerCall
 from .analyzer import (
     PolicyPackError,
     analyze_request,
@@ -123,7 +124,9 @@ class InProcessPack:
         """One servicer method, as the gRPC server would call it, in the stack's runtime."""
         assert self.servicer is not None, "start() first"
         context = _Context()
-        with internals.analyzer_runtime(self.project, self.stack, self.config):
+        # Analyze and AnalyzeStack convert a resource's properties once, not once per policy (tools/protostruct.py).
+        converter = OncePerCall() if method in ("Analyze", "AnalyzeStack") else json_format
+        with internals.analyzer_runtime(self.project, self.stack, self.config), internals.policy_json_format(converter):
             try:
                 return getattr(self.servicer, method)(request, context)
             except NotImplementedError:
@@ -138,10 +141,11 @@ class InProcessPack:
         return self.info.label if self.info else str(self.pack_dir)
 
 
-def preload(pack_dir: Path = PACK_DIR) -> None:
-    """Import the pack's modules (by loading it once), so children forked afterwards need not."""
-    with internals.analyzer_runtime("", "", {}):
-        internals.load_policy_pack(pack_dir)
+def preload(pack_dir: Path = PACK_DIR, pack_config: Mapping[str, Any] | None = None) -> None:
+    """Import the pack's modules (by loading it once) and the pack config's validator (by resolving
+    `pack_config` against the policies the pack reports), so children forked afterwards need not."""
+    with InProcessPack("", "", {}, pack_dir=pack_dir) as pack:
+        resolve_pack_config(pack.info, pack_config)
 
 
 def analyze(rendered: Any, pack_config: Mapping[str, Any] | None = None, dry_run: bool = True,

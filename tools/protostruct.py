@@ -1,0 +1,69 @@
+"""A protobuf Struct as Python data, exactly as google.protobuf.json_format.MessageToDict gives it,
+in fewer steps; and the json_format a policy pack's servicer calls, converting each Struct once.
+
+json_format walks every value through its generic printer (descriptor look-ups, a oneof switch,
+a field-type switch) in pure Python; for a Struct that comes to: a Value without a kind or with
+`null_value` is None, `list_value` a list, `struct_value` a dict, `string_value` and `bool_value`
+as they are, `number_value` the float unless it is infinite or NaN, which it refuses with
+ValueError (protobuf 5.29 python/google/protobuf/json_format.py, _Printer._ValueMessageToJsonObject,
+_StructMessageToJsonObject, _ListValueMessageToJsonObject, _FieldToJsonObject). `to_dict` does
+exactly that; tests/tools/test_protostruct.py holds it to json_format's answers, key order included.
+
+pulumi-policy's servicer converts a resource's properties again for every policy it runs
+(pulumi_policy/policy.py, Analyze and AnalyzeStack: `deserialize_properties(json_format.
+MessageToDict(...))` inside the loop over policies). `OncePerCall` stands in for json_format there
+during one call (vital/pulumi_internals.py, `policy_json_format`): a Struct it has converted in
+that call is handed over again. That is safe because deserialize_properties only reads what it is
+given and builds new dicts and lists (pulumi_policy/deserialize.py), so no policy sees another's.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from google.protobuf import json_format, struct_pb2
+
+_STRUCT = struct_pb2.Struct.DESCRIPTOR.full_name
+
+
+def to_dict(struct: struct_pb2.Struct) -> dict[str, Any]:
+    """`json_format.MessageToDict(struct)` for a google.protobuf.Struct."""
+    return {key: _value(value) for key, value in struct.fields.items()}
+
+
+def _value(value: struct_pb2.Value) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        return value.string_value
+    if kind == "struct_value":
+        return to_dict(value.struct_value)
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "number_value":
+        number = value.number_value
+        if math.isinf(number) or math.isnan(number):
+            return json_format.MessageToDict(value)  # raises json_format's own ValueError
+        return number
+    if kind == "list_value":
+        return [_value(item) for item in value.list_value.values]
+    return None  # no kind, or null_value
+
+
+class OncePerCall:
+    """The json_format module, as one servicer call sees it: each distinct Struct converted once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[bytes, dict[str, Any]] = {}
+
+    def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - json_format's name
+        if args or kwargs or message.DESCRIPTOR.full_name != _STRUCT:
+            return json_format.MessageToDict(message, *args, **kwargs)
+        key = message.SerializeToString()
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = to_dict(message)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(json_format, name)
