@@ -14,7 +14,7 @@ PIP_TOOLS = pip-tools==7.6.2
 LOCK      = $(VENV)-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
             --no-emit-index-url --no-emit-find-links --resolver backtracking
 
-.PHONY: venv runtime lock plan doctor bootstrap test bench mutate clean
+.PHONY: venv runtime lock plan doctor bootstrap lint test bench mutate clean
 
 venv: $(DEV)
 
@@ -53,6 +53,14 @@ doctor: venv
 ## The state backend and the CI's identities (bootstrap/): an operator's first run and every later one (docs/bootstrap.md).
 bootstrap: venv
 	bootstrap/run.sh
+
+## ruff (lint and format check) and mypy over everything but tests/ (pyproject.toml configures both); CI runs it.
+lint: venv
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/mypy
+	for entry in __main__.py policies/__main__.py bootstrap/__main__.py bootstrap/policies/__main__.py; do \
+	    $(VENV)/bin/mypy "$$entry" || exit 1; done
 
 ## The test suite (what CI runs), on every core.
 test: venv

@@ -83,7 +83,7 @@ class BootstrapConfig(BaseModel):
         return validators.lifecycle_days(value) if isinstance(value, int) else value
 
     @model_validator(mode="after")
-    def _consistent(self) -> "BootstrapConfig":
+    def _consistent(self) -> BootstrapConfig:
         owner = self.repository.split("/")[0]
         if self.github_owner != owner:
             raise ValueError(json.dumps({"key": GITHUB_OWNER_KEY, "found": self.github_owner,

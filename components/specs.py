@@ -19,13 +19,13 @@ from vital.facts import (
     BUILD_MACHINE_TYPES,
     DEPLOYMENT_CHECK_REQUIRES,
     ENV_TARGETS,
+    RETENTION_VALUES,
     ROLLOUT_ADVANCEMENTS,
     ROLLOUT_STAGES_MAX,
     ROLLOUT_STAGES_MIN,
-    SKEW_PROTECTION_VALUES,
-    RETENTION_VALUES,
     ROUTE_CONDITION_TYPES,
     ROUTE_SRC_SYNTAXES,
+    SKEW_PROTECTION_VALUES,
     VERCEL_AUTH_DEPLOYMENT_TYPES,
     VERCEL_NODE_VERSIONS,
 )
@@ -72,7 +72,7 @@ class VercelProjectSpec(Spec):
     node_version: str | None = None
 
     @model_validator(mode="after")
-    def _known_values(self) -> "VercelProjectSpec":
+    def _known_values(self) -> VercelProjectSpec:
         for name, value, allowed in (("authentication", self.authentication, VERCEL_AUTH_DEPLOYMENT_TYPES),
                                      ("skew_protection", self.skew_protection, SKEW_PROTECTION_VALUES),
                                      ("build_machine_type", self.build_machine_type, BUILD_MACHINE_TYPES),
@@ -91,7 +91,7 @@ class EnvVarsSpec(Spec):
     import_ids: dict[str, str] = {}
 
     @model_validator(mode="after")
-    def _consistent(self) -> "EnvVarsSpec":
+    def _consistent(self) -> EnvVarsSpec:
         both = set(self.plain) & set(self.secret)
         if both:
             raise ValueError(f"keys both plain and secret: {sorted(both)}")
@@ -117,7 +117,7 @@ class RouteCondition(Spec):
     value: str | None = None
 
     @model_validator(mode="after")
-    def _known_type(self) -> "RouteCondition":
+    def _known_type(self) -> RouteCondition:
         if self.type not in ROUTE_CONDITION_TYPES:
             raise ValueError(f"condition type {self.type!r} is not one of {ROUTE_CONDITION_TYPES}")
         return self
@@ -134,7 +134,7 @@ class HeaderRule(Spec):
     missing: tuple[RouteCondition, ...] = ()  # none may hold
 
     @model_validator(mode="after")
-    def _known_syntax(self) -> "HeaderRule":
+    def _known_syntax(self) -> HeaderRule:
         if self.src_syntax not in ROUTE_SRC_SYNTAXES:
             raise ValueError(f"src_syntax {self.src_syntax!r} is not one of {ROUTE_SRC_SYNTAXES}")
         return self
@@ -148,7 +148,7 @@ class FirewallRule(Spec):
     action: dict
 
     @model_validator(mode="after")
-    def _no_empty_group(self) -> "FirewallRule":
+    def _no_empty_group(self) -> FirewallRule:
         if any(not group for group in self.condition_groups):
             raise ValueError("a condition group needs at least one condition")
         return self
@@ -161,7 +161,7 @@ class RetentionSpec(Spec):
     canceled: str
 
     @model_validator(mode="after")
-    def _known(self) -> "RetentionSpec":
+    def _known(self) -> RetentionSpec:
         for value in (self.preview, self.production, self.errored, self.canceled):
             if value not in RETENTION_VALUES:
                 raise ValueError(f"retention {value!r} is not one of {RETENTION_VALUES}")
@@ -183,7 +183,7 @@ class ReleaseSpec(Spec):
     advancement: str = "automatic"
 
     @model_validator(mode="after")
-    def _valid(self) -> "ReleaseSpec":
+    def _valid(self) -> ReleaseSpec:
         if self.requires not in DEPLOYMENT_CHECK_REQUIRES or self.advancement not in ROLLOUT_ADVANCEMENTS:
             raise ValueError(f"requires {self.requires!r} / advancement {self.advancement!r} not allowed")
         if self.stages:
@@ -208,7 +208,7 @@ class AlertsSpec(Spec):
     webhook_url: SecretStr | None = None
 
     @model_validator(mode="after")
-    def _valid(self) -> "AlertsSpec":
+    def _valid(self) -> AlertsSpec:
         if self.severity not in ALERT_SEVERITIES or self.window not in ALERT_WINDOWS:
             raise ValueError(f"severity {self.severity!r} / window {self.window!r} not allowed")
         return self
@@ -231,7 +231,7 @@ class VercelAppSpec(Spec):
     protect: bool = False
 
     @model_validator(mode="after")
-    def _unique_names(self) -> "VercelAppSpec":
+    def _unique_names(self) -> VercelAppSpec:
         for what, names in (("domain", [d.name for d in self.domains]), ("route", [r.name for r in self.routes]),
                             ("firewall rule", [r.name for r in self.firewall])):
             if len(names) != len(set(names)):
@@ -254,7 +254,7 @@ class PreviewAccessSpec(Spec):
     links: tuple[ShareLinkSpec, ...] = ()
 
     @model_validator(mode="after")
-    def _unique(self) -> "PreviewAccessSpec":
+    def _unique(self) -> PreviewAccessSpec:
         aliases = [link.alias for link in self.links]
         if len(aliases) != len(set(aliases)) or len(self.bypass_apps) != len(set(self.bypass_apps)):
             raise ValueError("each alias and each app once: Vercel keeps one link per alias")
@@ -280,7 +280,7 @@ class DnsRecordSpec(Spec):
     comment: str = Field("", max_length=DNS_RECORD_COMMENT_MAX)
 
     @model_validator(mode="after")
-    def _in_its_zone(self) -> "DnsRecordSpec":
+    def _in_its_zone(self) -> DnsRecordSpec:
         if (f"{self.name}.{self.zone}" if self.name else self.zone) != self.domain:
             raise ValueError(f"name {self.name!r} in zone {self.zone!r} is not {self.domain!r}")
         if self.type == "CNAME" and not self.name:
@@ -298,7 +298,7 @@ class DnsRecordsSpec(Spec):
     protect: bool = False
 
     @model_validator(mode="after")
-    def _each_domain_once(self) -> "DnsRecordsSpec":
+    def _each_domain_once(self) -> DnsRecordsSpec:
         domains = [r.domain for r in self.records]
         if len(domains) != len(set(domains)):
             raise ValueError(f"each domain once; found {domains}")

@@ -21,9 +21,8 @@ except ModuleNotFoundError:
     # this directory; appended, so an installed `vital` would still come first.
     sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
-
-from vital_policies.catalog import PACK_NAME, build_policies  # noqa: E402
+from pulumi_policy import EnforcementLevel, PolicyPack
+from vital_policies.catalog import PACK_NAME, build_policies
 
 PolicyPack(
     name=PACK_NAME,

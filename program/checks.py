@@ -12,8 +12,16 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from vital import clock, dns, facts, paths, secrets, stackfile, trust, validators
-from vital.names import (CORS_VARIABLE, DATA_SERVICE_ENV, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, SECRET_TEXT, TEAM_TOKEN_KEY,
-                         VERCEL_TOKEN_SECRET, vercel_project_name)
+from vital.names import (
+    CORS_VARIABLE,
+    DATA_SERVICE_ENV,
+    DNS_ON_VERCEL_KEY,
+    DNS_ZONE_KEY,
+    SECRET_TEXT,
+    TEAM_TOKEN_KEY,
+    VERCEL_TOKEN_SECRET,
+    vercel_project_name,
+)
 
 from . import name_checks
 
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
 PROGRAM_ENV = (*DATA_SERVICE_ENV, CORS_VARIABLE)
 
 
-def run_all(c: "StackConfig") -> None:
+def run_all(c: StackConfig) -> None:
     _check_required_secret_env(c)
     _check_apps(c)
     _check_env(c)
@@ -53,7 +61,7 @@ def _fail(key: str, found: Any, allowed: str) -> None:
     raise ValueError(json.dumps({"key": key, "found": found, "allowed": allowed}))
 
 
-def _check_required_secret_env(c: "StackConfig") -> None:
+def _check_required_secret_env(c: StackConfig) -> None:
     missing = [key for key in c.tier_defaults.secret_env if key not in c.secret_env]
     if missing:
         _fail(f"secretEnv.{missing[0]}", "nothing",
@@ -61,7 +69,7 @@ def _check_required_secret_env(c: "StackConfig") -> None:
               f"(tier {c.tier} needs {', '.join(c.tier_defaults.secret_env)})")
 
 
-def _check_apps(c: "StackConfig") -> None:
+def _check_apps(c: StackConfig) -> None:
     names = [a.name for a in c.apps]
     for name in names:
         if names.count(name) > 1:
@@ -72,7 +80,7 @@ def _check_apps(c: "StackConfig") -> None:
                 _fail(f"apps[{i}].env", key, "allowed: a key in env or in secretEnv, not both")
 
 
-def _check_env(c: "StackConfig") -> None:
+def _check_env(c: StackConfig) -> None:
     for key in c.secret_env:
         if not validators.ENV_KEY_RE.fullmatch(key):
             _fail("secretEnv", key, "allowed: names of letters, digits and '_'")
@@ -96,7 +104,7 @@ def _check_env(c: "StackConfig") -> None:
                 _fail(where, f"NODE_ENV={value}", f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV")
 
 
-def _check_collisions(c: "StackConfig") -> None:
+def _check_collisions(c: StackConfig) -> None:
     """Entries that would become two resources with one URN (the engine refuses them) or one
     domain on two projects (Vercel refuses it)."""
     owner: dict[str, str] = {}
@@ -119,7 +127,7 @@ def _check_collisions(c: "StackConfig") -> None:
                       f"resource named after the lower-cased key, and two resources cannot share one URN")
 
 
-def _check_limits(c: "StackConfig") -> None:
+def _check_limits(c: StackConfig) -> None:
     timeout = c.function_timeout
     if not 1 <= timeout <= c.max_function_timeout:
         _fail("functionTimeout", timeout,
@@ -134,7 +142,7 @@ def _check_limits(c: "StackConfig") -> None:
               f"allowed: enough requests that the {window} s window the plan allows keeps a limit of at least 1")
 
 
-def _check_protection(c: "StackConfig") -> None:
+def _check_protection(c: StackConfig) -> None:
     auth = c.vercel_authentication
     if auth == "all_deployments" and not c.feature_allowed("vercel_authentication_all_deployments"):
         _fail("vercelAuthentication", auth, f"allowed on plan {c.vercel_plan}: standard_protection_new, only_preview_deployments or none")
@@ -147,7 +155,7 @@ def _check_protection(c: "StackConfig") -> None:
               f"allowed: needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
 
 
-def _check_dns(c: "StackConfig") -> None:
+def _check_dns(c: StackConfig) -> None:
     """The zone holds every custom domain, and the preview suffix sits on Vercel's nameservers."""
     nameservers = " and ".join(dns.VERCEL_NAMESERVERS)
     zone = c.dns_zone
@@ -168,7 +176,7 @@ def _check_dns(c: "StackConfig") -> None:
               f"suffix's domain must be \"Using Vercel's Nameservers\", {dns.PREVIEW_SUFFIX_SOURCE})")
 
 
-def _check_adoption(c: "StackConfig") -> None:
+def _check_adoption(c: StackConfig) -> None:
     names = [a.name for a in c.apps]
     for name, adoption in c.adopt.apps.items():
         if name not in names:
@@ -185,12 +193,12 @@ def _check_adoption(c: "StackConfig") -> None:
         _fail("adopt.branch", True, "allowed: false on production; main is never managed as a Branch resource")
 
 
-def _check_bulk_adoption(c: "StackConfig") -> None:
+def _check_bulk_adoption(c: StackConfig) -> None:
     if c.env_var_mode == "bulk" and any(a.env_var_ids for a in c.adopt.apps.values()):
         _fail("envVarMode", "bulk", "allowed: per-variable while adopt.apps.*.envVarIds imports single variables")
 
 
-def _check_rotation(c: "StackConfig") -> None:
+def _check_rotation(c: StackConfig) -> None:
     known = c.secret_names()
     for key, when in c.secret_rotation.items():
         if key not in known:
@@ -199,7 +207,7 @@ def _check_rotation(c: "StackConfig") -> None:
             _fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")
 
 
-def _check_traffic(c: "StackConfig") -> None:
+def _check_traffic(c: StackConfig) -> None:
     if paths.API not in c.rate_limit_scope or len(set(c.rate_limit_scope)) != len(c.rate_limit_scope):
         _fail("rateLimitScope", list(c.rate_limit_scope), "allowed: \"api\", optionally with \"pages\", each once "
                                                           "(static assets are never counted)")
@@ -214,7 +222,7 @@ def _check_traffic(c: "StackConfig") -> None:
                                            "and shared caching is opt-in through publicCachePaths")
 
 
-def _check_release(c: "StackConfig") -> None:
+def _check_release(c: StackConfig) -> None:
     stages = c.rollout_stages
     found = [s.model_dump(exclude_none=True) for s in stages]
     if stages and not c.feature_allowed("rolling_releases"):
@@ -243,7 +251,7 @@ def _check_release(c: "StackConfig") -> None:
 SLACK_CHANNEL_RE = re.compile(r"^[CGD][A-Z0-9]{8,}$")
 
 
-def _check_alerts(c: "StackConfig") -> None:
+def _check_alerts(c: StackConfig) -> None:
     if c.latency_alert_p95_ms is not None and not c.feature_allowed("observability_plus"):
         _fail("latencyAlertP95Ms", c.latency_alert_p95_ms,
               f"allowed: a latency alert only with Observability Plus (add observability_plus to vercelAddons; plan "
@@ -256,7 +264,7 @@ def _check_alerts(c: "StackConfig") -> None:
         _fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
 
 
-def _check_approval(c: "StackConfig") -> None:
+def _check_approval(c: StackConfig) -> None:
     """Production needs a person's approval: environment reviewers where GitHub enforces them,
     else the documented fallback (the ruleset's approving review and the release gates)."""
     where = f"plan {c.github_plan}, {c.github_repo_visibility} repository"
@@ -285,7 +293,7 @@ def _check_approval(c: "StackConfig") -> None:
                                        f"review on {c.production_branch} and release gates on requiredChecks")
 
 
-def _check_share_links(c: "StackConfig") -> None:
+def _check_share_links(c: StackConfig) -> None:
     """Each link opens a branch alias of this stack's preview projects; Hobby keeps one per account."""
     if c.share_links and not c.tier_defaults.builds_pr_branches:
         _fail("shareLinks", [link.alias for link in c.share_links],
@@ -307,7 +315,7 @@ def _check_share_links(c: "StackConfig") -> None:
                                                 f"revokes the others)")
 
 
-def _check_migrations(c: "StackConfig") -> None:
+def _check_migrations(c: StackConfig) -> None:
     """The migration credential reaches this tier's own database; copied secrets exist."""
     url = c.supabase_db_url.get_secret_value()
     if not stackfile.offline_value(url):
@@ -320,7 +328,7 @@ def _check_migrations(c: "StackConfig") -> None:
             _fail("environmentSecrets", key, f"allowed: a secretEnv key ({', '.join(c.secret_env) or 'none set'})")
 
 
-def _check_team_token(c: "StackConfig") -> None:
+def _check_team_token(c: StackConfig) -> None:
     """A Vercel token acts on every project of its team, production's included, so it may sit only in
     a stack no pull request decrypts (vital.trust.pr_readable_stacks: preview's and pre-production's
     config and state are open to a PR's preview). There the app repository's jobs need it."""
@@ -344,7 +352,7 @@ def pool_limit(compute: str) -> int:
     return facts.SUPABASE_COMPUTE[compute].max_connections * facts.SUPABASE_POOL_SHARE_PERCENT // 100
 
 
-def _check_database(c: "StackConfig") -> None:
+def _check_database(c: StackConfig) -> None:
     """The pool fits the compute it runs on, and PITR runs on Small or larger (Supabase's own limits)."""
     compute = facts.SUPABASE_COMPUTE[c.supabase_compute]
     limit = pool_limit(c.supabase_compute)
@@ -364,7 +372,7 @@ def _check_database(c: "StackConfig") -> None:
 INTERNAL_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API")
 
 
-def _check_internal_access(c: "StackConfig") -> None:
+def _check_internal_access(c: StackConfig) -> None:
     """An internal tier (its table turns debug or the mock API on: pre-production) keeps them on a custom
     domain only behind protection on every deployment. (Debug in production is no-debug-in-production's.)"""
     if not any(c.tier_defaults.env.get(flag) == "true" for flag in INTERNAL_FLAGS):

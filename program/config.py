@@ -27,14 +27,40 @@ from pydantic import (
 
 from vital import facts, secrets, validators
 from vital.names import (
-    ALWAYS_HELD_SECRETS, CORS_VARIABLE, DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, HELD_WHEN_SET_SECRETS, SECRET_TEXT,
+    ALWAYS_HELD_SECRETS,
+    CORS_VARIABLE,
+    DNS_ON_VERCEL_KEY,
+    DNS_ZONE_KEY,
+    HELD_WHEN_SET_SECRETS,
+    SECRET_TEXT,
 )
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
 from . import checks
 from .types import (
-    AdminPath, AllowlistCidr, AppName, Branch, CheckName, Cidr, Command, CorsOrigin, Domain, EnvName, EnvValue, Flag, GitHubId, GitHubOwner,
-    GitHubRepo, DnsZone, HeaderName, HeaderValue, RelativePath, Seconds, Text, VercelSlug, items,
+    AdminPath,
+    AllowlistCidr,
+    AppName,
+    Branch,
+    CheckName,
+    Cidr,
+    Command,
+    CorsOrigin,
+    DnsZone,
+    Domain,
+    EnvName,
+    EnvValue,
+    Flag,
+    GitHubId,
+    GitHubOwner,
+    GitHubRepo,
+    HeaderName,
+    HeaderValue,
+    RelativePath,
+    Seconds,
+    Text,
+    VercelSlug,
+    items,
 )
 
 
@@ -307,6 +333,6 @@ class StackConfig(_Model):
     # ---- whole-config checks: each names the key it is about ----
 
     @model_validator(mode="after")
-    def _cross_checks(self) -> "StackConfig":
+    def _cross_checks(self) -> StackConfig:
         checks.run_all(self)
         return self

@@ -14,8 +14,17 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import SecretStr, ValidationError
 
 from vital import stackfile, validators
-from vital.names import (GITHUB_OWNER_KEY, PROJECT, PROVIDER_SECRETS, RETIRED_CONFIG_KEYS, SECRET_CONFIG_KEYS, SECRET_TEXT,
-                         SUPABASE_TOKEN_CONFIG_KEY, TIERS, VERCEL_TEAM_KEY)
+from vital.names import (
+    GITHUB_OWNER_KEY,
+    PROJECT,
+    PROVIDER_SECRETS,
+    RETIRED_CONFIG_KEYS,
+    SECRET_CONFIG_KEYS,
+    SECRET_TEXT,
+    SUPABASE_TOKEN_CONFIG_KEY,
+    TIERS,
+    VERCEL_TEAM_KEY,
+)
 from vital.secrets import looks_secret_value
 
 from .config import StackConfig

@@ -7,12 +7,18 @@ Part of the whole-config checks (program/checks.py runs them last): each failure
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from vital import paths, validators
 from vital.names import (
-    AUTOMATION_BYPASS_SECRET, SUPABASE_DB_URL_SECRET, VERCEL_ORG_SECRET, VERCEL_TOKEN_SECRET, bypass_secret_name,
-    header_route_name, vercel_project_name,
+    AUTOMATION_BYPASS_SECRET,
+    SUPABASE_DB_URL_SECRET,
+    VERCEL_ORG_SECRET,
+    VERCEL_TOKEN_SECRET,
+    bypass_secret_name,
+    header_route_name,
+    vercel_project_name,
 )
 
 if TYPE_CHECKING:
@@ -23,7 +29,7 @@ Fail = Callable[[str, Any, str], None]
 PROGRAM_SECRETS = (VERCEL_TOKEN_SECRET, VERCEL_ORG_SECRET, SUPABASE_DB_URL_SECRET, AUTOMATION_BYPASS_SECRET)
 
 
-def check(c: "StackConfig", fail: Fail) -> None:
+def check(c: StackConfig, fail: Fail) -> None:
     for i, app in enumerate(c.apps):
         _named(fail, f"apps[{i}].name", app.name, validators.vercel_project_name,
                vercel_project_name(app.name, c.tier_defaults.project_suffix))

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 
 from vital.names import PROJECT, PROVIDER_SECRETS, SUPABASE_ACCESS_TOKEN_ENV, SUPABASE_TOKEN_CONFIG_KEY, TEAM_TOKEN_KEY
-from vital.trust import pr_readable_stacks
 from vital.stackfile import RequiredSecret
 from vital.tiers import TIER_DEFAULTS
+from vital.trust import pr_readable_stacks
 
 from .config import StackConfig
 

@@ -4,7 +4,8 @@ platforms' own formats (vital.validators, with each rule's source in vital.facts
 
 from __future__ import annotations
 
-from typing import Annotated, Callable
+from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr
 

@@ -22,7 +22,7 @@ from vital.tiers import SHARED
 
 from .config import StackConfig
 
-__all__ = ["ROBOTS_NOINDEX", "CACHE_CONTROL", "header_rules", "firewall_rules", "rate_limit"]
+__all__ = ["CACHE_CONTROL", "ROBOTS_NOINDEX", "firewall_rules", "header_rules", "rate_limit"]
 
 ROBOTS_NOINDEX = "noindex, nofollow"
 REST = "rest"  # api, admin and unlisted pages: one header set, one route

@@ -21,14 +21,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from vital.names import TIERS
 from vital.stackfile import ROOT
 
-from . import bench_committed as committed, importlist, profiling
+from . import bench_committed as committed
+from . import importlist, profiling
 from .entry import EXIT_USAGE, OneLineParser, UsageError
 
 PY = sys.executable
@@ -151,7 +152,7 @@ def machine() -> list[str]:
         f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem / 1024:.1f} GiB",
         f"- {platform.system()} {platform.release()}; Python {platform.python_version()}",
         f"- {pkgs}",
-        f"- Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
     ]
 
 

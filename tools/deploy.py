@@ -39,8 +39,9 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .entry import EXIT_FINDINGS, EXIT_OK, OneLineParser, UsageError, run
 

@@ -15,8 +15,9 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import NoReturn
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -51,7 +52,7 @@ def run(main: Callable[[], int], prog: str) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
-    except Exception:  # noqa: BLE001 - the contract: every unexpected error is exit 3 with a log
+    except Exception:
         directory = log_dir()
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{prog.split()[-1].replace('.', '-')}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log"

@@ -12,7 +12,8 @@ import argparse
 import gc
 import multiprocessing
 import os
-from typing import Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")

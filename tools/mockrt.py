@@ -1,9 +1,7 @@
-"""Run the real program under Pulumi's mock runtime and record everything it registers.
-
-No CLI, backend, provider plugin or credential: the program's `__main__.py` runs exactly as
-the language host runs it, and a recording monitor captures each RegisterResource request
-(type, name, parent, inputs, options) the way the engine would receive it.
-"""
+"""Run the real program under Pulumi's mock runtime and record everything it registers: no CLI,
+backend, provider plugin or credential. The program's `__main__.py` runs exactly as the language host
+runs it; a recording monitor captures each RegisterResource request (type, name, parent, inputs,
+options) the way the engine would receive it."""
 
 from __future__ import annotations
 
@@ -14,14 +12,16 @@ import importlib
 import logging
 import runpy
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pulumi
 from google.protobuf import json_format
 from pulumi.runtime.proto import resource_pb2
+
 from vital import pulumi_internals as internals
 from vital.names import PROJECT, SECRET_TEXT
 from vital.stackfile import ROOT

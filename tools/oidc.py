@@ -28,12 +28,19 @@ import shlex
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, TextIO
 
 from vital import stackfile, validators
-from vital.trust import (BOOTSTRAP_PROJECT, BOOTSTRAP_STACK, OIDC_CLAIM_KEYS, PREFIXES_KEY, REPOSITORY_KEY,
-                         prefix_problem)
+from vital.trust import (
+    BOOTSTRAP_PROJECT,
+    BOOTSTRAP_STACK,
+    OIDC_CLAIM_KEYS,
+    PREFIXES_KEY,
+    REPOSITORY_KEY,
+    prefix_problem,
+)
 
 from .entry import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, OneLineParser, run
 
@@ -66,7 +73,7 @@ def get(api: str, path: str) -> dict[str, Any]:
         "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
         **({"Authorization": f"Bearer {os.environ['GITHUB_TOKEN']}"} if os.environ.get("GITHUB_TOKEN") else {})})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310 - the API root is checked
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
             body = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as err:
         why = {401: "the token was refused (GITHUB_TOKEN)", 403: "the token may not read it (GITHUB_TOKEN needs "

@@ -56,7 +56,7 @@ class OncePerCall:
     def __init__(self) -> None:
         self._seen: dict[bytes, dict[str, Any]] = {}
 
-    def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - json_format's name
+    def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs or message.DESCRIPTOR.full_name != _STRUCT:
             return json_format.MessageToDict(message, *args, **kwargs)
         key = message.SerializeToString()

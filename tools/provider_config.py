@@ -26,9 +26,9 @@ import functools
 import json
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from vital.facts import BRIDGED_PROVIDERS
 from vital.names import SECRET_TEXT

@@ -26,8 +26,7 @@ from ruamel.yaml import YAML
 from tools.entry import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, OneLineParser, run
 from vital import clock, rotation, stackfile
 from vital.names import PROJECT
-from vital.stackfile import RequiredSecret
-from vital.stackfile import ROOT
+from vital.stackfile import ROOT, RequiredSecret
 
 TOP_LEVEL_SECRETS = ("vercelDeployToken", "protectionPassword")
 

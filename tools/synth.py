@@ -20,9 +20,10 @@ import dataclasses
 import functools
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from vital import stackfile
 from vital.names import TIERS
@@ -50,7 +51,7 @@ class Synthesized:
     from it), and the secrets not set yet that were rendered with stand-ins."""
 
     doc: dict[str, Any]
-    rendered: "Rendered | None"
+    rendered: Rendered | None
     config: dict[str, str]
     standins: tuple[str, ...] = ()
     cli_missing: tuple[str, ...] = ()  # declared keys among them: the CLI's config validation stops on these

@@ -8,9 +8,9 @@ growing old is an alarm (`python -m tools.rotate --check`), not a failure of `ma
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def today() -> date:
     """Today's date in UTC."""
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()

@@ -20,8 +20,9 @@ Settings arrive as the CLI passes config (strings, lists and numbers as JSON), t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from . import facts
 from .tiers import SHARED, TIER_DEFAULTS

@@ -18,7 +18,8 @@ the workflow test derives it and checks the jobs' `needs:` against `order_proble
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .names import PRODUCTION, TIERS
 

@@ -445,4 +445,4 @@ SECRET_BEARING_IDS = (r"(prj_[A-Za-z0-9]+)/[A-Za-z0-9]{32}(?![A-Za-z0-9])",)
 
 # Prices and sizes the cost model reads (vital/costs.py): their own page of this table, each with its
 # source and the date read, re-exported here so every reader asks `facts` (vital/pricing.py).
-from .pricing import *  # noqa: E402,F401,F403
+from .pricing import *  # noqa: E402, F403

@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
 from . import gofmt
 from .goscalar import CORE, GoYamlError, resolve_plain, resolve_tagged
 
-__all__ = ["GoKey", "GoYamlError", "MAX_DEPTH", "go_json_scalar", "load"]
+__all__ = ["MAX_DEPTH", "GoKey", "GoYamlError", "go_json_scalar", "load"]
 
 MAX_DEPTH = 64
 # decode.go: alias_ratio_range_low/high and allowedAliasRatio(); the check in unmarshal() runs
@@ -64,7 +65,7 @@ class GoKey(str):
     value: Any
     big: bool
 
-    def __new__(cls, value: Any, big: bool) -> "GoKey":
+    def __new__(cls, value: Any, big: bool) -> GoKey:
         key = super().__new__(cls, gofmt.format_v(value))
         key.value, key.big = value, big
         return key
@@ -96,7 +97,7 @@ class _Node:
     value: Any  # a scalar's text; an alias's anchor name (yaml.v3's Node.Value)
     plain: bool  # a plain scalar with no tag: resolved as yaml.v3 resolves it
     anchor: str | None
-    target: "_Node | None"  # an alias's node
+    target: _Node | None  # an alias's node
     children: list  # the items; a mapping's keys and values in turn
 
 

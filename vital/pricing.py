@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PRICES_READ_ON", "SupabaseCompute", "SUPABASE_COMPUTE", "SUPABASE_POOL_SHARE_PERCENT",
-           "SUPABASE_PRO_PLAN_USD", "SUPABASE_COMPUTE_CREDITS_USD", "SUPABASE_PITR_7_DAYS_USD",
-           "SUPABASE_PITR_MIN_COMPUTE", "SUPABASE_PRO_DAILY_BACKUP_DAYS", "VERCEL_PRO_SEAT_USD", "VERCEL_ADDON_USD",
-           "UPSTASH_PAYG_PER_100K_COMMANDS_USD", "UPSTASH_FREE_MONTHLY_COMMANDS"]
+__all__ = [
+    "PRICES_READ_ON",
+    "SUPABASE_COMPUTE",
+    "SUPABASE_COMPUTE_CREDITS_USD",
+    "SUPABASE_PITR_7_DAYS_USD",
+    "SUPABASE_PITR_MIN_COMPUTE",
+    "SUPABASE_POOL_SHARE_PERCENT",
+    "SUPABASE_PRO_DAILY_BACKUP_DAYS",
+    "SUPABASE_PRO_PLAN_USD",
+    "UPSTASH_FREE_MONTHLY_COMMANDS",
+    "UPSTASH_PAYG_PER_100K_COMMANDS_USD",
+    "VERCEL_ADDON_USD",
+    "VERCEL_PRO_SEAT_USD",
+    "SupabaseCompute",
+]
 
 # Every price is USD per month, read on the date given with its source. A price changes: change it
 # here, with the date and the source, and nothing else. Usage (requests, bandwidth, build minutes,

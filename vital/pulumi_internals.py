@@ -14,9 +14,10 @@ import importlib
 import inspect
 import os
 import runpy
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 
 def _require(module: str, name: str) -> Any:

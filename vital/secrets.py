@@ -15,9 +15,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from .credential_formats import JWT_TYPE, LIBRARY_DETECTORS, findall, jwt_formally_valid
 

@@ -16,11 +16,10 @@ secret. A secret not set yet can be rendered with a stand-in (synth), and is the
 
 from __future__ import annotations
 
-import base64
-import binascii
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from . import configkeys, declarations, goyaml, secretsscheme
 from .declarations import config_string

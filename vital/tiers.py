@@ -6,13 +6,13 @@ platform-correct one and the README's "Where we did not follow the seed" says wh
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Mapping
 
 from .names import TIERS
 
-__all__ = ["TIERS", "TIER_DEFAULTS", "SHARED", "BACKUP_POLICIES", "Tier"]
+__all__ = ["BACKUP_POLICIES", "SHARED", "TIERS", "TIER_DEFAULTS", "Tier"]
 
 # What a tier expects of its Supabase plan's backups (the strategy's "Database Strategy"): daily with
 # point-in-time recovery (the PITR add-on, Small compute or larger), daily (every Pro project), none.

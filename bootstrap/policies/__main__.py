@@ -4,9 +4,8 @@ It only builds the PolicyPack (whose constructor serves the Analyzer protocol an
 returns); the rules live in the importable `identity_policies` package.
 """
 
-from pulumi_policy import EnforcementLevel, PolicyPack
-
 from identity_policies.catalog import PACK_NAME, build_policies
+from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(
     name=PACK_NAME,

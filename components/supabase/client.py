@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 import urllib3
 from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
@@ -44,9 +45,9 @@ class SupabaseApiError(Exception):
         message: str,
         *,
         project_ref: str,
-        status: Optional[int] = None,
-        method: Optional[str] = None,
-        path: Optional[str] = None,
+        status: int | None = None,
+        method: str | None = None,
+        path: str | None = None,
     ) -> None:
         super().__init__(message)
         self.project_ref = project_ref
@@ -78,7 +79,7 @@ class SupabaseManagementClient:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         retry_base_delay_seconds: float = DEFAULT_RETRY_BASE_DELAY_SECONDS,
         max_retry_sleep_seconds: float = DEFAULT_MAX_RETRY_SLEEP_SECONDS,
-        sleep: Optional[SleepFn] = None,
+        sleep: SleepFn | None = None,
     ) -> None:
         self.project_ref = project_ref
         if not isinstance(access_token, str) or not access_token:
@@ -144,7 +145,7 @@ class SupabaseManagementClient:
             name=f"supabase project {self.project_ref}",
         )
 
-    def _send(self, method: str, path: str, data: Optional[bytes]) -> urllib3.BaseHTTPResponse:
+    def _send(self, method: str, path: str, data: bytes | None) -> urllib3.BaseHTTPResponse:
         headers = {
             "Authorization": f"Bearer {self._access_token}",
             "Accept": "application/json",
@@ -237,7 +238,7 @@ class SupabaseManagementClient:
             text = f"HTTP {status} from {method} {path}{self._detail_suffix(raw)}"
         return self._fail(text, status, method, path)
 
-    def _fail(self, text: str, status: Optional[int], method: str, path: str) -> SupabaseApiError:
+    def _fail(self, text: str, status: int | None, method: str, path: str) -> SupabaseApiError:
         message = self._redact(f"supabase project {self.project_ref}: {text}")
         return SupabaseApiError(
             message, project_ref=self.project_ref, status=status, method=method, path=path

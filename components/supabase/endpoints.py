@@ -9,7 +9,8 @@ operation in ``API_OPERATIONS`` against it.
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .client import SupabaseApiError, SupabaseManagementClient
 from .settings import int_if_integral, join_uri_allow_list, network_cidrs, split_uri_allow_list
@@ -41,7 +42,7 @@ def _bad_shape(client: SupabaseManagementClient, what: str) -> SupabaseApiError:
     )
 
 
-def get_pool_size(client: SupabaseManagementClient) -> Optional[int]:
+def get_pool_size(client: SupabaseManagementClient) -> int | None:
     """default_pool_size of the PRIMARY database's pooler (the GET returns a list)."""
     configs = client.get(POOLER_PATH)
     if isinstance(configs, dict):  # tolerate a single object
@@ -52,7 +53,7 @@ def get_pool_size(client: SupabaseManagementClient) -> Optional[int]:
     return int_if_integral(primary.get("default_pool_size"))
 
 
-def get_auth(client: SupabaseManagementClient) -> dict[str, Optional[str]]:
+def get_auth(client: SupabaseManagementClient) -> dict[str, str | None]:
     """site_url and uri_allow_list exactly as the API returns them."""
     config = client.get(AUTH_PATH)
     if not isinstance(config, dict):
@@ -60,7 +61,7 @@ def get_auth(client: SupabaseManagementClient) -> dict[str, Optional[str]]:
     return {"site_url": config.get("site_url"), "uri_allow_list": config.get("uri_allow_list")}
 
 
-def get_network(client: SupabaseManagementClient) -> tuple[dict[str, list[str]], Optional[str]]:
+def get_network(client: SupabaseManagementClient) -> tuple[dict[str, list[str]], str | None]:
     """(requested network-restriction config, entitlement)."""
     body = client.get(NETWORK_RESTRICTIONS_PATH)
     if not isinstance(body, dict):
@@ -75,7 +76,7 @@ def get_network(client: SupabaseManagementClient) -> tuple[dict[str, list[str]],
     )
 
 
-def require_network_entitlement(client: SupabaseManagementClient, entitlement: Optional[str]) -> None:
+def require_network_entitlement(client: SupabaseManagementClient, entitlement: str | None) -> None:
     if entitlement == "disallowed":
         raise SupabaseApiError(
             f"supabase project {client.project_ref}: network restrictions are not available for "
@@ -98,7 +99,7 @@ def log_change(client: SupabaseManagementClient, method: str, path: str, fields:
     log.info("supabase project %s: %s %s (%s)", client.project_ref, method, path, ", ".join(fields))
 
 
-def set_pool_size(client: SupabaseManagementClient, size: Optional[int]) -> None:
+def set_pool_size(client: SupabaseManagementClient, size: int | None) -> None:
     log_change(client, "PATCH", POOLER_PATH, ["default_pool_size"])
     client.patch(POOLER_PATH, {"default_pool_size": size})
 

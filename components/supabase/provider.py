@@ -31,11 +31,13 @@ import copy
 import json
 import logging
 import os
-from typing import Any, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pulumi.dynamic
 
-from .observed import OBSERVED_FIELDS, observe
+from vital.names import SUPABASE_ACCESS_TOKEN_ENV
+
 from .client import SupabaseApiError, SupabaseManagementClient
 from .endpoints import (
     auth_patch,
@@ -48,8 +50,7 @@ from .endpoints import (
     set_network,
     set_pool_size,
 )
-from vital.names import SUPABASE_ACCESS_TOKEN_ENV
-
+from .observed import OBSERVED_FIELDS, observe
 from .retry import SleepFn
 from .settings import (
     OUTPUT_FIELDS,
@@ -75,7 +76,7 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
     a recorder. The instance holds nothing else, so dill pickles it cleanly.
     """
 
-    def __init__(self, sleep: Optional[SleepFn] = None) -> None:
+    def __init__(self, sleep: SleepFn | None = None) -> None:
         super().__init__()
         self._sleep = sleep
 
@@ -207,7 +208,7 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
 
     @staticmethod
     def _update_network(
-        client: SupabaseManagementClient, olds: Mapping[str, Any], want: Optional[list[str]], original: dict[str, Any]
+        client: SupabaseManagementClient, olds: Mapping[str, Any], want: list[str] | None, original: dict[str, Any]
     ) -> None:
         """Apply `want` to the network restrictions, adopting them when they start being
         managed and giving the recorded ones back when they stop (updates `original`)."""
@@ -216,7 +217,7 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
                 live_net, entitlement = get_network(client)
                 require_network_entitlement(client, entitlement)
                 original["network_restrictions"] = live_net
-                current: Optional[list[str]] = network_cidrs(live_net)
+                current: list[str] | None = network_cidrs(live_net)
             else:
                 current = olds.get("allowed_cidrs")
             if field_differs("allowed_cidrs", current, want):

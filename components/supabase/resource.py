@@ -7,7 +7,7 @@ and its inputs keep their snake_case names; the policy pack recognises it by the
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import pulumi
 import pulumi.dynamic
@@ -36,13 +36,13 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
     default_pool_size: pulumi.Output[int]
     site_url: pulumi.Output[str]
     uri_allow_list: pulumi.Output[list]
-    allowed_cidrs: pulumi.Output[Optional[list]]
+    allowed_cidrs: pulumi.Output[list | None]
     api_url: pulumi.Output[str]
     timeout_seconds: pulumi.Output[float]
     max_attempts: pulumi.Output[int]
     retry_base_delay_seconds: pulumi.Output[float]
     max_retry_sleep_seconds: pulumi.Output[float]
-    backup_policy: pulumi.Output[Optional[str]]
+    backup_policy: pulumi.Output[str | None]
     original: pulumi.Output[dict]
 
     def __init__(
@@ -53,14 +53,14 @@ class SupabaseProjectSettings(pulumi.dynamic.Resource):
         default_pool_size: pulumi.Input[int],
         site_url: pulumi.Input[str],
         uri_allow_list: pulumi.Input[Sequence[pulumi.Input[str]]],
-        allowed_cidrs: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None,
+        allowed_cidrs: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         api_url: pulumi.Input[str] = DEFAULT_API_URL,
         timeout_seconds: pulumi.Input[float] = DEFAULT_TIMEOUT_SECONDS,
         max_attempts: pulumi.Input[int] = DEFAULT_MAX_ATTEMPTS,
         retry_base_delay_seconds: pulumi.Input[float] = DEFAULT_RETRY_BASE_DELAY_SECONDS,
         max_retry_sleep_seconds: pulumi.Input[float] = DEFAULT_MAX_RETRY_SLEEP_SECONDS,
-        backup_policy: Optional[pulumi.Input[str]] = None,
-        opts: Optional[pulumi.ResourceOptions] = None,
+        backup_policy: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
             "project_ref": project_ref,

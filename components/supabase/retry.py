@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from urllib3.exceptions import InvalidHeader
 from urllib3.response import BaseHTTPResponse
@@ -53,7 +54,7 @@ class BudgetedRetry(Retry):
         *args: Any,
         max_sleep_seconds: float = 0.0,
         slept: float = 0.0,
-        sleep_fn: Optional[SleepFn] = None,
+        sleep_fn: SleepFn | None = None,
         name: str = "",
         **kwargs: Any,
     ) -> None:
@@ -66,8 +67,8 @@ class BudgetedRetry(Retry):
     @classmethod
     def for_attempts(
         cls, max_attempts: int, *, backoff_seconds: float, backoff_max: float, max_sleep_seconds: float,
-        sleep_fn: Optional[SleepFn], name: str,
-    ) -> "BudgetedRetry":
+        sleep_fn: SleepFn | None, name: str,
+    ) -> BudgetedRetry:
         """At most `max_attempts` requests, retrying only RETRY_STATUSES (any method);
         connection errors and timeouts are not retried, and redirects are not followed."""
         return cls(
@@ -77,7 +78,7 @@ class BudgetedRetry(Retry):
             max_sleep_seconds=max_sleep_seconds, sleep_fn=sleep_fn, name=name,
         )
 
-    def new(self, **kw: Any) -> "BudgetedRetry":
+    def new(self, **kw: Any) -> BudgetedRetry:
         kw.setdefault("max_sleep_seconds", self.max_sleep_seconds)
         kw.setdefault("slept", self.slept)
         kw.setdefault("sleep_fn", self.sleep_fn)
@@ -90,13 +91,13 @@ class BudgetedRetry(Retry):
             return 0.0
         return float(min(self.backoff_max, self.backoff_factor * 2 ** (failures - 1)))
 
-    def get_retry_after(self, response: BaseHTTPResponse) -> Optional[float]:
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         try:
             return super().get_retry_after(response)
         except InvalidHeader:
             return None
 
-    def sleep(self, response: Optional[BaseHTTPResponse] = None) -> None:
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         status = response.status if response is not None else 0
         retry_after = self.get_retry_after(response) if status == 429 and self.respect_retry_after_header else None
         delay = float(retry_after) if retry_after is not None else self.get_backoff_time()

@@ -10,13 +10,14 @@ from __future__ import annotations
 import ipaddress
 import math
 import urllib.parse
-from typing import Any, Callable, Mapping, Optional, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pulumi.dynamic
 from pulumi.runtime import rpc as _rpc
 
-from vital.pulumi_internals import UNKNOWN
 from vital import validators
+from vital.pulumi_internals import UNKNOWN
 from vital.validators import SUPABASE_REF_RE
 
 from .client import (
@@ -109,7 +110,7 @@ def normalize_props(props: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 
 
-def split_uri_allow_list(raw: Optional[str]) -> list[str]:
+def split_uri_allow_list(raw: str | None) -> list[str]:
     """The API's comma-separated string as a list (empty/null -> [])."""
     if not raw:
         return []
@@ -138,7 +139,7 @@ def network_cidrs(config: Mapping[str, Sequence[str]]) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def _cidr_set(cidrs: Optional[Sequence[str]]) -> Optional[frozenset]:
+def _cidr_set(cidrs: Sequence[str] | None) -> frozenset | None:
     return None if cidrs is None else frozenset(cidrs)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy
 
@@ -11,12 +11,24 @@ from vital.dns import VERCEL_DNS_TARGETS
 from vital.names import PACK_NAME
 
 from . import (
-    access, caching, costs, data, dns_records, env_vars, firewall, headers, isolation, project, redirects, releases, rls,
+    access,
+    caching,
+    costs,
+    data,
+    dns_records,
+    env_vars,
+    firewall,
+    headers,
+    isolation,
+    project,
+    redirects,
+    releases,
+    rls,
     rotation,
 )
 from .pack_config import schemas
 
-__all__ = ["PACK_NAME", "POLICY_NAMES", "ADVISORY", "CATALOG", "build_policies"]
+__all__ = ["ADVISORY", "CATALOG", "PACK_NAME", "POLICY_NAMES", "build_policies"]
 
 
 APEX, SUBDOMAIN = VERCEL_DNS_TARGETS["apex"], VERCEL_DNS_TARGETS["subdomain"]

@@ -13,9 +13,9 @@ from typing import Any
 import pulumi
 
 from vital.facts import GITHUB_ENVIRONMENT_FEATURES, PLANS, VERCEL_PLANS, PlanLimits
+from vital.names import PROJECT
 from vital.tiers import SHARED, TIERS
 
-from vital.names import PROJECT
 DEFAULT_PLAN = "pro"
 
 

@@ -19,7 +19,19 @@ from vital.tiers import BACKUP_POLICIES, TIER_DEFAULTS, TIERS
 
 from . import context
 from .pack_config import PITR_BACKUPS, setting, tier_map
-from .resources import ENV_VAR, ENV_VARS, REDIS, STACK_REFERENCE, elements, get, is_supabase_settings, label, number, peek, show_number
+from .resources import (
+    ENV_VAR,
+    ENV_VARS,
+    REDIS,
+    STACK_REFERENCE,
+    elements,
+    get,
+    is_supabase_settings,
+    label,
+    number,
+    peek,
+    show_number,
+)
 
 PRODUCTION = "production"
 

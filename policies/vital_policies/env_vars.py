@@ -23,6 +23,7 @@ from . import context
 from .pack_config import setting
 from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, elements, get, is_set, is_unknown, label
 
+
 @dataclass
 class EnvEntry:
     key: str

@@ -16,8 +16,8 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
 from vital.facts import RATE_LIMIT_429_ACTION
-from vital.validators import covers_every_address
 from vital.paths import API, CLASSES, STATIC_CLASSES
+from vital.validators import covers_every_address
 
 from . import context
 from .pack_config import setting, tier_setting

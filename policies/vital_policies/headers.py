@@ -16,8 +16,18 @@ from pulumi_policy import ReportViolation, StackValidationArgs
 from . import context, probes
 from .pack_config import setting
 from .resources import DOMAIN, ROUTE, StackView, label
-from .routes import (ROBOTS, HeaderRoute, Reading, Sent, domain_names, header_route, matching, readings, sends_noindex,
-                     sent_by)
+from .routes import (
+    ROBOTS,
+    HeaderRoute,
+    Reading,
+    Sent,
+    domain_names,
+    header_route,
+    matching,
+    readings,
+    sends_noindex,
+    sent_by,
+)
 
 # Lower-cased header names the security-headers rule requires, as messages spell them.
 CSP = "content-security-policy"

@@ -12,8 +12,17 @@ from vital.facts import VERCEL_GIT_BRANCH_VARIABLE
 from . import context, data
 from .pack_config import setting
 from .resources import (
-    DEPLOYMENT_CHECK, DOMAIN, GITHUB_DEPLOYMENT_POLICY, GITHUB_ENVIRONMENT, GITHUB_RULESET, PROJECT, StackView, dig,
-    elements, get, label,
+    DEPLOYMENT_CHECK,
+    DOMAIN,
+    GITHUB_DEPLOYMENT_POLICY,
+    GITHUB_ENVIRONMENT,
+    GITHUB_RULESET,
+    PROJECT,
+    StackView,
+    dig,
+    elements,
+    get,
+    label,
 )
 
 PROTECTED_TYPES = (PROJECT, DOMAIN, GITHUB_ENVIRONMENT)

@@ -24,8 +24,6 @@ from vital.names import CORS_VARIABLE
 from vital.tiers import SHARED, TIER_DEFAULTS, TIERS
 from vital.validators import SUPABASE_REF_PATTERN
 
-from .context import PROJECT
-
 DEFAULT_PRODUCTION_DOMAINS = ("app.vitalexpert.com", "vitalexpert.com", "www.vitalexpert.com")
 DEFAULT_DEBUG_FLAGS = ("NEXT_PUBLIC_ENABLE_DEBUG", "NEXT_PUBLIC_ENABLE_MOCK_API")
 # The Management API's project ref: 20 lower-case letters.

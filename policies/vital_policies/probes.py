@@ -8,8 +8,9 @@ route aimed at one unlisted page (src ^/settings$) is probed on that page too.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from vital.paths import PATH_CLASSES, classify
 
@@ -67,7 +68,7 @@ def src_examples(pattern: Any, limit: int = 6) -> list[str]:
         return []
     try:
         parsed = regex_parser.parse(pattern)
-    except Exception:  # noqa: BLE001 - not a regex: nothing to add
+    except Exception:
         return []
     return [s for s in _spell(list(parsed), limit) if s.startswith("/")]
 

@@ -17,12 +17,12 @@ import re
 import pulumi
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from vital.names import vercel_project_name
 from vital.tiers import TIER_DEFAULTS
 
 from . import context
 from .pack_config import setting
-from .resources import PROJECT as VERCEL_PROJECT, elements, get, is_supabase_settings, label
+from .resources import PROJECT as VERCEL_PROJECT
+from .resources import elements, get, is_supabase_settings, label
 
 VERCEL_APP = ".vercel.app"
 

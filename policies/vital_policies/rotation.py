@@ -20,22 +20,23 @@ credentials are no stack's secrets (they come from the deploy jobs' environment,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
 from vital import clock
-from vital.rotation import parse as _parse
 from vital.names import ALWAYS_HELD_SECRETS, HELD_WHEN_SET_SECRETS, SUPABASE_DB_URL_SECRET, VERCEL_TOKEN_SECRET
+from vital.rotation import parse as _parse
 
 from . import context
 from .context import PROJECT
 from .pack_config import setting
-from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, PROJECT as VERCEL_PROJECT
-from .resources import elements, is_set, peek
+from .resources import ENV_VAR, ENV_VARS, GITHUB_SECRETS, elements, is_set, peek
+from .resources import PROJECT as VERCEL_PROJECT
 
 ALWAYS_HELD = ALWAYS_HELD_SECRETS
 HELD_WHEN_SET = HELD_WHEN_SET_SECRETS

@@ -22,9 +22,10 @@ import argparse
 import json
 import re
 import sys
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -138,7 +139,7 @@ def split_stack(args: argparse.Namespace) -> tuple[str, str]:
 
 def run_status(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
     stale_after = timedelta(minutes=args.stale_after_minutes)
-    states = status(b, STACKS, datetime.now(timezone.utc), stale_after)
+    states = status(b, STACKS, datetime.now(UTC), stale_after)
     print_status(b, states, stale_after, args.format, out)
     return EXIT_FINDINGS if any(s.findings(stale_after) for s in states) else EXIT_OK
 

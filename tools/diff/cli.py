@@ -36,7 +36,16 @@ from . import basecache
 from .changes import diff_docs, exit_code, public_json
 from .comment import comment_limit, to_markdown
 from .revisions import (
-    ROOT, DiffError, git, head_label, read_stack_yaml, read_stack_yaml_at, render_base, render_head, resolve_ref, worktree,
+    ROOT,
+    DiffError,
+    git,
+    head_label,
+    read_stack_yaml,
+    read_stack_yaml_at,
+    render_base,
+    render_head,
+    resolve_ref,
+    worktree,
 )
 
 PROG = "python -m tools.diff"
@@ -109,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _on_sigterm(signum, frame):  # noqa: ARG001 - let `finally` remove the worktree
+def _on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 

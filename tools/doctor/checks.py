@@ -9,9 +9,10 @@ stack references in the backend's layout (pkg/backend/diy/store.go).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from program.secrets import provider_credentials, required_secrets

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from tools.entry import EXIT_FINDINGS, EXIT_OK, OneLineParser, run
 from vital.names import TIERS

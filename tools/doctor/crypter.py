@@ -79,7 +79,6 @@ def _session(url: kmsurl.KmsUrl, config: Any) -> tuple[Any, dict]:
     import boto3
     from botocore import UNSIGNED
     from botocore.config import Config
-
     from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
 
     try:

@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..entry import EXIT_OK, EXIT_USAGE, OneLineParser, UsageError, log_dir
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{m.path}:{m.line}: {m.operator}: {m.change}{mark}")
         return EXIT_OK
     started = time.monotonic()
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     try:
         modules, outcomes = mutate(ROOT, targets, args.jobs, args.timeout_factor, GRACE_S, PRELOAD,
                                    lambda text: print(f"mutate: {text}", file=sys.stderr, flush=True))

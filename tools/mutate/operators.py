@@ -28,8 +28,8 @@ from __future__ import annotations
 import ast
 import copy
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 COMPARE_SWAPS: dict[type, tuple[type, ...]] = {
     ast.Eq: (ast.NotEq,), ast.NotEq: (ast.Eq,),

@@ -17,9 +17,9 @@ from __future__ import annotations
 import platform
 import tomllib
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from ..markdown import cell
 from .operators import Mutant

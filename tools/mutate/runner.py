@@ -21,9 +21,10 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, NoReturn, Sequence
+from typing import NoReturn
 
 from .operators import Mutant
 
@@ -105,7 +106,7 @@ def _child(root: Path, copy: Path, tests: Sequence[str], log: Path) -> NoReturn:
         import pytest
 
         code = int(pytest.main([*PYTEST_ARGS, *tests]))
-    except BaseException:  # noqa: BLE001 - whatever happens, the child ends here with its output in the log
+    except BaseException:
         traceback.print_exc()
     finally:
         sys.stdout.flush()

@@ -9,8 +9,9 @@ version is PulumiPolicy.yaml's, not the one the pack reports.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import grpc
 import yaml
@@ -20,7 +21,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from ..mockrt import UNKNOWN, Registration
 from .config import PackInfo, PolicyMeta, resolve_pack_config
 from .diagnostics import LEVEL_VALUES, LEVELS, Diagnostic
-from .errors import PolicyPackError  # noqa: F401 - re-exported: its import path before tools/policy/errors.py
+from .errors import PolicyPackError
 
 # Any string: nothing in the pack or pulumi.policy's runner connects to it (tools/policy/process.py).
 ENGINE_ADDRESS = "127.0.0.1:0"

@@ -17,8 +17,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from vital import costs, stackfile
 from vital.names import PROJECT, TIERS

@@ -11,9 +11,10 @@ value found and what is allowed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import PolicyConfigError  # also importable from here, its home before tools/policy/errors.py
 

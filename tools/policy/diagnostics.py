@@ -7,8 +7,9 @@ pack's rules and gets the same protocol messages back can do the same.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from pulumi.runtime.proto import analyzer_pb2
 
@@ -31,7 +32,7 @@ class Diagnostic:
     description: str = ""  # the policy's description, which pulumi-policy puts before the message
 
     @classmethod
-    def from_proto(cls, d: Any, urn: str | None = None) -> "Diagnostic":
+    def from_proto(cls, d: Any, urn: str | None = None) -> Diagnostic:
         """From an AnalyzeDiagnostic; `urn` stands in when it carries none."""
         return cls(policy=d.policyName, enforcement_level=LEVELS.get(d.enforcementLevel, "advisory"),
                    urn=d.urn or urn or "", message=d.message, description=d.description)

@@ -14,8 +14,9 @@ next. `tools/policy/process.py` keeps the CLI-identical launch (`--policy-proces
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from google.protobuf import empty_pb2, json_format
 
@@ -46,7 +47,7 @@ class _Context:
     def set_code(self, code: Any) -> None:
         self.code = code
 
-    def set_details(self, details: str) -> None:  # noqa: ARG002 - the servicer's message, not needed
+    def set_details(self, details: str) -> None:
         pass
 
 
@@ -71,18 +72,18 @@ class InProcessPack:
         self.info: PackInfo | None = None
         self.startup_s: float | None = None  # load to GetAnalyzerInfo answered
 
-    def __enter__(self) -> "InProcessPack":
+    def __enter__(self) -> InProcessPack:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def start(self) -> "InProcessPack":
+    def start(self) -> InProcessPack:
         started = time.perf_counter()
         with internals.analyzer_runtime(self.project, self.stack, self.config):
             try:
                 self.servicer = internals.load_policy_pack(self.pack_dir)
-            except Exception as err:  # noqa: BLE001 - whatever the pack's entry point raises is one line
+            except Exception as err:
                 raise PolicyPackError(f"policy pack {self.pack_dir} failed to start: {type(err).__name__}: "
                                       f"{_last_line(str(err))}") from None
         self._call("Handshake", handshake_request(self.pack_dir), optional=True)
@@ -133,7 +134,7 @@ class InProcessPack:
                 if optional:  # gRPC would answer UNIMPLEMENTED, which the CLI ignores for these
                     return None
                 raise PolicyPackError(f"policy pack {self._label()}: {method} is not implemented") from None
-            except Exception as err:  # noqa: BLE001 - a rule that raises fails the call, as over gRPC
+            except Exception as err:
                 raise PolicyPackError(f"policy pack {self._label()}: {method} failed with {type(err).__name__}: "
                                       f"{_last_line(str(err))}") from None
 

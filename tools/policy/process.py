@@ -20,9 +20,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import grpc
 import yaml
@@ -75,14 +76,14 @@ class PackProcess:
 
     # lifecycle
 
-    def __enter__(self) -> "PackProcess":
+    def __enter__(self) -> PackProcess:
         self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def start(self) -> "PackProcess":
+    def start(self) -> PackProcess:
         self.spawn()
         self.wait_ready()
         return self

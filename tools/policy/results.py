@@ -5,7 +5,8 @@ Pure data and text, no SDK imports, so tools.diff can use it without loading Pul
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from ..markdown import cell, more_lines, parent_name
 

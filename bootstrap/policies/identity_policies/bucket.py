@@ -12,14 +12,24 @@ the bucket and its objects, when aws:SecureTransport is false.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
 
 from vital.names import STATE_KEY_ALIAS
 
-from .documents import (BUCKET, BUCKET_POLICY, ENCRYPTION, OWNERSHIP, PUBLIC_ACCESS, VERSIONING, key_by_alias,
-                        of_type, parse)
+from .documents import (
+    BUCKET,
+    BUCKET_POLICY,
+    ENCRYPTION,
+    OWNERSHIP,
+    PUBLIC_ACCESS,
+    VERSIONING,
+    key_by_alias,
+    of_type,
+    parse,
+)
 from .reach import as_list
 
 BLOCKS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
