@@ -37,6 +37,33 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+class Retired(argparse.Action):
+    """A retired flag (an interface is a contract): accepted by the parser only to fail with one
+    line naming what replaced it, exit 2. Takes an optional value, so `--flag` and `--flag X` read alike."""
+
+    def __init__(self, option_strings: list[str], dest: str, replaced_by: str, nargs: str | int = "?") -> None:
+        super().__init__(option_strings, dest, nargs=nargs, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        self.replaced_by = replaced_by
+
+    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+        raise UsageError(f"{option_string} was retired: {self.replaced_by}; drop the flag")
+
+
+# synth's and the diff's retired flags (issue 26): flag -> (takes a value, what replaced it).
+# Forked rendering gave no gain a user would notice on the committed stacks (bench/results.md's
+# notes), and the pack's CLI-identical launch is a test of the pack now (dev/pack_process.py).
+RETIRED_RENDER_FLAGS = {
+    "--jobs": (True, "stacks render one after another in one process"),
+    "--policy-process": (False, "the policy pack runs in this process, driven with the requests the CLI sends"),
+}
+
+
+def retire(parser: argparse.ArgumentParser, flags: dict[str, tuple[bool, str]]) -> None:
+    """Keep each flag known to `parser` only to refuse it with one line naming what replaced it."""
+    for flag, (takes_value, replaced_by) in flags.items():
+        parser.add_argument(flag, action=Retired, replaced_by=replaced_by, nargs="?" if takes_value else 0)
+
+
 def log_dir() -> Path:
     """Where internal-error logs go: $VITAL_LOG_DIR, else a folder in the system's temp dir."""
     return Path(os.environ.get("VITAL_LOG_DIR") or Path(tempfile.gettempdir()) / "vital-infra-logs")

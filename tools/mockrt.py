@@ -5,10 +5,8 @@ options) the way the engine would receive it."""
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import hashlib
-import importlib
 import logging
 import runpy
 import threading
@@ -373,18 +371,6 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
         root = internals.root_resource()
         rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
     return rendered
-
-
-def preload_program(program: Path = PROGRAM) -> None:
-    """Import what the program's entry point imports, without running it (so forked children
-    that run it find every module loaded). Read from the file: the tools name no component."""
-    tree = ast.parse(program.read_text(), str(program))
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                importlib.import_module(alias.name)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            importlib.import_module(node.module)
 
 
 def redact(value: Any) -> Any:

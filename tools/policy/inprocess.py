@@ -5,10 +5,10 @@ The pack's entry point (`policies/__main__.py`) runs as `python -m pulumi.policy
 PolicyPack recording its arguments instead of serving (vital/pulumi_internals.py builds the
 servicer from them). Then, as the CLI: Handshake and ConfigureStack (optional), GetAnalyzerInfo,
 Configure with the reconciled pack config, Analyze for every custom resource and one
-AnalyzeStack, each built by tools/policy/analyzer.py, the same builders the gRPC client uses.
+AnalyzeStack, each built by tools/policy/analyzer.py, the same builders the gRPC client (dev/pack_client.py) uses.
 Every call runs inside `analyzer_runtime`: the stack, its config and an environment without the
 CLI's variables, set for the call and restored after it, so nothing leaks from one stack to the
-next. `tools/policy/process.py` keeps the CLI-identical launch (`--policy-process`).
+next. The CLI-identical launch is a test of the pack (dev/pack_process.py), not a product path.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from google.protobuf import empty_pb2, json_format
 from vital import pulumi_internals as internals
 
 from ..mockrt import Registration
+from ..projects import INFRA
 from ..protostruct import OncePerCall
 from .analyzer import (
-    PolicyPackError,
     analyze_request,
     analyze_stack_request,
     configure_request,
@@ -36,7 +36,7 @@ from .analyzer import (
 )
 from .config import PackInfo, resolve_pack_config
 from .diagnostics import Diagnostic, to_violations
-from .process import PACK_DIR
+from .errors import PolicyPackError
 
 
 class _Context:
@@ -64,7 +64,7 @@ class InProcessPack:
     """
 
     def __init__(self, project: str, stack: str, config: Mapping[str, str] | None = None, dry_run: bool = True,
-                 pack_dir: Path = PACK_DIR) -> None:
+                 pack_dir: Path = INFRA.pack_dir) -> None:
         self.project, self.stack, self.dry_run = project, stack, dry_run
         self.config = dict(config or {})
         self.pack_dir = Path(pack_dir)
@@ -140,17 +140,3 @@ class InProcessPack:
 
     def _label(self) -> str:
         return self.info.label if self.info else str(self.pack_dir)
-
-
-def preload(pack_dir: Path = PACK_DIR, pack_config: Mapping[str, Any] | None = None) -> None:
-    """Import the pack's modules (by loading it once) and the pack config's validator (by resolving
-    `pack_config` against the policies the pack reports), so children forked afterwards need not."""
-    with InProcessPack("", "", {}, pack_dir=pack_dir) as pack:
-        resolve_pack_config(pack.info, pack_config)
-
-
-def analyze(rendered: Any, pack_config: Mapping[str, Any] | None = None, dry_run: bool = True,
-            config: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """tools.policy.process.analyze, in this process."""
-    with InProcessPack(rendered.project, rendered.stack, config, dry_run) as pack:
-        return pack.run(rendered.resources, pack_config)

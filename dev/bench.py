@@ -2,10 +2,10 @@
 side in one run, and how they grow.
 
 Writes bench/results.md. Not a test: it measures, it asserts nothing; the targets are
-reported as met or missed, by how much, with the profiles (tools/profiling.py) behind them.
+reported as met or missed, by how much, with the profiles (dev/profiling.py) behind them.
 
-    python -m tools.bench [--runs 5] [--sizes 1,10,100,500] [--out bench/results.md]
-    python -m tools.bench --probe N [--env-var-mode per-variable|bulk] [--policy-process]   (one measurement, JSON)
+    python -m dev.bench [--runs 5] [--sizes 1,10,100,500] [--out bench/results.md]
+    python -m dev.bench --probe N [--policy-process]   (one measurement, JSON; the pack launched as the CLI does)
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from vital.stackfile import ROOT
 
 from . import bench_committed as committed
 from . import importlist, profiling
-from .entry import EXIT_USAGE, OneLineParser, UsageError
+from tools.entry import EXIT_USAGE, OneLineParser, UsageError
 
 PY = sys.executable
 FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy, upstash_pulumi"
@@ -44,7 +44,7 @@ BEFORE = "f9f251025acf93c5e05533beac4281154e1ec636"
 # Targets from issue 17.
 TARGET_RATIO = 1.5  # all three stacks with policies, against the import floor
 # Targets from issue 28.
-TARGET_PEER_RATIO = 1.15  # synth --no-policy, against the peer program (tools/peer.py)
+TARGET_PEER_RATIO = 1.15  # synth --no-policy, against the peer program (dev/peer.py)
 TARGET_RATIO_28 = 1.6  # synth with policies, against the import floor
 TARGET_POLICY_SHARE = 0.2  # what the pack adds over --no-policy, in floors
 TARGET_MS_PER_RESOURCE = 2.0  # render + policy at 500 apps
@@ -63,7 +63,7 @@ def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
     return elapsed, (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
 
 
-def generated_config(apps: int, env_var_mode: str, directory: Path) -> Path:
+def generated_config(apps: int, directory: Path) -> Path:
     """The committed production stack with `apps` apps (the first keeps the domain)."""
     import yaml
 
@@ -71,8 +71,7 @@ def generated_config(apps: int, env_var_mode: str, directory: Path) -> Path:
     data["config"]["vital-expert-infra:apps"] = [{"name": "vital-expert"}] + [
         {"name": f"app-{i:03d}", "rootDirectory": f"standalone-apps/app-{i:03d}"} for i in range(1, apps)
     ]
-    data["config"]["vital-expert-infra:envVarMode"] = env_var_mode
-    path = directory / f"Pulumi.bench-{apps}-{env_var_mode}.yaml"
+    path = directory / f"Pulumi.bench-{apps}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
 
@@ -99,16 +98,16 @@ def _peak_mib(pid: int) -> float:
     return float("nan")
 
 
-def probe(apps: int, env_var_mode: str, process: bool = False) -> dict:
+def probe(apps: int, process: bool = False) -> dict:
     """One measurement in this (fresh) process: render, then the policy pass (in this process, or
     with the pack in its own, started as the CLI starts it)."""
     lift_list_limit(apps)
     from tools.policy.inprocess import InProcessPack
-    from tools.policy.process import PackProcess
+    from dev.pack_process import PackProcess
     from tools.synth import synthesize
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = generated_config(apps, env_var_mode, Path(tmp))
+        path = generated_config(apps, Path(tmp))
         t0 = time.perf_counter()
         synthesized = synthesize("production", path)
         t1 = time.perf_counter()
@@ -122,7 +121,6 @@ def probe(apps: int, env_var_mode: str, process: bool = False) -> dict:
         t2 = time.perf_counter()
     return {
         "apps": apps,
-        "mode": env_var_mode,
         "policy": "process" if process else "in-process",
         "resources": len(doc["resources"]),
         "render_s": t1 - t0,
@@ -135,8 +133,8 @@ def probe(apps: int, env_var_mode: str, process: bool = False) -> dict:
     }
 
 
-def run_probe(apps: int, mode: str, process: bool = False) -> dict:
-    cmd = [PY, "-m", "tools.bench", "--probe", str(apps), "--env-var-mode", mode] + (["--policy-process"] if process else [])
+def run_probe(apps: int, process: bool = False) -> dict:
+    cmd = [PY, "-m", "dev.bench", "--probe", str(apps)] + (["--policy-process"] if process else [])
     return json.loads(subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, check=True, capture_output=True, text=True).stdout)
 
 
@@ -202,12 +200,9 @@ def whole_process(runs: int, peer_spec: Path, before: tuple[str, Path] | None) -
     rows: dict[str, tuple[str, list[str], Callable[[], None] | None]] = {
         "floor": (f"Floor: a fresh Python that only imports the SDKs (`{FLOOR_IMPORTS}`)", [PY, "-c", FLOOR_IMPORTS], None),
         "peer": ("Peer: a plain Pulumi program of the committed stacks' resources under the SDK's own mocks, no config "
-                 "model, no pack (`python -m tools.peer`, tools/peer.py)", [PY, "-m", "tools.peer", str(peer_spec)], None),
-        "synth": ("`synth --stack all` (policies in this process, stacks forked: the default)", synth, None),
-        "sequential": ("… `--jobs 1` (one stack after another, in one process)", synth + ["--jobs", "1"], None),
-        "process": ("… `--policy-process` (one pack process per stack, as the CLI launches it)", synth + ["--policy-process"], None),
-        "no_policy": ("… `--no-policy` (stacks forked)", synth + ["--no-policy"], None),
-        "no_policy_seq": ("… `--no-policy --jobs 1`", synth + ["--no-policy", "--jobs", "1"], None),
+                 "model, no pack (`python -m dev.peer`, dev/peer.py)", [PY, "-m", "dev.peer", str(peer_spec)], None),
+        "synth": ("`synth --stack all` (policies in this process, one stack after another)", synth, None),
+        "no_policy": ("… `--no-policy`", synth + ["--no-policy"], None),
     }
     if before is not None:  # that commit's own code, from its checkout (as tools/diff runs a base revision)
         there = ["env", "-C", str(before[1]), f"PYTHONPATH={before[1]}", PY, "-m", "tools.synth", "--stack", "all"]
@@ -232,7 +227,7 @@ def _growth_table(rows: list[dict]) -> list[str]:
     for r in rows:
         per = (r["render_s"] + r["policy_s"]) / r["resources"] * 1000
         pack = f"{r['peak_pack_mib']:.0f} MiB" if r["policy"] == "process" else "(in synth)"
-        lines.append(f"| {r['apps']} | {r['policy']}, {r['mode']} | {r['resources']} | {r['render_s']:.2f} s | "
+        lines.append(f"| {r['apps']} | {r['policy']} | {r['resources']} | {r['render_s']:.2f} s | "
                      f"{r['policy_s']:.2f} s ({r['pack_start_s']:.2f} s) | {per:.2f} ms | {r['peak_synth_mib']:.0f} MiB | "
                      f"{pack} | {r['mandatory']} |")
     return lines
@@ -259,7 +254,7 @@ def checkout(ref: str | None) -> Iterator[tuple[str, Path] | None]:
 def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
     docs = committed.docs()
     with tempfile.TemporaryDirectory() as tmp, checkout(before_ref) as before:
-        from tools.peer import peer_spec
+        from dev.peer import peer_spec
 
         spec = Path(tmp) / "peer.json"
         spec.write_text(json.dumps(peer_spec(docs.values())))
@@ -268,10 +263,9 @@ def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
         load_after = _load()
         imports = importlist.section(ROOT, before, CHILD_ENV)
     floor, peer = whole["floor"][1], whole["peer"][1]
-    growth = [run_probe(n, "per-variable") for n in sizes]
-    compare = [run_probe(sizes[-2] if len(sizes) > 1 else sizes[-1], "per-variable", process=True),
-               run_probe(sizes[-1], "bulk")]
-    lines = ["# Benchmark", "", "Written by `make bench` (`python -m tools.bench`). Not a test: numbers, not assertions.", "",
+    growth = [run_probe(n) for n in sizes]
+    compare = [run_probe(sizes[-2] if len(sizes) > 1 else sizes[-1], process=True)]
+    lines = ["# Benchmark", "", "Written by `make bench` (`python -m dev.bench`). Not a test: numbers, not assertions.", "",
              "## Machine", "", *machine(),
              f"- Load average (1, 5, 15 min) before the interleaved runs: {load_before}; after: {load_after} (2 cores: "
              f"above 2, other work was running beside the benchmark and every figure is slower than on an idle machine)",
@@ -289,7 +283,7 @@ def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
     if sha is None:
         lines += ["", "No commit among the last 30 differs from the working tree in every stack's inputs: the diff was not measured."]
     lines += ["", "## Growth: one stack with N apps", "",
-              "Each row is a fresh process (`python -m tools.bench --probe N`): render under the mock runtime, then the "
+              "Each row is a fresh process (`python -m dev.bench --probe N`): render under the mock runtime, then the "
               "policy pass. Peak memory is the process's maximum resident set (the pack process's, on the process path).", "",
               *_growth_table(growth + compare), ""]
     lines += targets(whole, growth)
@@ -301,23 +295,21 @@ def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
 
 def targets(whole: dict, growth: list[dict]) -> list[str]:
     floor, peer, synth = whole["floor"][1], whole["peer"][1], whole["synth"][1]
-    no_policy, seq, no_policy_seq = whole["no_policy"][1], whole["sequential"][1], whole["no_policy_seq"][1]
+    no_policy = whole["no_policy"][1]
     big = growth[-1]
     per_big = (big["render_s"] + big["policy_s"]) / big["resources"] * 1000
     pack = (synth - no_policy) / floor
     cpu = {key: row[3] / whole["floor"][3] for key, row in whole.items()}
     lines = ["## Targets", "",
              f"- Issue 28: `synth --stack all --no-policy` within {TARGET_PEER_RATIO}× the peer: {no_policy / peer:.2f}× — "
-             f"{_verdict(no_policy / peer, TARGET_PEER_RATIO)} (`--jobs 1`: {no_policy_seq / peer:.2f}×; CPU: "
+             f"{_verdict(no_policy / peer, TARGET_PEER_RATIO)} (CPU: "
              f"{cpu['no_policy'] / cpu['peer']:.2f}×).",
              f"- Issue 28: `synth --stack all` with policies within {TARGET_RATIO_28}× the floor: {synth / floor:.2f}× — "
              f"{_verdict(synth / floor, TARGET_RATIO_28)} (issue 17's {TARGET_RATIO}×: {_verdict(synth / floor, TARGET_RATIO)}; "
-             f"with `--policy-process`: {whole['process'][1] / floor:.2f}×; CPU: {cpu['synth']:.2f}×).",
+             f"CPU: {cpu['synth']:.2f}×).",
              f"- Issue 28: the pack over the three stacks adds at most {TARGET_POLICY_SHARE}× the floor: {pack:.2f}× "
-             f"(`synth` less `--no-policy`, forked) — {_verdict(max(pack, 0.0), TARGET_POLICY_SHARE)}; one process: "
-             f"{(seq - no_policy_seq) / floor:.2f}×; CPU: {cpu['synth'] - cpu['no_policy']:.2f}×.",
-             f"- Forked against one process (`--jobs 1`) on the committed stacks: {seq - synth:+.2f} s with policies, "
-             f"{no_policy_seq - no_policy:+.2f} s with `--no-policy` (positive: forking is faster).",
+             f"(`synth` less `--no-policy`) — {_verdict(max(pack, 0.0), TARGET_POLICY_SHARE)}; CPU: "
+             f"{cpu['synth'] - cpu['no_policy']:.2f}×.",
              f"- At {big['apps']} apps, render + policy per resource ≤ {TARGET_MS_PER_RESOURCE} ms: {per_big:.2f} ms — "
              f"{_verdict(per_big, TARGET_MS_PER_RESOURCE)}.",
              f"- Peak memory under {TARGET_PEAK_MIB} MiB at {big['apps']} apps: {big['peak_synth_mib']:.0f} MiB — "
@@ -368,18 +360,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = OneLineParser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="python -m dev.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", type=_sizes, default=[1, 10, 100, 500])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--probe", type=int, metavar="N", help="measure one stack of N apps and print JSON")
-    parser.add_argument("--env-var-mode", choices=("per-variable", "bulk"), default="per-variable")
     parser.add_argument("--policy-process", action="store_true", help="with --probe: the pack in its own process")
     parser.add_argument("--before", metavar="REF", default=BEFORE,
                         help="the commit measured as 'before' beside this tree (default: where issue 28 started)")
     args = parser.parse_args(argv)
     if args.probe is not None:
-        print(json.dumps(probe(args.probe, args.env_var_mode, args.policy_process)))
+        print(json.dumps(probe(args.probe, args.policy_process)))
         return 0
     if args.runs < 5:
         parser.error("--runs: at least 5, so the median means something")

@@ -1,9 +1,9 @@
 """Where synth's time and memory go, by owner (this project, the Pulumi SDK, pulumi-policy,
 protobuf, asyncio, ...): the evidence `make bench` writes into bench/results.md.
 
-    python -m tools.profiling cpu N      cProfile of one stack of N apps, render + policy (this thread)
-    python -m tools.profiling spy N      py-spy, if installed: every thread, sampled
-    python -m tools.profiling memory N   tracemalloc at the render's high-water mark
+    python -m dev.profiling cpu N      cProfile of one stack of N apps, render + policy (this thread)
+    python -m dev.profiling spy N      py-spy, if installed: every thread, sampled
+    python -m dev.profiling memory N   tracemalloc at the render's high-water mark
 
 Each prints JSON: {"total": ..., "owners": [[owner, share], ...]}. A measurement, not a test.
 """
@@ -62,13 +62,13 @@ def owner(filename: str) -> str:
 
 
 def _stack(apps: int):
-    from tools.bench import generated_config, lift_list_limit
+    from dev.bench import generated_config, lift_list_limit
     from tools.synth import read_source
 
     if "program.types" not in sys.modules:
         lift_list_limit(apps)
 
-    path = generated_config(apps, "per-variable", Path(tempfile.mkdtemp(prefix="vital-profile-")))
+    path = generated_config(apps, Path(tempfile.mkdtemp(prefix="vital-profile-")))
     return read_source("production", path)
 
 
@@ -108,7 +108,7 @@ def spy(apps: int) -> dict | None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "spy.txt"
         done = subprocess.run([exe, "record", "-r", "200", "-f", "raw", "-o", str(out), "--", sys.executable, "-m",
-                               "tools.profiling", "run", str(apps)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+                               "dev.profiling", "run", str(apps)], cwd=ROOT, capture_output=True, text=True, timeout=900)
         if done.returncode != 0 or not out.exists():
             return None
         by: Counter[str] = Counter()
@@ -162,7 +162,7 @@ def _shares(by: Counter, resources: int | None, unit: str) -> dict:
 
 
 def run_profile(what: str, apps: int, env: dict[str, str]) -> dict | None:
-    done = subprocess.run([sys.executable, "-m", "tools.profiling", what, str(apps)], cwd=ROOT, env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "dev.profiling", what, str(apps)], cwd=ROOT, env=env, capture_output=True,
                           text=True)
     return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() not in ("", "null") else None
 
@@ -184,7 +184,7 @@ def section(env: dict[str, str]) -> list[str]:
     """bench/results.md's profiles, each in a fresh process with `env`, and what they say."""
     cpu, spy, mem = (run_profile(what, 30, env) for what in ("cpu", "spy", "memory"))
     lines = ["## Where the time and the memory go", "",
-             "By owner of the code (tools/profiling.py), one stack of 30 apps rendered and judged in this process:", ""]
+             "By owner of the code (dev/profiling.py), one stack of 30 apps rendered and judged in this process:", ""]
     lines += _profile_lines("cProfile, own time in the main thread", cpu,
                             lambda f: f"{f['total']:.1f} s profiled, {f['resources']} resources")
     lines += _profile_lines("py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples")

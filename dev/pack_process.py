@@ -5,7 +5,7 @@
 runs `python -u -m pulumi.policy <engine-address> .` in the pack's directory, with
 PULUMI_PROJECT, PULUMI_STACK, PULUMI_DRY_RUN and PULUMI_CONFIG (the stack's config,
 "ns:key" -> string) in its environment; it prints its gRPC port and serves the Analyzer
-protocol (tools/policy/analyzer.py). Nothing dials the engine address:
+protocol (dev/pack_client.py). Nothing dials the engine address:
 pulumi/policy/__main__.py parses it and never uses it, and pulumi.log falls back to stderr
 without an engine, so any string will do.
 """
@@ -28,14 +28,16 @@ from typing import Any
 import grpc
 import yaml
 
-from vital.stackfile import ROOT
+from tools.mockrt import Registration, Rendered
+from tools.policy.analyzer import ENGINE_ADDRESS
+from tools.policy.errors import PolicyPackError
+from tools.policy.config import PackInfo
+from tools.policy.diagnostics import to_violations
+from tools.projects import INFRA
 
-from ..mockrt import Registration, Rendered
-from .analyzer import ENGINE_ADDRESS, AnalyzerClient, PolicyPackError
-from .config import PackInfo
-from .diagnostics import to_violations
+from .pack_client import AnalyzerClient
 
-PACK_DIR = ROOT / "policies"
+PACK_DIR = INFRA.pack_dir
 STARTUP_TIMEOUT_S = 30.0
 CALL_TIMEOUT_S = 60.0
 

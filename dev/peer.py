@@ -1,13 +1,13 @@
 """The benchmark's peer: a plain Pulumi program of the committed stacks' size and resource mix.
 
-Development tooling for `make bench` (tools/bench.py), never operator code. synth renders the real
+Development tooling for `make bench` (dev/bench.py), never operator code. synth renders the real
 program with a config model, a recording monitor and a policy pack; the peer is what a team would
 write without any of them: the same resources, registered with the same provider SDK classes, run
 under the SDK's own mocks (`pulumi.runtime.set_mocks` and `@pulumi.runtime.test`, the SDK's unit
 testing runtime: pulumi/runtime/mocks.py), one stack after another in one process. Its time is what
 the Pulumi SDK itself costs for this many resources, so synth's ratio to it is synth's own overhead.
 
-    python -m tools.peer SPEC.json     registers each stack of the spec; prints {stack: registrations}
+    python -m dev.peer SPEC.json     registers each stack of the spec; prints {stack: registrations}
 
 The spec follows the committed stacks (`peer_spec`, from synth's JSON of them): per stack, each
 resource type's count and the inputs of its first resource, which every resource of that type is
@@ -146,7 +146,7 @@ def run_stack(stack: Mapping[str, Any]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python -m tools.peer SPEC.json (written by tools.bench from the committed stacks)", file=sys.stderr)
+        print("usage: python -m dev.peer SPEC.json (written by dev.bench from the committed stacks)", file=sys.stderr)
         return 2
     spec = json.loads(Path(argv[0]).read_text())
     print(json.dumps({stack["stack"]: run_stack(stack) for stack in spec["stacks"]}))

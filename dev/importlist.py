@@ -2,7 +2,7 @@
 from `python -X importtime` (the interpreter's own timing of every import, microseconds of each
 module's own time and of it with what it imported: docs.python.org/3/using/cmdline.html#cmdoption-X).
 
-Development tooling for `make bench` (tools/bench.py). The same commands are measured in the
+Development tooling for `make bench` (dev/bench.py). The same commands are measured in the
 working tree and in a checkout of an earlier commit (before issue 28 by default), so the list
 shows what changed.
 """
@@ -93,16 +93,18 @@ def watched(before: dict | None, after: dict) -> list[str]:
     return lines
 
 
-COMMANDS = (("--no-policy", ["-m", "tools.synth", "--stack", "all", "--no-policy", "--jobs", "1"]),
-            ("with policies", ["-m", "tools.synth", "--stack", "all", "--jobs", "1"]))
+COMMANDS = (("--no-policy", ["-m", "tools.synth", "--stack", "all", "--no-policy"]),
+            ("with policies", ["-m", "tools.synth", "--stack", "all"]))
+# The commit before issue 28 forked its stacks by default; `--jobs 1` (retired since) kept it in one process.
+BEFORE_FLAGS = ["--jobs", "1"]
 
 
 def section(root: Path, before: tuple[str, Path] | None, base_env: dict[str, str]) -> list[str]:
     """bench/results.md's import list: each command's top ten in `before` (a commit, checked out) and in `root`."""
     after = {name: measure(cmd, root, env_for(root, base_env)) for name, cmd in COMMANDS}
-    was = {name: measure(cmd, before[1], env_for(before[1], base_env)) for name, cmd in COMMANDS} if before else {}
+    was = {name: measure(cmd + BEFORE_FLAGS, before[1], env_for(before[1], base_env)) for name, cmd in COMMANDS} if before else {}
     lines = ["## The import list", "",
-             f"`python -X importtime` of synth in one process (`--jobs 1`), before: commit {before[0][:12]} (where issue "
+             f"`python -X importtime` of synth in one process (before: with `--jobs 1`), before: commit {before[0][:12]} (where issue "
              f"28 started), after: this tree." if before else "The commit before issue 28 is not in this clone: after only.", ""]
     for name, cmd in COMMANDS:
         lines += [*top_ten(was.get(name), after[name], "python " + " ".join(cmd)), ""]

@@ -1,5 +1,5 @@
 """The committed stacks as the benchmark sees them: synth's documents of them (the resource table
-and the peer's spec, tools/peer.py) and why each resource type exists."""
+and the peer's spec, dev/peer.py) and why each resource type exists."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..markdown import cell
+from tools.markdown import cell
 from .operators import Mutant
 from .runner import KILLED, SURVIVED, TIMEOUT, Outcome
 
@@ -118,10 +118,10 @@ def render(run: Run) -> str:
     minutes, seconds = divmod(round(run.seconds), 60)
     lines = [
         "# Mutation testing", "",
-        "Written by `make mutate` (`python -m tools.mutate`). A report, not a gate: the run takes minutes.", "",
+        "Written by `make mutate` (`python -m dev.mutate`). A report, not a gate: the run takes minutes.", "",
         "Each mutant is one small change to a module (a comparison, a boolean operator, an arithmetic "
         "operator, a constant, a `not`, a return value, a removed statement, `continue`/`break`, a removed "
-        "dict or list entry: `tools/mutate/operators.py`). The module's tests (`tools/mutate/targets.py`) "
+        "dict or list entry: `dev/mutate/operators.py`). The module's tests (`dev/mutate/targets.py`) "
         "run against it: a mutant they notice is **killed** (a test fails) or **timed out** (the run outlived "
         "its deadline); one they do not notice **survived**, a behaviour no test pins. "
         "Score = (killed + timed out) / (mutants − equivalent).", "",

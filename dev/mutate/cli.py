@@ -1,6 +1,6 @@
 """`make mutate`: mutation testing of the modules in the target table, written to bench/mutation.md.
 
-    python -m tools.mutate [--module PATH]... [--jobs N] [--timeout-factor F] [--out FILE]
+    python -m dev.mutate [--module PATH]... [--jobs N] [--timeout-factor F] [--out FILE]
                            [--equivalents FILE] [--list]
 
 First a baseline: each module's tests must pass on the unmutated tree (exit 2 if not, naming
@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..entry import EXIT_OK, EXIT_USAGE, OneLineParser, UsageError, log_dir
+from tools.entry import EXIT_OK, EXIT_USAGE, OneLineParser, UsageError, log_dir
 from .operators import mutants
 from .report import Run, equivalent_of, load_equivalents, render
 from .runner import SURVIVED, Job, Outcome, Pool, preload
