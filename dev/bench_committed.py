@@ -33,7 +33,6 @@ WHY = {
     "github:index/repositoryRuleset:RepositoryRuleset": "required checks on the tier's branch",
     "upstash:index/redisDatabase:RedisDatabase": "the tier's Redis cache",
     "pulumi-python:dynamic:Resource": "Supabase settings (pooler, auth URLs)",
-    "pulumi:pulumi:StackReference": "the shared cache's URL and token (a read, no API writes)",
 }
 
 

@@ -180,16 +180,16 @@ def stack_rows(jobs: list[Job], docs: dict[str, dict], config_secrets: dict[str,
             if base not in declared.CONFIG_SECRETS:
                 raise Undeclared(f"stack {tier} holds the secret {key}, which vital/credentials.py does not declare")
             reach = declared.reach_of(declared.CONFIG_SECRETS[base], tier)
-            rows.append(Row(f"`{key}`", f"config of stack `{tier}`", labels, events, pr, _reach(key, reach, tier)))
+            rows.append(Row(f"`{key}`", f"config of stack `{tier}`", labels, events, pr, _reach(reach, tier)))
         secret_env = [k.split(".", 1)[1] for k in config_secrets[tier] if k.startswith("secretEnv.")]
         for name, carrier in _secret_names(docs[tier]):
             reach = _state_reach(name, secret_env, tier)
             rows.append(Row(f"`{name}`", f"state of stack `{tier}` ({carrier})", labels, events, pr,
-                            _reach(name, reach, tier)))
+                            _reach(reach, tier)))
     return rows
 
 
-def _reach(name: str, changes: tuple[str, ...], tier: str) -> declared.Reach:
+def _reach(changes: tuple[str, ...], tier: str) -> declared.Reach:
     what = ("its tier's own" if changes == (tier,) else "nothing it can change" if not changes
             else "every tier: a Vercel team token, unless issued project-scoped to production's project")
     return declared.Reach(what, changes, PRODUCTION in changes, "vital/credentials.py")
@@ -210,7 +210,7 @@ def app_environment_rows(docs: dict[str, dict]) -> list[Row]:
                 name = r["inputs"]["secretName"]
                 reach = _state_reach(name, [name], tier)
                 rows.append(Row(f"`{name}`", f"app repository, environment `{tier}`", readers, ("its workflows",),
-                                not branches, _reach(name, reach, tier)))
+                                not branches, _reach(reach, tier)))
     return rows
 
 

@@ -32,7 +32,6 @@ import pulumi.dynamic
 
 # Each provider package's Python SDK module (the same classes the components use).
 SDK_MODULES = {"vercel": "pulumiverse_vercel", "github": "pulumi_github", "upstash": "upstash_pulumi"}
-STACK_REFERENCE = "pulumi:pulumi:StackReference"
 DYNAMIC = "pulumi-python:dynamic:Resource"
 SECRET, UNKNOWN = "[secret]", "[unknown]"  # how synth's JSON shows them (tools/mockrt.py)
 
@@ -58,8 +57,6 @@ class _Mocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         self.registered += 1
-        if args.typ == STACK_REFERENCE:
-            return args.name, {"name": args.name, "outputs": {}}
         return f"{args.name}-id", args.inputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
@@ -109,8 +106,6 @@ def _kwargs(cls, type_: str, inputs: Mapping[str, Any], wire: pulumi.Output | No
 
 
 def _register(type_: str, name: str, inputs: Mapping[str, Any], wire: pulumi.Output | None) -> pulumi.Resource:
-    if type_ == STACK_REFERENCE:
-        return pulumi.StackReference(name, stack_name=inputs.get("name", name))
     if type_ == DYNAMIC:
         # The SDK adds the serialized provider (`__provider`) itself.
         own = {k: v for k, v in inputs.items() if not k.startswith("__")}

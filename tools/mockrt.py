@@ -62,7 +62,6 @@ class Registration:
     import_id: str
     additional_secret_outputs: list[str]
     provider: str
-    read_id: str = ""  # set for a read (an existing resource the stack only looks up)
     # Outputs the provider computes on create, unknown in this preview's outputs (AnalyzeStack reads outputs).
     computed: tuple[str, ...] = ()
 
@@ -281,7 +280,7 @@ class _RecordingMonitor(internals.MockMonitor):
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent, custom=True,
                 inputs=protostruct.to_dict(request.properties), protect=False, dependencies=list(request.dependencies),
                 property_dependencies={}, delete_before_replace=False, retain_on_delete=False, import_id="",
-                additional_secret_outputs=list(request.additionalSecretOutputs), provider=request.provider, read_id=request.id,
+                additional_secret_outputs=list(request.additionalSecretOutputs), provider=request.provider,
             )
         )
         return response

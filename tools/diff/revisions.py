@@ -138,7 +138,7 @@ def render_head(stack: str, no_policy: bool) -> tuple[list[dict[str, Any]], str 
         return docs, None if found else _last_line(err, "synth reported a mandatory policy violation")
     if code == 1 and not no_policy:
         # Synth stopped on the policy pass before printing: render without it, and fail.
-        code2, doc2, err2 = run_synth(ROOT, stack, True)
+        code2, doc2, _ = run_synth(ROOT, stack, True)
         if code2 == 0 and _as_list(doc2):
             return _as_list(doc2), _last_line(err, "policy pass failed")
     raise DiffError(f"head: {_last_line(err, f'synth exited {code} with no output')}")

@@ -2,8 +2,7 @@
 
 Each check models one step the CLI takes (pulumi/pulumi at sdk 3.260): reading the stack
 file (yaml.v3), finding its secrets provider and key, decrypting every `secure:` value
-(pkg/workspace/config.go validateStackConfigValues), requiring declared keys, and resolving
-stack references in the backend's layout (pkg/backend/diy/store.go).
+(pkg/workspace/config.go validateStackConfigValues), requiring declared keys, and the backend's URL.
 """
 
 from __future__ import annotations
@@ -18,13 +17,10 @@ from urllib.parse import urlsplit
 from program.secrets import provider_credentials, required_secrets
 from vital import declarations, secretsscheme, stackfile
 from vital.names import PROJECT, TIERS, UPSTASH_EMAIL_KEY, key_alias_stack, stack_key_alias
-from vital.tiers import SHARED, TIER_DEFAULTS
+from vital.tiers import TIER_DEFAULTS
 
-from . import crypter, kmsurl, stackrefs
+from . import crypter, kmsurl
 
-PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
-LEGACY_LAYOUT_VARS = ("PULUMI_DIY_BACKEND_LEGACY_LAYOUT", "PULUMI_SELF_MANAGED_STATE_LEGACY_LAYOUT")
-DIY_SCHEMES = ("s3://", "file://", "gs://", "azblob://")
 KMS_INIT = "pulumi stack change-secrets-provider --stack {stack} 'awskms://{alias}?region=REGION'"
 
 
@@ -63,8 +59,8 @@ def examine(stack: str, env: Mapping[str, str] | None = None, path: Path | None 
         report.add(f"tier {tier!r} is not one of {', '.join(TIERS)}", f"set {PROJECT}:tier or name the stack after its tier")
         return report
     _secrets_provider(report, document, env)
-    _backend(report, config, tier, env)
-    _declared(report, tier, path)
+    _backend(report, env)
+    _declared(report, path)
     _secrets(report, document, tier, env)
     _decrypt(report, document, env, kms_client)
     return report
@@ -146,31 +142,14 @@ def _passphrase(report: Report, env: Mapping[str, str]) -> None:
                    "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE)")
 
 
-def _backend(report: Report, config: dict, tier: str, env: Mapping[str, str]) -> None:
+def _backend(report: Report, env: Mapping[str, str]) -> None:
     url = env.get("PULUMI_BACKEND_URL", "")
     if not url:
         report.add("PULUMI_BACKEND_URL is not set, so the CLI uses the last `pulumi login` or Pulumi Cloud",
                    "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (README, State backend)")
-    if TIER_DEFAULTS[tier].owns_cache:
-        return
-    reference = str(config.get(f"{PROJECT}:sharedCacheStack") or SHARED["shared_cache_stack"])
-    parts = reference.split("/")
-    diy = url.startswith(DIY_SCHEMES)
-    legacy = [v for v in LEGACY_LAYOUT_VARS if env.get(v, "").lower() in ("1", "true")]
-    problem = stackrefs.diy_reference_problem(reference, bool(legacy)) if diy else None
-    if problem and legacy:
-        report.add(f"sharedCacheStack {reference!r}: the DIY backend's legacy layout ({legacy[0]}) takes a bare "
-                   f"stack name ({problem})", f"unset {legacy[0]} and use the project layout (a new bucket)")
-    elif problem:
-        report.add(f"sharedCacheStack {reference!r}: the DIY backend refuses it ({problem}); it takes <stack>, "
-                   f"organization/<stack> or organization/<project>/<stack>",
-                   f"pulumi config set --stack {report.stack} sharedCacheStack organization/{PROJECT}/pre-production")
-    elif url and not diy and parts[0] == "organization":
-        report.add(f"sharedCacheStack {reference!r} uses the DIY backend's fixed 'organization'; Pulumi Cloud needs "
-                   f"your organization's name", f"pulumi config set --stack {report.stack} sharedCacheStack ORG/{PROJECT}/pre-production")
 
 
-def _declared(report: Report, tier: str, path: Path) -> None:
+def _declared(report: Report, path: Path) -> None:
     """Declared keys with no default and no value: the CLI's own words, and the commands (it
     prompts for none of them)."""
     missing = stackfile.missing_declared(report.stack, path)
