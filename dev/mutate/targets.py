@@ -13,7 +13,7 @@ survivor costs the whole list. Left out on purpose:
   their time;
 - for the config (program/config.py, program/checks.py, vital/validators.py), the files that go
   through synth or render stacks (test_config_errors.py, test_fuzz.py, test_stacks.py,
-  test_data_services.py, test_env_var_modes.py, test_adoption_rotation.py, test_secrets.py):
+  test_data_services.py, test_env_var_mode_retired.py, test_adoption_rotation.py, test_secrets.py):
   tests/program/test_config_contract.py and test_config_fields.py build StackConfig in-process
   and, measured alone, leave only the documented equivalents alive (2 s a run instead of 40);
 - the tools' end-to-end files (tests/tools/test_synth_policy.py, test_policy_runner.py): they
