@@ -25,12 +25,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tools.entry import EXIT_USAGE, OneLineParser, UsageError
 from vital.names import TIERS
 from vital.stackfile import ROOT
 
 from . import bench_committed as committed
 from . import importlist, profiling
-from tools.entry import EXIT_USAGE, OneLineParser, UsageError
 
 PY = sys.executable
 FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy, upstash_pulumi"
@@ -102,8 +102,8 @@ def probe(apps: int, process: bool = False) -> dict:
     """One measurement in this (fresh) process: render, then the policy pass (in this process, or
     with the pack in its own, started as the CLI starts it)."""
     lift_list_limit(apps)
-    from tools.policy.inprocess import InProcessPack
     from dev.pack_process import PackProcess
+    from tools.policy.inprocess import InProcessPack
     from tools.synth import synthesize
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,10 +139,10 @@ def run_probe(apps: int, process: bool = False) -> dict:
 
 
 def machine() -> list[str]:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor() or "unknown")
-    mem = next((int(l.split()[1]) // 1024 for l in Path("/proc/meminfo").read_text().splitlines()
-                if l.startswith("MemTotal")), 0)
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
     from importlib.metadata import version
 
     pkgs = ", ".join(f"{p} {version(p)}" for p in ("pulumi", "pulumiverse-vercel", "pulumi-github", "pulumi-policy", "upstash-pulumi"))

@@ -10,8 +10,7 @@ from vital.names import TIERS
 # Why each resource type exists, for the resource-count table.
 WHY = {
     "vercel:index/project:Project": "the tier's Vercel project (one per app)",
-    "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": "one env var (per-variable mode)",
-    "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables": "all env vars of a project (bulk mode)",
+    "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": "one env var",
     "vercel:index/projectDomain:ProjectDomain": "a custom domain",
     "vercel:index/projectRoute:ProjectRoute": "a header rule (cache, security, noindex)",
     "vercel:index/dnsRecord:DnsRecord": "a custom domain's record, in a zone on Vercel's nameservers",

@@ -23,11 +23,10 @@ from typing import Any
 
 import yaml
 
+from tools.entry import EXIT_FINDINGS, EXIT_OK, OneLineParser, run
 from vital import credentials as declared
 from vital.names import AUTOMATION_BYPASS_SECRET, PRODUCTION, SECRET_TEXT, TIERS
 from vital.trust import REPOSITORY, ROLES, Role, pr_readable_stacks
-
-from tools.entry import EXIT_FINDINGS, EXIT_OK, OneLineParser, run
 
 PROG = "python -m dev.credentials"
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,7 +261,6 @@ def render(rows: Iterable[Row]) -> str:
 def committed_inputs() -> tuple[dict[str, dict], dict[str, list[str]]]:
     """The three stacks rendered offline, and each tier's config secrets (the config model's list)."""
     from program.secrets import required_secrets
-
     from tools.synth import render_stack
 
     docs = {tier: render_stack(tier) for tier in TIERS}

@@ -88,7 +88,7 @@ class AnalyzerClient:
             diagnostics.extend(Diagnostic.from_proto(d, reg.urn) for d in response.diagnostics)
 
         properties = properties_of(resources)
-        for reg, props in zip(resources, properties):
+        for reg, props in zip(resources, properties, strict=True):
             if not reg.custom:
                 continue
             in_flight.append((self.stub.Analyze.future(analyze_request(reg, props), timeout=self.call_timeout), reg))

@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,9 @@ import yaml
 
 from tools.mockrt import Registration, Rendered
 from tools.policy.analyzer import ENGINE_ADDRESS
-from tools.policy.errors import PolicyPackError
 from tools.policy.config import PackInfo
 from tools.policy.diagnostics import to_violations
+from tools.policy.errors import PolicyPackError
 from tools.projects import INFRA
 
 from .pack_client import AnalyzerClient
@@ -102,7 +102,7 @@ class PackProcess:
             "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
             "PULUMI_CONFIG": json.dumps(self.config),
         })
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - the pack writes to it until close() closes it
         self._spawned_at = time.monotonic()
         try:
             self.proc = subprocess.Popen(
@@ -168,10 +168,8 @@ class PackProcess:
                     continue
                 chunk = os.read(out.fileno(), 4096)
                 if not chunk:  # the pack exited
-                    try:
+                    with suppress(subprocess.TimeoutExpired):
                         self.proc.wait(timeout=5)
-                    except subprocess.TimeoutExpired:
-                        pass
                     raise PolicyPackError(self._failure(f"exited with code {self.proc.returncode} before serving"))
                 buffer += chunk
         line = buffer.partition(b"\n")[0]
@@ -258,7 +256,7 @@ def analyze_stacks(stacks: Iterable[tuple[Rendered, Mapping[str, str]]], pack_co
     jobs = list(stacks)
     results = []
     with spawned(((r.project, r.stack, config) for r, config in jobs), dry_run) as packs:
-        for pack, (rendered, _) in zip(packs, jobs):
+        for pack, (rendered, _) in zip(packs, jobs, strict=True):
             pack.wait_ready()
             results.append(pack.run(rendered.resources, pack_config))
     return results

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tools.entry import EXIT_OK, EXIT_USAGE, OneLineParser, UsageError, log_dir
+
 from .operators import mutants
 from .report import Run, equivalent_of, load_equivalents, render
 from .runner import SURVIVED, Job, Outcome, Pool, preload

@@ -180,7 +180,7 @@ class _Finder(ast.NodeVisitor):
                 self.add(node, new, "compare")
         # `x is None` -> `x is ''` would only repeat `is` -> `is not`, with a SyntaxWarning.
         self.visit(node.left)
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=True):
             if not (isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None):
                 self.visit(right)
 
@@ -239,7 +239,7 @@ class _Finder(ast.NodeVisitor):
     visit_List = visit_Tuple = visit_Set = _entries
 
     def visit_Dict(self, node: ast.Dict) -> None:
-        for index, (key, value) in enumerate(zip(node.keys, node.values)):
+        for index, (key, value) in enumerate(zip(node.keys, node.values, strict=True)):
             new = copy.deepcopy(node)
             del new.keys[index], new.values[index]
             shown = f"**{ast.unparse(value)}" if key is None else f"{ast.unparse(key)}: {ast.unparse(value)}"

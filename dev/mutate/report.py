@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.markdown import cell
+
 from .operators import Mutant
 from .runner import KILLED, SURVIVED, TIMEOUT, Outcome
 

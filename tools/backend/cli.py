@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TextIO
 
 import boto3
@@ -169,7 +170,7 @@ def run_restore(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
 def run_settings(args: argparse.Namespace, out: TextIO) -> int:
     where = "stdin" if args.outputs == "-" else args.outputs
     try:
-        text = sys.stdin.read() if args.outputs == "-" else open(args.outputs, encoding="utf-8").read()
+        text = sys.stdin.read() if args.outputs == "-" else Path(args.outputs).read_text(encoding="utf-8")
         outputs: Any = json.loads(text)
         lines = settings_lines(outputs)
     except OSError as err:

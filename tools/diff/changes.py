@@ -48,7 +48,7 @@ def value_changes(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
         return out
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         out = []
-        for i, (a, b) in enumerate(zip(old, new)):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
             out += value_changes(a, b, f"{path}[{i}]")
         return out
     if old == new and not isinstance(old, bool) and not isinstance(new, bool):

@@ -84,7 +84,7 @@ def analyze_stack_request(resources: Sequence[Registration],
                           properties: Sequence[struct_pb2.Struct] | None = None) -> analyzer_pb2.AnalyzeStackRequest:
     structs = properties if properties is not None else [_struct(reg.inputs) for reg in resources]
     return analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(reg, outputs_of(reg, s))
-                                                       for reg, s in zip(resources, structs)])
+                                                       for reg, s in zip(resources, structs, strict=True)])
 
 
 def outputs_of(reg: Registration, properties: struct_pb2.Struct) -> struct_pb2.Struct:

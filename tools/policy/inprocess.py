@@ -108,7 +108,7 @@ class InProcessPack:
         assert self.info is not None, "start() first"
         diagnostics: list[Diagnostic] = []
         properties = properties_of(resources)
-        for reg, props in zip(resources, properties):
+        for reg, props in zip(resources, properties, strict=True):
             if reg.custom:
                 response = self._call("Analyze", analyze_request(reg, props))
                 # As the engine: a diagnostic without a URN belongs to the resource analyzed.
