@@ -43,10 +43,14 @@ def docs() -> dict[str, dict]:
 
 
 def resource_counts(docs: dict[str, dict]) -> list[str]:
-    counts = {s: Counter(r["type"] for r in d["resources"] if not r["type"].startswith("vital:")) for s, d in docs.items()}
+    counts = {
+        s: Counter(r["type"] for r in d["resources"] if not r["type"].startswith("vital:")) for s, d in docs.items()
+    }
     types = sorted({t for c in counts.values() for t in c})
     lines = ["| Type | production | pre-production | preview | Why it exists |", "| --- | --- | --- | --- | --- |"]
     for t in types:
-        lines.append(f"| `{t.rsplit(':', 1)[-1]}` | " + " | ".join(str(counts[s][t]) for s in counts) + f" | {WHY.get(t, '')} |")
+        lines.append(
+            f"| `{t.rsplit(':', 1)[-1]}` | " + " | ".join(str(counts[s][t]) for s in counts) + f" | {WHY.get(t, '')} |"
+        )
     lines.append("| **total** | " + " | ".join(f"**{sum(c.values())}**" for c in counts.values()) + " | |")
     return lines

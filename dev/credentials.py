@@ -81,8 +81,14 @@ def jobs_of(workflows: dict[str, dict]) -> list[Job]:
         events = tuple(sorted(data["on"]))
         for job_id, job in data["jobs"].items():
             env = job.get("environment")
-            role = next((role_of(s["with"]["role-to-assume"], env) for s in job.get("steps", [])
-                         if str(s.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")), None)
+            role = next(
+                (
+                    role_of(s["with"]["role-to-assume"], env)
+                    for s in job.get("steps", [])
+                    if str(s.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")
+                ),
+                None,
+            )
             jobs.append(Job(f"{name}/{job_id}", events, env, yaml.safe_dump(job), role.key if role else None))
     return jobs
 
@@ -99,15 +105,19 @@ def github_secret_rows(jobs: list[Job]) -> list[Row]:
             places = declared.GITHUB_SECRETS.get(name, {})
             where = job.environment if job.environment in places else REPOSITORY
             if where not in places:
-                raise Undeclared(f"{job.label} reads secrets.{name}, which vital/credentials.py declares for "
-                                 f"{', '.join(places) or 'no place'}; declare what it can reach where it lives")
+                raise Undeclared(
+                    f"{job.label} reads secrets.{name}, which vital/credentials.py declares for "
+                    f"{', '.join(places) or 'no place'}; declare what it can reach where it lives"
+                )
             holders.setdefault((name, where), []).append(job)
         if _JOB_TOKEN.search(job.text):
             holders.setdefault(("github.token", "job"), []).append(job)
     rows = []
     for (name, where), readers in sorted(holders.items()):
         reach = declared.JOB_TOKEN if where == "job" else declared.GITHUB_SECRETS[name][where]
-        lives = {"job": "issued by GitHub to each job", REPOSITORY: "repository secret"}.get(where, f"secret of environment `{where}`")
+        lives = {"job": "issued by GitHub to each job", REPOSITORY: "repository secret"}.get(
+            where, f"secret of environment `{where}`"
+        )
         # A repository secret reaches every workflow, a PR's included (it may edit one to read it); the
         # job's own token reaches whoever runs the job.
         pr = where == REPOSITORY or (where == "job" and any("pull_request" in j.events for j in readers))
@@ -120,12 +130,21 @@ def role_rows(jobs: list[Job]) -> list[Row]:
     for role in ROLES:
         readers = [j for j in jobs if j.role == role.key]
         changes = tuple(t for t in TIERS if t in role.writes)
-        what = (f"AWS role {role.name}: decrypts {', '.join(role.decrypts)}"
-                + (f"; writes {', '.join(role.writes)}'s state" if role.writes else "; writes nothing"))
+        what = f"AWS role {role.name}: decrypts {', '.join(role.decrypts)}" + (
+            f"; writes {', '.join(role.writes)}'s state" if role.writes else "; writes nothing"
+        )
         reach = declared.Reach(what, changes, PRODUCTION in role.decrypts, "vital/trust.py; docs/ci-identities.md")
         pr = any(t.context == "pull_request" for t in role.trusts)
-        rows.append(Row(f"`{role.key}` role", f"OIDC, no stored secret (`{role.variable}`: a variable)",
-                        tuple(j.label for j in readers), _events(readers), pr, reach))
+        rows.append(
+            Row(
+                f"`{role.key}` role",
+                f"OIDC, no stored secret (`{role.variable}`: a variable)",
+                tuple(j.label for j in readers),
+                _events(readers),
+                pr,
+                reach,
+            )
+        )
     return rows
 
 
@@ -147,8 +166,10 @@ def _secret_names(doc: dict[str, Any]) -> list[tuple[str, str]]:
         elif r["type"] == "pulumi-python:dynamic:Resource":
             extra = sorted(k for k, v in inputs.items() if v == SECRET_TEXT and k != "__provider")
             if extra:
-                raise Undeclared(f"{r['name']}: the dynamic resource's inputs {extra} are secret: dynamic-resource "
-                                 f"inputs are stored in state; a credential must come from the provider's environment")
+                raise Undeclared(
+                    f"{r['name']}: the dynamic resource's inputs {extra} are secret: dynamic-resource "
+                    f"inputs are stored in state; a credential must come from the provider's environment"
+                )
         for output in declared.SECRET_OUTPUTS.get(r["type"], ()):
             found.append((f"{r['name']}.{output}", "provider's secret output"))
     return found
@@ -183,14 +204,20 @@ def stack_rows(jobs: list[Job], docs: dict[str, dict], config_secrets: dict[str,
         secret_env = [k.split(".", 1)[1] for k in config_secrets[tier] if k.startswith("secretEnv.")]
         for name, carrier in _secret_names(docs[tier]):
             reach = _state_reach(name, secret_env, tier)
-            rows.append(Row(f"`{name}`", f"state of stack `{tier}` ({carrier})", labels, events, pr,
-                            _reach(reach, tier)))
+            rows.append(
+                Row(f"`{name}`", f"state of stack `{tier}` ({carrier})", labels, events, pr, _reach(reach, tier))
+            )
     return rows
 
 
 def _reach(changes: tuple[str, ...], tier: str) -> declared.Reach:
-    what = ("its tier's own" if changes == (tier,) else "nothing it can change" if not changes
-            else "every tier: a Vercel team token, unless issued project-scoped to production's project")
+    what = (
+        "its tier's own"
+        if changes == (tier,)
+        else "nothing it can change"
+        if not changes
+        else "every tier: a Vercel team token, unless issued project-scoped to production's project"
+    )
     return declared.Reach(what, changes, PRODUCTION in changes, "vital/credentials.py")
 
 
@@ -200,29 +227,50 @@ def app_environment_rows(docs: dict[str, dict]) -> list[Row]:
     rows = []
     for tier in TIERS:
         doc = docs[tier]
-        branches = [r["inputs"]["branchPattern"] for r in doc["resources"]
-                    if r["type"].endswith(":RepositoryEnvironmentDeploymentPolicy")]
-        readers = (f"app repository jobs with `environment: {tier}`, on "
-                   + (f"branch `{branches[0]}` only" if branches else "any branch, pull requests' included"),)
+        branches = [
+            r["inputs"]["branchPattern"]
+            for r in doc["resources"]
+            if r["type"].endswith(":RepositoryEnvironmentDeploymentPolicy")
+        ]
+        readers = (
+            f"app repository jobs with `environment: {tier}`, on "
+            + (f"branch `{branches[0]}` only" if branches else "any branch, pull requests' included"),
+        )
         for r in doc["resources"]:
             if r["type"].endswith(":ActionsEnvironmentSecret"):
                 name = r["inputs"]["secretName"]
                 reach = _state_reach(name, [name], tier)
-                rows.append(Row(f"`{name}`", f"app repository, environment `{tier}`", readers, ("its workflows",),
-                                not branches, _reach(reach, tier)))
+                rows.append(
+                    Row(
+                        f"`{name}`",
+                        f"app repository, environment `{tier}`",
+                        readers,
+                        ("its workflows",),
+                        not branches,
+                        _reach(reach, tier),
+                    )
+                )
     return rows
 
 
 def all_rows(workflows: dict[str, dict], docs: dict[str, dict], config_secrets: dict[str, list[str]]) -> list[Row]:
     jobs = jobs_of(workflows)
-    return [*github_secret_rows(jobs), *role_rows(jobs), *stack_rows(jobs, docs, config_secrets),
-            *app_environment_rows(docs)]
+    return [
+        *github_secret_rows(jobs),
+        *role_rows(jobs),
+        *stack_rows(jobs, docs, config_secrets),
+        *app_environment_rows(docs),
+    ]
 
 
 def problems(rows: Iterable[Row]) -> list[str]:
     """Each production-capable credential that code a pull request controls can read; one line each."""
-    return [f"{row.name} ({row.lives}) reaches production ({row.reach.what}) and pull-request code can read it "
-            f"({', '.join(row.readers) or 'no job yet'})" for row in rows if row.pr and row.reach.production_capable]
+    return [
+        f"{row.name} ({row.lives}) reaches production ({row.reach.what}) and pull-request code can read it "
+        f"({', '.join(row.readers) or 'no job yet'})"
+        for row in rows
+        if row.pr and row.reach.production_capable
+    ]
 
 
 HEADER = """# Credentials: where each lives, who can read it, what it can change
@@ -246,15 +294,26 @@ def grouped(rows: Iterable[Row]) -> list[tuple[list[str], Row]]:
     """Rows that differ only in the credential's name, as one (in first-seen order)."""
     groups: dict[tuple, tuple[list[str], Row]] = {}
     for row in rows:
-        key = (row.lives, row.readers, row.events, row.pr, row.reach.what, row.reach.changes, row.reach.production_capable)
+        key = (
+            row.lives,
+            row.readers,
+            row.events,
+            row.pr,
+            row.reach.what,
+            row.reach.changes,
+            row.reach.production_capable,
+        )
         groups.setdefault(key, ([], row))[0].append(row.name)
     return list(groups.values())
 
 
 def render(rows: Iterable[Row]) -> str:
-    lines = [f"| {', '.join(names)} | {row.lives} | {_cell(row.readers)} | {', '.join(row.events) or '—'} | "
-             f"{'**yes**' if row.pr else 'no'} | {', '.join(row.reach.changes) or 'nothing'} ({row.reach.what}) | "
-             f"{'yes' if row.reach.production_capable else 'no'} |" for names, row in grouped(rows)]
+    lines = [
+        f"| {', '.join(names)} | {row.lives} | {_cell(row.readers)} | {', '.join(row.events) or '—'} | "
+        f"{'**yes**' if row.pr else 'no'} | {', '.join(row.reach.changes) or 'nothing'} ({row.reach.what}) | "
+        f"{'yes' if row.reach.production_capable else 'no'} |"
+        for names, row in grouped(rows)
+    ]
     return HEADER + "\n".join(lines) + "\n"
 
 
@@ -287,8 +346,11 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.check:
         stale = not DOCUMENT.exists() or DOCUMENT.read_text() != text
         if stale:
-            print(f"credentials: {DOCUMENT.relative_to(ROOT)} is stale; regenerate it with {PROG} > "
-                  f"{DOCUMENT.relative_to(ROOT)}", file=sys.stderr)
+            print(
+                f"credentials: {DOCUMENT.relative_to(ROOT)} is stale; regenerate it with {PROG} > "
+                f"{DOCUMENT.relative_to(ROOT)}",
+                file=sys.stderr,
+            )
         return EXIT_FINDINGS if stale or problems(rows) else EXIT_OK
     sys.stdout.write(text)
     return EXIT_FINDINGS if problems(rows) else EXIT_OK

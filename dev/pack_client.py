@@ -39,8 +39,9 @@ ANALYZE_WINDOW = 4
 class AnalyzerClient:
     """One pack's Analyzer service at `address`; `stderr_tail` says how the pack's stderr ends."""
 
-    def __init__(self, address: str, pack_dir: Path, call_timeout: float,
-                 stderr_tail: Callable[[], str] = lambda: "") -> None:
+    def __init__(
+        self, address: str, pack_dir: Path, call_timeout: float, stderr_tail: Callable[[], str] = lambda: ""
+    ) -> None:
         self.pack_dir, self.call_timeout, self.stderr_tail = pack_dir, call_timeout, stderr_tail
         self.channel = grpc.insecure_channel(address)
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
@@ -49,8 +50,9 @@ class AnalyzerClient:
     def close(self) -> None:
         self.channel.close()
 
-    def introduce(self, project: str, stack: str, config: Mapping[str, str], dry_run: bool,
-                  left: Callable[[], float]) -> PackInfo:
+    def introduce(
+        self, project: str, stack: str, config: Mapping[str, str], dry_run: bool, left: Callable[[], float]
+    ) -> PackInfo:
         """Wait for the channel, then Handshake, ConfigureStack and GetAnalyzerInfo, each within `left()` seconds."""
         grpc.channel_ready_future(self.channel).result(timeout=left())
         self._optional(self.stub.Handshake, handshake_request(self.pack_dir), left())
@@ -108,6 +110,8 @@ class AnalyzerClient:
         except grpc.RpcError as err:
             # A rule that raises (anything but UnknownValueError) fails the whole call.
             detail = (err.details() or "").strip().splitlines()
-            raise PolicyPackError(f"policy pack {self.info.label if self.info else self.pack_dir}: {method} failed with "
-                                  f"{err.code().name}: {detail[-1] if detail else 'no detail'}; its stderr ends: "
-                                  f"{self.stderr_tail() or '(empty)'}") from None
+            raise PolicyPackError(
+                f"policy pack {self.info.label if self.info else self.pack_dir}: {method} failed with "
+                f"{err.code().name}: {detail[-1] if detail else 'no detail'}; its stderr ends: "
+                f"{self.stderr_tail() or '(empty)'}"
+            ) from None

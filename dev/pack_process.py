@@ -49,7 +49,7 @@ def pack_python(pack_dir: Path = PACK_DIR) -> Path:
     options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
     venv = options.get("virtualenv") if isinstance(options, dict) else None
     if venv:
-        candidate = (pack_dir / venv / "bin" / "python")
+        candidate = pack_dir / venv / "bin" / "python"
         if candidate.exists():
             return candidate
     return Path(sys.executable)
@@ -58,13 +58,20 @@ def pack_python(pack_dir: Path = PACK_DIR) -> Path:
 class PackProcess:
     """One running pack for one stack (PULUMI_STACK is per process), usable for many analyses.
 
-        with PackProcess("vital-expert-infra", "production", config) as pack:
-            result = pack.run(rendered.resources, pack_config)
+    with PackProcess("vital-expert-infra", "production", config) as pack:
+        result = pack.run(rendered.resources, pack_config)
     """
 
-    def __init__(self, project: str, stack: str, config: Mapping[str, str] | None = None, dry_run: bool = True,
-                 pack_dir: Path = PACK_DIR, startup_timeout: float = STARTUP_TIMEOUT_S,
-                 call_timeout: float = CALL_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        project: str,
+        stack: str,
+        config: Mapping[str, str] | None = None,
+        dry_run: bool = True,
+        pack_dir: Path = PACK_DIR,
+        startup_timeout: float = STARTUP_TIMEOUT_S,
+        call_timeout: float = CALL_TIMEOUT_S,
+    ) -> None:
         self.project, self.stack, self.dry_run = project, stack, dry_run
         self.config = dict(config or {})
         self.pack_dir = Path(pack_dir)
@@ -96,18 +103,24 @@ class PackProcess:
         env = dict(os.environ)
         env.pop("PYTHONHOME", None)
         env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
-        env.update({
-            "PULUMI_PROJECT": self.project,
-            "PULUMI_STACK": self.stack,
-            "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
-            "PULUMI_CONFIG": json.dumps(self.config),
-        })
+        env.update(
+            {
+                "PULUMI_PROJECT": self.project,
+                "PULUMI_STACK": self.stack,
+                "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
+                "PULUMI_CONFIG": json.dumps(self.config),
+            }
+        )
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - the pack writes to it until close() closes it
         self._spawned_at = time.monotonic()
         try:
             self.proc = subprocess.Popen(
                 [str(python), "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, "."],
-                cwd=self.pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr,
+                cwd=self.pack_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
             )
         except OSError as err:
             self.close()
@@ -121,8 +134,9 @@ class PackProcess:
             self.startup_s = time.monotonic() - self._spawned_at
         except grpc.FutureTimeoutError:
             self.close()
-            raise PolicyPackError(f"policy pack {self.pack_dir} did not accept a connection within "
-                                  f"{self.startup_timeout:g} s") from None
+            raise PolicyPackError(
+                f"policy pack {self.pack_dir} did not accept a connection within {self.startup_timeout:g} s"
+            ) from None
         except grpc.RpcError as err:
             detail = (err.details() or "").strip().splitlines()
             message = self._failure(f"answered {err.code().name}: {detail[-1] if detail else 'no detail'}")
@@ -219,8 +233,12 @@ def _drain(stream) -> None:
 # ---- entry points ----------------------------------------------------------------------------------
 
 
-def analyze(rendered: Rendered, pack_config: Mapping[str, Any] | None = None, dry_run: bool = True,
-            config: Mapping[str, str] | None = None) -> dict[str, Any]:
+def analyze(
+    rendered: Rendered,
+    pack_config: Mapping[str, Any] | None = None,
+    dry_run: bool = True,
+    config: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Start the pack for the rendered stack, analyze it, stop the pack.
 
     `config` is the stack's config as the CLI passes it (e.g. vital.stackfile.read(stack).config);
@@ -250,8 +268,11 @@ def spawned(stacks: Iterable[tuple[str, str, Mapping[str, str]]], dry_run: bool 
             pack.close()
 
 
-def analyze_stacks(stacks: Iterable[tuple[Rendered, Mapping[str, str]]], pack_config: Mapping[str, Any] | None = None,
-                   dry_run: bool = True) -> list[dict[str, Any]]:
+def analyze_stacks(
+    stacks: Iterable[tuple[Rendered, Mapping[str, str]]],
+    pack_config: Mapping[str, Any] | None = None,
+    dry_run: bool = True,
+) -> list[dict[str, Any]]:
     """analyze() for several stacks: one pack process per stack, all started before the first is used."""
     jobs = list(stacks)
     results = []

@@ -44,8 +44,13 @@ def peer_spec(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         first = {}
         for r in doc["resources"]:
             first.setdefault(r["type"], r["inputs"])
-        stacks.append({"project": doc["project"], "stack": doc["stack"],
-                       "types": [{"type": t, "count": n, "inputs": first[t]} for t, n in sorted(counts.items())]})
+        stacks.append(
+            {
+                "project": doc["project"],
+                "stack": doc["stack"],
+                "types": [{"type": t, "count": n, "inputs": first[t]} for t, n in sorted(counts.items())],
+            }
+        )
     return {"stacks": stacks}
 
 

@@ -25,8 +25,12 @@ from vital.stackfile import ROOT
 _SITE = re.compile(r"site-packages/([^/]+)/")
 PROJECT_PACKAGES = ("tools", "program", "components", "vital", "vital_policies", "policies", "__main__.py")
 _ASYNC = ("asyncio", "concurrent", "threading.py", "queue.py", "selectors.py")
-_NAMES = {"google": "protobuf", "pulumiverse_vercel": "provider SDKs", "pulumi_github": "provider SDKs",
-          "upstash_pulumi": "provider SDKs"}
+_NAMES = {
+    "google": "protobuf",
+    "pulumiverse_vercel": "provider SDKs",
+    "pulumi_github": "provider SDKs",
+    "upstash_pulumi": "provider SDKs",
+}
 
 
 def owner(filename: str) -> str:
@@ -107,8 +111,28 @@ def spy(apps: int) -> dict | None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "spy.txt"
-        done = subprocess.run([exe, "record", "-r", "200", "-f", "raw", "-o", str(out), "--", sys.executable, "-m",
-                               "dev.profiling", "run", str(apps)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+        done = subprocess.run(
+            [
+                exe,
+                "record",
+                "-r",
+                "200",
+                "-f",
+                "raw",
+                "-o",
+                str(out),
+                "--",
+                sys.executable,
+                "-m",
+                "dev.profiling",
+                "run",
+                str(apps),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if done.returncode != 0 or not out.exists():
             return None
         by: Counter[str] = Counter()
@@ -149,27 +173,36 @@ def memory(apps: int) -> dict:
         mockrt._RecordingMonitor.RegisterResource = record
     by: Counter[str] = Counter()
     for stat in best["snapshot"].statistics("traceback"):
-        frame = next((f for f in reversed(stat.traceback) if owner(f.filename) not in ("other (stdlib, builtins)", "other")),
-                     stat.traceback[-1])  # the innermost frame that is not stdlib glue
+        frame = next(
+            (f for f in reversed(stat.traceback) if owner(f.filename) not in ("other (stdlib, builtins)", "other")),
+            stat.traceback[-1],
+        )  # the innermost frame that is not stdlib glue
         by[owner(frame.filename)] += stat.size
     return _shares(by, resources, "bytes")
 
 
 def _shares(by: Counter, resources: int | None, unit: str) -> dict:
     total = sum(by.values()) or 1
-    return {"total": total, "unit": unit, "resources": resources,
-            "owners": [[name, value / total] for name, value in by.most_common(8)]}
+    return {
+        "total": total,
+        "unit": unit,
+        "resources": resources,
+        "owners": [[name, value / total] for name, value in by.most_common(8)],
+    }
 
 
 def run_profile(what: str, apps: int, env: dict[str, str]) -> dict | None:
-    done = subprocess.run([sys.executable, "-m", "dev.profiling", what, str(apps)], cwd=ROOT, env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "dev.profiling", what, str(apps)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() not in ("", "null") else None
 
 
 def _profile_lines(title: str, found: dict | None, fmt) -> list[str]:
     if found is None:
-        return [f"- {title}: not measured (the profiler failed or is not installed; py-spy: `.venv/bin/pip install py-spy`)."]
+        return [
+            f"- {title}: not measured (the profiler failed or is not installed; py-spy: `.venv/bin/pip install py-spy`)."
+        ]
     shares = ", ".join(f"{name} {share:.0%}" for name, share in found["owners"] if share >= 0.005)
     return [f"- {title} ({fmt(found)}): {shares}."]
 
@@ -183,25 +216,42 @@ def _share(found: dict | None, *owners: str) -> str:
 def section(env: dict[str, str]) -> list[str]:
     """bench/results.md's profiles, each in a fresh process with `env`, and what they say."""
     cpu, spy, mem = (run_profile(what, 30, env) for what in ("cpu", "spy", "memory"))
-    lines = ["## Where the time and the memory go", "",
-             "By owner of the code (dev/profiling.py), one stack of 30 apps rendered and judged in this process:", ""]
-    lines += _profile_lines("cProfile, own time in the main thread", cpu,
-                            lambda f: f"{f['total']:.1f} s profiled, {f['resources']} resources")
-    lines += _profile_lines("py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples")
-    lines += _profile_lines("tracemalloc, the Python heap at the render's high-water mark (30 apps)", mem,
-                            lambda f: f"{f['total'] / 2**20:.1f} MiB, {f['total'] / 1024 / f['resources']:.0f} KiB per resource")
+    lines = [
+        "## Where the time and the memory go",
+        "",
+        "By owner of the code (dev/profiling.py), one stack of 30 apps rendered and judged in this process:",
+        "",
+    ]
+    lines += _profile_lines(
+        "cProfile, own time in the main thread",
+        cpu,
+        lambda f: f"{f['total']:.1f} s profiled, {f['resources']} resources",
+    )
+    lines += _profile_lines(
+        "py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples"
+    )
+    lines += _profile_lines(
+        "tracemalloc, the Python heap at the render's high-water mark (30 apps)",
+        mem,
+        lambda f: f"{f['total'] / 2**20:.1f} MiB, {f['total'] / 1024 / f['resources']:.0f} KiB per resource",
+    )
     sdk = ("pulumi", "asyncio and threads (stdlib)", "protobuf", "other (stdlib, builtins)", "provider SDKs", "grpc")
-    lines += ["", "What holds the targets that are missed:", "",
-              f"- Per resource, this project's own code (the program, the components, the recording monitor, the "
-              f"requests to the pack, the JSON) is {_share(cpu, 'this project')} of the profiled time; the Pulumi SDK's "
-              f"registration path (Outputs, asyncio tasks, one executor hop per registration, serialize_properties / "
-              f"transfer_properties, protobuf) with the builtins it calls is {_share(cpu, *sdk)}, and pulumi-policy "
-              f"{_share(cpu, 'pulumi_policy')} (its servicer's own work per policy; each resource's Struct is converted "
-              f"once per call, tools/protostruct.py, not once per policy).",
-              f"- Memory: at the high-water mark the SDK's objects for every registered resource (its Outputs, futures "
-              f"and tasks, live until the program ends) are {_share(mem, 'pulumi', 'asyncio and threads (stdlib)')} of "
-              f"the Python heap, the project's records {_share(mem, 'this project')}. Rendering stacks one after "
-              f"another, in children that exit, bounds a run to its largest stack, not to the sum.", ""]
+    lines += [
+        "",
+        "What holds the targets that are missed:",
+        "",
+        f"- Per resource, this project's own code (the program, the components, the recording monitor, the "
+        f"requests to the pack, the JSON) is {_share(cpu, 'this project')} of the profiled time; the Pulumi SDK's "
+        f"registration path (Outputs, asyncio tasks, one executor hop per registration, serialize_properties / "
+        f"transfer_properties, protobuf) with the builtins it calls is {_share(cpu, *sdk)}, and pulumi-policy "
+        f"{_share(cpu, 'pulumi_policy')} (its servicer's own work per policy; each resource's Struct is converted "
+        f"once per call, tools/protostruct.py, not once per policy).",
+        f"- Memory: at the high-water mark the SDK's objects for every registered resource (its Outputs, futures "
+        f"and tasks, live until the program ends) are {_share(mem, 'pulumi', 'asyncio and threads (stdlib)')} of "
+        f"the Python heap, the project's records {_share(mem, 'this project')}. Rendering stacks one after "
+        f"another, in children that exit, bounds a run to its largest stack, not to the sum.",
+        "",
+    ]
     return lines
 
 

@@ -1,10 +1,10 @@
 """What every command-line tool shares: one-line usage errors and the exit code contract.
 
-    0  ok
-    1  a mandatory policy violation (synth, diff) or findings (doctor, backend status)
-    2  bad input or usage: one line on stderr naming the stack or file, the key, the value and
-       what is allowed
-    3  an internal error: one line on stderr naming a log file, which holds the traceback
+0  ok
+1  a mandatory policy violation (synth, diff) or findings (doctor, backend status)
+2  bad input or usage: one line on stderr naming the stack or file, the key, the value and
+   what is allowed
+3  an internal error: one line on stderr naming a log file, which holds the traceback
 """
 
 from __future__ import annotations

@@ -112,17 +112,30 @@ SYNTH_ACCOUNT_ID = "123456789012"
 
 def _region(_args: dict) -> dict:
     region = pulumi.Config("aws").get("region") or "us-east-1"
-    return {"region": region, "name": region, "id": region, "description": "", "endpoint": f"ec2.{region}.amazonaws.com"}
+    return {
+        "region": region,
+        "name": region,
+        "id": region,
+        "description": "",
+        "endpoint": f"ec2.{region}.amazonaws.com",
+    }
 
 
 # Provider functions a program calls, answered as a real account would (the fields of each
 # function's result in pulumi-aws 7.51.1: get_caller_identity.py, get_partition.py, get_region.py).
 _INVOKES = {
     "aws:index/getCallerIdentity:getCallerIdentity": lambda _args: {
-        "accountId": SYNTH_ACCOUNT_ID, "arn": f"arn:aws:iam::{SYNTH_ACCOUNT_ID}:user/synth",
-        "userId": "AIDASYNTHEXAMPLE000000", "id": SYNTH_ACCOUNT_ID},
+        "accountId": SYNTH_ACCOUNT_ID,
+        "arn": f"arn:aws:iam::{SYNTH_ACCOUNT_ID}:user/synth",
+        "userId": "AIDASYNTHEXAMPLE000000",
+        "id": SYNTH_ACCOUNT_ID,
+    },
     "aws:index/getPartition:getPartition": lambda _args: {
-        "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws", "id": "aws"},
+        "partition": "aws",
+        "dnsSuffix": "amazonaws.com",
+        "reverseDnsPrefix": "com.amazonaws",
+        "id": "aws",
+    },
     "aws:index/getRegion:getRegion": _region,
 }
 
@@ -136,9 +149,11 @@ def stack_reference_note(stack: str) -> str:
     %q`. A stack that exists without the output fails in the program: the Python SDK's
     StackReference.require_output indexes the outputs (`l[1][l[0]]`), a KeyError.
     """
-    return (f"this stack reads stack '{stack}' (a StackReference), whose outputs synth shows as {UNKNOWN_TEXT}: "
-            f"`pulumi preview` fails with 'unknown stack \"{stack}\"' until that stack is deployed, and "
-            f"require_output raises KeyError for an output it does not export; deploy '{stack}' first")
+    return (
+        f"this stack reads stack '{stack}' (a StackReference), whose outputs synth shows as {UNKNOWN_TEXT}: "
+        f"`pulumi preview` fails with 'unknown stack \"{stack}\"' until that stack is deployed, and "
+        f"require_output raises KeyError for an output it does not export; deploy '{stack}' first"
+    )
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -199,8 +214,10 @@ class _RecordingMonitor(internals.MockMonitor):
             parent_type = parent.split(_URN_DELIMITER)[2]
             if parent_type != ROOT_STACK_TYPE:
                 qualified = f"{parent_type}{_TYPE_DELIMITER}{type_}"
-        return f"urn:pulumi:{self.rendered.stack}{_URN_DELIMITER}{self.rendered.project}{_URN_DELIMITER}{qualified}" \
-               f"{_URN_DELIMITER}{name}"
+        return (
+            f"urn:pulumi:{self.rendered.stack}{_URN_DELIMITER}{self.rendered.project}{_URN_DELIMITER}{qualified}"
+            f"{_URN_DELIMITER}{name}"
+        )
 
     def check_default_provider(self, request) -> None:
         """The engine's CheckConfig of a package's default provider, at the package's first custom
@@ -213,8 +230,13 @@ class _RecordingMonitor(internals.MockMonitor):
             if package in self.checked_packages:
                 return
             self.checked_packages.add(package)
-        problem = provider_config.check(self.rendered.stack, package, self.config, self.secret_keys,
-                                        provider_config.default_provider_name(request.version, request.pluginDownloadURL))
+        problem = provider_config.check(
+            self.rendered.stack,
+            package,
+            self.config,
+            self.secret_keys,
+            provider_config.default_provider_name(request.version, request.pluginDownloadURL),
+        )
         if problem:
             raise pulumi.RunError(problem)
 
@@ -241,8 +263,9 @@ class _RecordingMonitor(internals.MockMonitor):
                 raise pulumi.RunError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
             self.urns.add(urn)
         # The inputs are copied once, into the response; the computed outputs are set on that copy.
-        response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request, self.preview),
-                                                            object=request.object)
+        response = resource_pb2.RegisterResourceResponse(
+            urn=urn, id=_mock_id(request, self.preview), object=request.object
+        )
         computed = _COMPUTED_OUTPUTS.get(request.type, ()) if self.preview and not request.importId else ()
         for key in _COMPUTED_OUTPUTS.get(request.type, ()):
             response.object[key] = UNKNOWN
@@ -277,10 +300,20 @@ class _RecordingMonitor(internals.MockMonitor):
                 self.rendered.notes.append(stack_reference_note(request.id))
         self.rendered.resources.append(
             Registration(
-                urn=response.urn, type=request.type, name=request.name, parent=request.parent, custom=True,
-                inputs=protostruct.to_dict(request.properties), protect=False, dependencies=list(request.dependencies),
-                property_dependencies={}, delete_before_replace=False, retain_on_delete=False, import_id="",
-                additional_secret_outputs=list(request.additionalSecretOutputs), provider=request.provider,
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=True,
+                inputs=protostruct.to_dict(request.properties),
+                protect=False,
+                dependencies=list(request.dependencies),
+                property_dependencies={},
+                delete_before_replace=False,
+                retain_on_delete=False,
+                import_id="",
+                additional_secret_outputs=list(request.additionalSecretOutputs),
+                provider=request.provider,
             )
         )
         return response
@@ -307,8 +340,13 @@ def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def recording(stack: str, config: dict[str, str] | None = None, secret_keys: list[str] | None = None,
-              project: str = PROJECT, preview: bool = True) -> Iterator[Rendered]:
+def recording(
+    stack: str,
+    config: dict[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+    project: str = PROJECT,
+    preview: bool = True,
+) -> Iterator[Rendered]:
     """Pulumi's mock runtime with a monitor that records every registration, for one run.
 
     The runs themselves (a program, or a component under `@pulumi.runtime.test`) happen inside
@@ -330,8 +368,9 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     monitor = _RecordingMonitor(rendered, preview, dict(config or {}), list(secret_keys or []))
     try:
         internals.reset_program_state()  # a fresh root Stack for every run in this process
-        pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger,
-                                 monitor=monitor)
+        pulumi.runtime.set_mocks(
+            _Mocks(), project=project, stack=stack, preview=preview, logger=logger, monitor=monitor
+        )
         pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
         with internals.without_source_positions():
             yield rendered
@@ -359,8 +398,14 @@ def _quiet_run_errors(loop: asyncio.AbstractEventLoop, context: dict) -> None:
         loop.default_exception_handler(context)
 
 
-def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = PROJECT,
-                preview: bool = True, program: Path = PROGRAM) -> Rendered:
+def run_program(
+    stack: str,
+    config: dict[str, str],
+    secret_keys: list[str],
+    project: str = PROJECT,
+    preview: bool = True,
+    program: Path = PROGRAM,
+) -> Rendered:
     """Run __main__.py for one stack with the given (decrypted or placeholder) config.
 
     Raises pulumi.RunError for an error the program reports on purpose (bad config).

@@ -58,15 +58,23 @@ class Synthesized:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m tools.synth", description=__doc__.splitlines()[0])
-    parser.add_argument("--project", choices=sorted(PROJECTS), default=INFRA.key,
-                        help="infra: the three tier stacks (default); bootstrap: the state backend and CI identities")
+    parser.add_argument(
+        "--project",
+        choices=sorted(PROJECTS),
+        default=INFRA.key,
+        help="infra: the three tier stacks (default); bootstrap: the state backend and CI identities",
+    )
     parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the project's stacks")
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml (one stack only)")
     parser.add_argument("--format", choices=("json", "markdown"), default="json")
     parser.add_argument("--diff", metavar="BASE_REF", help="diff each stack against BASE_REF (see tools/diff/)")
     parser.add_argument("--no-policy", action="store_true", help="skip the policy pack")
-    parser.add_argument("--policy-pack-config", type=Path, metavar="FILE",
-                        help="policy pack config (JSON), as `pulumi preview --policy-pack-config`")
+    parser.add_argument(
+        "--policy-pack-config",
+        type=Path,
+        metavar="FILE",
+        help="policy pack config (JSON), as `pulumi preview --policy-pack-config`",
+    )
     retire(parser, RETIRED_RENDER_FLAGS)
     return parser
 
@@ -91,8 +99,9 @@ def _synthesize(stack: str, source: stackfile.StackConfigInput, project: Project
     tier = tier_of(stack, source.config) if project == INFRA else None
     if tier is not None:  # the tier's modelled monthly cost (vital/costs.py), which the PR diff compares
         doc["cost"] = costs.from_config(tier, source.config, PROJECT).to_json()
-    return Synthesized(doc, rendered, source.config, tuple(source.standins), tuple(source.cli_missing),
-                       tuple(source.warnings))
+    return Synthesized(
+        doc, rendered, source.config, tuple(source.standins), tuple(source.cli_missing), tuple(source.warnings)
+    )
 
 
 def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
@@ -116,13 +125,16 @@ def read_source(stack: str, config_file: Path | None = None, project: Project = 
         raise SynthError(str(err)) from None
 
 
-def render_config(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None = None) -> dict[str, Any]:
+def render_config(
+    stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None = None
+) -> dict[str, Any]:
     """Render one stack from config as the CLI would pass it (values decrypted or placeholders)."""
     return _render(stack, config, secret_keys, stack_file)[0]
 
 
-def _render(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None,
-            project: Project = INFRA):
+def _render(
+    stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None, project: Project = INFRA
+):
     import pulumi
 
     from program.load import ConfigError
@@ -175,8 +187,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: Project, policy: bool,
-                pack_config: Mapping[str, Any] | None) -> Synthesized:
+def synth_stack(
+    item: tuple[str, stackfile.StackConfigInput], project: Project, policy: bool, pack_config: Mapping[str, Any] | None
+) -> Synthesized:
     """One stack rendered and, when `policy`, judged by the project's pack in this process;
     returned without its registrations, which are released here."""
     stack, source = item
@@ -194,8 +207,10 @@ def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: Project, 
 def _synth(args: argparse.Namespace) -> list[Synthesized]:
     """Each stack's document, with the policy pack's result unless --no-policy, in stack order."""
     project = PROJECTS[args.project]
-    sources = [(stack, read_source(stack, args.config_file, project))
-               for stack in _stacks(args.stack, args.config_file, project)]
+    sources = [
+        (stack, read_source(stack, args.config_file, project))
+        for stack in _stacks(args.stack, args.config_file, project)
+    ]
     policy = not args.no_policy
     pack_config = _pack_config(args, project, sources, policy)
     return [synth_stack(item, project, policy, pack_config) for item in sources]
@@ -217,11 +232,13 @@ def _pack_config(args: argparse.Namespace, project: Project, sources, policy: bo
 def _standins_line(stack: str, synthesized: Synthesized) -> str:
     """What was stood in for, what the CLI really does without it (it does not prompt), and the commands."""
     if synthesized.cli_missing:
-        stops = f"`pulumi preview` stops with \"{stackfile.cli_stops(stack, synthesized.cli_missing)}\""
+        stops = f'`pulumi preview` stops with "{stackfile.cli_stops(stack, synthesized.cli_missing)}"'
     else:
         stops = "`pulumi preview` stops in the program, which names the first one missing"
-    return (f"rendered with stand-ins for secrets not set yet: {', '.join(synthesized.standins)}; {stops}; "
-            f"set them first: {stackfile.set_commands(stack, synthesized.standins)}")
+    return (
+        f"rendered with stand-ins for secrets not set yet: {', '.join(synthesized.standins)}; {stops}; "
+        f"set them first: {stackfile.set_commands(stack, synthesized.standins)}"
+    )
 
 
 def _print(done: list[Synthesized], args: argparse.Namespace, out: TextIO | None = None) -> None:

@@ -32,15 +32,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 COMPARE_SWAPS: dict[type, tuple[type, ...]] = {
-    ast.Eq: (ast.NotEq,), ast.NotEq: (ast.Eq,),
-    ast.Is: (ast.IsNot,), ast.IsNot: (ast.Is,),
-    ast.In: (ast.NotIn,), ast.NotIn: (ast.In,),
-    ast.Lt: (ast.GtE, ast.LtE), ast.LtE: (ast.Gt, ast.Lt),
-    ast.Gt: (ast.LtE, ast.GtE), ast.GtE: (ast.Lt, ast.Gt),
+    ast.Eq: (ast.NotEq,),
+    ast.NotEq: (ast.Eq,),
+    ast.Is: (ast.IsNot,),
+    ast.IsNot: (ast.Is,),
+    ast.In: (ast.NotIn,),
+    ast.NotIn: (ast.In,),
+    ast.Lt: (ast.GtE, ast.LtE),
+    ast.LtE: (ast.Gt, ast.Lt),
+    ast.Gt: (ast.LtE, ast.GtE),
+    ast.GtE: (ast.Lt, ast.Gt),
 }
 ARITHMETIC_SWAPS: dict[type, type] = {
-    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
-    ast.FloorDiv: ast.Div, ast.Mod: ast.FloorDiv, ast.Pow: ast.Mult,
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Div,
+    ast.Mod: ast.FloorDiv,
+    ast.Pow: ast.Mult,
 }
 BOOL_SWAPS: dict[type, type] = {ast.And: ast.Or, ast.Or: ast.And}
 # Statements whose removal leaves valid code that still runs (a removed plain assignment would
@@ -62,7 +72,7 @@ class Mutant:
 
     def apply(self, source: str) -> str:
         data = source.encode()
-        return (data[: self.start] + self.replacement.encode() + data[self.end:]).decode()
+        return (data[: self.start] + self.replacement.encode() + data[self.end :]).decode()
 
 
 def _short(text: str) -> str:
@@ -83,8 +93,9 @@ class _Finder(ast.NodeVisitor):
         self.rows: set[int] = set()  # tuples that are a table's rows: records, whose fields are not entries
         self.found: list[tuple[ast.AST, str, str, str, int]] = []
 
-    def add(self, node: ast.AST, new: ast.AST | str, operator: str, change: str | None = None,
-            at: ast.AST | None = None) -> None:
+    def add(
+        self, node: ast.AST, new: ast.AST | str, operator: str, change: str | None = None, at: ast.AST | None = None
+    ) -> None:
         """One mutant: `node`'s span becomes `new`; the report names the line of `at` (default `node`)."""
         text = new if isinstance(new, str) else _parenthesised(new)
         name = f"{self.keywords[id(node)]}=" if id(node) in self.keywords else ""  # `frozen=True → frozen=False`
@@ -95,8 +106,12 @@ class _Finder(ast.NodeVisitor):
     # What is never mutated ---------------------------------------------------------------
     def _body(self, body: list[ast.stmt]) -> None:
         for index, stmt in enumerate(body):
-            docstring = index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+            docstring = (
+                index == 0
+                and isinstance(stmt, ast.Expr)
+                and isinstance(stmt.value, ast.Constant)
                 and isinstance(stmt.value.value, str)
+            )
             if not docstring:
                 self.visit(stmt)
 

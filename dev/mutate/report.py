@@ -53,8 +53,11 @@ def load_equivalents(path: Path) -> list[Equivalent]:
         raise ValueError(f"{path}: `equivalent` must be an array of tables ([[equivalent]])")
     found = []
     for number, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or sorted(entry) != sorted(FIELDS) or \
-                not all(isinstance(entry[f], str) and entry[f].strip() for f in FIELDS):
+        if (
+            not isinstance(entry, dict)
+            or sorted(entry) != sorted(FIELDS)
+            or not all(isinstance(entry[f], str) and entry[f].strip() for f in FIELDS)
+        ):
             raise ValueError(f"{path}: equivalent #{number} needs exactly {', '.join(FIELDS)}, each a non-empty string")
         found.append(Equivalent(**{f: entry[f] for f in FIELDS}))
     return found
@@ -87,8 +90,10 @@ def _rows(run: Run) -> tuple[list[str], dict[str, list[Outcome]]]:
         tally = Counter(o.status for o in counted)
         detected = tally[KILLED] + tally[TIMEOUT]
         survivors[path] = [o for o in counted if o.status == SURVIVED]
-        rows.append(f"| `{path}` | {len(tests)} files, {baseline:.1f} s | {len(mine)} | {len(same)} | {tally[KILLED]} "
-                    f"| {tally[TIMEOUT]} | {tally[SURVIVED]} | **{score(detected, len(counted))}** |")
+        rows.append(
+            f"| `{path}` | {len(tests)} files, {baseline:.1f} s | {len(mine)} | {len(same)} | {tally[KILLED]} "
+            f"| {tally[TIMEOUT]} | {tally[SURVIVED]} | **{score(detected, len(counted))}** |"
+        )
     return rows, survivors
 
 
@@ -118,32 +123,46 @@ def render(run: Run) -> str:
     rows, survivors = _rows(run)
     minutes, seconds = divmod(round(run.seconds), 60)
     lines = [
-        "# Mutation testing", "",
-        "Written by `make mutate` (`python -m dev.mutate`). A report, not a gate: the run takes minutes.", "",
+        "# Mutation testing",
+        "",
+        "Written by `make mutate` (`python -m dev.mutate`). A report, not a gate: the run takes minutes.",
+        "",
         "Each mutant is one small change to a module (a comparison, a boolean operator, an arithmetic "
         "operator, a constant, a `not`, a return value, a removed statement, `continue`/`break`, a removed "
         "dict or list entry: `dev/mutate/operators.py`). The module's tests (`dev/mutate/targets.py`) "
         "run against it: a mutant they notice is **killed** (a test fails) or **timed out** (the run outlived "
         "its deadline); one they do not notice **survived**, a behaviour no test pins. "
-        "Score = (killed + timed out) / (mutants − equivalent).", "",
+        "Score = (killed + timed out) / (mutants − equivalent).",
+        "",
         f"Run {run.when}: **{minutes} min {seconds:02d} s** on {run.jobs} parallel jobs "
-        f"(Python {platform.python_version()}). The baseline column is one unmutated run of the module's tests.", "",
-        "## Scores", "",
+        f"(Python {platform.python_version()}). The baseline column is one unmutated run of the module's tests.",
+        "",
+        "## Scores",
+        "",
         "| Module | Tests (baseline) | Mutants | Equivalent | Killed | Timed out | Survived | Score |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        *rows, "",
-        "## Surviving mutants", "",
+        *rows,
+        "",
+        "## Surviving mutants",
+        "",
     ]
     for path, outcomes in survivors.items():
         lines += [f"### `{path}` ({len(outcomes)})", ""]
         if outcomes:
             lines += ["| Line | Operator | Change |", "| --- | --- | --- |"]
-            lines += [f"| {o.job.mutant.line} | {o.job.mutant.operator} | `{cell(o.job.mutant.change)}` |"
-                      for o in sorted(outcomes, key=lambda o: (o.job.mutant.line, o.job.mutant.start))]
+            lines += [
+                f"| {o.job.mutant.line} | {o.job.mutant.operator} | `{cell(o.job.mutant.change)}` |"
+                for o in sorted(outcomes, key=lambda o: (o.job.mutant.line, o.job.mutant.start))
+            ]
         else:
             lines.append("None.")
         lines.append("")
-    lines += ["## Equivalent mutants", "",
-              "Kept in `bench/mutation-equivalents.toml` (file, line's code, change, reason) and excluded from "
-              "the scores.", "", *_equivalent_lines(run), ""]
+    lines += [
+        "## Equivalent mutants",
+        "",
+        "Kept in `bench/mutation-equivalents.toml` (file, line's code, change, reason) and excluded from the scores.",
+        "",
+        *_equivalent_lines(run),
+        "",
+    ]
     return "\n".join(lines)

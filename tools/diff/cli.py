@@ -47,7 +47,9 @@ from .revisions import (
 )
 
 PROG = "python -m tools.diff"
-SKIPPED = "inputs unchanged since the base (program, stack file, pack): not rendered again, the head's render stands for it"
+SKIPPED = (
+    "inputs unchanged since the base (program, stack file, pack): not rendered again, the head's render stands for it"
+)
 
 
 def _bases(sha: str, names: list[str]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
@@ -98,15 +100,19 @@ def markdown(result: dict[str, Any]) -> str:
     skipped = [s["stack"] for s in result["stacks"] if s.get("baseSkipped")]
     if not skipped:
         return to_markdown(result)
-    line = (f"\n_Not rendered at the base, inputs unchanged (program, stack file, pack): "
-            f"{', '.join(f'`{s}`' for s in skipped)}._\n")
+    line = (
+        f"\n_Not rendered at the base, inputs unchanged (program, stack file, pack): "
+        f"{', '.join(f'`{s}`' for s in skipped)}._\n"
+    )
     return to_markdown(result, limit=comment_limit() - len(line.encode())) + line
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("base", nargs="?", metavar="BASE_REF", help="git revision to compare with, e.g. origin/main")
-    parser.add_argument("--diff", dest="diff_ref", metavar="BASE_REF", help="the same, as `tools.synth --diff` takes it")
+    parser.add_argument(
+        "--diff", dest="diff_ref", metavar="BASE_REF", help="the same, as `tools.synth --diff` takes it"
+    )
     parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the three tier stacks")
     parser.add_argument("--format", choices=("json", "markdown"), default="json")
     parser.add_argument("--no-policy", action="store_true", help="skip the policy pass in the head render")

@@ -58,7 +58,9 @@ def resolve_ref(ref: str) -> str:
         raise DiffError(f"{ROOT} is not in a git repository")
     found = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if found.returncode != 0 or not found.stdout.strip():
-        raise DiffError(f"base ref {ref!r} not found (fetch it first, e.g. `git fetch origin`; CI needs fetch-depth: 0)")
+        raise DiffError(
+            f"base ref {ref!r} not found (fetch it first, e.g. `git fetch origin`; CI needs fetch-depth: 0)"
+        )
     return found.stdout.strip()
 
 

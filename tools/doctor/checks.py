@@ -41,12 +41,17 @@ class Report:
         self.findings.append(Finding(what, fix))
 
 
-def examine(stack: str, env: Mapping[str, str] | None = None, path: Path | None = None, kms_client: Any = None) -> Report:
+def examine(
+    stack: str, env: Mapping[str, str] | None = None, path: Path | None = None, kms_client: Any = None
+) -> Report:
     env = os.environ if env is None else env
     report = Report(stack)
     path = path or stackfile.ROOT / f"Pulumi.{stack}.yaml"
     if not path.exists():
-        report.add(f"no stack file {path.name}", f"pulumi stack init {stack} --secrets-provider 'awskms://...' (README, First deploy)")
+        report.add(
+            f"no stack file {path.name}",
+            f"pulumi stack init {stack} --secrets-provider 'awskms://...' (README, First deploy)",
+        )
         return report
     try:
         document = stackfile.load_yaml(path)
@@ -56,7 +61,9 @@ def examine(stack: str, env: Mapping[str, str] | None = None, path: Path | None 
     config = stackfile.config_section(document)
     tier = config.get(f"{PROJECT}:tier") or stack
     if tier not in TIERS:
-        report.add(f"tier {tier!r} is not one of {', '.join(TIERS)}", f"set {PROJECT}:tier or name the stack after its tier")
+        report.add(
+            f"tier {tier!r} is not one of {', '.join(TIERS)}", f"set {PROJECT}:tier or name the stack after its tier"
+        )
         return report
     _secrets_provider(report, document, env)
     _backend(report, env)
@@ -71,17 +78,24 @@ def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) ->
     provider, salt, key = (document.get(k) for k in ("secretsprovider", "encryptionsalt", "encryptedkey"))
     init = _kms_init(report.stack)
     if provider is not None and not isinstance(provider, str):
-        report.add(f"secretsprovider is a {type(provider).__name__}", "a provider URL such as awskms://alias/NAME?region=R")
+        report.add(
+            f"secretsprovider is a {type(provider).__name__}", "a provider URL such as awskms://alias/NAME?region=R"
+        )
         return
     if provider == "default":
-        report.notes.append("secretsprovider: default is a value the CLI never writes; it reads it as no provider "
-                            f"line ({'the passphrase provider, as the file has an encryptionsalt' if salt else 'the backend default'})")
+        report.notes.append(
+            "secretsprovider: default is a value the CLI never writes; it reads it as no provider "
+            f"line ({'the passphrase provider, as the file has an encryptionsalt' if salt else 'the backend default'})"
+        )
     how = secretsscheme.scheme(document)
     if provider in secretsscheme.PASSPHRASE_OR_DEFAULT or provider is None:
         if not salt:
             line = f"secretsprovider: {provider}" if provider else "no secretsprovider: line"
-            report.add(f"{line} and no encryptionsalt: line, so each CI run would create a passphrase "
-                       "salt of its own and none could decrypt another's secrets", f"{init}, then commit the stack file")
+            report.add(
+                f"{line} and no encryptionsalt: line, so each CI run would create a passphrase "
+                "salt of its own and none could decrypt another's secrets",
+                f"{init}, then commit the stack file",
+            )
             return
         _passphrase(report, env)
         return
@@ -92,11 +106,17 @@ def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) ->
         try:
             kmsurl.parse(provider)
         except kmsurl.KmsUrlError as err:
-            report.add(f"the CLI cannot open the secrets provider: {err}", "correct the secretsprovider URL (the "
-                       "ARN form is awskms:///arn:aws:kms:...; parameters: region, endpoint, profile, role, context_*)")
+            report.add(
+                f"the CLI cannot open the secrets provider: {err}",
+                "correct the secretsprovider URL (the "
+                "ARN form is awskms:///arn:aws:kms:...; parameters: region, endpoint, profile, role, context_*)",
+            )
             return
         if not key:
-            report.add("secretsprovider is awskms but the file has no encryptedkey: line", f"{init}, then commit the stack file")
+            report.add(
+                "secretsprovider is awskms but the file has no encryptedkey: line",
+                f"{init}, then commit the stack file",
+            )
         _own_key(report, provider)
 
 
@@ -113,40 +133,56 @@ def _own_key(report: Report, provider: str) -> None:
     """
     key, query = crypter.kms_key_id(provider)[0], urlsplit(provider).query
     if "alias/" not in key:
-        report.notes.append("secretsprovider names its KMS key by id or ARN, so it was not checked to be this stack's own")
+        report.notes.append(
+            "secretsprovider names its KMS key by id or ARN, so it was not checked to be this stack's own"
+        )
         return
-    alias = key[key.index("alias/"):]  # an alias ARN ends in alias/NAME too
+    alias = key[key.index("alias/") :]  # an alias ARN ends in alias/NAME too
     owner = key_alias_stack(alias)
     if owner is not None and owner[1] == report.stack:
         return
     base = owner[0] if owner else alias
     url = f"awskms://{stack_key_alias(report.stack, base)}" + (f"?{query}" if query else "")
-    fix = f"pulumi stack change-secrets-provider --stack {report.stack} '{url}' (decrypts with the old key, " \
-          "so run it with operator credentials), then commit the stack file"
+    fix = (
+        f"pulumi stack change-secrets-provider --stack {report.stack} '{url}' (decrypts with the old key, "
+        "so run it with operator credentials), then commit the stack file"
+    )
     if owner is not None:
-        report.add(f"secretsprovider uses stack '{owner[1]}''s key ({alias}): every CI role that may decrypt "
-                   f"{owner[1]}'s secrets may decrypt this stack's", fix)
+        report.add(
+            f"secretsprovider uses stack '{owner[1]}''s key ({alias}): every CI role that may decrypt "
+            f"{owner[1]}'s secrets may decrypt this stack's",
+            fix,
+        )
     else:
-        report.add(f"secretsprovider uses {alias}, which is no stack's own key (bootstrap makes one per stack, "
-                   "<alias>-<stack>; the CI roles use the bucket's key only through S3, so they could not decrypt)", fix)
+        report.add(
+            f"secretsprovider uses {alias}, which is no stack's own key (bootstrap makes one per stack, "
+            "<alias>-<stack>; the CI roles use the bucket's key only through S3, so they could not decrypt)",
+            fix,
+        )
 
 
 def _passphrase(report: Report, env: Mapping[str, str]) -> None:
     if "PULUMI_CONFIG_PASSPHRASE" in env:
         if env["PULUMI_CONFIG_PASSPHRASE"] == "":
-            report.add("PULUMI_CONFIG_PASSPHRASE is set but empty; the CLI accepts it, and it protects nothing",
-                       "set the stack's real passphrase, or move the stack to awskms (" + _kms_init(report.stack) + ")")
+            report.add(
+                "PULUMI_CONFIG_PASSPHRASE is set but empty; the CLI accepts it, and it protects nothing",
+                "set the stack's real passphrase, or move the stack to awskms (" + _kms_init(report.stack) + ")",
+            )
     elif not env.get("PULUMI_CONFIG_PASSPHRASE_FILE"):
-        report.add("the stack uses the passphrase provider and neither PULUMI_CONFIG_PASSPHRASE nor "
-                   "PULUMI_CONFIG_PASSPHRASE_FILE is set, so a non-interactive CLI stops",
-                   "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE)")
+        report.add(
+            "the stack uses the passphrase provider and neither PULUMI_CONFIG_PASSPHRASE nor "
+            "PULUMI_CONFIG_PASSPHRASE_FILE is set, so a non-interactive CLI stops",
+            "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE)",
+        )
 
 
 def _backend(report: Report, env: Mapping[str, str]) -> None:
     url = env.get("PULUMI_BACKEND_URL", "")
     if not url:
-        report.add("PULUMI_BACKEND_URL is not set, so the CLI uses the last `pulumi login` or Pulumi Cloud",
-                   "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (README, State backend)")
+        report.add(
+            "PULUMI_BACKEND_URL is not set, so the CLI uses the last `pulumi login` or Pulumi Cloud",
+            "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (README, State backend)",
+        )
 
 
 def _declared(report: Report, path: Path) -> None:
@@ -156,10 +192,13 @@ def _declared(report: Report, path: Path) -> None:
     if not missing:
         return
     proj = stackfile.project()
-    commands = "; ".join(f"pulumi config set --stack {report.stack}"
-                         f"{' --secret' if declarations.declared_secret(proj, key) else ''} {key}"
-                         f"{'' if declarations.declared_secret(proj, key) else ' VALUE'}" for key in missing)
-    report.add(f"the CLI stops with \"{stackfile.cli_stops(report.stack, missing)}\"", commands)
+    commands = "; ".join(
+        f"pulumi config set --stack {report.stack}"
+        f"{' --secret' if declarations.declared_secret(proj, key) else ''} {key}"
+        f"{'' if declarations.declared_secret(proj, key) else ' VALUE'}"
+        for key in missing
+    )
+    report.add(f'the CLI stops with "{stackfile.cli_stops(report.stack, missing)}"', commands)
 
 
 def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) -> None:
@@ -171,18 +210,24 @@ def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) 
         if value is None:
             report.add(f"secret {secret.name} is not set", secret.command(report.stack))
         elif not stackfile.is_secure(value):
-            report.add(f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)")
+            report.add(
+                f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)"
+            )
     _provider_credentials(report, config, tier, env)
     if TIER_DEFAULTS[tier].owns_cache and UPSTASH_EMAIL_KEY not in config:
-        report.add(f"{UPSTASH_EMAIL_KEY} is not set (Upstash authenticates with the account email and the API key)",
-                   f"pulumi config set --stack {report.stack} {UPSTASH_EMAIL_KEY} ops@example.com")
+        report.add(
+            f"{UPSTASH_EMAIL_KEY} is not set (Upstash authenticates with the account email and the API key)",
+            f"pulumi config set --stack {report.stack} {UPSTASH_EMAIL_KEY} ops@example.com",
+        )
     how = secretsscheme.scheme(document)
     for path, ciphertext in stackfile.secure_leaves(document).items():
         problem = secretsscheme.ciphertext_problem(ciphertext, how)
         if problem:
             name = path.split(":", 1)[1] if path.startswith(f"{PROJECT}:") else path
-            report.add(f"{name} is not ciphertext the CLI can decrypt ({problem})",
-                       f"pulumi config set --stack {report.stack} --secret{' --path' if '.' in name else ''} {name}")
+            report.add(
+                f"{name} is not ciphertext the CLI can decrypt ({problem})",
+                f"pulumi config set --stack {report.stack} --secret{' --path' if '.' in name else ''} {name}",
+            )
 
 
 def _provider_credentials(report: Report, config: dict, tier: str, env: Mapping[str, str]) -> None:
@@ -192,13 +237,17 @@ def _provider_credentials(report: Report, config: dict, tier: str, env: Mapping[
         name = credential.config_key.removeprefix(f"{PROJECT}:")
         where = f"set {credential.env_var} in the environment instead (in CI, the deploy environment's secret)"
         if credential.config_key in config:
-            report.add(f"{name} is in the stack file: a provider credential there wins over the job's own and is "
-                       f"readable by every role that decrypts this stack",
-                       f"pulumi config rm --stack {report.stack} {name}; {where}, and revoke the token it held")
+            report.add(
+                f"{name} is in the stack file: a provider credential there wins over the job's own and is "
+                f"readable by every role that decrypts this stack",
+                f"pulumi config rm --stack {report.stack} {name}; {where}, and revoke the token it held",
+            )
         elif not env.get(credential.env_var):
-            report.add(f"{credential.env_var} is not set, and the providers read their credential only from the "
-                       f"environment", f"export {credential.env_var} where `pulumi up` runs (in CI, a secret of the "
-                       f"deploy environment: docs/credentials-setup.md)")
+            report.add(
+                f"{credential.env_var} is not set, and the providers read their credential only from the environment",
+                f"export {credential.env_var} where `pulumi up` runs (in CI, a secret of the "
+                f"deploy environment: docs/credentials-setup.md)",
+            )
 
 
 def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client: Any) -> None:
@@ -211,8 +260,10 @@ def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client:
         report.add(f"secrets cannot be decrypted: {err}", "use the stack's own passphrase or KMS key")
         return
     if key is None:
-        report.notes.append(f"secrets not decrypted here (provider {provider or 'passphrase'}; "
-                            f"set PULUMI_CONFIG_PASSPHRASE or use awskms to check them)")
+        report.notes.append(
+            f"secrets not decrypted here (provider {provider or 'passphrase'}; "
+            f"set PULUMI_CONFIG_PASSPHRASE or use awskms to check them)"
+        )
         return
     failed = []
     leaves = {p: c for p, c in leaves.items() if secretsscheme.ciphertext_problem(c, how) is None}
@@ -222,9 +273,12 @@ def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client:
         except crypter.DecryptError as err:
             failed.append(path)
             name = path.split(":", 1)[1] if path.startswith(f"{PROJECT}:") else path
-            report.add(f"{name} does not decrypt: {err}", f"set it again with this stack's provider: "
-                                                          f"pulumi config set --stack {report.stack} --secret"
-                                                          f"{' --path' if '.' in name else ''} {name}")
+            report.add(
+                f"{name} does not decrypt: {err}",
+                f"set it again with this stack's provider: "
+                f"pulumi config set --stack {report.stack} --secret"
+                f"{' --path' if '.' in name else ''} {name}",
+            )
     report.notes.append(f"{len(leaves) - len(failed)} of {len(leaves)} secrets decrypt (values not shown)")
 
 

@@ -50,7 +50,7 @@ class KmsUrl:
 
 def _go_host_problem(url: str) -> str | None:
     """net/url's parseHost: the text after the host's last ':' must be a port (digits)."""
-    rest = url[_SCHEME.match(url).end():] if _SCHEME.match(url) else url
+    rest = url[_SCHEME.match(url).end() :] if _SCHEME.match(url) else url
     if not rest.startswith("//"):
         return None
     authority = re.split(r"[/?#]", rest[2:], maxsplit=1)[0]
@@ -58,7 +58,7 @@ def _go_host_problem(url: str) -> str | None:
     if host.startswith("["):
         return None
     if ":" in host:
-        port = host[host.rindex(":"):]
+        port = host[host.rindex(":") :]
         if not re.fullmatch(r":[0-9]*", port):
             return f'parse "{url}": invalid port "{port}" after host'
     return None
@@ -78,7 +78,7 @@ def _param(settings: dict, name: str, value: str) -> None:
     if name in BOOLS:
         settings[name] = _go_bool(name, value)
     elif name == "rate_limiter_capacity":
-        if not re.fullmatch(r"[+-]?[0-9]+", value) or not -2 ** 31 <= int(value) < 2 ** 31:
+        if not re.fullmatch(r"[+-]?[0-9]+", value) or not -(2**31) <= int(value) < 2**31:
             raise ValueError(f'invalid value for capacity: strconv.ParseInt: parsing "{value}": invalid syntax')
     elif name in CHECKSUMS:
         if value.lower() not in ("when_supported", "when_required"):
@@ -109,7 +109,7 @@ def parse(url: str) -> KmsUrl:
         if name.startswith(CONTEXT_PREFIX):
             if len(given) != 1:
                 raise KmsUrlError(f'open keeper: EncryptionContext URL parameters "{name}" must have exactly 1 value')
-            context[name[len(CONTEXT_PREFIX):]] = given[0]
+            context[name[len(CONTEXT_PREFIX) :]] = given[0]
             continue
         try:
             _param(settings, name, given[0])

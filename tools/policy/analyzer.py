@@ -36,15 +36,19 @@ def pack_version(pack_dir: Path) -> str | None:
 
 
 def handshake_request(pack_dir: Path) -> analyzer_pb2.AnalyzerHandshakeRequest:
-    return analyzer_pb2.AnalyzerHandshakeRequest(engine_address=ENGINE_ADDRESS, root_directory=str(pack_dir),
-                                                 program_directory=str(pack_dir))
+    return analyzer_pb2.AnalyzerHandshakeRequest(
+        engine_address=ENGINE_ADDRESS, root_directory=str(pack_dir), program_directory=str(pack_dir)
+    )
 
 
-def configure_stack_request(project: str, stack: str, config: Mapping[str, str],
-                            dry_run: bool) -> analyzer_pb2.AnalyzerStackConfigureRequest:
+def configure_stack_request(
+    project: str, stack: str, config: Mapping[str, str], dry_run: bool
+) -> analyzer_pb2.AnalyzerStackConfigureRequest:
     stack_config = struct_pb2.Struct()
     stack_config.update(dict(config))
-    return analyzer_pb2.AnalyzerStackConfigureRequest(stack=stack, project=project, dry_run=dry_run, config=stack_config)
+    return analyzer_pb2.AnalyzerStackConfigureRequest(
+        stack=stack, project=project, dry_run=dry_run, config=stack_config
+    )
 
 
 def pack_info(response: analyzer_pb2.AnalyzerInfo, pack_dir: Path) -> PackInfo:
@@ -52,14 +56,16 @@ def pack_info(response: analyzer_pb2.AnalyzerInfo, pack_dir: Path) -> PackInfo:
     policies = []
     for p in response.policies:
         schema = json_format.MessageToDict(p.configSchema.properties) if p.HasField("configSchema") else {}
-        policies.append(PolicyMeta(
-            name=p.name,
-            description=p.description,
-            enforcement_level=LEVELS.get(p.enforcementLevel, "advisory"),
-            kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
-            properties=schema,
-            required=tuple(p.configSchema.required) if p.HasField("configSchema") else (),
-        ))
+        policies.append(
+            PolicyMeta(
+                name=p.name,
+                description=p.description,
+                enforcement_level=LEVELS.get(p.enforcementLevel, "advisory"),
+                kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
+                properties=schema,
+                required=tuple(p.configSchema.required) if p.HasField("configSchema") else (),
+            )
+        )
     # As the CLI does: PulumiPolicy.yaml's version wins over the one the pack reports.
     version = pack_version(pack_dir) or response.version
     return PackInfo(name=response.name, version=version, policies=tuple(policies), reported_version=response.version)
@@ -76,15 +82,18 @@ def configure_request(resolved: Mapping[str, tuple[str, dict[str, Any]]]) -> ana
 
 def analyze_request(reg: Registration, properties: struct_pb2.Struct | None = None) -> analyzer_pb2.AnalyzeRequest:
     """`properties`: the inputs already as a Struct (properties_of), so they are not converted twice."""
-    return analyzer_pb2.AnalyzeRequest(type=reg.type, properties=properties or _struct(reg.inputs), urn=reg.urn,
-                                       name=reg.name, options=_options(reg))
+    return analyzer_pb2.AnalyzeRequest(
+        type=reg.type, properties=properties or _struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg)
+    )
 
 
-def analyze_stack_request(resources: Sequence[Registration],
-                          properties: Sequence[struct_pb2.Struct] | None = None) -> analyzer_pb2.AnalyzeStackRequest:
+def analyze_stack_request(
+    resources: Sequence[Registration], properties: Sequence[struct_pb2.Struct] | None = None
+) -> analyzer_pb2.AnalyzeStackRequest:
     structs = properties if properties is not None else [_struct(reg.inputs) for reg in resources]
-    return analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(reg, outputs_of(reg, s))
-                                                       for reg, s in zip(resources, structs, strict=True)])
+    return analyzer_pb2.AnalyzeStackRequest(
+        resources=[_stack_resource(reg, outputs_of(reg, s)) for reg, s in zip(resources, structs, strict=True)]
+    )
 
 
 def outputs_of(reg: Registration, properties: struct_pb2.Struct) -> struct_pb2.Struct:
@@ -123,9 +132,15 @@ def _options(reg: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
 
 def _stack_resource(reg: Registration, properties: struct_pb2.Struct) -> analyzer_pb2.AnalyzerResource:
     return analyzer_pb2.AnalyzerResource(
-        type=reg.type, properties=properties, urn=reg.urn, name=reg.name, options=_options(reg),
-        parent=reg.parent, dependencies=reg.dependencies,
+        type=reg.type,
+        properties=properties,
+        urn=reg.urn,
+        name=reg.name,
+        options=_options(reg),
+        parent=reg.parent,
+        dependencies=reg.dependencies,
         # As the CLI: properties without dependencies are left out.
-        propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                              for k, v in reg.property_dependencies.items() if v},
+        propertyDependencies={
+            k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items() if v
+        },
     )

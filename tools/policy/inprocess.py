@@ -59,12 +59,18 @@ def _last_line(text: str) -> str:
 class InProcessPack:
     """One stack's pack in this process, with PackProcess's interface.
 
-        with InProcessPack("vital-expert-infra", "production", config) as pack:
-            result = pack.run(rendered.resources, pack_config)
+    with InProcessPack("vital-expert-infra", "production", config) as pack:
+        result = pack.run(rendered.resources, pack_config)
     """
 
-    def __init__(self, project: str, stack: str, config: Mapping[str, str] | None = None, dry_run: bool = True,
-                 pack_dir: Path = INFRA.pack_dir) -> None:
+    def __init__(
+        self,
+        project: str,
+        stack: str,
+        config: Mapping[str, str] | None = None,
+        dry_run: bool = True,
+        pack_dir: Path = INFRA.pack_dir,
+    ) -> None:
         self.project, self.stack, self.dry_run = project, stack, dry_run
         self.config = dict(config or {})
         self.pack_dir = Path(pack_dir)
@@ -84,11 +90,15 @@ class InProcessPack:
             try:
                 self.servicer = internals.load_policy_pack(self.pack_dir)
             except Exception as err:
-                raise PolicyPackError(f"policy pack {self.pack_dir} failed to start: {type(err).__name__}: "
-                                      f"{_last_line(str(err))}") from None
+                raise PolicyPackError(
+                    f"policy pack {self.pack_dir} failed to start: {type(err).__name__}: {_last_line(str(err))}"
+                ) from None
         self._call("Handshake", handshake_request(self.pack_dir), optional=True)
-        self._call("ConfigureStack", configure_stack_request(self.project, self.stack, self.config, self.dry_run),
-                   optional=True)
+        self._call(
+            "ConfigureStack",
+            configure_stack_request(self.project, self.stack, self.config, self.dry_run),
+            optional=True,
+        )
         self.info = pack_info(self._call("GetAnalyzerInfo", empty_pb2.Empty()), self.pack_dir)
         self.startup_s = time.perf_counter() - started
         return self
@@ -135,8 +145,9 @@ class InProcessPack:
                     return None
                 raise PolicyPackError(f"policy pack {self._label()}: {method} is not implemented") from None
             except Exception as err:
-                raise PolicyPackError(f"policy pack {self._label()}: {method} failed with {type(err).__name__}: "
-                                      f"{_last_line(str(err))}") from None
+                raise PolicyPackError(
+                    f"policy pack {self._label()}: {method} failed with {type(err).__name__}: {_last_line(str(err))}"
+                ) from None
 
     def _label(self) -> str:
         return self.info.label if self.info else str(self.pack_dir)
