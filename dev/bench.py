@@ -31,13 +31,9 @@ from vital.stackfile import ROOT
 
 from . import bench_committed as committed
 from . import importlist, profiling
+from .bench_probe import CHILD_ENV, PY, probe, run_probe
 
-PY = sys.executable
 FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy, upstash_pulumi"
-# Every measured process writes and reads its bytecode, as Python does by default: a session that
-# sets PYTHONDONTWRITEBYTECODE would otherwise compile this project's modules on every run (the
-# installed SDKs have theirs from pip), which no user's run does.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 # "Before" in the whole-process table and the import list: the commit issue 28 started from (`--before REF`).
 BEFORE = "f9f251025acf93c5e05533beac4281154e1ec636"
 
@@ -62,81 +58,6 @@ def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
     if done.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd[1:])} exited {done.returncode}: {done.stderr.strip()[-300:]}")
     return elapsed, (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
-
-
-def generated_config(apps: int, directory: Path) -> Path:
-    """The committed production stack with `apps` apps (the first keeps the domain)."""
-    import yaml
-
-    data = yaml.safe_load((ROOT / "Pulumi.production.yaml").read_text())
-    data["config"]["vital-expert-infra:apps"] = [{"name": "vital-expert"}] + [
-        {"name": f"app-{i:03d}", "rootDirectory": f"standalone-apps/app-{i:03d}"} for i in range(1, apps)
-    ]
-    path = directory / f"Pulumi.bench-{apps}.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
-
-
-def lift_list_limit(apps: int) -> None:
-    """Let the config hold `apps` apps, in this (probe) process only, before the program is imported.
-
-    The config refuses lists longer than vital.facts.LIST_MAX_ITEMS (50), so a bounded config
-    fails clearly; the growth rows (100 and 500 apps, issue 17's targets) measure the same
-    program with that one bound lifted. Nothing else changes.
-    """
-    import vital.facts
-
-    if "program.types" in sys.modules:
-        raise RuntimeError("lift_list_limit() must run before the program is imported")
-    vital.facts.LIST_MAX_ITEMS = max(vital.facts.LIST_MAX_ITEMS, apps)
-
-
-def _peak_mib(pid: int) -> float:
-    """A live process's high-water resident set (VmHWM), in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def probe(apps: int, process: bool = False) -> dict:
-    """One measurement in this (fresh) process: render, then the policy pass (in this process, or
-    with the pack in its own, started as the CLI starts it)."""
-    lift_list_limit(apps)
-    from dev.pack_process import PackProcess
-    from tools.policy.inprocess import InProcessPack
-    from tools.synth import synthesize
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = generated_config(apps, Path(tmp))
-        t0 = time.perf_counter()
-        synthesized = synthesize("production", path)
-        t1 = time.perf_counter()
-        peak_render = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        doc, rendered = synthesized.doc, synthesized.rendered
-        pack_class = PackProcess if process else InProcessPack
-        with pack_class(rendered.project, rendered.stack, synthesized.config) as pack:
-            doc["policy"] = pack.run(rendered.resources)
-            peak_pack = _peak_mib(pack.proc.pid) if process else 0.0
-            pack_start = pack.startup_s
-        t2 = time.perf_counter()
-    return {
-        "apps": apps,
-        "policy": "process" if process else "in-process",
-        "resources": len(doc["resources"]),
-        "render_s": t1 - t0,
-        "policy_s": t2 - t1,
-        "pack_start_s": pack_start,  # of policy_s: until the pack answers GetAnalyzerInfo
-        "mandatory": sum(1 for v in doc["policy"]["violations"] if v["enforcementLevel"] == "mandatory"),
-        "peak_render_mib": peak_render,
-        "peak_synth_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "peak_pack_mib": peak_pack,  # the pack's own process, read before it stops (process path only)
-    }
-
-
-def run_probe(apps: int, process: bool = False) -> dict:
-    cmd = [PY, "-m", "dev.bench", "--probe", str(apps)] + (["--policy-process"] if process else [])
-    return json.loads(subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, check=True, capture_output=True, text=True).stdout)
 
 
 def machine() -> list[str]:
@@ -301,9 +222,34 @@ def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
         whole, sha = whole_process(runs, spec, before)
         load_after = _load()
         imports = importlist.section(ROOT, before, CHILD_ENV)
-    floor, peer = whole["floor"][1], whole["peer"][1]
     growth = [run_probe(n) for n in sizes]
     compare = [run_probe(sizes[-2] if len(sizes) > 1 else sizes[-1], process=True)]
+    lines = _whole_table(whole, runs, load_before, load_after)
+    if sha is None:
+        lines += [
+            "",
+            "No commit among the last 30 differs from the working tree in every stack's inputs: the diff was not measured.",
+        ]
+    lines += [
+        "",
+        "## Growth: one stack with N apps",
+        "",
+        "Each row is a fresh process (`python -m dev.bench --probe N`): render under the mock runtime, then the "
+        "policy pass. Peak memory is the process's maximum resident set (the pack process's, on the process path).",
+        "",
+        *_growth_table(growth + compare),
+        "",
+    ]
+    lines += targets(whole, growth)
+    lines += imports
+    lines += profiling.section(CHILD_ENV)
+    lines += ["## Resources per committed stack", "", *committed.resource_counts(docs), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _whole_table(whole: dict, runs: int, load_before: str, load_after: str) -> list[str]:
+    """The report's head: the machine, then the whole-process table."""
+    floor, peer = whole["floor"][1], whole["peer"][1]
     lines = [
         "# Benchmark",
         "",
@@ -331,26 +277,7 @@ def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
             f"| {label} | {median:.2f} s | {median / floor:.2f}× | {median / peer:.2f}× | {cpu:.2f} s | "
             f"{cpu / cpu_floor:.2f}× | {cpu / cpu_peer:.2f}× | {', '.join(f'{x:.2f}' for x in samples)} |"
         )
-    if sha is None:
-        lines += [
-            "",
-            "No commit among the last 30 differs from the working tree in every stack's inputs: the diff was not measured.",
-        ]
-    lines += [
-        "",
-        "## Growth: one stack with N apps",
-        "",
-        "Each row is a fresh process (`python -m dev.bench --probe N`): render under the mock runtime, then the "
-        "policy pass. Peak memory is the process's maximum resident set (the pack process's, on the process path).",
-        "",
-        *_growth_table(growth + compare),
-        "",
-    ]
-    lines += targets(whole, growth)
-    lines += imports
-    lines += profiling.section(CHILD_ENV)
-    lines += ["## Resources per committed stack", "", *committed.resource_counts(docs), ""]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def targets(whole: dict, growth: list[dict]) -> list[str]:

@@ -66,7 +66,7 @@ def owner(filename: str) -> str:
 
 
 def _stack(apps: int):
-    from dev.bench import generated_config, lift_list_limit
+    from dev.bench_probe import generated_config, lift_list_limit
     from tools.synth import read_source
 
     if "program.types" not in sys.modules:
