@@ -72,10 +72,12 @@ def probe(apps: int, process: bool = False) -> dict:
         t1 = time.perf_counter()
         peak_render = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         doc, rendered = synthesized.doc, synthesized.rendered
+        assert rendered is not None  # synthesize() keeps the registrations
         pack_class = PackProcess if process else InProcessPack
         with pack_class(rendered.project, rendered.stack, synthesized.config) as pack:
             doc["policy"] = pack.run(rendered.resources)
-            peak_pack = _peak_mib(pack.proc.pid) if process else 0.0
+            pid = pack.proc.pid if isinstance(pack, PackProcess) and pack.proc else None
+            peak_pack = _peak_mib(pid) if pid else 0.0
             pack_start = pack.startup_s
         t2 = time.perf_counter()
     return {

@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import grpc
 import yaml
@@ -80,7 +80,7 @@ class PackProcess:
         self.client: AnalyzerClient | None = None
         self.info: PackInfo | None = None
         self.startup_s: float | None = None  # spawn to GetAnalyzerInfo answered
-        self._stderr = None
+        self._stderr: IO[bytes] | None = None
         self._spawned_at = 0.0
 
     # lifecycle
@@ -219,6 +219,7 @@ class PackProcess:
 
     def run(self, resources: Sequence[Registration], pack_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         self.configure(pack_config)
+        assert self.info is not None, "start() first"
         return {"pack": self.info.label, "violations": self.analyze(resources)}
 
 

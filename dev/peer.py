@@ -41,7 +41,7 @@ def peer_spec(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     stacks = []
     for doc in docs:
         counts = Counter(r["type"] for r in doc["resources"])
-        first = {}
+        first: dict[str, Any] = {}
         for r in doc["resources"]:
             first.setdefault(r["type"], r["inputs"])
         stacks.append(

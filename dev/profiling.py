@@ -80,10 +80,11 @@ def _render_and_judge(source) -> int:
     from tools.policy.inprocess import InProcessPack
     from tools.synth import synthesize_source
 
-    synthesized = synthesize_source("production", source)
-    with InProcessPack(synthesized.rendered.project, "production", source.config) as pack:
-        pack.run(synthesized.rendered.resources)
-    return len(synthesized.rendered.resources)
+    rendered = synthesize_source("production", source).rendered
+    assert rendered is not None  # synthesize_source() keeps the registrations
+    with InProcessPack(rendered.project, "production", source.config) as pack:
+        pack.run(rendered.resources)
+    return len(rendered.resources)
 
 
 def cpu(apps: int) -> dict:
@@ -98,7 +99,7 @@ def cpu(apps: int) -> dict:
     resources = _render_and_judge(source)
     profile.disable()
     by: Counter[str] = Counter()
-    for (filename, _, _), (_, _, tottime, _, _) in pstats.Stats(profile).stats.items():
+    for (filename, _, _), (_, _, tottime, _, _) in pstats.Stats(profile).stats.items():  # type: ignore[attr-defined]  # the table, undocumented in typeshed
         by[owner(filename) if not filename.startswith("~") else "other (stdlib, builtins)"] += tottime
     by.pop("imports", None)
     return _shares(by, resources, "s")
@@ -164,13 +165,13 @@ def memory(apps: int) -> dict:
                 best.update(size=size, snapshot=tracemalloc.take_snapshot())
         return record(self, request)
 
-    mockrt._RecordingMonitor.RegisterResource = sampled
+    mockrt._RecordingMonitor.RegisterResource = sampled  # type: ignore[method-assign]  # sampled, restored below
     tracemalloc.start(12)
     try:
         resources = _render_and_judge(source)
     finally:
         tracemalloc.stop()
-        mockrt._RecordingMonitor.RegisterResource = record
+        mockrt._RecordingMonitor.RegisterResource = record  # type: ignore[method-assign]  # restored
     by: Counter[str] = Counter()
     for stat in best["snapshot"].statistics("traceback"):
         frame = next(

@@ -79,10 +79,10 @@ def run(main: Callable[[], int], prog: str) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as err:
         directory = log_dir()
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{prog.split()[-1].replace('.', '-')}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log"
         path.write_text(traceback.format_exc())
-        print(f"{prog}: internal error ({sys.exc_info()[0].__name__}); the traceback is in {path}", file=sys.stderr)
+        print(f"{prog}: internal error ({type(err).__name__}); the traceback is in {path}", file=sys.stderr)
         return EXIT_INTERNAL

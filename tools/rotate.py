@@ -112,17 +112,20 @@ def check(stack: str, path: Path, today: date) -> tuple[list[str], list[str]]:
                 f"{where}: secretRotation.{name} is {str(when)!r}; allowed: a quoted 'YYYY-MM-DD' "
                 f"date not after today ({today.isoformat()})"
             )
-        elif state == rotation.OVERDUE:
-            overdue.append(
-                f"{where}: last rotated {rotation.parse(when).isoformat()}, {(today - rotation.parse(when)).days} "
-                f"days ago (limit {rotation.FAIL_DAYS}, today {today.isoformat()}); {hint}"
-            )
-        elif state == rotation.DUE:
-            deadline = rotation.parse(when).toordinal() + rotation.FAIL_DAYS
-            due.append(
-                f"{where}: due, rotate before {date.fromordinal(deadline).isoformat()} (last rotated "
-                f"{rotation.parse(when).isoformat()})"
-            )
+        elif state in (rotation.OVERDUE, rotation.DUE):
+            last = rotation.parse(when)
+            assert last is not None  # rotation.status says OVERDUE or DUE of a date only
+            if state == rotation.OVERDUE:
+                overdue.append(
+                    f"{where}: last rotated {last.isoformat()}, {(today - last).days} "
+                    f"days ago (limit {rotation.FAIL_DAYS}, today {today.isoformat()}); {hint}"
+                )
+            else:
+                deadline = last.toordinal() + rotation.FAIL_DAYS
+                due.append(
+                    f"{where}: due, rotate before {date.fromordinal(deadline).isoformat()} (last rotated "
+                    f"{last.isoformat()})"
+                )
     return overdue, due
 
 

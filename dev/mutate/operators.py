@@ -80,6 +80,10 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
+# What a mutant replaces: a node with a source span (an expression or a statement).
+Located = ast.expr | ast.stmt
+
+
 def _parenthesised(node: ast.AST) -> str:
     text = ast.unparse(node)
     return f"({text})" if isinstance(node, (ast.BinOp, ast.BoolOp, ast.Compare, ast.UnaryOp)) else text
@@ -91,10 +95,10 @@ class _Finder(ast.NodeVisitor):
     def __init__(self) -> None:
         self.keywords: dict[int, str] = {}  # a keyword argument's value -> its name, for the report
         self.rows: set[int] = set()  # tuples that are a table's rows: records, whose fields are not entries
-        self.found: list[tuple[ast.AST, str, str, str, int]] = []
+        self.found: list[tuple[Located, str, str, str, int]] = []
 
     def add(
-        self, node: ast.AST, new: ast.AST | str, operator: str, change: str | None = None, at: ast.AST | None = None
+        self, node: Located, new: ast.AST | str, operator: str, change: str | None = None, at: Located | None = None
     ) -> None:
         """One mutant: `node`'s span becomes `new`; the report names the line of `at` (default `node`)."""
         text = new if isinstance(new, str) else _parenthesised(new)
@@ -279,6 +283,7 @@ def mutants(path: str, source: str) -> Iterator[Mutant]:
     lines = source.splitlines()
     for node, text, operator, change, line in sorted(finder.found, key=lambda f: (f[4], f[0].col_offset)):
         start = starts[node.lineno - 1] + node.col_offset
+        assert node.end_lineno is not None and node.end_col_offset is not None  # ast.parse sets both
         end = starts[node.end_lineno - 1] + node.end_col_offset
         mutant = Mutant(path, line, start, end, text, operator, change, lines[line - 1].strip())
         _check_compiles(mutant, source)

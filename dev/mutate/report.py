@@ -81,11 +81,17 @@ def score(killed: int, counted: int) -> str:
     return f"{100 * killed / counted:.0f} %" if counted else "n/a"
 
 
+def _mutant(outcome: Outcome) -> Mutant:
+    """The outcome's mutant: the report's outcomes are mutants' runs (the baselines are `Run.modules`)."""
+    assert outcome.job.mutant is not None, "a baseline among the mutants' outcomes"
+    return outcome.job.mutant
+
+
 def _rows(run: Run) -> tuple[list[str], dict[str, list[Outcome]]]:
     rows, survivors = [], {}
     for path, tests, baseline in run.modules:
         mine = [o for o in run.outcomes if o.job.path == path]
-        same = [o for o in mine if equivalent_of(o.job.mutant, run.equivalents)]
+        same = [o for o in mine if equivalent_of(_mutant(o), run.equivalents)]
         counted = [o for o in mine if o not in same]
         tally = Counter(o.status for o in counted)
         detected = tally[KILLED] + tally[TIMEOUT]
@@ -101,13 +107,13 @@ def _equivalent_lines(run: Run) -> list[str]:
     lines = ["| File | Line | Change | Reason |", "| --- | --- | --- | --- |"]
     stale, wrong = [], []
     for entry in run.equivalents:
-        hits = [o for o in run.outcomes if entry.matches(o.job.mutant)]
+        hits = [o for o in run.outcomes if entry.matches(_mutant(o))]
         if not hits and any(entry.file == path for path, _, _ in run.modules):
             stale.append(entry)
         for o in hits:
-            lines.append(f"| `{entry.file}` | {o.job.mutant.line} | `{cell(entry.change)}` | {cell(entry.reason)} |")
+            lines.append(f"| `{entry.file}` | {_mutant(o).line} | `{cell(entry.change)}` | {cell(entry.reason)} |")
             if o.status != SURVIVED:
-                wrong.append(f"`{entry.file}` line {o.job.mutant.line}: `{cell(entry.change)}` ({o.status})")
+                wrong.append(f"`{entry.file}` line {_mutant(o).line}: `{cell(entry.change)}` ({o.status})")
     if len(lines) == 2:
         lines = ["None documented yet."]
     if wrong:
@@ -151,8 +157,8 @@ def render(run: Run) -> str:
         if outcomes:
             lines += ["| Line | Operator | Change |", "| --- | --- | --- |"]
             lines += [
-                f"| {o.job.mutant.line} | {o.job.mutant.operator} | `{cell(o.job.mutant.change)}` |"
-                for o in sorted(outcomes, key=lambda o: (o.job.mutant.line, o.job.mutant.start))
+                f"| {_mutant(o).line} | {_mutant(o).operator} | `{cell(_mutant(o).change)}` |"
+                for o in sorted(outcomes, key=lambda o: (_mutant(o).line, _mutant(o).start))
             ]
         else:
             lines.append("None.")

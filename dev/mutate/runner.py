@@ -184,7 +184,7 @@ class Pool:
                     end(pid, *_status(wait_status))
                     continue
                 for pid, slot in list(busy.items()):
-                    if time.monotonic() - slot.started > slot.job.timeout_s:
+                    if slot.job is not None and time.monotonic() - slot.started > slot.job.timeout_s:
                         slot.kill()
                         os.waitpid(pid, 0)
                         end(pid, TIMEOUT, None)

@@ -63,9 +63,9 @@ def _bases(sha: str, names: list[str]) -> tuple[dict[str, Any], dict[str, str], 
         with worktree(sha) as base_root:
             rendered, notes = render_base(base_root, missing)
         for s in missing:
-            docs[s] = rendered[s]
-            if rendered[s] is not None:
-                basecache.store(keys[s], rendered[s])
+            doc = docs[s] = rendered[s]
+            if doc is not None:
+                basecache.store(keys[s], doc)
     return docs, notes, skipped
 
 

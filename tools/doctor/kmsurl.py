@@ -50,7 +50,8 @@ class KmsUrl:
 
 def _go_host_problem(url: str) -> str | None:
     """net/url's parseHost: the text after the host's last ':' must be a port (digits)."""
-    rest = url[_SCHEME.match(url).end() :] if _SCHEME.match(url) else url
+    scheme = _SCHEME.match(url)
+    rest = url[scheme.end() :] if scheme else url
     if not rest.startswith("//"):
         return None
     authority = re.split(r"[/?#]", rest[2:], maxsplit=1)[0]
@@ -73,7 +74,7 @@ def _go_bool(name: str, value: str) -> bool:
     raise ValueError(f'invalid value for {name}: strconv.ParseBool: parsing "{value}": invalid syntax')
 
 
-def _param(settings: dict, name: str, value: str) -> None:
+def _param(settings: dict[str, str | bool], name: str, value: str) -> None:
     """One parameter as V2ConfigFromURLParams reads it (ValueError in gocloud's words)."""
     if name in BOOLS:
         settings[name] = _go_bool(name, value)
@@ -104,7 +105,8 @@ def parse(url: str) -> KmsUrl:
     values: dict[str, list[str]] = {}
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         values.setdefault(name, []).append(value)
-    context, settings = {}, {}
+    context: dict[str, str] = {}
+    settings: dict[str, str | bool] = {}  # KmsUrl's fields: a string, or a bool (dualstack, fips, anonymous)
     for name, given in values.items():
         if name.startswith(CONTEXT_PREFIX):
             if len(given) != 1:
@@ -115,4 +117,4 @@ def parse(url: str) -> KmsUrl:
             _param(settings, name, given[0])
         except ValueError as err:
             raise KmsUrlError(f"open keeper {url}: {err}") from None
-    return KmsUrl(key_id=key_id, context=context, **settings)
+    return KmsUrl(key_id=key_id, context=context, **settings)  # type: ignore[arg-type]  # each name is a field of its type (_param)

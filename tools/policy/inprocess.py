@@ -129,7 +129,7 @@ class InProcessPack:
 
     def run(self, resources: Sequence[Registration], pack_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         self.configure(pack_config)
-        return {"pack": self.info.label, "violations": self.analyze(resources)}
+        return {"pack": self._label(), "violations": self.analyze(resources)}
 
     def _call(self, method: str, request: Any, optional: bool = False) -> Any:
         """One servicer method, as the gRPC server would call it, in the stack's runtime."""
