@@ -25,7 +25,7 @@ import yaml
 
 from vital import credentials as declared
 from vital.names import AUTOMATION_BYPASS_SECRET, PRODUCTION, SECRET_TEXT, TIERS
-from vital.trust import REPOSITORY, ROLES, Role, pr_readable_stacks
+from vital.trust import REPOSITORY, ROLES, Role, environments, pr_readable_stacks
 
 from .entry import EXIT_FINDINGS, EXIT_OK, OneLineParser, run
 
@@ -110,8 +110,10 @@ def github_secret_rows(jobs: list[Job]) -> list[Row]:
         reach = declared.JOB_TOKEN if where == "job" else declared.GITHUB_SECRETS[name][where]
         lives = {"job": "issued by GitHub to each job", REPOSITORY: "repository secret"}.get(where, f"secret of environment `{where}`")
         # A repository secret reaches every workflow, a PR's included (it may edit one to read it); the
-        # job's own token reaches whoever runs the job.
-        pr = where == REPOSITORY or (where == "job" and any("pull_request" in j.events for j in readers))
+        # job's own token reaches whoever runs the job; an environment's secrets reach a PR's job unless
+        # the bootstrap stack makes the environment main-only (vital.trust.environments()).
+        pr = (where == REPOSITORY or (where == "job" and any("pull_request" in j.events for j in readers))
+              or (where not in ("job", REPOSITORY) and where not in environments()))
         rows.append(Row(f"`{name}`", lives, tuple(j.label for j in readers), _events(readers), pr, reach))
     return rows
 
