@@ -26,7 +26,7 @@ import yaml
 from tools.entry import EXIT_FINDINGS, EXIT_OK, OneLineParser, run
 from vital import credentials as declared
 from vital.names import AUTOMATION_BYPASS_SECRET, PRODUCTION, SECRET_TEXT, TIERS
-from vital.trust import REPOSITORY, ROLES, Role, pr_readable_stacks
+from vital.trust import REPOSITORY, ROLES, Role, environments, pr_readable_stacks
 
 PROG = "python -m dev.credentials"
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,8 +119,10 @@ def github_secret_rows(jobs: list[Job]) -> list[Row]:
             where, f"secret of environment `{where}`"
         )
         # A repository secret reaches every workflow, a PR's included (it may edit one to read it); the
-        # job's own token reaches whoever runs the job.
-        pr = where == REPOSITORY or (where == "job" and any("pull_request" in j.events for j in readers))
+        # job's own token reaches whoever runs the job; an environment's secrets reach a PR's job unless
+        # the bootstrap stack makes the environment main-only (vital.trust.environments()).
+        pr = (where == REPOSITORY or (where == "job" and any("pull_request" in j.events for j in readers))
+              or (where not in ("job", REPOSITORY) and where not in environments()))
         rows.append(Row(f"`{name}`", lives, tuple(j.label for j in readers), _events(readers), pr, reach))
     return rows
 

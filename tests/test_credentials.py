@@ -95,6 +95,14 @@ def test_a_write_token_a_pull_request_job_reads_is_undeclared_or_a_problem(input
                for p in tool.problems(rows(inputs, workflows=changed)))
 
 
+def test_an_environment_bootstrap_does_not_make_main_only_is_open_to_pull_requests(inputs, monkeypatch):
+    """The environments' secrets are out of a PR's reach only through the main-only rule bootstrap makes."""
+    made = tuple(e for e in trust.environments() if e != "preview")
+    monkeypatch.setattr(tool, "environments", lambda: made)
+    problems = tool.problems(rows(inputs))
+    assert any(p.startswith("`VERCEL_API_TOKEN` (secret of environment `preview`) reaches production") for p in problems)
+
+
 def test_every_declared_secret_is_one_a_workflow_reads(inputs):
     """No stale declaration: each name and place in vital/credentials.py is read by some job."""
     found = {(row.name.strip("`"), row.lives) for row in rows(inputs)}
