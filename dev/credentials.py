@@ -121,8 +121,11 @@ def github_secret_rows(jobs: list[Job]) -> list[Row]:
         # A repository secret reaches every workflow, a PR's included (it may edit one to read it); the
         # job's own token reaches whoever runs the job; an environment's secrets reach a PR's job unless
         # the bootstrap stack makes the environment main-only (vital.trust.environments()).
-        pr = (where == REPOSITORY or (where == "job" and any("pull_request" in j.events for j in readers))
-              or (where not in ("job", REPOSITORY) and where not in environments()))
+        pr = (
+            where == REPOSITORY
+            or (where == "job" and any("pull_request" in j.events for j in readers))
+            or (where not in ("job", REPOSITORY) and where not in environments())
+        )
         rows.append(Row(f"`{name}`", lives, tuple(j.label for j in readers), _events(readers), pr, reach))
     return rows
 
