@@ -68,11 +68,11 @@ test: venv
 
 ## The benchmark: writes bench/results.md (a script, not a timed test).
 bench: venv
-	$(PY) -m tools.bench
+	$(PY) -m dev.bench
 
 ## Mutation testing of the rules, the policies and the config: writes bench/mutation.md (a report, not a gate: it takes a while).
 mutate: venv
-	$(PY) -m tools.mutate
+	$(PY) -m dev.mutate
 
 clean:
 	rm -rf $(VENV) $(VENV)-lock .pytest_cache

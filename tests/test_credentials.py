@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from program.secrets import required_secrets
-from tools import credentials as tool
+from dev import credentials as tool
 from vital import credentials as declared
 from vital import trust
 from vital.names import PRODUCTION, TIERS
@@ -30,7 +30,7 @@ def rows(inputs, workflows=None, docs=None, config=None):
 
 def test_the_committed_document_is_the_derived_one(inputs):
     assert tool.DOCUMENT.read_text() == tool.render(rows(inputs)), \
-        "docs/credentials.md is stale: python -m tools.credentials > docs/credentials.md"
+        "docs/credentials.md is stale: python -m dev.credentials > docs/credentials.md"
 
 
 def test_no_production_capable_credential_is_readable_by_pull_request_code(inputs):
