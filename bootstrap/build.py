@@ -11,6 +11,7 @@ from vital.trust import REPOSITORY, ROLES
 from .components import CiRole, GitHubOidc, StateBucket, StateKey, SubjectTemplate
 from .config import BootstrapConfig
 from .documents import Account
+from .environments import CiEnvironment
 from .resolve import resolve
 
 
@@ -44,6 +45,8 @@ def build(cfg: BootstrapConfig) -> dict[str, object]:
     bucket = StateBucket("backend", specs.bucket, bucket_key.arn)
     oidc = GitHubOidc("github", specs.oidc)
     roles = [CiRole(spec.key, spec, opts=pulumi.ResourceOptions(depends_on=[oidc])) for spec in specs.roles]
+    for environment in specs.environments:
+        CiEnvironment(f"environment-{environment.name}", environment)
     # The subject template last: tokens of the new shape are trusted before GitHub sends them.
     SubjectTemplate("subjects", specs.oidc, after=[role.role for role in roles])
     return {

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, StrictInt, ValidationError, ValidationInfo, field_validator, model_validator,
+)
 
-from vital import pulumi_internals, validators
+from vital import facts, pulumi_internals, validators
 from vital.names import TIERS
 from vital.trust import BOOTSTRAP_PROJECT, BOOTSTRAP_STACK, PREFIXES_KEY, REPOSITORY_KEY, is_immutable, prefix_problem
 
@@ -70,6 +72,7 @@ class BootstrapConfig(BaseModel):
     subject_prefixes: tuple[str, ...] = Field(alias=PREFIXES_KEY)
     noncurrent_days: int = Field(90, alias="noncurrentDays")
     abort_multipart_days: int = Field(7, alias="abortMultipartDays")
+    production_reviewers: tuple[StrictInt, ...] = Field((), alias="productionReviewers")
     adopt: Adoption | None = None
 
     @field_validator("region", "github_owner", "bucket", "repository")
@@ -81,6 +84,21 @@ class BootstrapConfig(BaseModel):
     @classmethod
     def _days(cls, value: Any) -> Any:
         return validators.lifecycle_days(value) if isinstance(value, int) else value
+
+    @field_validator("production_reviewers")
+    @classmethod
+    def _reviewers(cls, ids: tuple[int, ...]) -> tuple[int, ...]:
+        if len(ids) > facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS or len(set(ids)) != len(ids):
+            raise ValueError(json.dumps({"key": "productionReviewers", "found": list(ids), "allowed":
+                                         f"allowed: up to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} different "
+                                         "GitHub user ids (`gh api users/LOGIN --jq .id`)"}))
+        for i, user in enumerate(ids):
+            try:
+                validators.github_id(user)
+            except ValueError as err:
+                raise ValueError(json.dumps({"key": f"productionReviewers[{i}]", "found": user,
+                                             "allowed": str(err)})) from None
+        return ids
 
     @model_validator(mode="after")
     def _consistent(self) -> BootstrapConfig:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from vital.names import PROJECT
-from vital.trust import AUDIENCE, BOOTSTRAP_STACK, GITHUB_OIDC_URL, OIDC_CLAIM_KEYS, ROLES, Role
+from vital.names import PRODUCTION, PROJECT
+from vital.trust import (
+    AUDIENCE, BOOTSTRAP_STACK, ENVIRONMENT_BRANCH, GITHUB_OIDC_URL, OIDC_CLAIM_KEYS, ROLES, Role, environments,
+)
 
 from . import documents
 from .config import BootstrapConfig
 from .documents import Account, key_alias
-from .specs import BootstrapSpecs, BucketSpec, KeySpec, OidcSpec, RoleSpec
+from .specs import BootstrapSpecs, BucketSpec, EnvironmentSpec, KeySpec, OidcSpec, RoleSpec
 
 # The roles `python -m tools.backend bootstrap --github-repo` made (the migration imports
 # them); plan-production is new and is created.
@@ -46,4 +48,8 @@ def resolve(cfg: BootstrapConfig, account: Account) -> BootstrapSpecs:
         oidc=OidcSpec(GITHUB_OIDC_URL, AUDIENCE, cfg.repository_name, OIDC_CLAIM_KEYS,
                       account.provider_arn if adopt else None),
         roles=tuple(_role(role, cfg, account) for role in ROLES),
+        environments=tuple(
+            EnvironmentSpec(name, cfg.repository_name, ENVIRONMENT_BRANCH,
+                            cfg.production_reviewers if name == PRODUCTION else ())
+            for name in environments()),
     )

@@ -53,9 +53,21 @@ class RoleSpec:
 
 
 @dataclass(frozen=True)
+class EnvironmentSpec:
+    """One GitHub environment of the infrastructure repository (vital.trust.environments()): the
+    one branch that may deploy to it, and who approves its jobs (none: no approval)."""
+
+    name: str
+    repository_name: str
+    branch: str
+    reviewers: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class BootstrapSpecs:
     bucket_key: KeySpec
     stack_keys: tuple[KeySpec, ...]
     bucket: BucketSpec
     oidc: OidcSpec
     roles: tuple[RoleSpec, ...]
+    environments: tuple[EnvironmentSpec, ...]

@@ -86,7 +86,6 @@ class EnvVarsSpec(Spec):
     plain: dict[str, str] = {}
     secret: dict[str, SecretStr] = {}
     targets: tuple[str, ...]
-    mode: Literal["per-variable", "bulk"] = "per-variable"
     # Vercel's id of an existing variable to import, by key (team-scoped import id).
     import_ids: dict[str, str] = {}
 
@@ -99,8 +98,6 @@ class EnvVarsSpec(Spec):
             raise ValueError(f"targets {self.targets} are not a non-empty subset of {ENV_TARGETS}")
         if self.secret and "development" in self.targets:
             raise ValueError("Vercel refuses sensitive variables that target development")
-        if self.mode == "bulk" and self.import_ids:
-            raise ValueError("single variables cannot be imported into the bulk resource")
         return self
 
 

@@ -103,19 +103,7 @@ class VercelApp(VitalComponent):
         targets = list(spec.targets)
         variables = sorted({**plain, **secret}.items())
         # Vercel answers ENV_ALREADY_EXISTS when a replacement is created before the old
-        # variable is deleted (pulumiverse/pulumi-vercel#118): delete first, in both modes.
-        if spec.mode == "bulk":
-            # One resource for all: removing an entry deletes that variable, and destroying
-            # the resource deletes every variable it manages.
-            return [vercel.ProjectEnvironmentVariables(
-                self.child("env"),
-                project_id=project_id,
-                variables=[
-                    vercel.ProjectEnvironmentVariablesVariableArgs(key=key, value=value, targets=targets, sensitive=key in secret)
-                    for key, value in variables
-                ],
-                opts=self.opts(delete_before_replace=True),
-            )]
+        # variable is deleted (pulumiverse/pulumi-vercel#118): delete first.
         return [
             vercel.ProjectEnvironmentVariable(
                 self.child(f"env-{key.lower()}"),

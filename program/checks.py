@@ -42,7 +42,6 @@ def run_all(c: StackConfig) -> None:
     _check_protection(c)
     _check_dns(c)
     _check_adoption(c)
-    _check_bulk_adoption(c)
     _check_rotation(c)
     _check_traffic(c)
     _check_release(c)
@@ -191,11 +190,6 @@ def _check_adoption(c: StackConfig) -> None:
                 _fail(f"adopt.apps.{name}.domains", domain, "allowed: one of the app's domains")
     if c.adopt.branch and c.tier_defaults.owns_branch == "main":
         _fail("adopt.branch", True, "allowed: false on production; main is never managed as a Branch resource")
-
-
-def _check_bulk_adoption(c: StackConfig) -> None:
-    if c.env_var_mode == "bulk" and any(a.env_var_ids for a in c.adopt.apps.values()):
-        _fail("envVarMode", "bulk", "allowed: per-variable while adopt.apps.*.envVarIds imports single variables")
 
 
 def _check_rotation(c: StackConfig) -> None:

@@ -197,9 +197,6 @@ class StackConfig(_Model):
     supabase_compute: StrictStr = Field(alias="supabaseCompute")
     supabase_allowed_cidrs: items(Cidr) = Field((), alias="supabaseAllowedCidrs")
     supabase_backups: StrictStr = Field(alias="supabaseBackups")
-    # One ProjectEnvironmentVariable per variable, or one bulk ProjectEnvironmentVariables
-    # per project (fewer resources; see the README's benchmark section for the trade-off).
-    env_var_mode: Literal["per-variable", "bulk"] = Field("per-variable", alias="envVarMode")
     # Who deploys the app: Vercel's Git integration, or the app repository's workflows.
     deploy_from: Literal["vercel-git", "github-actions"] = Field("vercel-git", alias="deployFrom")
     adopt: Adoption = Adoption()

@@ -177,7 +177,6 @@ def env_vars(cfg: StackConfig, app: AppConfig) -> EnvVarsSpec:
         plain=cfg.app_env(app),
         secret=dict(cfg.secret_env),
         targets=env_targets(cfg),
-        mode=cfg.env_var_mode,
         import_ids={key: _import_id(cfg, app, env_id) for key, env_id in env_ids.items()},
     )
 

@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from program.secrets import required_secrets
-from tools import credentials as tool
+from dev import credentials as tool
 from vital import credentials as declared
 from vital import trust
 from vital.names import PRODUCTION, TIERS
@@ -30,7 +30,7 @@ def rows(inputs, workflows=None, docs=None, config=None):
 
 def test_the_committed_document_is_the_derived_one(inputs):
     assert tool.DOCUMENT.read_text() == tool.render(rows(inputs)), \
-        "docs/credentials.md is stale: python -m tools.credentials > docs/credentials.md"
+        "docs/credentials.md is stale: python -m dev.credentials > docs/credentials.md"
 
 
 def test_no_production_capable_credential_is_readable_by_pull_request_code(inputs):
@@ -93,6 +93,14 @@ def test_a_write_token_a_pull_request_job_reads_is_undeclared_or_a_problem(input
                          trust.REPOSITORY: declared.GITHUB_SECRETS["VERCEL_API_TOKEN"][PRODUCTION]})
     assert any(p.startswith("`VERCEL_API_TOKEN` (repository secret) reaches production")
                for p in tool.problems(rows(inputs, workflows=changed)))
+
+
+def test_an_environment_bootstrap_does_not_make_main_only_is_open_to_pull_requests(inputs, monkeypatch):
+    """The environments' secrets are out of a PR's reach only through the main-only rule bootstrap makes."""
+    made = tuple(e for e in trust.environments() if e != "preview")
+    monkeypatch.setattr(tool, "environments", lambda: made)
+    problems = tool.problems(rows(inputs))
+    assert any(p.startswith("`VERCEL_API_TOKEN` (secret of environment `preview`) reaches production") for p in problems)
 
 
 def test_every_declared_secret_is_one_a_workflow_reads(inputs):

@@ -72,7 +72,9 @@ def read_history(path: Path) -> list[dict[str, Any]]:
     if data is None:  # the CLI prints null for a stack that has never been updated
         return []
     if not isinstance(data, list) or not all(isinstance(e, dict) and isinstance(e.get("kind"), str) for e in data):
-        raise UsageError(f"--history {path}: found {type(data).__name__}; allowed: a list of updates, each with its kind")
+        raise UsageError(
+            f"--history {path}: found {type(data).__name__}; allowed: a list of updates, each with its kind"
+        )
     return data
 
 
@@ -94,9 +96,11 @@ def last_deployed(stack: str, history: list[dict[str, Any]]) -> str | None:
         if entry["kind"] == UP_KIND:
             head = (entry.get("environment") or {}).get(GIT_HEAD)
             if not isinstance(head, str) or not _SHA.match(head):
-                raise Refused(f"stack '{stack}': its last pulumi up ({describe(entry)}) recorded no commit (git.head), "
-                              f"so nothing says this run's commit is newer; run one pulumi up of main from a git "
-                              f"checkout (it records git.head), then this workflow")
+                raise Refused(
+                    f"stack '{stack}': its last pulumi up ({describe(entry)}) recorded no commit (git.head), "
+                    f"so nothing says this run's commit is newer; run one pulumi up of main from a git "
+                    f"checkout (it records git.head), then this workflow"
+                )
             return head
     return None
 
@@ -111,24 +115,32 @@ def descends(stack: str, repo: Path, deployed: str, commit: str) -> None:
         raise UsageError("the checkout is shallow, so a commit's ancestors are missing; check out with fetch-depth: 0")
     done = _git(repo, "merge-base", "--is-ancestor", deployed, commit)
     if done.returncode == 1:
-        raise Refused(f"stack '{stack}': commit {commit[:12]} does not descend from {deployed[:12]}, which the stack "
-                      f"last deployed: deploying it would roll {stack} back; deploy main's latest commit instead "
-                      f"(Actions > infra-deploy > Run workflow, or re-run only the latest run)")
+        raise Refused(
+            f"stack '{stack}': commit {commit[:12]} does not descend from {deployed[:12]}, which the stack "
+            f"last deployed: deploying it would roll {stack} back; deploy main's latest commit instead "
+            f"(Actions > infra-deploy > Run workflow, or re-run only the latest run)"
+        )
     if done.returncode != 0:
-        raise Refused(f"stack '{stack}': it was last deployed from commit {deployed[:12]}, which this repository's "
-                      f"history does not hold (deployed from a branch or a fork?); deploy main once from a checkout "
-                      f"of main, then this workflow")
+        raise Refused(
+            f"stack '{stack}': it was last deployed from commit {deployed[:12]}, which this repository's "
+            f"history does not hold (deployed from a branch or a fork?); deploy main once from a checkout "
+            f"of main, then this workflow"
+        )
 
 
 def check(args: argparse.Namespace) -> list[dict[str, Any]]:
     history = read_history(args.history)
     if args.previewed_commit and args.previewed_commit != args.commit:
-        raise Refused(f"stack '{args.stack}': this job would apply commit {args.commit[:12]}, but its preview showed "
-                      f"{args.previewed_commit[:12]}; re-run the whole workflow, so the stack is previewed again")
+        raise Refused(
+            f"stack '{args.stack}': this job would apply commit {args.commit[:12]}, but its preview showed "
+            f"{args.previewed_commit[:12]}; re-run the whole workflow, so the stack is previewed again"
+        )
     if args.previewed_update and args.previewed_update != update_id(history):
         now = describe(history[0]) if history else "none"
-        raise Refused(f"stack '{args.stack}' changed after its preview (its newest update is now: {now}); re-run the "
-                      f"whole workflow, so the reviewers approve a preview of the stack as it is")
+        raise Refused(
+            f"stack '{args.stack}' changed after its preview (its newest update is now: {now}); re-run the "
+            f"whole workflow, so the reviewers approve a preview of the stack as it is"
+        )
     deployed = last_deployed(args.stack, history)
     if deployed is not None:
         descends(args.stack, args.repo, deployed, args.commit)
@@ -136,7 +148,9 @@ def check(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def build_parser() -> OneLineParser:
-    parser = OneLineParser(prog=PROG, description="Refuse to deploy a commit older than the stack's, or other than previewed.")
+    parser = OneLineParser(
+        prog=PROG, description="Refuse to deploy a commit older than the stack's, or other than previewed."
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     for name in ("check", "record"):
         command = sub.add_parser(name)

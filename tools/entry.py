@@ -1,10 +1,10 @@
 """What every command-line tool shares: one-line usage errors and the exit code contract.
 
-    0  ok
-    1  a mandatory policy violation (synth, diff) or findings (doctor, backend status)
-    2  bad input or usage: one line on stderr naming the stack or file, the key, the value and
-       what is allowed
-    3  an internal error: one line on stderr naming a log file, which holds the traceback
+0  ok
+1  a mandatory policy violation (synth, diff) or findings (doctor, backend status)
+2  bad input or usage: one line on stderr naming the stack or file, the key, the value and
+   what is allowed
+3  an internal error: one line on stderr naming a log file, which holds the traceback
 """
 
 from __future__ import annotations
@@ -37,6 +37,33 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+class Retired(argparse.Action):
+    """A retired flag (an interface is a contract): accepted by the parser only to fail with one
+    line naming what replaced it, exit 2. Takes an optional value, so `--flag` and `--flag X` read alike."""
+
+    def __init__(self, option_strings: list[str], dest: str, replaced_by: str, nargs: str | int = "?") -> None:
+        super().__init__(option_strings, dest, nargs=nargs, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        self.replaced_by = replaced_by
+
+    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+        raise UsageError(f"{option_string} was retired: {self.replaced_by}; drop the flag")
+
+
+# synth's and the diff's retired flags (issue 26): flag -> (takes a value, what replaced it).
+# Forked rendering gave no gain a user would notice on the committed stacks (bench/results.md's
+# notes), and the pack's CLI-identical launch is a test of the pack now (dev/pack_process.py).
+RETIRED_RENDER_FLAGS = {
+    "--jobs": (True, "stacks render one after another in one process"),
+    "--policy-process": (False, "the policy pack runs in this process, driven with the requests the CLI sends"),
+}
+
+
+def retire(parser: argparse.ArgumentParser, flags: dict[str, tuple[bool, str]]) -> None:
+    """Keep each flag known to `parser` only to refuse it with one line naming what replaced it."""
+    for flag, (takes_value, replaced_by) in flags.items():
+        parser.add_argument(flag, action=Retired, replaced_by=replaced_by, nargs="?" if takes_value else 0)
+
+
 def log_dir() -> Path:
     """Where internal-error logs go: $VITAL_LOG_DIR, else a folder in the system's temp dir."""
     return Path(os.environ.get("VITAL_LOG_DIR") or Path(tempfile.gettempdir()) / "vital-infra-logs")
@@ -52,10 +79,10 @@ def run(main: Callable[[], int], prog: str) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as err:
         directory = log_dir()
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{prog.split()[-1].replace('.', '-')}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log"
         path.write_text(traceback.format_exc())
-        print(f"{prog}: internal error ({sys.exc_info()[0].__name__}); the traceback is in {path}", file=sys.stderr)
+        print(f"{prog}: internal error ({type(err).__name__}); the traceback is in {path}", file=sys.stderr)
         return EXIT_INTERNAL

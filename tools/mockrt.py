@@ -5,10 +5,7 @@ options) the way the engine would receive it."""
 
 from __future__ import annotations
 
-import ast
 import asyncio
-import hashlib
-import importlib
 import logging
 import runpy
 import threading
@@ -27,25 +24,25 @@ from vital.names import PROJECT, SECRET_TEXT
 from vital.stackfile import ROOT
 
 from . import protostruct, provider_config
+from .engine_answers import (
+    COMPUTED_OUTPUTS,
+    STACK_REFERENCE_TYPE,
+    UNKNOWN,
+    UNKNOWN_TEXT,
+    Mocks,
+    mock_id,
+    stack_reference_note,
+)
 
 PROGRAM = ROOT / "__main__.py"
 
 SECRET_SIG = internals.SECRET_SIG_KEY
 SECRET_VALUE = internals.SECRET_SIG_VALUE
-UNKNOWN = internals.UNKNOWN
-UNKNOWN_TEXT = "[unknown]"
 
 # sdk/go/common/resource/urn/urn.go (NameDelimiter, TypeDelimiter) and tokens.RootStackType.
 _URN_DELIMITER = "::"
 _TYPE_DELIMITER = "$"
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
-STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
-
-# Ids shaped like the real ones, so anything that parses them still works.
-_ID_PREFIX = {
-    "vercel:index/project:Project": "prj_",
-    "vercel:index/projectRoute:ProjectRoute": "rt_",
-}
 
 
 @dataclass
@@ -64,7 +61,6 @@ class Registration:
     import_id: str
     additional_secret_outputs: list[str]
     provider: str
-    read_id: str = ""  # set for a read (an existing resource the stack only looks up)
     # Outputs the provider computes on create, unknown in this preview's outputs (AnalyzeStack reads outputs).
     computed: tuple[str, ...] = ()
 
@@ -79,89 +75,9 @@ class Rendered:
     notes: list[str] = field(default_factory=list)  # what the engine would do that synth cannot know offline
 
 
-# Outputs the provider computes on create: unknown during a preview, as the engine reports them.
-_COMPUTED_OUTPUTS = {
-    "upstash:index/redisDatabase:RedisDatabase": ("endpoint", "password", "restToken", "readOnlyRestToken", "port"),
-    # Vercel generates the bypass secret and the link's URL (its secret) on create.
-    "vercel:index/projectProtectionBypass:ProjectProtectionBypass": ("secret",),
-    "vercel:index/shareableLink:ShareableLink": ("secret", "url"),
-}
-
-
-def _mock_id(request, preview: bool) -> str:
-    """The id the engine answers a registration with: unknown ("") for a resource a preview would
-    create, the import id for one it imports, else (an update) an id shaped like the provider's.
-
-    A first `pulumi preview` creates nothing, so no provider has assigned an id yet. The engine
-    calls Create with Preview set (pulumi/pulumi pkg/resource/plugin/provider_plugin.go,
-    provider.Create, which allows an empty id only then); a bridged provider answers with the
-    planned state, whose id is empty (pulumi-terraform-bridge pkg/tfbridge/provider.go, Create:
-    `Id: newstate.ID()` from diff.ProposedState); a provider without previews gets its inputs
-    back and no id. The Python SDK resolves an empty id as unknown (pulumi/runtime/resource.py,
-    register_resource: `is_known = bool(resp.id)`). An import reads the existing resource, whose
-    id is the import id.
-    """
-    if request.importId or not request.custom:
-        return request.importId
-    if preview:
-        return ""
-    digest = hashlib.sha256(f"{request.type}::{request.name}".encode()).hexdigest()[:24]
-    return _ID_PREFIX.get(request.type, "id-") + digest
-
-
-# The account synth renders in: AWS's own documentation account id, the commercial partition.
-SYNTH_ACCOUNT_ID = "123456789012"
-
-
-def _region(_args: dict) -> dict:
-    region = pulumi.Config("aws").get("region") or "us-east-1"
-    return {"region": region, "name": region, "id": region, "description": "", "endpoint": f"ec2.{region}.amazonaws.com"}
-
-
-# Provider functions a program calls, answered as a real account would (the fields of each
-# function's result in pulumi-aws 7.51.1: get_caller_identity.py, get_partition.py, get_region.py).
-_INVOKES = {
-    "aws:index/getCallerIdentity:getCallerIdentity": lambda _args: {
-        "accountId": SYNTH_ACCOUNT_ID, "arn": f"arn:aws:iam::{SYNTH_ACCOUNT_ID}:user/synth",
-        "userId": "AIDASYNTHEXAMPLE000000", "id": SYNTH_ACCOUNT_ID},
-    "aws:index/getPartition:getPartition": lambda _args: {
-        "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws", "id": "aws"},
-    "aws:index/getRegion:getRegion": _region,
-}
-
-
-def stack_reference_note(stack: str) -> str:
-    """What synth says of a StackReference: it cannot know whether the stack was ever deployed.
-
-    The engine reads the stack's outputs from the backend during preview too (pulumi/pulumi
-    pkg/resource/deploy/builtins.go, readStackReference), and a stack that does not exist there
-    fails the whole run: pkg/backend/backend.go, backendClient.GetStackOutputs, `unknown stack
-    %q`. A stack that exists without the output fails in the program: the Python SDK's
-    StackReference.require_output indexes the outputs (`l[1][l[0]]`), a KeyError.
-    """
-    return (f"this stack reads stack '{stack}' (a StackReference), whose outputs synth shows as {UNKNOWN_TEXT}: "
-            f"`pulumi preview` fails with 'unknown stack \"{stack}\"' until that stack is deployed, and "
-            f"require_output raises KeyError for an output it does not export; deploy '{stack}' first")
-
-
-class _Mocks(pulumi.runtime.Mocks):
-    """Answers reads (a StackReference) and provider functions (_INVOKES); registrations are
-    answered by the monitor itself."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        if args.typ == STACK_REFERENCE_TYPE:
-            # Another stack's outputs cannot be read offline: unknown, as before its first up.
-            return args.resource_id, {"name": args.resource_id, "outputs": UNKNOWN, "secretOutputNames": UNKNOWN}
-        return args.resource_id, dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs):
-        answer = _INVOKES.get(args.token)
-        return answer(args.args) if answer else {}
-
-
 class _RecordingMonitor(internals.MockMonitor):
     def __init__(self, rendered: Rendered, preview: bool, config: dict[str, str], secret_keys: list[str]) -> None:
-        super().__init__(_Mocks())
+        super().__init__(Mocks())
         self.rendered = rendered
         self.preview = preview
         self.config, self.secret_keys = config, secret_keys
@@ -202,8 +118,10 @@ class _RecordingMonitor(internals.MockMonitor):
             parent_type = parent.split(_URN_DELIMITER)[2]
             if parent_type != ROOT_STACK_TYPE:
                 qualified = f"{parent_type}{_TYPE_DELIMITER}{type_}"
-        return f"urn:pulumi:{self.rendered.stack}{_URN_DELIMITER}{self.rendered.project}{_URN_DELIMITER}{qualified}" \
-               f"{_URN_DELIMITER}{name}"
+        return (
+            f"urn:pulumi:{self.rendered.stack}{_URN_DELIMITER}{self.rendered.project}{_URN_DELIMITER}{qualified}"
+            f"{_URN_DELIMITER}{name}"
+        )
 
     def check_default_provider(self, request) -> None:
         """The engine's CheckConfig of a package's default provider, at the package's first custom
@@ -216,8 +134,13 @@ class _RecordingMonitor(internals.MockMonitor):
             if package in self.checked_packages:
                 return
             self.checked_packages.add(package)
-        problem = provider_config.check(self.rendered.stack, package, self.config, self.secret_keys,
-                                        provider_config.default_provider_name(request.version, request.pluginDownloadURL))
+        problem = provider_config.check(
+            self.rendered.stack,
+            package,
+            self.config,
+            self.secret_keys,
+            provider_config.default_provider_name(request.version, request.pluginDownloadURL),
+        )
         if problem:
             raise pulumi.RunError(problem)
 
@@ -244,10 +167,11 @@ class _RecordingMonitor(internals.MockMonitor):
                 raise pulumi.RunError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
             self.urns.add(urn)
         # The inputs are copied once, into the response; the computed outputs are set on that copy.
-        response = resource_pb2.RegisterResourceResponse(urn=urn, id=_mock_id(request, self.preview),
-                                                            object=request.object)
-        computed = _COMPUTED_OUTPUTS.get(request.type, ()) if self.preview and not request.importId else ()
-        for key in _COMPUTED_OUTPUTS.get(request.type, ()):
+        response = resource_pb2.RegisterResourceResponse(
+            urn=urn, id=mock_id(request, self.preview), object=request.object
+        )
+        computed = COMPUTED_OUTPUTS.get(request.type, ()) if self.preview and not request.importId else ()
+        for key in COMPUTED_OUTPUTS.get(request.type, ()):
             response.object[key] = UNKNOWN
         self.rendered.resources.append(
             Registration(
@@ -280,10 +204,20 @@ class _RecordingMonitor(internals.MockMonitor):
                 self.rendered.notes.append(stack_reference_note(request.id))
         self.rendered.resources.append(
             Registration(
-                urn=response.urn, type=request.type, name=request.name, parent=request.parent, custom=True,
-                inputs=protostruct.to_dict(request.properties), protect=False, dependencies=list(request.dependencies),
-                property_dependencies={}, delete_before_replace=False, retain_on_delete=False, import_id="",
-                additional_secret_outputs=list(request.additionalSecretOutputs), provider=request.provider, read_id=request.id,
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=True,
+                inputs=protostruct.to_dict(request.properties),
+                protect=False,
+                dependencies=list(request.dependencies),
+                property_dependencies={},
+                delete_before_replace=False,
+                retain_on_delete=False,
+                import_id="",
+                additional_secret_outputs=list(request.additionalSecretOutputs),
+                provider=request.provider,
             )
         )
         return response
@@ -310,8 +244,13 @@ def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def recording(stack: str, config: dict[str, str] | None = None, secret_keys: list[str] | None = None,
-              project: str = PROJECT, preview: bool = True) -> Iterator[Rendered]:
+def recording(
+    stack: str,
+    config: dict[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+    project: str = PROJECT,
+    preview: bool = True,
+) -> Iterator[Rendered]:
     """Pulumi's mock runtime with a monitor that records every registration, for one run.
 
     The runs themselves (a program, or a component under `@pulumi.runtime.test`) happen inside
@@ -333,8 +272,7 @@ def recording(stack: str, config: dict[str, str] | None = None, secret_keys: lis
     monitor = _RecordingMonitor(rendered, preview, dict(config or {}), list(secret_keys or []))
     try:
         internals.reset_program_state()  # a fresh root Stack for every run in this process
-        pulumi.runtime.set_mocks(_Mocks(), project=project, stack=stack, preview=preview, logger=logger,
-                                 monitor=monitor)
+        pulumi.runtime.set_mocks(Mocks(), project=project, stack=stack, preview=preview, logger=logger, monitor=monitor)
         pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
         with internals.without_source_positions():
             yield rendered
@@ -362,8 +300,14 @@ def _quiet_run_errors(loop: asyncio.AbstractEventLoop, context: dict) -> None:
         loop.default_exception_handler(context)
 
 
-def run_program(stack: str, config: dict[str, str], secret_keys: list[str], project: str = PROJECT,
-                preview: bool = True, program: Path = PROGRAM) -> Rendered:
+def run_program(
+    stack: str,
+    config: dict[str, str],
+    secret_keys: list[str],
+    project: str = PROJECT,
+    preview: bool = True,
+    program: Path = PROGRAM,
+) -> Rendered:
     """Run __main__.py for one stack with the given (decrypted or placeholder) config.
 
     Raises pulumi.RunError for an error the program reports on purpose (bad config).
@@ -373,18 +317,6 @@ def run_program(stack: str, config: dict[str, str], secret_keys: list[str], proj
         root = internals.root_resource()
         rendered.outputs = _resolve_outputs(dict(root.outputs)) if root is not None else {}
     return rendered
-
-
-def preload_program(program: Path = PROGRAM) -> None:
-    """Import what the program's entry point imports, without running it (so forked children
-    that run it find every module loaded). Read from the file: the tools name no component."""
-    tree = ast.parse(program.read_text(), str(program))
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                importlib.import_module(alias.name)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            importlib.import_module(node.module)
 
 
 def redact(value: Any) -> Any:

@@ -69,19 +69,28 @@ def api_url(value: str) -> str:
 
 def get(api: str, path: str) -> dict[str, Any]:
     """One GET of GitHub's REST API, with its deadline; GitHubError on anything but a JSON object."""
-    request = urllib.request.Request(f"{api}{path}", headers={
-        "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
-        **({"Authorization": f"Bearer {os.environ['GITHUB_TOKEN']}"} if os.environ.get("GITHUB_TOKEN") else {})})
+    request = urllib.request.Request(
+        f"{api}{path}",
+        headers={
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            **({"Authorization": f"Bearer {os.environ['GITHUB_TOKEN']}"} if os.environ.get("GITHUB_TOKEN") else {}),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
             body = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as err:
-        why = {401: "the token was refused (GITHUB_TOKEN)", 403: "the token may not read it (GITHUB_TOKEN needs "
-               "read access to the repository's Actions settings)", 404: "no such repository, or GITHUB_TOKEN cannot "
-               "see it"}.get(err.code, f"GitHub answered {err.code}")
+        why = {
+            401: "the token was refused (GITHUB_TOKEN)",
+            403: "the token may not read it (GITHUB_TOKEN needs read access to the repository's Actions settings)",
+            404: "no such repository, or GITHUB_TOKEN cannot see it",
+        }.get(err.code, f"GitHub answered {err.code}")
         raise GitHubError(f"GET {path}: {why}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as err:
-        raise GitHubError(f"GET {path}: GitHub did not answer within {TIMEOUT_S} s ({getattr(err, 'reason', err)})") from None
+        raise GitHubError(
+            f"GET {path}: GitHub did not answer within {TIMEOUT_S} s ({getattr(err, 'reason', err)})"
+        ) from None
     except ValueError:
         raise GitHubError(f"GET {path}: the answer is not JSON") from None
     if not isinstance(body, dict):
@@ -92,8 +101,10 @@ def get(api: str, path: str) -> dict[str, Any]:
 def customization(api: str, repo: str) -> dict[str, Any]:
     body = get(api, f"/repos/{repo}/actions/oidc/customization/sub")
     if not isinstance(body.get("sub_claim_prefix"), str):
-        raise GitHubError(f"GET /repos/{repo}/actions/oidc/customization/sub: no sub_claim_prefix in the answer "
-                          "(GitHub Enterprise Server has no immutable subjects; set the prefixes by hand)")
+        raise GitHubError(
+            f"GET /repos/{repo}/actions/oidc/customization/sub: no sub_claim_prefix in the answer "
+            "(GitHub Enterprise Server has no immutable subjects; set the prefixes by hand)"
+        )
     return body
 
 
@@ -101,8 +112,12 @@ def both_forms(api: str, repo: str) -> list[str]:
     """The repository's name form and immutable form, from what GitHub says of it."""
     body = get(api, f"/repos/{repo}")
     owner, name = (body.get("owner") or {}), body.get("name")
-    if not (isinstance(owner.get("login"), str) and isinstance(name, str)
-            and isinstance(owner.get("id"), int) and isinstance(body.get("id"), int)):
+    if not (
+        isinstance(owner.get("login"), str)
+        and isinstance(name, str)
+        and isinstance(owner.get("id"), int)
+        and isinstance(body.get("id"), int)
+    ):
         raise GitHubError(f"GET /repos/{repo}: no owner.login, owner.id, name and id in the answer")
     return [f"repo:{owner['login']}/{name}", f"repo:{owner['login']}@{owner['id']}/{name}@{body['id']}"]
 
@@ -111,13 +126,18 @@ def run_prefixes(args: argparse.Namespace, out: TextIO) -> int:
     current = customization(args.api_url, args.repository)["sub_claim_prefix"]
     forms = both_forms(args.api_url, args.repository)
     if current not in forms:
-        print(f"GitHub's current prefix {current!r} is neither form of {args.repository} ({' or '.join(forms)})", file=out)
+        print(
+            f"GitHub's current prefix {current!r} is neither form of {args.repository} ({' or '.join(forms)})", file=out
+        )
         return EXIT_FINDINGS
     print(f"# GitHub's current prefix for {args.repository}: {current}", file=out)
     print("# the stack trusts both forms, so opting in to immutable subjects locks nobody out:", file=out)
     for i, prefix in enumerate(forms):
-        print(f"pulumi config set --cwd bootstrap --stack {BOOTSTRAP_STACK} --path "
-              f"{shlex.quote(f'{PREFIXES_KEY}[{i}]')} {shlex.quote(prefix)}", file=out)
+        print(
+            f"pulumi config set --cwd bootstrap --stack {BOOTSTRAP_STACK} --path "
+            f"{shlex.quote(f'{PREFIXES_KEY}[{i}]')} {shlex.quote(prefix)}",
+            file=out,
+        )
     return EXIT_OK
 
 
@@ -140,18 +160,25 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     live = customization(args.api_url, repo)
     findings = []
     if live["sub_claim_prefix"] not in prefixes:
-        findings.append(f"GitHub's current prefix {live['sub_claim_prefix']!r} is not one the {BOOTSTRAP_STACK} stack "
-                        f"trusts ({', '.join(prefixes)}): every role refuses the repository's tokens; run "
-                        f"`python -m tools.oidc prefixes --repository {repo}`, set them, `make bootstrap`")
+        findings.append(
+            f"GitHub's current prefix {live['sub_claim_prefix']!r} is not one the {BOOTSTRAP_STACK} stack "
+            f"trusts ({', '.join(prefixes)}): every role refuses the repository's tokens; run "
+            f"`python -m tools.oidc prefixes --repository {repo}`, set them, `make bootstrap`"
+        )
     template = (live.get("use_default"), list(live.get("include_claim_keys") or []))
     if template != (False, list(OIDC_CLAIM_KEYS)):
-        findings.append(f"the repository's subject template is use_default={template[0]}, include_claim_keys="
-                        f"{template[1]}; expected use_default=False, {list(OIDC_CLAIM_KEYS)} (`make bootstrap` sets it)")
+        findings.append(
+            f"the repository's subject template is use_default={template[0]}, include_claim_keys="
+            f"{template[1]}; expected use_default=False, {list(OIDC_CLAIM_KEYS)} (`make bootstrap` sets it)"
+        )
     for finding in findings:
         print(finding, file=out)
     if not findings:
-        print(f"{repo}: GitHub's current prefix {live['sub_claim_prefix']} is trusted, and the subject template is "
-              f"{', '.join(OIDC_CLAIM_KEYS)}", file=out)
+        print(
+            f"{repo}: GitHub's current prefix {live['sub_claim_prefix']} is trusted, and the subject template is "
+            f"{', '.join(OIDC_CLAIM_KEYS)}",
+            file=out,
+        )
     return EXIT_FINDINGS if findings else EXIT_OK
 
 

@@ -64,10 +64,16 @@ def config_keys(vars_py: str) -> frozenset[str]:
     """The keys a generated `config/vars.py` reads: every `__config__.get*('<key>')`."""
     keys = set()
     for node in ast.walk(ast.parse(vars_py)):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "__config__"
-                and node.func.attr.startswith("get") and node.args and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "__config__"
+            and node.func.attr.startswith("get")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             keys.add(node.args[0].value)
     return frozenset(keys)
 
@@ -120,13 +126,21 @@ def invalid_key_reason(package: str, key: str, schema_keys: Iterable[str]) -> st
     sentences = [f"`{package}:{key}` is not a valid configuration key for the {package} provider."]
     if similar:
         sentences.append(f"Did you mean {' or '.join(f'`{package}:{k}`' for k in similar)}?")
-    sentences.append("If the referenced key is not intended for the provider, please choose a different "
-                     f"namespace from `{package}:`.")
+    sentences.append(
+        "If the referenced key is not intended for the provider, please choose a different "
+        f"namespace from `{package}:`."
+    )
     return " ".join(sentences)
 
 
-def check(stack: str, package: str, config: Mapping[str, str], secret_keys: Iterable[str], provider_name: str,
-          schemas: Mapping[str, ProviderSchema] | None = None) -> str | None:
+def check(
+    stack: str,
+    package: str,
+    config: Mapping[str, str],
+    secret_keys: Iterable[str],
+    provider_name: str,
+    schemas: Mapping[str, ProviderSchema] | None = None,
+) -> str | None:
     """The one line for the first key in `package`'s namespace its bridged provider refuses, or None."""
     schema = (installed() if schemas is None else schemas).get(package)
     if schema is None or package not in BRIDGED_PROVIDERS:
@@ -137,8 +151,10 @@ def check(stack: str, package: str, config: Mapping[str, str], secret_keys: Iter
         if namespace != package or key in schema.keys or key in ALWAYS_ALLOWED:
             continue
         found = _shown(config[full_key], full_key in secret)
-        return (f"stack '{stack}': config '{full_key}': found {found}; pulumi:providers:{package} resource "
-                f"'{provider_name}' has a problem: {invalid_key_reason(package, key, schema.keys)}")
+        return (
+            f"stack '{stack}': config '{full_key}': found {found}; pulumi:providers:{package} resource "
+            f"'{provider_name}' has a problem: {invalid_key_reason(package, key, schema.keys)}"
+        )
     return None
 
 

@@ -57,7 +57,9 @@ def secret_names(stack: str, config: dict) -> list[str]:
 
 
 def set_command(stack: str, key: str) -> str:
-    secret = RequiredSecret(f"{PROJECT}:{key}") if key in TOP_LEVEL_SECRETS else RequiredSecret(f"{PROJECT}:secretEnv", key)
+    secret = (
+        RequiredSecret(f"{PROJECT}:{key}") if key in TOP_LEVEL_SECRETS else RequiredSecret(f"{PROJECT}:secretEnv", key)
+    )
     return secret.command(stack)
 
 
@@ -93,8 +95,10 @@ def check(stack: str, path: Path, today: date) -> tuple[list[str], list[str]]:
         raise RotateError(f"stack '{stack}': {err}") from None
     recorded = config.get(f"{PROJECT}:secretRotation") or {}
     if not isinstance(recorded, dict):
-        raise RotateError(f"stack '{stack}': {path.name}: {PROJECT}:secretRotation is a {type(recorded).__name__}; "
-                          f"allowed: a mapping of secret -> 'YYYY-MM-DD'")
+        raise RotateError(
+            f"stack '{stack}': {path.name}: {PROJECT}:secretRotation is a {type(recorded).__name__}; "
+            f"allowed: a mapping of secret -> 'YYYY-MM-DD'"
+        )
     overdue, due = [], []
     for name in secret_names(stack, config):
         when = recorded.get(name)
@@ -104,15 +108,24 @@ def check(stack: str, path: Path, today: date) -> tuple[list[str], list[str]]:
         if state == rotation.NEVER:
             overdue.append(f"{where}: rotation {rotation.NEVER_RECORDED} (no secretRotation.{name}); {hint}")
         elif state in (rotation.NOT_A_DATE, rotation.FUTURE):
-            raise RotateError(f"{where}: secretRotation.{name} is {str(when)!r}; allowed: a quoted 'YYYY-MM-DD' "
-                              f"date not after today ({today.isoformat()})")
-        elif state == rotation.OVERDUE:
-            overdue.append(f"{where}: last rotated {rotation.parse(when).isoformat()}, {(today - rotation.parse(when)).days} "
-                           f"days ago (limit {rotation.FAIL_DAYS}, today {today.isoformat()}); {hint}")
-        elif state == rotation.DUE:
-            deadline = rotation.parse(when).toordinal() + rotation.FAIL_DAYS
-            due.append(f"{where}: due, rotate before {date.fromordinal(deadline).isoformat()} (last rotated "
-                       f"{rotation.parse(when).isoformat()})")
+            raise RotateError(
+                f"{where}: secretRotation.{name} is {str(when)!r}; allowed: a quoted 'YYYY-MM-DD' "
+                f"date not after today ({today.isoformat()})"
+            )
+        elif state in (rotation.OVERDUE, rotation.DUE):
+            last = rotation.parse(when)
+            assert last is not None  # rotation.status says OVERDUE or DUE of a date only
+            if state == rotation.OVERDUE:
+                overdue.append(
+                    f"{where}: last rotated {last.isoformat()}, {(today - last).days} "
+                    f"days ago (limit {rotation.FAIL_DAYS}, today {today.isoformat()}); {hint}"
+                )
+            else:
+                deadline = last.toordinal() + rotation.FAIL_DAYS
+                due.append(
+                    f"{where}: due, rotate before {date.fromordinal(deadline).isoformat()} (last rotated "
+                    f"{last.isoformat()})"
+                )
     return overdue, due
 
 
@@ -135,8 +148,11 @@ def _check(args: argparse.Namespace) -> int:
             print(f"rotate: {line}")
     for line in overdue:
         print(f"rotate: {line}")
-    print(f"rotate: {len(overdue)} secret(s) overdue or never recorded (limit {rotation.FAIL_DAYS} days)" if overdue
-          else "rotate: no secret overdue")
+    print(
+        f"rotate: {len(overdue)} secret(s) overdue or never recorded (limit {rotation.FAIL_DAYS} days)"
+        if overdue
+        else "rotate: no secret overdue"
+    )
     return EXIT_FINDINGS if overdue else EXIT_OK
 
 
@@ -156,11 +172,13 @@ def _date(value: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m tools.rotate", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", type=_stack, help="the stack (with --check: a stack or 'all', the default)")
-    parser.add_argument("key", nargs="?",
-                        help="the secret: a secretEnv key or vercelDeployToken, protectionPassword")
+    parser.add_argument("key", nargs="?", help="the secret: a secretEnv key or vercelDeployToken, protectionPassword")
     parser.add_argument("--date", type=_date, help="rotation date (default today)")
-    parser.add_argument("--check", action="store_true",
-                        help="the alarm: exit 1 naming each secret overdue or never recorded, 0 when none is")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="the alarm: exit 1 naming each secret overdue or never recorded, 0 when none is",
+    )
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml")
     return parser
 

@@ -2,10 +2,10 @@
 
 Runs the real program under Pulumi's mock runtime with the stack file's config; no Pulumi
 CLI, backend, provider plugin or credential is needed. Then runs the policy pack over the
-result through the Analyzer protocol, as the CLI would: by default pulumi-policy's own
-servicer in this process (tools/policy/inprocess.py), with `--policy-process` the pack in its
-own process, launched exactly as the CLI launches it. Several stacks render at once, each in a
-child forked after the imports (`--jobs`), and are printed in stack order. Exit 0 when
+result through the Analyzer protocol, as the CLI would: pulumi-policy's own servicer in this
+process (tools/policy/inprocess.py), sent the requests the CLI sends. Stacks render one after
+another in this process, in stack order (`--jobs` and `--policy-process` are retired: one line,
+exit 2, tools/entry.py RETIRED_RENDER_FLAGS). Exit 0 when
 rendered with no mandatory violation, 1 when one remains, 2 with one line on stderr for a
 config or usage error. `--diff BASE_REF` hands over to the PR diff (tools/diff/), which runs
 this command in each revision. `--project bootstrap` renders the bootstrap project
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
 import json
 import sys
 from collections.abc import Mapping
@@ -28,8 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from vital import stackfile
 from vital.names import TIERS
 
-from .entry import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, OneLineParser, UsageError
-from .forked import cores, job_count, run_all
+from .entry import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, RETIRED_RENDER_FLAGS, OneLineParser, UsageError, retire
 from .projects import INFRA, PROJECTS, Project
 
 if TYPE_CHECKING:
@@ -60,21 +58,24 @@ class Synthesized:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m tools.synth", description=__doc__.splitlines()[0])
-    parser.add_argument("--project", choices=sorted(PROJECTS), default=INFRA.key,
-                        help="infra: the three tier stacks (default); bootstrap: the state backend and CI identities")
+    parser.add_argument(
+        "--project",
+        choices=sorted(PROJECTS),
+        default=INFRA.key,
+        help="infra: the three tier stacks (default); bootstrap: the state backend and CI identities",
+    )
     parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the project's stacks")
     parser.add_argument("--config-file", type=Path, help="stands in for Pulumi.<stack>.yaml (one stack only)")
     parser.add_argument("--format", choices=("json", "markdown"), default="json")
     parser.add_argument("--diff", metavar="BASE_REF", help="diff each stack against BASE_REF (see tools/diff/)")
     parser.add_argument("--no-policy", action="store_true", help="skip the policy pack")
-    parser.add_argument("--policy-pack-config", type=Path, metavar="FILE",
-                        help="policy pack config (JSON), as `pulumi preview --policy-pack-config`")
-    parser.add_argument("--policy-process", action="store_true",
-                        help="run the pack in its own process, launched exactly as the CLI launches it "
-                             "(default: pulumi-policy's servicer in this process, with the same requests)")
-    parser.add_argument("--jobs", type=job_count, metavar="N",
-                        help="stacks rendered at once, each in a child forked after the imports "
-                             "(default: one per core; 1: one after another in this process)")
+    parser.add_argument(
+        "--policy-pack-config",
+        type=Path,
+        metavar="FILE",
+        help="policy pack config (JSON), as `pulumi preview --policy-pack-config`",
+    )
+    retire(parser, RETIRED_RENDER_FLAGS)
     return parser
 
 
@@ -98,8 +99,9 @@ def _synthesize(stack: str, source: stackfile.StackConfigInput, project: Project
     tier = tier_of(stack, source.config) if project == INFRA else None
     if tier is not None:  # the tier's modelled monthly cost (vital/costs.py), which the PR diff compares
         doc["cost"] = costs.from_config(tier, source.config, PROJECT).to_json()
-    return Synthesized(doc, rendered, source.config, tuple(source.standins), tuple(source.cli_missing),
-                       tuple(source.warnings))
+    return Synthesized(
+        doc, rendered, source.config, tuple(source.standins), tuple(source.cli_missing), tuple(source.warnings)
+    )
 
 
 def render_stack(stack: str, config_file: Path | None = None) -> dict[str, Any]:
@@ -123,13 +125,16 @@ def read_source(stack: str, config_file: Path | None = None, project: Project = 
         raise SynthError(str(err)) from None
 
 
-def render_config(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None = None) -> dict[str, Any]:
+def render_config(
+    stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None = None
+) -> dict[str, Any]:
     """Render one stack from config as the CLI would pass it (values decrypted or placeholders)."""
     return _render(stack, config, secret_keys, stack_file)[0]
 
 
-def _render(stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None,
-            project: Project = INFRA):
+def _render(
+    stack: str, config: dict[str, str], secret_keys: list[str], stack_file: Path | None, project: Project = INFRA
+):
     import pulumi
 
     from program.load import ConfigError
@@ -173,8 +178,6 @@ def _stacks(arg: str, config_file: Path | None, project: Project = INFRA) -> lis
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.no_policy and args.policy_process:
-        parser.error("--policy-process cannot be used with --no-policy: it says how to run the policy pack")
     if args.diff is not None:
         if args.project != INFRA.key:
             parser.error(f"--diff renders the tier stacks only; allowed with --project {INFRA.key}")
@@ -184,72 +187,36 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def synth_stack(item: tuple[str, stackfile.StackConfigInput], project: Project, policy: str | None,
-                pack_config: Mapping[str, Any] | None) -> Synthesized:
-    """One stack rendered and, unless `policy` is None, judged by the project's pack ("in-process"
-    or "process"); returned without its registrations, which are released here."""
+def synth_stack(
+    item: tuple[str, stackfile.StackConfigInput], project: Project, policy: bool, pack_config: Mapping[str, Any] | None
+) -> Synthesized:
+    """One stack rendered and, when `policy`, judged by the project's pack in this process;
+    returned without its registrations, which are released here."""
     stack, source = item
-    if policy is None:  # nothing of the pack's runner is imported: --no-policy loads no pulumi_policy
+    if not policy:  # nothing of the pack's runner is imported: --no-policy loads no pulumi_policy
         return dataclasses.replace(_synthesize(stack, source, project), rendered=None)
-    if policy == "process":
-        from .policy.process import PackProcess
+    from .policy.inprocess import InProcessPack
 
-        pack = PackProcess(project.name, stack, source.config, pack_dir=project.pack_dir)
-        pack.spawn()  # the pack's start-up, a fresh Python, runs on another core while the stack renders
-    else:
-        from .policy.inprocess import InProcessPack
-
-        pack = InProcessPack(project.name, stack, source.config, pack_dir=project.pack_dir)
-    try:
-        synthesized = _synthesize(stack, source, project)
-        pack.wait_ready() if policy == "process" else pack.start()
+    synthesized = _synthesize(stack, source, project)
+    assert synthesized.rendered is not None  # released only below
+    with InProcessPack(project.name, stack, source.config, pack_dir=project.pack_dir) as pack:
         synthesized.doc["policy"] = pack.run(synthesized.rendered.resources, pack_config)
-    finally:
-        pack.close()
     return dataclasses.replace(synthesized, rendered=None)
-
-
-def _preload(policy: str | None, project: Project = INFRA, sources=(), pack_config: Mapping[str, Any] | None = None) -> None:
-    """What every stack's render needs, imported once before the children fork; and each stack's
-    config checked here, so that what the checks load on first use (the credential detectors, the
-    suffix list, pydantic's validators) is loaded once, not once in every child."""
-    import pulumi  # noqa: F401
-    import pulumi_github  # noqa: F401
-    import pulumiverse_vercel  # noqa: F401
-    import upstash_pulumi  # noqa: F401
-
-    from . import mockrt, render  # noqa: F401
-
-    mockrt.preload_program(project.program)
-    if project is INFRA:
-        from program.load import ConfigError
-
-        for stack, source in sources:
-            try:
-                load_stack_config_check(stack, source.config, source.secret_keys, source.path)
-            except ConfigError as err:
-                raise SynthError(str(err)) from None
-    if policy == "in-process":
-        from .policy.inprocess import preload
-
-        preload(project.pack_dir, pack_config)
 
 
 def _synth(args: argparse.Namespace) -> list[Synthesized]:
     """Each stack's document, with the policy pack's result unless --no-policy, in stack order."""
     project = PROJECTS[args.project]
-    sources = [(stack, read_source(stack, args.config_file, project))
-               for stack in _stacks(args.stack, args.config_file, project)]
-    policy = None if args.no_policy else ("process" if args.policy_process else "in-process")
+    sources = [
+        (stack, read_source(stack, args.config_file, project))
+        for stack in _stacks(args.stack, args.config_file, project)
+    ]
+    policy = not args.no_policy
     pack_config = _pack_config(args, project, sources, policy)
-    jobs = min(args.jobs or cores(), len(sources))
-    if jobs > 1:
-        _preload(policy, project, sources, pack_config)
-    job = functools.partial(synth_stack, project=project, policy=policy, pack_config=pack_config)
-    return run_all(job, sources, jobs)
+    return [synth_stack(item, project, policy, pack_config) for item in sources]
 
 
-def _pack_config(args: argparse.Namespace, project: Project, sources, policy: str | None) -> Mapping[str, Any] | None:
+def _pack_config(args: argparse.Namespace, project: Project, sources, policy: bool) -> Mapping[str, Any] | None:
     """What the tier pack needs of the other tiers (it reads no file): from their committed stack
     files, this run's own stack files standing in for theirs; the user's pack config over it.
     A given file is read (and refused when bad) even with --no-policy; the other tiers are read only for the pack."""
@@ -257,7 +224,7 @@ def _pack_config(args: argparse.Namespace, project: Project, sources, policy: st
     from .policy.config import load_pack_config
 
     given = load_pack_config(args.policy_pack_config) if args.policy_pack_config else None
-    if project != INFRA or policy is None:
+    if project != INFRA or not policy:
         return given
     return merged(committed(overrides={stack: source.config for stack, source in sources}), given)
 
@@ -265,11 +232,13 @@ def _pack_config(args: argparse.Namespace, project: Project, sources, policy: st
 def _standins_line(stack: str, synthesized: Synthesized) -> str:
     """What was stood in for, what the CLI really does without it (it does not prompt), and the commands."""
     if synthesized.cli_missing:
-        stops = f"`pulumi preview` stops with \"{stackfile.cli_stops(stack, synthesized.cli_missing)}\""
+        stops = f'`pulumi preview` stops with "{stackfile.cli_stops(stack, synthesized.cli_missing)}"'
     else:
         stops = "`pulumi preview` stops in the program, which names the first one missing"
-    return (f"rendered with stand-ins for secrets not set yet: {', '.join(synthesized.standins)}; {stops}; "
-            f"set them first: {stackfile.set_commands(stack, synthesized.standins)}")
+    return (
+        f"rendered with stand-ins for secrets not set yet: {', '.join(synthesized.standins)}; {stops}; "
+        f"set them first: {stackfile.set_commands(stack, synthesized.standins)}"
+    )
 
 
 def _print(done: list[Synthesized], args: argparse.Namespace, out: TextIO | None = None) -> None:
@@ -322,8 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.diff is not None:  # the PR diff against a base revision
         from .diff.cli import run as diff
 
-        return diff(args.diff, args.stack, args.format, args.no_policy, policy_process=args.policy_process,
-                    jobs=args.jobs)
+        return diff(args.diff, args.stack, args.format, args.no_policy)
     from .policy.errors import PolicyConfigError, PolicyPackError
     from .policy.results import has_mandatory
 

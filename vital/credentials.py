@@ -1,6 +1,6 @@
 """What each credential can reach, declared once: the facts docs/credentials.md is generated from.
 
-Where a credential lives and who reads it are derived (tools/credentials.py: the workflows, the
+Where a credential lives and who reads it are derived (dev/credentials.py: the workflows, the
 roles of vital/trust.py, each tier's config and what its stack puts in state); what it can change
 is a property of the platform and of how the operator issues it, so it is declared here, with its
 source. A secret a workflow reads, a config secret or a secret that lands in state without a

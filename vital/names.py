@@ -100,6 +100,9 @@ RETIRED_CONFIG_KEYS = {
     "sharedCacheStack": "every tier owns its Redis database now: preview's is one small database shared by "
                         "its PR deployments, so no stack reads another's cache (README, Data services); "
                         "remove the key (upstashBudget sets preview's budget)",
+    # Issue 26: the bulk resource saved no time a user would notice on the committed stacks (bench/results.md).
+    "envVarMode": "every env var is its own ProjectEnvironmentVariable (the bulk resource saved no time a user "
+                  "would notice: bench/results.md); remove the key",
 }
 
 # DNS (docs/dns.md): the config switch that says the zone is on Vercel's nameservers (then the

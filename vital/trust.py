@@ -136,6 +136,20 @@ ROLES: tuple[Role, ...] = (
 ROLE = {role.key: role for role in ROLES}
 
 
+# The branch every CI environment admits (its deployment branch policy, which bootstrap manages):
+# main, the ref every environment-bound role trusts. A job of any other branch that names the
+# environment is refused before it reaches a runner, so it never sees the environment's secrets.
+ENVIRONMENT_BRANCH = MAIN_REF.removeprefix("refs/heads/")
+
+
+def environments() -> tuple[str, ...]:
+    """The infrastructure repository's GitHub environments: each one a role's trust names
+    (`environment:NAME`), in the order of ROLES. Bootstrap creates each, main only."""
+    named = [t.context.removeprefix("environment:") for role in ROLES for t in role.trusts
+             if t.context.startswith("environment:")]
+    return tuple(dict.fromkeys(named))
+
+
 def pr_readable_stacks() -> tuple[str, ...]:
     """The tiers whose config and state pull-request code can read: those a role that trusts a
     pull request decrypts. A credential that reaches beyond its tier (a Vercel team token) may sit

@@ -41,7 +41,8 @@ def judged(pack, mutate: Callable[[dict[str, Any]], None] | None = None) -> list
 
 def test_the_committed_stack_passes_every_policy(pack):
     assert pack.info.name == IDENTITY_PACK_NAME
-    assert {p.name for p in pack.info.policies} == {"oidc-trust", "production-isolation", "state-bucket", "key-rotation"}
+    assert {p.name for p in pack.info.policies} == {"oidc-trust", "production-isolation", "state-bucket", "environment-branches",
+                                                   "key-rotation"}
     assert all(p.enforcement_level == "mandatory" for p in pack.info.policies)
     assert judged(pack) == []
 
@@ -186,3 +187,51 @@ def test_key_rotation_stays_on(pack):
     found = judged(pack, on("production-key", lambda r: r.inputs.update(enableKeyRotation=False)))
     assert found == [("key-rotation", "production-key", "KMS key production-key: enableKeyRotation is False; allowed: "
                                                        "true (its material rotates; old material still decrypts)")]
+
+
+ENV = "GitHub environment 'production': "
+ENVIRONMENT_CASES = {
+    "no environment": (lambda regs: regs["environment-production-environment"].__setattr__("type", "github:index/x:X"),
+                       ENV + "not managed by this stack; allowed: a RepositoryEnvironment admitting 'main' only (a job "
+                             "that names a missing environment creates it with no rule)"),
+    "admins bypass": (on("environment-production-environment", lambda r: r.inputs.update(canAdminsBypass=True)),
+                      ENV + "canAdminsBypass is True; allowed: false (the provider's default, true, lets an "
+                            "administrator skip its rules)"),
+    "bypass left to the default": (on("environment-production-environment", lambda r: r.inputs.pop("canAdminsBypass")),
+                                   ENV + "canAdminsBypass is None; allowed: false (the provider's default, true, lets "
+                                         "an administrator skip its rules)"),
+    "protected branches": (on("environment-production-environment", lambda r: r.inputs.update(
+        deploymentBranchPolicy={"protectedBranches": True, "customBranchPolicies": False})),
+        ENV + "deploymentBranchPolicy is {'protectedBranches': True, 'customBranchPolicies': False}; allowed: "
+              "{'protectedBranches': False, 'customBranchPolicies': True} (custom branch policies; protected "
+              "branches admit any branch with a rule)"),
+    "every branch": (on("environment-production-environment", lambda r: r.inputs.pop("deploymentBranchPolicy")),
+                     ENV + "deploymentBranchPolicy is None; allowed: {'protectedBranches': False, "
+                           "'customBranchPolicies': True} (custom branch policies; protected branches admit any branch "
+                           "with a rule)"),
+    "a wildcard branch": (on("environment-production-branch",
+                             lambda r: r.inputs.update(branchPattern="*")),
+                          ENV + "deploys from branch '*'; allowed: the one branch pattern 'main' and no tag pattern"),
+    "a tag": (on("environment-production-branch", lambda r: (r.inputs.pop("branchPattern"),
+                                                             r.inputs.update(tagPattern="v*"))),
+              ENV + "deploys from tag 'v*'; allowed: the one branch pattern 'main' and no tag pattern"),
+    "no branch policy": (lambda regs: regs["environment-production-branch"].__setattr__("type", "github:index/x:X"),
+                         ENV + "deploys from no pattern; allowed: the one branch pattern 'main' and no tag pattern"),
+}
+
+
+@pytest.mark.parametrize("case", ENVIRONMENT_CASES, ids=list(ENVIRONMENT_CASES))
+def test_environment_branches_refuses_an_environment_pr_code_could_enter(pack, case):
+    mutate, message = ENVIRONMENT_CASES[case]
+    assert [(p, m) for p, _, m in judged(pack, mutate)] == [("environment-branches", message)]
+
+
+def test_each_environment_a_role_trusts_is_managed_main_only():
+    """Derived from the trust table: every `environment:NAME` a role trusts is one the stack creates."""
+    from vital.trust import ROLES, environments
+
+    trusted = {t.context.removeprefix("environment:") for r in ROLES for t in r.trusts if t.context.startswith("environment:")}
+    made = {r.inputs["environment"]: r for r in rendered().rendered.resources
+            if r.type == "github:index/repositoryEnvironment:RepositoryEnvironment"}
+    assert set(environments()) == trusted == set(made) == {"production", "pre-production", "preview", "drift"}
+    assert all(r.retain_on_delete for r in made.values())  # leaving the program must not delete CI's secrets

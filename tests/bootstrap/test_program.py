@@ -20,7 +20,8 @@ KEYED = ("state", *TIERS, BOOTSTRAP_STACK)
 def test_every_resource_is_there_with_its_component():
     d = doc()
     components = {r["type"] for r in d["resources"] if r["type"].startswith("vital:")}
-    assert components == {f"vital:bootstrap:{t}" for t in ("StateKey", "StateBucket", "GitHubOidc", "SubjectTemplate", "CiRole")}
+    assert components == {f"vital:bootstrap:{t}" for t in ("StateKey", "StateBucket", "GitHubOidc", "SubjectTemplate", "CiRole",
+                                                          "CiEnvironment")}
     assert {r["inputs"]["name"] for r in of_type(d, "aws:kms/alias:Alias")} == \
         {STATE_KEY_ALIAS, *(stack_key_alias(s) for s in (*TIERS, BOOTSTRAP_STACK))}
     assert {r["inputs"]["name"] for r in of_type(d, "aws:iam/role:Role")} == {r.name for r in ROLES}
@@ -106,6 +107,10 @@ def test_the_outputs_say_what_goes_in_github_and_how_each_tier_stack_is_made():
     ({"noncurrentDays": 0}, "config 'vital-expert-infra-bootstrap:noncurrentDays': found 0; allowed: a whole number of days"),
     ({"aws:region": "Frankfurt"}, "config 'aws:region': found \"Frankfurt\"; allowed: an AWS region code"),
     ({"colour": "blue"}, "config 'vital-expert-infra-bootstrap:colour': found \"blue\"; allowed keys: abortMultipartDays, adopt, bucket"),
+    ({"productionReviewers": [1, 2, 3, 4, 5, 6, 7]}, "config 'vital-expert-infra-bootstrap:productionReviewers': found "
+     "[1, 2, 3, 4, 5, 6, 7]; allowed: up to 6 different GitHub user ids (`gh api users/LOGIN --jq .id`)"),
+    ({"productionReviewers": [5, 5]}, "productionReviewers': found [5, 5]; allowed: up to 6 different"),
+    ({"productionReviewers": [0]}, "config 'vital-expert-infra-bootstrap:productionReviewers[0]': found 0; allowed: a GitHub user id"),
     ({"adopt": {"keys": {"state": "not-a-key"}}}, "config 'vital-expert-infra-bootstrap:adopt.keys.state': found \"not-a-key\"; allowed: a KMS key id"),
     ({"adopt": {"keys": {"state": "1234abcd-12ab-34cd-56ef-1234567890ab"}}}, "adopt.keys': found [\"state\"]; allowed: every key the old bootstrap made; missing production"),
 ])
@@ -142,3 +147,19 @@ def test_the_migration_imports_what_the_old_bootstrap_made_with_each_id(tmp_path
     assert not {"bootstrap-key", "bootstrap-alias", "plan-production-role", "backend-ownership"} & set(ids)
     assert all(re.fullmatch(r"[\w.:/@-]+", i) for i in ids.values())
     assert "importId" not in json.dumps([r for r in doc()["resources"] if r["importId"]])  # none without adopt
+
+
+def test_production_reviewers_approve_production_alone_and_may_not_approve_their_own_runs(tmp_path):
+    d = render_with(tmp_path, productionReviewers=[583231, 9919])
+    environments = {r["inputs"]["environment"]: r["inputs"] for r in of_type(d, "github:index/repositoryEnvironment:RepositoryEnvironment")}
+    assert environments["production"]["reviewers"] == [{"users": [583231, 9919]}]
+    assert environments["production"]["preventSelfReview"] is True
+    assert all("reviewers" not in e and e["preventSelfReview"] is False for n, e in environments.items() if n != "production")
+    assert all(e["canAdminsBypass"] is False for e in environments.values())
+
+
+def test_a_reviewer_by_login_is_refused_by_the_declared_type_as_the_cli_refuses_it(tmp_path):
+    with pytest.raises(SynthError) as err:
+        render_with(tmp_path, productionReviewers=["octocat"])
+    assert str(err.value).endswith("Stack 'bootstrap' with configuration key 'productionReviewers' must be of type "
+                                   "'array<integer>'; found [\"octocat\"]")

@@ -120,16 +120,13 @@ def test_without_gates_stages_or_alerts_no_such_component(recorder):
     assert "skewProtection" not in one(recorder, ":Project").inputs
 
 
-def test_bulk_mode_is_one_resource_and_unprotected_spec_protects_nothing(recorder):
+def test_an_unprotected_spec_protects_nothing(recorder):
     spec = app_spec(protect=False, env=EnvVarsSpec(plain={"A": "1"}, secret={"B": SecretStr(CANARY)},
-                                                  targets=("production", "preview"), mode="bulk"))
+                                                  targets=("production", "preview")))
     build(lambda: VercelApp("web", spec))
-    bulk = one(recorder, ":ProjectEnvironmentVariables")
-    assert bulk.delete_before_replace
-    variables = {v["key"]: v for v in bulk.inputs["variables"]}
-    assert variables["A"]["sensitive"] is False and variables["B"]["sensitive"] is True
-    assert variables["A"]["targets"] == ["production", "preview"]
-    assert of_type(recorder, ":ProjectEnvironmentVariable") == []
+    variables = {r.inputs["key"]: r for r in of_type(recorder, ":ProjectEnvironmentVariable")}
+    assert variables["A"].inputs["sensitive"] is False and variables["B"].inputs["sensitive"] is True
+    assert variables["A"].inputs["targets"] == ["production", "preview"] and variables["B"].delete_before_replace
     assert not any(r.protect for r in recorder.resources)
 
 
@@ -147,7 +144,6 @@ def test_import_ids_from_the_spec(recorder):
     (lambda: EnvVarsSpec(plain={"A": "1"}, secret={"A": SecretStr("x")}, targets=("production",)), "both plain and secret"),
     (lambda: EnvVarsSpec(secret={"A": SecretStr("x")}, targets=("development",)), "development"),
     (lambda: EnvVarsSpec(targets=("staging",)), "subset"),
-    (lambda: EnvVarsSpec(targets=("production",), mode="bulk", import_ids={"A": "x"}), "bulk"),
     (lambda: app_spec(domains=(DomainSpec(name="a.com"), DomainSpec(name="a.com"))), "each domain once"),
     (lambda: project_spec(function_timeout_s=901), "less than or equal to 900"),
     (lambda: project_spec(authentication="everyone"), "is not one of"),

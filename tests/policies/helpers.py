@@ -428,7 +428,7 @@ def running_packs(specs: dict[str, tuple[Any, dict[str, str]]], process: bool = 
     (PULUMI_STACK is per process). tests/tools/test_policy_paths.py holds the two to the same findings.
     """
     if process:
-        from tools.policy.process import spawned
+        from dev.pack_process import spawned
 
         with spawned((r.project, r.stack, config) for r, config in specs.values()) as packs:
             for pack in packs:

@@ -18,7 +18,7 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from tests.policies.helpers import PINNED_TODAY, of, render_committed, running_packs
 from tools.mockrt import SECRET_SIG, SECRET_VALUE, UNKNOWN, Registration
-from tools.policy.process import pack_python
+from dev.pack_process import pack_python
 from tools.policy.results import has_mandatory
 
 from vital.names import PROJECT, TIERS as STACKS

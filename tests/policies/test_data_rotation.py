@@ -522,7 +522,7 @@ def test_rotation_gates_only_when_the_pack_config_asks(tmp_path, capsys):
     def synth_with(config):
         path = tmp_path / "policy.json"
         path.write_text(json.dumps(config))
-        code = synth(["--stack", "production", "--policy-pack-config", str(path), "--jobs", "1"])
+        code = synth(["--stack", "production", "--policy-pack-config", str(path)])
         return code, json.loads(capsys.readouterr().out)["policy"]["violations"]
 
     code, violations = synth_with(pinned(0))

@@ -4,7 +4,7 @@ Each rule function is called directly, per resource, with the arguments pulumi-p
 (tests/policies/helpers.py: the env var's value arrives secret-wrapped from the engine and is
 unwrapped, then proxied). Messages are what a user reads in the PR comment, so they are compared
 whole, and none may quote a value. Pure function calls only: this file is the first that
-`make mutate` runs for env_vars.py (tools/mutate/targets.py).
+`make mutate` runs for env_vars.py (dev/mutate/targets.py).
 """
 
 from __future__ import annotations

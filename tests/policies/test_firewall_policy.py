@@ -4,7 +4,7 @@ Each rule function is called directly with the arguments pulumi-policy builds (t
 helpers.py: deserialized inputs in the unknown-checking proxies), on the smallest stack that
 shows the case: a project and its FirewallConfig(s). The messages are what a user reads in the
 PR comment, so they are compared whole. Pure function calls only: this file is the first that
-`make mutate` runs for firewall.py (tools/mutate/targets.py).
+`make mutate` runs for firewall.py (dev/mutate/targets.py).
 """
 
 from __future__ import annotations

@@ -198,8 +198,6 @@ ERRORS: dict[str, tuple] = {
         "adopt.apps.pharma.domains", "'app.vitalexpert.com'", "allowed: one of the app's domains"),
     "adopting production's branch": ("production", {"adopt": {"branch": True}}, "adopt.branch", "true",
         "allowed: false on production; main is never managed as a Branch resource"),
-    "bulk env vars with adopted ids": ("production", {"envVarMode": "bulk", "adopt": _adopt(envVarIds={"LOG_LEVEL": "e"})},
-        "envVarMode", "'bulk'", "allowed: per-variable while adopt.apps.*.envVarIds imports single variables"),
     # ---- rotation ----
     "rotation of an unknown secret": ("production", {"secretRotation": {"nope": "2026-01-01"}}, "secretRotation",
                                       "'nope'", HELD),

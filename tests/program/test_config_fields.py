@@ -29,7 +29,7 @@ KEYS = {
     "buildCommand": "build_command", "buildMachineType": "build_machine_type",
     "corsAllowedOrigins": "cors_allowed_origins", "cspReportOnly": "csp_report_only", "cspReportUri": "csp_report_uri",
     "deployFrom": "deploy_from", "dnsOnVercel": "dns_on_vercel", "dnsZone": "dns_zone", "domains": "domains",
-    "env": "env", "envVarMode": "env_var_mode", "environmentSecrets": "environment_secrets", "errorAlert": "error_alert",
+    "env": "env", "environmentSecrets": "environment_secrets", "errorAlert": "error_alert",
     "functionFailover": "function_failover", "functionTimeout": "function_timeout", "github:owner": "github_owner",
     "githubPlan": "github_plan", "githubRepo": "github_repo", "githubRepoVisibility": "github_repo_visibility",
     "headers": "headers", "installCommand": "install_command", "latencyAlertP95Ms": "latency_alert_p95_ms",
@@ -60,7 +60,7 @@ def test_every_key_and_its_field():
 # (key, a value unlike its default, what the field holds): the key reaches its field.
 ROUND_TRIP = [
     ("protectionPassword", canary("pw"), canary("pw")), ("vercelPlan", "enterprise", "enterprise"),
-    ("githubRepo", "vital-app", "vital-app"), ("envVarMode", "bulk", "bulk"), ("deployFrom", "github-actions", "github-actions"),
+    ("githubRepo", "vital-app", "vital-app"), ("deployFrom", "github-actions", "github-actions"),
     ("cspReportUri", "https://r.example.com/csp", "https://r.example.com/csp"), ("region", "fra1", "fra1"),
     ("buildCommand", "make build", "make build"), ("installCommand", "npm ci", "npm ci"),
     ("outputDirectory", "out", "out"), ("previewExpiration", "1w", "1w"), ("adminPaths", ["/staff"], ("/staff",)),
@@ -87,9 +87,9 @@ def test_a_key_fills_its_field(key, value, held):
 
 def test_a_stack_that_leaves_keys_out_gets_the_defaults():
     c = accepted("production", {key: DELETE for key in (
-        "vercelPlan", "githubRepo", "envVarMode", "deployFrom", "dnsOnVercel", "dnsZone", "domains", "env",
+        "vercelPlan", "githubRepo", "deployFrom", "dnsOnVercel", "dnsZone", "domains", "env",
         "supabaseAnonKey", "secretRotation", "vercelAddons", "latencyAlertP95Ms")} | {"latencyAlertP95Ms": None})
-    assert (c.vercel_plan, c.github_repo, c.env_var_mode, c.deploy_from) == ("pro", "vital-expert", "per-variable", "vercel-git")
+    assert (c.vercel_plan, c.github_repo, c.deploy_from) == ("pro", "vital-expert", "vercel-git")
     assert (c.dns_on_vercel, c.dns_zone, c.preview_deployment_suffix, c.csp_report_uri) == (False, None, None, None)
     assert (c.protection_password, c.supabase_anon_key, c.alert_slack_channel_id, c.alert_webhook_url) == (None,) * 4
     assert c.apps == (AppConfig(name="vital-expert"),) and c.apps[0].root_directory is None
@@ -229,8 +229,6 @@ ACCEPTED = {
         "apps": [{"name": "web"}, {"name": "pharma", "domains": ["pharma.vitalexpert.com"], "env": {"P_ONLY": "1"}}],
         "adopt": {"apps": {"pharma": {"projectId": PRJ, "domains": ["pharma.vitalexpert.com"], "envVarIds": {"P_ONLY": "e"}}}}}),
     "adopting pre-production's branch": ("pre-production", {"adopt": {"branch": True}}),
-    "bulk env vars without adopted ids": ("production", {"envVarMode": "bulk", "adopt": {"apps": {"vital-expert": {
-        "projectId": PRJ}}}}),
     "rotated today": ("production", {"secretRotation": {"vercelDeployToken": TODAY}}),
     "rotation of a password the stack holds": ("production", {"secretRotation": {"protectionPassword": TODAY},
                                                               "protectionPassword": canary("pw"), "vercelPlan": "enterprise"}),

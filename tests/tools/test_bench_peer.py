@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from tests.stacks import ROOT, TIERS
-from tools import importlist, peer
+from dev import importlist, peer
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_the_spec_counts_each_type_of_each_committed_stack(committed, spec):
 def test_the_peer_registers_as_many_resources_as_synth_renders(committed, spec, tmp_path):
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec))
-    done = subprocess.run([sys.executable, "-m", "tools.peer", str(path)], cwd=ROOT, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "dev.peer", str(path)], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout) == {s: len(committed[s]["resources"]) for s in TIERS}
@@ -71,16 +71,16 @@ def test_importtime_lines_are_read_and_summed_by_package():
 def test_synth_without_the_pack_imports_nothing_of_its_runner():
     code = ("import sys, io, contextlib\nfrom tools import synth\n"
             "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
-            "    assert synth.main(['--stack', 'preview', '--no-policy', '--jobs', '1']) == 0\n"
+            "    assert synth.main(['--stack', 'preview', '--no-policy']) == 0\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi_policy', 'jsonschema', 'detect_secrets',"
-            " 'requests') or m in ('tools.policy.analyzer', 'tools.policy.inprocess', 'tools.policy.process')))")
+            " 'requests') or m in ('tools.policy.analyzer', 'tools.policy.inprocess', 'dev.pack_process', 'dev.pack_client')))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
 
 
 def test_the_hand_written_notes_survive_a_new_benchmark(tmp_path):
-    from tools import bench
+    from dev import bench
 
     results = tmp_path / "results.md"
     assert bench.kept_notes(results) == ""

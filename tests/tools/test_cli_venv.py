@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.policy import process
-from tools.policy.process import PackProcess
+from dev import pack_process as process
+from dev.pack_process import PackProcess
 from vital.names import PROJECT
 
 

@@ -301,7 +301,7 @@ def test_usage_and_ref_errors_are_one_line_exit_2(capsys, argv, message):
 def test_head_synth_exit_1_is_a_violation_and_exit_2_an_error(monkeypatch, prod):
     calls = []
 
-    def fake(root, stack, no_policy, flags=()):
+    def fake(root, stack, no_policy):
         calls.append(no_policy)
         return fake.code, fake.doc, "production: warning: x\nsynth: policy: 1 mandatory violation\n"
 

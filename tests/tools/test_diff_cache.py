@@ -100,7 +100,7 @@ def synths(monkeypatch, tmp_path, prod):
 
     monkeypatch.setattr(cli, "worktree", checkout)
 
-    def fake(root, stack, no_policy, flags=()):
+    def fake(root, stack, no_policy):
         calls.append("head" if root == revisions.ROOT else "base")
         doc = copy.deepcopy(prod)
         if root == revisions.ROOT:
@@ -146,20 +146,11 @@ def test_a_stack_with_unchanged_inputs_is_not_rendered_at_the_base_and_the_comme
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["HEAD", "--jobs", "0"], "argument --jobs: found '0'; allowed: a whole number of at least 1"),
-    (["HEAD", "--no-policy", "--policy-process"], "--policy-process cannot be used with --no-policy"),
+    (["HEAD", "--jobs", "2"], "--jobs was retired: stacks render one after another in one process; drop the flag"),
+    (["HEAD", "--policy-process"], "--policy-process was retired: the policy pack runs in this process, driven with "
+                                   "the requests the CLI sends; drop the flag"),
 ])
-def test_the_diffs_new_flags_answer_bad_input_with_one_line(capsys, argv, message):
+def test_the_diffs_retired_flags_answer_with_one_line_naming_what_replaced_them(capsys, argv, message):
     assert cli.main(argv) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and err.startswith("diff: ") and message in err
-
-
-def test_the_heads_flags_reach_its_synth_only(synths, monkeypatch):
-    seen = []
-    fake = revisions.run_synth
-    monkeypatch.setattr(revisions, "run_synth", lambda root, stack, no_policy, flags=(): seen.append(flags) or fake(
-        root, stack, no_policy, flags))
-    monkeypatch.setattr(basecache, "inputs_unchanged", lambda sha, stack, git: False)
-    cli.build("HEAD", PROD, False, ("--policy-process", "--jobs", "1"))
-    assert sorted(seen) == [(), ("--policy-process", "--jobs", "1")]
+    assert out == "" and err == f"diff: {message}\n"

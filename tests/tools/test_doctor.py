@@ -16,7 +16,7 @@ from program.secrets import provider_credentials, required_secrets
 from tests.moto_server import aws_client, moto_endpoint  # noqa: F401  (fixture)
 from tests.pulumi_crypto import encrypt, passphrase_state
 from tests.stacks import ROOT, stack_yaml
-from tools.doctor import checks, stackrefs
+from tools.doctor import checks
 from tools.doctor.cli import main
 from vital.names import TIERS
 
@@ -239,18 +239,11 @@ def test_a_missing_declared_key_is_the_clis_words(tmp_path):
                "supabaseProjectRef VALUE" for f in report.findings)
 
 
-# No stack reads another any more (every tier owns its Redis database; issue 25): the stack-reference
-# findings of tools/doctor/checks.py (_backend) no longer apply to any tier.
-@pytest.mark.parametrize(("env", "expected"), [
-    ({}, "PULUMI_BACKEND_URL is not set"),
-])
-def test_backend_and_stack_reference_findings(tmp_path, env, expected):
+def test_no_backend_url_is_a_finding(tmp_path):
     data = _configured("preview", os.urandom(32), {"secretsprovider": "awskms://alias/x?region=us-east-1", "encryptedkey": "eA=="})
-    base = {k: v for k, v in READY_ENV.items() if k != "PULUMI_BACKEND_URL"} if not env.get("PULUMI_BACKEND_URL") else dict(READY_ENV)
-    if "PULUMI_DIY_BACKEND_LEGACY_LAYOUT" in env:
-        base["PULUMI_BACKEND_URL"] = READY_ENV["PULUMI_BACKEND_URL"]
-    report = checks.examine("preview", {**base, **env}, _write(tmp_path, data, "preview"))
-    assert any(expected in f.what for f in report.findings), _texts(report)
+    env = {k: v for k, v in READY_ENV.items() if k != "PULUMI_BACKEND_URL"}
+    report = checks.examine("preview", env, _write(tmp_path, data, "preview"))
+    assert any("PULUMI_BACKEND_URL is not set" in f.what for f in report.findings), _texts(report)
 
 
 def test_an_unreadable_stack_file_is_one_finding(tmp_path):
@@ -373,28 +366,3 @@ def test_default_or_empty_provider_with_a_salt_is_the_passphrase_provider(tmp_pa
     report = checks.examine("production", {**READY_ENV, "PULUMI_CONFIG_PASSPHRASE": "correct horse battery staple"}, path)
     assert report.findings == [] and _all_decrypt(report)
     assert any("never writes" in note for note in report.notes) == (provider == "default")
-
-
-@pytest.mark.parametrize(("reference", "legacy", "message"), [
-    # pkg/backend/diy/store.go projectReferenceStore.ParseReference: <stack>, <org>/<stack> and
-    # <org>/<project>/<stack>, the org always "organization", the project the current one;
-    # legacyReferenceStore.ParseReference: a bare stack name (tokens.ParseStackName).
-    ("pre-production", False, None),
-    ("organization/pre-production", False, None),
-    ("organization/vital-expert-infra/pre-production", False, None),
-    ("/pre-production", False, None),
-    ("acme/pre-production", False, "organization name must be 'organization'"),
-    ("organization/vital expert/pre-production", False,
-     "project names may only contain alphanumerics, hyphens, underscores, and periods"),
-    ("a/b/c/d", False, "a stack name may not be empty"),
-    ("", False, "stack name must not be empty"),
-    ("organization/pre production", False,
-     "a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character ' ' at position 3"),
-    ("x" * 101, False, "a stack name cannot exceed 100 characters"),
-    ("organization/" + "p" * 101 + "/s", False, "project names are limited to 100 characters"),
-    ("pre-production", True, None),
-    ("organization/vital-expert-infra/pre-production", True,
-     "a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '/' at position 12"),
-])
-def test_stack_references_as_the_diy_backend_parses_them(reference, legacy, message):
-    assert stackrefs.diy_reference_problem(reference, legacy) == message

@@ -152,7 +152,7 @@ def test_synth_prints_the_note_on_stderr(tmp_path, monkeypatch, capsys):
                        + REFERENCE_PROGRAM)
     real = mockrt.run_program
     monkeypatch.setattr(mockrt, "run_program", lambda *a, **k: real(*a, **{**k, "program": program}))
-    assert synth.main(["--stack", "production", "--no-policy", "--jobs", "1"]) == 0
+    assert synth.main(["--stack", "production", "--no-policy"]) == 0
     err = capsys.readouterr().err
     assert "synth: stack 'production': note: this stack reads stack 'acme/shop/staging' (a StackReference)" in err
 

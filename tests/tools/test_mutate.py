@@ -7,10 +7,10 @@ import multiprocessing
 
 import pytest
 
-from tools.mutate.cli import ROOT, mutate
-from tools.mutate.report import Equivalent, Run, render
-from tools.mutate.runner import KILLED, SURVIVED, TIMEOUT, Job, Pool
-from tools.mutate.targets import TARGETS, Target
+from dev.mutate.cli import ROOT, mutate
+from dev.mutate.report import Equivalent, Run, render
+from dev.mutate.runner import KILLED, SURVIVED, TIMEOUT, Job, Pool
+from dev.mutate.targets import TARGETS, Target
 
 MODULE = "def is_adult(age):\n    return age >= 18\n"
 TESTS = "from calc import is_adult\n\n\ndef test_adult():\n    assert is_adult(30)\n    assert not is_adult(3)\n"

@@ -1,6 +1,6 @@
 """The two policy paths give the same findings: pulumi-policy's servicer driven in this process
 (tools/policy/inprocess.py, synth's default) and the pack launched exactly as the CLI launches it
-(tools/policy/process.py, `--policy-process`), over every committed stack and the violating
+(dev/pack_process.py, a test of the pack), over every committed stack and the violating
 mutations the rule tests use (synth's broken stack files: tests/tools/test_synth_policy.py);
 and no stack's config or settings leak into the next one.
 """
@@ -16,7 +16,7 @@ import pytest
 
 from tests.policies import test_analyzer, test_data_rotation
 from tests.policies.helpers import PINNED_TODAY, render_committed, running_packs
-from tools.policy.analyzer import PolicyPackError
+from tools.policy.errors import PolicyPackError
 from tools.mockrt import UNKNOWN
 from tools.policy.inprocess import InProcessPack
 from vital.names import PROJECT, TIERS

@@ -14,10 +14,10 @@ from tests.policies.helpers import of, render_committed, running_packs
 from tests.policies.helpers import secret as wrapped
 from tests.stacks import ROOT, TIERS as STACKS
 from tools.mockrt import Registration
-from tools.policy.analyzer import PolicyPackError
+from tools.policy.errors import PolicyPackError
 from tools.policy.config import PolicyConfigError
 from tools.policy.diagnostics import scrub, secret_values
-from tools.policy.process import PackProcess, analyze, analyze_stacks
+from dev.pack_process import PackProcess, analyze, analyze_stacks
 from tools.policy.results import has_mandatory, markdown_section
 from vital.names import PROJECT
 

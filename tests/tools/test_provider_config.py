@@ -138,8 +138,7 @@ def _synth(tmp_path: Path, capsys, **config: str | None) -> tuple[int, str, str]
             data["config"].pop(key)
         else:
             data["config"][key] = value
-    code = main(["--stack", "production", "--config-file", str(write_stack(tmp_path, data)), "--no-policy",
-                 "--jobs", "1"])
+    code = main(["--stack", "production", "--config-file", str(write_stack(tmp_path, data)), "--no-policy"])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -192,7 +191,7 @@ def test_the_bootstrap_projects_aws_keys_are_checked_the_same_way(tmp_path, caps
     data["config"]["aws:regoin"] = "eu-central-1"
     path = tmp_path / "Pulumi.bootstrap.yaml"
     path.write_text(yaml.safe_dump(data))
-    code = main(["--project", "bootstrap", "--stack", "bootstrap", "--config-file", str(path), "--no-policy", "--jobs", "1"])
+    code = main(["--project", "bootstrap", "--stack", "bootstrap", "--config-file", str(path), "--no-policy"])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("synth: stack 'bootstrap': config 'aws:regoin': found 'eu-central-1'; "
                                         "pulumi:providers:aws resource 'default_")

@@ -36,7 +36,7 @@ def frozen(monkeypatch):
 
 def test_the_committed_stacks_render_green_a_year_ahead(frozen, capsys):
     frozen(clock.today() + timedelta(days=365))
-    assert synth(["--stack", "all", "--jobs", "1"]) == 0
+    assert synth(["--stack", "all"]) == 0
     docs = __import__("json").loads(capsys.readouterr().out)
     rotation = [v for d in docs for v in d["policy"]["violations"] if v["policy"].startswith("secret-rotation")]
     assert rotation and {v["enforcementLevel"] for v in rotation} == {"advisory"}

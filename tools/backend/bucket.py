@@ -40,10 +40,11 @@ def read_bucket(b: Backend) -> str | None:
     region = head_bucket_region(b)
     if region is not None and region != b.target.region:
         raise BackendError(
-            f"bucket {b.bucket!r} is in region {region}, expected {b.target.region}: "
-            f"rerun with --region {region}"
+            f"bucket {b.bucket!r} is in region {region}, expected {b.target.region}: rerun with --region {region}"
         )
     if region is None:
-        raise BackendError(f"bucket {b.bucket!r} does not exist in {b.target.region}; the bootstrap stack makes it "
-                           f"(`make bootstrap`, docs/bootstrap.md)")
+        raise BackendError(
+            f"bucket {b.bucket!r} does not exist in {b.target.region}; the bootstrap stack makes it "
+            f"(`make bootstrap`, docs/bootstrap.md)"
+        )
     return region

@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TextIO
 
 import boto3
@@ -47,32 +48,40 @@ STACKS = (*TIERS, BOOTSTRAP_STACK)
 
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 ENDPOINT_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s]*)?$")
-RETIRED = ("the bucket, its keys and the CI's identities are the bootstrap stack's: `make bootstrap` makes or "
-           "updates them, `pulumi preview --cwd bootstrap --stack bootstrap --refresh --expect-no-changes` "
-           "checks them (docs/bootstrap.md)")
+RETIRED = (
+    "the bucket, its keys and the CI's identities are the bootstrap stack's: `make bootstrap` makes or "
+    "updates them, `pulumi preview --cwd bootstrap --stack bootstrap --refresh --expect-no-changes` "
+    "checks them (docs/bootstrap.md)"
+)
 
 
 def bucket_name(value: str) -> str:
     try:
         return validators.s3_bucket_name(value)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an S3 bucket name ({str(err).removeprefix('allowed: ')})") from None
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an S3 bucket name ({str(err).removeprefix('allowed: ')})"
+        ) from None
 
 
 def aws_region(value: str) -> str:
     """A region botocore's own endpoint data knows, in any partition."""
     regions = known_regions()
     if value not in regions:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an AWS region botocore knows (for example "
-                                         f"{', '.join(sorted(regions)[:3])}, ...)")
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an AWS region botocore knows (for example {', '.join(sorted(regions)[:3])}, ...)"
+        )
     return value
 
 
 @lru_cache(maxsize=1)
 def known_regions() -> frozenset[str]:
     session = boto3.session.Session()
-    return frozenset(region for partition in session.get_available_partitions()
-                     for region in session.get_available_regions("s3", partition_name=partition))
+    return frozenset(
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("s3", partition_name=partition)
+    )
 
 
 def endpoint_url(value: str) -> str:
@@ -98,6 +107,7 @@ def stack_name(value: str) -> str:
 def retired(flag: str) -> Callable[[str], str]:
     def refuse(_value: str) -> str:
         raise argparse.ArgumentTypeError(f"{flag} is retired: {RETIRED}")
+
     return refuse
 
 
@@ -118,15 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--format", choices=("text", "json"), default="text")
 
     status_cmd = commands.add_parser("status", parents=[where, fmt], help="each stack's checkpoint, versions and lock")
-    status_cmd.add_argument("--stale-after-minutes", type=positive_whole, default=60, metavar="N",
-                            help="a lock older than this is a finding (the up jobs stop after 45 minutes)")
+    status_cmd.add_argument(
+        "--stale-after-minutes",
+        type=positive_whole,
+        default=60,
+        metavar="N",
+        help="a lock older than this is a finding (the up jobs stop after 45 minutes)",
+    )
     for flag in ("--kms-alias", "--noncurrent-days", "--github-repo"):
         status_cmd.add_argument(flag, type=retired(flag), help=argparse.SUPPRESS)
     commands.add_parser("history", parents=[where, state, fmt], help="list a stack's stored state versions")
     restore_cmd = commands.add_parser("restore", parents=[where, state], help="make an old version current")
     restore_cmd.add_argument("--version-id", required=True)
     settings = commands.add_parser("settings", help="what to set in GitHub, from the bootstrap stack's outputs")
-    settings.add_argument("--outputs", default="-", metavar="FILE", help="`pulumi stack output --json` (default: stdin)")
+    settings.add_argument(
+        "--outputs", default="-", metavar="FILE", help="`pulumi stack output --json` (default: stdin)"
+    )
     return parser
 
 
@@ -169,16 +186,20 @@ def run_restore(args: argparse.Namespace, b: Backend, out: TextIO) -> int:
 def run_settings(args: argparse.Namespace, out: TextIO) -> int:
     where = "stdin" if args.outputs == "-" else args.outputs
     try:
-        text = sys.stdin.read() if args.outputs == "-" else open(args.outputs, encoding="utf-8").read()
+        text = sys.stdin.read() if args.outputs == "-" else Path(args.outputs).read_text(encoding="utf-8")
         outputs: Any = json.loads(text)
         lines = settings_lines(outputs)
     except OSError as err:
         raise BackendError(f"{where}: cannot be read ({err.strerror})") from None
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise BackendError(f"{where}: not the bootstrap stack's outputs; allowed: `pulumi stack output --json --cwd "
-                           f"bootstrap --stack {BOOTSTRAP_STACK}` (githubVariables, stackInits)") from None
-    print("set in GitHub (Settings > Secrets and variables > Actions, and each environment), then make each tier's stack:",
-          file=out)
+        raise BackendError(
+            f"{where}: not the bootstrap stack's outputs; allowed: `pulumi stack output --json --cwd "
+            f"bootstrap --stack {BOOTSTRAP_STACK}` (githubVariables, stackInits)"
+        ) from None
+    print(
+        "set in GitHub (Settings > Secrets and variables > Actions, and each environment), then make each tier's stack:",
+        file=out,
+    )
     for line in lines:
         print(f"  {line}", file=out)
     return EXIT_OK

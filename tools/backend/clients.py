@@ -44,7 +44,8 @@ class Backend:
             s3={"addressing_style": "path" if target.endpoint_url else "auto"},
             # A deadline on every call: a silent endpoint is answered, one line, within about 20 s.
             retries={"mode": "standard", "max_attempts": CALL_ATTEMPTS},
-            connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            read_timeout=READ_TIMEOUT_S,
         )
         self._account: str | None = None
 

@@ -67,8 +67,10 @@ def explain(exc: BaseException, target: Target) -> str:
     elif isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)):
         message = f"cannot reach the AWS endpoint ({exc}); check --endpoint-url and --region {target.region}"
     elif isinstance(exc, ResponseParserError):
-        message = (f"the endpoint{' ' + target.endpoint_url if target.endpoint_url else ''} answered with something "
-                   f"that is not an AWS API response; check --endpoint-url and --region {target.region}")
+        message = (
+            f"the endpoint{' ' + target.endpoint_url if target.endpoint_url else ''} answered with something "
+            f"that is not an AWS API response; check --endpoint-url and --region {target.region}"
+        )
     elif isinstance(exc, NoRegionError):
         message = "no AWS region: pass --region"
     elif isinstance(exc, ClientError):
@@ -92,15 +94,11 @@ def explain_client_error(exc: ClientError, target: Target) -> str:
         )
     if code in BAD_CREDENTIAL_CODES:
         return (
-            f"AWS rejected the credentials ({code}: {detail}); "
-            f"expected valid credentials for bucket {target.bucket!r}"
+            f"AWS rejected the credentials ({code}: {detail}); expected valid credentials for bucket {target.bucket!r}"
         )
     if code == "NoSuchBucket":
         return f"bucket {target.bucket!r} does not exist in {target.region}; the bootstrap stack makes it (`make bootstrap`)"
     if code in WRONG_REGION_CODES:
         found = region_header(exc.response) or "another region"
-        return (
-            f"bucket {target.bucket!r} is in {found}, expected {target.region}: "
-            "rerun with the bucket's --region"
-        )
+        return f"bucket {target.bucket!r} is in {found}, expected {target.region}: rerun with the bucket's --region"
     return f"{operation} on {resource} failed: {code}: {detail}"

@@ -40,9 +40,7 @@ def list_versions(b: Backend, key: str) -> list[Version]:
     for page in paginator.paginate(Bucket=b.bucket, Prefix=key):
         for item in page.get("Versions", []):
             if item["Key"] == key:
-                versions.append(
-                    Version(item["VersionId"], item["LastModified"], item["Size"], item["IsLatest"])
-                )
+                versions.append(Version(item["VersionId"], item["LastModified"], item["Size"], item["IsLatest"]))
         for item in page.get("DeleteMarkers", []):
             if item["Key"] == key:
                 versions.append(Version(item["VersionId"], item["LastModified"], 0, item["IsLatest"], True))
@@ -77,9 +75,7 @@ def restore(b: Backend, key: str, versions: list[Version], version_id: str) -> t
             f"{len(versions)} versions listed by `history`"
         )
     if wanted.delete_marker:
-        raise BackendError(
-            f"version {version_id!r} of s3://{b.bucket}/{key} is a delete marker, not a state file"
-        )
+        raise BackendError(f"version {version_id!r} of s3://{b.bucket}/{key} is a delete marker, not a state file")
     current = current_version(versions)
     # A copy (not a delete of newer versions) keeps the replaced state, so a restore can be undone.
     response = b.s3.copy_object(

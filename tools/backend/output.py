@@ -16,8 +16,12 @@ if TYPE_CHECKING:
 def print_status(b: Backend, states: list[StackState], stale_after: timedelta, fmt: str, out: TextIO) -> None:
     findings = [f for s in states for f in s.findings(stale_after)]
     if fmt == "json":
-        payload = {"bucket": b.bucket, "region": b.target.region, "ok": not findings,
-                   "stacks": [s.as_json(stale_after) for s in states]}
+        payload = {
+            "bucket": b.bucket,
+            "region": b.target.region,
+            "ok": not findings,
+            "stacks": [s.as_json(stale_after) for s in states],
+        }
         print(json.dumps(payload, indent=2), file=out)
         return
     print(f"s3://{b.bucket} ({b.target.region})", file=out)
@@ -25,12 +29,16 @@ def print_status(b: Backend, states: list[StackState], stale_after: timedelta, f
     for s in states:
         current = s.current
         if s.exists and current is not None:
-            line = (f"{s.key}, {len([v for v in s.versions if not v.delete_marker])} version(s), "
-                    f"last write {current.last_modified.isoformat(timespec='seconds')}")
+            line = (
+                f"{s.key}, {len([v for v in s.versions if not v.delete_marker])} version(s), "
+                f"last write {current.last_modified.isoformat(timespec='seconds')}"
+            )
         else:
             line = f"no checkpoint ({s.key})"
-        locks = [f"locked since {lock.last_modified.isoformat(timespec='seconds')}{' (stale)' if lock.stale else ''}"
-                 for lock in s.locks]
+        locks = [
+            f"locked since {lock.last_modified.isoformat(timespec='seconds')}{' (stale)' if lock.stale else ''}"
+            for lock in s.locks
+        ]
         print(f"  {s.stack:<{width}}{'; '.join([line, *locks])}", file=out)
     for finding in findings:
         print(f"  FINDING  {finding}", file=out)
@@ -56,6 +64,9 @@ def settings_lines(outputs: dict[str, Any]) -> list[str]:
     stack's outputs (`pulumi stack output --json`): githubVariables and stackInits."""
     variables = outputs["githubVariables"]
     lines = [f"repository variable {name}={value}" for name, value in variables["repository"].items()]
-    lines += [f"environment {env}: variable {name}={value}"
-              for env, values in variables["environments"].items() for name, value in values.items()]
+    lines += [
+        f"environment {env}: variable {name}={value}"
+        for env, values in variables["environments"].items()
+        for name, value in values.items()
+    ]
     return lines + list(outputs["stackInits"].values())

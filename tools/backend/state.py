@@ -49,24 +49,37 @@ class StackState:
     def findings(self, stale_after: timedelta) -> list[str]:
         found = []
         if self.current is not None and self.current.delete_marker:
-            found.append(f"stack {self.stack}: its checkpoint {self.key} was deleted (a delete marker is current); "
-                         f"`python -m tools.backend restore {self.project}/{self.stack} --version-id ID` brings one back")
+            found.append(
+                f"stack {self.stack}: its checkpoint {self.key} was deleted (a delete marker is current); "
+                f"`python -m tools.backend restore {self.project}/{self.stack} --version-id ID` brings one back"
+            )
         elif not self.exists:
-            found.append(f"stack {self.stack}: no checkpoint at {self.key} (not created yet: "
-                         f"`pulumi stack init`, docs/bootstrap.md)")
+            found.append(
+                f"stack {self.stack}: no checkpoint at {self.key} (not created yet: "
+                f"`pulumi stack init`, docs/bootstrap.md)"
+            )
         minutes = int(stale_after.total_seconds() // 60)
-        found += [f"stack {self.stack}: lock {lock.key} is older than {minutes} minutes: a stopped `pulumi up` "
-                  f"left it (docs/locks.md: `pulumi cancel --stack {self.stack}`)" for lock in self.locks if lock.stale]
+        found += [
+            f"stack {self.stack}: lock {lock.key} is older than {minutes} minutes: a stopped `pulumi up` "
+            f"left it (docs/locks.md: `pulumi cancel --stack {self.stack}`)"
+            for lock in self.locks
+            if lock.stale
+        ]
         return found
 
     def as_json(self, stale_after: timedelta) -> dict[str, Any]:
         current = self.current
         return {
-            "stack": self.stack, "project": self.project, "key": self.key, "exists": self.exists,
+            "stack": self.stack,
+            "project": self.project,
+            "key": self.key,
+            "exists": self.exists,
             "versions": len([v for v in self.versions if not v.delete_marker]),
             "lastWrite": current.last_modified.isoformat() if current else None,
-            "locks": [{"key": lock.key, "lastModified": lock.last_modified.isoformat(), "stale": lock.stale}
-                      for lock in self.locks],
+            "locks": [
+                {"key": lock.key, "lastModified": lock.last_modified.isoformat(), "stale": lock.stale}
+                for lock in self.locks
+            ],
             "findings": self.findings(stale_after),
         }
 

@@ -48,7 +48,7 @@ def value_changes(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
         return out
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         out = []
-        for i, (a, b) in enumerate(zip(old, new)):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
             out += value_changes(a, b, f"{path}[{i}]")
         return out
     if old == new and not isinstance(old, bool) and not isinstance(new, bool):
@@ -117,7 +117,6 @@ def secret_changes(base_yaml: Any, head_yaml: Any) -> list[dict[str, str]]:
     return out
 
 
-
 def cost_change(base_doc: dict[str, Any] | None, head_doc: dict[str, Any]) -> dict[str, Any] | None:
     """The stack's modelled monthly cost (synth's `cost`, vital/costs.py) before and after, and the
     difference per service and in total; `before` is None where the base modelled none (a new stack,
@@ -133,20 +132,30 @@ def cost_change(base_doc: dict[str, Any] | None, head_doc: dict[str, Any]) -> di
     return out
 
 
-def diff_stack(stack: str, base_doc: dict[str, Any] | None, head_doc: dict[str, Any],
-               base_yaml: Any = None, head_yaml: Any = None, base_note: str | None = None) -> dict[str, Any]:
+def diff_stack(
+    stack: str,
+    base_doc: dict[str, Any] | None,
+    head_doc: dict[str, Any],
+    base_yaml: Any = None,
+    head_yaml: Any = None,
+    base_note: str | None = None,
+) -> dict[str, Any]:
     """One stack's desired-state diff. `base_doc` None means the base has no such stack."""
     resources = diff_resources((base_doc or {}).get("resources") or [], head_doc.get("resources") or [])
     result: dict[str, Any] = {
         "stack": stack,
         **resources,
         "secretsChanged": secret_changes(base_yaml, head_yaml),
-        "outputsChanged": value_changes((base_doc or {}).get("outputs") or {}, head_doc.get("outputs") or {}, "outputs"),
+        "outputsChanged": value_changes(
+            (base_doc or {}).get("outputs") or {}, head_doc.get("outputs") or {}, "outputs"
+        ),
         "policy": head_doc.get("policy"),
         "cost": cost_change(base_doc, head_doc),
         # Everything the graph needs: the head state's tree, and what happened to each node.
-        "headResources": [{"urn": r["urn"], "type": r.get("type"), "name": r.get("name"), "parent": r.get("parent")}
-                          for r in head_doc.get("resources") or []],
+        "headResources": [
+            {"urn": r["urn"], "type": r.get("type"), "name": r.get("name"), "parent": r.get("parent")}
+            for r in head_doc.get("resources") or []
+        ],
     }
     if base_doc is None:
         result["baseNote"] = base_note or "not in the base revision"
@@ -159,14 +168,26 @@ def has_changes(stack: dict[str, Any]) -> bool:
     return any(stack.get(k) for k in ("added", "removed", "changed", "secretsChanged", "outputsChanged"))
 
 
-def diff_docs(base_ref: str, base_docs: dict[str, dict[str, Any] | None], head_docs: list[dict[str, Any]],
-              base_yamls: dict[str, Any] | None = None, head_yamls: dict[str, Any] | None = None,
-              base_notes: dict[str, str] | None = None, policy_run: bool = True) -> dict[str, Any]:
+def diff_docs(
+    base_ref: str,
+    base_docs: dict[str, dict[str, Any] | None],
+    head_docs: list[dict[str, Any]],
+    base_yamls: dict[str, Any] | None = None,
+    head_yamls: dict[str, Any] | None = None,
+    base_notes: dict[str, str] | None = None,
+    policy_run: bool = True,
+) -> dict[str, Any]:
     """The whole report: one entry per head stack, in the head's order."""
     base_yamls, head_yamls, base_notes = base_yamls or {}, head_yamls or {}, base_notes or {}
     stacks = [
-        diff_stack(doc["stack"], base_docs.get(doc["stack"]), doc, base_yamls.get(doc["stack"]),
-                   head_yamls.get(doc["stack"]), base_notes.get(doc["stack"]))
+        diff_stack(
+            doc["stack"],
+            base_docs.get(doc["stack"]),
+            doc,
+            base_yamls.get(doc["stack"]),
+            head_yamls.get(doc["stack"]),
+            base_notes.get(doc["stack"]),
+        )
         for doc in head_docs
     ]
     return {"base": base_ref, "policyRun": policy_run, "stacks": stacks}

@@ -1,7 +1,6 @@
 """Desired-state diff against a git revision: `python -m tools.diff BASE_REF` (also `tools.synth --diff`).
 
     python -m tools.diff BASE_REF [--stack NAME|all] [--format json|markdown] [--no-policy]
-                                  [--policy-process] [--jobs N]
     python -m tools.synth --diff BASE_REF ...          (the same, routed from synth)
 
 Renders each stack twice, offline: at BASE_REF, checked out in a temporary `git worktree`
@@ -30,8 +29,7 @@ from typing import Any
 
 from vital.names import TIERS
 
-from ..entry import EXIT_USAGE, OneLineParser, UsageError
-from ..forked import job_count
+from ..entry import EXIT_USAGE, RETIRED_RENDER_FLAGS, OneLineParser, UsageError, retire
 from . import basecache
 from .changes import diff_docs, exit_code, public_json
 from .comment import comment_limit, to_markdown
@@ -49,7 +47,9 @@ from .revisions import (
 )
 
 PROG = "python -m tools.diff"
-SKIPPED = "inputs unchanged since the base (program, stack file, pack): not rendered again, the head's render stands for it"
+SKIPPED = (
+    "inputs unchanged since the base (program, stack file, pack): not rendered again, the head's render stands for it"
+)
 
 
 def _bases(sha: str, names: list[str]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
@@ -63,18 +63,18 @@ def _bases(sha: str, names: list[str]) -> tuple[dict[str, Any], dict[str, str], 
         with worktree(sha) as base_root:
             rendered, notes = render_base(base_root, missing)
         for s in missing:
-            docs[s] = rendered[s]
-            if rendered[s] is not None:
-                basecache.store(keys[s], rendered[s])
+            doc = docs[s] = rendered[s]
+            if doc is not None:
+                basecache.store(keys[s], doc)
     return docs, notes, skipped
 
 
-def build(base_ref: str, stack: str, no_policy: bool, flags: tuple[str, ...] = ()) -> dict[str, Any]:
+def build(base_ref: str, stack: str, no_policy: bool) -> dict[str, Any]:
     """Render the working tree and `base_ref` (what is not cached or unchanged), and diff them."""
     sha = resolve_ref(base_ref)
     names = list(TIERS) if stack == "all" else [stack]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        head = pool.submit(render_head, stack, no_policy, flags)  # a subprocess: the other core
+        head = pool.submit(render_head, stack, no_policy)  # a subprocess: the other core
         # Everything else while the head renders.
         base_docs, notes, skipped = _bases(sha, names)
         head_yamls = {s: read_stack_yaml(ROOT / f"Pulumi.{s}.yaml") for s in names}
@@ -100,21 +100,23 @@ def markdown(result: dict[str, Any]) -> str:
     skipped = [s["stack"] for s in result["stacks"] if s.get("baseSkipped")]
     if not skipped:
         return to_markdown(result)
-    line = (f"\n_Not rendered at the base, inputs unchanged (program, stack file, pack): "
-            f"{', '.join(f'`{s}`' for s in skipped)}._\n")
+    line = (
+        f"\n_Not rendered at the base, inputs unchanged (program, stack file, pack): "
+        f"{', '.join(f'`{s}`' for s in skipped)}._\n"
+    )
     return to_markdown(result, limit=comment_limit() - len(line.encode())) + line
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("base", nargs="?", metavar="BASE_REF", help="git revision to compare with, e.g. origin/main")
-    parser.add_argument("--diff", dest="diff_ref", metavar="BASE_REF", help="the same, as `tools.synth --diff` takes it")
+    parser.add_argument(
+        "--diff", dest="diff_ref", metavar="BASE_REF", help="the same, as `tools.synth --diff` takes it"
+    )
     parser.add_argument("--stack", default="all", help="a stack name, or 'all' for the three tier stacks")
     parser.add_argument("--format", choices=("json", "markdown"), default="json")
     parser.add_argument("--no-policy", action="store_true", help="skip the policy pass in the head render")
-    parser.add_argument("--policy-process", action="store_true",
-                        help="the head's policy pass in the pack's own process, as the CLI launches it")
-    parser.add_argument("--jobs", type=job_count, metavar="N", help="the head's synth --jobs N")
+    retire(parser, RETIRED_RENDER_FLAGS)
     return parser
 
 
@@ -122,14 +124,12 @@ def _on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def run(base_ref: str, stack: str = "all", fmt: str = "json", no_policy: bool = False,
-        policy_process: bool = False, jobs: int | None = None) -> int:
+def run(base_ref: str, stack: str = "all", fmt: str = "json", no_policy: bool = False) -> int:
     """Diff against `base_ref` and print the report; the exit code (errors: one line on stderr, 2)."""
-    flags = (("--policy-process",) if policy_process else ()) + (("--jobs", str(jobs)) if jobs else ())
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
-        result = build(base_ref, stack, no_policy, flags)
+        result = build(base_ref, stack, no_policy)
     except DiffError as err:
         print(f"diff: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -149,9 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         refs = [r for r in (args.base, args.diff_ref) if r is not None]
         if len(refs) != 1:
             raise UsageError("give the base revision once: BASE_REF or --diff BASE_REF")
-        if args.no_policy and args.policy_process:
-            raise UsageError("--policy-process cannot be used with --no-policy: it says how to run the policy pack")
     except UsageError as err:
         print(f"diff: {err}", file=sys.stderr)
         return EXIT_USAGE
-    return run(refs[0], args.stack, args.format, args.no_policy, args.policy_process, args.jobs)
+    return run(refs[0], args.stack, args.format, args.no_policy)

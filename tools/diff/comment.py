@@ -29,8 +29,20 @@ MAX_CELL_CHARS = 80
 MAX_NOTE_CHARS = 300
 _SAFETY_MARGIN = 512  # for whatever the workflow wraps around the body
 # (rows per table, nodes per graph), tried in turn until the comment fits.
-_SHRINK_STEPS = ((200, 60), (150, 60), (100, 50), (75, 40), (50, 30), (35, 25), (25, 20), (15, 15), (10, 10),
-                 (5, 5), (2, 0), (0, 0))
+_SHRINK_STEPS = (
+    (200, 60),
+    (150, 60),
+    (100, 50),
+    (75, 40),
+    (50, 30),
+    (35, 25),
+    (25, 20),
+    (15, 15),
+    (10, 10),
+    (5, 5),
+    (2, 0),
+    (0, 0),
+)
 
 
 def _one_line(text: Any, limit: int = MAX_NOTE_CHARS) -> str:
@@ -98,27 +110,40 @@ def _table(title: str, columns: tuple[str, ...], body: list[str], total: int, wh
 
 def _resource_row(res: dict[str, Any], notes: list[str]) -> str:
     parent = parent_name(res.get("parent"))
-    return (f"| {_cell(_name(res), 60)} | {_cell(short_type(res.get('type') or ''), 40)} "
-            f"| {_cell(parent, 40) if parent else '—'} | {', '.join(n for n in notes if n)} |")
+    return (
+        f"| {_cell(_name(res), 60)} | {_cell(short_type(res.get('type') or ''), 40)} "
+        f"| {_cell(parent, 40) if parent else '—'} | {', '.join(n for n in notes if n)} |"
+    )
 
 
 def _added_row(res: dict[str, Any]) -> str:
-    renamed = f"renamed from {_cell(parent_name(res['possiblyRenamedFrom']), 50)}?" if res.get("possiblyRenamedFrom") else ""
+    renamed = (
+        f"renamed from {_cell(parent_name(res['possiblyRenamedFrom']), 50)}?" if res.get("possiblyRenamedFrom") else ""
+    )
     return _resource_row(res, [renamed, "protect" if res.get("protect") else ""])
 
 
 def _removed_row(res: dict[str, Any]) -> str:
     renamed = f"renamed to {_cell(parent_name(res['possiblyRenamedTo']), 50)}?" if res.get("possiblyRenamedTo") else ""
     # Protected: `pulumi up` will refuse to delete it.
-    return _resource_row(res, [renamed, "⚠️ protected" if res.get("protect") else "",
-                               "retained on delete" if res.get("retainOnDelete") else ""])
+    return _resource_row(
+        res,
+        [
+            renamed,
+            "⚠️ protected" if res.get("protect") else "",
+            "retained on delete" if res.get("retainOnDelete") else "",
+        ],
+    )
 
 
 def _diff_block(changes: list[dict[str, Any]]) -> list[str]:
     """Old and new value of each path, one `-` and one `+` line, in a block that scrolls."""
     lines = ["```diff"]
     for c in changes:
-        lines += [f"- {' '.join(c['path'].split())}: {_plain(c['old'])}", f"+ {' '.join(c['path'].split())}: {_plain(c['new'])}"]
+        lines += [
+            f"- {' '.join(c['path'].split())}: {_plain(c['old'])}",
+            f"+ {' '.join(c['path'].split())}: {_plain(c['new'])}",
+        ]
     return lines + ["```", ""]
 
 
@@ -133,7 +158,9 @@ def _changed(stack: dict[str, Any], rows: int) -> list[str]:
             break
         take = res["changes"][: rows - shown]
         shown += len(take)
-        lines += [f"{_code(_clip(_name(res), 60))} ({_code(short_type(res.get('type') or ''))})", ""] + _diff_block(take)
+        lines += [f"{_code(_clip(_name(res), 60))} ({_code(short_type(res.get('type') or ''))})", ""] + _diff_block(
+            take
+        )
     return lines + more_lines(total - shown, "property changes")[1:] + ([""] if total > shown else [])
 
 
@@ -142,15 +169,29 @@ def _change_tables(stack: dict[str, Any], rows: int) -> list[str]:
     resource = ("Resource", "Type", "Parent", "Note")
     outputs = stack["outputsChanged"]
     return [
-        *_table("Added", resource, [_added_row(r) for r in stack["added"][:rows]], len(stack["added"]), "added resources"),
-        *_table("Removed", resource, [_removed_row(r) for r in stack["removed"][:rows]], len(stack["removed"]),
-                "removed resources"),
+        *_table(
+            "Added", resource, [_added_row(r) for r in stack["added"][:rows]], len(stack["added"]), "added resources"
+        ),
+        *_table(
+            "Removed",
+            resource,
+            [_removed_row(r) for r in stack["removed"][:rows]],
+            len(stack["removed"]),
+            "removed resources",
+        ),
         *_changed(stack, rows),
-        *_table("Secret config", (), [f"- secret config {e['change']}: {_code(e['key'])}"
-                                      for e in stack["secretsChanged"][:rows]],
-                len(stack["secretsChanged"]), "secret config changes"),
-        *(["#### Outputs", "", *_diff_block(outputs[:rows]), *more_lines(len(outputs) - rows, "output changes")[1:]]
-          if outputs else []),
+        *_table(
+            "Secret config",
+            (),
+            [f"- secret config {e['change']}: {_code(e['key'])}" for e in stack["secretsChanged"][:rows]],
+            len(stack["secretsChanged"]),
+            "secret config changes",
+        ),
+        *(
+            ["#### Outputs", "", *_diff_block(outputs[:rows]), *more_lines(len(outputs) - rows, "output changes")[1:]]
+            if outputs
+            else []
+        ),
     ]
 
 
@@ -169,9 +210,13 @@ def cost_table(stacks: list[dict[str, Any]]) -> list[str]:
     rows = [s for s in stacks if isinstance(s.get("cost"), dict)]
     if not rows:
         return []
-    lines = ["**Monthly cost, modelled** (plans, seats, add-ons, compute, PITR, Redis budgets; usage is "
-             "billed on top: README, Cost)", "",
-             "| Stack | Before | After | Change |", "| --- | --- | --- | --- |"]
+    lines = [
+        "**Monthly cost, modelled** (plans, seats, add-ons, compute, PITR, Redis budgets; usage is "
+        "billed on top: README, Cost)",
+        "",
+        "| Stack | Before | After | Change |",
+        "| --- | --- | --- | --- |",
+    ]
     for s in rows:
         cost = s["cost"]
         diff = cost.get("difference")
@@ -223,14 +268,18 @@ def _render(result: dict[str, Any], rows: int, nodes: int) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for s in stacks:
-        lines.append(f"| `{s['stack']}` | {len(s['added'])} | {len(s['removed'])} | {len(s['changed'])} "
-                     f"| {len(s['secretsChanged'])} | {findings.stack_cell(s.get('policy'), policy_run)} |")
+        lines.append(
+            f"| `{s['stack']}` | {len(s['added'])} | {len(s['removed'])} | {len(s['changed'])} "
+            f"| {len(s['secretsChanged'])} | {findings.stack_cell(s.get('policy'), policy_run)} |"
+        )
     lines.append("")
     lines += cost_table(stacks)
     for s in stacks:
         lines += _stack_section(s, rows, nodes, policy_run)
-    lines.append("<sub>Desired state rendered offline by `python -m tools.synth` (no cloud state read): "
-                 "secrets show as `[secret]`; a changed secret is found from its stack-file ciphertext.</sub>")
+    lines.append(
+        "<sub>Desired state rendered offline by `python -m tools.synth` (no cloud state read): "
+        "secrets show as `[secret]`; a changed secret is found from its stack-file ciphertext.</sub>"
+    )
     return "\n".join(lines) + "\n"
 
 

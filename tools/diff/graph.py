@@ -15,15 +15,19 @@ from ..markdown import clip as _clip
 from ..markdown import parent_name, short_type
 
 MAX_LABEL_CHARS = 60
-_STYLES = ("  classDef added fill:#dafbe1,stroke:#1a7f37", "  classDef changed fill:#fff8c5,stroke:#9a6700",
-           "  classDef removed fill:#ffebe9,stroke:#cf222e,stroke-dasharray:4 3",
-           "  classDef unchanged fill:#f6f8fa,stroke:#d0d7de,color:#57606a")
+_STYLES = (
+    "  classDef added fill:#dafbe1,stroke:#1a7f37",
+    "  classDef changed fill:#fff8c5,stroke:#9a6700",
+    "  classDef removed fill:#ffebe9,stroke:#cf222e,stroke-dasharray:4 3",
+    "  classDef unchanged fill:#f6f8fa,stroke:#d0d7de,color:#57606a",
+)
 
 
 def label(text: str) -> str:
     """Text inside a quoted Mermaid label: Mermaid's entity codes for what would end or break it."""
-    return (text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-            .replace("`", "#96;"))
+    return (
+        text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;").replace("`", "#96;")
+    )
 
 
 def _nodes_and_status(stack: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
@@ -31,7 +35,9 @@ def _nodes_and_status(stack: dict[str, Any]) -> tuple[dict[str, dict[str, Any]],
     status = {c["urn"]: "changed" for c in stack.get("changed") or []}
     status.update({r["urn"]: "added" for r in stack.get("added") or []})
     for r in stack.get("removed") or []:
-        nodes.setdefault(r["urn"], {"urn": r["urn"], "type": r.get("type"), "name": r.get("name"), "parent": r.get("parent")})
+        nodes.setdefault(
+            r["urn"], {"urn": r["urn"], "type": r.get("type"), "name": r.get("name"), "parent": r.get("parent")}
+        )
         status[r["urn"]] = "removed"
     return nodes, status
 

@@ -46,7 +46,7 @@ def resources_block(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         if line.strip() == "Resources:":
             block = []
-            for item in lines[i + 1:]:
+            for item in lines[i + 1 :]:
                 if not item.strip() or not item.startswith((" ", "\t")):
                     break
                 block.append(item.strip())
@@ -56,8 +56,14 @@ def resources_block(lines: list[str]) -> list[str]:
 
 def summarize(stack: str, exit_code: int, log: str | None) -> dict[str, Any]:
     if log is None:
-        return {"stack": stack, "exit": exit_code, "status": "❌ did not run (an earlier step failed)", "errors": [],
-                "resources": [], "tail": []}
+        return {
+            "stack": stack,
+            "exit": exit_code,
+            "status": "❌ did not run (an earlier step failed)",
+            "errors": [],
+            "resources": [],
+            "tail": [],
+        }
     # The workflows pipe the CLI through tools.redact already; redact again so no path skips it.
     lines = [redact(_ANSI.sub("", line)).rstrip() for line in log.splitlines()]
     levels = [m.group(1) for line in lines for m in [_LEVEL.search(line)] if m]
@@ -76,8 +82,14 @@ def summarize(stack: str, exit_code: int, log: str | None) -> dict[str, Any]:
     if unknown:
         status += f" · {unknown} check{'s' if unknown != 1 else ''} at apply"
     errors = [line.strip() for line in lines if line.strip().startswith("error:")][:5]
-    return {"stack": stack, "exit": exit_code, "status": status, "errors": errors, "resources": resources,
-            "tail": lines[-TAIL_LINES:]}
+    return {
+        "stack": stack,
+        "exit": exit_code,
+        "status": status,
+        "errors": errors,
+        "resources": resources,
+        "tail": lines[-TAIL_LINES:],
+    }
 
 
 def to_markdown(summary: dict[str, Any], run_url: str | None) -> str:
@@ -95,7 +107,7 @@ def to_markdown(summary: dict[str, Any], run_url: str | None) -> str:
         text = head + "\n" + "\n".join(fold) + "\n</details>\n"
         if len(text) <= MAX_SECTION_CHARS:
             return text
-        tail = tail[len(tail) // 4 + 1:]  # drop the oldest lines until it fits
+        tail = tail[len(tail) // 4 + 1 :]  # drop the oldest lines until it fits
     return head + "\n</details>\n"
 
 

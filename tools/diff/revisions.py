@@ -58,7 +58,9 @@ def resolve_ref(ref: str) -> str:
         raise DiffError(f"{ROOT} is not in a git repository")
     found = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if found.returncode != 0 or not found.stdout.strip():
-        raise DiffError(f"base ref {ref!r} not found (fetch it first, e.g. `git fetch origin`; CI needs fetch-depth: 0)")
+        raise DiffError(
+            f"base ref {ref!r} not found (fetch it first, e.g. `git fetch origin`; CI needs fetch-depth: 0)"
+        )
     return found.stdout.strip()
 
 
@@ -81,9 +83,9 @@ def worktree(sha: str) -> Iterator[Path]:
             git("worktree", "prune")
 
 
-def run_synth(root: Path, stack: str, no_policy: bool, flags: tuple[str, ...] = ()) -> tuple[int, Any, str]:
+def run_synth(root: Path, stack: str, no_policy: bool) -> tuple[int, Any, str]:
     """Run `root`'s own synth in a subprocess: (exit code, parsed JSON or None, stderr)."""
-    cmd = [sys.executable, "-m", "tools.synth", "--stack", stack, "--format", "json", *flags]
+    cmd = [sys.executable, "-m", "tools.synth", "--stack", stack, "--format", "json"]
     if no_policy:
         cmd.append("--no-policy")
     env = _git_env()
@@ -123,12 +125,9 @@ def read_stack_yaml_at(sha: str, stack: str) -> Any:
         return read_stack_yaml(path)
 
 
-def render_head(stack: str, no_policy: bool, flags: tuple[str, ...] = ()) -> tuple[list[dict[str, Any]], str | None]:
-    """The working tree's docs, and a reason when its policy pass failed without results.
-
-    `flags` go to the head's synth only (`--policy-process`, `--jobs N`): the base's may not know them.
-    """
-    code, doc, err = run_synth(ROOT, stack, no_policy, flags)
+def render_head(stack: str, no_policy: bool) -> tuple[list[dict[str, Any]], str | None]:
+    """The working tree's docs, and a reason when its policy pass failed without results."""
+    code, doc, err = run_synth(ROOT, stack, no_policy)
     for line in err.splitlines():  # the program's warnings, as synth prints them
         if line.strip() and code in (0, 1):
             print(line, file=sys.stderr)
@@ -141,7 +140,7 @@ def render_head(stack: str, no_policy: bool, flags: tuple[str, ...] = ()) -> tup
         return docs, None if found else _last_line(err, "synth reported a mandatory policy violation")
     if code == 1 and not no_policy:
         # Synth stopped on the policy pass before printing: render without it, and fail.
-        code2, doc2, err2 = run_synth(ROOT, stack, True, flags)
+        code2, doc2, _ = run_synth(ROOT, stack, True)
         if code2 == 0 and _as_list(doc2):
             return _as_list(doc2), _last_line(err, "policy pass failed")
     raise DiffError(f"head: {_last_line(err, f'synth exited {code} with no output')}")

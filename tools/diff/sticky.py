@@ -45,9 +45,11 @@ def _diff_row(result: str, exit_code: str, body: str) -> str:
 
 # A stack PRs never preview (production): PR code holds no key of it (README, "Pull requests and CI").
 NOT_ON_PRS = "🔒 not on PRs: previewed in its deploy job, before `up`"
-NOT_ON_PRS_NOTE = ("_{stacks}: not previewed on a PR, whose code never holds {their} key; the offline diff below is "
-                   "{their} view here, and {their} `pulumi preview` runs in the `pulumi up` job bound to {their} "
-                   "environment, before `up`._")
+NOT_ON_PRS_NOTE = (
+    "_{stacks}: not previewed on a PR, whose code never holds {their} key; the offline diff below is "
+    "{their} view here, and {their} `pulumi preview` runs in the `pulumi up` job bound to {their} "
+    "environment, before `up`._"
+)
 
 
 def _preview_row(result: str, stack: str, found: dict[str, Any] | None) -> str:
@@ -76,11 +78,24 @@ def _previews(raw: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def compose(diff_md: str, diff_result: str, diff_exit: str, previews: dict[str, dict[str, Any]],
-            preview_result: str, run_url: str | None = None, limit: int = GITHUB_COMMENT_MAX_CHARS) -> str:
+def compose(
+    diff_md: str,
+    diff_result: str,
+    diff_exit: str,
+    previews: dict[str, dict[str, Any]],
+    preview_result: str,
+    run_url: str | None = None,
+    limit: int = GITHUB_COMMENT_MAX_CHARS,
+) -> str:
     body = diff_md.split("\n", 1)[1] if diff_md.startswith(MARKER) else diff_md
-    lines = [MARKER, "## Infrastructure: what this PR changes", "", "| Part | Result |", "| --- | --- |",
-             f"| Offline diff and policy, every stack | {_diff_row(diff_result, diff_exit, body.strip())} |"]
+    lines = [
+        MARKER,
+        "## Infrastructure: what this PR changes",
+        "",
+        "| Part | Result |",
+        "| --- | --- |",
+        f"| Offline diff and policy, every stack | {_diff_row(diff_result, diff_exit, body.strip())} |",
+    ]
     for stack in STACK_ORDER:
         lines.append(f"| `pulumi preview` of `{stack}` | {_preview_row(preview_result, stack, previews.get(stack))} |")
     offline = [f"`{s}`" for s in STACK_ORDER if s not in PR_PREVIEW_STACKS]
@@ -89,8 +104,11 @@ def compose(diff_md: str, diff_result: str, diff_exit: str, previews: dict[str, 
     if run_url:
         lines += ["", f"[This run]({run_url}) has every job's log."]
     lines += ["", body.strip() if body.strip() else "_The offline diff did not finish: see the job log._", ""]
-    sections = [previews[s]["markdown"] for s in STACK_ORDER
-                if s in PR_PREVIEW_STACKS and isinstance(previews.get(s, {}).get("markdown"), str)]
+    sections = [
+        previews[s]["markdown"]
+        for s in STACK_ORDER
+        if s in PR_PREVIEW_STACKS and isinstance(previews.get(s, {}).get("markdown"), str)
+    ]
     if sections:
         lines += ["### `pulumi preview` against the real state", "", *sections]
     text = "\n".join(lines).rstrip() + "\n"

@@ -2,8 +2,7 @@
 
 Each check models one step the CLI takes (pulumi/pulumi at sdk 3.260): reading the stack
 file (yaml.v3), finding its secrets provider and key, decrypting every `secure:` value
-(pkg/workspace/config.go validateStackConfigValues), requiring declared keys, and resolving
-stack references in the backend's layout (pkg/backend/diy/store.go).
+(pkg/workspace/config.go validateStackConfigValues), requiring declared keys, and the backend's URL.
 """
 
 from __future__ import annotations
@@ -18,13 +17,10 @@ from urllib.parse import urlsplit
 from program.secrets import provider_credentials, required_secrets
 from vital import declarations, secretsscheme, stackfile
 from vital.names import PROJECT, TIERS, UPSTASH_EMAIL_KEY, key_alias_stack, stack_key_alias
-from vital.tiers import SHARED, TIER_DEFAULTS
+from vital.tiers import TIER_DEFAULTS
 
-from . import crypter, kmsurl, stackrefs
+from . import crypter, kmsurl
 
-PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
-LEGACY_LAYOUT_VARS = ("PULUMI_DIY_BACKEND_LEGACY_LAYOUT", "PULUMI_SELF_MANAGED_STATE_LEGACY_LAYOUT")
-DIY_SCHEMES = ("s3://", "file://", "gs://", "azblob://")
 KMS_INIT = "pulumi stack change-secrets-provider --stack {stack} 'awskms://{alias}?region=REGION'"
 
 
@@ -45,12 +41,17 @@ class Report:
         self.findings.append(Finding(what, fix))
 
 
-def examine(stack: str, env: Mapping[str, str] | None = None, path: Path | None = None, kms_client: Any = None) -> Report:
+def examine(
+    stack: str, env: Mapping[str, str] | None = None, path: Path | None = None, kms_client: Any = None
+) -> Report:
     env = os.environ if env is None else env
     report = Report(stack)
     path = path or stackfile.ROOT / f"Pulumi.{stack}.yaml"
     if not path.exists():
-        report.add(f"no stack file {path.name}", f"pulumi stack init {stack} --secrets-provider 'awskms://...' (README, First deploy)")
+        report.add(
+            f"no stack file {path.name}",
+            f"pulumi stack init {stack} --secrets-provider 'awskms://...' (README, First deploy)",
+        )
         return report
     try:
         document = stackfile.load_yaml(path)
@@ -60,11 +61,13 @@ def examine(stack: str, env: Mapping[str, str] | None = None, path: Path | None 
     config = stackfile.config_section(document)
     tier = config.get(f"{PROJECT}:tier") or stack
     if tier not in TIERS:
-        report.add(f"tier {tier!r} is not one of {', '.join(TIERS)}", f"set {PROJECT}:tier or name the stack after its tier")
+        report.add(
+            f"tier {tier!r} is not one of {', '.join(TIERS)}", f"set {PROJECT}:tier or name the stack after its tier"
+        )
         return report
     _secrets_provider(report, document, env)
-    _backend(report, config, tier, env)
-    _declared(report, tier, path)
+    _backend(report, env)
+    _declared(report, path)
     _secrets(report, document, tier, env)
     _decrypt(report, document, env, kms_client)
     return report
@@ -75,17 +78,24 @@ def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) ->
     provider, salt, key = (document.get(k) for k in ("secretsprovider", "encryptionsalt", "encryptedkey"))
     init = _kms_init(report.stack)
     if provider is not None and not isinstance(provider, str):
-        report.add(f"secretsprovider is a {type(provider).__name__}", "a provider URL such as awskms://alias/NAME?region=R")
+        report.add(
+            f"secretsprovider is a {type(provider).__name__}", "a provider URL such as awskms://alias/NAME?region=R"
+        )
         return
     if provider == "default":
-        report.notes.append("secretsprovider: default is a value the CLI never writes; it reads it as no provider "
-                            f"line ({'the passphrase provider, as the file has an encryptionsalt' if salt else 'the backend default'})")
+        report.notes.append(
+            "secretsprovider: default is a value the CLI never writes; it reads it as no provider "
+            f"line ({'the passphrase provider, as the file has an encryptionsalt' if salt else 'the backend default'})"
+        )
     how = secretsscheme.scheme(document)
     if provider in secretsscheme.PASSPHRASE_OR_DEFAULT or provider is None:
         if not salt:
             line = f"secretsprovider: {provider}" if provider else "no secretsprovider: line"
-            report.add(f"{line} and no encryptionsalt: line, so each CI run would create a passphrase "
-                       "salt of its own and none could decrypt another's secrets", f"{init}, then commit the stack file")
+            report.add(
+                f"{line} and no encryptionsalt: line, so each CI run would create a passphrase "
+                "salt of its own and none could decrypt another's secrets",
+                f"{init}, then commit the stack file",
+            )
             return
         _passphrase(report, env)
         return
@@ -96,11 +106,17 @@ def _secrets_provider(report: Report, document: dict, env: Mapping[str, str]) ->
         try:
             kmsurl.parse(provider)
         except kmsurl.KmsUrlError as err:
-            report.add(f"the CLI cannot open the secrets provider: {err}", "correct the secretsprovider URL (the "
-                       "ARN form is awskms:///arn:aws:kms:...; parameters: region, endpoint, profile, role, context_*)")
+            report.add(
+                f"the CLI cannot open the secrets provider: {err}",
+                "correct the secretsprovider URL (the "
+                "ARN form is awskms:///arn:aws:kms:...; parameters: region, endpoint, profile, role, context_*)",
+            )
             return
         if not key:
-            report.add("secretsprovider is awskms but the file has no encryptedkey: line", f"{init}, then commit the stack file")
+            report.add(
+                "secretsprovider is awskms but the file has no encryptedkey: line",
+                f"{init}, then commit the stack file",
+            )
         _own_key(report, provider)
 
 
@@ -117,70 +133,72 @@ def _own_key(report: Report, provider: str) -> None:
     """
     key, query = crypter.kms_key_id(provider)[0], urlsplit(provider).query
     if "alias/" not in key:
-        report.notes.append("secretsprovider names its KMS key by id or ARN, so it was not checked to be this stack's own")
+        report.notes.append(
+            "secretsprovider names its KMS key by id or ARN, so it was not checked to be this stack's own"
+        )
         return
-    alias = key[key.index("alias/"):]  # an alias ARN ends in alias/NAME too
+    alias = key[key.index("alias/") :]  # an alias ARN ends in alias/NAME too
     owner = key_alias_stack(alias)
     if owner is not None and owner[1] == report.stack:
         return
     base = owner[0] if owner else alias
     url = f"awskms://{stack_key_alias(report.stack, base)}" + (f"?{query}" if query else "")
-    fix = f"pulumi stack change-secrets-provider --stack {report.stack} '{url}' (decrypts with the old key, " \
-          "so run it with operator credentials), then commit the stack file"
+    fix = (
+        f"pulumi stack change-secrets-provider --stack {report.stack} '{url}' (decrypts with the old key, "
+        "so run it with operator credentials), then commit the stack file"
+    )
     if owner is not None:
-        report.add(f"secretsprovider uses stack '{owner[1]}''s key ({alias}): every CI role that may decrypt "
-                   f"{owner[1]}'s secrets may decrypt this stack's", fix)
+        report.add(
+            f"secretsprovider uses stack '{owner[1]}''s key ({alias}): every CI role that may decrypt "
+            f"{owner[1]}'s secrets may decrypt this stack's",
+            fix,
+        )
     else:
-        report.add(f"secretsprovider uses {alias}, which is no stack's own key (bootstrap makes one per stack, "
-                   "<alias>-<stack>; the CI roles use the bucket's key only through S3, so they could not decrypt)", fix)
+        report.add(
+            f"secretsprovider uses {alias}, which is no stack's own key (bootstrap makes one per stack, "
+            "<alias>-<stack>; the CI roles use the bucket's key only through S3, so they could not decrypt)",
+            fix,
+        )
 
 
 def _passphrase(report: Report, env: Mapping[str, str]) -> None:
     if "PULUMI_CONFIG_PASSPHRASE" in env:
         if env["PULUMI_CONFIG_PASSPHRASE"] == "":
-            report.add("PULUMI_CONFIG_PASSPHRASE is set but empty; the CLI accepts it, and it protects nothing",
-                       "set the stack's real passphrase, or move the stack to awskms (" + _kms_init(report.stack) + ")")
+            report.add(
+                "PULUMI_CONFIG_PASSPHRASE is set but empty; the CLI accepts it, and it protects nothing",
+                "set the stack's real passphrase, or move the stack to awskms (" + _kms_init(report.stack) + ")",
+            )
     elif not env.get("PULUMI_CONFIG_PASSPHRASE_FILE"):
-        report.add("the stack uses the passphrase provider and neither PULUMI_CONFIG_PASSPHRASE nor "
-                   "PULUMI_CONFIG_PASSPHRASE_FILE is set, so a non-interactive CLI stops",
-                   "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE)")
+        report.add(
+            "the stack uses the passphrase provider and neither PULUMI_CONFIG_PASSPHRASE nor "
+            "PULUMI_CONFIG_PASSPHRASE_FILE is set, so a non-interactive CLI stops",
+            "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE)",
+        )
 
 
-def _backend(report: Report, config: dict, tier: str, env: Mapping[str, str]) -> None:
+def _backend(report: Report, env: Mapping[str, str]) -> None:
     url = env.get("PULUMI_BACKEND_URL", "")
     if not url:
-        report.add("PULUMI_BACKEND_URL is not set, so the CLI uses the last `pulumi login` or Pulumi Cloud",
-                   "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (README, State backend)")
-    if TIER_DEFAULTS[tier].owns_cache:
-        return
-    reference = str(config.get(f"{PROJECT}:sharedCacheStack") or SHARED["shared_cache_stack"])
-    parts = reference.split("/")
-    diy = url.startswith(DIY_SCHEMES)
-    legacy = [v for v in LEGACY_LAYOUT_VARS if env.get(v, "").lower() in ("1", "true")]
-    problem = stackrefs.diy_reference_problem(reference, bool(legacy)) if diy else None
-    if problem and legacy:
-        report.add(f"sharedCacheStack {reference!r}: the DIY backend's legacy layout ({legacy[0]}) takes a bare "
-                   f"stack name ({problem})", f"unset {legacy[0]} and use the project layout (a new bucket)")
-    elif problem:
-        report.add(f"sharedCacheStack {reference!r}: the DIY backend refuses it ({problem}); it takes <stack>, "
-                   f"organization/<stack> or organization/<project>/<stack>",
-                   f"pulumi config set --stack {report.stack} sharedCacheStack organization/{PROJECT}/pre-production")
-    elif url and not diy and parts[0] == "organization":
-        report.add(f"sharedCacheStack {reference!r} uses the DIY backend's fixed 'organization'; Pulumi Cloud needs "
-                   f"your organization's name", f"pulumi config set --stack {report.stack} sharedCacheStack ORG/{PROJECT}/pre-production")
+        report.add(
+            "PULUMI_BACKEND_URL is not set, so the CLI uses the last `pulumi login` or Pulumi Cloud",
+            "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (README, State backend)",
+        )
 
 
-def _declared(report: Report, tier: str, path: Path) -> None:
+def _declared(report: Report, path: Path) -> None:
     """Declared keys with no default and no value: the CLI's own words, and the commands (it
     prompts for none of them)."""
     missing = stackfile.missing_declared(report.stack, path)
     if not missing:
         return
     proj = stackfile.project()
-    commands = "; ".join(f"pulumi config set --stack {report.stack}"
-                         f"{' --secret' if declarations.declared_secret(proj, key) else ''} {key}"
-                         f"{'' if declarations.declared_secret(proj, key) else ' VALUE'}" for key in missing)
-    report.add(f"the CLI stops with \"{stackfile.cli_stops(report.stack, missing)}\"", commands)
+    commands = "; ".join(
+        f"pulumi config set --stack {report.stack}"
+        f"{' --secret' if declarations.declared_secret(proj, key) else ''} {key}"
+        f"{'' if declarations.declared_secret(proj, key) else ' VALUE'}"
+        for key in missing
+    )
+    report.add(f'the CLI stops with "{stackfile.cli_stops(report.stack, missing)}"', commands)
 
 
 def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) -> None:
@@ -192,18 +210,24 @@ def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) 
         if value is None:
             report.add(f"secret {secret.name} is not set", secret.command(report.stack))
         elif not stackfile.is_secure(value):
-            report.add(f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)")
+            report.add(
+                f"{secret.name} is in the stack file in plaintext", f"{secret.command(report.stack)} (then commit)"
+            )
     _provider_credentials(report, config, tier, env)
     if TIER_DEFAULTS[tier].owns_cache and UPSTASH_EMAIL_KEY not in config:
-        report.add(f"{UPSTASH_EMAIL_KEY} is not set (Upstash authenticates with the account email and the API key)",
-                   f"pulumi config set --stack {report.stack} {UPSTASH_EMAIL_KEY} ops@example.com")
+        report.add(
+            f"{UPSTASH_EMAIL_KEY} is not set (Upstash authenticates with the account email and the API key)",
+            f"pulumi config set --stack {report.stack} {UPSTASH_EMAIL_KEY} ops@example.com",
+        )
     how = secretsscheme.scheme(document)
     for path, ciphertext in stackfile.secure_leaves(document).items():
         problem = secretsscheme.ciphertext_problem(ciphertext, how)
         if problem:
             name = path.split(":", 1)[1] if path.startswith(f"{PROJECT}:") else path
-            report.add(f"{name} is not ciphertext the CLI can decrypt ({problem})",
-                       f"pulumi config set --stack {report.stack} --secret{' --path' if '.' in name else ''} {name}")
+            report.add(
+                f"{name} is not ciphertext the CLI can decrypt ({problem})",
+                f"pulumi config set --stack {report.stack} --secret{' --path' if '.' in name else ''} {name}",
+            )
 
 
 def _provider_credentials(report: Report, config: dict, tier: str, env: Mapping[str, str]) -> None:
@@ -213,13 +237,17 @@ def _provider_credentials(report: Report, config: dict, tier: str, env: Mapping[
         name = credential.config_key.removeprefix(f"{PROJECT}:")
         where = f"set {credential.env_var} in the environment instead (in CI, the deploy environment's secret)"
         if credential.config_key in config:
-            report.add(f"{name} is in the stack file: a provider credential there wins over the job's own and is "
-                       f"readable by every role that decrypts this stack",
-                       f"pulumi config rm --stack {report.stack} {name}; {where}, and revoke the token it held")
+            report.add(
+                f"{name} is in the stack file: a provider credential there wins over the job's own and is "
+                f"readable by every role that decrypts this stack",
+                f"pulumi config rm --stack {report.stack} {name}; {where}, and revoke the token it held",
+            )
         elif not env.get(credential.env_var):
-            report.add(f"{credential.env_var} is not set, and the providers read their credential only from the "
-                       f"environment", f"export {credential.env_var} where `pulumi up` runs (in CI, a secret of the "
-                       f"deploy environment: docs/credentials-setup.md)")
+            report.add(
+                f"{credential.env_var} is not set, and the providers read their credential only from the environment",
+                f"export {credential.env_var} where `pulumi up` runs (in CI, a secret of the "
+                f"deploy environment: docs/credentials-setup.md)",
+            )
 
 
 def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client: Any) -> None:
@@ -232,8 +260,10 @@ def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client:
         report.add(f"secrets cannot be decrypted: {err}", "use the stack's own passphrase or KMS key")
         return
     if key is None:
-        report.notes.append(f"secrets not decrypted here (provider {provider or 'passphrase'}; "
-                            f"set PULUMI_CONFIG_PASSPHRASE or use awskms to check them)")
+        report.notes.append(
+            f"secrets not decrypted here (provider {provider or 'passphrase'}; "
+            f"set PULUMI_CONFIG_PASSPHRASE or use awskms to check them)"
+        )
         return
     failed = []
     leaves = {p: c for p, c in leaves.items() if secretsscheme.ciphertext_problem(c, how) is None}
@@ -243,9 +273,12 @@ def _decrypt(report: Report, document: dict, env: Mapping[str, str], kms_client:
         except crypter.DecryptError as err:
             failed.append(path)
             name = path.split(":", 1)[1] if path.startswith(f"{PROJECT}:") else path
-            report.add(f"{name} does not decrypt: {err}", f"set it again with this stack's provider: "
-                                                          f"pulumi config set --stack {report.stack} --secret"
-                                                          f"{' --path' if '.' in name else ''} {name}")
+            report.add(
+                f"{name} does not decrypt: {err}",
+                f"set it again with this stack's provider: "
+                f"pulumi config set --stack {report.stack} --secret"
+                f"{' --path' if '.' in name else ''} {name}",
+            )
     report.notes.append(f"{len(leaves) - len(failed)} of {len(leaves)} secrets decrypt (values not shown)")
 
 

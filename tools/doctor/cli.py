@@ -14,11 +14,16 @@ PROG = "python -m tools.doctor"
 
 
 def build_parser() -> OneLineParser:
-    parser = OneLineParser(prog=PROG, description="What would stop the Pulumi CLI before the first `pulumi up`, "
-                                                  "each with the command that fixes it.")
+    parser = OneLineParser(
+        prog=PROG,
+        description="What would stop the Pulumi CLI before the first `pulumi up`, each with the command that fixes it.",
+    )
     parser.add_argument("--stack", default="all", choices=(*TIERS, "all"), help="a tier's stack, or all three")
-    parser.add_argument("--commands", action="store_true",
-                        help="print only the commands that set each stack's secrets (the README's setup steps)")
+    parser.add_argument(
+        "--commands",
+        action="store_true",
+        help="print only the commands that set each stack's secrets (the README's setup steps)",
+    )
     return parser
 
 

@@ -87,18 +87,32 @@ def _session(url: kmsurl.KmsUrl, config: Any) -> tuple[Any, dict]:
         raise DecryptError(f"the provider URL's profile={url.profile} is not in the AWS config") from None
     if url.role:
         if not session.region_name:
-            raise DecryptError("STS client created with empty region: all other parameters must be collected "
-                               "before assuming role (gocloud needs region= or a profile's region with role=)")
+            raise DecryptError(
+                "STS client created with empty region: all other parameters must be collected "
+                "before assuming role (gocloud needs region= or a profile's region with role=)"
+            )
         try:
-            creds = session.client("sts", config=config).assume_role(
-                RoleArn=url.role, RoleSessionName="pulumi-doctor")["Credentials"]
+            creds = session.client("sts", config=config).assume_role(RoleArn=url.role, RoleSessionName="pulumi-doctor")[
+                "Credentials"
+            ]
         except (ClientError, BotoCoreError) as err:
-            code = err.response.get("Error", {}).get("Code", "error") if isinstance(err, ClientError) else type(err).__name__
+            code = (
+                err.response.get("Error", {}).get("Code", "error")
+                if isinstance(err, ClientError)
+                else type(err).__name__
+            )
             raise DecryptError(f"STS refused to assume the provider URL's role={url.role} ({code})") from None
-        session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                                aws_session_token=creds["SessionToken"], region_name=session.region_name)
-    extra = Config(use_dualstack_endpoint=url.dualstack or None, use_fips_endpoint=url.fips or None,
-                   signature_version=UNSIGNED if url.anonymous else None)
+        session = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=session.region_name,
+        )
+    extra = Config(
+        use_dualstack_endpoint=url.dualstack or None,
+        use_fips_endpoint=url.fips or None,
+        signature_version=UNSIGNED if url.anonymous else None,
+    )
     return session, {"config": config.merge(extra), **({"endpoint_url": url.endpoint} if url.endpoint else {})}
 
 
@@ -116,8 +130,11 @@ def kms_data_key(secrets_provider: str, encrypted_key: str, kms_client: Any = No
         blob = base64.b64decode(encrypted_key, validate=True)
     except (binascii.Error, ValueError):
         raise DecryptError("encryptedkey is not base64") from None
-    config = Config(connect_timeout=KMS_CONNECT_TIMEOUT_S, read_timeout=KMS_READ_TIMEOUT_S,
-                    retries={"mode": "standard", "max_attempts": 2})
+    config = Config(
+        connect_timeout=KMS_CONNECT_TIMEOUT_S,
+        read_timeout=KMS_READ_TIMEOUT_S,
+        retries={"mode": "standard", "max_attempts": 2},
+    )
     request = {"CiphertextBlob": blob, **({"EncryptionContext": url.context} if url.context else {})}
     try:
         if kms_client is None:
@@ -126,8 +143,10 @@ def kms_data_key(secrets_provider: str, encrypted_key: str, kms_client: Any = No
         plaintext = kms_client.decrypt(**request)["Plaintext"]
     except ClientError as err:
         code = err.response.get("Error", {}).get("Code", "error")
-        raise DecryptError(f"KMS refused to decrypt encryptedkey ({code}; the key is the one that sealed it, "
-                           f"{url.key_id} names the one new values use)") from None
+        raise DecryptError(
+            f"KMS refused to decrypt encryptedkey ({code}; the key is the one that sealed it, "
+            f"{url.key_id} names the one new values use)"
+        ) from None
     except BotoCoreError as err:
         raise DecryptError(f"KMS could not be reached for {url.key_id} ({type(err).__name__})") from None
     if len(plaintext) != 32:

@@ -50,7 +50,8 @@ class KmsUrl:
 
 def _go_host_problem(url: str) -> str | None:
     """net/url's parseHost: the text after the host's last ':' must be a port (digits)."""
-    rest = url[_SCHEME.match(url).end():] if _SCHEME.match(url) else url
+    scheme = _SCHEME.match(url)
+    rest = url[scheme.end() :] if scheme else url
     if not rest.startswith("//"):
         return None
     authority = re.split(r"[/?#]", rest[2:], maxsplit=1)[0]
@@ -58,7 +59,7 @@ def _go_host_problem(url: str) -> str | None:
     if host.startswith("["):
         return None
     if ":" in host:
-        port = host[host.rindex(":"):]
+        port = host[host.rindex(":") :]
         if not re.fullmatch(r":[0-9]*", port):
             return f'parse "{url}": invalid port "{port}" after host'
     return None
@@ -73,12 +74,12 @@ def _go_bool(name: str, value: str) -> bool:
     raise ValueError(f'invalid value for {name}: strconv.ParseBool: parsing "{value}": invalid syntax')
 
 
-def _param(settings: dict, name: str, value: str) -> None:
+def _param(settings: dict[str, str | bool], name: str, value: str) -> None:
     """One parameter as V2ConfigFromURLParams reads it (ValueError in gocloud's words)."""
     if name in BOOLS:
         settings[name] = _go_bool(name, value)
     elif name == "rate_limiter_capacity":
-        if not re.fullmatch(r"[+-]?[0-9]+", value) or not -2 ** 31 <= int(value) < 2 ** 31:
+        if not re.fullmatch(r"[+-]?[0-9]+", value) or not -(2**31) <= int(value) < 2**31:
             raise ValueError(f'invalid value for capacity: strconv.ParseInt: parsing "{value}": invalid syntax')
     elif name in CHECKSUMS:
         if value.lower() not in ("when_supported", "when_required"):
@@ -104,15 +105,16 @@ def parse(url: str) -> KmsUrl:
     values: dict[str, list[str]] = {}
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         values.setdefault(name, []).append(value)
-    context, settings = {}, {}
+    context: dict[str, str] = {}
+    settings: dict[str, str | bool] = {}  # KmsUrl's fields: a string, or a bool (dualstack, fips, anonymous)
     for name, given in values.items():
         if name.startswith(CONTEXT_PREFIX):
             if len(given) != 1:
                 raise KmsUrlError(f'open keeper: EncryptionContext URL parameters "{name}" must have exactly 1 value')
-            context[name[len(CONTEXT_PREFIX):]] = given[0]
+            context[name[len(CONTEXT_PREFIX) :]] = given[0]
             continue
         try:
             _param(settings, name, given[0])
         except ValueError as err:
             raise KmsUrlError(f"open keeper {url}: {err}") from None
-    return KmsUrl(key_id=key_id, context=context, **settings)
+    return KmsUrl(key_id=key_id, context=context, **settings)  # type: ignore[arg-type]  # each name is a field of its type (_param)

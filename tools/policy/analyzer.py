@@ -1,32 +1,29 @@
-"""The Analyzer protocol over gRPC, spoken to a policy pack as the Pulumi CLI speaks it.
+"""The Analyzer protocol's requests, built as the Pulumi CLI builds them.
 
 Handshake and ConfigureStack (both optional for the pack), GetAnalyzerInfo, then Configure
 with every policy's config as the CLI reconciles it (tools/policy/config.py), then Analyze
 for every custom resource and one AnalyzeStack for all resources. Like the CLI, the pack's
-version is PulumiPolicy.yaml's, not the one the pack reports.
+version is PulumiPolicy.yaml's, not the one the pack reports. synth sends them to the pack's
+servicer in this process (tools/policy/inprocess.py); the tests also send them over gRPC to the
+pack launched as the CLI launches it (dev/pack_client.py).
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import grpc
 import yaml
-from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
 
 from ..mockrt import UNKNOWN, Registration
-from .config import PackInfo, PolicyMeta, resolve_pack_config
-from .diagnostics import LEVEL_VALUES, LEVELS, Diagnostic
-from .errors import PolicyPackError
+from .config import PackInfo, PolicyMeta
+from .diagnostics import LEVEL_VALUES, LEVELS
 
-# Any string: nothing in the pack or pulumi.policy's runner connects to it (tools/policy/process.py).
+# Any string: nothing in the pack or pulumi.policy's runner connects to it (dev/pack_process.py).
 ENGINE_ADDRESS = "127.0.0.1:0"
-# Analyze requests kept in flight at once (the pack's gRPC server runs 4 workers).
-ANALYZE_WINDOW = 4
 
 
 def pack_version(pack_dir: Path) -> str | None:
@@ -35,96 +32,23 @@ def pack_version(pack_dir: Path) -> str | None:
     return str(version) if version else None
 
 
-class AnalyzerClient:
-    """One pack's Analyzer service at `address`; `stderr_tail` says how the pack's stderr ends."""
-
-    def __init__(self, address: str, pack_dir: Path, call_timeout: float,
-                 stderr_tail: Callable[[], str] = lambda: "") -> None:
-        self.pack_dir, self.call_timeout, self.stderr_tail = pack_dir, call_timeout, stderr_tail
-        self.channel = grpc.insecure_channel(address)
-        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
-        self.info: PackInfo | None = None
-
-    def close(self) -> None:
-        self.channel.close()
-
-    def introduce(self, project: str, stack: str, config: Mapping[str, str], dry_run: bool,
-                  left: Callable[[], float]) -> PackInfo:
-        """Wait for the channel, then Handshake, ConfigureStack and GetAnalyzerInfo, each within `left()` seconds."""
-        grpc.channel_ready_future(self.channel).result(timeout=left())
-        self._optional(self.stub.Handshake, handshake_request(self.pack_dir), left())
-        self._optional(self.stub.ConfigureStack, configure_stack_request(project, stack, config, dry_run), left())
-        self.info = pack_info(self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=left()), self.pack_dir)
-        return self.info
-
-    def _optional(self, method, request, timeout: float) -> None:
-        try:
-            method(request, timeout=timeout)
-        except grpc.RpcError as err:
-            if err.code() != grpc.StatusCode.UNIMPLEMENTED:
-                raise
-
-    def configure(self, pack_config: Mapping[str, Any] | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
-        """Validate the pack config against the schemas, then send it (replacing any earlier one)."""
-        assert self.info is not None, "introduce() first"
-        resolved = resolve_pack_config(self.info, pack_config)
-        request = configure_request(resolved)
-        self._call("Configure", request)
-        return resolved
-
-    def analyze(self, resources: Sequence[Registration]) -> list[Diagnostic]:
-        """Analyze every custom resource, then the whole stack; the pack's diagnostics."""
-        diagnostics: list[Diagnostic] = []
-        # A few requests in flight at once: this process builds the next request while the
-        # pack (another process, so another core) answers the last one.
-        in_flight: deque[tuple[Any, Registration]] = deque()
-
-        def collect() -> None:
-            future, reg = in_flight.popleft()
-            response = self._result("Analyze", future)
-            # A resource policy's "can't run during preview" diagnostic carries no URN; the
-            # engine attributes it to the resource analyzed.
-            diagnostics.extend(Diagnostic.from_proto(d, reg.urn) for d in response.diagnostics)
-
-        properties = properties_of(resources)
-        for reg, props in zip(resources, properties):
-            if not reg.custom:
-                continue
-            in_flight.append((self.stub.Analyze.future(analyze_request(reg, props), timeout=self.call_timeout), reg))
-            if len(in_flight) >= ANALYZE_WINDOW:
-                collect()
-        while in_flight:
-            collect()
-        response = self._call("AnalyzeStack", analyze_stack_request(resources, properties))
-        return diagnostics + [Diagnostic.from_proto(d) for d in response.diagnostics]
-
-    def _call(self, method: str, request):
-        return self._result(method, getattr(self.stub, method).future(request, timeout=self.call_timeout))
-
-    def _result(self, method: str, future):
-        try:
-            return future.result()
-        except grpc.RpcError as err:
-            # A rule that raises (anything but UnknownValueError) fails the whole call.
-            detail = (err.details() or "").strip().splitlines()
-            raise PolicyPackError(f"policy pack {self.info.label if self.info else self.pack_dir}: {method} failed with "
-                                  f"{err.code().name}: {detail[-1] if detail else 'no detail'}; its stderr ends: "
-                                  f"{self.stderr_tail() or '(empty)'}") from None
-
-
 # ---- the requests, as the CLI builds them (shared with the in-process path, tools/policy/inprocess.py) ----
 
 
 def handshake_request(pack_dir: Path) -> analyzer_pb2.AnalyzerHandshakeRequest:
-    return analyzer_pb2.AnalyzerHandshakeRequest(engine_address=ENGINE_ADDRESS, root_directory=str(pack_dir),
-                                                 program_directory=str(pack_dir))
+    return analyzer_pb2.AnalyzerHandshakeRequest(
+        engine_address=ENGINE_ADDRESS, root_directory=str(pack_dir), program_directory=str(pack_dir)
+    )
 
 
-def configure_stack_request(project: str, stack: str, config: Mapping[str, str],
-                            dry_run: bool) -> analyzer_pb2.AnalyzerStackConfigureRequest:
+def configure_stack_request(
+    project: str, stack: str, config: Mapping[str, str], dry_run: bool
+) -> analyzer_pb2.AnalyzerStackConfigureRequest:
     stack_config = struct_pb2.Struct()
     stack_config.update(dict(config))
-    return analyzer_pb2.AnalyzerStackConfigureRequest(stack=stack, project=project, dry_run=dry_run, config=stack_config)
+    return analyzer_pb2.AnalyzerStackConfigureRequest(
+        stack=stack, project=project, dry_run=dry_run, config=stack_config
+    )
 
 
 def pack_info(response: analyzer_pb2.AnalyzerInfo, pack_dir: Path) -> PackInfo:
@@ -132,14 +56,16 @@ def pack_info(response: analyzer_pb2.AnalyzerInfo, pack_dir: Path) -> PackInfo:
     policies = []
     for p in response.policies:
         schema = json_format.MessageToDict(p.configSchema.properties) if p.HasField("configSchema") else {}
-        policies.append(PolicyMeta(
-            name=p.name,
-            description=p.description,
-            enforcement_level=LEVELS.get(p.enforcementLevel, "advisory"),
-            kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
-            properties=schema,
-            required=tuple(p.configSchema.required) if p.HasField("configSchema") else (),
-        ))
+        policies.append(
+            PolicyMeta(
+                name=p.name,
+                description=p.description,
+                enforcement_level=LEVELS.get(p.enforcementLevel, "advisory"),
+                kind="stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
+                properties=schema,
+                required=tuple(p.configSchema.required) if p.HasField("configSchema") else (),
+            )
+        )
     # As the CLI does: PulumiPolicy.yaml's version wins over the one the pack reports.
     version = pack_version(pack_dir) or response.version
     return PackInfo(name=response.name, version=version, policies=tuple(policies), reported_version=response.version)
@@ -156,15 +82,18 @@ def configure_request(resolved: Mapping[str, tuple[str, dict[str, Any]]]) -> ana
 
 def analyze_request(reg: Registration, properties: struct_pb2.Struct | None = None) -> analyzer_pb2.AnalyzeRequest:
     """`properties`: the inputs already as a Struct (properties_of), so they are not converted twice."""
-    return analyzer_pb2.AnalyzeRequest(type=reg.type, properties=properties or _struct(reg.inputs), urn=reg.urn,
-                                       name=reg.name, options=_options(reg))
+    return analyzer_pb2.AnalyzeRequest(
+        type=reg.type, properties=properties or _struct(reg.inputs), urn=reg.urn, name=reg.name, options=_options(reg)
+    )
 
 
-def analyze_stack_request(resources: Sequence[Registration],
-                          properties: Sequence[struct_pb2.Struct] | None = None) -> analyzer_pb2.AnalyzeStackRequest:
+def analyze_stack_request(
+    resources: Sequence[Registration], properties: Sequence[struct_pb2.Struct] | None = None
+) -> analyzer_pb2.AnalyzeStackRequest:
     structs = properties if properties is not None else [_struct(reg.inputs) for reg in resources]
-    return analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(reg, outputs_of(reg, s))
-                                                       for reg, s in zip(resources, structs)])
+    return analyzer_pb2.AnalyzeStackRequest(
+        resources=[_stack_resource(reg, outputs_of(reg, s)) for reg, s in zip(resources, structs, strict=True)]
+    )
 
 
 def outputs_of(reg: Registration, properties: struct_pb2.Struct) -> struct_pb2.Struct:
@@ -203,9 +132,15 @@ def _options(reg: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
 
 def _stack_resource(reg: Registration, properties: struct_pb2.Struct) -> analyzer_pb2.AnalyzerResource:
     return analyzer_pb2.AnalyzerResource(
-        type=reg.type, properties=properties, urn=reg.urn, name=reg.name, options=_options(reg),
-        parent=reg.parent, dependencies=reg.dependencies,
+        type=reg.type,
+        properties=properties,
+        urn=reg.urn,
+        name=reg.name,
+        options=_options(reg),
+        parent=reg.parent,
+        dependencies=reg.dependencies,
         # As the CLI: properties without dependencies are left out.
-        propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-                              for k, v in reg.property_dependencies.items() if v},
+        propertyDependencies={
+            k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in reg.property_dependencies.items() if v
+        },
     )

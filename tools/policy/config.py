@@ -75,8 +75,10 @@ def resolve_pack_config(info: PackInfo, pack_config: Mapping[str, Any] | None) -
     """
     pack_config = {} if pack_config is None else pack_config
     if not isinstance(pack_config, Mapping):
-        raise PolicyConfigError(f"policy pack config: found a {type(pack_config).__name__}; allowed: a JSON object of "
-                                f"policy name -> enforcement level or object")
+        raise PolicyConfigError(
+            f"policy pack config: found a {type(pack_config).__name__}; allowed: a JSON object of "
+            f"policy name -> enforcement level or object"
+        )
     resolved = {
         p.name: (p.enforcement_level, {k: v["default"] for k, v in p.properties.items() if "default" in v})
         for p in info.policies
@@ -85,13 +87,17 @@ def resolve_pack_config(info: PackInfo, pack_config: Mapping[str, Any] | None) -
     entries = {}
     for name, value in pack_config.items():
         if name != "all" and name not in resolved:
-            raise PolicyConfigError(f"policy pack config: found unknown policy {name!r}; allowed: all, {', '.join(names)}")
+            raise PolicyConfigError(
+                f"policy pack config: found unknown policy {name!r}; allowed: all, {', '.join(names)}"
+            )
         entries[name] = _parse_entry(name, value)
     if "all" in entries:
         level, props = entries.pop("all")
         if props:
-            raise PolicyConfigError(f"policy pack config: policy 'all' has property {sorted(props)[0]!r}; allowed: "
-                                    f"only enforcementLevel (properties belong to one policy)")
+            raise PolicyConfigError(
+                f"policy pack config: policy 'all' has property {sorted(props)[0]!r}; allowed: "
+                f"only enforcementLevel (properties belong to one policy)"
+            )
         if level is not None:
             resolved = {name: (level, defaults) for name, (_, defaults) in resolved.items()}
     for name, (level, props) in entries.items():
@@ -107,17 +113,22 @@ def _parse_entry(name: str, value: Any) -> tuple[str | None, dict[str, Any]]:
     levels = ", ".join(LEVEL_NAMES)
     if isinstance(value, str):
         if value not in LEVEL_NAMES:
-            raise PolicyConfigError(f"policy pack config: policy {name!r}: found enforcement level {value!r}; "
-                                    f"allowed: {levels}")
+            raise PolicyConfigError(
+                f"policy pack config: policy {name!r}: found enforcement level {value!r}; allowed: {levels}"
+            )
         return value, {}
     if not isinstance(value, Mapping):
-        raise PolicyConfigError(f"policy pack config: policy {name!r}: found {json.dumps(value)}; allowed: an "
-                                f"enforcement level ({levels}) or an object")
+        raise PolicyConfigError(
+            f"policy pack config: policy {name!r}: found {json.dumps(value)}; allowed: an "
+            f"enforcement level ({levels}) or an object"
+        )
     props = dict(value)
     level = props.pop("enforcementLevel", None)
     if level is not None and (not isinstance(level, str) or level not in LEVEL_NAMES):
-        raise PolicyConfigError(f"policy pack config: policy {name!r}, property 'enforcementLevel': found "
-                                f"{json.dumps(level)}; allowed: one of {levels}")
+        raise PolicyConfigError(
+            f"policy pack config: policy {name!r}, property 'enforcementLevel': found "
+            f"{json.dumps(level)}; allowed: one of {levels}"
+        )
     return level, props
 
 
@@ -152,7 +163,9 @@ def _config_error(policy: str, error) -> PolicyConfigError:
         where = f"{path}." if path else ""
         return PolicyConfigError(f"{prefix}: found unknown property {where + extra[0]!r}; allowed: {', '.join(known)}")
     if error.validator == "required":
-        return PolicyConfigError(f"{prefix}: {error.message}; allowed: an object with {', '.join(error.validator_value)}")
+        return PolicyConfigError(
+            f"{prefix}: {error.message}; allowed: an object with {', '.join(error.validator_value)}"
+        )
     value = error.validator_value
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # the schema crossed a protobuf Struct, where every number is a float

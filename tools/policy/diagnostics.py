@@ -34,18 +34,24 @@ class Diagnostic:
     @classmethod
     def from_proto(cls, d: Any, urn: str | None = None) -> Diagnostic:
         """From an AnalyzeDiagnostic; `urn` stands in when it carries none."""
-        return cls(policy=d.policyName, enforcement_level=LEVELS.get(d.enforcementLevel, "advisory"),
-                   urn=d.urn or urn or "", message=d.message, description=d.description)
+        return cls(
+            policy=d.policyName,
+            enforcement_level=LEVELS.get(d.enforcementLevel, "advisory"),
+            urn=d.urn or urn or "",
+            message=d.message,
+            description=d.description,
+        )
 
     @property
     def specific(self) -> str:
         """The violation's own message, without the policy description pulumi-policy puts first."""
         prefix = f"{self.description}\n"
-        return self.message[len(prefix):] if self.description and self.message.startswith(prefix) else self.message
+        return self.message[len(prefix) :] if self.description and self.message.startswith(prefix) else self.message
 
 
-def to_violations(diagnostics: Iterable[Diagnostic], resources: Sequence[Registration],
-                  info: PackInfo | None = None) -> list[dict[str, Any]]:
+def to_violations(
+    diagnostics: Iterable[Diagnostic], resources: Sequence[Registration], info: PackInfo | None = None
+) -> list[dict[str, Any]]:
     """[{"policy", "enforcementLevel", "urn", "message"}], sorted, with no secret value in a message."""
     secrets = secret_values(resources)
     violations = [

@@ -5,10 +5,10 @@ The pack's entry point (`policies/__main__.py`) runs as `python -m pulumi.policy
 PolicyPack recording its arguments instead of serving (vital/pulumi_internals.py builds the
 servicer from them). Then, as the CLI: Handshake and ConfigureStack (optional), GetAnalyzerInfo,
 Configure with the reconciled pack config, Analyze for every custom resource and one
-AnalyzeStack, each built by tools/policy/analyzer.py, the same builders the gRPC client uses.
+AnalyzeStack, each built by tools/policy/analyzer.py, the same builders the gRPC client (dev/pack_client.py) uses.
 Every call runs inside `analyzer_runtime`: the stack, its config and an environment without the
 CLI's variables, set for the call and restored after it, so nothing leaks from one stack to the
-next. `tools/policy/process.py` keeps the CLI-identical launch (`--policy-process`).
+next. The CLI-identical launch is a test of the pack (dev/pack_process.py), not a product path.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from google.protobuf import empty_pb2, json_format
 from vital import pulumi_internals as internals
 
 from ..mockrt import Registration
+from ..projects import INFRA
 from ..protostruct import OncePerCall
 from .analyzer import (
-    PolicyPackError,
     analyze_request,
     analyze_stack_request,
     configure_request,
@@ -36,7 +36,7 @@ from .analyzer import (
 )
 from .config import PackInfo, resolve_pack_config
 from .diagnostics import Diagnostic, to_violations
-from .process import PACK_DIR
+from .errors import PolicyPackError
 
 
 class _Context:
@@ -59,12 +59,18 @@ def _last_line(text: str) -> str:
 class InProcessPack:
     """One stack's pack in this process, with PackProcess's interface.
 
-        with InProcessPack("vital-expert-infra", "production", config) as pack:
-            result = pack.run(rendered.resources, pack_config)
+    with InProcessPack("vital-expert-infra", "production", config) as pack:
+        result = pack.run(rendered.resources, pack_config)
     """
 
-    def __init__(self, project: str, stack: str, config: Mapping[str, str] | None = None, dry_run: bool = True,
-                 pack_dir: Path = PACK_DIR) -> None:
+    def __init__(
+        self,
+        project: str,
+        stack: str,
+        config: Mapping[str, str] | None = None,
+        dry_run: bool = True,
+        pack_dir: Path = INFRA.pack_dir,
+    ) -> None:
         self.project, self.stack, self.dry_run = project, stack, dry_run
         self.config = dict(config or {})
         self.pack_dir = Path(pack_dir)
@@ -84,11 +90,15 @@ class InProcessPack:
             try:
                 self.servicer = internals.load_policy_pack(self.pack_dir)
             except Exception as err:
-                raise PolicyPackError(f"policy pack {self.pack_dir} failed to start: {type(err).__name__}: "
-                                      f"{_last_line(str(err))}") from None
+                raise PolicyPackError(
+                    f"policy pack {self.pack_dir} failed to start: {type(err).__name__}: {_last_line(str(err))}"
+                ) from None
         self._call("Handshake", handshake_request(self.pack_dir), optional=True)
-        self._call("ConfigureStack", configure_stack_request(self.project, self.stack, self.config, self.dry_run),
-                   optional=True)
+        self._call(
+            "ConfigureStack",
+            configure_stack_request(self.project, self.stack, self.config, self.dry_run),
+            optional=True,
+        )
         self.info = pack_info(self._call("GetAnalyzerInfo", empty_pb2.Empty()), self.pack_dir)
         self.startup_s = time.perf_counter() - started
         return self
@@ -108,7 +118,7 @@ class InProcessPack:
         assert self.info is not None, "start() first"
         diagnostics: list[Diagnostic] = []
         properties = properties_of(resources)
-        for reg, props in zip(resources, properties):
+        for reg, props in zip(resources, properties, strict=True):
             if reg.custom:
                 response = self._call("Analyze", analyze_request(reg, props))
                 # As the engine: a diagnostic without a URN belongs to the resource analyzed.
@@ -119,7 +129,7 @@ class InProcessPack:
 
     def run(self, resources: Sequence[Registration], pack_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         self.configure(pack_config)
-        return {"pack": self.info.label, "violations": self.analyze(resources)}
+        return {"pack": self._label(), "violations": self.analyze(resources)}
 
     def _call(self, method: str, request: Any, optional: bool = False) -> Any:
         """One servicer method, as the gRPC server would call it, in the stack's runtime."""
@@ -135,22 +145,9 @@ class InProcessPack:
                     return None
                 raise PolicyPackError(f"policy pack {self._label()}: {method} is not implemented") from None
             except Exception as err:
-                raise PolicyPackError(f"policy pack {self._label()}: {method} failed with {type(err).__name__}: "
-                                      f"{_last_line(str(err))}") from None
+                raise PolicyPackError(
+                    f"policy pack {self._label()}: {method} failed with {type(err).__name__}: {_last_line(str(err))}"
+                ) from None
 
     def _label(self) -> str:
         return self.info.label if self.info else str(self.pack_dir)
-
-
-def preload(pack_dir: Path = PACK_DIR, pack_config: Mapping[str, Any] | None = None) -> None:
-    """Import the pack's modules (by loading it once) and the pack config's validator (by resolving
-    `pack_config` against the policies the pack reports), so children forked afterwards need not."""
-    with InProcessPack("", "", {}, pack_dir=pack_dir) as pack:
-        resolve_pack_config(pack.info, pack_config)
-
-
-def analyze(rendered: Any, pack_config: Mapping[str, Any] | None = None, dry_run: bool = True,
-            config: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """tools.policy.process.analyze, in this process."""
-    with InProcessPack(rendered.project, rendered.stack, config, dry_run) as pack:
-        return pack.run(rendered.resources, pack_config)

@@ -45,6 +45,8 @@ def markdown_section(result: Mapping[str, Any], max_rows: int | None = None) -> 
         shown = sorted(found, key=lambda v: v["enforcementLevel"] != "mandatory")[:max_rows]
     for v in shown:
         resource = parent_name(v["urn"]) or "(stack)"
-        lines.append(f"| {cell(v['enforcementLevel'])} | {cell(v['policy'])} | `{cell(resource)}` | {cell(v['message'])} |")
+        lines.append(
+            f"| {cell(v['enforcementLevel'])} | {cell(v['policy'])} | `{cell(resource)}` | {cell(v['message'])} |"
+        )
     lines += more_lines(len(found) - len(shown), "violations")
     return "\n".join(lines) + "\n"

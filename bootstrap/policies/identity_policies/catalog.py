@@ -7,6 +7,7 @@ from pulumi_policy import Policy, ResourceValidationPolicy, StackValidationPolic
 from vital.names import IDENTITY_PACK_NAME as PACK_NAME
 
 from .bucket import state_bucket
+from .environments import environment_branches
 from .isolation import production_isolation
 from .keys import key_rotation
 from .oidc import oidc_trust
@@ -27,6 +28,10 @@ POLICIES: tuple[Policy, ...] = (
         name="state-bucket", validate=state_bucket,
         description="The state bucket stays versioned, encrypted with its own KMS key (bucket key on), private (all "
                     "four public access blocks, ACLs off) and TLS-only."),
+    StackValidationPolicy(
+        name="environment-branches", validate=environment_branches,
+        description="Every GitHub environment a CI role trusts is managed by the stack, admits main alone (custom "
+                    "deployment branch policies, one pattern) and has no administrator bypass."),
     ResourceValidationPolicy(
         name="key-rotation", validate=key_rotation,
         description="Every KMS key of the stack has automatic rotation on."),

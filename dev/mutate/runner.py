@@ -14,6 +14,7 @@ A child that outlives its deadline is killed with its whole process group: a tim
 from __future__ import annotations
 
 import configparser
+import contextlib
 import importlib
 import os
 import shutil
@@ -54,10 +55,8 @@ class Outcome:
 def preload(modules: Iterable[str]) -> None:
     """Import the heavy third-party packages once, here, so every forked run starts with them."""
     for name in modules:
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:
-            pass
 
 
 def ini_pythonpath(root: Path) -> tuple[str, ...]:
@@ -95,7 +94,8 @@ def _child(root: Path, copy: Path, tests: Sequence[str], log: Path) -> NoReturn:
             os.dup2(out, fd)
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
         # sys.stdout may be a capture of the forking process (pytest's, when the tool is under test).
-        sys.stdout = sys.stderr = open(out, "w", buffering=1, closefd=False)
+        # The forked child writes to it until it exits, which closes it.
+        sys.stdout = sys.stderr = open(out, "w", buffering=1, closefd=False)  # noqa: SIM115
         os.chdir(copy)
         _forget(root)
         paths = [str(copy / p) for p in ini_pythonpath(copy)]
@@ -184,7 +184,7 @@ class Pool:
                     end(pid, *_status(wait_status))
                     continue
                 for pid, slot in list(busy.items()):
-                    if time.monotonic() - slot.started > slot.job.timeout_s:
+                    if slot.job is not None and time.monotonic() - slot.started > slot.job.timeout_s:
                         slot.kill()
                         os.waitpid(pid, 0)
                         end(pid, TIMEOUT, None)

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..markdown import cell
+from tools.markdown import cell
+
 from .operators import Mutant
 from .runner import KILLED, SURVIVED, TIMEOUT, Outcome
 
@@ -52,8 +53,11 @@ def load_equivalents(path: Path) -> list[Equivalent]:
         raise ValueError(f"{path}: `equivalent` must be an array of tables ([[equivalent]])")
     found = []
     for number, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or sorted(entry) != sorted(FIELDS) or \
-                not all(isinstance(entry[f], str) and entry[f].strip() for f in FIELDS):
+        if (
+            not isinstance(entry, dict)
+            or sorted(entry) != sorted(FIELDS)
+            or not all(isinstance(entry[f], str) and entry[f].strip() for f in FIELDS)
+        ):
             raise ValueError(f"{path}: equivalent #{number} needs exactly {', '.join(FIELDS)}, each a non-empty string")
         found.append(Equivalent(**{f: entry[f] for f in FIELDS}))
     return found
@@ -77,17 +81,25 @@ def score(killed: int, counted: int) -> str:
     return f"{100 * killed / counted:.0f} %" if counted else "n/a"
 
 
+def _mutant(outcome: Outcome) -> Mutant:
+    """The outcome's mutant: the report's outcomes are mutants' runs (the baselines are `Run.modules`)."""
+    assert outcome.job.mutant is not None, "a baseline among the mutants' outcomes"
+    return outcome.job.mutant
+
+
 def _rows(run: Run) -> tuple[list[str], dict[str, list[Outcome]]]:
     rows, survivors = [], {}
     for path, tests, baseline in run.modules:
         mine = [o for o in run.outcomes if o.job.path == path]
-        same = [o for o in mine if equivalent_of(o.job.mutant, run.equivalents)]
+        same = [o for o in mine if equivalent_of(_mutant(o), run.equivalents)]
         counted = [o for o in mine if o not in same]
         tally = Counter(o.status for o in counted)
         detected = tally[KILLED] + tally[TIMEOUT]
         survivors[path] = [o for o in counted if o.status == SURVIVED]
-        rows.append(f"| `{path}` | {len(tests)} files, {baseline:.1f} s | {len(mine)} | {len(same)} | {tally[KILLED]} "
-                    f"| {tally[TIMEOUT]} | {tally[SURVIVED]} | **{score(detected, len(counted))}** |")
+        rows.append(
+            f"| `{path}` | {len(tests)} files, {baseline:.1f} s | {len(mine)} | {len(same)} | {tally[KILLED]} "
+            f"| {tally[TIMEOUT]} | {tally[SURVIVED]} | **{score(detected, len(counted))}** |"
+        )
     return rows, survivors
 
 
@@ -95,13 +107,13 @@ def _equivalent_lines(run: Run) -> list[str]:
     lines = ["| File | Line | Change | Reason |", "| --- | --- | --- | --- |"]
     stale, wrong = [], []
     for entry in run.equivalents:
-        hits = [o for o in run.outcomes if entry.matches(o.job.mutant)]
+        hits = [o for o in run.outcomes if entry.matches(_mutant(o))]
         if not hits and any(entry.file == path for path, _, _ in run.modules):
             stale.append(entry)
         for o in hits:
-            lines.append(f"| `{entry.file}` | {o.job.mutant.line} | `{cell(entry.change)}` | {cell(entry.reason)} |")
+            lines.append(f"| `{entry.file}` | {_mutant(o).line} | `{cell(entry.change)}` | {cell(entry.reason)} |")
             if o.status != SURVIVED:
-                wrong.append(f"`{entry.file}` line {o.job.mutant.line}: `{cell(entry.change)}` ({o.status})")
+                wrong.append(f"`{entry.file}` line {_mutant(o).line}: `{cell(entry.change)}` ({o.status})")
     if len(lines) == 2:
         lines = ["None documented yet."]
     if wrong:
@@ -117,32 +129,46 @@ def render(run: Run) -> str:
     rows, survivors = _rows(run)
     minutes, seconds = divmod(round(run.seconds), 60)
     lines = [
-        "# Mutation testing", "",
-        "Written by `make mutate` (`python -m tools.mutate`). A report, not a gate: the run takes minutes.", "",
+        "# Mutation testing",
+        "",
+        "Written by `make mutate` (`python -m dev.mutate`). A report, not a gate: the run takes minutes.",
+        "",
         "Each mutant is one small change to a module (a comparison, a boolean operator, an arithmetic "
         "operator, a constant, a `not`, a return value, a removed statement, `continue`/`break`, a removed "
-        "dict or list entry: `tools/mutate/operators.py`). The module's tests (`tools/mutate/targets.py`) "
+        "dict or list entry: `dev/mutate/operators.py`). The module's tests (`dev/mutate/targets.py`) "
         "run against it: a mutant they notice is **killed** (a test fails) or **timed out** (the run outlived "
         "its deadline); one they do not notice **survived**, a behaviour no test pins. "
-        "Score = (killed + timed out) / (mutants − equivalent).", "",
+        "Score = (killed + timed out) / (mutants − equivalent).",
+        "",
         f"Run {run.when}: **{minutes} min {seconds:02d} s** on {run.jobs} parallel jobs "
-        f"(Python {platform.python_version()}). The baseline column is one unmutated run of the module's tests.", "",
-        "## Scores", "",
+        f"(Python {platform.python_version()}). The baseline column is one unmutated run of the module's tests.",
+        "",
+        "## Scores",
+        "",
         "| Module | Tests (baseline) | Mutants | Equivalent | Killed | Timed out | Survived | Score |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        *rows, "",
-        "## Surviving mutants", "",
+        *rows,
+        "",
+        "## Surviving mutants",
+        "",
     ]
     for path, outcomes in survivors.items():
         lines += [f"### `{path}` ({len(outcomes)})", ""]
         if outcomes:
             lines += ["| Line | Operator | Change |", "| --- | --- | --- |"]
-            lines += [f"| {o.job.mutant.line} | {o.job.mutant.operator} | `{cell(o.job.mutant.change)}` |"
-                      for o in sorted(outcomes, key=lambda o: (o.job.mutant.line, o.job.mutant.start))]
+            lines += [
+                f"| {_mutant(o).line} | {_mutant(o).operator} | `{cell(_mutant(o).change)}` |"
+                for o in sorted(outcomes, key=lambda o: (_mutant(o).line, _mutant(o).start))
+            ]
         else:
             lines.append("None.")
         lines.append("")
-    lines += ["## Equivalent mutants", "",
-              "Kept in `bench/mutation-equivalents.toml` (file, line's code, change, reason) and excluded from "
-              "the scores.", "", *_equivalent_lines(run), ""]
+    lines += [
+        "## Equivalent mutants",
+        "",
+        "Kept in `bench/mutation-equivalents.toml` (file, line's code, change, reason) and excluded from the scores.",
+        "",
+        *_equivalent_lines(run),
+        "",
+    ]
     return "\n".join(lines)

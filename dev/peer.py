@@ -1,13 +1,13 @@
 """The benchmark's peer: a plain Pulumi program of the committed stacks' size and resource mix.
 
-Development tooling for `make bench` (tools/bench.py), never operator code. synth renders the real
+Development tooling for `make bench` (dev/bench.py), never operator code. synth renders the real
 program with a config model, a recording monitor and a policy pack; the peer is what a team would
 write without any of them: the same resources, registered with the same provider SDK classes, run
 under the SDK's own mocks (`pulumi.runtime.set_mocks` and `@pulumi.runtime.test`, the SDK's unit
 testing runtime: pulumi/runtime/mocks.py), one stack after another in one process. Its time is what
 the Pulumi SDK itself costs for this many resources, so synth's ratio to it is synth's own overhead.
 
-    python -m tools.peer SPEC.json     registers each stack of the spec; prints {stack: registrations}
+    python -m dev.peer SPEC.json     registers each stack of the spec; prints {stack: registrations}
 
 The spec follows the committed stacks (`peer_spec`, from synth's JSON of them): per stack, each
 resource type's count and the inputs of its first resource, which every resource of that type is
@@ -32,7 +32,6 @@ import pulumi.dynamic
 
 # Each provider package's Python SDK module (the same classes the components use).
 SDK_MODULES = {"vercel": "pulumiverse_vercel", "github": "pulumi_github", "upstash": "upstash_pulumi"}
-STACK_REFERENCE = "pulumi:pulumi:StackReference"
 DYNAMIC = "pulumi-python:dynamic:Resource"
 SECRET, UNKNOWN = "[secret]", "[unknown]"  # how synth's JSON shows them (tools/mockrt.py)
 
@@ -42,11 +41,16 @@ def peer_spec(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     stacks = []
     for doc in docs:
         counts = Counter(r["type"] for r in doc["resources"])
-        first = {}
+        first: dict[str, Any] = {}
         for r in doc["resources"]:
             first.setdefault(r["type"], r["inputs"])
-        stacks.append({"project": doc["project"], "stack": doc["stack"],
-                       "types": [{"type": t, "count": n, "inputs": first[t]} for t, n in sorted(counts.items())]})
+        stacks.append(
+            {
+                "project": doc["project"],
+                "stack": doc["stack"],
+                "types": [{"type": t, "count": n, "inputs": first[t]} for t, n in sorted(counts.items())],
+            }
+        )
     return {"stacks": stacks}
 
 
@@ -58,8 +62,6 @@ class _Mocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         self.registered += 1
-        if args.typ == STACK_REFERENCE:
-            return args.name, {"name": args.name, "outputs": {}}
         return f"{args.name}-id", args.inputs
 
     def call(self, args: pulumi.runtime.MockCallArgs):
@@ -109,8 +111,6 @@ def _kwargs(cls, type_: str, inputs: Mapping[str, Any], wire: pulumi.Output | No
 
 
 def _register(type_: str, name: str, inputs: Mapping[str, Any], wire: pulumi.Output | None) -> pulumi.Resource:
-    if type_ == STACK_REFERENCE:
-        return pulumi.StackReference(name, stack_name=inputs.get("name", name))
     if type_ == DYNAMIC:
         # The SDK adds the serialized provider (`__provider`) itself.
         own = {k: v for k, v in inputs.items() if not k.startswith("__")}
@@ -146,7 +146,7 @@ def run_stack(stack: Mapping[str, Any]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python -m tools.peer SPEC.json (written by tools.bench from the committed stacks)", file=sys.stderr)
+        print("usage: python -m dev.peer SPEC.json (written by dev.bench from the committed stacks)", file=sys.stderr)
         return 2
     spec = json.loads(Path(argv[0]).read_text())
     print(json.dumps({stack["stack"]: run_stack(stack) for stack in spec["stacks"]}))

@@ -32,15 +32,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 COMPARE_SWAPS: dict[type, tuple[type, ...]] = {
-    ast.Eq: (ast.NotEq,), ast.NotEq: (ast.Eq,),
-    ast.Is: (ast.IsNot,), ast.IsNot: (ast.Is,),
-    ast.In: (ast.NotIn,), ast.NotIn: (ast.In,),
-    ast.Lt: (ast.GtE, ast.LtE), ast.LtE: (ast.Gt, ast.Lt),
-    ast.Gt: (ast.LtE, ast.GtE), ast.GtE: (ast.Lt, ast.Gt),
+    ast.Eq: (ast.NotEq,),
+    ast.NotEq: (ast.Eq,),
+    ast.Is: (ast.IsNot,),
+    ast.IsNot: (ast.Is,),
+    ast.In: (ast.NotIn,),
+    ast.NotIn: (ast.In,),
+    ast.Lt: (ast.GtE, ast.LtE),
+    ast.LtE: (ast.Gt, ast.Lt),
+    ast.Gt: (ast.LtE, ast.GtE),
+    ast.GtE: (ast.Lt, ast.Gt),
 }
 ARITHMETIC_SWAPS: dict[type, type] = {
-    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
-    ast.FloorDiv: ast.Div, ast.Mod: ast.FloorDiv, ast.Pow: ast.Mult,
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Div,
+    ast.Mod: ast.FloorDiv,
+    ast.Pow: ast.Mult,
 }
 BOOL_SWAPS: dict[type, type] = {ast.And: ast.Or, ast.Or: ast.And}
 # Statements whose removal leaves valid code that still runs (a removed plain assignment would
@@ -62,12 +72,16 @@ class Mutant:
 
     def apply(self, source: str) -> str:
         data = source.encode()
-        return (data[: self.start] + self.replacement.encode() + data[self.end:]).decode()
+        return (data[: self.start] + self.replacement.encode() + data[self.end :]).decode()
 
 
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+# What a mutant replaces: a node with a source span (an expression or a statement).
+Located = ast.expr | ast.stmt
 
 
 def _parenthesised(node: ast.AST) -> str:
@@ -81,10 +95,11 @@ class _Finder(ast.NodeVisitor):
     def __init__(self) -> None:
         self.keywords: dict[int, str] = {}  # a keyword argument's value -> its name, for the report
         self.rows: set[int] = set()  # tuples that are a table's rows: records, whose fields are not entries
-        self.found: list[tuple[ast.AST, str, str, str, int]] = []
+        self.found: list[tuple[Located, str, str, str, int]] = []
 
-    def add(self, node: ast.AST, new: ast.AST | str, operator: str, change: str | None = None,
-            at: ast.AST | None = None) -> None:
+    def add(
+        self, node: Located, new: ast.AST | str, operator: str, change: str | None = None, at: Located | None = None
+    ) -> None:
         """One mutant: `node`'s span becomes `new`; the report names the line of `at` (default `node`)."""
         text = new if isinstance(new, str) else _parenthesised(new)
         name = f"{self.keywords[id(node)]}=" if id(node) in self.keywords else ""  # `frozen=True → frozen=False`
@@ -95,8 +110,12 @@ class _Finder(ast.NodeVisitor):
     # What is never mutated ---------------------------------------------------------------
     def _body(self, body: list[ast.stmt]) -> None:
         for index, stmt in enumerate(body):
-            docstring = index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+            docstring = (
+                index == 0
+                and isinstance(stmt, ast.Expr)
+                and isinstance(stmt.value, ast.Constant)
                 and isinstance(stmt.value.value, str)
+            )
             if not docstring:
                 self.visit(stmt)
 
@@ -180,7 +199,7 @@ class _Finder(ast.NodeVisitor):
                 self.add(node, new, "compare")
         # `x is None` -> `x is ''` would only repeat `is` -> `is not`, with a SyntaxWarning.
         self.visit(node.left)
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=True):
             if not (isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None):
                 self.visit(right)
 
@@ -239,7 +258,7 @@ class _Finder(ast.NodeVisitor):
     visit_List = visit_Tuple = visit_Set = _entries
 
     def visit_Dict(self, node: ast.Dict) -> None:
-        for index, (key, value) in enumerate(zip(node.keys, node.values)):
+        for index, (key, value) in enumerate(zip(node.keys, node.values, strict=True)):
             new = copy.deepcopy(node)
             del new.keys[index], new.values[index]
             shown = f"**{ast.unparse(value)}" if key is None else f"{ast.unparse(key)}: {ast.unparse(value)}"
@@ -264,6 +283,7 @@ def mutants(path: str, source: str) -> Iterator[Mutant]:
     lines = source.splitlines()
     for node, text, operator, change, line in sorted(finder.found, key=lambda f: (f[4], f[0].col_offset)):
         start = starts[node.lineno - 1] + node.col_offset
+        assert node.end_lineno is not None and node.end_col_offset is not None  # ast.parse sets both
         end = starts[node.end_lineno - 1] + node.end_col_offset
         mutant = Mutant(path, line, start, end, text, operator, change, lines[line - 1].strip())
         _check_compiles(mutant, source)

@@ -2,7 +2,7 @@
 from `python -X importtime` (the interpreter's own timing of every import, microseconds of each
 module's own time and of it with what it imported: docs.python.org/3/using/cmdline.html#cmdoption-X).
 
-Development tooling for `make bench` (tools/bench.py). The same commands are measured in the
+Development tooling for `make bench` (dev/bench.py). The same commands are measured in the
 working tree and in a checkout of an earlier commit (before issue 28 by default), so the list
 shows what changed.
 """
@@ -15,8 +15,16 @@ from collections import Counter
 from pathlib import Path
 
 # Packages whose presence the table reports for --no-policy: the pack's runner and what it used to pull in.
-WATCHED = ("pulumi_policy", "tools.policy.analyzer", "tools.policy.inprocess", "jsonschema", "detect_secrets", "requests",
-           "grpc", "pulumi.runtime.proto.analyzer_pb2")
+WATCHED = (
+    "pulumi_policy",
+    "tools.policy.analyzer",
+    "tools.policy.inprocess",
+    "jsonschema",
+    "detect_secrets",
+    "requests",
+    "grpc",
+    "pulumi.runtime.proto.analyzer_pb2",
+)
 
 
 def parse(stderr: str) -> list[tuple[str, int, int]]:
@@ -25,14 +33,21 @@ def parse(stderr: str) -> list[tuple[str, int, int]]:
     for line in stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        own, cumulative, name = line[len("import time:"):].split("|")
+        own, cumulative, name = line[len("import time:") :].split("|")
         rows.append((name.strip(), int(own), int(cumulative)))
     return rows
 
 
 def run(cmd: list[str], root: Path, env: dict[str, str]) -> list[tuple[str, int, int]]:
-    done = subprocess.run([sys.executable, "-X", "importtime", *cmd], cwd=root, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *cmd],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=600,
+    )
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode} in {root}: {done.stderr.strip()[-300:]}")
     return parse(done.stderr)
@@ -55,9 +70,11 @@ def measure(cmd: list[str], root: Path, env: dict[str, str], runs: int = RUNS) -
             by[name.split(".")[0]] += own
         for package, own in by.items():
             packages.setdefault(package, []).append(own / 1000)
-    return {"packages": {p: min(v) for p, v in packages.items()},
-            "total_ms": min(sum(own for _, own, _ in rows) / 1000 for rows in samples),
-            "modules": {name for rows in samples for name, _, _ in rows}}
+    return {
+        "packages": {p: min(v) for p, v in packages.items()},
+        "total_ms": min(sum(own for _, own, _ in rows) / 1000 for rows in samples),
+        "modules": {name for rows in samples for name, _, _ in rows},
+    }
 
 
 def env_for(root: Path, base: dict[str, str]) -> dict[str, str]:
@@ -72,10 +89,15 @@ def top_ten(before: dict | None, after: dict, label: str) -> list[str]:
     rank = lambda m: sorted(m["packages"].items(), key=lambda kv: -kv[1])[:10]  # noqa: E731
     left = rank(before) if before else []
     right = rank(after)
-    lines = [f"`{label}`: the ten packages that take longest to import (own time of their modules, fastest of "
-             f"{RUNS} runs; all imports: {before['total_ms']:.0f} ms before, {after['total_ms']:.0f} ms after)."
-             if before else f"`{label}` (all imports: {after['total_ms']:.0f} ms):", "",
-             "| # | Before | ms | After | ms |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        f"`{label}`: the ten packages that take longest to import (own time of their modules, fastest of "
+        f"{RUNS} runs; all imports: {before['total_ms']:.0f} ms before, {after['total_ms']:.0f} ms after)."
+        if before
+        else f"`{label}` (all imports: {after['total_ms']:.0f} ms):",
+        "",
+        "| # | Before | ms | After | ms |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for i in range(10):
         b = left[i] if i < len(left) else ("", None)
         a = right[i] if i < len(right) else ("", None)
@@ -93,20 +115,39 @@ def watched(before: dict | None, after: dict) -> list[str]:
     return lines
 
 
-COMMANDS = (("--no-policy", ["-m", "tools.synth", "--stack", "all", "--no-policy", "--jobs", "1"]),
-            ("with policies", ["-m", "tools.synth", "--stack", "all", "--jobs", "1"]))
+COMMANDS = (
+    ("--no-policy", ["-m", "tools.synth", "--stack", "all", "--no-policy"]),
+    ("with policies", ["-m", "tools.synth", "--stack", "all"]),
+)
+# The commit before issue 28 forked its stacks by default; `--jobs 1` (retired since) kept it in one process.
+BEFORE_FLAGS = ["--jobs", "1"]
 
 
 def section(root: Path, before: tuple[str, Path] | None, base_env: dict[str, str]) -> list[str]:
     """bench/results.md's import list: each command's top ten in `before` (a commit, checked out) and in `root`."""
     after = {name: measure(cmd, root, env_for(root, base_env)) for name, cmd in COMMANDS}
-    was = {name: measure(cmd, before[1], env_for(before[1], base_env)) for name, cmd in COMMANDS} if before else {}
-    lines = ["## The import list", "",
-             f"`python -X importtime` of synth in one process (`--jobs 1`), before: commit {before[0][:12]} (where issue "
-             f"28 started), after: this tree." if before else "The commit before issue 28 is not in this clone: after only.", ""]
+    was = (
+        {name: measure(cmd + BEFORE_FLAGS, before[1], env_for(before[1], base_env)) for name, cmd in COMMANDS}
+        if before
+        else {}
+    )
+    lines = [
+        "## The import list",
+        "",
+        f"`python -X importtime` of synth in one process (before: with `--jobs 1`), before: commit {before[0][:12]} (where issue "
+        f"28 started), after: this tree."
+        if before
+        else "The commit before issue 28 is not in this clone: after only.",
+        "",
+    ]
     for name, cmd in COMMANDS:
         lines += [*top_ten(was.get(name), after[name], "python " + " ".join(cmd)), ""]
-    lines += ["What `--no-policy` loads (`grpc` and the analyzer protos come with `import pulumi` itself: "
-              "pulumi/runtime/settings.py imports grpc, pulumi/runtime/proto/__init__.py every proto; the floor "
-              "and the peer load them too):", "", *watched(was.get("--no-policy"), after["--no-policy"]), ""]
+    lines += [
+        "What `--no-policy` loads (`grpc` and the analyzer protos come with `import pulumi` itself: "
+        "pulumi/runtime/settings.py imports grpc, pulumi/runtime/proto/__init__.py every proto; the floor "
+        "and the peer load them too):",
+        "",
+        *watched(was.get("--no-policy"), after["--no-policy"]),
+        "",
+    ]
     return lines

@@ -1,5 +1,5 @@
 """The committed stacks as the benchmark sees them: synth's documents of them (the resource table
-and the peer's spec, tools/peer.py) and why each resource type exists."""
+and the peer's spec, dev/peer.py) and why each resource type exists."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from vital.names import TIERS
 # Why each resource type exists, for the resource-count table.
 WHY = {
     "vercel:index/project:Project": "the tier's Vercel project (one per app)",
-    "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": "one env var (per-variable mode)",
-    "vercel:index/projectEnvironmentVariables:ProjectEnvironmentVariables": "all env vars of a project (bulk mode)",
+    "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": "one env var",
     "vercel:index/projectDomain:ProjectDomain": "a custom domain",
     "vercel:index/projectRoute:ProjectRoute": "a header rule (cache, security, noindex)",
     "vercel:index/dnsRecord:DnsRecord": "a custom domain's record, in a zone on Vercel's nameservers",
@@ -33,7 +32,6 @@ WHY = {
     "github:index/repositoryRuleset:RepositoryRuleset": "required checks on the tier's branch",
     "upstash:index/redisDatabase:RedisDatabase": "the tier's Redis cache",
     "pulumi-python:dynamic:Resource": "Supabase settings (pooler, auth URLs)",
-    "pulumi:pulumi:StackReference": "the shared cache's URL and token (a read, no API writes)",
 }
 
 
@@ -45,10 +43,14 @@ def docs() -> dict[str, dict]:
 
 
 def resource_counts(docs: dict[str, dict]) -> list[str]:
-    counts = {s: Counter(r["type"] for r in d["resources"] if not r["type"].startswith("vital:")) for s, d in docs.items()}
+    counts = {
+        s: Counter(r["type"] for r in d["resources"] if not r["type"].startswith("vital:")) for s, d in docs.items()
+    }
     types = sorted({t for c in counts.values() for t in c})
     lines = ["| Type | production | pre-production | preview | Why it exists |", "| --- | --- | --- | --- | --- |"]
     for t in types:
-        lines.append(f"| `{t.rsplit(':', 1)[-1]}` | " + " | ".join(str(counts[s][t]) for s in counts) + f" | {WHY.get(t, '')} |")
+        lines.append(
+            f"| `{t.rsplit(':', 1)[-1]}` | " + " | ".join(str(counts[s][t]) for s in counts) + f" | {WHY.get(t, '')} |"
+        )
     lines.append("| **total** | " + " | ".join(f"**{sum(c.values())}**" for c in counts.values()) + " | |")
     return lines

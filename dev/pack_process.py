@@ -5,7 +5,7 @@
 runs `python -u -m pulumi.policy <engine-address> .` in the pack's directory, with
 PULUMI_PROJECT, PULUMI_STACK, PULUMI_DRY_RUN and PULUMI_CONFIG (the stack's config,
 "ns:key" -> string) in its environment; it prints its gRPC port and serves the Analyzer
-protocol (tools/policy/analyzer.py). Nothing dials the engine address:
+protocol (dev/pack_client.py). Nothing dials the engine address:
 pulumi/policy/__main__.py parses it and never uses it, and pulumi.log falls back to stderr
 without an engine, so any string will do.
 """
@@ -21,21 +21,23 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import grpc
 import yaml
 
-from vital.stackfile import ROOT
+from tools.mockrt import Registration, Rendered
+from tools.policy.analyzer import ENGINE_ADDRESS
+from tools.policy.config import PackInfo
+from tools.policy.diagnostics import to_violations
+from tools.policy.errors import PolicyPackError
+from tools.projects import INFRA
 
-from ..mockrt import Registration, Rendered
-from .analyzer import ENGINE_ADDRESS, AnalyzerClient, PolicyPackError
-from .config import PackInfo
-from .diagnostics import to_violations
+from .pack_client import AnalyzerClient
 
-PACK_DIR = ROOT / "policies"
+PACK_DIR = INFRA.pack_dir
 STARTUP_TIMEOUT_S = 30.0
 CALL_TIMEOUT_S = 60.0
 
@@ -47,7 +49,7 @@ def pack_python(pack_dir: Path = PACK_DIR) -> Path:
     options = runtime.get("options", {}) if isinstance(runtime, dict) else {}
     venv = options.get("virtualenv") if isinstance(options, dict) else None
     if venv:
-        candidate = (pack_dir / venv / "bin" / "python")
+        candidate = pack_dir / venv / "bin" / "python"
         if candidate.exists():
             return candidate
     return Path(sys.executable)
@@ -56,13 +58,20 @@ def pack_python(pack_dir: Path = PACK_DIR) -> Path:
 class PackProcess:
     """One running pack for one stack (PULUMI_STACK is per process), usable for many analyses.
 
-        with PackProcess("vital-expert-infra", "production", config) as pack:
-            result = pack.run(rendered.resources, pack_config)
+    with PackProcess("vital-expert-infra", "production", config) as pack:
+        result = pack.run(rendered.resources, pack_config)
     """
 
-    def __init__(self, project: str, stack: str, config: Mapping[str, str] | None = None, dry_run: bool = True,
-                 pack_dir: Path = PACK_DIR, startup_timeout: float = STARTUP_TIMEOUT_S,
-                 call_timeout: float = CALL_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        project: str,
+        stack: str,
+        config: Mapping[str, str] | None = None,
+        dry_run: bool = True,
+        pack_dir: Path = PACK_DIR,
+        startup_timeout: float = STARTUP_TIMEOUT_S,
+        call_timeout: float = CALL_TIMEOUT_S,
+    ) -> None:
         self.project, self.stack, self.dry_run = project, stack, dry_run
         self.config = dict(config or {})
         self.pack_dir = Path(pack_dir)
@@ -71,7 +80,7 @@ class PackProcess:
         self.client: AnalyzerClient | None = None
         self.info: PackInfo | None = None
         self.startup_s: float | None = None  # spawn to GetAnalyzerInfo answered
-        self._stderr = None
+        self._stderr: IO[bytes] | None = None
         self._spawned_at = 0.0
 
     # lifecycle
@@ -94,18 +103,24 @@ class PackProcess:
         env = dict(os.environ)
         env.pop("PYTHONHOME", None)
         env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
-        env.update({
-            "PULUMI_PROJECT": self.project,
-            "PULUMI_STACK": self.stack,
-            "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
-            "PULUMI_CONFIG": json.dumps(self.config),
-        })
-        self._stderr = tempfile.TemporaryFile()
+        env.update(
+            {
+                "PULUMI_PROJECT": self.project,
+                "PULUMI_STACK": self.stack,
+                "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
+                "PULUMI_CONFIG": json.dumps(self.config),
+            }
+        )
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - the pack writes to it until close() closes it
         self._spawned_at = time.monotonic()
         try:
             self.proc = subprocess.Popen(
                 [str(python), "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, "."],
-                cwd=self.pack_dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr,
+                cwd=self.pack_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
             )
         except OSError as err:
             self.close()
@@ -119,8 +134,9 @@ class PackProcess:
             self.startup_s = time.monotonic() - self._spawned_at
         except grpc.FutureTimeoutError:
             self.close()
-            raise PolicyPackError(f"policy pack {self.pack_dir} did not accept a connection within "
-                                  f"{self.startup_timeout:g} s") from None
+            raise PolicyPackError(
+                f"policy pack {self.pack_dir} did not accept a connection within {self.startup_timeout:g} s"
+            ) from None
         except grpc.RpcError as err:
             detail = (err.details() or "").strip().splitlines()
             message = self._failure(f"answered {err.code().name}: {detail[-1] if detail else 'no detail'}")
@@ -166,10 +182,8 @@ class PackProcess:
                     continue
                 chunk = os.read(out.fileno(), 4096)
                 if not chunk:  # the pack exited
-                    try:
+                    with suppress(subprocess.TimeoutExpired):
                         self.proc.wait(timeout=5)
-                    except subprocess.TimeoutExpired:
-                        pass
                     raise PolicyPackError(self._failure(f"exited with code {self.proc.returncode} before serving"))
                 buffer += chunk
         line = buffer.partition(b"\n")[0]
@@ -205,6 +219,7 @@ class PackProcess:
 
     def run(self, resources: Sequence[Registration], pack_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
         self.configure(pack_config)
+        assert self.info is not None, "start() first"
         return {"pack": self.info.label, "violations": self.analyze(resources)}
 
 
@@ -219,8 +234,12 @@ def _drain(stream) -> None:
 # ---- entry points ----------------------------------------------------------------------------------
 
 
-def analyze(rendered: Rendered, pack_config: Mapping[str, Any] | None = None, dry_run: bool = True,
-            config: Mapping[str, str] | None = None) -> dict[str, Any]:
+def analyze(
+    rendered: Rendered,
+    pack_config: Mapping[str, Any] | None = None,
+    dry_run: bool = True,
+    config: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Start the pack for the rendered stack, analyze it, stop the pack.
 
     `config` is the stack's config as the CLI passes it (e.g. vital.stackfile.read(stack).config);
@@ -250,13 +269,16 @@ def spawned(stacks: Iterable[tuple[str, str, Mapping[str, str]]], dry_run: bool 
             pack.close()
 
 
-def analyze_stacks(stacks: Iterable[tuple[Rendered, Mapping[str, str]]], pack_config: Mapping[str, Any] | None = None,
-                   dry_run: bool = True) -> list[dict[str, Any]]:
+def analyze_stacks(
+    stacks: Iterable[tuple[Rendered, Mapping[str, str]]],
+    pack_config: Mapping[str, Any] | None = None,
+    dry_run: bool = True,
+) -> list[dict[str, Any]]:
     """analyze() for several stacks: one pack process per stack, all started before the first is used."""
     jobs = list(stacks)
     results = []
     with spawned(((r.project, r.stack, config) for r, config in jobs), dry_run) as packs:
-        for pack, (rendered, _) in zip(packs, jobs):
+        for pack, (rendered, _) in zip(packs, jobs, strict=True):
             pack.wait_ready()
             results.append(pack.run(rendered.resources, pack_config))
     return results

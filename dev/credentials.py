@@ -1,7 +1,7 @@
 """docs/credentials.md: every credential, where it lives, which jobs read it, what it can change.
 
-    python -m tools.credentials            # print the document (it renders the three stacks offline)
-    python -m tools.credentials --check    # exit 1 when docs/credentials.md is not what it prints
+    python -m dev.credentials            # print the document (it renders the three stacks offline)
+    python -m dev.credentials --check    # exit 1 when docs/credentials.md is not what it prints
 
 Derived, never written by hand: who reads what comes from the workflow files (each job's
 events, environment, `secrets.*` and the role it assumes), the roles of vital/trust.py (which
@@ -23,13 +23,12 @@ from typing import Any
 
 import yaml
 
+from tools.entry import EXIT_FINDINGS, EXIT_OK, OneLineParser, run
 from vital import credentials as declared
 from vital.names import AUTOMATION_BYPASS_SECRET, PRODUCTION, SECRET_TEXT, TIERS
-from vital.trust import REPOSITORY, ROLES, Role, pr_readable_stacks
+from vital.trust import REPOSITORY, ROLES, Role, environments, pr_readable_stacks
 
-from .entry import EXIT_FINDINGS, EXIT_OK, OneLineParser, run
-
-PROG = "python -m tools.credentials"
+PROG = "python -m dev.credentials"
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 DOCUMENT = ROOT / "docs" / "credentials.md"
@@ -82,8 +81,14 @@ def jobs_of(workflows: dict[str, dict]) -> list[Job]:
         events = tuple(sorted(data["on"]))
         for job_id, job in data["jobs"].items():
             env = job.get("environment")
-            role = next((role_of(s["with"]["role-to-assume"], env) for s in job.get("steps", [])
-                         if str(s.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")), None)
+            role = next(
+                (
+                    role_of(s["with"]["role-to-assume"], env)
+                    for s in job.get("steps", [])
+                    if str(s.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")
+                ),
+                None,
+            )
             jobs.append(Job(f"{name}/{job_id}", events, env, yaml.safe_dump(job), role.key if role else None))
     return jobs
 
@@ -100,18 +105,27 @@ def github_secret_rows(jobs: list[Job]) -> list[Row]:
             places = declared.GITHUB_SECRETS.get(name, {})
             where = job.environment if job.environment in places else REPOSITORY
             if where not in places:
-                raise Undeclared(f"{job.label} reads secrets.{name}, which vital/credentials.py declares for "
-                                 f"{', '.join(places) or 'no place'}; declare what it can reach where it lives")
+                raise Undeclared(
+                    f"{job.label} reads secrets.{name}, which vital/credentials.py declares for "
+                    f"{', '.join(places) or 'no place'}; declare what it can reach where it lives"
+                )
             holders.setdefault((name, where), []).append(job)
         if _JOB_TOKEN.search(job.text):
             holders.setdefault(("github.token", "job"), []).append(job)
     rows = []
     for (name, where), readers in sorted(holders.items()):
         reach = declared.JOB_TOKEN if where == "job" else declared.GITHUB_SECRETS[name][where]
-        lives = {"job": "issued by GitHub to each job", REPOSITORY: "repository secret"}.get(where, f"secret of environment `{where}`")
+        lives = {"job": "issued by GitHub to each job", REPOSITORY: "repository secret"}.get(
+            where, f"secret of environment `{where}`"
+        )
         # A repository secret reaches every workflow, a PR's included (it may edit one to read it); the
-        # job's own token reaches whoever runs the job.
-        pr = where == REPOSITORY or (where == "job" and any("pull_request" in j.events for j in readers))
+        # job's own token reaches whoever runs the job; an environment's secrets reach a PR's job unless
+        # the bootstrap stack makes the environment main-only (vital.trust.environments()).
+        pr = (
+            where == REPOSITORY
+            or (where == "job" and any("pull_request" in j.events for j in readers))
+            or (where not in ("job", REPOSITORY) and where not in environments())
+        )
         rows.append(Row(f"`{name}`", lives, tuple(j.label for j in readers), _events(readers), pr, reach))
     return rows
 
@@ -121,12 +135,21 @@ def role_rows(jobs: list[Job]) -> list[Row]:
     for role in ROLES:
         readers = [j for j in jobs if j.role == role.key]
         changes = tuple(t for t in TIERS if t in role.writes)
-        what = (f"AWS role {role.name}: decrypts {', '.join(role.decrypts)}"
-                + (f"; writes {', '.join(role.writes)}'s state" if role.writes else "; writes nothing"))
+        what = f"AWS role {role.name}: decrypts {', '.join(role.decrypts)}" + (
+            f"; writes {', '.join(role.writes)}'s state" if role.writes else "; writes nothing"
+        )
         reach = declared.Reach(what, changes, PRODUCTION in role.decrypts, "vital/trust.py; docs/ci-identities.md")
         pr = any(t.context == "pull_request" for t in role.trusts)
-        rows.append(Row(f"`{role.key}` role", f"OIDC, no stored secret (`{role.variable}`: a variable)",
-                        tuple(j.label for j in readers), _events(readers), pr, reach))
+        rows.append(
+            Row(
+                f"`{role.key}` role",
+                f"OIDC, no stored secret (`{role.variable}`: a variable)",
+                tuple(j.label for j in readers),
+                _events(readers),
+                pr,
+                reach,
+            )
+        )
     return rows
 
 
@@ -148,8 +171,10 @@ def _secret_names(doc: dict[str, Any]) -> list[tuple[str, str]]:
         elif r["type"] == "pulumi-python:dynamic:Resource":
             extra = sorted(k for k, v in inputs.items() if v == SECRET_TEXT and k != "__provider")
             if extra:
-                raise Undeclared(f"{r['name']}: the dynamic resource's inputs {extra} are secret: dynamic-resource "
-                                 f"inputs are stored in state; a credential must come from the provider's environment")
+                raise Undeclared(
+                    f"{r['name']}: the dynamic resource's inputs {extra} are secret: dynamic-resource "
+                    f"inputs are stored in state; a credential must come from the provider's environment"
+                )
         for output in declared.SECRET_OUTPUTS.get(r["type"], ()):
             found.append((f"{r['name']}.{output}", "provider's secret output"))
     return found
@@ -180,18 +205,24 @@ def stack_rows(jobs: list[Job], docs: dict[str, dict], config_secrets: dict[str,
             if base not in declared.CONFIG_SECRETS:
                 raise Undeclared(f"stack {tier} holds the secret {key}, which vital/credentials.py does not declare")
             reach = declared.reach_of(declared.CONFIG_SECRETS[base], tier)
-            rows.append(Row(f"`{key}`", f"config of stack `{tier}`", labels, events, pr, _reach(key, reach, tier)))
+            rows.append(Row(f"`{key}`", f"config of stack `{tier}`", labels, events, pr, _reach(reach, tier)))
         secret_env = [k.split(".", 1)[1] for k in config_secrets[tier] if k.startswith("secretEnv.")]
         for name, carrier in _secret_names(docs[tier]):
             reach = _state_reach(name, secret_env, tier)
-            rows.append(Row(f"`{name}`", f"state of stack `{tier}` ({carrier})", labels, events, pr,
-                            _reach(name, reach, tier)))
+            rows.append(
+                Row(f"`{name}`", f"state of stack `{tier}` ({carrier})", labels, events, pr, _reach(reach, tier))
+            )
     return rows
 
 
-def _reach(name: str, changes: tuple[str, ...], tier: str) -> declared.Reach:
-    what = ("its tier's own" if changes == (tier,) else "nothing it can change" if not changes
-            else "every tier: a Vercel team token, unless issued project-scoped to production's project")
+def _reach(changes: tuple[str, ...], tier: str) -> declared.Reach:
+    what = (
+        "its tier's own"
+        if changes == (tier,)
+        else "nothing it can change"
+        if not changes
+        else "every tier: a Vercel team token, unless issued project-scoped to production's project"
+    )
     return declared.Reach(what, changes, PRODUCTION in changes, "vital/credentials.py")
 
 
@@ -201,34 +232,55 @@ def app_environment_rows(docs: dict[str, dict]) -> list[Row]:
     rows = []
     for tier in TIERS:
         doc = docs[tier]
-        branches = [r["inputs"]["branchPattern"] for r in doc["resources"]
-                    if r["type"].endswith(":RepositoryEnvironmentDeploymentPolicy")]
-        readers = (f"app repository jobs with `environment: {tier}`, on "
-                   + (f"branch `{branches[0]}` only" if branches else "any branch, pull requests' included"),)
+        branches = [
+            r["inputs"]["branchPattern"]
+            for r in doc["resources"]
+            if r["type"].endswith(":RepositoryEnvironmentDeploymentPolicy")
+        ]
+        readers = (
+            f"app repository jobs with `environment: {tier}`, on "
+            + (f"branch `{branches[0]}` only" if branches else "any branch, pull requests' included"),
+        )
         for r in doc["resources"]:
             if r["type"].endswith(":ActionsEnvironmentSecret"):
                 name = r["inputs"]["secretName"]
                 reach = _state_reach(name, [name], tier)
-                rows.append(Row(f"`{name}`", f"app repository, environment `{tier}`", readers, ("its workflows",),
-                                not branches, _reach(name, reach, tier)))
+                rows.append(
+                    Row(
+                        f"`{name}`",
+                        f"app repository, environment `{tier}`",
+                        readers,
+                        ("its workflows",),
+                        not branches,
+                        _reach(reach, tier),
+                    )
+                )
     return rows
 
 
 def all_rows(workflows: dict[str, dict], docs: dict[str, dict], config_secrets: dict[str, list[str]]) -> list[Row]:
     jobs = jobs_of(workflows)
-    return [*github_secret_rows(jobs), *role_rows(jobs), *stack_rows(jobs, docs, config_secrets),
-            *app_environment_rows(docs)]
+    return [
+        *github_secret_rows(jobs),
+        *role_rows(jobs),
+        *stack_rows(jobs, docs, config_secrets),
+        *app_environment_rows(docs),
+    ]
 
 
 def problems(rows: Iterable[Row]) -> list[str]:
     """Each production-capable credential that code a pull request controls can read; one line each."""
-    return [f"{row.name} ({row.lives}) reaches production ({row.reach.what}) and pull-request code can read it "
-            f"({', '.join(row.readers) or 'no job yet'})" for row in rows if row.pr and row.reach.production_capable]
+    return [
+        f"{row.name} ({row.lives}) reaches production ({row.reach.what}) and pull-request code can read it "
+        f"({', '.join(row.readers) or 'no job yet'})"
+        for row in rows
+        if row.pr and row.reach.production_capable
+    ]
 
 
 HEADER = """# Credentials: where each lives, who can read it, what it can change
 
-Generated by `python -m tools.credentials` from the workflows, `vital/trust.py`, each tier's config
+Generated by `python -m dev.credentials` from the workflows, `vital/trust.py`, each tier's config
 and rendered stack, and the reach declared in `vital/credentials.py` (with its sources);
 `tests/test_credentials.py` fails when this file is stale, when a credential is not declared, or
 when a credential that reaches production is readable by code a pull request controls.
@@ -247,23 +299,33 @@ def grouped(rows: Iterable[Row]) -> list[tuple[list[str], Row]]:
     """Rows that differ only in the credential's name, as one (in first-seen order)."""
     groups: dict[tuple, tuple[list[str], Row]] = {}
     for row in rows:
-        key = (row.lives, row.readers, row.events, row.pr, row.reach.what, row.reach.changes, row.reach.production_capable)
+        key = (
+            row.lives,
+            row.readers,
+            row.events,
+            row.pr,
+            row.reach.what,
+            row.reach.changes,
+            row.reach.production_capable,
+        )
         groups.setdefault(key, ([], row))[0].append(row.name)
     return list(groups.values())
 
 
 def render(rows: Iterable[Row]) -> str:
-    lines = [f"| {', '.join(names)} | {row.lives} | {_cell(row.readers)} | {', '.join(row.events) or '—'} | "
-             f"{'**yes**' if row.pr else 'no'} | {', '.join(row.reach.changes) or 'nothing'} ({row.reach.what}) | "
-             f"{'yes' if row.reach.production_capable else 'no'} |" for names, row in grouped(rows)]
+    lines = [
+        f"| {', '.join(names)} | {row.lives} | {_cell(row.readers)} | {', '.join(row.events) or '—'} | "
+        f"{'**yes**' if row.pr else 'no'} | {', '.join(row.reach.changes) or 'nothing'} ({row.reach.what}) | "
+        f"{'yes' if row.reach.production_capable else 'no'} |"
+        for names, row in grouped(rows)
+    ]
     return HEADER + "\n".join(lines) + "\n"
 
 
 def committed_inputs() -> tuple[dict[str, dict], dict[str, list[str]]]:
     """The three stacks rendered offline, and each tier's config secrets (the config model's list)."""
     from program.secrets import required_secrets
-
-    from .synth import render_stack
+    from tools.synth import render_stack
 
     docs = {tier: render_stack(tier) for tier in TIERS}
     return docs, {tier: [s.name for s in required_secrets(tier)] for tier in TIERS}
@@ -289,8 +351,11 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.check:
         stale = not DOCUMENT.exists() or DOCUMENT.read_text() != text
         if stale:
-            print(f"credentials: {DOCUMENT.relative_to(ROOT)} is stale; regenerate it with {PROG} > "
-                  f"{DOCUMENT.relative_to(ROOT)}", file=sys.stderr)
+            print(
+                f"credentials: {DOCUMENT.relative_to(ROOT)} is stale; regenerate it with {PROG} > "
+                f"{DOCUMENT.relative_to(ROOT)}",
+                file=sys.stderr,
+            )
         return EXIT_FINDINGS if stale or problems(rows) else EXIT_OK
     sys.stdout.write(text)
     return EXIT_FINDINGS if problems(rows) else EXIT_OK

@@ -1,9 +1,9 @@
 """Where synth's time and memory go, by owner (this project, the Pulumi SDK, pulumi-policy,
 protobuf, asyncio, ...): the evidence `make bench` writes into bench/results.md.
 
-    python -m tools.profiling cpu N      cProfile of one stack of N apps, render + policy (this thread)
-    python -m tools.profiling spy N      py-spy, if installed: every thread, sampled
-    python -m tools.profiling memory N   tracemalloc at the render's high-water mark
+    python -m dev.profiling cpu N      cProfile of one stack of N apps, render + policy (this thread)
+    python -m dev.profiling spy N      py-spy, if installed: every thread, sampled
+    python -m dev.profiling memory N   tracemalloc at the render's high-water mark
 
 Each prints JSON: {"total": ..., "owners": [[owner, share], ...]}. A measurement, not a test.
 """
@@ -25,8 +25,12 @@ from vital.stackfile import ROOT
 _SITE = re.compile(r"site-packages/([^/]+)/")
 PROJECT_PACKAGES = ("tools", "program", "components", "vital", "vital_policies", "policies", "__main__.py")
 _ASYNC = ("asyncio", "concurrent", "threading.py", "queue.py", "selectors.py")
-_NAMES = {"google": "protobuf", "pulumiverse_vercel": "provider SDKs", "pulumi_github": "provider SDKs",
-          "upstash_pulumi": "provider SDKs"}
+_NAMES = {
+    "google": "protobuf",
+    "pulumiverse_vercel": "provider SDKs",
+    "pulumi_github": "provider SDKs",
+    "upstash_pulumi": "provider SDKs",
+}
 
 
 def owner(filename: str) -> str:
@@ -62,13 +66,13 @@ def owner(filename: str) -> str:
 
 
 def _stack(apps: int):
-    from tools.bench import generated_config, lift_list_limit
+    from dev.bench_probe import generated_config, lift_list_limit
     from tools.synth import read_source
 
     if "program.types" not in sys.modules:
         lift_list_limit(apps)
 
-    path = generated_config(apps, "per-variable", Path(tempfile.mkdtemp(prefix="vital-profile-")))
+    path = generated_config(apps, Path(tempfile.mkdtemp(prefix="vital-profile-")))
     return read_source("production", path)
 
 
@@ -76,10 +80,11 @@ def _render_and_judge(source) -> int:
     from tools.policy.inprocess import InProcessPack
     from tools.synth import synthesize_source
 
-    synthesized = synthesize_source("production", source)
-    with InProcessPack(synthesized.rendered.project, "production", source.config) as pack:
-        pack.run(synthesized.rendered.resources)
-    return len(synthesized.rendered.resources)
+    rendered = synthesize_source("production", source).rendered
+    assert rendered is not None  # synthesize_source() keeps the registrations
+    with InProcessPack(rendered.project, "production", source.config) as pack:
+        pack.run(rendered.resources)
+    return len(rendered.resources)
 
 
 def cpu(apps: int) -> dict:
@@ -94,7 +99,7 @@ def cpu(apps: int) -> dict:
     resources = _render_and_judge(source)
     profile.disable()
     by: Counter[str] = Counter()
-    for (filename, _, _), (_, _, tottime, _, _) in pstats.Stats(profile).stats.items():
+    for (filename, _, _), (_, _, tottime, _, _) in pstats.Stats(profile).stats.items():  # type: ignore[attr-defined]  # the table, undocumented in typeshed
         by[owner(filename) if not filename.startswith("~") else "other (stdlib, builtins)"] += tottime
     by.pop("imports", None)
     return _shares(by, resources, "s")
@@ -107,8 +112,28 @@ def spy(apps: int) -> dict | None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "spy.txt"
-        done = subprocess.run([exe, "record", "-r", "200", "-f", "raw", "-o", str(out), "--", sys.executable, "-m",
-                               "tools.profiling", "run", str(apps)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+        done = subprocess.run(
+            [
+                exe,
+                "record",
+                "-r",
+                "200",
+                "-f",
+                "raw",
+                "-o",
+                str(out),
+                "--",
+                sys.executable,
+                "-m",
+                "dev.profiling",
+                "run",
+                str(apps),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if done.returncode != 0 or not out.exists():
             return None
         by: Counter[str] = Counter()
@@ -140,36 +165,45 @@ def memory(apps: int) -> dict:
                 best.update(size=size, snapshot=tracemalloc.take_snapshot())
         return record(self, request)
 
-    mockrt._RecordingMonitor.RegisterResource = sampled
+    mockrt._RecordingMonitor.RegisterResource = sampled  # type: ignore[method-assign]  # sampled, restored below
     tracemalloc.start(12)
     try:
         resources = _render_and_judge(source)
     finally:
         tracemalloc.stop()
-        mockrt._RecordingMonitor.RegisterResource = record
+        mockrt._RecordingMonitor.RegisterResource = record  # type: ignore[method-assign]  # restored
     by: Counter[str] = Counter()
     for stat in best["snapshot"].statistics("traceback"):
-        frame = next((f for f in reversed(stat.traceback) if owner(f.filename) not in ("other (stdlib, builtins)", "other")),
-                     stat.traceback[-1])  # the innermost frame that is not stdlib glue
+        frame = next(
+            (f for f in reversed(stat.traceback) if owner(f.filename) not in ("other (stdlib, builtins)", "other")),
+            stat.traceback[-1],
+        )  # the innermost frame that is not stdlib glue
         by[owner(frame.filename)] += stat.size
     return _shares(by, resources, "bytes")
 
 
 def _shares(by: Counter, resources: int | None, unit: str) -> dict:
     total = sum(by.values()) or 1
-    return {"total": total, "unit": unit, "resources": resources,
-            "owners": [[name, value / total] for name, value in by.most_common(8)]}
+    return {
+        "total": total,
+        "unit": unit,
+        "resources": resources,
+        "owners": [[name, value / total] for name, value in by.most_common(8)],
+    }
 
 
 def run_profile(what: str, apps: int, env: dict[str, str]) -> dict | None:
-    done = subprocess.run([sys.executable, "-m", "tools.profiling", what, str(apps)], cwd=ROOT, env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "dev.profiling", what, str(apps)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() not in ("", "null") else None
 
 
 def _profile_lines(title: str, found: dict | None, fmt) -> list[str]:
     if found is None:
-        return [f"- {title}: not measured (the profiler failed or is not installed; py-spy: `.venv/bin/pip install py-spy`)."]
+        return [
+            f"- {title}: not measured (the profiler failed or is not installed; py-spy: `.venv/bin/pip install py-spy`)."
+        ]
     shares = ", ".join(f"{name} {share:.0%}" for name, share in found["owners"] if share >= 0.005)
     return [f"- {title} ({fmt(found)}): {shares}."]
 
@@ -183,25 +217,42 @@ def _share(found: dict | None, *owners: str) -> str:
 def section(env: dict[str, str]) -> list[str]:
     """bench/results.md's profiles, each in a fresh process with `env`, and what they say."""
     cpu, spy, mem = (run_profile(what, 30, env) for what in ("cpu", "spy", "memory"))
-    lines = ["## Where the time and the memory go", "",
-             "By owner of the code (tools/profiling.py), one stack of 30 apps rendered and judged in this process:", ""]
-    lines += _profile_lines("cProfile, own time in the main thread", cpu,
-                            lambda f: f"{f['total']:.1f} s profiled, {f['resources']} resources")
-    lines += _profile_lines("py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples")
-    lines += _profile_lines("tracemalloc, the Python heap at the render's high-water mark (30 apps)", mem,
-                            lambda f: f"{f['total'] / 2**20:.1f} MiB, {f['total'] / 1024 / f['resources']:.0f} KiB per resource")
+    lines = [
+        "## Where the time and the memory go",
+        "",
+        "By owner of the code (dev/profiling.py), one stack of 30 apps rendered and judged in this process:",
+        "",
+    ]
+    lines += _profile_lines(
+        "cProfile, own time in the main thread",
+        cpu,
+        lambda f: f"{f['total']:.1f} s profiled, {f['resources']} resources",
+    )
+    lines += _profile_lines(
+        "py-spy, every thread, samples by the function running", spy, lambda f: f"{f['total']} samples"
+    )
+    lines += _profile_lines(
+        "tracemalloc, the Python heap at the render's high-water mark (30 apps)",
+        mem,
+        lambda f: f"{f['total'] / 2**20:.1f} MiB, {f['total'] / 1024 / f['resources']:.0f} KiB per resource",
+    )
     sdk = ("pulumi", "asyncio and threads (stdlib)", "protobuf", "other (stdlib, builtins)", "provider SDKs", "grpc")
-    lines += ["", "What holds the targets that are missed:", "",
-              f"- Per resource, this project's own code (the program, the components, the recording monitor, the "
-              f"requests to the pack, the JSON) is {_share(cpu, 'this project')} of the profiled time; the Pulumi SDK's "
-              f"registration path (Outputs, asyncio tasks, one executor hop per registration, serialize_properties / "
-              f"transfer_properties, protobuf) with the builtins it calls is {_share(cpu, *sdk)}, and pulumi-policy "
-              f"{_share(cpu, 'pulumi_policy')} (its servicer's own work per policy; each resource's Struct is converted "
-              f"once per call, tools/protostruct.py, not once per policy).",
-              f"- Memory: at the high-water mark the SDK's objects for every registered resource (its Outputs, futures "
-              f"and tasks, live until the program ends) are {_share(mem, 'pulumi', 'asyncio and threads (stdlib)')} of "
-              f"the Python heap, the project's records {_share(mem, 'this project')}. Rendering stacks one after "
-              f"another, in children that exit, bounds a run to its largest stack, not to the sum.", ""]
+    lines += [
+        "",
+        "What holds the targets that are missed:",
+        "",
+        f"- Per resource, this project's own code (the program, the components, the recording monitor, the "
+        f"requests to the pack, the JSON) is {_share(cpu, 'this project')} of the profiled time; the Pulumi SDK's "
+        f"registration path (Outputs, asyncio tasks, one executor hop per registration, serialize_properties / "
+        f"transfer_properties, protobuf) with the builtins it calls is {_share(cpu, *sdk)}, and pulumi-policy "
+        f"{_share(cpu, 'pulumi_policy')} (its servicer's own work per policy; each resource's Struct is converted "
+        f"once per call, tools/protostruct.py, not once per policy).",
+        f"- Memory: at the high-water mark the SDK's objects for every registered resource (its Outputs, futures "
+        f"and tasks, live until the program ends) are {_share(mem, 'pulumi', 'asyncio and threads (stdlib)')} of "
+        f"the Python heap, the project's records {_share(mem, 'this project')}. Rendering stacks one after "
+        f"another, in children that exit, bounds a run to its largest stack, not to the sum.",
+        "",
+    ]
     return lines
 
 

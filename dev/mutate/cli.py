@@ -1,6 +1,6 @@
 """`make mutate`: mutation testing of the modules in the target table, written to bench/mutation.md.
 
-    python -m tools.mutate [--module PATH]... [--jobs N] [--timeout-factor F] [--out FILE]
+    python -m dev.mutate [--module PATH]... [--jobs N] [--timeout-factor F] [--out FILE]
                            [--equivalents FILE] [--list]
 
 First a baseline: each module's tests must pass on the unmutated tree (exit 2 if not, naming
@@ -17,7 +17,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..entry import EXIT_OK, EXIT_USAGE, OneLineParser, UsageError, log_dir
+from tools.entry import EXIT_OK, EXIT_USAGE, OneLineParser, UsageError, log_dir
+
 from .operators import mutants
 from .report import Run, equivalent_of, load_equivalents, render
 from .runner import SURVIVED, Job, Outcome, Pool, preload
@@ -49,8 +50,15 @@ def _targets(chosen: list[str] | None) -> tuple[Target, ...]:
     return tuple(known[m] for m in chosen)
 
 
-def mutate(root: Path, targets: tuple[Target, ...], jobs: int, timeout_factor: float, grace_s: float = GRACE_S,
-           modules_to_preload: tuple[str, ...] = (), progress=lambda text: None) -> tuple[list, list[Outcome]]:
+def mutate(
+    root: Path,
+    targets: tuple[Target, ...],
+    jobs: int,
+    timeout_factor: float,
+    grace_s: float = GRACE_S,
+    modules_to_preload: tuple[str, ...] = (),
+    progress=lambda text: None,
+) -> tuple[list, list[Outcome]]:
     """Baseline, then every mutant: ([(path, tests, baseline s)], outcomes). ValueError when a baseline fails."""
     found = {t.path: list(mutants(t.path, (root / t.path).read_text())) for t in targets}
     preload(modules_to_preload)
@@ -63,11 +71,14 @@ def mutate(root: Path, targets: tuple[Target, ...], jobs: int, timeout_factor: f
                 log = log_dir() / f"mutate-baseline-{os.getpid()}.log"
                 log.parent.mkdir(parents=True, exist_ok=True)
                 log.write_text(outcome.log)
-                raise ValueError(f"the tests of {outcome.job.path} fail on the unmutated tree "
-                                 f"({outcome.status}); their output is in {log}")
+                raise ValueError(
+                    f"the tests of {outcome.job.path} fail on the unmutated tree "
+                    f"({outcome.status}); their output is in {log}"
+                )
         seconds = {t.path: next(o.seconds for o in base if o.job.tests == t.tests) for t in targets}
-        work = [Job(t.path, t.tests, seconds[t.path] * timeout_factor + grace_s, m)
-                for t in targets for m in found[t.path]]
+        work = [
+            Job(t.path, t.tests, seconds[t.path] * timeout_factor + grace_s, m) for t in targets for m in found[t.path]
+        ]
         total, count = len(work), [0]
 
         def done(outcome: Outcome) -> None:
@@ -97,8 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     try:
-        modules, outcomes = mutate(ROOT, targets, args.jobs, args.timeout_factor, GRACE_S, PRELOAD,
-                                   lambda text: print(f"mutate: {text}", file=sys.stderr, flush=True))
+        modules, outcomes = mutate(
+            ROOT,
+            targets,
+            args.jobs,
+            args.timeout_factor,
+            GRACE_S,
+            PRELOAD,
+            lambda text: print(f"mutate: {text}", file=sys.stderr, flush=True),
+        )
     except ValueError as err:
         print(f"mutate: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,45 @@
+"""synth's JSON is what `print(json.dumps(...))` prints, and its retired flags (`--jobs`,
+`--policy-process`) answer with one line naming what replaced them, exit 2."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from tools.entry import EXIT_USAGE
+from tools.synth import main, write_json
+
+
+@pytest.mark.parametrize("value", [{"a": [1, {"b": "x\ny"}], "e": {}, "f": []}, [], [{"a": 1}, {"b": [2, "ü"]}], "s"])
+def test_write_json_is_print_json_dumps_byte_for_byte(value):
+    out = io.StringIO()
+    write_json(value, out)
+    assert out.getvalue() == json.dumps(value, indent=2) + "\n"
+
+
+JOBS = "synth: --jobs was retired: stacks render one after another in one process; drop the flag\n"
+PROCESS = ("synth: --policy-process was retired: the policy pack runs in this process, driven with the requests "
+           "the CLI sends; drop the flag\n")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--jobs", "2"], JOBS),
+    (["--jobs"], JOBS),
+    (["--stack", "preview", "--jobs=1"], JOBS),
+    (["--policy-process"], PROCESS),
+    (["--no-policy", "--policy-process"], PROCESS),
+    (["--diff", "HEAD", "--jobs", "1"], JOBS),  # refused before the diff starts
+])
+def test_a_retired_flag_is_one_line_naming_what_replaced_it_exit_2(capsys, argv, message):
+    assert main(argv) == EXIT_USAGE
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == message
+
+
+def test_help_no_longer_offers_the_retired_flags(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "--jobs" not in text and "--policy-process" not in text and "--no-policy" in text
