@@ -63,13 +63,12 @@ lint: venv
 	    $(VENV)/bin/mypy "$$entry" || exit 1; done
 
 ## The test suite (what CI runs), on every core.
-# Tests marked with one xdist_group run in one worker, so what they share is computed once (--dist loadgroup).
 # Bytecode is written even where the environment sets PYTHONDONTWRITEBYTECODE: otherwise every python
 # subprocess the tests start compiles this project's modules again, and each worker rewrites every
 # test module's asserts again (measured here: 94.6 s of CPU before, 89.1 s on a fresh clone's first run,
 # 82.9 s on the next; bench/README.md, "The suite's time").
 test: venv
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n auto --dist loadgroup
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n auto
 
 ## The benchmark: writes bench/results.md (a script, not a timed test).
 bench: venv

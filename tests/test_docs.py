@@ -170,7 +170,6 @@ def test_the_app_repos_example_workflows_are_there():
     assert all(f"]({p.name})" in text for p in APP_WORKFLOWS)  # each one linked from the guide
 
 
-@pytest.mark.xdist_group("workflow-lint")  # with tests/test_workflows.py's: actionlint runs once, over every file
 @pytest.mark.parametrize("path", APP_WORKFLOWS, ids=lambda p: p.name)
 def test_app_repo_workflow_is_valid_linted_and_pinned(path):
     from tests.workflow_lint import lint_errors, schema_errors

@@ -48,17 +48,14 @@ def steps_using(job: dict, action: str) -> list[dict]:
 # Schema and lint
 # ---------------------------------------------------------------------------------------
 
-@pytest.mark.xdist_group("workflow-lint")  # one worker runs actionlint and the schema check (tests/workflow_lint.py)
 def test_workflows_validate_against_the_github_workflow_schema():
     assert schema_errors(FILES) == ""
 
 
-@pytest.mark.xdist_group("workflow-lint")  # one worker runs actionlint and the schema check (tests/workflow_lint.py)
 def test_workflows_pass_actionlint():
     assert [e for path in FILES for e in lint_errors(path)] == []
 
 
-@pytest.mark.xdist_group("workflow-lint")  # one worker runs actionlint and the schema check (tests/workflow_lint.py)
 def test_actionlint_is_not_a_no_op():
     assert lint_errors(LINT_SAMPLE), "actionlint found nothing in a workflow with an undefined matrix key"
 
