@@ -65,8 +65,7 @@ lint: venv
 ## The test suite (what CI runs), on every core.
 # Bytecode is written even where the environment sets PYTHONDONTWRITEBYTECODE: otherwise every python
 # subprocess the tests start compiles this project's modules again, and each worker rewrites every
-# test module's asserts again (measured here: 94.6 s of CPU before, 89.1 s on a fresh clone's first run,
-# 82.9 s on the next; bench/README.md, "The suite's time").
+# test module's asserts again (bench/README.md, "The suite's time", has the measurements).
 test: venv
 	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n auto
 
