@@ -63,8 +63,11 @@ lint: venv
 	    $(VENV)/bin/mypy "$$entry" || exit 1; done
 
 ## The test suite (what CI runs), on every core.
+# Bytecode is written even where the environment sets PYTHONDONTWRITEBYTECODE: otherwise every python
+# subprocess the tests start compiles this project's modules again, and each worker rewrites every
+# test module's asserts again (bench/README.md, "The suite's time", has the measurements).
 test: venv
-	$(PY) -m pytest -q -n auto
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q -n auto
 
 ## The benchmark: writes bench/results.md (a script, not a timed test).
 bench: venv

@@ -11,6 +11,8 @@ import yaml
 from tests.stacks import ROOT, render, with_config
 
 DOCS = sorted((ROOT / "docs").glob("*.md"))
+# Every page a reader reaches from the front door: the README, the docs, the benchmark's notes.
+PAGES = [ROOT / "README.md", *DOCS, ROOT / "bench" / "README.md"]
 
 # Commands of other tools the runbooks use, with the subcommands and flags they rely on.
 # Sources: pulumi.com/docs/iac/cli/commands/ (pulumi_preview, pulumi_up, pulumi_refresh,
@@ -56,6 +58,11 @@ EXTERNAL = {
     # docs/locks.md: reading and deleting one lock file (docs.aws.amazon.com/cli, s3 cp, s3 rm).
     ("aws", "s3", "cp"): set(),
     ("aws", "s3", "rm"): set(),
+    # docs/operators.md, first deploy: the shell's own export, and committing the stack file
+    # (git-scm.com/docs/git-add, git-commit; -m is a short flag).
+    ("export",): set(),
+    ("git", "add"): set(),
+    ("git", "commit"): set(),
 }
 
 
@@ -70,7 +77,7 @@ def commands(path: Path) -> list[list[str]]:
     return found
 
 
-ALL = [(doc.name, cmd) for doc in DOCS for cmd in commands(doc)]
+ALL = [(doc.name, cmd) for doc in PAGES for cmd in commands(doc)]
 
 
 def test_the_runbooks_exist():
@@ -283,13 +290,13 @@ def test_app_repo_doc_lists_every_env_var_the_program_sets(committed):
     assert missing == []
 
 
-def test_the_readme_lists_each_stacks_secrets_as_the_model_does():
-    """The README's setup commands are the config model's list (program/secrets.py), stack by stack."""
+def test_the_operators_guide_lists_each_stacks_secrets_as_the_model_does():
+    """The operator's guide's setup commands are the config model's list (program/secrets.py), stack by stack."""
     from program.secrets import required_secrets
     from vital.names import TIERS
 
-    readme = (ROOT / "README.md").read_text()
-    block = re.search(r"Each stack's secrets, from the config model.*?```sh\n(.*?)```", readme, re.S).group(1)
+    guide = (ROOT / "docs" / "operators.md").read_text()
+    block = re.search(r"Each stack's secrets, from the config model.*?```sh\n(.*?)```", guide, re.S).group(1)
     listed: dict[str, list[str]] = {}
     for line in block.splitlines():
         if line.startswith("# "):
@@ -317,9 +324,74 @@ def test_the_sharing_runbooks_plans_are_the_facts_table():
 
 
 def test_the_committed_walkthrough_names_each_stacks_own_alias():
-    """The README's first deploy and state backend: `pulumi stack init <stack> --secrets-provider
-    awskms://alias/...` seals each stack with its own key (tools.doctor flags any other)."""
+    """The operator's guide's first deploy and state backend (and any other page): `pulumi stack init
+    <stack> --secrets-provider awskms://alias/...` seals each stack with its own key (tools.doctor flags
+    any other)."""
+    pattern = r"pulumi stack init (\S+) --secrets-provider ['\"]awskms://(alias/[^?'\"]+)"
+    inits = {page.name: re.findall(pattern, page.read_text()) for page in PAGES}
+    assert {stack for stack, _ in inits["operators.md"]} == {"production", "pre-production", "preview"}
+    assert [(page, stack, alias) for page, found in inits.items() for stack, alias in found
+            if alias != f"alias/pulumi-state-{stack}"] == []
+
+
+# ---------------------------------------------------------------------------------------
+# The front door (issue 26): a short README, every moved section one click away
+# ---------------------------------------------------------------------------------------
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation but `-` and `_` dropped, each
+    space a `-` (github/docs, "Section links"; cmark-gfm's anchors, as github.com renders them)."""
+    text = re.sub(r"`|\*\*|\[([^]]*)]\([^)]*\)", lambda m: m.group(1) or "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def _anchors(path: Path) -> set[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(), flags=re.S)  # a `# comment` in a block is no heading
+    slugs: list[str] = []
+    for heading in re.findall(r"^#{1,6} (.+)$", text, re.M):
+        slug = _slug(heading)
+        slugs.append(slug if slug not in slugs else f"{slug}-{slugs.count(slug)}")
+    return set(slugs)
+
+
+def test_the_readme_is_a_front_door_under_300_lines():
     readme = (ROOT / "README.md").read_text()
-    inits = re.findall(r"pulumi stack init (\S+) --secrets-provider ['\"]awskms://(alias/[^?'\"]+)", readme)
-    assert inits, "the README shows no pulumi stack init with awskms"
-    assert [(stack, alias) for stack, alias in inits if alias != f"alias/pulumi-state-{stack}"] == []
+    assert len(readme.splitlines()) < 300
+    linked = set(re.findall(r"\]\((docs/[\w.-]+\.md)", readme))
+    for guide in ("operators", "reference", "ci-and-security", "stacks", "decisions", "verification"):
+        assert f"docs/{guide}.md" in linked, guide
+    assert "bench/README.md" in readme
+
+
+def test_every_relative_link_reaches_a_file_and_its_heading():
+    """One click from the README to each moved section: every link between pages names a file that
+    exists and, with `#`, a heading of it."""
+    broken = []
+    checked = 0
+    for page in PAGES:
+        text = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue  # https:, mailto:
+            file, _, anchor = target.partition("#")
+            path = (page.parent / file).resolve() if file else page
+            checked += 1
+            if not path.is_file():
+                broken.append(f"{page.name}: {target} (no file)")
+            elif anchor and path.suffix == ".md" and anchor not in _anchors(path):
+                broken.append(f"{page.name}: {target} (no heading)")
+    assert checked > 100 and broken == []
+
+
+def test_the_slugs_are_githubs():
+    assert _slug("The preflight: `make doctor`") == "the-preflight-make-doctor"
+    assert _slug("Releases, alerts and cost: the deployment strategy's success metrics") == \
+        "releases-alerts-and-cost-the-deployment-strategys-success-metrics"
+    assert _slug("Migration from `python -m tools.backend bootstrap`") == "migration-from-python--m-toolsbackend-bootstrap"
+
+
+def test_no_page_says_seed():
+    """The word means nothing to a reader: pages say "the deployment strategy"."""
+    found = [(page.name, line) for page in PAGES for line in page.read_text().splitlines()
+             if re.search(r"\bseed\b", line, re.I)]
+    assert found == []

@@ -662,6 +662,7 @@ def test_every_up_job_has_a_timeout_and_the_lock_runbook_exists(wf):
     for needed in ("pulumi cancel", ".pulumi/locks/organization/vital-expert-infra/", "timeout-minutes",
                    "infra-<stack>", ".pulumi/stacks/", "re-run the **latest**", "release.md"):
         assert needed in runbook, needed
+    assert "(locks.md)" in (ROOT / "docs" / "ci-and-security.md").read_text()  # the CI guide links it
     assert "docs/locks.md" in (ROOT / "README.md").read_text()
 
 
@@ -713,5 +714,5 @@ def test_codeowners_covers_what_makes_the_checks_trustworthy():
     assert len(must) > 50 and ".github/workflows/infra-deploy.yml" in must and "Pulumi.production.yaml" in must
     assert [p for p in must if not owners_of(p)] == []
     assert owners_of("program/build.py") == []  # not every path: the ones the checks and privileged jobs rest on
-    readme = (ROOT / "README.md").read_text()
-    assert "advisory" in readme and "CODEOWNERS" in readme
+    guide = (ROOT / "docs" / "ci-and-security.md").read_text()
+    assert "**advisory**" in guide and "`.github/CODEOWNERS` requires the owners' approval" in guide

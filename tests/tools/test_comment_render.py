@@ -8,6 +8,7 @@ import copy
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -150,6 +151,11 @@ def test_every_mermaid_block_parses_with_mermaids_own_parser(pr_comment: str, co
     added = changes.diff_docs("b", {PRODUCTION: None}, [copy.deepcopy(committed[PRODUCTION])])
     added["stacks"][0]["headResources"][0]["name"] = 'a "quoted" <name> & `ticks` [x] (y)'
     diagrams += rendered(comment.to_markdown(added)).mermaid
+    # The README's architecture picture and any graph in docs/, in the same node process.
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    drawn = [block for page in pages for block in re.findall(r"```mermaid\n(.*?)```", page.read_text(), re.S)]
+    assert drawn and "program.load" in drawn[0]
+    diagrams += drawn
     broken = 'flowchart LR\n  root(("x"\n  -->\n'  # the parser must be able to say no
     results = parse_mermaid([*diagrams, broken])
     assert [r for r in results[:-1] if not r["ok"]] == []
