@@ -212,7 +212,7 @@ def cost_table(stacks: list[dict[str, Any]]) -> list[str]:
         return []
     lines = [
         "**Monthly cost, modelled** (plans, seats, add-ons, compute, PITR, Redis budgets; usage is "
-        "billed on top: README, Cost)",
+        "billed on top: docs/costs.md)",
         "",
         "| Stack | Before | After | Change |",
         "| --- | --- | --- | --- |",

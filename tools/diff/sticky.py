@@ -43,7 +43,7 @@ def _diff_row(result: str, exit_code: str, body: str) -> str:
     return _DIFF_EXIT.get(exit_code, f"❌ ran (exit {exit_code})")
 
 
-# A stack PRs never preview (production): PR code holds no key of it (README, "Pull requests and CI").
+# A stack PRs never preview (production): PR code holds no key of it (docs/ci-and-security.md, "Pull requests and CI").
 NOT_ON_PRS = "🔒 not on PRs: previewed in its deploy job, before `up`"
 NOT_ON_PRS_NOTE = (
     "_{stacks}: not previewed on a PR, whose code never holds {their} key; the offline diff below is "

@@ -50,7 +50,7 @@ def examine(
     if not path.exists():
         report.add(
             f"no stack file {path.name}",
-            f"pulumi stack init {stack} --secrets-provider 'awskms://...' (README, First deploy)",
+            f"pulumi stack init {stack} --secrets-provider 'awskms://...' (docs/operators.md, First deploy of a stack)",
         )
         return report
     try:
@@ -125,7 +125,7 @@ def _kms_init(stack: str) -> str:
 
 
 def _own_key(report: Report, provider: str) -> None:
-    """An awskms provider names the stack's own key, `<bucket alias>-<stack>` (README, State backend).
+    """An awskms provider names the stack's own key, `<bucket alias>-<stack>` (docs/operators.md, State backend).
 
     Which CI role may decrypt a stack's secrets is decided by which key seals them: a stack on
     another stack's key is readable by every role that reads that one (a pull request's, for
@@ -181,7 +181,7 @@ def _backend(report: Report, env: Mapping[str, str]) -> None:
     if not url:
         report.add(
             "PULUMI_BACKEND_URL is not set, so the CLI uses the last `pulumi login` or Pulumi Cloud",
-            "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (README, State backend)",
+            "export PULUMI_BACKEND_URL='s3://BUCKET?region=REGION' (docs/operators.md, State backend)",
         )
 
 

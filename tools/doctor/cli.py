@@ -22,7 +22,7 @@ def build_parser() -> OneLineParser:
     parser.add_argument(
         "--commands",
         action="store_true",
-        help="print only the commands that set each stack's secrets (the README's setup steps)",
+        help="print only the commands that set each stack's secrets (docs/operators.md, First deploy of a stack)",
     )
     return parser
 
