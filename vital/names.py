@@ -139,11 +139,6 @@ def redis_database_name(project_suffix: str) -> str:
     return f"vital-expert-{project_suffix}"
 
 
-def stack_reference(organization: str, stack: str) -> str:
-    """A DIY backend's fully qualified stack name: organization/<project>/<stack>."""
-    return f"{organization}/{PROJECT}/{stack}"
-
-
 # CI: the GitHub Actions variables every backend job reads (each role's own variable, and the
 # roles themselves, are vital/trust.py's; the bootstrap stack prints them all).
 BACKEND_URL_VARIABLE = "PULUMI_BACKEND_URL"

@@ -22,9 +22,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# Vercel routes' src pattern that matches every path.
-ALL_PATHS = "/(.*)"
-
 ADMIN, API, BUILD, STATIC, PUBLIC, PAGES = "admin", "api", "build", "static", "public", "pages"
 # Classes a WAF rate limit never counts and a shared cache may keep.
 STATIC_CLASSES = (BUILD, STATIC)

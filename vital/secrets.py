@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -119,7 +118,3 @@ def public_key_leaks_secret(name: str, value: str | None) -> bool:
     bare = name[len(PUBLIC_PREFIX):]
     named_secret = bool(re.search(r"(^|_)(SECRET|SERVICE_ROLE|PASSWORD|PRIVATE|TOKEN)(_|$)", bare))
     return named_secret or (value is not None and looks_secret_value(value))
-
-
-def any_credential(values: Iterable[str]) -> bool:
-    return any(looks_secret_value(v) for v in values)

@@ -24,8 +24,6 @@ class StackContext:
     stack: str
     # None when neither the stack's name nor its `tier` config names a tier.
     tier: str | None
-    # What the tier came from, for messages: "stack name" or "config vital-expert-infra:tier".
-    tier_source: str
     plan: str
     admin_paths: tuple[str, ...]
     # Pages the stack lets a shared cache keep (config publicCachePaths); none by default.
@@ -50,15 +48,13 @@ def current() -> StackContext:
     stack = pulumi.get_stack()
     config = pulumi.Config(PROJECT)
     if stack in TIERS:
-        tier, source = stack, "stack name"
+        tier: str | None = stack
     else:
         configured = config.get("tier")
         tier = configured if configured in TIERS else None
-        source = f"config {PROJECT}:tier"
     return StackContext(
         stack=stack,
         tier=tier,
-        tier_source=source,
         plan=config.get("vercelPlan") or DEFAULT_PLAN,
         admin_paths=_admin_paths(config.get("adminPaths")),
         public_paths=_string_list(config.get("publicCachePaths")) or (),
