@@ -8,7 +8,6 @@ rules by program.checks.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -269,10 +268,9 @@ class StackConfig(_Model):
         if isinstance(v, dict):
             for key, when in v.items():
                 if isinstance(when, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", when):
-                    raise ValueError(json.dumps({
-                        "key": f"secretRotation.{key}", "found": when,
-                        "allowed": "allowed: a date written YYYY-MM-DD in quotes, such as '2026-11-02' (unquoted, YAML "
-                                   "reads it as a timestamp, which the CLI passes on as the text found)"}))
+                    checks.fail(f"secretRotation.{key}", when,
+                                "allowed: a date written YYYY-MM-DD in quotes, such as '2026-11-02' (unquoted, YAML "
+                                "reads it as a timestamp, which the CLI passes on as the text found)")
         return v
 
     @field_validator("supabase_anon_key")
@@ -282,10 +280,9 @@ class StackConfig(_Model):
             # What was refused may be the secret or service-role key pasted in the wrong place: a
             # credential or another role's JWT is never shown.
             shown = SECRET_TEXT if secrets.looks_secret_value(v) or secrets.jwt_role(v) is not None else v
-            raise ValueError(json.dumps({
-                "key": "supabaseAnonKey", "found": shown,
-                "allowed": "allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
-                           "(sb_publishable_...); a secret or service-role key goes in secretEnv"}))
+            checks.fail("supabaseAnonKey", shown,
+                        "allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
+                        "(sb_publishable_...); a secret or service-role key goes in secretEnv")
         return v
 
     # ---- derived values ----

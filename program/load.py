@@ -27,6 +27,7 @@ from vital.names import (
 )
 from vital.secrets import looks_secret_value
 
+from .checks import CONFIG_RULE_ERROR
 from .config import StackConfig
 
 
@@ -109,10 +110,9 @@ def _allowed(error: dict) -> str:
 
 def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
     first = err.errors()[0]
-    msg = first["msg"].removeprefix("Value error, ")
-    if msg.startswith("{"):
-        detail = json.loads(msg)
-        return ConfigError(stack, detail["key"], detail["found"], detail["allowed"])
+    if first["type"] == CONFIG_RULE_ERROR:
+        ctx = first["ctx"]
+        return ConfigError(stack, ctx["key"], ctx["found"], ctx["allowed"])
     loc = [str(p) for p in first["loc"] if p != "[key]"]
     key = loc[0] if loc else "?"
     path = key + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])

@@ -9,10 +9,10 @@ and program/checks.py.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
+from pydantic_core import PydanticCustomError
 
 from program import checks
 from program.config import AppConfig, StackConfig
@@ -297,13 +297,14 @@ def test_checks_behind_the_field_types_still_say_what_is_allowed():
     """Two checks the field types make unreachable from a stack file, called on a copy that skips
     them: a secretEnv name EnvName lets through, and production's approval fallback."""
     c = accepted("production")
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(PydanticCustomError) as err:
         checks._check_env(c.model_copy(update={"secret_env": {"1BAD": canary("x")}}))
-    assert json.loads(str(err.value)) == {"key": "secretEnv", "found": "1BAD",
-                                          "allowed": "allowed: names of letters, digits and '_'"}
-    with pytest.raises(ValueError) as err:
+    assert err.value.type == checks.CONFIG_RULE_ERROR
+    assert err.value.context == {"key": "secretEnv", "found": "1BAD",
+                                 "allowed": "allowed: names of letters, digits and '_'"}
+    with pytest.raises(PydanticCustomError) as err:
         checks._check_approval(c.model_copy(update={"required_checks": ()}))
-    assert json.loads(str(err.value)) == {"key": "requiredReviewers", "found": [], "allowed": (
+    assert err.value.context == {"key": "requiredReviewers", "found": [], "allowed": (
         "allowed: reviewers, or on plan team, private repository the fallback: a ruleset with an approving review on "
         "main and release gates on requiredChecks")}
 
