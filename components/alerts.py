@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumiverse_vercel as vercel
 
@@ -17,7 +19,11 @@ from .base import VitalComponent
 from .specs import AlertsSpec
 
 
-class ProjectAlerts(VitalComponent):
+@dataclass(frozen=True)
+class ProjectAlertsOutputs:
+    rule_count: int
+
+class ProjectAlerts(VitalComponent[ProjectAlertsOutputs]):
     """Exposes `rules` (the alert rules by kind: errors, latency) and `webhook` (the account webhook, or None).
 
     Every rule also notifies the team's owners through Vercel; a Slack channel and a webhook URL
@@ -62,7 +68,7 @@ class ProjectAlerts(VitalComponent):
                 opts=self.opts(),
             )
         self.webhook = self._destinations(spec, project_id)
-        self.done({"rule_count": len(self.rules)})
+        self.done(ProjectAlertsOutputs(rule_count=len(self.rules)))
 
     def _destinations(self, spec: AlertsSpec, project_id: pulumi.Input[str]) -> vercel.Webhook | None:
         webhook = vercel.Webhook(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_github as github
 
@@ -9,7 +11,11 @@ from .base import VitalComponent
 from .specs import GitHubBranchSpec, RulesetSpec
 
 
-class GitHubBranch(VitalComponent):
+@dataclass(frozen=True)
+class GitHubBranchOutputs:
+    branch_name: str
+
+class GitHubBranch(VitalComponent[GitHubBranchOutputs]):
     """Exposes `branch_name`."""
 
     TYPE = "vital:github:GitHubBranch"
@@ -25,7 +31,7 @@ class GitHubBranch(VitalComponent):
             opts=self.opts(retain_on_delete=True, import_=spec.import_id),
         ) if spec.source_branch else None  # main exists with the repository; the others are cut here
         self.ruleset = self._ruleset(spec, spec.ruleset) if spec.ruleset else None
-        self.done({"branch_name": spec.branch})
+        self.done(GitHubBranchOutputs(branch_name=spec.branch))
 
     def _ruleset(self, spec: GitHubBranchSpec, ruleset: RulesetSpec) -> github.RepositoryRuleset:
         return github.RepositoryRuleset(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from collections.abc import Mapping
 
 import pulumi
@@ -11,7 +13,11 @@ from .base import VitalComponent
 from .specs import GitHubEnvironmentSpec
 
 
-class GitHubEnvironment(VitalComponent):
+@dataclass(frozen=True)
+class GitHubEnvironmentOutputs:
+    environment_name: pulumi.Output[str]
+
+class GitHubEnvironment(VitalComponent[GitHubEnvironmentOutputs]):
     """Exposes `environment_name`.
 
     `variables` are environment variables wired from other resources (each app's Vercel
@@ -73,4 +79,4 @@ class GitHubEnvironment(VitalComponent):
             )
             for key, value in {**spec.variables, **(variables or {})}.items()
         ]
-        self.done({"environment_name": env_name})
+        self.done(GitHubEnvironmentOutputs(environment_name=env_name))

@@ -7,6 +7,8 @@ alias: a URL that opens that one protected branch or deployment without a Vercel
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from collections.abc import Mapping
 
 import pulumi
@@ -16,7 +18,12 @@ from .base import VitalComponent
 from .specs import PreviewAccessSpec
 
 
-class PreviewAccess(VitalComponent):
+@dataclass(frozen=True)
+class PreviewAccessOutputs:
+    bypass_secrets: dict[str, pulumi.Output[str]]
+    link_urls: dict[str, pulumi.Output[str]]
+
+class PreviewAccess(VitalComponent[PreviewAccessOutputs]):
     """Exposes `bypass_secrets` (app name -> secret Output) and `link_urls` (alias -> secret Output)."""
 
     TYPE = "vital:vercel:PreviewAccess"
@@ -48,7 +55,7 @@ class PreviewAccess(VitalComponent):
             )
             for link in spec.links
         }
-        self.done({
-            "bypass_secrets": {app: pulumi.Output.secret(b.secret) for app, b in self.bypasses.items()},
-            "link_urls": {alias: pulumi.Output.secret(link.url) for alias, link in self.links.items()},
-        })
+        self.done(PreviewAccessOutputs(
+            bypass_secrets={app: pulumi.Output.secret(b.secret) for app, b in self.bypasses.items()},
+            link_urls={alias: pulumi.Output.secret(link.url) for alias, link in self.links.items()},
+        ))

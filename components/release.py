@@ -3,6 +3,8 @@ out in stages (seed: "production safety through multi-stage validation")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumiverse_vercel as vercel
 
@@ -12,7 +14,12 @@ from .base import VitalComponent
 from .specs import ReleaseSpec
 
 
-class ReleaseGates(VitalComponent):
+@dataclass(frozen=True)
+class ReleaseGatesOutputs:
+    check_names: list[str]
+    staged: bool
+
+class ReleaseGates(VitalComponent[ReleaseGatesOutputs]):
     """Exposes `checks` (one ProjectDeploymentCheck per GitHub check) and `rolling_release` (or None)."""
 
     TYPE = "vital:vercel:ReleaseGates"
@@ -47,4 +54,4 @@ class ReleaseGates(VitalComponent):
             ) for stage in spec.stages],
             opts=self.opts(),
         ) if spec.stages else None
-        self.done({"check_names": list(spec.checks), "staged": bool(spec.stages)})
+        self.done(ReleaseGatesOutputs(check_names=list(spec.checks), staged=bool(spec.stages)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from collections.abc import Mapping
 
 import pulumi
@@ -13,7 +15,13 @@ from .release import ReleaseGates
 from .specs import EnvVarsSpec, FirewallRule, HeaderRule, RetentionSpec, VercelAppSpec, VercelProjectSpec
 
 
-class VercelApp(VitalComponent):
+@dataclass(frozen=True)
+class VercelAppOutputs:
+    project_id: pulumi.Output[str]
+    project_name: pulumi.Output[str]
+    domain_names: list[str]
+
+class VercelApp(VitalComponent[VercelAppOutputs]):
     """Exposes `project_id`, `project_name` and `domain_names`.
 
     `data_env` and `data_secret_env` are env vars wired from other resources (the data
@@ -47,8 +55,8 @@ class VercelApp(VitalComponent):
                         if spec.release.checks or spec.release.stages else None)
         self.alerts = ProjectAlerts(self.child("alerts"), spec.alerts, project_id, opts=self.opts()) \
             if spec.alerts.any else None
-        self.done({"project_id": project_id, "project_name": self.project.name,
-                   "domain_names": [d.name for d in spec.domains]})
+        self.done(VercelAppOutputs(project_id=project_id, project_name=self.project.name,
+                                   domain_names=[d.name for d in spec.domains]))
 
     def _project(self, p: VercelProjectSpec) -> vercel.Project:
         # Args classes rather than keyword arguments: the SDK logs its deprecation warnings

@@ -16,7 +16,7 @@ APEX = DnsRecordSpec(domain="example.com", zone="example.com", name="", type="A"
 
 def test_one_record_per_domain_parented_named_and_protected(recorder):
     records = build(lambda: DnsRecords("dns-production", DnsRecordsSpec(records=(APP, APEX), managed=True, protect=True)))
-    assert records.domains == ["app.example.com", "example.com"]
+    assert records.outputs.domains == ["app.example.com", "example.com"]
     parent = component(recorder, "vital:vercel:DnsRecords")
     found = {r.name: r for r in of_type(recorder, ":DnsRecord")}
     assert set(found) == {"dns-production-app.example.com", "dns-production-example.com"}

@@ -57,7 +57,7 @@ def app_spec(**changes) -> VercelAppSpec:
 def test_every_child_is_parented_named_after_it_and_built_from_the_spec(recorder):
     app = build(lambda: VercelApp("web", app_spec(), data_env={"NEXT_PUBLIC_URL": "https://x"},
                                   data_secret_env={"TOKEN": "tok"}))
-    assert app.domain_names == ["app.example.com"]
+    assert app.outputs.domain_names == ["app.example.com"]
     parent = component(recorder, "vital:vercel:VercelApp")
     children = [r for r in recorder.resources if r.custom]
     assert {r.parent for r in children} == {parent.urn}
