@@ -8,6 +8,7 @@ route aimed at one unlisted page (src ^/settings$) is probed on that page too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +17,6 @@ from vital.paths import PATH_CLASSES, classify
 
 from .resources import peek
 
-try:  # the stdlib's regex parser: Python 3.11 names it re._parser
-    from re import _parser as regex_parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - older names
-    import sre_parse as regex_parser  # type: ignore[no-redef]
 
 
 @dataclass(frozen=True)
@@ -59,6 +56,18 @@ def requests(project: Any, domains: Sequence[str], admin_paths: Sequence[str], p
 
 
 # ---- paths a regular expression matches -----------------------------------------------------
+#
+# A small reader of Python's regular-expression syntax (docs.python.org/3/library/re.html, "Regular
+# Expression Syntax"), for spelling examples only: re.compile, the public API, decides what is a
+# regular expression at all. It stands in for the stdlib-private re._parser (issue 26).
+
+_ANY = ("ANY", None)
+_NOTHING = ("NOTHING", None)  # anchors, lookarounds, back-references, flags, comments
+_CLASS_ESCAPES = "dDwWsS"
+_ZERO_WIDTH_ESCAPES = "bBAZ"
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
+_QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 
 
 def src_examples(pattern: Any, limit: int = 6) -> list[str]:
@@ -67,34 +76,138 @@ def src_examples(pattern: Any, limit: int = 6) -> list[str]:
     if not isinstance(pattern, str):
         return []
     try:
-        parsed = regex_parser.parse(pattern)
-    except Exception:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
         return []
-    return [s for s in _spell(list(parsed), limit) if s.startswith("/")]
+    alternatives, _ = _alternatives(pattern, 0)
+    spelled = [s for seq in alternatives for s in _spell(seq, limit)][:limit]
+    return [s for s in spelled if s.startswith("/")]
+
+
+def _alternatives(text: str, i: int) -> tuple[list[list], int]:
+    """The `|`-separated sequences from i to the end or the `)` closing the group; the index after."""
+    found: list[list] = [[]]
+    while i < len(text) and text[i] != ")":
+        if text[i] == "|":
+            found.append([])
+            i += 1
+            continue
+        item, i = _atom(text, i)
+        item, i = _repeat(text, i, item)
+        found[-1].append(item)
+    return found, i
+
+
+def _atom(text: str, i: int) -> tuple[tuple, int]:
+    char = text[i]
+    if char == "(":
+        return _group(text, i + 1)
+    if char == "[":
+        return _class(text, i + 1)
+    if char == "\\":
+        return _escape(text, i + 1)
+    if char in "^$":
+        return _NOTHING, i + 1
+    return (_ANY if char == "." else ("LITERAL", char)), i + 1
+
+
+def _group(text: str, i: int) -> tuple[tuple, int]:
+    """After `(`: a capturing or non-capturing group spells its alternatives; the rest spell nothing."""
+    spells = True
+    if text.startswith("?", i):
+        if text.startswith("?P<", i):
+            i = text.index(">", i) + 1
+        elif text.startswith(("?:", "?>"), i):  # (?>...): an atomic group (Python 3.11)
+            i += 2
+        elif text.startswith(("?=", "?!", "?<=", "?<!", "?P=", "?#", "?("), i):
+            spells = False
+        else:  # inline flags: (?i) spells nothing, (?i:...) is a group
+            end = i + 1
+            while text[end] not in ":)":
+                end += 1
+            spells, i = text[end] == ":", end + 1 if text[end] == ":" else end
+    alternatives, i = _skip_group(text, i) if not spells else _alternatives(text, i)
+    return (("GROUP", alternatives) if spells else _NOTHING), i + 1
+
+
+def _skip_group(text: str, i: int) -> tuple[list[list], int]:
+    """The index of the `)` closing a group that spells nothing (nested groups and classes skipped)."""
+    depth = 0
+    while True:
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            _, i = _class(text, i + 1)
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return [], i
+        i += 1
+
+
+def _class(text: str, i: int) -> tuple[tuple, int]:
+    """After `[`: the first member when it is a single character, else any character; the index after `]`."""
+    negated = text.startswith("^", i)
+    i += negated
+    first, end = None, i
+    while end == i or text[end] != "]":  # a `]` first in the class is a member
+        single, after = _escape(text, end + 1) if text[end] == "\\" else (("LITERAL", text[end]), end + 1)
+        if first is None:
+            ranged = text.startswith("-", after) and not text.startswith("-]", after)
+            first = _ANY if negated or ranged or single[0] != "LITERAL" else single
+        end = after
+    return first or _ANY, end + 1
+
+
+def _escape(text: str, i: int) -> tuple[tuple, int]:
+    """After a backslash: the item it spells and the index after it."""
+    char = text[i]
+    if char in _HEX_ESCAPES:
+        digits = _HEX_ESCAPES[char]
+        return ("LITERAL", chr(int(text[i + 1:i + 1 + digits], 16))), i + 1 + digits
+    if char == "0" or (char in "1234567" and text[i + 1:i + 3].isdigit() and len(text[i:i + 3]) == 3):
+        octal = re.match(r"[0-7]{1,3}", text[i:])[0]  # type: ignore[index]  # char is an octal digit
+        return ("LITERAL", chr(int(octal, 8))), i + len(octal)
+    if char in _CLASS_ESCAPES:
+        return _ANY, i + 1
+    if char in _ZERO_WIDTH_ESCAPES or char.isdigit():
+        return _NOTHING, i + 1
+    return ("LITERAL", _CONTROL_ESCAPES.get(char, char)), i + 1
+
+
+def _repeat(text: str, i: int, item: tuple) -> tuple[tuple, int]:
+    """The item with the quantifier after it, if any (a lazy or possessive mark changes no example)."""
+    if i < len(text) and text[i] in "*+?":
+        low, i = (0 if text[i] in "*?" else 1), i + 1
+    elif (quantifier := _QUANTIFIER.match(text, i)) and (quantifier[1] or quantifier[3]):
+        low, i = int(quantifier[1] or 0), quantifier.end()
+    else:
+        return item, i
+    if i < len(text) and text[i] in "?+":
+        i += 1
+    return ("REPEAT", (low, [item])), i
 
 
 def _spell(items: list, limit: int) -> list[str]:
     results = [""]
-    for op, av in items:
-        options = _options(str(op), av, limit)
+    for item in items:
+        options = _options(item, limit)
         results = [r + o for r in results for o in options][:limit] if options else results
     return results
 
 
-def _options(op: str, av: Any, limit: int) -> list[str]:
+def _options(item: tuple, limit: int) -> list[str]:
+    op, av = item
     if op == "LITERAL":
-        return [chr(av)]
-    if op in ("ANY", "NOT_LITERAL", "CATEGORY"):
+        return [av]
+    if op == "ANY":
         return ["x"]
-    if op == "IN":
-        first = av[0] if av else None
-        return [chr(first[1])] if first and str(first[0]) == "LITERAL" else ["x"]
-    if op == "SUBPATTERN":
-        return _spell(list(av[-1]), limit)
-    if op == "BRANCH":
-        return [s for branch in av[1] for s in _spell(list(branch), limit)][:limit]
-    if op in ("MAX_REPEAT", "MIN_REPEAT"):
-        low, _, sub = av
-        once = _spell(list(sub), limit)
+    if op == "GROUP":
+        return [s for seq in av for s in _spell(seq, limit)][:limit]
+    if op == "REPEAT":
+        low, sub = av
+        once = _spell(sub, limit)
         return ([""] if low == 0 else []) + [s * max(low, 1) for s in once]
-    return []  # AT (anchors), ASSERT and ASSERT_NOT (lookarounds), GROUPREF
+    return []  # anchors, lookarounds, back-references

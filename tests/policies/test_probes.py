@@ -46,6 +46,11 @@ def test_requests_cover_every_host_with_every_path():
     ("/(a)(b)", ["/ab"]), ("/(ab|cd)", ["/ab", "/cd"]),
     ("/a+", ["/a"]), ("/a{2,3}", ["/aa"]), ("/a*", ["/", "/a"]), ("/a*?", ["/", "/a"]), ("/(?:ab)?", ["/", "/ab"]),
     ("/(ab|cd|ef|gh|ij|kl|mn|op)", ["/ab", "/cd", "/ef", "/gh", "/ij", "/kl"]),  # six at the most by default
+    ("/(a|b)", ["/a", "/b"]), ("/(ab|ac)", ["/ab", "/ac"]),  # each alternative, even one re would fold into a class
+    (r"/\x41\u0042\103\.", ["/ABC."]), ("/[]a]", ["/]"]), (r"/[\x41-Z]", ["/x"]),  # escapes; a leading ] is a member
+    ("/a++b", ["/ab"]), ("/(?>ab)", ["/ab"]), ("(?i)/a(?i:b)", ["/ab"]),  # possessive, atomic, flags
+    ("/(?P<n>ab)(?P=n)", ["/ab"]), (r"/(a)\1", ["/a"]), ("/(?!x)(?<=y)(?#c)z", ["/z"]),  # references, assertions
+    ("/a{x}", ["/a{x}"]), ("/a{,2}", ["/", "/a"]),  # a brace that is no quantifier is a literal
     ("a/b", []),  # not a path
     ("(", []), (None, []),  # not a regular expression
 ])
