@@ -4,6 +4,12 @@ A component takes only its own spec (and the Outputs of other components it is w
 never the whole stack's config, so it can be built and tested on its own. The program
 (program/resolve.py) turns the stack config and the tier table into these specs; the checks
 here are each component's own invariants, whatever config produced the spec.
+
+One home per rule (issue 26): a rule on a value that comes from a config key (a rollout's stages,
+the skew-protection window, the build machine, the node version, the protection mode, the
+advancement) is the config model's (program/config.py, program/checks.py), which names the key
+in its one-line error; a spec does not check it again. The policy pack judges the same limits on
+its own, from vital.facts, as CrossGuard's independent guard.
 """
 
 from __future__ import annotations
@@ -16,18 +22,11 @@ from vital.dns import DNS_RECORD_COMMENT_MAX, DNS_RECORD_TTL_MAX_S, DNS_RECORD_T
 from vital.facts import (
     ALERT_SEVERITIES,
     ALERT_WINDOWS,
-    BUILD_MACHINE_TYPES,
     DEPLOYMENT_CHECK_REQUIRES,
     ENV_TARGETS,
     RETENTION_VALUES,
-    ROLLOUT_ADVANCEMENTS,
-    ROLLOUT_STAGES_MAX,
-    ROLLOUT_STAGES_MIN,
     ROUTE_CONDITION_TYPES,
     ROUTE_SRC_SYNTAXES,
-    SKEW_PROTECTION_VALUES,
-    VERCEL_AUTH_DEPLOYMENT_TYPES,
-    VERCEL_NODE_VERSIONS,
 )
 
 
@@ -64,22 +63,13 @@ class VercelProjectSpec(Spec):
     password: SecretStr | None = None
     trusted_ips: tuple[str, ...] = ()
     import_id: str | None = None
-    # Resilience and builds; None leaves the project's own setting.
+    # Resilience and builds; None leaves the project's own setting. authentication, skew_protection,
+    # build_machine_type and node_version are held to vital.facts' lists by the config model.
     skew_protection: str | None = None
     function_failover: bool | None = None
     prioritise_production_builds: bool | None = None
     build_machine_type: str | None = None
     node_version: str | None = None
-
-    @model_validator(mode="after")
-    def _known_values(self) -> VercelProjectSpec:
-        for name, value, allowed in (("authentication", self.authentication, VERCEL_AUTH_DEPLOYMENT_TYPES),
-                                     ("skew_protection", self.skew_protection, SKEW_PROTECTION_VALUES),
-                                     ("build_machine_type", self.build_machine_type, BUILD_MACHINE_TYPES),
-                                     ("node_version", self.node_version, VERCEL_NODE_VERSIONS)):
-            if value is not None and value not in allowed:
-                raise ValueError(f"{name} {value!r} is not one of {allowed}")
-        return self
 
 
 class EnvVarsSpec(Spec):
@@ -169,8 +159,9 @@ class RetentionSpec(Spec):
 
 
 class RolloutStageSpec(Spec):
-    percent: int = Field(ge=0, le=100)
-    minutes: int | None = Field(None, ge=1)  # until the next stage (automatic advancement)
+    # Bounds and order are config rolloutStages' rules (program/config.py RolloutStage, program/checks.py).
+    percent: int
+    minutes: int | None = None  # until the next stage (automatic advancement)
 
 
 class ReleaseSpec(Spec):
@@ -179,21 +170,15 @@ class ReleaseSpec(Spec):
     # GitHub check runs (names as the app repository's workflows report them) the alias waits for.
     checks: tuple[str, ...] = ()
     requires: str = "none"  # they run on the commit in GitHub, not against the deployment
-    stages: tuple[RolloutStageSpec, ...] = ()  # none: every deployment serves all traffic at once
+    # none: every deployment serves all traffic at once. The stages and the advancement come from
+    # config rolloutStages and rolloutAdvancement, whose rules are program.checks._check_release's.
+    stages: tuple[RolloutStageSpec, ...] = ()
     advancement: str = "automatic"
 
     @model_validator(mode="after")
     def _valid(self) -> ReleaseSpec:
-        if self.requires not in DEPLOYMENT_CHECK_REQUIRES or self.advancement not in ROLLOUT_ADVANCEMENTS:
-            raise ValueError(f"requires {self.requires!r} / advancement {self.advancement!r} not allowed")
-        if self.stages:
-            percents = [s.percent for s in self.stages]
-            if not ROLLOUT_STAGES_MIN <= len(percents) <= ROLLOUT_STAGES_MAX or percents[-1] != 100 \
-                    or percents != sorted(set(percents)):
-                raise ValueError(f"stages {percents}: 2 to 10 rising percentages ending at 100")
-            automatic = self.advancement == "automatic"
-            if any((s.minutes is None) is automatic for s in self.stages[:-1]):
-                raise ValueError("minutes on every non-final stage when automatic, on none when manual")
+        if self.requires not in DEPLOYMENT_CHECK_REQUIRES:  # no config key sets it: this is its one check
+            raise ValueError(f"requires {self.requires!r} is not one of {DEPLOYMENT_CHECK_REQUIRES}")
         return self
 
 
