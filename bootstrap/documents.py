@@ -107,7 +107,7 @@ def trust_policy(provider_arn: str, prefixes: tuple[str, ...], repository: str, 
     """GitHub's OIDC tokens for exactly the role's subjects; `aud` pinned. A pull request's merge
     ref is the only wildcard (StringLike), in a statement of its own: one statement's
     operators must all hold."""
-    pairs = list(zip(subjects(prefixes, repository, role), [t for _ in prefixes for t in role.trusts]))
+    pairs = list(zip(subjects(prefixes, repository, role), [t for _ in prefixes for t in role.trusts], strict=True))
     exact = [sub for sub, trust in pairs if not trust.wildcard]
     like = [sub for sub, trust in pairs if trust.wildcard]
     statements = []

@@ -7,9 +7,8 @@ alias: a URL that opens that one protected branch or deployment without a Vercel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumiverse_vercel as vercel

@@ -76,7 +76,7 @@ def host_variants(cfg: StackConfig, domains: Sequence[str]) -> tuple[HostVariant
     if cfg.noindex or not domains:  # without a custom domain every host is a *.vercel.app one
         return (HostVariant("", (), (), True),)
     own = tuple(RouteCondition(type="host", value=d) for d in domains)
-    return (*(HostVariant(f"-{d}", (c,), (), False) for d, c in zip(domains, own)),
+    return (*(HostVariant(f"-{d}", (c,), (), False) for d, c in zip(domains, own, strict=True)),
             HostVariant("-other-hosts", (), own, True))
 
 

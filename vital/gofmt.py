@@ -25,7 +25,7 @@ G_E_FROM = 6
 def _digits(value: float) -> tuple[str, int]:
     """The shortest digits that read back as `value` (Python's repr finds the same ones as Go's
     strconv), and the decimal exponent of the first digit."""
-    sign, digits, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    _sign, digits, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
     text = "".join(map(str, digits))
     return text, exponent + len(text) - 1
 

@@ -217,7 +217,7 @@ class _Decoder:
 
     def mapping(self, node: _Node, out: dict, fields: set | None) -> dict:
         """decode.go mapping(): pairs in order (a key already merged is skipped), then the merge."""
-        pairs = list(zip(node.children[::2], node.children[1::2]))
+        pairs = list(zip(node.children[::2], node.children[1::2], strict=True))  # a mapping node: key, value, ...
         _check_duplicates(pairs)
         merge = None
         for key_node, value_node in pairs:

@@ -138,7 +138,7 @@ def security_headers(args: StackValidationArgs, report: ReportViolation) -> None
         requests = probes.requests(project, domains, ctx.admin_paths, ctx.public_paths)
         missing_names: list[str] = []
 
-        def fails(request, result) -> bool:
+        def fails(request, result, missing_names: list[str] = missing_names) -> bool:  # this project's list
             missing = _missing_security(result.always)
             missing_names.extend(m for m in missing if m not in missing_names)
             return bool(missing)

@@ -18,7 +18,6 @@ from vital.paths import PATH_CLASSES, classify
 from .resources import peek
 
 
-
 @dataclass(frozen=True)
 class Request:
     host: str
