@@ -23,6 +23,7 @@ from .specs import AlertsSpec
 class ProjectAlertsOutputs:
     rule_count: int
 
+
 class ProjectAlerts(VitalComponent[ProjectAlertsOutputs]):
     """Exposes `rules` (the alert rules by kind: errors, latency) and `webhook` (the account webhook, or None).
 
@@ -32,8 +33,9 @@ class ProjectAlerts(VitalComponent[ProjectAlertsOutputs]):
 
     TYPE = "vital:vercel:ProjectAlerts"
 
-    def __init__(self, name: str, spec: AlertsSpec, project_id: pulumi.Input[str],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, spec: AlertsSpec, project_id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
         owners = {"enable_team_owner_notifications": True}
         self.rules: dict[str, pulumi.CustomResource] = {}
@@ -57,13 +59,17 @@ class ProjectAlerts(VitalComponent[ProjectAlertsOutputs]):
                 evaluation=vercel.CustomAlertRuleEvaluationArgs(
                     window=spec.window,
                     query=vercel.CustomAlertRuleEvaluationQueryArgs(
-                        metrics={"p95": vercel.CustomAlertRuleEvaluationQueryMetricsArgs(
-                            metric=LATENCY_METRIC, aggregation=LATENCY_AGGREGATION)},
+                        metrics={
+                            "p95": vercel.CustomAlertRuleEvaluationQueryMetricsArgs(
+                                metric=LATENCY_METRIC, aggregation=LATENCY_AGGREGATION
+                            )
+                        },
                         outputs=["p95"],
                     ),
                 ),
                 trigger=vercel.CustomAlertRuleTriggerArgs(
-                    type="threshold", output="p95", operator=ALERT_ABOVE_OPERATORS[0], threshold=float(spec.p95_ms)),
+                    type="threshold", output="p95", operator=ALERT_ABOVE_OPERATORS[0], threshold=float(spec.p95_ms)
+                ),
                 notification_settings=vercel.CustomAlertRuleNotificationSettingsArgs(**owners),
                 opts=self.opts(),
             )
@@ -71,18 +77,27 @@ class ProjectAlerts(VitalComponent[ProjectAlertsOutputs]):
         self.done(ProjectAlertsOutputs(rule_count=len(self.rules)))
 
     def _destinations(self, spec: AlertsSpec, project_id: pulumi.Input[str]) -> vercel.Webhook | None:
-        webhook = vercel.Webhook(
-            self.child("webhook"),
-            endpoint=pulumi.Output.secret(spec.webhook_url.get_secret_value()),
-            events=[ALERTS_WEBHOOK_EVENT],
-            project_ids=[project_id],
-            opts=self.opts(),
-        ) if spec.webhook_url is not None and self.rules else None
+        webhook = (
+            vercel.Webhook(
+                self.child("webhook"),
+                endpoint=pulumi.Output.secret(spec.webhook_url.get_secret_value()),
+                events=[ALERTS_WEBHOOK_EVENT],
+                project_ids=[project_id],
+                opts=self.opts(),
+            )
+            if spec.webhook_url is not None and self.rules
+            else None
+        )
         for suffix, rule in self.rules.items():
             if spec.slack_channel_id:
-                vercel.AlertRuleSlackNotification(self.child(f"{suffix}-slack"), alert_rule_id=rule.id,
-                                                  slack_channel_id=spec.slack_channel_id, opts=self.opts())
+                vercel.AlertRuleSlackNotification(
+                    self.child(f"{suffix}-slack"),
+                    alert_rule_id=rule.id,
+                    slack_channel_id=spec.slack_channel_id,
+                    opts=self.opts(),
+                )
             if webhook is not None:
-                vercel.AlertRuleWebhookNotification(self.child(f"{suffix}-webhook"), alert_rule_id=rule.id,
-                                                    webhook_id=webhook.id, opts=self.opts())
+                vercel.AlertRuleWebhookNotification(
+                    self.child(f"{suffix}-webhook"), alert_rule_id=rule.id, webhook_id=webhook.id, opts=self.opts()
+                )
         return webhook

@@ -15,6 +15,7 @@ from .specs import DnsRecordsSpec
 class DnsRecordsOutputs:
     domains: list[str]
 
+
 class DnsRecords(VitalComponent[DnsRecordsOutputs]):
     """One `vercel.DnsRecord` per custom domain; exposes `domains`.
 

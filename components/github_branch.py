@@ -15,6 +15,7 @@ from .specs import GitHubBranchSpec, RulesetSpec
 class GitHubBranchOutputs:
     branch_name: str
 
+
 class GitHubBranch(VitalComponent[GitHubBranchOutputs]):
     """Exposes `branch_name`."""
 
@@ -22,14 +23,18 @@ class GitHubBranch(VitalComponent[GitHubBranchOutputs]):
 
     def __init__(self, name: str, spec: GitHubBranchSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        self.branch = github.Branch(
-            self.child("branch"),
-            repository=spec.repository,
-            branch=spec.branch,
-            source_branch=spec.source_branch,
-            # Destroying the stack must not delete the branch and the commits on it.
-            opts=self.opts(retain_on_delete=True, import_=spec.import_id),
-        ) if spec.source_branch else None  # main exists with the repository; the others are cut here
+        self.branch = (
+            github.Branch(
+                self.child("branch"),
+                repository=spec.repository,
+                branch=spec.branch,
+                source_branch=spec.source_branch,
+                # Destroying the stack must not delete the branch and the commits on it.
+                opts=self.opts(retain_on_delete=True, import_=spec.import_id),
+            )
+            if spec.source_branch
+            else None
+        )  # main exists with the repository; the others are cut here
         self.ruleset = self._ruleset(spec, spec.ruleset) if spec.ruleset else None
         self.done(GitHubBranchOutputs(branch_name=spec.branch))
 
@@ -41,7 +46,9 @@ class GitHubBranch(VitalComponent[GitHubBranchOutputs]):
             target="branch",
             enforcement="active",
             conditions=github.RepositoryRulesetConditionsArgs(
-                ref_name=github.RepositoryRulesetConditionsRefNameArgs(includes=[f"refs/heads/{spec.branch}"], excludes=[]),
+                ref_name=github.RepositoryRulesetConditionsRefNameArgs(
+                    includes=[f"refs/heads/{spec.branch}"], excludes=[]
+                ),
             ),
             rules=github.RepositoryRulesetRulesArgs(
                 deletion=True,

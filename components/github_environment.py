@@ -16,6 +16,7 @@ from .specs import GitHubEnvironmentSpec
 class GitHubEnvironmentOutputs:
     environment_name: pulumi.Output[str]
 
+
 class GitHubEnvironment(VitalComponent[GitHubEnvironmentOutputs]):
     """Exposes `environment_name`.
 
@@ -26,9 +27,14 @@ class GitHubEnvironment(VitalComponent[GitHubEnvironmentOutputs]):
 
     TYPE = "vital:github:GitHubEnvironment"
 
-    def __init__(self, name: str, spec: GitHubEnvironmentSpec, variables: Mapping[str, pulumi.Input[str]] | None = None,
-                 secret_outputs: Mapping[str, pulumi.Input[str]] | None = None,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        spec: GitHubEnvironmentSpec,
+        variables: Mapping[str, pulumi.Input[str]] | None = None,
+        secret_outputs: Mapping[str, pulumi.Input[str]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__(name, opts)
         repo = spec.repository
         self.environment = github.RepositoryEnvironment(
@@ -36,22 +42,31 @@ class GitHubEnvironment(VitalComponent[GitHubEnvironmentOutputs]):
             repository=repo,
             environment=spec.environment,
             deployment_branch_policy=github.RepositoryEnvironmentDeploymentBranchPolicyArgs(
-                protected_branches=False, custom_branch_policies=True,
-            ) if spec.branch_pattern else None,
-            reviewers=[github.RepositoryEnvironmentReviewerArgs(users=list(spec.reviewers))] if spec.reviewers else None,
+                protected_branches=False,
+                custom_branch_policies=True,
+            )
+            if spec.branch_pattern
+            else None,
+            reviewers=[github.RepositoryEnvironmentReviewerArgs(users=list(spec.reviewers))]
+            if spec.reviewers
+            else None,
             prevent_self_review=bool(spec.reviewers),
             can_admins_bypass=spec.can_admins_bypass,
             # Deleting the production environment drops its secrets and its reviewers gate.
             opts=self.opts(protect=spec.protect, import_=spec.import_id),
         )
         env_name = self.environment.environment
-        self.branch_policy = github.RepositoryEnvironmentDeploymentPolicy(
-            self.child("branch-policy"),
-            repository=repo,
-            environment=env_name,
-            branch_pattern=spec.branch_pattern,
-            opts=self.opts(),
-        ) if spec.branch_pattern else None
+        self.branch_policy = (
+            github.RepositoryEnvironmentDeploymentPolicy(
+                self.child("branch-policy"),
+                repository=repo,
+                environment=env_name,
+                branch_pattern=spec.branch_pattern,
+                opts=self.opts(),
+            )
+            if spec.branch_pattern
+            else None
+        )
         values = {key: value.get_secret_value() for key, value in spec.secrets.items()}
         values.update(secret_outputs or {})
         self.secrets = [

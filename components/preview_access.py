@@ -22,13 +22,19 @@ class PreviewAccessOutputs:
     bypass_secrets: dict[str, pulumi.Output[str]]
     link_urls: dict[str, pulumi.Output[str]]
 
+
 class PreviewAccess(VitalComponent[PreviewAccessOutputs]):
     """Exposes `bypass_secrets` (app name -> secret Output) and `link_urls` (alias -> secret Output)."""
 
     TYPE = "vital:vercel:PreviewAccess"
 
-    def __init__(self, name: str, spec: PreviewAccessSpec, project_ids: Mapping[str, pulumi.Input[str]],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        spec: PreviewAccessSpec,
+        project_ids: Mapping[str, pulumi.Input[str]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__(name, opts)
         self.bypasses = {
             app: vercel.ProjectProtectionBypass(
@@ -54,7 +60,9 @@ class PreviewAccess(VitalComponent[PreviewAccessOutputs]):
             )
             for link in spec.links
         }
-        self.done(PreviewAccessOutputs(
-            bypass_secrets={app: pulumi.Output.secret(b.secret) for app, b in self.bypasses.items()},
-            link_urls={alias: pulumi.Output.secret(link.url) for alias, link in self.links.items()},
-        ))
+        self.done(
+            PreviewAccessOutputs(
+                bypass_secrets={app: pulumi.Output.secret(b.secret) for app, b in self.bypasses.items()},
+                link_urls={alias: pulumi.Output.secret(link.url) for alias, link in self.links.items()},
+            )
+        )

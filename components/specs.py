@@ -217,8 +217,11 @@ class VercelAppSpec(Spec):
 
     @model_validator(mode="after")
     def _unique_names(self) -> VercelAppSpec:
-        for what, names in (("domain", [d.name for d in self.domains]), ("route", [r.name for r in self.routes]),
-                            ("firewall rule", [r.name for r in self.firewall])):
+        for what, names in (
+            ("domain", [d.name for d in self.domains]),
+            ("route", [r.name for r in self.routes]),
+            ("firewall rule", [r.name for r in self.firewall]),
+        ):
             if len(names) != len(set(names)):
                 raise ValueError(f"each {what} once; found {names}")
         return self

@@ -16,6 +16,7 @@ class UpstashCacheOutputs:
     rest_url: pulumi.Output[str]
     rest_token: pulumi.Output[str]
 
+
 class UpstashCache(VitalComponent[UpstashCacheOutputs]):
     """Exposes `rest_url` and `rest_token` (secret) for the Vercel env vars, from this stack's own
     database only: no stack reads another's cache or its read-write token."""
@@ -37,7 +38,9 @@ class UpstashCache(VitalComponent[UpstashCacheOutputs]):
             budget=spec.budget_usd,  # None: the provider's default ($20 a month)
             opts=self.opts(**{k: v for k, v in keep.items() if v}),
         )
-        self.done(UpstashCacheOutputs(
-            rest_url=self.database.endpoint.apply(lambda host: f"https://{host}"),
-            rest_token=pulumi.Output.secret(self.database.rest_token),
-        ))
+        self.done(
+            UpstashCacheOutputs(
+                rest_url=self.database.endpoint.apply(lambda host: f"https://{host}"),
+                rest_token=pulumi.Output.secret(self.database.rest_token),
+            )
+        )

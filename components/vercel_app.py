@@ -20,6 +20,7 @@ class VercelAppOutputs:
     project_name: pulumi.Output[str]
     domain_names: list[str]
 
+
 class VercelApp(VitalComponent[VercelAppOutputs]):
     """Exposes `project_id`, `project_name` and `domain_names`.
 
@@ -29,9 +30,14 @@ class VercelApp(VitalComponent[VercelAppOutputs]):
 
     TYPE = "vital:vercel:VercelApp"
 
-    def __init__(self, name: str, spec: VercelAppSpec, data_env: Mapping[str, pulumi.Input[str]] | None = None,
-                 data_secret_env: Mapping[str, pulumi.Input[str]] | None = None,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        spec: VercelAppSpec,
+        data_env: Mapping[str, pulumi.Input[str]] | None = None,
+        data_secret_env: Mapping[str, pulumi.Input[str]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__(name, opts)
         # Losing the production project or its domains cuts traffic: protect them.
         self._keep = {"protect": True} if spec.protect else {}
@@ -50,12 +56,19 @@ class VercelApp(VitalComponent[VercelAppOutputs]):
         self.routes = self._routes(spec.routes, project_id)
         self.firewall = self._firewall(spec.firewall, project_id)
         self.retention = self._retention(spec.retention, project_id)
-        self.release = (ReleaseGates(self.child("release"), spec.release, project_id, opts=self.opts())
-                        if spec.release.checks or spec.release.stages else None)
-        self.alerts = ProjectAlerts(self.child("alerts"), spec.alerts, project_id, opts=self.opts()) \
-            if spec.alerts.any else None
-        self.done(VercelAppOutputs(project_id=project_id, project_name=self.project.name,
-                                   domain_names=[d.name for d in spec.domains]))
+        self.release = (
+            ReleaseGates(self.child("release"), spec.release, project_id, opts=self.opts())
+            if spec.release.checks or spec.release.stages
+            else None
+        )
+        self.alerts = (
+            ProjectAlerts(self.child("alerts"), spec.alerts, project_id, opts=self.opts()) if spec.alerts.any else None
+        )
+        self.done(
+            VercelAppOutputs(
+                project_id=project_id, project_name=self.project.name, domain_names=[d.name for d in spec.domains]
+            )
+        )
 
     def _project(self, p: VercelProjectSpec) -> vercel.Project:
         # Args classes rather than keyword arguments: the SDK logs its deprecation warnings
@@ -66,8 +79,12 @@ class VercelApp(VitalComponent[VercelAppOutputs]):
                 name=p.name,
                 framework=p.framework,
                 git_repository=vercel.ProjectGitRepositoryArgs(
-                    type="github", repo=p.git.repo, production_branch=p.git.production_branch,
-                ) if p.git else None,
+                    type="github",
+                    repo=p.git.repo,
+                    production_branch=p.git.production_branch,
+                )
+                if p.git
+                else None,
                 root_directory=p.root_directory,
                 build_command=p.build_command,
                 install_command=p.install_command,
@@ -85,12 +102,16 @@ class VercelApp(VitalComponent[VercelAppOutputs]):
                 password_protection=vercel.ProjectPasswordProtectionArgs(
                     deployment_type="all_deployments",
                     password=pulumi.Output.secret(p.password.get_secret_value()),
-                ) if p.password is not None else None,
+                )
+                if p.password is not None
+                else None,
                 trusted_ips=vercel.ProjectTrustedIpsArgs(
                     addresses=[vercel.ProjectTrustedIpsAddressArgs(value=ip) for ip in p.trusted_ips],
                     deployment_type="all_deployments",
                     protection_mode="trusted_ip_required",
-                ) if p.trusted_ips else None,
+                )
+                if p.trusted_ips
+                else None,
                 git_fork_protection=True,  # PRs from forks need approval before they build with secrets
                 auto_assign_custom_domains=True,
                 skew_protection=p.skew_protection,
@@ -102,8 +123,13 @@ class VercelApp(VitalComponent[VercelAppOutputs]):
             opts=self.opts(import_=p.import_id, **self._keep),
         )
 
-    def _env_vars(self, spec: EnvVarsSpec, project_id: pulumi.Output[str], data_env: Mapping[str, pulumi.Input[str]],
-                  data_secret_env: Mapping[str, pulumi.Input[str]]) -> list[pulumi.CustomResource]:
+    def _env_vars(
+        self,
+        spec: EnvVarsSpec,
+        project_id: pulumi.Output[str],
+        data_env: Mapping[str, pulumi.Input[str]],
+        data_secret_env: Mapping[str, pulumi.Input[str]],
+    ) -> list[pulumi.CustomResource]:
         plain = {**spec.plain, **data_env}
         secret = {k: pulumi.Output.secret(v.get_secret_value()) for k, v in spec.secret.items()}
         secret.update({k: pulumi.Output.secret(v) for k, v in data_secret_env.items()})
@@ -114,15 +140,19 @@ class VercelApp(VitalComponent[VercelAppOutputs]):
         if spec.mode == "bulk":
             # One resource for all: removing an entry deletes that variable, and destroying
             # the resource deletes every variable it manages.
-            return [vercel.ProjectEnvironmentVariables(
-                self.child("env"),
-                project_id=project_id,
-                variables=[
-                    vercel.ProjectEnvironmentVariablesVariableArgs(key=key, value=value, targets=targets, sensitive=key in secret)
-                    for key, value in variables
-                ],
-                opts=self.opts(delete_before_replace=True),
-            )]
+            return [
+                vercel.ProjectEnvironmentVariables(
+                    self.child("env"),
+                    project_id=project_id,
+                    variables=[
+                        vercel.ProjectEnvironmentVariablesVariableArgs(
+                            key=key, value=value, targets=targets, sensitive=key in secret
+                        )
+                        for key, value in variables
+                    ],
+                    opts=self.opts(delete_before_replace=True),
+                )
+            ]
         return [
             vercel.ProjectEnvironmentVariable(
                 self.child(f"env-{key.lower()}"),
@@ -143,13 +173,21 @@ class VercelApp(VitalComponent[VercelAppOutputs]):
         routes: list[vercel.ProjectRoute] = []
         for rule in rules:
             previous = routes[-1] if routes else None
-            position = (vercel.ProjectRoutePositionArgs(placement="after", reference_route_id=previous.id)
-                        if previous else vercel.ProjectRoutePositionArgs(placement="start"))
+            position = (
+                vercel.ProjectRoutePositionArgs(placement="after", reference_route_id=previous.id)
+                if previous
+                else vercel.ProjectRoutePositionArgs(placement="start")
+            )
             routes.append(self._route(rule, project_id, position, previous))
         return routes
 
-    def _route(self, rule: HeaderRule, project_id: pulumi.Output[str], position: vercel.ProjectRoutePositionArgs,
-               previous: vercel.ProjectRoute | None) -> vercel.ProjectRoute:
+    def _route(
+        self,
+        rule: HeaderRule,
+        project_id: pulumi.Output[str],
+        position: vercel.ProjectRoutePositionArgs,
+        previous: vercel.ProjectRoute | None,
+    ) -> vercel.ProjectRoute:
         def conditions(kind, items):
             return [kind(type=c.type, key=c.key, value=c.value) for c in items] or None
 
@@ -179,18 +217,25 @@ class VercelApp(VitalComponent[VercelAppOutputs]):
             enabled=True,
             # FirewallConfig owns the project's whole firewall (a full PUT): rules added in
             # the dashboard are overwritten on the next `pulumi up`.
-            rules=vercel.FirewallConfigRulesArgs(rules=[
-                vercel.FirewallConfigRulesRuleArgs(
-                    name=rule.name,
-                    description=rule.description,
-                    active=True,
-                    condition_groups=[vercel.FirewallConfigRulesRuleConditionGroupArgs(
-                        conditions=[vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in group]
-                    ) for group in rule.condition_groups],
-                    action=_firewall_action(rule.action),
-                )
-                for rule in rules
-            ]),
+            rules=vercel.FirewallConfigRulesArgs(
+                rules=[
+                    vercel.FirewallConfigRulesRuleArgs(
+                        name=rule.name,
+                        description=rule.description,
+                        active=True,
+                        condition_groups=[
+                            vercel.FirewallConfigRulesRuleConditionGroupArgs(
+                                conditions=[
+                                    vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in group
+                                ]
+                            )
+                            for group in rule.condition_groups
+                        ],
+                        action=_firewall_action(rule.action),
+                    )
+                    for rule in rules
+                ]
+            ),
             opts=self.opts(),
         )
 

@@ -72,9 +72,12 @@ def fail(key: str, found: Any, allowed: str) -> NoReturn:
 def _check_required_secret_env(c: StackConfig) -> None:
     missing = [key for key in c.tier_defaults.secret_env if key not in c.secret_env]
     if missing:
-        fail(f"secretEnv.{missing[0]}", "nothing",
-              f"allowed: the secret, set with `pulumi config set --secret --path secretEnv.{missing[0]}` "
-              f"(tier {c.tier} needs {', '.join(c.tier_defaults.secret_env)})")
+        fail(
+            f"secretEnv.{missing[0]}",
+            "nothing",
+            f"allowed: the secret, set with `pulumi config set --secret --path secretEnv.{missing[0]}` "
+            f"(tier {c.tier} needs {', '.join(c.tier_defaults.secret_env)})",
+        )
 
 
 def _check_apps(c: StackConfig) -> None:
@@ -95,7 +98,11 @@ def _check_env(c: StackConfig) -> None:
         if key in c.env:
             fail("env", key, "allowed: a key in env or in secretEnv, not both")
         if secrets.is_public_key(key):
-            fail("secretEnv", key, "allowed: no NEXT_PUBLIC_* secret; Next.js inlines NEXT_PUBLIC_* into the browser bundle")
+            fail(
+                "secretEnv",
+                key,
+                "allowed: no NEXT_PUBLIC_* secret; Next.js inlines NEXT_PUBLIC_* into the browser bundle",
+            )
     # Each env mapping on its own: a stack-level value an app overrides still reaches the other apps.
     plain = [("env", c.env), *((f"apps[{i}].env", app.env) for i, app in enumerate(c.apps))]
     for where, env in [*plain, ("secretEnv", c.secret_env)]:
@@ -107,9 +114,17 @@ def _check_env(c: StackConfig) -> None:
             if secrets.public_key_leaks_secret(key, value):
                 fail(where, key, "allowed: no NEXT_PUBLIC_* variable holding a secret; it would ship to browsers")
             if secrets.looks_secret_key(key) or secrets.looks_secret_value(value):
-                fail(where, key, "allowed: secrets only in secretEnv, set with `pulumi config set --secret --path secretEnv.<KEY>`")
+                fail(
+                    where,
+                    key,
+                    "allowed: secrets only in secretEnv, set with `pulumi config set --secret --path secretEnv.<KEY>`",
+                )
             if key == "NODE_ENV" and value not in facts.NEXTJS_NODE_ENV_VALUES:
-                fail(where, f"NODE_ENV={value}", f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV")
+                fail(
+                    where,
+                    f"NODE_ENV={value}",
+                    f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV",
+                )
 
 
 def _check_collisions(c: StackConfig) -> None:
@@ -120,8 +135,12 @@ def _check_collisions(c: StackConfig) -> None:
         key = "domains" if i == 0 and not app.domains else f"apps[{i}].domains"
         for domain in c.app_domains(i):
             if domain in owner:
-                fail(key, domain, f"allowed: each domain once; it is already in {owner[domain]} (a domain belongs to one "
-                                   f"Vercel project, and one app cannot attach it twice)")
+                fail(
+                    key,
+                    domain,
+                    f"allowed: each domain once; it is already in {owner[domain]} (a domain belongs to one "
+                    f"Vercel project, and one app cannot attach it twice)",
+                )
             owner[domain] = key
     for i, app in enumerate(c.apps):
         names: dict[str, str] = {}
@@ -130,37 +149,62 @@ def _check_collisions(c: StackConfig) -> None:
             if other != name:
                 # The names the program sets come after the stack's: the error names the stack's own.
                 mine, theirs = (other, name) if name in PROGRAM_ENV else (name, other)
-                fail(f"apps[{i}].env" if mine in app.env else "secretEnv" if mine in c.secret_env else "env", mine,
-                      f"allowed: env names that differ in more than case ({theirs!r} is set too); each becomes a "
-                      f"resource named after the lower-cased key, and two resources cannot share one URN")
+                fail(
+                    f"apps[{i}].env" if mine in app.env else "secretEnv" if mine in c.secret_env else "env",
+                    mine,
+                    f"allowed: env names that differ in more than case ({theirs!r} is set too); each becomes a "
+                    f"resource named after the lower-cased key, and two resources cannot share one URN",
+                )
 
 
 def _check_limits(c: StackConfig) -> None:
     timeout = c.function_timeout
     if not 1 <= timeout <= c.max_function_timeout:
-        fail("functionTimeout", timeout,
-              f"allowed: 1 to {c.max_function_timeout} s (tier {c.tier}: {c.tier_defaults.function_timeout_s} s; "
-              f"plan {c.vercel_plan}: {c.limits.max_function_duration_s} s)")
+        fail(
+            "functionTimeout",
+            timeout,
+            f"allowed: 1 to {c.max_function_timeout} s (tier {c.tier}: {c.tier_defaults.function_timeout_s} s; "
+            f"plan {c.vercel_plan}: {c.limits.max_function_duration_s} s)",
+        )
     if c.rate_limit_period < c.limits.rate_limit_window_min_s:
-        fail("rateLimitPeriod", c.rate_limit_period,
-              f"allowed: at least {c.limits.rate_limit_window_min_s} s on plan {c.vercel_plan}")
+        fail(
+            "rateLimitPeriod",
+            c.rate_limit_period,
+            f"allowed: at least {c.limits.rate_limit_window_min_s} s on plan {c.vercel_plan}",
+        )
     window = min(c.rate_limit_period, c.limits.rate_limit_window_max_s)
     if c.rate_limit_requests * window // c.rate_limit_period < 1:
-        fail("rateLimitRequests", c.rate_limit_requests,
-              f"allowed: enough requests that the {window} s window the plan allows keeps a limit of at least 1")
+        fail(
+            "rateLimitRequests",
+            c.rate_limit_requests,
+            f"allowed: enough requests that the {window} s window the plan allows keeps a limit of at least 1",
+        )
 
 
 def _check_protection(c: StackConfig) -> None:
     auth = c.vercel_authentication
     if auth == "all_deployments" and not c.feature_allowed("vercel_authentication_all_deployments"):
-        fail("vercelAuthentication", auth, f"allowed on plan {c.vercel_plan}: standard_protection_new, only_preview_deployments or none")
+        fail(
+            "vercelAuthentication",
+            auth,
+            f"allowed on plan {c.vercel_plan}: standard_protection_new, only_preview_deployments or none",
+        )
     if c.protection_password is not None and not c.feature_allowed("password_protection"):
-        fail("protectionPassword", SECRET_TEXT, f"allowed: Password Protection needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+        fail(
+            "protectionPassword",
+            SECRET_TEXT,
+            f"allowed: Password Protection needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}",
+        )
     if c.trusted_ips and not c.feature_allowed("trusted_ips"):
-        fail("trustedIps", list(c.trusted_ips), f"allowed: Trusted IPs need the Enterprise plan; plan is {c.vercel_plan}")
+        fail(
+            "trustedIps", list(c.trusted_ips), f"allowed: Trusted IPs need the Enterprise plan; plan is {c.vercel_plan}"
+        )
     if c.preview_deployment_suffix and not c.feature_allowed("preview_deployment_suffix"):
-        fail("previewDeploymentSuffix", c.preview_deployment_suffix,
-              f"allowed: needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+        fail(
+            "previewDeploymentSuffix",
+            c.preview_deployment_suffix,
+            f"allowed: needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}",
+        )
 
 
 def _check_dns(c: StackConfig) -> None:
@@ -168,8 +212,12 @@ def _check_dns(c: StackConfig) -> None:
     nameservers = " and ".join(dns.VERCEL_NAMESERVERS)
     zone = c.dns_zone
     if c.dns_on_vercel and zone is None:
-        fail(DNS_ZONE_KEY, "nothing", f"allowed: the zone on Vercel's nameservers ({nameservers}) that holds the custom "
-                                       f"domains, such as vitalexpert.com, when {DNS_ON_VERCEL_KEY} is true")
+        fail(
+            DNS_ZONE_KEY,
+            "nothing",
+            f"allowed: the zone on Vercel's nameservers ({nameservers}) that holds the custom "
+            f"domains, such as vitalexpert.com, when {DNS_ON_VERCEL_KEY} is true",
+        )
     if zone is not None:
         for i, app in enumerate(c.apps):
             key = "domains" if i == 0 and not app.domains else f"apps[{i}].domains"
@@ -179,9 +227,12 @@ def _check_dns(c: StackConfig) -> None:
     suffix = c.preview_deployment_suffix
     if suffix is not None and not (c.dns_on_vercel and zone is not None and dns.within(suffix, zone)):
         where = f"{zone} or a name under it" if c.dns_on_vercel else f"a domain on Vercel's nameservers ({nameservers})"
-        fail("previewDeploymentSuffix", suffix,
-              f"allowed: {where}: set {DNS_ON_VERCEL_KEY}: true and {DNS_ZONE_KEY} to the zone that holds it (Vercel: the "
-              f"suffix's domain must be \"Using Vercel's Nameservers\", {dns.PREVIEW_SUFFIX_SOURCE})")
+        fail(
+            "previewDeploymentSuffix",
+            suffix,
+            f"allowed: {where}: set {DNS_ON_VERCEL_KEY}: true and {DNS_ZONE_KEY} to the zone that holds it (Vercel: the "
+            f"suffix's domain must be \"Using Vercel's Nameservers\", {dns.PREVIEW_SUFFIX_SOURCE})",
+        )
 
 
 def _check_adoption(c: StackConfig) -> None:
@@ -217,8 +268,11 @@ def _check_rotation(c: StackConfig) -> None:
 
 def _check_traffic(c: StackConfig) -> None:
     if paths.API not in c.rate_limit_scope or len(set(c.rate_limit_scope)) != len(c.rate_limit_scope):
-        fail("rateLimitScope", list(c.rate_limit_scope), "allowed: \"api\", optionally with \"pages\", each once "
-                                                          "(static assets are never counted)")
+        fail(
+            "rateLimitScope",
+            list(c.rate_limit_scope),
+            'allowed: "api", optionally with "pages", each once (static assets are never counted)',
+        )
     for entry in c.public_cache_paths:
         try:
             paths.public_path(entry, c.admin_paths)
@@ -226,8 +280,12 @@ def _check_traffic(c: StackConfig) -> None:
             fail("publicCachePaths", entry, str(err).split(" (found")[0])
     cache_headers = [name for name in c.headers if name.lower() in facts.CDN_CACHE_HEADERS]
     if cache_headers:
-        fail("headers", cache_headers[0], "allowed: no cache headers on every path; each path class gets its own, "
-                                           "and shared caching is opt-in through publicCachePaths")
+        fail(
+            "headers",
+            cache_headers[0],
+            "allowed: no cache headers on every path; each path class gets its own, "
+            "and shared caching is opt-in through publicCachePaths",
+        )
 
 
 def _check_release(c: StackConfig) -> None:
@@ -236,15 +294,26 @@ def _check_release(c: StackConfig) -> None:
     if stages and not c.feature_allowed("rolling_releases"):
         fail("rolloutStages", found, f"allowed: [] on plan {c.vercel_plan} (Rolling Releases need Pro or Enterprise)")
     percents = [s.percent for s in stages]
-    if stages and (not facts.ROLLOUT_STAGES_MIN <= len(stages) <= facts.ROLLOUT_STAGES_MAX
-                   or percents[-1] != 100 or percents != sorted(set(percents))):
-        fail("rolloutStages", found, f"allowed: [] (deploy at once), or {facts.ROLLOUT_STAGES_MIN} to "
-                                      f"{facts.ROLLOUT_STAGES_MAX} stages of rising percent ending at 100, such as "
-                                      f"[{{percent: 10, minutes: 10}}, {{percent: 100}}]")
+    if stages and (
+        not facts.ROLLOUT_STAGES_MIN <= len(stages) <= facts.ROLLOUT_STAGES_MAX
+        or percents[-1] != 100
+        or percents != sorted(set(percents))
+    ):
+        fail(
+            "rolloutStages",
+            found,
+            f"allowed: [] (deploy at once), or {facts.ROLLOUT_STAGES_MIN} to "
+            f"{facts.ROLLOUT_STAGES_MAX} stages of rising percent ending at 100, such as "
+            f"[{{percent: 10, minutes: 10}}, {{percent: 100}}]",
+        )
     automatic = c.rollout_advancement == "automatic"
     if any((s.minutes is None) is automatic for s in stages[:-1]) or (not automatic and stages and stages[-1].minutes):
-        fail("rolloutStages", found, "allowed: minutes on every stage but the last with rolloutAdvancement automatic, "
-                                      "and on none with manual-approval")
+        fail(
+            "rolloutStages",
+            found,
+            "allowed: minutes on every stage but the last with rolloutAdvancement automatic, "
+            "and on none with manual-approval",
+        )
     if c.skew_protection is not None:
         if c.skew_protection not in facts.SKEW_PROTECTION_VALUES:
             fail("skewProtection", c.skew_protection, f"allowed: one of {', '.join(facts.SKEW_PROTECTION_VALUES)}")
@@ -261,12 +330,18 @@ SLACK_CHANNEL_RE = re.compile(r"^[CGD][A-Z0-9]{8,}$")
 
 def _check_alerts(c: StackConfig) -> None:
     if c.latency_alert_p95_ms is not None and not c.feature_allowed("observability_plus"):
-        fail("latencyAlertP95Ms", c.latency_alert_p95_ms,
-              f"allowed: a latency alert only with Observability Plus (add observability_plus to vercelAddons; plan "
-              f"{c.vercel_plan}); the built-in alerts measure no latency")
+        fail(
+            "latencyAlertP95Ms",
+            c.latency_alert_p95_ms,
+            f"allowed: a latency alert only with Observability Plus (add observability_plus to vercelAddons; plan "
+            f"{c.vercel_plan}); the built-in alerts measure no latency",
+        )
     if c.alert_slack_channel_id is not None and not SLACK_CHANNEL_RE.fullmatch(c.alert_slack_channel_id):
-        fail("alertSlackChannelId", c.alert_slack_channel_id, "allowed: a Slack channel id such as C0123456789 "
-                                                               "(channel details, bottom), not its name")
+        fail(
+            "alertSlackChannelId",
+            c.alert_slack_channel_id,
+            "allowed: a Slack channel id such as C0123456789 (channel details, bottom), not its name",
+        )
     url = c.alert_webhook_url.get_secret_value() if c.alert_webhook_url is not None else None
     if url is not None and not stackfile.offline_value(url) and not re.fullmatch(r"https://[^/\s]+(/\S*)?", url):
         fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
@@ -277,50 +352,77 @@ def _check_approval(c: StackConfig) -> None:
     else the documented fallback (the ruleset's approving review and the release gates)."""
     where = f"plan {c.github_plan}, {c.github_repo_visibility} repository"
     if c.github_repo_visibility == "internal" and c.github_plan != "enterprise":
-        fail("githubRepoVisibility", "internal", "allowed: public or private; internal repositories exist only in "
-                                                  "Enterprise organizations")
+        fail(
+            "githubRepoVisibility",
+            "internal",
+            "allowed: public or private; internal repositories exist only in Enterprise organizations",
+        )
     if not c.github_feature("environments"):
-        fail("githubRepoVisibility", c.github_repo_visibility,
-              f"allowed: public on plan {c.github_plan}; GitHub environments and their secrets in a private "
-              f"repository need Pro, Team or Enterprise (githubPlan)")
+        fail(
+            "githubRepoVisibility",
+            c.github_repo_visibility,
+            f"allowed: public on plan {c.github_plan}; GitHub environments and their secrets in a private "
+            f"repository need Pro, Team or Enterprise (githubPlan)",
+        )
     enforced = c.github_feature("required_reviewers")
     if c.required_reviewers and not enforced:
-        fail("requiredReviewers", list(c.required_reviewers),
-              f"allowed: [] on {where}: GitHub does not enforce environment reviewers there (Enterprise, or a "
-              f"public repository); production's approval is then the ruleset's review and the release gates")
+        fail(
+            "requiredReviewers",
+            list(c.required_reviewers),
+            f"allowed: [] on {where}: GitHub does not enforce environment reviewers there (Enterprise, or a "
+            f"public repository); production's approval is then the ruleset's review and the release gates",
+        )
     if not c.tier_defaults.requires_approval or c.required_reviewers:
         return
     if enforced:
-        fail("requiredReviewers", [],
-              f"allowed: 1 to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} GitHub user ids (`gh api users/LOGIN --jq .id`) "
-              f"who approve tier {c.tier}'s deployments ({where}); if the repository is private on Free, Pro or Team, "
-              f"say so with githubPlan and the ruleset's review and the release gates stand in")
+        fail(
+            "requiredReviewers",
+            [],
+            f"allowed: 1 to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} GitHub user ids (`gh api users/LOGIN --jq .id`) "
+            f"who approve tier {c.tier}'s deployments ({where}); if the repository is private on Free, Pro or Team, "
+            f"say so with githubPlan and the ruleset's review and the release gates stand in",
+        )
     tier = c.tier_defaults
     if not (tier.ruleset_on_branch and tier.protect and tier.gates_releases and c.required_checks):
-        fail("requiredReviewers", [], f"allowed: reviewers, or on {where} the fallback: a ruleset with an approving "
-                                       f"review on {c.production_branch} and release gates on requiredChecks")
+        fail(
+            "requiredReviewers",
+            [],
+            f"allowed: reviewers, or on {where} the fallback: a ruleset with an approving "
+            f"review on {c.production_branch} and release gates on requiredChecks",
+        )
 
 
 def _check_share_links(c: StackConfig) -> None:
     """Each link opens a branch alias of this stack's preview projects; Hobby keeps one per account."""
     if c.share_links and not c.tier_defaults.builds_pr_branches:
-        fail("shareLinks", [link.alias for link in c.share_links],
-              f"allowed: [] in tier {c.tier}; links open protected previews, which only the preview tier builds")
+        fail(
+            "shareLinks",
+            [link.alias for link in c.share_links],
+            f"allowed: [] in tier {c.tier}; links open protected previews, which only the preview tier builds",
+        )
     projects = [vercel_project_name(app.name, c.tier_defaults.project_suffix) for app in c.apps]
     suffix = c.preview_deployment_suffix
     for i, link in enumerate(c.share_links):
         # A branch alias (<project>-git-<branch>-<team>.vercel.app) or a host under the suffix; a
         # plain deployment URL has no alias record, and Vercel refuses a link to it.
-        ours = (link.alias.endswith(".vercel.app") and any(link.alias.startswith(f"{p}-git-") for p in projects)) \
-            or bool(suffix and link.alias.endswith(f".{suffix}"))
+        ours = (
+            link.alias.endswith(".vercel.app") and any(link.alias.startswith(f"{p}-git-") for p in projects)
+        ) or bool(suffix and link.alias.endswith(f".{suffix}"))
         if not ours:
-            fail(f"shareLinks[{i}].alias", link.alias,
-                  f"allowed: a branch URL of this stack's projects ({', '.join(p + '-git-<branch>-<team>.vercel.app' for p in projects)}"
-                  f"{', *.' + suffix if suffix else ''}), as the deployment's Domains list shows it")
+            fail(
+                f"shareLinks[{i}].alias",
+                link.alias,
+                f"allowed: a branch URL of this stack's projects ({', '.join(p + '-git-<branch>-<team>.vercel.app' for p in projects)}"
+                f"{', *.' + suffix if suffix else ''}), as the deployment's Domains list shows it",
+            )
     if len(c.share_links) > facts.SHAREABLE_LINKS_HOBBY_MAX and c.vercel_plan == "hobby":
-        fail("shareLinks", len(c.share_links), f"allowed: at most {facts.SHAREABLE_LINKS_HOBBY_MAX} on plan hobby "
-                                                f"(one per account, across every stack and project: each new link "
-                                                f"revokes the others)")
+        fail(
+            "shareLinks",
+            len(c.share_links),
+            f"allowed: at most {facts.SHAREABLE_LINKS_HOBBY_MAX} on plan hobby "
+            f"(one per account, across every stack and project: each new link "
+            f"revokes the others)",
+        )
 
 
 def _check_migrations(c: StackConfig) -> None:
@@ -341,18 +443,32 @@ def _check_team_token(c: StackConfig) -> None:
     a stack no pull request decrypts (vital.trust.pr_readable_stacks: preview's and pre-production's
     config and state are open to a PR's preview). There the app repository's jobs need it."""
     readable = trust.pr_readable_stacks()
-    why = (f"a Vercel token acts on every project of the team, production's included, and pull-request "
-           f"previews decrypt the {' and '.join(readable)} stacks (docs/credentials.md)")
+    why = (
+        f"a Vercel token acts on every project of the team, production's included, and pull-request "
+        f"previews decrypt the {' and '.join(readable)} stacks (docs/credentials.md)"
+    )
     if c.tier not in readable:
         if c.vercel_deploy_token is None:
-            fail(TEAM_TOKEN_KEY, "nothing", f"allowed: the token the app repository's {c.tier} jobs use as "
-                                             f"{VERCEL_TOKEN_SECRET}, set with `pulumi config set --secret {TEAM_TOKEN_KEY}`")
+            fail(
+                TEAM_TOKEN_KEY,
+                "nothing",
+                f"allowed: the token the app repository's {c.tier} jobs use as "
+                f"{VERCEL_TOKEN_SECRET}, set with `pulumi config set --secret {TEAM_TOKEN_KEY}`",
+            )
     elif c.vercel_deploy_token is not None:
-        fail(TEAM_TOKEN_KEY, SECRET_TEXT, f"allowed: nothing in tier {c.tier}: {why}; remove it with "
-                                           f"`pulumi config rm {TEAM_TOKEN_KEY}` and revoke the token")
+        fail(
+            TEAM_TOKEN_KEY,
+            SECRET_TEXT,
+            f"allowed: nothing in tier {c.tier}: {why}; remove it with "
+            f"`pulumi config rm {TEAM_TOKEN_KEY}` and revoke the token",
+        )
     elif c.deploy_from == "github-actions":
-        fail("deployFrom", c.deploy_from, f"allowed: 'vercel-git' in tier {c.tier}: deploying from GitHub Actions "
-                                           f"needs {VERCEL_TOKEN_SECRET} in the tier's environment, and {why}")
+        fail(
+            "deployFrom",
+            c.deploy_from,
+            f"allowed: 'vercel-git' in tier {c.tier}: deploying from GitHub Actions "
+            f"needs {VERCEL_TOKEN_SECRET} in the tier's environment, and {why}",
+        )
 
 
 def pool_limit(compute: str) -> int:
@@ -365,15 +481,23 @@ def _check_database(c: StackConfig) -> None:
     compute = facts.SUPABASE_COMPUTE[c.supabase_compute]
     limit = pool_limit(c.supabase_compute)
     if not 1 <= c.supabase_pool_size <= limit:
-        fail("supabasePoolSize", c.supabase_pool_size,
-              f"allowed: 1 to {limit} on {c.supabase_compute} compute ({facts.SUPABASE_POOL_SHARE_PERCENT} % of its "
-              f"{compute.max_connections} max connections, Supabase's share for an app on the REST API; a larger "
-              f"supabaseCompute raises it)")
+        fail(
+            "supabasePoolSize",
+            c.supabase_pool_size,
+            f"allowed: 1 to {limit} on {c.supabase_compute} compute ({facts.SUPABASE_POOL_SHARE_PERCENT} % of its "
+            f"{compute.max_connections} max connections, Supabase's share for an app on the REST API; a larger "
+            f"supabaseCompute raises it)",
+        )
     sizes = list(facts.SUPABASE_COMPUTE)
-    if c.supabase_backups == "daily+pitr" and sizes.index(c.supabase_compute) < sizes.index(facts.SUPABASE_PITR_MIN_COMPUTE):
-        fail("supabaseCompute", c.supabase_compute,
-              f"allowed: {facts.SUPABASE_PITR_MIN_COMPUTE} or larger with supabaseBackups daily+pitr (Supabase: PITR "
-              f"needs at least the Small compute add-on)")
+    if c.supabase_backups == "daily+pitr" and sizes.index(c.supabase_compute) < sizes.index(
+        facts.SUPABASE_PITR_MIN_COMPUTE
+    ):
+        fail(
+            "supabaseCompute",
+            c.supabase_compute,
+            f"allowed: {facts.SUPABASE_PITR_MIN_COMPUTE} or larger with supabaseBackups daily+pitr (Supabase: PITR "
+            f"needs at least the Small compute add-on)",
+        )
 
 
 # Env flags that make a deployment internal-only: debug output or mock data.
@@ -388,6 +512,9 @@ def _check_internal_access(c: StackConfig) -> None:
     for i, app in enumerate(c.apps):
         on = [flag for flag in INTERNAL_FLAGS if c.app_env(app).get(flag, "false").lower() == "true"]
         if on and c.app_domains(i) and c.vercel_authentication != "all_deployments" and c.protection_password is None:
-            fail("vercelAuthentication", c.vercel_authentication,
-                  f"allowed: all_deployments while {' and '.join(on)} is true on {c.app_domains(i)[0]} (Standard "
-                  f"Protection leaves production custom domains public); or turn the flags off")
+            fail(
+                "vercelAuthentication",
+                c.vercel_authentication,
+                f"allowed: all_deployments while {' and '.join(on)} is true on {c.app_domains(i)[0]} (Standard "
+                f"Protection leaves production custom domains public); or turn the flags off",
+            )

@@ -111,7 +111,8 @@ class ShareLink(_Model):
 
     alias: Domain
     expires_in_days: Annotated[StrictInt, Field(ge=1, le=facts.SHAREABLE_LINK_MAX_DAYS)] | None = Field(
-        None, alias="expiresInDays")
+        None, alias="expiresInDays"
+    )
     rotation: Text | None = None  # change it to rotate the link (the old URL stops working)
 
 
@@ -210,12 +211,14 @@ class StackConfig(_Model):
     supabase_budget: UsdPerMonth = Field(alias="supabaseBudget")
     # Releases and resilience (tier table; program.checks holds them to the plan and the provider).
     rollout_stages: tuple[RolloutStage, ...] = Field(alias="rolloutStages")
-    rollout_advancement: Literal["automatic", "manual-approval"] = Field(SHARED["rollout_advancement"],
-                                                                         alias="rolloutAdvancement")
+    rollout_advancement: Literal["automatic", "manual-approval"] = Field(
+        SHARED["rollout_advancement"], alias="rolloutAdvancement"
+    )
     skew_protection: StrictStr | None = Field(alias="skewProtection")
     function_failover: StrictBool = Field(alias="functionFailover")
-    prioritise_production_builds: StrictBool = Field(SHARED["prioritise_production_builds"],
-                                                     alias="prioritiseProductionBuilds")
+    prioritise_production_builds: StrictBool = Field(
+        SHARED["prioritise_production_builds"], alias="prioritiseProductionBuilds"
+    )
     build_machine_type: StrictStr = Field(alias="buildMachineType")
     node_version: StrictStr = Field(alias="nodeVersion")
     # Alerts on the seed's SLOs, and where they go (none set: the team's owners, by Vercel).
@@ -241,8 +244,14 @@ class StackConfig(_Model):
 
     # ---- field checks: each raises ValueError whose text says what is allowed ----
 
-    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", "dns_zone", "csp_report_uri", "vercel_team_slug",
-                     mode="before")
+    @field_validator(
+        "preview_deployment_suffix",
+        "alert_slack_channel_id",
+        "dns_zone",
+        "csp_report_uri",
+        "vercel_team_slug",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, v):
         return None if v == "" else v  # Pulumi.yaml declares "" as "none"
@@ -257,7 +266,9 @@ class StackConfig(_Model):
     _backups = field_validator("supabase_backups")(lambda cls, v: validators.backup_policy(v))
     _compute = field_validator("supabase_compute")(lambda cls, v: validators.one_of(v, tuple(facts.SUPABASE_COMPUTE)))
     _github_plan = field_validator("github_plan")(lambda cls, v: validators.one_of(v, facts.GITHUB_PLANS))
-    _visibility = field_validator("github_repo_visibility")(lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES))
+    _visibility = field_validator("github_repo_visibility")(
+        lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES)
+    )
     _csp_report_uri = field_validator("csp_report_uri")(lambda cls, v: v if v is None else validators.report_uri(v))
     _node = field_validator("node_version")(lambda cls, v: validators.node_version(v))
     _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
@@ -268,9 +279,12 @@ class StackConfig(_Model):
         if isinstance(v, dict):
             for key, when in v.items():
                 if isinstance(when, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", when):
-                    checks.fail(f"secretRotation.{key}", when,
-                                "allowed: a date written YYYY-MM-DD in quotes, such as '2026-11-02' (unquoted, YAML "
-                                "reads it as a timestamp, which the CLI passes on as the text found)")
+                    checks.fail(
+                        f"secretRotation.{key}",
+                        when,
+                        "allowed: a date written YYYY-MM-DD in quotes, such as '2026-11-02' (unquoted, YAML "
+                        "reads it as a timestamp, which the CLI passes on as the text found)",
+                    )
         return v
 
     @field_validator("supabase_anon_key")
@@ -280,9 +294,12 @@ class StackConfig(_Model):
             # What was refused may be the secret or service-role key pasted in the wrong place: a
             # credential or another role's JWT is never shown.
             shown = SECRET_TEXT if secrets.looks_secret_value(v) or secrets.jwt_role(v) is not None else v
-            checks.fail("supabaseAnonKey", shown,
-                        "allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
-                        "(sb_publishable_...); a secret or service-role key goes in secretEnv")
+            checks.fail(
+                "supabaseAnonKey",
+                shown,
+                "allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
+                "(sb_publishable_...); a secret or service-role key goes in secretEnv",
+            )
         return v
 
     # ---- derived values ----
@@ -323,8 +340,11 @@ class StackConfig(_Model):
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
         names = [*ALWAYS_HELD_SECRETS, *self.secret_env]
-        held = {"vercelDeployToken": self.vercel_deploy_token, "protectionPassword": self.protection_password,
-                "alertWebhookUrl": self.alert_webhook_url}
+        held = {
+            "vercelDeployToken": self.vercel_deploy_token,
+            "protectionPassword": self.protection_password,
+            "alertWebhookUrl": self.alert_webhook_url,
+        }
         return names + [key for key in HELD_WHEN_SET_SECRETS if held[key] is not None]
 
     # ---- whole-config checks: each names the key it is about ----

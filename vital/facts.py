@@ -139,8 +139,10 @@ VERCEL_NODE_VERSIONS = ("18.x", "20.x", "22.x", "24.x")
 # Versions a project is not pinned to, and why. Sources: vercel.com/changelog/node-js-20-is-being-
 # deprecated ("Node.js 20 is being deprecated on October 1, 2026"); github.com/nodejs/Release
 # (Node.js 18 end of life 2025-04-30).
-NODE_VERSIONS_RETIRED = {"18.x": "past its upstream end of life (2025-04-30)",
-                         "20.x": "deprecated on Vercel since 2026-10-01"}
+NODE_VERSIONS_RETIRED = {
+    "18.x": "past its upstream end of life (2025-04-30)",
+    "20.x": "deprecated on Vercel since 2026-10-01",
+}
 
 # Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
 # non-standard and breaks React's production build.
@@ -150,8 +152,24 @@ NEXTJS_NODE_ENV_VALUES = ("production", "development", "test")
 # Vercel regions the program may pin functions to (the seed uses iad1, Washington D.C.).
 # Source: vercel.com/docs/edge-network/regions (region list).
 VERCEL_REGIONS = (
-    "arn1", "bom1", "cdg1", "cle1", "cpt1", "dub1", "fra1", "gru1", "hkg1", "hnd1",
-    "iad1", "icn1", "kix1", "lhr1", "pdx1", "sfo1", "sin1", "syd1",
+    "arn1",
+    "bom1",
+    "cdg1",
+    "cle1",
+    "cpt1",
+    "dub1",
+    "fra1",
+    "gru1",
+    "hkg1",
+    "hnd1",
+    "iad1",
+    "icn1",
+    "kix1",
+    "lhr1",
+    "pdx1",
+    "sfo1",
+    "sin1",
+    "syd1",
 )
 
 # GitHub environment protection rules: up to six users or teams in total as required
@@ -172,10 +190,18 @@ GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
 GITHUB_PLANS = ("free", "pro", "team", "enterprise")  # pro is a personal account's plan; internal is Enterprise's
 GITHUB_VISIBILITIES = ("public", "private", "internal")
 GITHUB_ENVIRONMENT_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
-    "environments": {"free": ("public",), "pro": GITHUB_VISIBILITIES, "team": GITHUB_VISIBILITIES,
-                     "enterprise": GITHUB_VISIBILITIES},
-    "required_reviewers": {"free": ("public",), "pro": ("public",), "team": ("public",),
-                           "enterprise": GITHUB_VISIBILITIES},
+    "environments": {
+        "free": ("public",),
+        "pro": GITHUB_VISIBILITIES,
+        "team": GITHUB_VISIBILITIES,
+        "enterprise": GITHUB_VISIBILITIES,
+    },
+    "required_reviewers": {
+        "free": ("public",),
+        "pro": ("public",),
+        "team": ("public",),
+        "enterprise": GITHUB_VISIBILITIES,
+    },
 }
 
 # The longest comment GitHub accepts on an issue or pull request.
@@ -195,15 +221,30 @@ VERCEL_ENV_TOTAL_BYTES = 64 * 1024
 # Names Vercel reserves for its function runtimes (unavailable for use).
 # Source: vercel.com/docs/environment-variables/reserved-environment-variables (2025-12-10).
 VERCEL_RESERVED_ENV_NAMES = (
-    "AWS_SECRET_KEY", "AWS_EXECUTION_ENV", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-    "NOW_REGION", "TZ", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+    "AWS_SECRET_KEY",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "NOW_REGION",
+    "TZ",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
 )
 # Upstash Redis primary regions for a global database.
 # Source: upstash_pulumi 0.5.0 RedisDatabaseArgs.primary_region docstring ("Can be one of [...]");
 # tests/vital/test_facts.py reads the list from the installed SDK and compares.
 UPSTASH_PRIMARY_REGIONS = (
-    "us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2",
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-central-1",
+    "eu-west-1",
+    "sa-east-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
 )
 # GitHub account and organization names: 1 to 39 characters, letters, digits and single
 # hyphens, no hyphen first or last. Repository names: 1 to 100 characters of letters, digits,

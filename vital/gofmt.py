@@ -37,7 +37,7 @@ def _fixed(value: float) -> str:
     elif exp + 1 >= len(digits):
         body = digits + "0" * (exp + 1 - len(digits))
     else:
-        body = digits[:exp + 1] + "." + digits[exp + 1:]
+        body = digits[: exp + 1] + "." + digits[exp + 1 :]
     return ("-" if _negative(value) else "") + body
 
 

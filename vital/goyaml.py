@@ -133,8 +133,9 @@ def compose(text: str) -> _Node | None:
             kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
             tag = CORE + kind if event.tag in (None, "!") else event.tag
             if len(stack) >= MAX_DEPTH:
-                raise GoYamlError(f"nesting deeper than {MAX_DEPTH} levels (line {line}); "
-                                  f"allowed: a stack file's flat config")
+                raise GoYamlError(
+                    f"nesting deeper than {MAX_DEPTH} levels (line {line}); allowed: a stack file's flat config"
+                )
             stack.append(_Node(kind, tag, line, None, False, event.anchor, None, []))
             if event.anchor is not None:
                 anchors[event.anchor] = stack[-1]
@@ -174,10 +175,15 @@ class _Decoder:
         self.decoded += 1
         if self.alias_depth > 0:
             self.aliased += 1
-        if (self.aliased > ALIAS_MIN_ALIASED and self.decoded > ALIAS_MIN_DECODED
-                and self.aliased / self.decoded > allowed_alias_ratio(self.decoded)):
-            raise GoYamlError(f"{EXCESSIVE_ALIASING} (the CLI refuses the file: \"invalid YAML file: "
-                              f"{EXCESSIVE_ALIASING}\"); allowed: anchors and aliases within yaml.v3's bound")
+        if (
+            self.aliased > ALIAS_MIN_ALIASED
+            and self.decoded > ALIAS_MIN_DECODED
+            and self.aliased / self.decoded > allowed_alias_ratio(self.decoded)
+        ):
+            raise GoYamlError(
+                f'{EXCESSIVE_ALIASING} (the CLI refuses the file: "invalid YAML file: '
+                f"{EXCESSIVE_ALIASING}\"); allowed: anchors and aliases within yaml.v3's bound"
+            )
 
     def value(self, node: _Node) -> Any:
         self.count()
@@ -186,7 +192,9 @@ class _Decoder:
         if node.kind == "scalar":
             return _scalar(node)
         if node.tag not in (CORE + "map", CORE + "seq"):
-            raise GoYamlError(f"tag {_short(node.tag)} (line {node.line}); allowed: plain YAML mappings, lists and scalars")
+            raise GoYamlError(
+                f"tag {_short(node.tag)} (line {node.line}); allowed: plain YAML mappings, lists and scalars"
+            )
         if node.kind == "seq":
             return [self.value(item) for item in node.children]
         return self.mapping(node, {}, None)
@@ -211,8 +219,10 @@ class _Decoder:
             self.count()
             self.alias_depth -= 1
         if target.kind != "scalar":
-            raise GoYamlError(f"a {'list' if target.kind == 'seq' else 'mapping'} as a mapping key "
-                              f"(line {node.line}); allowed: a scalar key")
+            raise GoYamlError(
+                f"a {'list' if target.kind == 'seq' else 'mapping'} as a mapping key "
+                f"(line {node.line}); allowed: a scalar key"
+            )
         return _key(target)
 
     def mapping(self, node: _Node, out: dict, fields: set | None) -> dict:
@@ -269,8 +279,9 @@ def _check_duplicates(pairs: list) -> None:
         ident = (key_node.kind, key_node.value)
         if ident in seen:
             # yaml.v3's own words (decode.go).
-            raise GoYamlError(f"line {key_node.line}: mapping key {json.dumps(key_node.value)} "
-                              f"already defined at line {seen[ident]}")
+            raise GoYamlError(
+                f"line {key_node.line}: mapping key {json.dumps(key_node.value)} already defined at line {seen[ident]}"
+            )
         seen[ident] = key_node.line
 
 
@@ -280,14 +291,20 @@ def _check_reencoded(out: dict, key: Any, line: int) -> None:
     if key in out:
         first = next(k for k in out if k == key)
         if _identity(first) != _identity(key):
-            raise GoYamlError(f"line {line}: mapping key {json.dumps(str(key))} already defined once the CLI writes "
-                              f"the file back out (yaml.v3 reads {_describe(first)} and {_describe(key)}, then "
-                              f"writes both as {json.dumps(str(key))}); allowed: distinct keys")
+            raise GoYamlError(
+                f"line {line}: mapping key {json.dumps(str(key))} already defined once the CLI writes "
+                f"the file back out (yaml.v3 reads {_describe(first)} and {_describe(key)}, then "
+                f"writes both as {json.dumps(str(key))}); allowed: distinct keys"
+            )
 
 
 def _describe(key: Any) -> str:
     kind, value = _identity(key)
-    return f"the string {value!r}" if kind == "str" else f"the {'float' if kind == 'float' else kind} {gofmt.format_v(value)}"
+    return (
+        f"the string {value!r}"
+        if kind == "str"
+        else f"the {'float' if kind == 'float' else kind} {gofmt.format_v(value)}"
+    )
 
 
 def _identity(key: Any) -> tuple:
@@ -298,7 +315,7 @@ def _identity(key: Any) -> tuple:
 
 
 def _short(tag: str) -> str:
-    return "!!" + tag[len(CORE):] if tag.startswith(CORE) else tag
+    return "!!" + tag[len(CORE) :] if tag.startswith(CORE) else tag
 
 
 def _scalar(node: _Node) -> Any:
@@ -310,7 +327,7 @@ def _key(node: _Node) -> Any:
     value = resolve_plain(node.value) if node.plain else resolve_tagged(node.tag, node.value, node.line)
     if isinstance(value, str):
         return value
-    return GoKey(value, big=isinstance(value, int) and not isinstance(value, bool) and value >= 2 ** 63)
+    return GoKey(value, big=isinstance(value, int) and not isinstance(value, bool) and value >= 2**63)
 
 
 def _reencoded(value: Any, line: int) -> Any:
@@ -322,8 +339,10 @@ def _reencoded(value: Any, line: int) -> Any:
         return value.string()
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise GoYamlError(f"{gofmt.format_g(value)} (line {line}) is not a number the CLI can pass on (\"json: "
-                              f"unsupported value: {gofmt.format_g(value)}\"); allowed: a finite number")
+            raise GoYamlError(
+                f'{gofmt.format_g(value)} (line {line}) is not a number the CLI can pass on ("json: '
+                f'unsupported value: {gofmt.format_g(value)}"); allowed: a finite number'
+            )
         if value.is_integer() and abs(value) < gofmt.JSON_E_FROM:
             return int(Decimal(repr(value)))
     return value

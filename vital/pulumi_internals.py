@@ -24,8 +24,10 @@ def _require(module: str, name: str) -> Any:
     try:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
-        raise ImportError(f"the installed SDK has no {module}.{name}, which this project uses through "
-                          f"vital/pulumi_internals.py; an SDK upgrade moved it: update the adapter") from None
+        raise ImportError(
+            f"the installed SDK has no {module}.{name}, which this project uses through "
+            f"vital/pulumi_internals.py; an SDK upgrade moved it: update the adapter"
+        ) from None
 
 
 # The wrapper the engine and SDK put around a secret value: {SECRET_SIG_KEY: SECRET_SIG_VALUE, "value": ...}.
@@ -160,8 +162,7 @@ def load_policy_pack(pack_dir: Path) -> Any:
     bound.apply_defaults()
     pack = dict(bound.arguments)
     level = pack.pop("enforcement_level") or policy.EnforcementLevel.ADVISORY
-    return servicer_class(pack.pop("name"), "0.0.1", pack.pop("policies"), level, pack.pop("initial_config"),
-                          **pack)
+    return servicer_class(pack.pop("name"), "0.0.1", pack.pop("policies"), level, pack.pop("initial_config"), **pack)
 
 
 @contextmanager

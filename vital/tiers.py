@@ -20,7 +20,7 @@ BACKUP_POLICIES = ("daily+pitr", "daily", "none")
 # Values that meant something once and what replaced them (config refuses them with this line).
 RETIRED_BACKUP_POLICIES = {
     "weekly": "Supabase has no weekly schedule: every Pro project is backed up daily, the last "
-              "7 days kept (facts.SUPABASE_PRO_DAILY_BACKUP_DAYS); use daily",
+    "7 days kept (facts.SUPABASE_PRO_DAILY_BACKUP_DAYS); use daily",
 }
 
 # Settings every tier shares (seed: "Phase 3: Setup Vercel Projects"). Fields of Tier marked
@@ -218,8 +218,11 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             gates_releases=True,
             # 10 % of users for 10 minutes, half for 20, then everyone: two alert windows (5 min)
             # per stage to catch a bad release before most users see it.
-            rollout_stages=(MappingProxyType({"percent": 10, "minutes": 10}),
-                            MappingProxyType({"percent": 50, "minutes": 20}), MappingProxyType({"percent": 100})),
+            rollout_stages=(
+                MappingProxyType({"percent": 10, "minutes": 10}),
+                MappingProxyType({"percent": 50, "minutes": 20}),
+                MappingProxyType({"percent": 100}),
+            ),
             # Vercel recommends Skew Protection with Rolling Releases; a working day's open tab.
             skew_protection="12 hours",
             function_failover=True,  # seed: uptime above 99.9 %

@@ -17,6 +17,7 @@ class SupabaseProjectOutputs:
     project_ref: str
     anon_key: str | None
 
+
 class SupabaseProject(VitalComponent[SupabaseProjectOutputs]):
     """Manages an existing project's pooler, auth URLs and network restrictions.
 
@@ -40,5 +41,8 @@ class SupabaseProject(VitalComponent[SupabaseProjectOutputs]):
             # reset production's pooler and auth URLs.
             opts=self.opts(protect=spec.protect),
         )
-        self.done(SupabaseProjectOutputs(url=f"https://{spec.project_ref}.supabase.co", project_ref=spec.project_ref,
-                                         anon_key=spec.anon_key))
+        self.done(
+            SupabaseProjectOutputs(
+                url=f"https://{spec.project_ref}.supabase.co", project_ref=spec.project_ref, anon_key=spec.anon_key
+            )
+        )

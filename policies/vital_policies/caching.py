@@ -55,8 +55,11 @@ def cache_safety(args: StackValidationArgs, report: ReportViolation) -> None:
     for project in view.projects:
         routes, domains = project_routes(view, project)
         own = [p for r in routes for p in probes.src_examples(r.src) if src_matches(r, p)]
-        requests = [r for r in probes.requests(project, domains, ctx.admin_paths, ctx.public_paths, own)
-                    if r.path_class not in (*STATIC_CLASSES, PUBLIC)]
+        requests = [
+            r
+            for r in probes.requests(project, domains, ctx.admin_paths, ctx.public_paths, own)
+            if r.path_class not in (*STATIC_CLASSES, PUBLIC)
+        ]
         found = failures(routes, requests, lambda request, result: _shared_header(result) is not None)
         by_route: dict[str, list] = {}
         for finding in found:
@@ -64,7 +67,10 @@ def cache_safety(args: StackValidationArgs, report: ReportViolation) -> None:
         for urn, findings in by_route.items():
             name, value, route = _shared_header(findings[0].sent)
             classes = ", ".join(dict.fromkeys(f.request.path_class for f in findings))
-            report(f"{label(route.resource)} (tier {ctx.tier}) lets Vercel's CDN share {classes} responses between "
-                   f"users ({name}: {value!r}) on {show(findings)}; allowed: shared caching (s-maxage, public with "
-                   f"max-age, CDN-Cache-Control) only on static assets and the pages in "
-                   f"{context.PROJECT}:publicCachePaths ({listed})", urn)
+            report(
+                f"{label(route.resource)} (tier {ctx.tier}) lets Vercel's CDN share {classes} responses between "
+                f"users ({name}: {value!r}) on {show(findings)}; allowed: shared caching (s-maxage, public with "
+                f"max-age, CDN-Cache-Control) only on static assets and the pages in "
+                f"{context.PROJECT}:publicCachePaths ({listed})",
+                urn,
+            )

@@ -36,8 +36,10 @@ class StackContext:
     def no_tier_reason(self) -> str:
         configured = pulumi.Config(PROJECT).get("tier")
         found = f"config {PROJECT}:tier is {configured!r}" if configured is not None else f"no {PROJECT}:tier config"
-        return (f"stack '{self.stack}' has no tier: its name is not a tier and {found}; "
-                f"allowed: a stack named {', '.join(TIERS)}, or {PROJECT}:tier set to one of them")
+        return (
+            f"stack '{self.stack}' has no tier: its name is not a tier and {found}; "
+            f"allowed: a stack named {', '.join(TIERS)}, or {PROJECT}:tier set to one of them"
+        )
 
     def bad_plan_reason(self) -> str:
         return f"config {PROJECT}:vercelPlan is {self.plan!r}; allowed: one of {', '.join(PLANS)}"
@@ -144,5 +146,7 @@ class GitHubPlan:
 
 def github_plan() -> GitHubPlan:
     config = pulumi.Config(PROJECT)
-    return GitHubPlan(plan=config.get("githubPlan") or SHARED["github_plan"],
-                      visibility=config.get("githubRepoVisibility") or SHARED["github_repo_visibility"])
+    return GitHubPlan(
+        plan=config.get("githubPlan") or SHARED["github_plan"],
+        visibility=config.get("githubRepoVisibility") or SHARED["github_repo_visibility"],
+    )

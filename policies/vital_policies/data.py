@@ -64,24 +64,29 @@ def _supabase(args: ResourceValidationArgs, report: ReportViolation, tier: str, 
     others = [t for t in TIERS if t != tier and refs.get(t) == ref]
     if others:
         own = refs.get(tier)
-        allowed = (f"tier {tier}'s own project ({own!r})" if own and own != ref
-                   else "a project no other tier uses")
-        report(f"{label(args)} in tier {tier} uses Supabase project {ref!r}, which is tier {' and '.join(others)}'s; "
-               f"allowed: {allowed}")
+        allowed = f"tier {tier}'s own project ({own!r})" if own and own != ref else "a project no other tier uses"
+        report(
+            f"{label(args)} in tier {tier} uses Supabase project {ref!r}, which is tier {' and '.join(others)}'s; "
+            f"allowed: {allowed}"
+        )
 
 
 def _redis(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> None:
     name = get(args.props, "databaseName")
     others = [t for t in TIERS if t != tier and database_name(t) == name]
     if others:
-        report(f"{label(args)} in tier {tier} is named {name!r}, which is tier {' and '.join(others)}'s database; "
-               f"allowed: the tier's own, {database_name(tier)!r}")
+        report(
+            f"{label(args)} in tier {tier} is named {name!r}, which is tier {' and '.join(others)}'s database; "
+            f"allowed: the tier's own, {database_name(tier)!r}"
+        )
 
 
 def _stack_reference(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> None:
     name = get(args.props, "name")
-    report(f"{label(args)} in tier {tier} reads stack {name!r}; allowed: none: every tier owns its data and its "
-           f"cache, and another stack's outputs would hand this one its credentials")
+    report(
+        f"{label(args)} in tier {tier} reads stack {name!r}; allowed: none: every tier owns its data and its "
+        f"cache, and another stack's outputs would hand this one its credentials"
+    )
 
 
 def backups(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -92,20 +97,31 @@ def backups(args: StackValidationArgs, report: ReportViolation) -> None:
     choices = ", ".join(BACKUP_POLICIES)
     settings = [r for r in args.resources if is_supabase_settings(r)]
     if not settings and (needs_pitr or ctx.tier == PRODUCTION):
-        report(f"stack {ctx.stack} (tier {ctx.tier}) has no Supabase settings resource, so nothing records its "
-               f"database backups; allowed: one recording backup_policy {PITR_BACKUPS!r}")
+        report(
+            f"stack {ctx.stack} (tier {ctx.tier}) has no Supabase settings resource, so nothing records its "
+            f"database backups; allowed: one recording backup_policy {PITR_BACKUPS!r}"
+        )
     for resource in settings:
         value = get(resource.props, "backup_policy")
         if value is None:
-            report(f"{label(resource)} records no backup_policy; allowed: one of {choices}"
-                   f"{f' ({PITR_BACKUPS!r} in tier {ctx.tier})' if needs_pitr else ''}", resource.urn)
+            report(
+                f"{label(resource)} records no backup_policy; allowed: one of {choices}"
+                f"{f' ({PITR_BACKUPS!r} in tier {ctx.tier})' if needs_pitr else ''}",
+                resource.urn,
+            )
         elif value not in BACKUP_POLICIES:
-            report(f"{label(resource)} records a backup_policy that is not one of them (value not shown); allowed: one "
-                   f"of {choices}", resource.urn)
+            report(
+                f"{label(resource)} records a backup_policy that is not one of them (value not shown); allowed: one "
+                f"of {choices}",
+                resource.urn,
+            )
         # What Supabase reports, once read, outranks what the stack declares.
         elif needs_pitr and not _reported_without_pitr(resource, ctx.tier, report) and value != PITR_BACKUPS:
-            report(f"{label(resource)} in tier {ctx.tier} records a backup_policy without point-in-time recovery; "
-                   f"allowed: {PITR_BACKUPS!r} (daily backups with point-in-time recovery)", resource.urn)
+            report(
+                f"{label(resource)} in tier {ctx.tier} records a backup_policy without point-in-time recovery; "
+                f"allowed: {PITR_BACKUPS!r} (daily backups with point-in-time recovery)",
+                resource.urn,
+            )
 
 
 def _reported_without_pitr(resource, tier: str, report: ReportViolation) -> bool:
@@ -117,13 +133,19 @@ def _reported_without_pitr(resource, tier: str, report: ReportViolation) -> bool
     errors = peek(resource.props, "observation_errors")
     error = get(errors, "backups") if errors is not None else None
     if isinstance(error, str):
-        report(f"{label(resource)} in tier {tier}: Supabase's backups could not be read ({error}); allowed: a "
-               f"token that can read them (backups_read), reporting point-in-time recovery on", resource.urn)
+        report(
+            f"{label(resource)} in tier {tier}: Supabase's backups could not be read ({error}); allowed: a "
+            f"token that can read them (backups_read), reporting point-in-time recovery on",
+            resource.urn,
+        )
         return True
     pitr = peek(resource.props, "pitr_enabled")
     if pitr is False:
-        report(f"{label(resource)} in tier {tier}: Supabase reports point-in-time recovery off (pitr_enabled: false); "
-               f"allowed: PITR on (the project's PITR add-on), as {PITR_BACKUPS!r} declares", resource.urn)
+        report(
+            f"{label(resource)} in tier {tier}: Supabase reports point-in-time recovery off (pitr_enabled: false); "
+            f"allowed: PITR on (the project's PITR add-on), as {PITR_BACKUPS!r} declares",
+            resource.urn,
+        )
         return True
     return False
 
@@ -137,10 +159,15 @@ def data_budget(args: StackValidationArgs, report: ReportViolation) -> None:
     for resource in (r for r in args.resources if r.resource_type == REDIS):
         budget = number(get(resource.props, "budget"))
         if budget is None or budget <= UPSTASH_DEFAULT_BUDGET_USD:
-            found = "sets no budget (the provider's default)" if budget is None else f"has budget {show_number(budget)} USD"
-            report(f"{label(resource)} in tier {ctx.tier} {found}; at ${UPSTASH_DEFAULT_BUDGET_USD} a month or less "
-                   f"Upstash throttles the database until the next month; allowed: a budget above "
-                   f"{UPSTASH_DEFAULT_BUDGET_USD} (config {context.PROJECT}:upstashBudget, tier table)", resource.urn)
+            found = (
+                "sets no budget (the provider's default)" if budget is None else f"has budget {show_number(budget)} USD"
+            )
+            report(
+                f"{label(resource)} in tier {ctx.tier} {found}; at ${UPSTASH_DEFAULT_BUDGET_USD} a month or less "
+                f"Upstash throttles the database until the next month; allowed: a budget above "
+                f"{UPSTASH_DEFAULT_BUDGET_USD} (config {context.PROJECT}:upstashBudget, tier table)",
+                resource.urn,
+            )
 
 
 REDIS_ENV = (REDIS_REST_URL_ENV, REDIS_REST_TOKEN_ENV)
@@ -157,14 +184,21 @@ def cache_isolation(args: StackValidationArgs, report: ReportViolation) -> None:
     ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "cache-isolation", "tiers"):
         return
-    own = {r.urn for r in args.resources if r.resource_type == REDIS and get(r.props, "databaseName") == database_name(ctx.tier)}
+    own = {
+        r.urn
+        for r in args.resources
+        if r.resource_type == REDIS and get(r.props, "databaseName") == database_name(ctx.tier)
+    }
     for resource in args.resources:
         for key, prop in _redis_env(resource):
             sources = {d.urn for d in resource.property_dependencies.get(prop, [])}
             if not sources & own:
-                report(f"{label(resource)} in tier {ctx.tier} sets {key} from something other than the tier's own "
-                       f"RedisDatabase {database_name(ctx.tier)!r}; allowed: only this stack's database's endpoint and "
-                       f"token (another tier's read-write token would let this tier change its data)", resource.urn)
+                report(
+                    f"{label(resource)} in tier {ctx.tier} sets {key} from something other than the tier's own "
+                    f"RedisDatabase {database_name(ctx.tier)!r}; allowed: only this stack's database's endpoint and "
+                    f"token (another tier's read-write token would let this tier change its data)",
+                    resource.urn,
+                )
 
 
 def _redis_env(resource) -> list[tuple[str, str]]:

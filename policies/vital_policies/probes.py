@@ -46,12 +46,19 @@ def sample_paths(admin_paths: Sequence[str], public_paths: Sequence[str], extra:
     return list(dict.fromkeys(found))
 
 
-def requests(project: Any, domains: Sequence[str], admin_paths: Sequence[str], public_paths: Sequence[str],
-             extra_paths: Iterable[str] = ()) -> list[Request]:
+def requests(
+    project: Any,
+    domains: Sequence[str],
+    admin_paths: Sequence[str],
+    public_paths: Sequence[str],
+    extra_paths: Iterable[str] = (),
+) -> list[Request]:
     hosts = [(d, True) for d in domains] + [(h, False) for h in vercel_app_hosts(project)]
-    return [Request(host, path, classify(path, admin_paths, public_paths), custom)
-            for host, custom in hosts
-            for path in sample_paths(admin_paths, public_paths, extra_paths)]
+    return [
+        Request(host, path, classify(path, admin_paths, public_paths), custom)
+        for host, custom in hosts
+        for path in sample_paths(admin_paths, public_paths, extra_paths)
+    ]
 
 
 # ---- paths a regular expression matches -----------------------------------------------------
@@ -165,8 +172,8 @@ def _escape(text: str, i: int) -> tuple[tuple, int]:
     char = text[i]
     if char in _HEX_ESCAPES:
         digits = _HEX_ESCAPES[char]
-        return ("LITERAL", chr(int(text[i + 1:i + 1 + digits], 16))), i + 1 + digits
-    if char == "0" or (char in "1234567" and text[i + 1:i + 3].isdigit() and len(text[i:i + 3]) == 3):
+        return ("LITERAL", chr(int(text[i + 1 : i + 1 + digits], 16))), i + 1 + digits
+    if char == "0" or (char in "1234567" and text[i + 1 : i + 3].isdigit() and len(text[i : i + 3]) == 3):
         octal = re.match(r"[0-7]{1,3}", text[i:])[0]  # type: ignore[index]  # char is an octal digit
         return ("LITERAL", chr(int(octal, 8))), i + len(octal)
     if char in _CLASS_ESCAPES:

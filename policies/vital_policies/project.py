@@ -22,13 +22,17 @@ def max_duration(args: ResourceValidationArgs, report: ReportViolation) -> None:
     tier_max = number(tier_setting(args.get_config(), "max-duration", "maxSeconds", ctx.tier))
     plan_max = float(limits.max_function_duration_s)
     most = min(tier_max, plan_max)
-    allowed = (f"1 to {show_number(most)} s (tier {ctx.tier}: {show_number(tier_max)} s; "
-               f"plan {ctx.plan}: {show_number(plan_max)} s)")
+    allowed = (
+        f"1 to {show_number(most)} s (tier {ctx.tier}: {show_number(tier_max)} s; "
+        f"plan {ctx.plan}: {show_number(plan_max)} s)"
+    )
     raw = dig(args.props, "resourceConfig", "functionDefaultTimeout")
     timeout = number(raw)
     if raw is None:
-        report(f"{label(args)}: resourceConfig.functionDefaultTimeout is not set (Vercel then applies its own "
-               f"default); allowed: {allowed}")
+        report(
+            f"{label(args)}: resourceConfig.functionDefaultTimeout is not set (Vercel then applies its own "
+            f"default); allowed: {allowed}"
+        )
     elif timeout is None:
         report(f"{label(args)}: resourceConfig.functionDefaultTimeout is {raw!r}; allowed: {allowed}")
     elif not 1 <= timeout <= most:
@@ -44,16 +48,25 @@ def preview_cleanup(args: StackValidationArgs, report: ReportViolation) -> None:
     for project in view.projects:
         retentions = view.children(project, RETENTION)
         if not retentions:
-            report(f"{label(project)} has no ProjectDeploymentRetention, so Vercel's default retention applies; "
-                   f"allowed: a ProjectDeploymentRetention with {allowed}", project.urn)
+            report(
+                f"{label(project)} has no ProjectDeploymentRetention, so Vercel's default retention applies; "
+                f"allowed: a ProjectDeploymentRetention with {allowed}",
+                project.urn,
+            )
             continue
         for retention in retentions:
             value = get(retention.props, "expirationPreview")
             if value is None:
-                report(f"{label(retention)}: expirationPreview is not set (the provider then writes its own default); "
-                       f"allowed: {allowed}", retention.urn)
+                report(
+                    f"{label(retention)}: expirationPreview is not set (the provider then writes its own default); "
+                    f"allowed: {allowed}",
+                    retention.urn,
+                )
             elif value not in RETENTION_DAYS:
                 report(f"{label(retention)}: expirationPreview is {value!r}; allowed: {allowed}", retention.urn)
             elif RETENTION_DAYS[value] > max_days:
-                report(f"{label(retention)}: expirationPreview is {value!r} ({RETENTION_DAYS[value]} days); "
-                       f"allowed: {allowed}", retention.urn)
+                report(
+                    f"{label(retention)}: expirationPreview is {value!r} ({RETENTION_DAYS[value]} days); "
+                    f"allowed: {allowed}",
+                    retention.urn,
+                )

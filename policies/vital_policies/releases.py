@@ -56,9 +56,13 @@ def _gated_check(check: PolicyResource) -> str | None:
 
 def _staged(release: PolicyResource) -> bool:
     stages = [number(get(s, "targetPercentage")) for s in elements(get(release.props, "stages"))]
-    return (get(release.props, "advancementType") in ROLLOUT_ADVANCEMENTS
-            and ROLLOUT_STAGES_MIN <= len(stages) <= ROLLOUT_STAGES_MAX
-            and None not in stages and stages[-1] == 100 and stages[0] < 100)
+    return (
+        get(release.props, "advancementType") in ROLLOUT_ADVANCEMENTS
+        and ROLLOUT_STAGES_MIN <= len(stages) <= ROLLOUT_STAGES_MAX
+        and None not in stages
+        and stages[-1] == 100
+        and stages[0] < 100
+    )
 
 
 def release_gates(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -75,10 +79,13 @@ def release_gates(args: StackValidationArgs, report: ReportViolation) -> None:
         if not any(_staged(r) for r in view.children(project, ROLLING_RELEASE)):
             problems.append("no rolling release in stages")
         if problems:
-            report(f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: a ProjectDeploymentCheck per "
-                   f"required check ({', '.join(required)}) with a github git-provider source blocking "
-                   f"{DEPLOYMENT_CHECK_BLOCKS_ALIAS} for production, and a ProjectRollingRelease of "
-                   f"{ROLLOUT_STAGES_MIN} to {ROLLOUT_STAGES_MAX} stages ending at 100 %", project.urn)
+            report(
+                f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: a ProjectDeploymentCheck per "
+                f"required check ({', '.join(required)}) with a github git-provider source blocking "
+                f"{DEPLOYMENT_CHECK_BLOCKS_ALIAS} for production, and a ProjectRollingRelease of "
+                f"{ROLLOUT_STAGES_MIN} to {ROLLOUT_STAGES_MAX} stages ending at 100 %",
+                project.urn,
+            )
 
 
 # ---- slo-alerts ---------------------------------------------------------------------------------
@@ -91,13 +98,17 @@ def _covers(rule: PolicyResource, project: PolicyResource, projects: list[Policy
     if kind == "all":
         return True
     linked = rule.property_dependencies.get("ruleScope", [])
-    named = project.urn in {d.urn for d in linked} or (not linked and len(projects) == 1 and bool(elements(get(scope, "projectIds"))))
+    named = project.urn in {d.urn for d in linked} or (
+        not linked and len(projects) == 1 and bool(elements(get(scope, "projectIds")))
+    )
     return named if kind == "include" else (kind == "exclude" and not named)
 
 
 def _error_alert(rule: PolicyResource) -> bool:
-    return any(get(t, "type") == "error_anomaly" and "5xx" in str(get(t, "filter", ""))
-               for t in elements(get(rule.props, "triggers")))
+    return any(
+        get(t, "type") == "error_anomaly" and "5xx" in str(get(t, "filter", ""))
+        for t in elements(get(rule.props, "triggers"))
+    )
 
 
 def _latency_threshold(rule: PolicyResource) -> float | None:
@@ -106,8 +117,12 @@ def _latency_threshold(rule: PolicyResource) -> float | None:
     metrics = dig(rule.props, "evaluation", "query", "metrics")
     output = get(trigger, "output")
     chosen = get(metrics, output) if isinstance(output, str) else None
-    if (get(trigger, "type") != "threshold" or get(trigger, "operator") not in ALERT_ABOVE_OPERATORS
-            or get(chosen, "metric") != LATENCY_METRIC or get(chosen, "aggregation") != LATENCY_AGGREGATION):
+    if (
+        get(trigger, "type") != "threshold"
+        or get(trigger, "operator") not in ALERT_ABOVE_OPERATORS
+        or get(chosen, "metric") != LATENCY_METRIC
+        or get(chosen, "aggregation") != LATENCY_AGGREGATION
+    ):
         return None
     return number(get(trigger, "threshold"))
 
@@ -132,5 +147,8 @@ def slo_alerts(args: StackValidationArgs, report: ReportViolation) -> None:
             found = f" (found thresholds {', '.join(show_number(t) for t in thresholds)} ms)" if thresholds else ""
             problems.append(f"no p95 latency alert at {show_number(limit)} ms or less{found}")
         if problems:
-            report(f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: the seed's SLO alerts "
-                   f"(CustomAlertRule threshold on {LATENCY_METRIC} {LATENCY_AGGREGATION} for latency)", project.urn)
+            report(
+                f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: the seed's SLO alerts "
+                f"(CustomAlertRule threshold on {LATENCY_METRIC} {LATENCY_AGGREGATION} for latency)",
+                project.urn,
+            )

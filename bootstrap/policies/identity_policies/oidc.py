@@ -38,8 +38,11 @@ def subject_problem(sub: str, operator: str) -> str | None:
     if found["repository"] != f"{prefix['owner']}/{prefix['repo']}":
         return f"names a workflow of another repository ({found['repository']})"
     pr_ref = found["ref"] == PULL_REQUEST_REFS
-    wild = [part for part in (found["prefix"], found["context"], found["workflow"], "" if pr_ref else found["ref"])
-            if "*" in part or "?" in part]
+    wild = [
+        part
+        for part in (found["prefix"], found["context"], found["workflow"], "" if pr_ref else found["ref"])
+        if "*" in part or "?" in part
+    ]
     if wild:
         return f"has a wildcard outside a pull request's merge ref ({wild[0]})"
     if operator == "StringLike" and not pr_ref:
@@ -53,14 +56,24 @@ def statement_problems(statement: dict) -> list[str]:
     condition = statement.get("Condition") or {}
     problems = []
     aud = (condition.get("StringEquals") or {}).get(AUD_KEY)
-    if as_list(aud) != [AUDIENCE] or any(AUD_KEY in (keys or {}) for op, keys in condition.items() if op != "StringEquals"):
+    if as_list(aud) != [AUDIENCE] or any(
+        AUD_KEY in (keys or {}) for op, keys in condition.items() if op != "StringEquals"
+    ):
         problems.append(f"{AUD_KEY} is not pinned to {AUDIENCE} with StringEquals (found {aud!r})")
     subs = [(op, sub) for op, keys in condition.items() for sub in as_list((keys or {}).get(SUB_KEY))]
     if not subs:
         problems.append(f"{SUB_KEY} is not pinned: any workflow of any repository could assume the role")
-    problems += [f"sub {sub!r} {problem}" for op, sub in subs
-                 if (problem := (subject_problem(str(sub), op) if op in SUB_OPERATORS
-                                 else f"is matched with {op}; allowed: {' or '.join(SUB_OPERATORS)}"))]
+    problems += [
+        f"sub {sub!r} {problem}"
+        for op, sub in subs
+        if (
+            problem := (
+                subject_problem(str(sub), op)
+                if op in SUB_OPERATORS
+                else f"is matched with {op}; allowed: {' or '.join(SUB_OPERATORS)}"
+            )
+        )
+    ]
     return problems
 
 
