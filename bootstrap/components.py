@@ -108,7 +108,22 @@ class StateBucket(_Component):
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
             opts=self.under(import_=adopt),
         )
-        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+        self.encryption = self._encryption(name, bucket, key_arn, adopt)
+        self.policy = aws.s3.BucketPolicy(
+            f"{name}-policy",
+            bucket=bucket,
+            policy=spec.policy,
+            opts=self.under(import_=adopt, depends_on=[self.public_access]),
+        )
+        self.lifecycle = self._lifecycle(name, bucket, spec, adopt)
+        self.name = bucket
+        self.register_outputs({"name": bucket})
+
+    def _encryption(
+        self, name: str, bucket: pulumi.Output[str], key_arn: pulumi.Input[str], adopt: str | None
+    ) -> aws.s3.BucketServerSideEncryptionConfiguration:
+        """SSE-KMS with the state key, and S3 Bucket Keys (fewer KMS requests)."""
+        return aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=bucket,
             rules=[
@@ -121,13 +136,12 @@ class StateBucket(_Component):
             ],
             opts=self.under(import_=adopt),
         )
-        self.policy = aws.s3.BucketPolicy(
-            f"{name}-policy",
-            bucket=bucket,
-            policy=spec.policy,
-            opts=self.under(import_=adopt, depends_on=[self.public_access]),
-        )
-        self.lifecycle = aws.s3.BucketLifecycleConfiguration(
+
+    def _lifecycle(
+        self, name: str, bucket: pulumi.Output[str], spec: BucketSpec, adopt: str | None
+    ) -> aws.s3.BucketLifecycleConfiguration:
+        """Old state versions expire; abandoned multipart uploads are cleaned up."""
+        return aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket,
             rules=[
@@ -145,8 +159,6 @@ class StateBucket(_Component):
             ],
             opts=self.under(import_=adopt, depends_on=[self.versioning]),
         )
-        self.name = bucket
-        self.register_outputs({"name": bucket})
 
 
 class GitHubOidc(_Component):

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from vital import pulumi_internals, validators
+from vital import aws_validators, pulumi_internals, validators
 from vital.names import TIERS
 from vital.trust import BOOTSTRAP_PROJECT, BOOTSTRAP_STACK, PREFIXES_KEY, REPOSITORY_KEY, is_immutable, prefix_problem
 
@@ -21,11 +21,11 @@ GITHUB_OWNER_KEY = "github:owner"
 # The keys `adopt.keys` takes: the bucket's key (`state`) and each tier's, as the old
 # `tools.backend bootstrap` made them (it made no key for the bootstrap stack).
 ADOPTABLE_KEYS = ("state", *TIERS)
-# Each string key's format (vital/validators.py: the value back, or ValueError "allowed: ...").
+# Each string key's format (vital/validators.py, vital/aws_validators.py: the value back, or ValueError "allowed: ...").
 FORMATS = {
-    "region": validators.aws_region,
+    "region": aws_validators.aws_region,
     "github_owner": validators.github_owner,
-    "bucket": validators.s3_bucket_name,
+    "bucket": aws_validators.s3_bucket_name,
     "repository": validators.github_repository,
 }
 
@@ -60,7 +60,7 @@ class Adoption(BaseModel):
                     )
                 )
             try:
-                validators.kms_key_id(key_id)
+                aws_validators.kms_key_id(key_id)
             except ValueError as err:
                 raise ValueError(
                     json.dumps({"key": f"adopt.keys.{name}", "found": key_id, "allowed": str(err)})
@@ -100,7 +100,7 @@ class BootstrapConfig(BaseModel):
     @field_validator("noncurrent_days", "abort_multipart_days", mode="before")
     @classmethod
     def _days(cls, value: Any) -> Any:
-        return validators.lifecycle_days(value) if isinstance(value, int) else value
+        return aws_validators.lifecycle_days(value) if isinstance(value, int) else value
 
     @model_validator(mode="after")
     def _consistent(self) -> BootstrapConfig:

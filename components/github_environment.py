@@ -67,9 +67,16 @@ class GitHubEnvironment(VitalComponent[GitHubEnvironmentOutputs]):
             if spec.branch_pattern
             else None
         )
-        values = {key: value.get_secret_value() for key, value in spec.secrets.items()}
+        values: dict[str, pulumi.Input[str]] = {key: value.get_secret_value() for key, value in spec.secrets.items()}
         values.update(secret_outputs or {})
-        self.secrets = [
+        self.secrets = self._secrets(repo, env_name, values)
+        self.variables = self._variables(repo, env_name, {**spec.variables, **(variables or {})})
+        self.done(GitHubEnvironmentOutputs(environment_name=env_name))
+
+    def _secrets(
+        self, repo: str, env_name: pulumi.Output[str], values: Mapping[str, pulumi.Input[str]]
+    ) -> list[github.ActionsEnvironmentSecret]:
+        return [
             github.ActionsEnvironmentSecret(
                 self.child(f"secret-{key.lower()}"),
                 github.ActionsEnvironmentSecretArgs(
@@ -82,7 +89,11 @@ class GitHubEnvironment(VitalComponent[GitHubEnvironmentOutputs]):
             )
             for key, value in values.items()
         ]
-        self.variables = [
+
+    def _variables(
+        self, repo: str, env_name: pulumi.Output[str], values: Mapping[str, pulumi.Input[str]]
+    ) -> list[github.ActionsEnvironmentVariable]:
+        return [
             github.ActionsEnvironmentVariable(
                 self.child(f"var-{key.lower()}"),
                 repository=repo,
@@ -91,6 +102,5 @@ class GitHubEnvironment(VitalComponent[GitHubEnvironmentOutputs]):
                 value=value,
                 opts=self.opts(),
             )
-            for key, value in {**spec.variables, **(variables or {})}.items()
+            for key, value in values.items()
         ]
-        self.done(GitHubEnvironmentOutputs(environment_name=env_name))

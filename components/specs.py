@@ -171,7 +171,7 @@ class ReleaseSpec(Spec):
     checks: tuple[str, ...] = ()
     requires: str = "none"  # they run on the commit in GitHub, not against the deployment
     # none: every deployment serves all traffic at once. The stages and the advancement come from
-    # config rolloutStages and rolloutAdvancement, whose rules are program.checks._check_release's.
+    # config rolloutStages and rolloutAdvancement, whose rules are program.delivery_checks._check_release's.
     stages: tuple[RolloutStageSpec, ...] = ()
     advancement: str = "automatic"
 

@@ -35,7 +35,7 @@ from vital.names import (
 )
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
-from . import checks
+from . import checks, refusal
 from .types import (
     AdminPath,
     AllowlistCidr,
@@ -181,7 +181,7 @@ class StackConfig(_Model):
     github_plan: StrictStr = Field(SHARED["github_plan"], alias="githubPlan")
     github_repo_visibility: StrictStr = Field(SHARED["github_repo_visibility"], alias="githubRepoVisibility")
     required_checks: items(CheckName) = Field(SHARED["required_checks"], alias="requiredChecks")
-    # Production's only: a Vercel token acts on the whole team (program.checks._check_team_token).
+    # Production's only: a Vercel token acts on the whole team (program.delivery_checks._check_team_token).
     vercel_deploy_token: SecretStr | None = Field(None, alias="vercelDeployToken")
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
     supabase_project_ref: StrictStr = Field(alias="supabaseProjectRef")
@@ -279,7 +279,7 @@ class StackConfig(_Model):
         if isinstance(v, dict):
             for key, when in v.items():
                 if isinstance(when, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", when):
-                    checks.fail(
+                    refusal.fail(
                         f"secretRotation.{key}",
                         when,
                         "allowed: a date written YYYY-MM-DD in quotes, such as '2026-11-02' (unquoted, YAML "
@@ -294,7 +294,7 @@ class StackConfig(_Model):
             # What was refused may be the secret or service-role key pasted in the wrong place: a
             # credential or another role's JWT is never shown.
             shown = SECRET_TEXT if secrets.looks_secret_value(v) or secrets.jwt_role(v) is not None else v
-            checks.fail(
+            refusal.fail(
                 "supabaseAnonKey",
                 shown,
                 "allowed: the project's public key only: the anon JWT (role anon) or a publishable key "

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import SecretStr, ValidationError
 
-from vital import stackfile, validators
+from vital import stackfile
 from vital.names import (
     GITHUB_OWNER_KEY,
     PROJECT,
@@ -27,8 +27,8 @@ from vital.names import (
 )
 from vital.secrets import looks_secret_value
 
-from .checks import CONFIG_RULE_ERROR
 from .config import StackConfig
+from .refusal import CONFIG_RULE_ERROR
 
 
 class ConfigError(Exception):
@@ -144,7 +144,7 @@ def _project_keys(stack: str) -> dict[str, Any]:
         )  # shown as [secret] even in plaintext
         shown = SECRET_TEXT if credential or pulumi_internals.is_config_secret(full_key) else raw  # for an error line
         if namespace != PROJECT:
-            if namespace.lower() == PROJECT or validators.one_edit_away(namespace.lower(), PROJECT):
+            if namespace.lower() == PROJECT or one_edit_away(namespace.lower(), PROJECT):
                 raise ConfigError(
                     stack, full_key, shown, f"allowed: the project's namespace; did you mean '{PROJECT}:{key}'?"
                 )
@@ -166,6 +166,19 @@ def _project_keys(stack: str) -> dict[str, Any]:
     return data
 
 
+def one_edit_away(a: str, b: str) -> bool:
+    """Whether two names differ by one inserted, deleted, replaced or swapped character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
 def _refuse_near_miss(stack: str, ns_key: str) -> None:
     """A provider key the program needs is unset while a misspelling of it is set (`vercel:teem`):
     name the misspelling, which the provider itself would refuse (tools/provider_config.py)."""
@@ -174,7 +187,7 @@ def _refuse_near_miss(stack: str, ns_key: str) -> None:
     namespace, _, wanted = ns_key.partition(":")
     for full_key in sorted(pulumi_internals.all_config()):
         found_namespace, _, key = full_key.partition(":")
-        if found_namespace == namespace and validators.one_edit_away(key, wanted):
+        if found_namespace == namespace and one_edit_away(key, wanted):
             shown = (
                 SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else pulumi_internals.all_config()[full_key]
             )

@@ -84,28 +84,10 @@ def github_actions_name(value: str, kind: str = "secret") -> str:
     return value
 
 
-def relative_folder(value: str | None) -> str | None:
-    if value is not None and (value.startswith("/") or ".." in value.split("/") or not value.strip()):
-        raise ValueError("allowed: a relative folder inside the repository, such as standalone-apps/pharma-app")
-    return value
-
-
 def vercel_project_id(value: str) -> str:
     if not PROJECT_ID_RE.fullmatch(value):
         raise ValueError("allowed: a Vercel project id (prj_...)")
     return value
-
-
-def env_keys(keys: Iterable[str]) -> None:
-    for key in keys:
-        if not ENV_KEY_RE.fullmatch(key):
-            raise ValueError(f"allowed: names of letters, digits and '_' (found key {key!r})")
-
-
-def header_names(names: Iterable[str]) -> None:
-    for name in names:
-        if not HEADER_NAME_RE.fullmatch(name):
-            raise ValueError(f"allowed: header names of letters, digits and '-' (found {name!r})")
 
 
 def vercel_team(value: str) -> str:
@@ -167,24 +149,6 @@ def supabase_ref(value: str) -> str:
     if not SUPABASE_REF_RE.fullmatch(value):
         raise ValueError("allowed: a Supabase project ref, 20 lower-case letters (Settings > General)")
     return value
-
-
-def qualified_stack(value: str) -> str:
-    parts = value.split("/")
-    if len(parts) != 3 or not all(re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", p) and p not in (".", "..") for p in parts):
-        raise ValueError(
-            "allowed: a fully qualified stack name, organization/project/stack, each part of letters, "
-            "digits, '_', '.' and '-'"
-        )
-    return value
-
-
-def cidrs(values: Iterable[str]) -> None:
-    for cidr in values:
-        try:
-            ipaddress.ip_network(cidr, strict=False)
-        except ValueError:
-            raise ValueError(f"allowed: IP addresses or CIDR ranges such as 203.0.113.0/24 (found {cidr!r})") from None
 
 
 def reviewer_count(reviewers: tuple[int, ...]) -> tuple[int, ...]:
@@ -279,45 +243,6 @@ def github_repository(value: str) -> str:
     return value
 
 
-def s3_bucket_name(value: str) -> str:
-    """AWS's naming rules for general-purpose buckets (vital.facts has the source)."""
-    reserved = [p for p in facts.S3_BUCKET_RESERVED_PREFIXES if value.startswith(p)]
-    reserved += [s for s in facts.S3_BUCKET_RESERVED_SUFFIXES if value.endswith(s)]
-    if reserved:
-        raise ValueError(f"allowed: an S3 bucket name; AWS reserves {reserved[0]!r}")
-    if (
-        not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value)
-        or ".." in value
-        or re.fullmatch(r"[0-9]+(\.[0-9]+){3}", value)
-    ):
-        raise ValueError(
-            "allowed: an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and "
-            "ending with a letter or digit, no '..', not an IP address"
-        )
-    return value
-
-
-def aws_region(value: str) -> str:
-    if not re.fullmatch(facts.AWS_REGION_PATTERN, value):
-        raise ValueError("allowed: an AWS region code such as eu-central-1")
-    return value
-
-
-def kms_key_id(value: str) -> str:
-    if not re.fullmatch(facts.KMS_KEY_ID_PATTERN, value):
-        raise ValueError(
-            "allowed: a KMS key id, such as 1234abcd-12ab-34cd-56ef-1234567890ab "
-            "(`aws kms describe-key --key-id alias/NAME --query KeyMetadata.KeyId`)"
-        )
-    return value
-
-
-def lifecycle_days(value: int) -> int:
-    if isinstance(value, bool) or not 1 <= value <= facts.S3_LIFECYCLE_DAYS_MAX:
-        raise ValueError(f"allowed: a whole number of days from 1 to {facts.S3_LIFECYCLE_DAYS_MAX}")
-    return value
-
-
 def github_id(value: int) -> int:
     if not 1 <= value <= facts.GITHUB_ID_MAX:
         raise ValueError(
@@ -376,11 +301,6 @@ def env_name(value: str) -> str:
     return value
 
 
-def env_total_bytes(variables: dict[str, str]) -> int:
-    """Bytes of a deployment's variables as Vercel counts its 64 KB (names and values, UTF-8)."""
-    return sum(len(k.encode()) + len(v.encode()) for k, v in variables.items())
-
-
 def cidr(value: str) -> str:
     """An address or network as the Supabase provider's check() takes it (no host bits set)."""
     try:
@@ -410,19 +330,6 @@ def allowlist_cidr(value: str) -> str:
             "in an allow-list lets anyone in"
         )
     return value
-
-
-def one_edit_away(a: str, b: str) -> bool:
-    """Whether two names differ by one inserted, deleted, replaced or swapped character."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def supabase_db_url(value: str, ref: str) -> str:

@@ -26,7 +26,7 @@ from . import (
     rls,
     rotation,
 )
-from .pack_config import schemas
+from .pack_schemas import schemas
 
 __all__ = ["ADVISORY", "CATALOG", "PACK_NAME", "POLICY_NAMES", "build_policies"]
 
@@ -41,7 +41,7 @@ class Entry:
     validate: Callable
     description: str
     advisory: bool = False
-    configurable: bool = True  # has a config schema (pack_config.schemas)
+    configurable: bool = True  # has a config schema (pack_schemas.schemas)
 
 
 # The policies, in the order the pack lists them. Renaming one breaks every

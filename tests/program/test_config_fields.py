@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from pydantic_core import PydanticCustomError
 
-from program import checks
+from program import checks, delivery_checks, refusal
 from program.config import AppConfig, StackConfig
 from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, long_domain, refused
 from vital.names import vercel_project_name
@@ -299,11 +299,11 @@ def test_checks_behind_the_field_types_still_say_what_is_allowed():
     c = accepted("production")
     with pytest.raises(PydanticCustomError) as err:
         checks._check_env(c.model_copy(update={"secret_env": {"1BAD": canary("x")}}))
-    assert err.value.type == checks.CONFIG_RULE_ERROR
+    assert err.value.type == refusal.CONFIG_RULE_ERROR
     assert err.value.context == {"key": "secretEnv", "found": "1BAD",
                                  "allowed": "allowed: names of letters, digits and '_'"}
     with pytest.raises(PydanticCustomError) as err:
-        checks._check_approval(c.model_copy(update={"required_checks": ()}))
+        delivery_checks._check_approval(c.model_copy(update={"required_checks": ()}))
     assert err.value.context == {"key": "requiredReviewers", "found": [], "allowed": (
         "allowed: reviewers, or on plan team, private repository the fallback: a ruleset with an approving review on "
         "main and release gates on requiredChecks")}
