@@ -37,7 +37,6 @@ class ProjectAlerts(VitalComponent[ProjectAlertsOutputs]):
         self, name: str, spec: AlertsSpec, project_id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(name, opts)
-        owners = {"enable_team_owner_notifications": True}
         self.rules: dict[str, pulumi.CustomResource] = {}
         if spec.error_anomaly:
             self.rules["errors"] = vercel.AlertRule(
@@ -47,7 +46,7 @@ class ProjectAlerts(VitalComponent[ProjectAlertsOutputs]):
                 rule_scope=vercel.AlertRuleRuleScopeArgs(type="include", project_ids=[project_id]),
                 triggers=[vercel.AlertRuleTriggerArgs(type="error_anomaly", filter=ALERT_ERROR_FILTER)],
                 match_minimum_severity_level=spec.severity,
-                notification_settings=vercel.AlertRuleNotificationSettingsArgs(**owners),
+                notification_settings=vercel.AlertRuleNotificationSettingsArgs(enable_team_owner_notifications=True),
                 opts=self.opts(),
             )
         if spec.p95_ms is not None:
@@ -70,7 +69,9 @@ class ProjectAlerts(VitalComponent[ProjectAlertsOutputs]):
                 trigger=vercel.CustomAlertRuleTriggerArgs(
                     type="threshold", output="p95", operator=ALERT_ABOVE_OPERATORS[0], threshold=float(spec.p95_ms)
                 ),
-                notification_settings=vercel.CustomAlertRuleNotificationSettingsArgs(**owners),
+                notification_settings=vercel.CustomAlertRuleNotificationSettingsArgs(
+                    enable_team_owner_notifications=True
+                ),
                 opts=self.opts(),
             )
         self.webhook = self._destinations(spec, project_id)

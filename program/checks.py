@@ -8,6 +8,7 @@ program/delivery_checks.py's, the names sent to the platforms program/name_check
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from vital import clock, dns, facts, paths, secrets, validators
@@ -84,7 +85,8 @@ def _check_env(c: StackConfig) -> None:
             )
     # Each env mapping on its own: a stack-level value an app overrides still reaches the other apps.
     plain = [("env", c.env), *((f"apps[{i}].env", app.env) for i, app in enumerate(c.apps))]
-    for where, env in [*plain, ("secretEnv", c.secret_env)]:
+    every: list[tuple[str, Mapping[str, object]]] = [*plain, ("secretEnv", c.secret_env)]
+    for where, env in every:
         for key in DATA_SERVICE_ENV:
             if key in env:
                 fail(where, key, "allowed: nothing; the program sets it from the tier's Supabase and Upstash resources")

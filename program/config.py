@@ -55,11 +55,11 @@ from .types import (
     GitHubRepo,
     HeaderName,
     HeaderValue,
+    Items,
     RelativePath,
     Seconds,
     Text,
     VercelSlug,
-    items,
 )
 
 
@@ -75,7 +75,7 @@ class AppConfig(_Model):
 
     name: AppName
     root_directory: RelativePath | None = Field(None, alias="rootDirectory")
-    domains: items(Domain) = ()
+    domains: Items[Domain] = ()
     env: dict[EnvName, EnvValue] = {}
 
 
@@ -88,7 +88,7 @@ class AppAdoption(_Model):
     project_id: Text = Field(alias="projectId")
     # Vercel's ids of existing env vars, by key (`GET /v10/projects/{id}/env`).
     env_var_ids: dict[EnvName, Text] = Field({}, alias="envVarIds")
-    domains: items(Domain) = ()
+    domains: Items[Domain] = ()
 
     _project_id = field_validator("project_id")(lambda cls, v: validators.vercel_project_id(v))
 
@@ -136,27 +136,27 @@ class StackConfig(_Model):
     vercel_team_slug: VercelSlug | None = Field(None, alias="vercelTeamSlug")
     # Pro seats this tier's budget carries (the team's are billed once: production carries them).
     vercel_seats: Annotated[StrictInt, Field(ge=0, le=1000)] = Field(alias="vercelSeats")
-    vercel_addons: items(AddOn) = Field((), alias="vercelAddons")
+    vercel_addons: Items[AddOn] = Field((), alias="vercelAddons")
     github_owner: GitHubOwner = Field(alias="github:owner")
     github_repo: GitHubRepo = Field("vital-expert", alias="githubRepo")
-    apps: items(AppConfig) = Field(DEFAULT_APPS, min_length=1)
-    domains: items(Domain) = ()
+    apps: Items[AppConfig] = Field(DEFAULT_APPS, min_length=1)
+    domains: Items[Domain] = ()
     env: dict[EnvName, EnvValue] = {}
     secret_env: dict[EnvName, SecretStr] = Field({}, alias="secretEnv")
     # Tier-dependent keys: a stack file that leaves one out gets its tier's value (Tier.config_defaults).
     function_timeout: Seconds = Field(alias="functionTimeout")
     rate_limit_requests: Seconds = Field(alias="rateLimitRequests", ge=1, le=10**9)
     rate_limit_period: Seconds = Field(SHARED["rate_limit_period_s"], alias="rateLimitPeriod", ge=1, le=86400)
-    rate_limit_scope: items(RateLimitScope) = Field(alias="rateLimitScope")
+    rate_limit_scope: Items[RateLimitScope] = Field(alias="rateLimitScope")
     # Pages a shared cache (Vercel's CDN) may keep for everyone: opt-in, none by default.
-    public_cache_paths: items(StrictStr) = Field((), alias="publicCachePaths")
+    public_cache_paths: Items[StrictStr] = Field((), alias="publicCachePaths")
     noindex: Flag
     security_headers: Flag = Field(alias="securityHeaders")
     csp_report_only: Flag = Field(alias="cspReportOnly")
     # An https endpoint that receives the CSP's violation reports (e.g. Sentry's security endpoint).
     csp_report_uri: StrictStr | None = Field(None, alias="cspReportUri")
     headers: dict[HeaderName, HeaderValue] = Field({}, max_length=facts.LIST_MAX_ITEMS)
-    cors_allowed_origins: items(CorsOrigin) = Field(alias="corsAllowedOrigins")
+    cors_allowed_origins: Items[CorsOrigin] = Field(alias="corsAllowedOrigins")
     production_branch: Branch = Field(alias="productionBranch")
     region: StrictStr = SHARED["region"]
     build_command: Command = Field(SHARED["build_command"], alias="buildCommand")
@@ -170,17 +170,17 @@ class StackConfig(_Model):
     dns_zone: DnsZone | None = Field(None, alias=DNS_ZONE_KEY)
     vercel_authentication: StrictStr = Field(alias="vercelAuthentication")
     protection_password: SecretStr | None = Field(None, alias="protectionPassword")
-    trusted_ips: items(AllowlistCidr) = Field((), alias="trustedIps")
-    share_links: items(ShareLink) = Field((), alias="shareLinks")
-    admin_allowlist: items(AllowlistCidr) = Field((), alias="adminAllowlist")
-    admin_paths: items(AdminPath) = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
+    trusted_ips: Items[AllowlistCidr] = Field((), alias="trustedIps")
+    share_links: Items[ShareLink] = Field((), alias="shareLinks")
+    admin_allowlist: Items[AllowlistCidr] = Field((), alias="adminAllowlist")
+    admin_paths: Items[AdminPath] = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
     # GitHub user ids (`gh api users/LOGIN --jq .id`): the environment API takes ids, not logins.
-    required_reviewers: items(GitHubId) = Field((), alias="requiredReviewers")
+    required_reviewers: Items[GitHubId] = Field((), alias="requiredReviewers")
     # The GitHub organization's plan and the app repository's visibility: together they decide
     # whether GitHub enforces environment reviewers (facts.GITHUB_ENVIRONMENT_FEATURES).
     github_plan: StrictStr = Field(SHARED["github_plan"], alias="githubPlan")
     github_repo_visibility: StrictStr = Field(SHARED["github_repo_visibility"], alias="githubRepoVisibility")
-    required_checks: items(CheckName) = Field(SHARED["required_checks"], alias="requiredChecks")
+    required_checks: Items[CheckName] = Field(SHARED["required_checks"], alias="requiredChecks")
     # Production's only: a Vercel token acts on the whole team (program.delivery_checks._check_team_token).
     vercel_deploy_token: SecretStr | None = Field(None, alias="vercelDeployToken")
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
@@ -189,13 +189,13 @@ class StackConfig(_Model):
     # environment secret SUPABASE_DB_URL): `supabase db push` needs it, not the service-role key.
     supabase_db_url: SecretStr = Field(alias="supabaseDbUrl")
     # secretEnv keys the app repository's workflow jobs need too, copied into the GitHub environment.
-    environment_secrets: items(EnvName) = Field((), alias="environmentSecrets")
+    environment_secrets: Items[EnvName] = Field((), alias="environmentSecrets")
     supabase_anon_key: Text | None = Field(None, alias="supabaseAnonKey")
     # Supavisor's pool (UpdateSupavisorConfigBody.default_pool_size: 0-3000); program.checks holds it to
     # the compute's connections, and refuses 0.
     supabase_pool_size: StrictInt = Field(alias="supabasePoolSize", ge=0, le=3000)
     supabase_compute: StrictStr = Field(alias="supabaseCompute")
-    supabase_allowed_cidrs: items(Cidr) = Field((), alias="supabaseAllowedCidrs")
+    supabase_allowed_cidrs: Items[Cidr] = Field((), alias="supabaseAllowedCidrs")
     supabase_backups: StrictStr = Field(alias="supabaseBackups")
     # One ProjectEnvironmentVariable per variable, or one bulk ProjectEnvironmentVariables
     # per project (fewer resources; see the README's benchmark section for the trade-off).
@@ -232,7 +232,7 @@ class StackConfig(_Model):
     @model_validator(mode="before")
     @classmethod
     def _tier_defaults(cls, data: Any) -> Any:
-        tier = TIER_DEFAULTS.get(data.get("tier")) if isinstance(data, dict) else None
+        tier = TIER_DEFAULTS.get(str(data.get("tier"))) if isinstance(data, dict) else None
         if tier is None:
             return data
         data = dict(data)

@@ -12,6 +12,7 @@ from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import SecretStr, ValidationError
+from pydantic_core import ErrorDetails
 
 from vital import stackfile
 from vital.names import (
@@ -104,7 +105,7 @@ _EXPECTED = {
 }
 
 
-def _allowed(error: dict) -> str:
+def _allowed(error: ErrorDetails) -> str:
     msg = error["msg"].removeprefix("Value error, ")
     if msg.startswith("allowed"):
         return msg

@@ -94,8 +94,9 @@ def _headers(cfg: StackConfig, group: str, noindex: bool) -> dict[str, str]:
     if noindex:
         headers["X-Robots-Tag"] = ROBOTS_NOINDEX
     headers.update(cfg.headers)  # config refuses cache headers here (program.checks)
-    if CACHE_CONTROL[group] is not None:
-        headers["Cache-Control"] = CACHE_CONTROL[group]
+    cache_control = CACHE_CONTROL[group]
+    if cache_control is not None:
+        headers["Cache-Control"] = cache_control
     return headers
 
 

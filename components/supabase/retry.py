@@ -114,7 +114,11 @@ class BudgetedRetry(Retry):
 
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         status = response.status if response is not None else 0
-        retry_after = self.get_retry_after(response) if status == 429 and self.respect_retry_after_header else None
+        retry_after = (
+            self.get_retry_after(response)
+            if response is not None and status == 429 and self.respect_retry_after_header
+            else None
+        )
         delay = float(retry_after) if retry_after is not None else self.get_backoff_time()
         if self.slept + delay > self.max_sleep_seconds:
             raise RetryBudgetExceeded(status, delay, retry_after is not None, self.slept, self.max_sleep_seconds)

@@ -123,7 +123,8 @@ def join_uri_allow_list(uris: Sequence[str]) -> str:
 
 def split_cidrs(cidrs: Sequence[str]) -> dict[str, list[str]]:
     """allowed_cidrs as the API's body: IPv4 and IPv6 in separate lists."""
-    v4, v6 = [], []
+    v4: list[str] = []
+    v6: list[str] = []
     for cidr in cidrs:
         (v6 if ipaddress.ip_network(cidr, strict=False).version == 6 else v4).append(cidr)
     return {"dbAllowedCidrs": v4, "dbAllowedCidrsV6": v6}
