@@ -157,7 +157,7 @@ def jwt_formally_valid(token: str) -> bool:
 
 def findall(patterns: tuple[re.Pattern, ...], value: str) -> list[str]:
     """detect_secrets/plugins/base.py, RegexBasedDetector.analyze_string, as a list."""
-    found = []
+    found: list[str] = []
     for pattern in patterns:
         for match in pattern.findall(value):
             if isinstance(match, tuple):

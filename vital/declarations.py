@@ -76,11 +76,11 @@ def _cli_type_ok(type_name: str, items: Any, content: Any) -> bool:
         return isinstance(content, dict)
     if not isinstance(content, list) or not isinstance(items, dict):
         return False
-    return all(_cli_type_ok(items.get("type"), items.get("items"), item) for item in content)
+    return all(_cli_type_ok(str(items.get("type")), items.get("items"), item) for item in content)
 
 
 def _type_name(type_name: str, items: Any) -> str:
-    return f"array<{_type_name(items.get('type'), items.get('items'))}>" if isinstance(items, dict) else type_name
+    return f"array<{_type_name(str(items.get('type')), items.get('items'))}>" if isinstance(items, dict) else type_name
 
 
 def problem(stack: str, proj: dict, values: dict[str, Any], secret_keys: list[str]) -> str | None:

@@ -26,6 +26,8 @@ def _digits(value: float) -> tuple[str, int]:
     """The shortest digits that read back as `value` (Python's repr finds the same ones as Go's
     strconv), and the decimal exponent of the first digit."""
     _sign, digits, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    if not isinstance(exponent, int):  # "n", "N" or "F": a NaN or an infinity has no digits
+        raise ValueError(f"no digits in {value!r}")
     text = "".join(map(str, digits))
     return text, exponent + len(text) - 1
 

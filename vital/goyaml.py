@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -92,7 +92,7 @@ class GoKey(str):
 @dataclass
 class _Node:
     kind: str  # scalar, seq, map, alias
-    tag: str | None
+    tag: str  # "" where yaml.v3 reads none: a plain scalar (resolved from its text), an alias
     line: int
     value: Any  # a scalar's text; an alias's anchor name (yaml.v3's Node.Value)
     plain: bool  # a plain scalar with no tag: resolved as yaml.v3 resolves it
@@ -123,7 +123,7 @@ def compose(text: str) -> _Node | None:
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise GoYamlError(f"unknown anchor '{event.anchor}' referenced (line {line})")
-            node = _Node("alias", None, line, event.anchor, False, event.anchor, anchors[event.anchor], [])
+            node = _Node("alias", "", line, event.anchor, False, event.anchor, anchors[event.anchor], [])
         elif isinstance(event, yaml.ScalarEvent):
             # parserc.go node(): a plain scalar with no tag or "!" resolves; any other style is a string
             plain = not event.style and event.tag in (None, "!")
@@ -153,10 +153,10 @@ def compose(text: str) -> _Node | None:
     return None  # a stream with no document (the parser ends every document it starts)
 
 
-def _scalar_tag(tag: str | None, plain: bool) -> str | None:
-    """None for a plain scalar (resolved from its text); else its tag, !!str when it has none."""
+def _scalar_tag(tag: str | None, plain: bool) -> str:
+    """"" for a plain scalar (resolved from its text); else its tag, !!str when it has none."""
     if plain:
-        return None  # not read: resolve_plain takes the text
+        return ""  # not read: resolve_plain takes the text
     return CORE + "str" if tag in (None, "!") else tag
 
 
@@ -205,7 +205,7 @@ class _Decoder:
         self.expanding.add(id(node))
         self.alias_depth += 1
         try:
-            return self.value(node.target)
+            return self.value(_aliased(node))
         finally:
             self.alias_depth -= 1
             self.expanding.discard(id(node))
@@ -214,7 +214,7 @@ class _Decoder:
         self.count()
         target = node
         if node.kind == "alias":
-            target = node.target  # an aliased key: yaml.v3 counts the alias, then its scalar
+            target = _aliased(node)  # an aliased key: yaml.v3 counts the alias, then its scalar
             self.alias_depth += 1
             self.count()
             self.alias_depth -= 1
@@ -255,7 +255,7 @@ class _Decoder:
                 else:
                     fields.add(_identity(self.key(key_node)))
         for source in merge.children if merge.kind == "seq" else [merge]:
-            target = source.target if source.kind == "alias" else source
+            target = _aliased(source) if source.kind == "alias" else source
             if target.kind != "map":
                 raise GoYamlError(f"map merge requires map or sequence of maps as the value (line {source.line})")
             self.count()
@@ -312,6 +312,12 @@ def _identity(key: Any) -> tuple:
     if isinstance(key, GoKey):
         return (type(key.value).__name__, key.value)
     return ("str", str(key))
+
+
+def _aliased(alias: _Node) -> _Node:
+    """An alias's node: compose() sets it on every alias (an unknown anchor fails there), so the
+    cast only tells mypy what the parser guarantees."""
+    return cast(_Node, alias.target)
 
 
 def _short(tag: str) -> str:

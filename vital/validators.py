@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
+from typing import overload
 
 from . import dns, facts
 from .tiers import BACKUP_POLICIES, RETIRED_BACKUP_POLICIES
@@ -96,6 +97,10 @@ def vercel_team(value: str) -> str:
     return value
 
 
+@overload
+def one_of(value: str, allowed: Iterable[str]) -> str: ...  # a str in is a str out (for mypy)
+@overload
+def one_of(value: str | None, allowed: Iterable[str]) -> str | None: ...
 def one_of(value: str | None, allowed: Iterable[str]) -> str | None:
     allowed = tuple(allowed)
     if value is not None and value not in allowed:
