@@ -60,7 +60,8 @@ def cost_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
             report(
                 f"tier {ctx.tier}'s modelled {service} cost is {costs.show(modelled)} USD a month "
                 f"({mine.items(service)}); allowed: at most its budget {key} {costs.show(budgets[service])} USD "
-                f"(raise the budget, or drop what costs)"
+                f"(raise the budget, or drop what costs)",
+                None,
             )
     ceilings = {**SEED_MONTHLY_CEILINGS_USD, **(setting(config, "cost-ceiling", "ceilings") or {})}
     others = other_tiers(config, ctx.tier)
@@ -71,5 +72,6 @@ def cost_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
             shown = ", ".join(f"{tier} {costs.show(amount)}" for tier, amount in parts.items())
             report(
                 f"modelled {service} costs add up to {costs.show(total)} USD a month ({shown}); allowed: at most "
-                f"{costs.show(ceiling)} USD, the strategy's ceiling for {service}"
+                f"{costs.show(ceiling)} USD, the strategy's ceiling for {service}",
+                None,
             )

@@ -67,7 +67,8 @@ def _supabase(args: ResourceValidationArgs, report: ReportViolation, tier: str, 
         allowed = f"tier {tier}'s own project ({own!r})" if own and own != ref else "a project no other tier uses"
         report(
             f"{label(args)} in tier {tier} uses Supabase project {ref!r}, which is tier {' and '.join(others)}'s; "
-            f"allowed: {allowed}"
+            f"allowed: {allowed}",
+            None,
         )
 
 
@@ -77,7 +78,8 @@ def _redis(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> 
     if others:
         report(
             f"{label(args)} in tier {tier} is named {name!r}, which is tier {' and '.join(others)}'s database; "
-            f"allowed: the tier's own, {database_name(tier)!r}"
+            f"allowed: the tier's own, {database_name(tier)!r}",
+            None,
         )
 
 
@@ -85,7 +87,8 @@ def _stack_reference(args: ResourceValidationArgs, report: ReportViolation, tier
     name = get(args.props, "name")
     report(
         f"{label(args)} in tier {tier} reads stack {name!r}; allowed: none: every tier owns its data and its "
-        f"cache, and another stack's outputs would hand this one its credentials"
+        f"cache, and another stack's outputs would hand this one its credentials",
+        None,
     )
 
 
@@ -99,7 +102,8 @@ def backups(args: StackValidationArgs, report: ReportViolation) -> None:
     if not settings and (needs_pitr or ctx.tier == PRODUCTION):
         report(
             f"stack {ctx.stack} (tier {ctx.tier}) has no Supabase settings resource, so nothing records its "
-            f"database backups; allowed: one recording backup_policy {PITR_BACKUPS!r}"
+            f"database backups; allowed: one recording backup_policy {PITR_BACKUPS!r}",
+            None,
         )
     for resource in settings:
         value = get(resource.props, "backup_policy")

@@ -55,7 +55,8 @@ def dns_records(args: StackValidationArgs, report: ReportViolation) -> None:
     if zone is None:
         report(
             f"stack {ctx.stack}: config {PROJECT}:{DNS_ON_VERCEL_KEY} is true and {PROJECT}:{DNS_ZONE_KEY} is not set; "
-            f"allowed: the zone on Vercel's nameservers that holds the custom domains, such as vitalexpert.com"
+            f"allowed: the zone on Vercel's nameservers that holds the custom domains, such as vitalexpert.com",
+            None,
         )
         return
     expected = {}

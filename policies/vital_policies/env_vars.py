@@ -76,14 +76,16 @@ def no_debug_in_production(args: ResourceValidationArgs, report: ReportViolation
             if value is not None and value != "false":
                 report(
                     f"{entry.name(args)} is set to something other than 'false' in tier {ctx.tier} (value not "
-                    f"shown); allowed: absent or 'false'"
+                    f"shown); allowed: absent or 'false'",
+                    None,
                 )
         elif entry.key == "NODE_ENV":
             value = entry.value()
             if value not in NEXTJS_NODE_ENV_VALUES:
                 report(
                     f"{entry.name(args)} is not a NODE_ENV Next.js accepts (value not shown); allowed: one of "
-                    f"{', '.join(NEXTJS_NODE_ENV_VALUES)} (Next.js refuses a non-standard NODE_ENV)"
+                    f"{', '.join(NEXTJS_NODE_ENV_VALUES)} (Next.js refuses a non-standard NODE_ENV)",
+                    None,
                 )
 
 
@@ -92,31 +94,35 @@ def secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type in GITHUB_SECRETS:
         for field, use in (("plaintextValue", "value"), ("encryptedValue", "valueEncrypted (with keyId)")):
             if is_set(args.props, field):
-                report(f"{label(args)} sets {field}, which the GitHub provider deprecates; allowed: {use}")
+                report(f"{label(args)} sets {field}, which the GitHub provider deprecates; allowed: {use}", None)
         return
     for entry in env_entries(args):
         if is_public_key(entry.key):
             if entry.sensitive:
                 report(
                     f"{entry.name(args)} is sensitive: true, but Next.js inlines every NEXT_PUBLIC_* variable into "
-                    f"the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable (drop the prefix)"
+                    f"the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable (drop the prefix)",
+                    None,
                 )
             elif public_key_leaks_secret(entry.key, entry.known_value()):
                 report(
                     f"{entry.name(args)} names or holds a credential, and Next.js inlines every NEXT_PUBLIC_* "
-                    f"variable into the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable"
+                    f"variable into the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable",
+                    None,
                 )
         elif not entry.sensitive:
             if looks_secret_key(entry.key):
                 report(
                     f"{entry.name(args)} names a credential but is sensitive: "
-                    f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true"
+                    f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true",
+                    None,
                 )
             elif looks_secret_value(entry.known_value()):
                 # The value itself is a credential (a DSN with a password, a known token format).
                 report(
                     f"{entry.name(args)} holds a credential (value not shown) but is sensitive: "
-                    f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true"
+                    f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true",
+                    None,
                 )
 
 
@@ -137,5 +143,6 @@ def cors(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if wild:
             report(
                 f"{entry.name(args)} allows {len(wild)} wildcard origin(s) ('*' or a '*.' pattern; value not shown) "
-                f"in tier {ctx.tier}; allowed: explicit origins only, such as https://app.vitalexpert.com"
+                f"in tier {ctx.tier}; allowed: explicit origins only, such as https://app.vitalexpert.com",
+                None,
             )

@@ -40,14 +40,15 @@ def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if ctx.tier is None:
         # A stack without a tier cannot be kept apart from production: say so once per project.
         if args.resource_type == PROJECT:
-            report(ctx.no_tier_reason())
+            report(ctx.no_tier_reason(), None)
             return
         args.not_applicable(ctx.no_tier_reason())
     config = args.get_config()
     if ctx.tier in setting(config, "isolation", "protectTiers") and not args.opts.protect:
         report(
             f"{label(args)} in tier {ctx.tier} is not protected (protect: false), so a `pulumi destroy` or a "
-            f"rename deletes it; allowed: protect: true"
+            f"rename deletes it; allowed: protect: true",
+            None,
         )
     if ctx.tier == "production":
         return
@@ -57,7 +58,8 @@ def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if isinstance(domain, str) and domain.lower().rstrip(".") in production_domains:
             report(
                 f"{label(args)} attaches {domain!r} to tier {ctx.tier}; allowed: a domain other than production's "
-                f"({', '.join(sorted(production_domains))})"
+                f"({', '.join(sorted(production_domains))})",
+                None,
             )
     elif args.resource_type == PROJECT:
         _production_branch(args, report, ctx, setting(config, "isolation", "productionBranch"))
@@ -72,12 +74,14 @@ def _production_branch(args: ResourceValidationArgs, report: ReportViolation, ct
     if found is None:
         report(
             f"{label(args)} in tier {ctx.tier} sets no gitRepository.productionBranch, so Vercel deploys the "
-            f"repository's default branch (usually {branch!r}) to it; allowed: the tier's own branch"
+            f"repository's default branch (usually {branch!r}) to it; allowed: the tier's own branch",
+            None,
         )
     elif found == branch:
         report(
             f"{label(args)} in tier {ctx.tier} has gitRepository.productionBranch {found!r}, production's "
-            f"branch; allowed: the tier's own branch"
+            f"branch; allowed: the tier's own branch",
+            None,
         )
 
 
@@ -100,7 +104,8 @@ def _preview_builds(args: ResourceValidationArgs, report: ReportViolation, ctx, 
             f"{label(args)} in tier {ctx.tier} builds previews of every branch and its ignore command "
             f"({'none' if command is None else 'found'}) does not skip {', '.join(missing)}, so those pushes build "
             f"here too, with this tier's secrets; allowed: ignoreCommand "
-            + " || ".join(f'[ "${VERCEL_GIT_BRANCH_VARIABLE}" = "{b}" ]' for b in branches)
+            + " || ".join(f'[ "${VERCEL_GIT_BRANCH_VARIABLE}" = "{b}" ]' for b in branches),
+            None,
         )
 
 
@@ -121,7 +126,7 @@ def github_environments(args: StackValidationArgs, report: ReportViolation) -> N
         r for r in args.resources if r.resource_type == GITHUB_ENVIRONMENT and get(r.props, "environment") == name
     ]
     if not environments:
-        report(f"stack {ctx.stack} has no RepositoryEnvironment {name!r}; allowed: one with {allowed}")
+        report(f"stack {ctx.stack} has no RepositoryEnvironment {name!r}; allowed: one with {allowed}", None)
         return
     policies = [r for r in args.resources if r.resource_type == GITHUB_DEPLOYMENT_POLICY]
     for environment in environments:

@@ -31,12 +31,16 @@ def max_duration(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if raw is None:
         report(
             f"{label(args)}: resourceConfig.functionDefaultTimeout is not set (Vercel then applies its own "
-            f"default); allowed: {allowed}"
+            f"default); allowed: {allowed}",
+            None,
         )
     elif timeout is None:
-        report(f"{label(args)}: resourceConfig.functionDefaultTimeout is {raw!r}; allowed: {allowed}")
+        report(f"{label(args)}: resourceConfig.functionDefaultTimeout is {raw!r}; allowed: {allowed}", None)
     elif not 1 <= timeout <= most:
-        report(f"{label(args)}: resourceConfig.functionDefaultTimeout is {show_number(timeout)} s; allowed: {allowed}")
+        report(
+            f"{label(args)}: resourceConfig.functionDefaultTimeout is {show_number(timeout)} s; allowed: {allowed}",
+            None,
+        )
 
 
 def preview_cleanup(args: StackValidationArgs, report: ReportViolation) -> None:

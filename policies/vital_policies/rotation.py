@@ -137,7 +137,8 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
     if today is None:
         report(
             f"pack config {policy}.today is {_shown(raw_today)}; allowed: a date as YYYY-MM-DD, or unset for "
-            f"today's UTC date"
+            f"today's UTC date",
+            None,
         )
         return None
     fail = int(setting(config, policy, "failAfterDays"))
@@ -147,7 +148,8 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
         report(
             f"config {PROJECT}:secretEnv is not an object of KEY: secret (value not shown), so the secrets it "
             f"holds cannot be checked for rotation; allowed: an object, as `pulumi config set --secret --path "
-            f"secretEnv.KEY` writes"
+            f"secretEnv.KEY` writes",
+            None,
         )
     try:
         rotation = context.config_object(ROTATION_KEY)
@@ -159,7 +161,8 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
         if problems:
             report(
                 f"config {PROJECT}:{ROTATION_KEY} is not an object of KEY: date; allowed: an object such as "
-                f'{{"OPENAI_API_KEY": "{today.isoformat()}"}}, as `python -m tools.rotate` writes it'
+                f'{{"OPENAI_API_KEY": "{today.isoformat()}"}}, as `python -m tools.rotate` writes it',
+                None,
             )
         rotation = {}
     holders = _holders(args.resources)

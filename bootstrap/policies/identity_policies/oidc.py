@@ -84,4 +84,4 @@ def oidc_trust(args: ResourceValidationArgs, report_violation: ReportViolation) 
     for statement in as_list(trust.get("Statement")):
         if statement.get("Effect") == "Allow" and trusts_github(statement):
             for problem in statement_problems(statement):
-                report_violation(f"role {args.props.get('name')!s} trusts GitHub's OIDC provider, but {problem}")
+                report_violation(f"role {args.props.get('name')!s} trusts GitHub's OIDC provider, but {problem}", None)
