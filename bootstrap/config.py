@@ -95,7 +95,7 @@ class BootstrapConfig(BaseModel):
     @field_validator("region", "github_owner", "bucket", "repository")
     @classmethod
     def _format(cls, value: str, info: ValidationInfo) -> str:
-        return FORMATS[info.field_name](value)
+        return FORMATS[str(info.field_name)](value)  # set for a field validator
 
     @field_validator("noncurrent_days", "abort_multipart_days", mode="before")
     @classmethod

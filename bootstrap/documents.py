@@ -123,13 +123,13 @@ def trust_policy(provider_arn: str, prefixes: tuple[str, ...], repository: str, 
     pairs = list(zip(subjects(prefixes, repository, role), [t for _ in prefixes for t in role.trusts], strict=True))
     exact = [sub for sub, trust in pairs if not trust.wildcard]
     like = [sub for sub, trust in pairs if trust.wildcard]
-    statements = []
+    statements: list[dict[str, Any]] = []
     for sid, operator, subs in (
         ("GitHubActions", "StringEquals", exact),
         ("GitHubActionsPullRequests", "StringLike", like),
     ):
         if subs:
-            condition = {"StringEquals": {AUD_KEY: AUDIENCE}}
+            condition: dict[str, dict[str, Any]] = {"StringEquals": {AUD_KEY: AUDIENCE}}
             condition.setdefault(operator, {})[SUB_KEY] = subs
             statements.append(
                 {
@@ -164,7 +164,7 @@ def role_policy(role: Role, bucket: str, account: Account) -> str:
     """The role's one inline policy, from its reads, decrypts, encrypts, writes and refreshes."""
     bucket_arn = account.bucket_arn(bucket)
     state_key = ["kms:Decrypt", "kms:GenerateDataKey"] if role.writes else ["kms:Decrypt"]
-    statements = [
+    statements: list[dict[str, Any]] = [
         # Unconditioned, so a missing key answers 404 (module doc).
         {"Sid": "ListState", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn},
         {

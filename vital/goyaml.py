@@ -154,7 +154,7 @@ def compose(text: str) -> _Node | None:
 
 
 def _scalar_tag(tag: str | None, plain: bool) -> str:
-    """"" for a plain scalar (resolved from its text); else its tag, !!str when it has none."""
+    """The empty text for a plain scalar (resolved from its text); else its tag, !!str when it has none."""
     if plain:
         return ""  # not read: resolve_plain takes the text
     return CORE + "str" if tag in (None, "!") else tag

@@ -10,6 +10,7 @@ host, under every reading of the routes (routes.readings). Headers a route possi
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
@@ -20,7 +21,7 @@ from . import context, probes
 from .headers import failures, project_routes, show
 from .pack_config import setting
 from .resources import StackView, label
-from .routes import Sent, src_matches
+from .routes import HeaderRoute, Sent, src_matches
 
 _SECONDS = re.compile(r"^(s-maxage|max-age)\s*=\s*\"?(\d+)\"?$")
 
@@ -38,12 +39,17 @@ def shared(name: str, value: str) -> bool:
     return ages.get("max-age", 0) > 0  # CDN-Cache-Control and Vercel-CDN-Cache-Control speak to the CDN only
 
 
-def _shared_header(result: Sent) -> tuple[str, str, object] | None:
+def _shared_header(result: Sent) -> tuple[str, str, HeaderRoute] | None:
     for name in CDN_CACHE_HEADERS:
         found = result.maybe.get(name)
         if found and shared(name, found[0]):
             return name, found[0], found[1]
     return None
+
+
+def _found(sent: Sent) -> tuple[str, str, HeaderRoute]:
+    """The shared header of a result failures() kept (it keeps only those _shared_header finds one in)."""
+    return cast(tuple[str, str, HeaderRoute], _shared_header(sent))
 
 
 def cache_safety(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -63,9 +69,9 @@ def cache_safety(args: StackValidationArgs, report: ReportViolation) -> None:
         found = failures(routes, requests, lambda request, result: _shared_header(result) is not None)
         by_route: dict[str, list] = {}
         for finding in found:
-            by_route.setdefault(_shared_header(finding.sent)[2].resource.urn, []).append(finding)
+            by_route.setdefault(_found(finding.sent)[2].resource.urn, []).append(finding)
         for urn, findings in by_route.items():
-            name, value, route = _shared_header(findings[0].sent)
+            name, value, route = _found(findings[0].sent)
             classes = ", ".join(dict.fromkeys(f.request.path_class for f in findings))
             report(
                 f"{label(route.resource)} (tier {ctx.tier}) lets Vercel's CDN share {classes} responses between "

@@ -46,7 +46,7 @@ class Entry:
 
 # The policies, in the order the pack lists them. Renaming one breaks every
 # --policy-pack-config file and CI check that names it.
-CATALOG = (
+CATALOG: tuple[Entry, ...] = (
     Entry(
         "rate-limit",
         "stack",
@@ -231,9 +231,16 @@ def build_policies() -> list[Policy]:
     config_schemas = schemas()
     policies: list[Policy] = []
     for entry in CATALOG:
+        level = EnforcementLevel.ADVISORY if entry.advisory else None  # None: the pack's level (mandatory)
+        schema = config_schemas[entry.name] if entry.configurable else None
         kind = StackValidationPolicy if entry.kind == "stack" else ResourceValidationPolicy
-        options = {"enforcement_level": EnforcementLevel.ADVISORY} if entry.advisory else {}
-        if entry.configurable:
-            options["config_schema"] = config_schemas[entry.name]
-        policies.append(kind(name=entry.name, description=entry.description, validate=entry.validate, **options))
+        policies.append(
+            kind(
+                name=entry.name,
+                description=entry.description,
+                validate=entry.validate,
+                enforcement_level=level,
+                config_schema=schema,
+            )
+        )
     return policies

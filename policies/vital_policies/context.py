@@ -7,7 +7,7 @@ Analyze call, so `pulumi.get_stack()` and `pulumi.Config` answer for the stack b
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pulumi
@@ -63,12 +63,19 @@ def current() -> StackContext:
     )
 
 
-def for_rule(args: Any) -> StackContext:
+@dataclass(frozen=True)
+class RuleContext(StackContext):
+    """A StackContext whose tier is known: what a rule judges against (for_rule)."""
+
+    tier: str
+
+
+def for_rule(args: Any) -> RuleContext:
     """The stack's context for a rule; a stack with no tier makes the rule not applicable."""
     ctx = current()
     if ctx.tier is None:
         args.not_applicable(ctx.no_tier_reason())  # raises: the rule stops here
-    return ctx
+    return RuleContext(**{field.name: getattr(ctx, field.name) for field in fields(ctx)})
 
 
 def plan_limits(ctx: StackContext, report: Any) -> PlanLimits | None:

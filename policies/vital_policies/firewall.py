@@ -20,7 +20,7 @@ from vital.paths import API, CLASSES, STATIC_CLASSES
 from vital.validators import covers_every_address
 
 from . import context
-from .pack_config import setting, tier_setting
+from .pack_config import number_setting, setting
 from .resources import FIREWALL, StackView, dig, elements, get, label, number, show_number
 
 
@@ -58,8 +58,8 @@ def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
     if limits is None:
         return
     config = args.get_config()
-    max_requests = number(tier_setting(config, "rate-limit", "maxRequests", ctx.tier))
-    period = number(setting(config, "rate-limit", "periodSeconds"))
+    max_requests = number_setting(config, "rate-limit", "maxRequests", ctx.tier)
+    period = number_setting(config, "rate-limit", "periodSeconds")
     allowed = (
         f"an active rate-limit rule keyed on ip of at most {show_number(max_requests)} requests per "
         f"{show_number(period)} s (tier {ctx.tier}), window {limits.rate_limit_window_min_s}-"

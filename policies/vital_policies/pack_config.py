@@ -125,3 +125,9 @@ def tier_setting(config: Mapping[str, Any], policy: str, key: str, tier: str) ->
     if isinstance(value, Mapping) and value.get(tier) is not None:
         return value[tier]
     return defaults()[policy][key][tier]
+
+
+def number_setting(config: Mapping[str, Any], policy: str, key: str, tier: str | None = None) -> float:
+    """A numeric setting, per tier when `tier` is given. The CLI validated it against its schema's
+    integer type (pack_schemas.py) before Configure, so it is a number."""
+    return float(setting(config, policy, key) if tier is None else tier_setting(config, policy, key, tier))

@@ -7,7 +7,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidati
 from vital.facts import RETENTION_DAYS
 
 from . import context
-from .pack_config import setting, tier_setting
+from .pack_config import number_setting
 from .resources import PROJECT, RETENTION, StackView, dig, get, label, number, show_number
 
 
@@ -19,7 +19,7 @@ def max_duration(args: ResourceValidationArgs, report: ReportViolation) -> None:
     limits = context.plan_limits(ctx, report)
     if limits is None:
         return
-    tier_max = number(tier_setting(args.get_config(), "max-duration", "maxSeconds", ctx.tier))
+    tier_max = number_setting(args.get_config(), "max-duration", "maxSeconds", ctx.tier)
     plan_max = float(limits.max_function_duration_s)
     most = min(tier_max, plan_max)
     allowed = (
@@ -45,7 +45,7 @@ def max_duration(args: ResourceValidationArgs, report: ReportViolation) -> None:
 
 def preview_cleanup(args: StackValidationArgs, report: ReportViolation) -> None:
     """Each project keeps preview deployments for at most the configured days (seed: 30)."""
-    max_days = number(setting(args.get_config(), "preview-cleanup", "maxDays"))
+    max_days = number_setting(args.get_config(), "preview-cleanup", "maxDays")
     choices = ", ".join(v for v, d in RETENTION_DAYS.items() if d <= max_days) or "none"
     allowed = f"expirationPreview of at most {show_number(max_days)} days ({choices})"
     view = StackView(args.resources)

@@ -23,7 +23,7 @@ from vital.facts import (
 )
 
 from . import context
-from .pack_config import setting
+from .pack_config import number_setting, setting
 from .resources import (
     ALERT_RULE,
     CUSTOM_ALERT_RULE,
@@ -56,12 +56,13 @@ def _gated_check(check: PolicyResource) -> str | None:
 
 def _staged(release: PolicyResource) -> bool:
     stages = [number(get(s, "targetPercentage")) for s in elements(get(release.props, "stages"))]
+    percents = [p for p in stages if p is not None]
     return (
         get(release.props, "advancementType") in ROLLOUT_ADVANCEMENTS
         and ROLLOUT_STAGES_MIN <= len(stages) <= ROLLOUT_STAGES_MAX
-        and None not in stages
-        and stages[-1] == 100
-        and stages[0] < 100
+        and len(percents) == len(stages)
+        and percents[-1] == 100
+        and percents[0] < 100
     )
 
 
@@ -133,7 +134,7 @@ def slo_alerts(args: StackValidationArgs, report: ReportViolation) -> None:
     config = args.get_config()
     wants_errors = ctx.tier in setting(config, "slo-alerts", "errorTiers")
     wants_latency = ctx.tier in setting(config, "slo-alerts", "latencyTiers")
-    limit = number(setting(config, "slo-alerts", "maxP95Ms"))
+    limit = number_setting(config, "slo-alerts", "maxP95Ms")
     if not (wants_errors or wants_latency):
         return
     view = StackView(args.resources)

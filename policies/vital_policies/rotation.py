@@ -46,12 +46,17 @@ ROTATION_KEY = "secretRotation"
 
 
 @dataclass(frozen=True)
+class Rotated:
+    when: date  # the parsed date
+    age: int  # days from `when` to today
+
+
+@dataclass(frozen=True)
 class Secret:
     name: str
     urn: str | None  # the resource holding it, or None for the stack
     recorded: Any  # secretRotation's entry (a date string), or None
-    when: date | None  # the parsed date
-    age: int | None  # days from `when` to today
+    rotated: Rotated | None  # None: no date recorded, or not a date
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,7 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
         recorded = rotation.get(name)
         when = _parse(recorded)
         secrets.append(
-            Secret(name, holders.get(name), recorded, when, (today - when).days if when is not None else None)
+            Secret(name, holders.get(name), recorded, Rotated(when, (today - when).days) if when is not None else None)
         )
     return Check(ctx.stack, ctx.tier, today, fail, warn, tuple(secrets))
 
@@ -191,20 +196,20 @@ def secret_rotation(args: StackValidationArgs, report: ReportViolation) -> None:
                 f"{check.rotate_hint(s.name)}",
                 s.urn,
             )
-        elif s.when is None:
+        elif s.rotated is None:
             report(
                 f"{where}: {setting_name} is {_shown(s.recorded)}, not a date; allowed: a date as YYYY-MM-DD, {limit}",
                 s.urn,
             )
-        elif s.age < 0:
+        elif s.rotated.age < 0:
             report(
-                f"{where}: last rotated {s.when.isoformat()}, after today ({check.today.isoformat()}); allowed: a "
+                f"{where}: last rotated {s.rotated.when.isoformat()}, after today ({check.today.isoformat()}); allowed: a "
                 f"date not after today, {limit}",
                 s.urn,
             )
-        elif s.age >= check.fail:
+        elif s.rotated.age >= check.fail:
             report(
-                f"{where}: last rotated {s.when.isoformat()}, {s.age} days ago (today {check.today.isoformat()}); "
+                f"{where}: last rotated {s.rotated.when.isoformat()}, {s.rotated.age} days ago (today {check.today.isoformat()}); "
                 f"allowed: {limit}; {check.rotate_hint(s.name)}",
                 s.urn,
             )
@@ -216,10 +221,10 @@ def secret_rotation_due(args: StackValidationArgs, report: ReportViolation) -> N
     if check is None:
         return
     for s in check.secrets:
-        if s.age is not None and check.warn <= s.age < check.fail:
-            deadline = s.when + timedelta(days=check.fail)
+        if s.rotated is not None and check.warn <= s.rotated.age < check.fail:
+            deadline = s.rotated.when + timedelta(days=check.fail)
             report(
-                f"secret {s.name} in tier {check.tier}: last rotated {s.when.isoformat()}, {s.age} days ago "
+                f"secret {s.name} in tier {check.tier}: last rotated {s.rotated.when.isoformat()}, {s.rotated.age} days ago "
                 f"(today {check.today.isoformat()}); due: rotate it before {deadline.isoformat()}, when it "
                 f"reaches the {check.fail}-day limit (warning from {check.warn} days); "
                 f"{check.rotate_hint(s.name)}",

@@ -43,7 +43,7 @@ class Condition:
 
 @dataclass
 class HeaderRoute:
-    resource: PolicyResource | None
+    resource: PolicyResource  # the ProjectRoute read (header_route)
     src: Any
     syntax: Any  # None: Vercel infers it
     has: list[Condition]
@@ -99,11 +99,11 @@ def header_route(resource: PolicyResource) -> HeaderRoute:
     for transform in elements(get(route, "transforms")):
         if get(transform, "type") != "response.headers" or get(transform, "op") not in ("set", "append"):
             continue
-        name = _transform_key(get(transform, "target"))
-        if not name:
+        transformed = _transform_key(get(transform, "target"))
+        if not transformed:
             continue
         target = result.gated_headers if elements(get(transform, "envs")) else result.headers
-        value, key = _transform_value(get(transform, "args")), name.lower()
+        value, key = _transform_value(get(transform, "args")), transformed.lower()
         if get(transform, "op") == "append" and target.get(key):
             target[key] = f"{target[key]}, {value}"
         else:

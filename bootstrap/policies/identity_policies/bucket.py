@@ -74,7 +74,7 @@ def tls_only(statement: dict, bucket: str) -> bool:
     return (
         statement.get("Effect") == "Deny"
         and principal in ("*", {"AWS": "*"})
-        and set(as_list(statement.get("Action"))) & {"s3:*", "*"}
+        and bool(set(as_list(statement.get("Action"))) & {"s3:*", "*"})
         and any(r.endswith(f":::{bucket}") for r in resources)
         and any(r.endswith(f":::{bucket}/*") for r in resources)
         and str(secure).lower() == "false"

@@ -32,9 +32,9 @@ def trusts_github(statement: dict) -> bool:
 def subject_problem(sub: str, operator: str) -> str | None:
     """Why a trusted `sub` does not pin one workflow file and ref, or None."""
     found = SUBJECT_RE.match(sub)
-    if found is None or PREFIX_RE.match(found["prefix"]) is None:
+    prefix = PREFIX_RE.match(found["prefix"]) if found is not None else None
+    if found is None or prefix is None:
         return "does not name a repository, a context, a workflow file and a ref (repo:OWNER/REPO:<context>:job_workflow_ref:OWNER/REPO/.github/workflows/<file>@<ref>)"
-    prefix = PREFIX_RE.match(found["prefix"])
     if found["repository"] != f"{prefix['owner']}/{prefix['repo']}":
         return f"names a workflow of another repository ({found['repository']})"
     pr_ref = found["ref"] == PULL_REQUEST_REFS
