@@ -89,8 +89,7 @@ class EnvVarsSpec(Spec):
             raise ValueError(f"targets {self.targets} are not a non-empty subset of {ENV_TARGETS}")
         if self.secret and "development" in self.targets:
             raise ValueError("Vercel refuses sensitive variables that target development")
-        if self.mode == "bulk" and self.import_ids:
-            raise ValueError("single variables cannot be imported into the bulk resource")
+        # bulk with import_ids is config envVarMode's rule (program.checks._check_bulk_adoption).
         return self
 
 
@@ -217,8 +216,8 @@ class VercelAppSpec(Spec):
 
     @model_validator(mode="after")
     def _unique_names(self) -> VercelAppSpec:
+        # Each domain once is config domains' rule (program.checks._check_collisions).
         for what, names in (
-            ("domain", [d.name for d in self.domains]),
             ("route", [r.name for r in self.routes]),
             ("firewall rule", [r.name for r in self.firewall]),
         ):
@@ -283,14 +282,7 @@ class DnsRecordsSpec(Spec):
     records: tuple[DnsRecordSpec, ...] = ()
     managed: bool = False
     # Production: losing a record takes the domain off the internet.
-    protect: bool = False
-
-    @model_validator(mode="after")
-    def _each_domain_once(self) -> DnsRecordsSpec:
-        domains = [r.domain for r in self.records]
-        if len(domains) != len(set(domains)):
-            raise ValueError(f"each domain once; found {domains}")
-        return self
+    protect: bool = False  # each domain once is config domains' rule (program.checks._check_collisions)
 
 
 # ---- GitHub ------------------------------------------------------------------------------------

@@ -52,7 +52,3 @@ def test_a_record_spec_refuses_what_the_provider_or_dns_would(changes, message):
     with pytest.raises(ValidationError, match=message):
         DnsRecordSpec(**{**APP.model_dump(), **changes})
 
-
-def test_each_domain_once():
-    with pytest.raises(ValidationError, match="each domain once"):
-        DnsRecordsSpec(records=(APP, APP), managed=True)

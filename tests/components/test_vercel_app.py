@@ -147,8 +147,6 @@ def test_import_ids_from_the_spec(recorder):
     (lambda: EnvVarsSpec(plain={"A": "1"}, secret={"A": SecretStr("x")}, targets=("production",)), "both plain and secret"),
     (lambda: EnvVarsSpec(secret={"A": SecretStr("x")}, targets=("development",)), "development"),
     (lambda: EnvVarsSpec(targets=("staging",)), "subset"),
-    (lambda: EnvVarsSpec(targets=("production",), mode="bulk", import_ids={"A": "x"}), "bulk"),
-    (lambda: app_spec(domains=(DomainSpec(name="a.com"), DomainSpec(name="a.com"))), "each domain once"),
     (lambda: project_spec(function_timeout_s=901), "less than or equal to 900"),
     (lambda: RetentionSpec(preview="5y", production="1y", errored="3m", canceled="1m"), "is not one of"),
     (lambda: HeaderRule(name="x", src="/", src_syntax="glob", headers={}), "src_syntax 'glob' is not one of"),
