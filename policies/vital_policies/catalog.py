@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy, StackValidationPolicy
 
@@ -231,16 +232,9 @@ def build_policies() -> list[Policy]:
     config_schemas = schemas()
     policies: list[Policy] = []
     for entry in CATALOG:
-        level = EnforcementLevel.ADVISORY if entry.advisory else None  # None: the pack's level (mandatory)
-        schema = config_schemas[entry.name] if entry.configurable else None
         kind = StackValidationPolicy if entry.kind == "stack" else ResourceValidationPolicy
-        policies.append(
-            kind(
-                name=entry.name,
-                description=entry.description,
-                validate=entry.validate,
-                enforcement_level=level,
-                config_schema=schema,
-            )
-        )
+        options: dict[str, Any] = {"enforcement_level": EnforcementLevel.ADVISORY} if entry.advisory else {}
+        if entry.configurable:
+            options["config_schema"] = config_schemas[entry.name]
+        policies.append(kind(name=entry.name, description=entry.description, validate=entry.validate, **options))
     return policies
