@@ -9,11 +9,14 @@ sets an attribute by name. Pulumi's guide: a component registers its children wi
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import pulumi
 
-OutputsT = TypeVar("OutputsT")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance  # typeshed's protocol of a dataclass instance
+
+OutputsT = TypeVar("OutputsT", bound="DataclassInstance")
 
 
 class VitalComponent(pulumi.ComponentResource, Generic[OutputsT]):
@@ -42,5 +45,4 @@ class VitalComponent(pulumi.ComponentResource, Generic[OutputsT]):
         """Keep the component's frozen outputs and register them with the engine, field by field
         (not dataclasses.asdict, which deep-copies every value, Outputs included)."""
         self.outputs = outputs
-        fields = dataclasses.fields(outputs)  # type: ignore[arg-type]  # OutputsT is always a dataclass (each subclass's)
-        self.register_outputs({field.name: getattr(outputs, field.name) for field in fields})
+        self.register_outputs({field.name: getattr(outputs, field.name) for field in dataclasses.fields(outputs)})

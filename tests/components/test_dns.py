@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from pydantic import ValidationError
 
@@ -17,6 +19,8 @@ APEX = DnsRecordSpec(domain="example.com", zone="example.com", name="", type="A"
 def test_one_record_per_domain_parented_named_and_protected(recorder):
     records = build(lambda: DnsRecords("dns-production", DnsRecordsSpec(records=(APP, APEX), managed=True, protect=True)))
     assert records.outputs.domains == ["app.example.com", "example.com"]
+    with pytest.raises(dataclasses.FrozenInstanceError):  # typed, frozen outputs (components/base.py)
+        records.outputs.domains = []  # type: ignore[misc]
     parent = component(recorder, "vital:vercel:DnsRecords")
     found = {r.name: r for r in of_type(recorder, ":DnsRecord")}
     assert set(found) == {"dns-production-app.example.com", "dns-production-example.com"}
