@@ -56,8 +56,9 @@ class VercelProjectSpec(Spec):
     ignore_command: str | None = None
     preview_deployments_disabled: bool
     preview_deployment_suffix: str | None = None
-    # The provider accepts 1 to 900 s; the config layer holds it to the tier's and plan's limit.
-    function_timeout_s: int = Field(ge=1, le=900)
+    # The provider accepts 1 to 900 s; config functionTimeout's rule (program/checks.py) holds it
+    # to the tier's and the plan's limit, within those.
+    function_timeout_s: int
     regions: tuple[str, ...] = Field(min_length=1)
     authentication: str
     password: SecretStr | None = None
@@ -115,7 +116,7 @@ class RouteCondition(Spec):
 class HeaderRule(Spec):
     """A project route that sets response headers on the paths `src` matches."""
 
-    name: str = Field(min_length=1, max_length=256)  # the provider's bounds
+    name: str  # the provider's 1 to 256 characters: program/name_checks.py holds every derived name to them
     src: str
     src_syntax: str  # set explicitly: Vercel infers it otherwise, and a lookahead needs "regex"
     headers: dict[str, str]
@@ -186,7 +187,8 @@ class AlertsSpec(Spec):
 
     error_anomaly: bool  # Vercel's built-in 5xx error alert
     severity: str = "medium"
-    p95_ms: int | None = Field(None, ge=1)  # a custom threshold on the functions' p95 duration
+    # A custom threshold on the functions' p95 duration; its bounds are config latencyAlertP95Ms's type.
+    p95_ms: int | None = None
     window: str = "5m"
     slack_channel_id: str | None = None
     webhook_url: SecretStr | None = None
@@ -230,7 +232,9 @@ class ShareLinkSpec(Spec):
     """A shareable link to one protected alias (a branch's or a deployment's URL)."""
 
     alias: str
-    ttl_seconds: int | None = Field(None, ge=1, le=63072000)  # the provider's bounds; None: no expiry
+    # None: no expiry. The provider's 1 to 63072000 s are config shareLinks[].expiresInDays' type
+    # (1 to facts.SHAREABLE_LINK_MAX_DAYS days, program/config.py ShareLink).
+    ttl_seconds: int | None = None
     rotation: str | None = None  # change it to rotate the link
 
 
@@ -328,7 +332,7 @@ class CacheSpec(Spec):
     primary_region: str
     eviction: bool
     # Monthly budget in USD; None leaves the provider's default ($20, vital.facts).
-    budget_usd: int | None = Field(None, ge=1)
+    budget_usd: int | None = None  # at least 1: config upstashBudget's type (program/config.py)
     # Production's data must survive any stack mistake.
     protect: bool = False
     retain_on_delete: bool = False
@@ -336,7 +340,9 @@ class CacheSpec(Spec):
 
 class SupabaseProjectSpec(Spec):
     project_ref: str
-    pool_size: int = Field(ge=0, le=3000)  # UpdateSupavisorConfigBody.default_pool_size
+    # UpdateSupavisorConfigBody.default_pool_size (0-3000): config supabasePoolSize's rules hold it to 1 to
+    # the compute's share (program/checks.py _check_database).
+    pool_size: int
     site_url: str
     uri_allow_list: tuple[str, ...]
     allowed_cidrs: tuple[str, ...] | None = None  # None: network restrictions unmanaged

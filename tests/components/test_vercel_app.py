@@ -11,7 +11,6 @@ from components.specs import (
     EnvVarsSpec,
     FirewallRule,
     HeaderRule,
-    CacheSpec,
     ReleaseSpec,
     RetentionSpec,
     RolloutStageSpec,
@@ -147,12 +146,10 @@ def test_import_ids_from_the_spec(recorder):
     (lambda: EnvVarsSpec(plain={"A": "1"}, secret={"A": SecretStr("x")}, targets=("production",)), "both plain and secret"),
     (lambda: EnvVarsSpec(secret={"A": SecretStr("x")}, targets=("development",)), "development"),
     (lambda: EnvVarsSpec(targets=("staging",)), "subset"),
-    (lambda: project_spec(function_timeout_s=901), "less than or equal to 900"),
     (lambda: RetentionSpec(preview="5y", production="1y", errored="3m", canceled="1m"), "is not one of"),
     (lambda: HeaderRule(name="x", src="/", src_syntax="glob", headers={}), "src_syntax 'glob' is not one of"),
     (lambda: RouteCondition(type="path", value="/x"), "condition type 'path' is not one of"),
     (lambda: FirewallRule(name="rule", description="d", condition_groups=((),), action={}), "at least one condition"),
-    (lambda: CacheSpec(database_name="d", primary_region="us-east-1", eviction=False, budget_usd=0), "greater than"),
 ])
 def test_a_spec_refuses_what_the_component_cannot_build(make, match):
     with pytest.raises(ValidationError, match=match):
