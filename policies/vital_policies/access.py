@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+from pulumi_policy import PolicyResource, StackValidationArgs
 
 from vital.names import AUTOMATION_BYPASS_SECRET
+from vital.policy_report import Report
 
 from . import context
 from .pack_config import setting
 from .resources import GITHUB_ENVIRONMENT_SECRET, PROTECTION_BYPASS, StackView, dig, get, label
 
 
-def preview_access(args: StackValidationArgs, report: ReportViolation) -> None:
+def preview_access(args: StackValidationArgs, report: Report) -> None:
     """The tiers that test their previews have an automation bypass on each protected project, wired
     into their GitHub environment as a secret; any other tier has no bypass and no such secret."""
     ctx = context.for_rule(args)
@@ -59,7 +60,7 @@ def _protected(project: PolicyResource) -> bool:
     )
 
 
-def internal_access(args: StackValidationArgs, report: ReportViolation) -> None:
+def internal_access(args: StackValidationArgs, report: Report) -> None:
     """An internal tier (debug mode and the mock API on) answers only the team: Vercel Authentication on
     all deployments, its custom domains included. Standard Protection leaves production custom domains
     public (vercel.com/docs/deployment-protection), so dev.vitalexpert.com would serve debug output to

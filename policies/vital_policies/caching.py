@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
 from vital.facts import CDN_CACHE_HEADERS
 from vital.paths import PUBLIC, STATIC_CLASSES
+from vital.policy_report import Report
 
 from . import context, probes
 from .headers import failures, project_routes, show
@@ -52,7 +53,7 @@ def _found(sent: Sent) -> tuple[str, str, HeaderRoute]:
     return cast(tuple[str, str, HeaderRoute], _shared_header(sent))
 
 
-def cache_safety(args: StackValidationArgs, report: ReportViolation) -> None:
+def cache_safety(args: StackValidationArgs, report: Report) -> None:
     ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "cache-safety", "tiers"):
         return

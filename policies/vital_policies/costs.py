@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
 from vital import costs
 from vital.facts import SEED_MONTHLY_CEILINGS_USD
+from vital.policy_report import Report
 from vital.tiers import TIERS
 
 from . import context
@@ -48,7 +49,7 @@ def other_tiers(config: Any, tier: str) -> dict[str, dict[str, float]]:
     return out
 
 
-def cost_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
+def cost_ceiling(args: StackValidationArgs, report: Report) -> None:
     ctx = context.for_rule(args)
     config = args.get_config()
     mine = this_stack(args, ctx.tier)
@@ -60,8 +61,7 @@ def cost_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
             report(
                 f"tier {ctx.tier}'s modelled {service} cost is {costs.show(modelled)} USD a month "
                 f"({mine.items(service)}); allowed: at most its budget {key} {costs.show(budgets[service])} USD "
-                f"(raise the budget, or drop what costs)",
-                None,
+                f"(raise the budget, or drop what costs)"
             )
     ceilings = {**SEED_MONTHLY_CEILINGS_USD, **(setting(config, "cost-ceiling", "ceilings") or {})}
     others = other_tiers(config, ctx.tier)
@@ -72,6 +72,5 @@ def cost_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
             shown = ", ".join(f"{tier} {costs.show(amount)}" for tier, amount in parts.items())
             report(
                 f"modelled {service} costs add up to {costs.show(total)} USD a month ({shown}); allowed: at most "
-                f"{costs.show(ceiling)} USD, the strategy's ceiling for {service}",
-                None,
+                f"{costs.show(ceiling)} USD, the strategy's ceiling for {service}"
             )

@@ -11,10 +11,11 @@ a stack another tier's credentials.
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy import ResourceValidationArgs, StackValidationArgs
 
 from vital.facts import UPSTASH_DEFAULT_BUDGET_USD
 from vital.names import REDIS_REST_TOKEN_ENV, REDIS_REST_URL_ENV, redis_database_name
+from vital.policy_report import Report
 from vital.tiers import BACKUP_POLICIES, TIER_DEFAULTS, TIERS
 
 from . import context
@@ -46,7 +47,7 @@ def applies(args: ResourceValidationArgs) -> bool:
     return args.resource_type in (REDIS, STACK_REFERENCE) or is_supabase_settings(args)
 
 
-def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def isolation(args: ResourceValidationArgs, report: Report) -> None:
     """No tier uses another tier's Supabase project or Redis database, nor reads another stack."""
     ctx = context.for_rule(args)
     if args.resource_type == REDIS:
@@ -57,7 +58,7 @@ def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
         _supabase(args, report, ctx.tier, tier_map(args.get_config(), "isolation", "supabaseProjectRefs"))
 
 
-def _supabase(args: ResourceValidationArgs, report: ReportViolation, tier: str, refs: dict[str, str]) -> None:
+def _supabase(args: ResourceValidationArgs, report: Report, tier: str, refs: dict[str, str]) -> None:
     ref = get(args.props, "project_ref")
     if not isinstance(ref, str):
         return
@@ -67,32 +68,29 @@ def _supabase(args: ResourceValidationArgs, report: ReportViolation, tier: str, 
         allowed = f"tier {tier}'s own project ({own!r})" if own and own != ref else "a project no other tier uses"
         report(
             f"{label(args)} in tier {tier} uses Supabase project {ref!r}, which is tier {' and '.join(others)}'s; "
-            f"allowed: {allowed}",
-            None,
+            f"allowed: {allowed}"
         )
 
 
-def _redis(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> None:
+def _redis(args: ResourceValidationArgs, report: Report, tier: str) -> None:
     name = get(args.props, "databaseName")
     others = [t for t in TIERS if t != tier and database_name(t) == name]
     if others:
         report(
             f"{label(args)} in tier {tier} is named {name!r}, which is tier {' and '.join(others)}'s database; "
-            f"allowed: the tier's own, {database_name(tier)!r}",
-            None,
+            f"allowed: the tier's own, {database_name(tier)!r}"
         )
 
 
-def _stack_reference(args: ResourceValidationArgs, report: ReportViolation, tier: str) -> None:
+def _stack_reference(args: ResourceValidationArgs, report: Report, tier: str) -> None:
     name = get(args.props, "name")
     report(
         f"{label(args)} in tier {tier} reads stack {name!r}; allowed: none: every tier owns its data and its "
-        f"cache, and another stack's outputs would hand this one its credentials",
-        None,
+        f"cache, and another stack's outputs would hand this one its credentials"
     )
 
 
-def backups(args: StackValidationArgs, report: ReportViolation) -> None:
+def backups(args: StackValidationArgs, report: Report) -> None:
     """Each Supabase settings resource records a known backup policy; PITR tiers record daily+pitr."""
     ctx = context.for_rule(args)
     pitr_tiers = setting(args.get_config(), "backups", "requirePitrTiers")
@@ -102,8 +100,7 @@ def backups(args: StackValidationArgs, report: ReportViolation) -> None:
     if not settings and (needs_pitr or ctx.tier == PRODUCTION):
         report(
             f"stack {ctx.stack} (tier {ctx.tier}) has no Supabase settings resource, so nothing records its "
-            f"database backups; allowed: one recording backup_policy {PITR_BACKUPS!r}",
-            None,
+            f"database backups; allowed: one recording backup_policy {PITR_BACKUPS!r}"
         )
     for resource in settings:
         value = get(resource.props, "backup_policy")
@@ -128,7 +125,7 @@ def backups(args: StackValidationArgs, report: ReportViolation) -> None:
             )
 
 
-def _reported_without_pitr(resource, tier: str, report: ReportViolation) -> bool:
+def _reported_without_pitr(resource, tier: str, report: Report) -> bool:
     """Judge what Supabase reported (components/supabase/observed.py), when it has been read.
 
     True when the report settled it (a violation was reported); False when nothing was
@@ -154,7 +151,7 @@ def _reported_without_pitr(resource, tier: str, report: ReportViolation) -> bool
     return False
 
 
-def data_budget(args: StackValidationArgs, report: ReportViolation) -> None:
+def data_budget(args: StackValidationArgs, report: Report) -> None:
     """Warns when a tier's Redis database keeps the provider's default budget or less: at the budget
     Upstash throttles the database until the next month."""
     ctx = context.for_rule(args)
@@ -177,7 +174,7 @@ def data_budget(args: StackValidationArgs, report: ReportViolation) -> None:
 REDIS_ENV = (REDIS_REST_URL_ENV, REDIS_REST_TOKEN_ENV)
 
 
-def cache_isolation(args: StackValidationArgs, report: ReportViolation) -> None:
+def cache_isolation(args: StackValidationArgs, report: Report) -> None:
     """Every Redis credential env var of the stack comes from the stack's own RedisDatabase.
 
     The engine records where each input came from (propertyDependencies): an env var whose value was

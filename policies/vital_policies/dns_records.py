@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
 from vital import dns
 from vital.names import DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, PROJECT
+from vital.policy_report import Report
 
 from . import context
 from .pack_config import setting
@@ -44,7 +45,7 @@ def _allowed(expected: dns.Record) -> str:
     return f"a DnsRecord with domain {expected.zone!r}, name {expected.name!r}, type {expected.type}, value {values}"
 
 
-def dns_records(args: StackValidationArgs, report: ReportViolation) -> None:
+def dns_records(args: StackValidationArgs, report: Report) -> None:
     """Each ProjectDomain has its documented DnsRecord, and every address record at its name is that one."""
     ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "dns-records", "tiers"):
@@ -55,8 +56,7 @@ def dns_records(args: StackValidationArgs, report: ReportViolation) -> None:
     if zone is None:
         report(
             f"stack {ctx.stack}: config {PROJECT}:{DNS_ON_VERCEL_KEY} is true and {PROJECT}:{DNS_ZONE_KEY} is not set; "
-            f"allowed: the zone on Vercel's nameservers that holds the custom domains, such as vitalexpert.com",
-            None,
+            f"allowed: the zone on Vercel's nameservers that holds the custom domains, such as vitalexpert.com"
         )
         return
     expected = {}

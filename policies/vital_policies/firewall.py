@@ -13,10 +13,11 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+from pulumi_policy import PolicyResource, StackValidationArgs
 
 from vital.facts import RATE_LIMIT_429_ACTION
 from vital.paths import API, CLASSES, STATIC_CLASSES
+from vital.policy_report import Report
 from vital.validators import covers_every_address
 
 from . import context
@@ -40,7 +41,7 @@ def _disabled(firewall: PolicyResource) -> bool:
 # ---- rate-limit ---------------------------------------------------------------------------
 
 
-def _firewalls_by_project(args: StackValidationArgs, allowed: str, report: ReportViolation):
+def _firewalls_by_project(args: StackValidationArgs, allowed: str, report: Report):
     """Each project with its FirewallConfigs; a project without one is reported, not yielded."""
     view = StackView(args.resources)
     for project in view.projects:
@@ -51,7 +52,7 @@ def _firewalls_by_project(args: StackValidationArgs, allowed: str, report: Repor
             report(f"{label(project)} has no FirewallConfig; allowed: {allowed}", project.urn)
 
 
-def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
+def rate_limit(args: StackValidationArgs, report: Report) -> None:
     """Every project has an active per-IP rate-limit rule no looser than its tier allows."""
     ctx = context.for_rule(args)
     limits = context.plan_limits(ctx, report)
@@ -149,7 +150,7 @@ def _rate_limit_problems(rule: Any, max_requests: float, period: float, limits) 
 # ---- admin-allowlist ------------------------------------------------------------------------
 
 
-def admin_allowlist(args: StackValidationArgs, report: ReportViolation) -> None:
+def admin_allowlist(args: StackValidationArgs, report: Report) -> None:
     """Admin routes are denied to every address outside the allow-list, in every project."""
     ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "admin-allowlist", "tiers"):

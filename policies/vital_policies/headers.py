@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
+
+from vital.policy_report import Report
 
 from . import context, probes
 from .pack_config import setting
@@ -82,7 +84,7 @@ def _robots(result: dict) -> str | None:
     return found[0] if found else None
 
 
-def noindex(args: StackValidationArgs, report: ReportViolation) -> None:
+def noindex(args: StackValidationArgs, report: Report) -> None:
     """Noindex tiers send X-Robots-Tag: noindex on every request; the others send it on their
     *.vercel.app hosts and never on their custom domains."""
     ctx = context.for_rule(args)
@@ -116,7 +118,7 @@ def noindex(args: StackValidationArgs, report: ReportViolation) -> None:
 
 
 def _custom_domains_indexed(
-    tier: str, routes: list[HeaderRoute], requests: list[probes.Request], domains: list[str], report: ReportViolation
+    tier: str, routes: list[HeaderRoute], requests: list[probes.Request], domains: list[str], report: Report
 ) -> None:
     leaks = failures(routes, requests, lambda r, s: sends_noindex(_robots(s.maybe)))
     by_route: dict[str, list[Finding]] = {}
@@ -133,7 +135,7 @@ def _custom_domains_indexed(
         )
 
 
-def security_headers(args: StackValidationArgs, report: ReportViolation) -> None:
+def security_headers(args: StackValidationArgs, report: Report) -> None:
     """Production projects send CSP, HSTS, frame and sniffing protection on every request; the tiers
     before production send a CSP at least report-only on every request."""
     ctx = context.for_rule(args)
@@ -173,7 +175,7 @@ def directives(policy: str) -> list[str]:
     return sorted(d for d in found if d and d.split()[0].lower() not in REPORTING_DIRECTIVES)
 
 
-def _csp_reported(args: StackValidationArgs, report: ReportViolation, ctx: context.StackContext) -> None:
+def _csp_reported(args: StackValidationArgs, report: Report, ctx: context.StackContext) -> None:
     view = StackView(args.resources)
     wanted = directives(setting(args.get_config(), "security-headers", "csp"))
     for project in view.projects:

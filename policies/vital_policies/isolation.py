@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 
 from vital.facts import VERCEL_GIT_BRANCH_VARIABLE
+from vital.policy_report import Report
 
 from . import context, data
 from .pack_config import setting
@@ -28,7 +29,7 @@ from .resources import (
 PROTECTED_TYPES = (PROJECT, DOMAIN, GITHUB_ENVIRONMENT)
 
 
-def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def isolation(args: ResourceValidationArgs, report: Report) -> None:
     """Non-production stacks use no production domain or branch; production's key resources are protected;
     no tier uses another tier's Supabase project or Redis database."""
     if data.applies(args):
@@ -40,15 +41,14 @@ def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if ctx.tier is None:
         # A stack without a tier cannot be kept apart from production: say so once per project.
         if args.resource_type == PROJECT:
-            report(ctx.no_tier_reason(), None)
+            report(ctx.no_tier_reason())
             return
         args.not_applicable(ctx.no_tier_reason())
     config = args.get_config()
     if ctx.tier in setting(config, "isolation", "protectTiers") and not args.opts.protect:
         report(
             f"{label(args)} in tier {ctx.tier} is not protected (protect: false), so a `pulumi destroy` or a "
-            f"rename deletes it; allowed: protect: true",
-            None,
+            f"rename deletes it; allowed: protect: true"
         )
     if ctx.tier == "production":
         return
@@ -58,15 +58,14 @@ def isolation(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if isinstance(domain, str) and domain.lower().rstrip(".") in production_domains:
             report(
                 f"{label(args)} attaches {domain!r} to tier {ctx.tier}; allowed: a domain other than production's "
-                f"({', '.join(sorted(production_domains))})",
-                None,
+                f"({', '.join(sorted(production_domains))})"
             )
     elif args.resource_type == PROJECT:
         _production_branch(args, report, ctx, setting(config, "isolation", "productionBranch"))
         _preview_builds(args, report, ctx, setting(config, "isolation", "previewSkipsBranches"))
 
 
-def _production_branch(args: ResourceValidationArgs, report: ReportViolation, ctx, branch: str) -> None:
+def _production_branch(args: ResourceValidationArgs, report: Report, ctx, branch: str) -> None:
     repository = get(args.props, "gitRepository")
     if repository is None:
         return  # no Git integration: nothing deploys from a branch
@@ -74,18 +73,16 @@ def _production_branch(args: ResourceValidationArgs, report: ReportViolation, ct
     if found is None:
         report(
             f"{label(args)} in tier {ctx.tier} sets no gitRepository.productionBranch, so Vercel deploys the "
-            f"repository's default branch (usually {branch!r}) to it; allowed: the tier's own branch",
-            None,
+            f"repository's default branch (usually {branch!r}) to it; allowed: the tier's own branch"
         )
     elif found == branch:
         report(
             f"{label(args)} in tier {ctx.tier} has gitRepository.productionBranch {found!r}, production's "
-            f"branch; allowed: the tier's own branch",
-            None,
+            f"branch; allowed: the tier's own branch"
         )
 
 
-def _preview_builds(args: ResourceValidationArgs, report: ReportViolation, ctx, branches: list[str]) -> None:
+def _preview_builds(args: ResourceValidationArgs, report: Report, ctx, branches: list[str]) -> None:
     """A Git-connected project that builds previews skips the other tiers' branches, which would
     otherwise build there too, with this tier's secrets. The command is read, never run: only the
     shape the program writes (an OR of `[ "$VERCEL_GIT_COMMIT_REF" = "<branch>" ]` tests) counts."""
@@ -104,12 +101,11 @@ def _preview_builds(args: ResourceValidationArgs, report: ReportViolation, ctx, 
             f"{label(args)} in tier {ctx.tier} builds previews of every branch and its ignore command "
             f"({'none' if command is None else 'found'}) does not skip {', '.join(missing)}, so those pushes build "
             f"here too, with this tier's secrets; allowed: ignoreCommand "
-            + " || ".join(f'[ "${VERCEL_GIT_BRANCH_VARIABLE}" = "{b}" ]' for b in branches),
-            None,
+            + " || ".join(f'[ "${VERCEL_GIT_BRANCH_VARIABLE}" = "{b}" ]' for b in branches)
         )
 
 
-def github_environments(args: StackValidationArgs, report: ReportViolation) -> None:
+def github_environments(args: StackValidationArgs, report: Report) -> None:
     """Production's GitHub environment deploys only from the production branch, and waits for a
     person: its required reviewers, or where GitHub cannot enforce them, the fallback."""
     ctx = context.for_rule(args)
@@ -126,7 +122,7 @@ def github_environments(args: StackValidationArgs, report: ReportViolation) -> N
         r for r in args.resources if r.resource_type == GITHUB_ENVIRONMENT and get(r.props, "environment") == name
     ]
     if not environments:
-        report(f"stack {ctx.stack} has no RepositoryEnvironment {name!r}; allowed: one with {allowed}", None)
+        report(f"stack {ctx.stack} has no RepositoryEnvironment {name!r}; allowed: one with {allowed}")
         return
     policies = [r for r in args.resources if r.resource_type == GITHUB_DEPLOYMENT_POLICY]
     for environment in environments:
@@ -160,7 +156,7 @@ def _reviewers(environment: PolicyResource) -> int:
     return sum(len(elements(get(entry, "users"))) + len(elements(get(entry, "teams"))) for entry in entries)
 
 
-def _approval(args: StackValidationArgs, report: ReportViolation, environment: PolicyResource, branch: str) -> None:
+def _approval(args: StackValidationArgs, report: Report, environment: PolicyResource, branch: str) -> None:
     """Reviewers where GitHub enforces them (self-review prevented, admins not bypassing); elsewhere,
     only with the fallback in the stack: the branch's ruleset review and the release gates."""
     plan = context.github_plan()

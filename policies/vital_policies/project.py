@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy import ResourceValidationArgs, StackValidationArgs
 
 from vital.facts import RETENTION_DAYS
+from vital.policy_report import Report
 
 from . import context
 from .pack_config import number_setting
 from .resources import PROJECT, RETENTION, StackView, dig, get, label, number, show_number
 
 
-def max_duration(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def max_duration(args: ResourceValidationArgs, report: Report) -> None:
     """resourceConfig.functionDefaultTimeout is set and within the tier's and the plan's maximum."""
     if args.resource_type != PROJECT:
         return
@@ -31,19 +32,15 @@ def max_duration(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if raw is None:
         report(
             f"{label(args)}: resourceConfig.functionDefaultTimeout is not set (Vercel then applies its own "
-            f"default); allowed: {allowed}",
-            None,
+            f"default); allowed: {allowed}"
         )
     elif timeout is None:
-        report(f"{label(args)}: resourceConfig.functionDefaultTimeout is {raw!r}; allowed: {allowed}", None)
+        report(f"{label(args)}: resourceConfig.functionDefaultTimeout is {raw!r}; allowed: {allowed}")
     elif not 1 <= timeout <= most:
-        report(
-            f"{label(args)}: resourceConfig.functionDefaultTimeout is {show_number(timeout)} s; allowed: {allowed}",
-            None,
-        )
+        report(f"{label(args)}: resourceConfig.functionDefaultTimeout is {show_number(timeout)} s; allowed: {allowed}")
 
 
-def preview_cleanup(args: StackValidationArgs, report: ReportViolation) -> None:
+def preview_cleanup(args: StackValidationArgs, report: Report) -> None:
     """Each project keeps preview deployments for at most the configured days (seed: 30)."""
     max_days = number_setting(args.get_config(), "preview-cleanup", "maxDays")
     choices = ", ".join(v for v, d in RETENTION_DAYS.items() if d <= max_days) or "none"

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 
 import pulumi
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
+from vital.policy_report import Report
 from vital.tiers import TIER_DEFAULTS
 
 from . import context
@@ -45,7 +46,7 @@ def unanchored(pattern: str, projects: list[str], slug: str | None) -> str | Non
     return None if host in allowed else f"allowed: {', '.join(allowed) or 'no wildcard'}"
 
 
-def redirect_urls(args: StackValidationArgs, report: ReportViolation) -> None:
+def redirect_urls(args: StackValidationArgs, report: Report) -> None:
     ctx = context.for_rule(args)
     slug = pulumi.Config(context.PROJECT).get("vercelTeamSlug") or None
     allowed_here = ctx.tier in setting(args.get_config(), "redirect-urls", "tiers")

@@ -10,7 +10,7 @@ triggers: [{type, filter}]}; CustomAlertRule: {projectId, evaluation: {query: {m
 
 from __future__ import annotations
 
-from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+from pulumi_policy import PolicyResource, StackValidationArgs
 
 from vital.facts import (
     ALERT_ABOVE_OPERATORS,
@@ -21,6 +21,7 @@ from vital.facts import (
     ROLLOUT_STAGES_MAX,
     ROLLOUT_STAGES_MIN,
 )
+from vital.policy_report import Report
 
 from . import context
 from .pack_config import number_setting, setting
@@ -66,7 +67,7 @@ def _staged(release: PolicyResource) -> bool:
     )
 
 
-def release_gates(args: StackValidationArgs, report: ReportViolation) -> None:
+def release_gates(args: StackValidationArgs, report: Report) -> None:
     """Production's alias waits for the required GitHub checks, and production rolls out in stages."""
     ctx = context.for_rule(args)
     config = args.get_config()
@@ -128,7 +129,7 @@ def _latency_threshold(rule: PolicyResource) -> float | None:
     return number(get(trigger, "threshold"))
 
 
-def slo_alerts(args: StackValidationArgs, report: ReportViolation) -> None:
+def slo_alerts(args: StackValidationArgs, report: Report) -> None:
     """Error alerts where the tier table wants them, and a p95 latency alert no looser than the SLO."""
     ctx = context.for_rule(args)
     config = args.get_config()

@@ -9,14 +9,16 @@ Before the resource has read Supabase (a first preview) there is nothing to judg
 
 from __future__ import annotations
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
+
+from vital.policy_report import Report
 
 from . import context
 from .pack_config import setting
 from .resources import elements, get, is_supabase_settings, label, peek
 
 
-def rls(args: StackValidationArgs, report: ReportViolation) -> None:
+def rls(args: StackValidationArgs, report: Report) -> None:
     """Supabase's security advisors report no table without row-level security."""
     ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "rls", "tiers"):

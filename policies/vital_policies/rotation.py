@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
 from vital import clock
 from vital.names import ALWAYS_HELD_SECRETS, HELD_WHEN_SET_SECRETS, SUPABASE_DB_URL_SECRET, VERCEL_TOKEN_SECRET
+from vital.policy_report import Report
 from vital.rotation import parse as _parse
 
 from . import context
@@ -127,7 +128,7 @@ def _holders(resources: Iterable[PolicyResource]) -> dict[str, str]:
     return {**github, **env, **found}
 
 
-def _check(args: StackValidationArgs, report: ReportViolation, policy: str, problems: bool) -> Check | None:
+def _check(args: StackValidationArgs, report: Report, policy: str, problems: bool) -> Check | None:
     """The policy's figures and the stack's secrets; None when the policy does not apply.
 
     `problems`: report what makes a secret's age unknowable (only the mandatory policy does,
@@ -142,8 +143,7 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
     if today is None:
         report(
             f"pack config {policy}.today is {_shown(raw_today)}; allowed: a date as YYYY-MM-DD, or unset for "
-            f"today's UTC date",
-            None,
+            f"today's UTC date"
         )
         return None
     fail = int(setting(config, policy, "failAfterDays"))
@@ -153,8 +153,7 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
         report(
             f"config {PROJECT}:secretEnv is not an object of KEY: secret (value not shown), so the secrets it "
             f"holds cannot be checked for rotation; allowed: an object, as `pulumi config set --secret --path "
-            f"secretEnv.KEY` writes",
-            None,
+            f"secretEnv.KEY` writes"
         )
     try:
         rotation = context.config_object(ROTATION_KEY)
@@ -166,8 +165,7 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
         if problems:
             report(
                 f"config {PROJECT}:{ROTATION_KEY} is not an object of KEY: date; allowed: an object such as "
-                f'{{"OPENAI_API_KEY": "{today.isoformat()}"}}, as `python -m tools.rotate` writes it',
-                None,
+                f'{{"OPENAI_API_KEY": "{today.isoformat()}"}}, as `python -m tools.rotate` writes it'
             )
         rotation = {}
     holders = _holders(args.resources)
@@ -181,7 +179,7 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
     return Check(ctx.stack, ctx.tier, today, fail, warn, tuple(secrets))
 
 
-def secret_rotation(args: StackValidationArgs, report: ReportViolation) -> None:
+def secret_rotation(args: StackValidationArgs, report: Report) -> None:
     """Mandatory: every secret of the tier was rotated less than failAfterDays ago, and the date is recorded."""
     check = _check(args, report, "secret-rotation", problems=True)
     if check is None:
@@ -215,7 +213,7 @@ def secret_rotation(args: StackValidationArgs, report: ReportViolation) -> None:
             )
 
 
-def secret_rotation_due(args: StackValidationArgs, report: ReportViolation) -> None:
+def secret_rotation_due(args: StackValidationArgs, report: Report) -> None:
     """Advisory: a secret rotated warnAfterDays to failAfterDays - 1 days ago is due for rotation."""
     check = _check(args, report, "secret-rotation-due", problems=False)
     if check is None:
