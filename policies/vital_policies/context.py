@@ -63,9 +63,9 @@ def current() -> StackContext:
     )
 
 
-@dataclass(frozen=True)
 class RuleContext(StackContext):
-    """A StackContext whose tier is known: what a rule judges against (for_rule)."""
+    """A StackContext whose tier is known: what a rule judges against (for_rule). The annotation
+    narrows the type for mypy; the fields, frozen, are StackContext's."""
 
     tier: str
 
