@@ -47,10 +47,15 @@ def test_requests_cover_every_host_with_every_path():
     ("/a+", ["/a"]), ("/a{2,3}", ["/aa"]), ("/a*", ["/", "/a"]), ("/a*?", ["/", "/a"]), ("/(?:ab)?", ["/", "/ab"]),
     ("/(ab|cd|ef|gh|ij|kl|mn|op)", ["/ab", "/cd", "/ef", "/gh", "/ij", "/kl"]),  # six at the most by default
     ("/(a|b)", ["/a", "/b"]), ("/(ab|ac)", ["/ab", "/ac"]),  # each alternative, even one re would fold into a class
-    (r"/\x41\u0042\103\.", ["/ABC."]), ("/[]a]", ["/]"]), (r"/[\x41-Z]", ["/x"]),  # escapes; a leading ] is a member
-    ("/a++b", ["/ab"]), ("/(?>ab)", ["/ab"]), ("(?i)/a(?i:b)", ["/ab"]),  # possessive, atomic, flags
-    ("/(?P<n>ab)(?P=n)", ["/ab"]), (r"/(a)\1", ["/a"]), ("/(?!x)(?<=y)(?#c)z", ["/z"]),  # references, assertions
-    ("/a{x}", ["/a{x}"]), ("/a{,2}", ["/", "/a"]),  # a brace that is no quantifier is a literal
+    (r"/a\.\b\n\x41", ["/a.41"]), (r"/(a)\1", ["/a"]),  # escaped punctuation is itself; an escaped letter or digit spells nothing
+    ("/[]a]", ["/]"]), ("/[^]a]b", ["/xb"]), (r"/[\]]b", ["/xb"]), ("/[a-]", ["/a"]), (r"/[a\]]b", ["/ab"]),  # classes
+    ("/a++b", ["/ab"]), ("/a*+b?", ["/", "/b", "/a", "/ab"]), ("/a{,2}", ["/", "/a"]), ("/a{2}", ["/aa"]),  # repeats
+    ("/a{x}", ["/a{x}"]), ("/a{}", ["/a{}"]), ("/a{,}", ["/", "/a"]),  # {x} and {} are literals
+    ("/(?P<n>ab)(?P=n)", ["/ab"]), ("/(?:a|b)c", ["/ac", "/bc"]),  # named and non-capturing groups spell
+    ("/(?=a:b)(?<!a\\)b)(?#c(d)(?>e)(?i:f)g", ["/g"]),  # any other (? construct spells nothing
+    ("/(?=[)])x", ["/x"]), ("/(?=(a))x", ["/x"]),  # a ) in a class or a nested group inside it
+    ("/a|", ["/a"]),
+    ("/(", []), ("/a{99999999999}", []), ("/" + "(" * 2000 + ")" * 2000, []),  # re.compile refuses them
     ("a/b", []),  # not a path
     ("(", []), (None, []),  # not a regular expression
 ])
