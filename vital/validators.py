@@ -21,7 +21,6 @@ ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SUPABASE_REF_PATTERN = "^[a-z]{20}$"
 SUPABASE_REF_RE = re.compile(SUPABASE_REF_PATTERN)
 TEAM_RE = re.compile(r"^team_[A-Za-z0-9]{6,}$")
-HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 APP_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")
 PROJECT_ID_RE = re.compile(r"^prj_[A-Za-z0-9]+$")
 
