@@ -9,14 +9,18 @@ sets an attribute by name. Pulumi's guide: a component registers its children wi
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import pulumi
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance  # typeshed's protocol of a dataclass instance
 
-OutputsT = TypeVar("OutputsT", bound="DataclassInstance")
+class DataclassInstance(Protocol):
+    """What dataclasses.fields() takes: an instance of a dataclass (typeshed's _typeshed.DataclassInstance)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+OutputsT = TypeVar("OutputsT", bound=DataclassInstance)
 
 
 class VitalComponent(pulumi.ComponentResource, Generic[OutputsT]):
