@@ -68,7 +68,7 @@ def requests(
 # regular expression at all, and the caller keeps only the examples the route matches, so an odd
 # construct read loosely costs an example, never a wrong verdict. It stands in for the
 # stdlib-private re._parser (issue 26). An item is the text it spells ("" for nothing), a group
-# ("GROUP", alternatives) or a repeat ("REPEAT", (least, item)).
+# (a list of alternatives, each a list of items) or a repeat (a tuple: the least count, the item).
 
 _QUANTIFIER = re.compile(r"\{(\d*)(,?)(\d*)\}")
 
@@ -82,7 +82,7 @@ def src_examples(pattern: Any, limit: int = 6) -> list[str]:
         re.compile(pattern)
     except (re.error, RecursionError, OverflowError):  # too deep a nesting, too large a repeat
         return []
-    spelled = _options(("GROUP", _alternatives(pattern, 0)[0]), limit)
+    spelled = _options(_alternatives(pattern, 0)[0], limit)
     return [s for s in spelled if s.startswith("/")]
 
 
@@ -134,20 +134,19 @@ def _group(text: str, i: int) -> tuple[Any, int]:
     elif text.startswith("?", i):
         return "", _closing(text, i) + 1
     alternatives, i = _alternatives(text, i)
-    return ("GROUP", alternatives), i + 1
+    return alternatives, i + 1
 
 
 def _closing(text: str, i: int) -> int:
     """The index of the `)` that closes the group whose content starts at i."""
     depth = 0
     while depth >= 0:
-        if text[i] == "\\":
-            i += 1
-        elif text[i] == "[":
-            i = _class(text, i + 1)[1] - 1
-        elif text[i] in "()":
-            depth += 1 if text[i] == "(" else -1
-        i += 1
+        char = text[i]
+        if char == "[":
+            i = _class(text, i + 1)[1]
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        i += 2 if char == "\\" else 1
     return i - 1
 
 
@@ -175,7 +174,7 @@ def _repeat(text: str, i: int, item: Any) -> tuple[Any, int]:
         return item, i
     if text[i : i + 1] in ("?", "+"):
         i += 1
-    return ("REPEAT", (least, item)), i
+    return (least, item), i
 
 
 def _spell(items: list, limit: int) -> list[str]:
@@ -188,9 +187,8 @@ def _spell(items: list, limit: int) -> list[str]:
 def _options(item: Any, limit: int) -> list[str]:
     if isinstance(item, str):
         return [item]
-    op, av = item
-    if op == "GROUP":
-        return [s for seq in av for s in _spell(seq, limit)][:limit]
-    least, sub = av
-    once = _options(sub, limit)
+    if isinstance(item, list):  # a group's alternatives
+        return [s for seq in item for s in _spell(seq, limit)][:limit]
+    least, repeated = item
+    once = _options(repeated, limit)
     return ([""] if least == 0 else []) + [s * max(least, 1) for s in once]

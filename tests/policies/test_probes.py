@@ -54,7 +54,8 @@ def test_requests_cover_every_host_with_every_path():
     ("/(?P<n>ab)(?P=n)", ["/ab"]), ("/(?:a|b)c", ["/ac", "/bc"]),  # named and non-capturing groups spell
     ("/(?=a:b)(?<!a\\)b)(?#c(d)(?>e)(?i:f)g", ["/g"]),  # any other (? construct spells nothing
     ("/(?=[)])x", ["/x"]), ("/(?=(a))x", ["/x"]),  # a ) in a class or a nested group inside it
-    ("/a|", ["/a"]),
+    ("/a|", ["/a"]), ("/X[X]", ["/XX"]), ("/a*b", ["/b", "/ab"]), ("/a+b", ["/ab"]),  # X is no special character
+    ("/(?=X)y", ["/y"]), ("/(?=[])])x", ["/x"]), ("/(?=[a])x", ["/x"]),  # the group a lookahead skips
     ("/(", []), ("/a{99999999999}", []), ("/" + "(" * 2000 + ")" * 2000, []),  # re.compile refuses them
     ("a/b", []),  # not a path
     ("(", []), (None, []),  # not a regular expression
