@@ -57,6 +57,9 @@ def build(cfg: BootstrapConfig) -> dict[str, object]:
         "roleArns": {role.key: where.role_arn(role.name) for role in ROLES},
         "githubVariables": github_variables(cfg, where),
         # The line that makes each tier's stack in this backend, sealed with its own key.
-        "stackInits": {spec.stack: f'pulumi stack init {spec.stack} --secrets-provider "awskms://{spec.alias}?region={cfg.region}"'
-                       for spec in specs.stack_keys if spec.stack in TIERS},
+        "stackInits": {
+            spec.stack: f'pulumi stack init {spec.stack} --secrets-provider "awskms://{spec.alias}?region={cfg.region}"'
+            for spec in specs.stack_keys
+            if spec.stack in TIERS
+        },
     }

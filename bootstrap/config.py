@@ -11,10 +11,17 @@ import json
 from typing import Any
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, StrictInt, ValidationError, ValidationInfo, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
 )
 
-from vital import facts, pulumi_internals, validators
+from vital import aws_validators, facts, pulumi_internals, validators
 from vital.names import TIERS
 from vital.trust import BOOTSTRAP_PROJECT, BOOTSTRAP_STACK, PREFIXES_KEY, REPOSITORY_KEY, is_immutable, prefix_problem
 
@@ -23,9 +30,13 @@ GITHUB_OWNER_KEY = "github:owner"
 # The keys `adopt.keys` takes: the bucket's key (`state`) and each tier's, as the old
 # `tools.backend bootstrap` made them (it made no key for the bootstrap stack).
 ADOPTABLE_KEYS = ("state", *TIERS)
-# Each string key's format (vital/validators.py: the value back, or ValueError "allowed: ...").
-FORMATS = {"region": validators.aws_region, "github_owner": validators.github_owner,
-           "bucket": validators.s3_bucket_name, "repository": validators.github_repository}
+# Each string key's format (vital/validators.py, vital/aws_validators.py: the value back, or ValueError "allowed: ...").
+FORMATS = {
+    "region": aws_validators.aws_region,
+    "github_owner": validators.github_owner,
+    "bucket": aws_validators.s3_bucket_name,
+    "repository": validators.github_repository,
+}
 
 
 class ConfigError(Exception):
@@ -48,16 +59,32 @@ class Adoption(BaseModel):
     def _keys(cls, keys: dict[str, str]) -> dict[str, str]:
         for name, key_id in keys.items():
             if name not in ADOPTABLE_KEYS:
-                raise ValueError(json.dumps({"key": f"adopt.keys.{name}", "found": name,
-                                             "allowed": f"allowed: one of {', '.join(ADOPTABLE_KEYS)}"}))
+                raise ValueError(
+                    json.dumps(
+                        {
+                            "key": f"adopt.keys.{name}",
+                            "found": name,
+                            "allowed": f"allowed: one of {', '.join(ADOPTABLE_KEYS)}",
+                        }
+                    )
+                )
             try:
-                validators.kms_key_id(key_id)
+                aws_validators.kms_key_id(key_id)
             except ValueError as err:
-                raise ValueError(json.dumps({"key": f"adopt.keys.{name}", "found": key_id, "allowed": str(err)})) from None
+                raise ValueError(
+                    json.dumps({"key": f"adopt.keys.{name}", "found": key_id, "allowed": str(err)})
+                ) from None
         missing = [name for name in ADOPTABLE_KEYS if name not in keys]
         if keys and missing:
-            raise ValueError(json.dumps({"key": "adopt.keys", "found": sorted(keys), "allowed":
-                                         f"allowed: every key the old bootstrap made; missing {', '.join(missing)}"}))
+            raise ValueError(
+                json.dumps(
+                    {
+                        "key": "adopt.keys",
+                        "found": sorted(keys),
+                        "allowed": f"allowed: every key the old bootstrap made; missing {', '.join(missing)}",
+                    }
+                )
+            )
         return keys
 
 
@@ -78,47 +105,76 @@ class BootstrapConfig(BaseModel):
     @field_validator("region", "github_owner", "bucket", "repository")
     @classmethod
     def _format(cls, value: str, info: ValidationInfo) -> str:
-        return FORMATS[info.field_name](value)
+        return FORMATS[str(info.field_name)](value)  # set for a field validator
 
     @field_validator("noncurrent_days", "abort_multipart_days", mode="before")
     @classmethod
     def _days(cls, value: Any) -> Any:
-        return validators.lifecycle_days(value) if isinstance(value, int) else value
+        return aws_validators.lifecycle_days(value) if isinstance(value, int) else value
 
     @field_validator("production_reviewers")
     @classmethod
     def _reviewers(cls, ids: tuple[int, ...]) -> tuple[int, ...]:
         if len(ids) > facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS or len(set(ids)) != len(ids):
-            raise ValueError(json.dumps({"key": "productionReviewers", "found": list(ids), "allowed":
-                                         f"allowed: up to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} different "
-                                         "GitHub user ids (`gh api users/LOGIN --jq .id`)"}))
+            raise ValueError(
+                json.dumps(
+                    {
+                        "key": "productionReviewers",
+                        "found": list(ids),
+                        "allowed": f"allowed: up to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} different "
+                        "GitHub user ids (`gh api users/LOGIN --jq .id`)",
+                    }
+                )
+            )
         for i, user in enumerate(ids):
             try:
                 validators.github_id(user)
             except ValueError as err:
-                raise ValueError(json.dumps({"key": f"productionReviewers[{i}]", "found": user,
-                                             "allowed": str(err)})) from None
+                raise ValueError(
+                    json.dumps({"key": f"productionReviewers[{i}]", "found": user, "allowed": str(err)})
+                ) from None
         return ids
 
     @model_validator(mode="after")
     def _consistent(self) -> BootstrapConfig:
         owner = self.repository.split("/")[0]
         if self.github_owner != owner:
-            raise ValueError(json.dumps({"key": GITHUB_OWNER_KEY, "found": self.github_owner,
-                                         "allowed": f"allowed: {owner!r}, the owner of repository {self.repository}"}))
+            raise ValueError(
+                json.dumps(
+                    {
+                        "key": GITHUB_OWNER_KEY,
+                        "found": self.github_owner,
+                        "allowed": f"allowed: {owner!r}, the owner of repository {self.repository}",
+                    }
+                )
+            )
         if not 1 <= len(self.subject_prefixes) <= 2:
-            raise ValueError(json.dumps({"key": "subjectPrefixes", "found": list(self.subject_prefixes), "allowed":
-                                         "allowed: one or two prefixes, as GitHub reports them (python -m tools.oidc "
-                                         "prefixes prints the lines that set them)"}))
+            raise ValueError(
+                json.dumps(
+                    {
+                        "key": "subjectPrefixes",
+                        "found": list(self.subject_prefixes),
+                        "allowed": "allowed: one or two prefixes, as GitHub reports them (python -m tools.oidc "
+                        "prefixes prints the lines that set them)",
+                    }
+                )
+            )
         for i, prefix in enumerate(self.subject_prefixes):
             problem = prefix_problem(prefix, self.repository)
             if problem:
                 raise ValueError(json.dumps({"key": f"subjectPrefixes[{i}]", "found": prefix, "allowed": problem}))
         forms = [is_immutable(p) for p in self.subject_prefixes]
         if len(forms) != len(set(forms)):
-            raise ValueError(json.dumps({"key": "subjectPrefixes", "found": list(self.subject_prefixes), "allowed":
-                                         "allowed: at most one prefix of each form, repo:OWNER/REPO and "
-                                         "repo:OWNER@OWNER-ID/REPO@REPO-ID (python -m tools.oidc prefixes prints them)"}))
+            raise ValueError(
+                json.dumps(
+                    {
+                        "key": "subjectPrefixes",
+                        "found": list(self.subject_prefixes),
+                        "allowed": "allowed: at most one prefix of each form, repo:OWNER/REPO and "
+                        "repo:OWNER@OWNER-ID/REPO@REPO-ID (python -m tools.oidc prefixes prints them)",
+                    }
+                )
+            )
         return self
 
     @property
@@ -152,7 +208,9 @@ def _raw_config(stack: str) -> dict[str, Any]:
 def load(stack: str) -> BootstrapConfig:
     """The stack's config from the runtime, checked; raises ConfigError."""
     if stack != BOOTSTRAP_STACK:
-        raise ConfigError(stack, "stack", stack, f"allowed: the one stack '{BOOTSTRAP_STACK}' (Pulumi.{BOOTSTRAP_STACK}.yaml)")
+        raise ConfigError(
+            stack, "stack", stack, f"allowed: the one stack '{BOOTSTRAP_STACK}' (Pulumi.{BOOTSTRAP_STACK}.yaml)"
+        )
     try:
         return BootstrapConfig.model_validate(_raw_config(stack))
     except ValidationError as err:

@@ -48,12 +48,25 @@ KEYED_STACKS = (*TIERS, BOOTSTRAP_STACK)
 # provider's read of each resource (the S3 bucket and its settings, the KMS keys and aliases,
 # the OIDC provider, the roles and their policies), as IAM actions. Read-only, and scoped to
 # these resources below; an action missing here shows as AccessDenied in the drift job.
-BUCKET_READS = ("s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketLocation", "s3:GetBucketLogging",
-                "s3:GetBucketObjectLockConfiguration", "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy",
-                "s3:GetBucketPolicyStatus", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment",
-                "s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetBucketWebsite",
-                "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration",
-                "s3:GetReplicationConfiguration")
+BUCKET_READS = (
+    "s3:GetBucketAcl",
+    "s3:GetBucketCORS",
+    "s3:GetBucketLocation",
+    "s3:GetBucketLogging",
+    "s3:GetBucketObjectLockConfiguration",
+    "s3:GetBucketOwnershipControls",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketPolicyStatus",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketRequestPayment",
+    "s3:GetBucketTagging",
+    "s3:GetBucketVersioning",
+    "s3:GetBucketWebsite",
+    "s3:GetAccelerateConfiguration",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetReplicationConfiguration",
+)
 KEY_READS = ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags")
 ROLE_READS = ("iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies")
 
@@ -107,16 +120,26 @@ def trust_policy(provider_arn: str, prefixes: tuple[str, ...], repository: str, 
     """GitHub's OIDC tokens for exactly the role's subjects; `aud` pinned. A pull request's merge
     ref is the only wildcard (StringLike), in a statement of its own: one statement's
     operators must all hold."""
-    pairs = list(zip(subjects(prefixes, repository, role), [t for _ in prefixes for t in role.trusts]))
+    pairs = list(zip(subjects(prefixes, repository, role), [t for _ in prefixes for t in role.trusts], strict=True))
     exact = [sub for sub, trust in pairs if not trust.wildcard]
     like = [sub for sub, trust in pairs if trust.wildcard]
-    statements = []
-    for sid, operator, subs in (("GitHubActions", "StringEquals", exact), ("GitHubActionsPullRequests", "StringLike", like)):
+    statements: list[dict[str, Any]] = []
+    for sid, operator, subs in (
+        ("GitHubActions", "StringEquals", exact),
+        ("GitHubActionsPullRequests", "StringLike", like),
+    ):
         if subs:
-            condition = {"StringEquals": {AUD_KEY: AUDIENCE}}
+            condition: dict[str, dict[str, Any]] = {"StringEquals": {AUD_KEY: AUDIENCE}}
             condition.setdefault(operator, {})[SUB_KEY] = subs
-            statements.append({"Sid": sid, "Effect": "Allow", "Principal": {"Federated": provider_arn},
-                               "Action": "sts:AssumeRoleWithWebIdentity", "Condition": condition})
+            statements.append(
+                {
+                    "Sid": sid,
+                    "Effect": "Allow",
+                    "Principal": {"Federated": provider_arn},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": condition,
+                }
+            )
     return document(statements)
 
 
@@ -124,8 +147,13 @@ def trust_policy(provider_arn: str, prefixes: tuple[str, ...], repository: str, 
 
 
 def _keys(account: Account, actions: list[str], aliases: list[str], sid: str, **condition: dict) -> dict[str, Any]:
-    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": account.keys_arn,
-            "Condition": {"ForAnyValue:StringEquals": {RESOURCE_ALIASES_KEY: aliases}, **condition}}
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": actions,
+        "Resource": account.keys_arn,
+        "Condition": {"ForAnyValue:StringEquals": {RESOURCE_ALIASES_KEY: aliases}, **condition},
+    }
 
 
 def _objects(bucket_arn: str, stacks: tuple[str, ...]) -> list[str]:
@@ -136,17 +164,33 @@ def role_policy(role: Role, bucket: str, account: Account) -> str:
     """The role's one inline policy, from its reads, decrypts, encrypts, writes and refreshes."""
     bucket_arn = account.bucket_arn(bucket)
     state_key = ["kms:Decrypt", "kms:GenerateDataKey"] if role.writes else ["kms:Decrypt"]
-    statements = [
+    statements: list[dict[str, Any]] = [
         # Unconditioned, so a missing key answers 404 (module doc).
         {"Sid": "ListState", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn},
-        {"Sid": "ReadState", "Effect": "Allow", "Action": "s3:GetObject",
-         "Resource": [f"{bucket_arn}/{diy.META_KEY}", *_objects(bucket_arn, role.reads)]},
+        {
+            "Sid": "ReadState",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": [f"{bucket_arn}/{diy.META_KEY}", *_objects(bucket_arn, role.reads)],
+        },
         # S3 asks KMS on the caller's behalf: Decrypt to read an object, GenerateDataKey to write one.
-        _keys(account, state_key, [STATE_KEY_ALIAS], "StateObjectsThroughS3", StringEquals={VIA_SERVICE_KEY: account.s3_service}),
+        _keys(
+            account,
+            state_key,
+            [STATE_KEY_ALIAS],
+            "StateObjectsThroughS3",
+            StringEquals={VIA_SERVICE_KEY: account.s3_service},
+        ),
     ]
     if role.writes:
-        statements.append({"Sid": "WriteState", "Effect": "Allow", "Action": ["s3:DeleteObject", "s3:PutObject"],
-                           "Resource": _objects(bucket_arn, role.writes)})
+        statements.append(
+            {
+                "Sid": "WriteState",
+                "Effect": "Allow",
+                "Action": ["s3:DeleteObject", "s3:PutObject"],
+                "Resource": _objects(bucket_arn, role.writes),
+            }
+        )
     if role.decrypts:
         statements.append(_keys(account, ["kms:Decrypt"], [key_alias(s) for s in role.decrypts], "DecryptStackSecrets"))
     if role.encrypts:
@@ -161,14 +205,27 @@ def refresh_statements(bucket: str, account: Account) -> list[dict[str, Any]]:
     """Read-only access to exactly the bootstrap stack's AWS resources (`preview --refresh`)."""
     aliases = [key_alias(None), *(key_alias(s) for s in KEYED_STACKS)]
     return [
-        {"Sid": "DescribeStateBucket", "Effect": "Allow", "Action": list(BUCKET_READS), "Resource": account.bucket_arn(bucket)},
+        {
+            "Sid": "DescribeStateBucket",
+            "Effect": "Allow",
+            "Action": list(BUCKET_READS),
+            "Resource": account.bucket_arn(bucket),
+        },
         _keys(account, list(KEY_READS), aliases, "DescribeStateKeys"),
         # ListAliases names no key (KMS: its Resource is "*").
         {"Sid": "ListKeyAliases", "Effect": "Allow", "Action": "kms:ListAliases", "Resource": "*"},
-        {"Sid": "DescribeOidcProvider", "Effect": "Allow", "Action": "iam:GetOpenIDConnectProvider",
-         "Resource": account.provider_arn},
-        {"Sid": "DescribeCiRoles", "Effect": "Allow", "Action": list(ROLE_READS),
-         "Resource": [account.role_arn(r.name) for r in ROLES]},
+        {
+            "Sid": "DescribeOidcProvider",
+            "Effect": "Allow",
+            "Action": "iam:GetOpenIDConnectProvider",
+            "Resource": account.provider_arn,
+        },
+        {
+            "Sid": "DescribeCiRoles",
+            "Effect": "Allow",
+            "Action": list(ROLE_READS),
+            "Resource": [account.role_arn(r.name) for r in ROLES],
+        },
     ]
 
 
@@ -179,5 +236,15 @@ def bucket_policy(bucket: str, account: Account) -> str:
     """Deny every request that is not over TLS (AWS's own example: S3 User Guide, "Enforce
     encryption of data in transit", aws:SecureTransport false)."""
     arn = account.bucket_arn(bucket)
-    return document([{"Sid": TLS_STATEMENT_SID, "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                      "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {SECURE_TRANSPORT_KEY: "false"}}}])
+    return document(
+        [
+            {
+                "Sid": TLS_STATEMENT_SID,
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [arn, f"{arn}/*"],
+                "Condition": {"Bool": {SECURE_TRANSPORT_KEY: "false"}},
+            }
+        ]
+    )

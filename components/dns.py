@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumiverse_vercel as vercel
 
@@ -9,7 +11,12 @@ from .base import VitalComponent
 from .specs import DnsRecordsSpec
 
 
-class DnsRecords(VitalComponent):
+@dataclass(frozen=True)
+class DnsRecordsOutputs:
+    domains: list[str]
+
+
+class DnsRecords(VitalComponent[DnsRecordsOutputs]):
     """One `vercel.DnsRecord` per custom domain; exposes `domains`.
 
     A record depends on nothing: it names the zone and the value Vercel documents, not the
@@ -42,4 +49,4 @@ class DnsRecords(VitalComponent):
             )
             for record in spec.records
         ]
-        self.done({"domains": [record.domain for record in spec.records]})
+        self.done(DnsRecordsOutputs(domains=[record.domain for record in spec.records]))

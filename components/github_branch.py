@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_github as github
 
@@ -9,23 +11,32 @@ from .base import VitalComponent
 from .specs import GitHubBranchSpec, RulesetSpec
 
 
-class GitHubBranch(VitalComponent):
+@dataclass(frozen=True)
+class GitHubBranchOutputs:
+    branch_name: str
+
+
+class GitHubBranch(VitalComponent[GitHubBranchOutputs]):
     """Exposes `branch_name`."""
 
     TYPE = "vital:github:GitHubBranch"
 
     def __init__(self, name: str, spec: GitHubBranchSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(name, opts)
-        self.branch = github.Branch(
-            self.child("branch"),
-            repository=spec.repository,
-            branch=spec.branch,
-            source_branch=spec.source_branch,
-            # Destroying the stack must not delete the branch and the commits on it.
-            opts=self.opts(retain_on_delete=True, import_=spec.import_id),
-        ) if spec.source_branch else None  # main exists with the repository; the others are cut here
+        self.branch = (
+            github.Branch(
+                self.child("branch"),
+                repository=spec.repository,
+                branch=spec.branch,
+                source_branch=spec.source_branch,
+                # Destroying the stack must not delete the branch and the commits on it.
+                opts=self.opts(retain_on_delete=True, import_=spec.import_id),
+            )
+            if spec.source_branch
+            else None
+        )  # main exists with the repository; the others are cut here
         self.ruleset = self._ruleset(spec, spec.ruleset) if spec.ruleset else None
-        self.done({"branch_name": spec.branch})
+        self.done(GitHubBranchOutputs(branch_name=spec.branch))
 
     def _ruleset(self, spec: GitHubBranchSpec, ruleset: RulesetSpec) -> github.RepositoryRuleset:
         return github.RepositoryRuleset(
@@ -35,7 +46,9 @@ class GitHubBranch(VitalComponent):
             target="branch",
             enforcement="active",
             conditions=github.RepositoryRulesetConditionsArgs(
-                ref_name=github.RepositoryRulesetConditionsRefNameArgs(includes=[f"refs/heads/{spec.branch}"], excludes=[]),
+                ref_name=github.RepositoryRulesetConditionsRefNameArgs(
+                    includes=[f"refs/heads/{spec.branch}"], excludes=[]
+                ),
             ),
             rules=github.RepositoryRulesetRulesArgs(
                 deletion=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_github as github
@@ -11,7 +12,12 @@ from .base import VitalComponent
 from .specs import GitHubEnvironmentSpec
 
 
-class GitHubEnvironment(VitalComponent):
+@dataclass(frozen=True)
+class GitHubEnvironmentOutputs:
+    environment_name: pulumi.Output[str]
+
+
+class GitHubEnvironment(VitalComponent[GitHubEnvironmentOutputs]):
     """Exposes `environment_name`.
 
     `variables` are environment variables wired from other resources (each app's Vercel
@@ -21,9 +27,14 @@ class GitHubEnvironment(VitalComponent):
 
     TYPE = "vital:github:GitHubEnvironment"
 
-    def __init__(self, name: str, spec: GitHubEnvironmentSpec, variables: Mapping[str, pulumi.Input[str]] | None = None,
-                 secret_outputs: Mapping[str, pulumi.Input[str]] | None = None,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        spec: GitHubEnvironmentSpec,
+        variables: Mapping[str, pulumi.Input[str]] | None = None,
+        secret_outputs: Mapping[str, pulumi.Input[str]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__(name, opts)
         repo = spec.repository
         self.environment = github.RepositoryEnvironment(
@@ -31,25 +42,41 @@ class GitHubEnvironment(VitalComponent):
             repository=repo,
             environment=spec.environment,
             deployment_branch_policy=github.RepositoryEnvironmentDeploymentBranchPolicyArgs(
-                protected_branches=False, custom_branch_policies=True,
-            ) if spec.branch_pattern else None,
-            reviewers=[github.RepositoryEnvironmentReviewerArgs(users=list(spec.reviewers))] if spec.reviewers else None,
+                protected_branches=False,
+                custom_branch_policies=True,
+            )
+            if spec.branch_pattern
+            else None,
+            reviewers=[github.RepositoryEnvironmentReviewerArgs(users=list(spec.reviewers))]
+            if spec.reviewers
+            else None,
             prevent_self_review=bool(spec.reviewers),
             can_admins_bypass=spec.can_admins_bypass,
             # Deleting the production environment drops its secrets and its reviewers gate.
             opts=self.opts(protect=spec.protect, import_=spec.import_id),
         )
         env_name = self.environment.environment
-        self.branch_policy = github.RepositoryEnvironmentDeploymentPolicy(
-            self.child("branch-policy"),
-            repository=repo,
-            environment=env_name,
-            branch_pattern=spec.branch_pattern,
-            opts=self.opts(),
-        ) if spec.branch_pattern else None
-        values = {key: value.get_secret_value() for key, value in spec.secrets.items()}
+        self.branch_policy = (
+            github.RepositoryEnvironmentDeploymentPolicy(
+                self.child("branch-policy"),
+                repository=repo,
+                environment=env_name,
+                branch_pattern=spec.branch_pattern,
+                opts=self.opts(),
+            )
+            if spec.branch_pattern
+            else None
+        )
+        values: dict[str, pulumi.Input[str]] = {key: value.get_secret_value() for key, value in spec.secrets.items()}
         values.update(secret_outputs or {})
-        self.secrets = [
+        self.secrets = self._secrets(repo, env_name, values)
+        self.variables = self._variables(repo, env_name, {**spec.variables, **(variables or {})})
+        self.done(GitHubEnvironmentOutputs(environment_name=env_name))
+
+    def _secrets(
+        self, repo: str, env_name: pulumi.Output[str], values: Mapping[str, pulumi.Input[str]]
+    ) -> list[github.ActionsEnvironmentSecret]:
+        return [
             github.ActionsEnvironmentSecret(
                 self.child(f"secret-{key.lower()}"),
                 github.ActionsEnvironmentSecretArgs(
@@ -62,7 +89,11 @@ class GitHubEnvironment(VitalComponent):
             )
             for key, value in values.items()
         ]
-        self.variables = [
+
+    def _variables(
+        self, repo: str, env_name: pulumi.Output[str], values: Mapping[str, pulumi.Input[str]]
+    ) -> list[github.ActionsEnvironmentVariable]:
+        return [
             github.ActionsEnvironmentVariable(
                 self.child(f"var-{key.lower()}"),
                 repository=repo,
@@ -71,6 +102,5 @@ class GitHubEnvironment(VitalComponent):
                 value=value,
                 opts=self.opts(),
             )
-            for key, value in {**spec.variables, **(variables or {})}.items()
+            for key, value in values.items()
         ]
-        self.done({"environment_name": env_name})

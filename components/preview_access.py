@@ -8,6 +8,7 @@ alias: a URL that opens that one protected branch or deployment without a Vercel
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumiverse_vercel as vercel
@@ -16,13 +17,24 @@ from .base import VitalComponent
 from .specs import PreviewAccessSpec
 
 
-class PreviewAccess(VitalComponent):
+@dataclass(frozen=True)
+class PreviewAccessOutputs:
+    bypass_secrets: dict[str, pulumi.Output[str]]
+    link_urls: dict[str, pulumi.Output[str]]
+
+
+class PreviewAccess(VitalComponent[PreviewAccessOutputs]):
     """Exposes `bypass_secrets` (app name -> secret Output) and `link_urls` (alias -> secret Output)."""
 
     TYPE = "vital:vercel:PreviewAccess"
 
-    def __init__(self, name: str, spec: PreviewAccessSpec, project_ids: Mapping[str, pulumi.Input[str]],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        spec: PreviewAccessSpec,
+        project_ids: Mapping[str, pulumi.Input[str]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__(name, opts)
         self.bypasses = {
             app: vercel.ProjectProtectionBypass(
@@ -48,7 +60,9 @@ class PreviewAccess(VitalComponent):
             )
             for link in spec.links
         }
-        self.done({
-            "bypass_secrets": {app: pulumi.Output.secret(b.secret) for app, b in self.bypasses.items()},
-            "link_urls": {alias: pulumi.Output.secret(link.url) for alias, link in self.links.items()},
-        })
+        self.done(
+            PreviewAccessOutputs(
+                bypass_secrets={app: pulumi.Output.secret(b.secret) for app, b in self.bypasses.items()},
+                link_urls={alias: pulumi.Output.secret(link.url) for alias, link in self.links.items()},
+            )
+        )

@@ -3,6 +3,8 @@ out in stages (seed: "production safety through multi-stage validation")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumiverse_vercel as vercel
 
@@ -12,13 +14,20 @@ from .base import VitalComponent
 from .specs import ReleaseSpec
 
 
-class ReleaseGates(VitalComponent):
+@dataclass(frozen=True)
+class ReleaseGatesOutputs:
+    check_names: list[str]
+    staged: bool
+
+
+class ReleaseGates(VitalComponent[ReleaseGatesOutputs]):
     """Exposes `checks` (one ProjectDeploymentCheck per GitHub check) and `rolling_release` (or None)."""
 
     TYPE = "vital:vercel:ReleaseGates"
 
-    def __init__(self, name: str, spec: ReleaseSpec, project_id: pulumi.Input[str],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, spec: ReleaseSpec, project_id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__(name, opts)
         # A gate, not a runner: the app repository's workflow reports the check run on the commit;
         # the production alias is assigned only once it passes.
@@ -31,20 +40,28 @@ class ReleaseGates(VitalComponent):
                 blocks=DEPLOYMENT_CHECK_BLOCKS_ALIAS,
                 targets=["production"],
                 is_rerequestable=False,  # never for a git-provider source
-                source=vercel.ProjectDeploymentCheckSourceArgs(kind="git-provider", provider="github",
-                                                               external_check_name=check),
+                source=vercel.ProjectDeploymentCheckSourceArgs(
+                    kind="git-provider", provider="github", external_check_name=check
+                ),
                 opts=self.opts(),
             )
             for check in spec.checks
         ]
-        self.rolling_release = vercel.ProjectRollingRelease(
-            self.child("rolling-release"),
-            project_id=project_id,
-            advancement_type=spec.advancement,
-            stages=[vercel.ProjectRollingReleaseStageArgs(
-                target_percentage=stage.percent,
-                duration=stage.minutes if spec.advancement == "automatic" else None,
-            ) for stage in spec.stages],
-            opts=self.opts(),
-        ) if spec.stages else None
-        self.done({"check_names": list(spec.checks), "staged": bool(spec.stages)})
+        self.rolling_release = (
+            vercel.ProjectRollingRelease(
+                self.child("rolling-release"),
+                project_id=project_id,
+                advancement_type=spec.advancement,
+                stages=[
+                    vercel.ProjectRollingReleaseStageArgs(
+                        target_percentage=stage.percent,
+                        duration=stage.minutes if spec.advancement == "automatic" else None,
+                    )
+                    for stage in spec.stages
+                ],
+                opts=self.opts(),
+            )
+            if spec.stages
+            else None
+        )
+        self.done(ReleaseGatesOutputs(check_names=list(spec.checks), staged=bool(spec.stages)))

@@ -4,6 +4,12 @@ A component takes only its own spec (and the Outputs of other components it is w
 never the whole stack's config, so it can be built and tested on its own. The program
 (program/resolve.py) turns the stack config and the tier table into these specs; the checks
 here are each component's own invariants, whatever config produced the spec.
+
+One home per rule (issue 26): a rule on a value that comes from a config key (a rollout's stages,
+the skew-protection window, the build machine, the node version, the protection mode, the
+advancement) is the config model's (program/config.py, program/checks.py), which names the key
+in its one-line error; a spec does not check it again. The policy pack judges the same limits on
+its own, from vital.facts, as CrossGuard's independent guard.
 """
 
 from __future__ import annotations
@@ -16,18 +22,11 @@ from vital.dns import DNS_RECORD_COMMENT_MAX, DNS_RECORD_TTL_MAX_S, DNS_RECORD_T
 from vital.facts import (
     ALERT_SEVERITIES,
     ALERT_WINDOWS,
-    BUILD_MACHINE_TYPES,
     DEPLOYMENT_CHECK_REQUIRES,
     ENV_TARGETS,
     RETENTION_VALUES,
-    ROLLOUT_ADVANCEMENTS,
-    ROLLOUT_STAGES_MAX,
-    ROLLOUT_STAGES_MIN,
     ROUTE_CONDITION_TYPES,
     ROUTE_SRC_SYNTAXES,
-    SKEW_PROTECTION_VALUES,
-    VERCEL_AUTH_DEPLOYMENT_TYPES,
-    VERCEL_NODE_VERSIONS,
 )
 
 
@@ -57,29 +56,21 @@ class VercelProjectSpec(Spec):
     ignore_command: str | None = None
     preview_deployments_disabled: bool
     preview_deployment_suffix: str | None = None
-    # The provider accepts 1 to 900 s; the config layer holds it to the tier's and plan's limit.
-    function_timeout_s: int = Field(ge=1, le=900)
+    # The provider accepts 1 to 900 s; config functionTimeout's rule (program/checks.py) holds it
+    # to the tier's and the plan's limit, within those.
+    function_timeout_s: int
     regions: tuple[str, ...] = Field(min_length=1)
     authentication: str
     password: SecretStr | None = None
     trusted_ips: tuple[str, ...] = ()
     import_id: str | None = None
-    # Resilience and builds; None leaves the project's own setting.
+    # Resilience and builds; None leaves the project's own setting. authentication, skew_protection,
+    # build_machine_type and node_version are held to vital.facts' lists by the config model.
     skew_protection: str | None = None
     function_failover: bool | None = None
     prioritise_production_builds: bool | None = None
     build_machine_type: str | None = None
     node_version: str | None = None
-
-    @model_validator(mode="after")
-    def _known_values(self) -> VercelProjectSpec:
-        for name, value, allowed in (("authentication", self.authentication, VERCEL_AUTH_DEPLOYMENT_TYPES),
-                                     ("skew_protection", self.skew_protection, SKEW_PROTECTION_VALUES),
-                                     ("build_machine_type", self.build_machine_type, BUILD_MACHINE_TYPES),
-                                     ("node_version", self.node_version, VERCEL_NODE_VERSIONS)):
-            if value is not None and value not in allowed:
-                raise ValueError(f"{name} {value!r} is not one of {allowed}")
-        return self
 
 
 class EnvVarsSpec(Spec):
@@ -123,7 +114,7 @@ class RouteCondition(Spec):
 class HeaderRule(Spec):
     """A project route that sets response headers on the paths `src` matches."""
 
-    name: str = Field(min_length=1, max_length=256)  # the provider's bounds
+    name: str  # the provider's 1 to 256 characters: program/name_checks.py holds every derived name to them
     src: str
     src_syntax: str  # set explicitly: Vercel infers it otherwise, and a lookahead needs "regex"
     headers: dict[str, str]
@@ -166,8 +157,9 @@ class RetentionSpec(Spec):
 
 
 class RolloutStageSpec(Spec):
-    percent: int = Field(ge=0, le=100)
-    minutes: int | None = Field(None, ge=1)  # until the next stage (automatic advancement)
+    # Bounds and order are config rolloutStages' rules (program/config.py RolloutStage, program/checks.py).
+    percent: int
+    minutes: int | None = None  # until the next stage (automatic advancement)
 
 
 class ReleaseSpec(Spec):
@@ -176,21 +168,15 @@ class ReleaseSpec(Spec):
     # GitHub check runs (names as the app repository's workflows report them) the alias waits for.
     checks: tuple[str, ...] = ()
     requires: str = "none"  # they run on the commit in GitHub, not against the deployment
-    stages: tuple[RolloutStageSpec, ...] = ()  # none: every deployment serves all traffic at once
+    # none: every deployment serves all traffic at once. The stages and the advancement come from
+    # config rolloutStages and rolloutAdvancement, whose rules are program.delivery_checks._check_release's.
+    stages: tuple[RolloutStageSpec, ...] = ()
     advancement: str = "automatic"
 
     @model_validator(mode="after")
     def _valid(self) -> ReleaseSpec:
-        if self.requires not in DEPLOYMENT_CHECK_REQUIRES or self.advancement not in ROLLOUT_ADVANCEMENTS:
-            raise ValueError(f"requires {self.requires!r} / advancement {self.advancement!r} not allowed")
-        if self.stages:
-            percents = [s.percent for s in self.stages]
-            if not ROLLOUT_STAGES_MIN <= len(percents) <= ROLLOUT_STAGES_MAX or percents[-1] != 100 \
-                    or percents != sorted(set(percents)):
-                raise ValueError(f"stages {percents}: 2 to 10 rising percentages ending at 100")
-            automatic = self.advancement == "automatic"
-            if any((s.minutes is None) is automatic for s in self.stages[:-1]):
-                raise ValueError("minutes on every non-final stage when automatic, on none when manual")
+        if self.requires not in DEPLOYMENT_CHECK_REQUIRES:  # no config key sets it: this is its one check
+            raise ValueError(f"requires {self.requires!r} is not one of {DEPLOYMENT_CHECK_REQUIRES}")
         return self
 
 
@@ -199,7 +185,8 @@ class AlertsSpec(Spec):
 
     error_anomaly: bool  # Vercel's built-in 5xx error alert
     severity: str = "medium"
-    p95_ms: int | None = Field(None, ge=1)  # a custom threshold on the functions' p95 duration
+    # A custom threshold on the functions' p95 duration; its bounds are config latencyAlertP95Ms's type.
+    p95_ms: int | None = None
     window: str = "5m"
     slack_channel_id: str | None = None
     webhook_url: SecretStr | None = None
@@ -229,8 +216,11 @@ class VercelAppSpec(Spec):
 
     @model_validator(mode="after")
     def _unique_names(self) -> VercelAppSpec:
-        for what, names in (("domain", [d.name for d in self.domains]), ("route", [r.name for r in self.routes]),
-                            ("firewall rule", [r.name for r in self.firewall])):
+        # Each domain once is config domains' rule (program.checks._check_collisions).
+        for what, names in (
+            ("route", [r.name for r in self.routes]),
+            ("firewall rule", [r.name for r in self.firewall]),
+        ):
             if len(names) != len(set(names)):
                 raise ValueError(f"each {what} once; found {names}")
         return self
@@ -240,7 +230,9 @@ class ShareLinkSpec(Spec):
     """A shareable link to one protected alias (a branch's or a deployment's URL)."""
 
     alias: str
-    ttl_seconds: int | None = Field(None, ge=1, le=63072000)  # the provider's bounds; None: no expiry
+    # None: no expiry. The provider's 1 to 63072000 s are config shareLinks[].expiresInDays' type
+    # (1 to facts.SHAREABLE_LINK_MAX_DAYS days, program/config.py ShareLink).
+    ttl_seconds: int | None = None
     rotation: str | None = None  # change it to rotate the link
 
 
@@ -292,14 +284,7 @@ class DnsRecordsSpec(Spec):
     records: tuple[DnsRecordSpec, ...] = ()
     managed: bool = False
     # Production: losing a record takes the domain off the internet.
-    protect: bool = False
-
-    @model_validator(mode="after")
-    def _each_domain_once(self) -> DnsRecordsSpec:
-        domains = [r.domain for r in self.records]
-        if len(domains) != len(set(domains)):
-            raise ValueError(f"each domain once; found {domains}")
-        return self
+    protect: bool = False  # each domain once is config domains' rule (program.checks._check_collisions)
 
 
 # ---- GitHub ------------------------------------------------------------------------------------
@@ -345,7 +330,7 @@ class CacheSpec(Spec):
     primary_region: str
     eviction: bool
     # Monthly budget in USD; None leaves the provider's default ($20, vital.facts).
-    budget_usd: int | None = Field(None, ge=1)
+    budget_usd: int | None = None  # at least 1: config upstashBudget's type (program/config.py)
     # Production's data must survive any stack mistake.
     protect: bool = False
     retain_on_delete: bool = False
@@ -353,7 +338,9 @@ class CacheSpec(Spec):
 
 class SupabaseProjectSpec(Spec):
     project_ref: str
-    pool_size: int = Field(ge=0, le=3000)  # UpdateSupavisorConfigBody.default_pool_size
+    # UpdateSupavisorConfigBody.default_pool_size (0-3000): config supabasePoolSize's rules hold it to 1 to
+    # the compute's share (program/checks.py _check_database).
+    pool_size: int
     site_url: str
     uri_allow_list: tuple[str, ...]
     allowed_cidrs: tuple[str, ...] | None = None  # None: network restrictions unmanaged

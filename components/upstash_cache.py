@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import upstash_pulumi as upstash
 
@@ -9,7 +11,13 @@ from .base import VitalComponent
 from .specs import CacheSpec
 
 
-class UpstashCache(VitalComponent):
+@dataclass(frozen=True)
+class UpstashCacheOutputs:
+    rest_url: pulumi.Output[str]
+    rest_token: pulumi.Output[str]
+
+
+class UpstashCache(VitalComponent[UpstashCacheOutputs]):
     """Exposes `rest_url` and `rest_token` (secret) for the Vercel env vars, from this stack's own
     database only: no stack reads another's cache or its read-write token."""
 
@@ -30,6 +38,9 @@ class UpstashCache(VitalComponent):
             budget=spec.budget_usd,  # None: the provider's default ($20 a month)
             opts=self.opts(**{k: v for k, v in keep.items() if v}),
         )
-        self.rest_url = self.database.endpoint.apply(lambda host: f"https://{host}")
-        self.rest_token = pulumi.Output.secret(self.database.rest_token)
-        self.done({"rest_url": self.rest_url, "rest_token": self.rest_token})
+        self.done(
+            UpstashCacheOutputs(
+                rest_url=self.database.endpoint.apply(lambda host: f"https://{host}"),
+                rest_token=pulumi.Output.secret(self.database.rest_token),
+            )
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumiverse_vercel as vercel
@@ -13,7 +14,14 @@ from .release import ReleaseGates
 from .specs import EnvVarsSpec, FirewallRule, HeaderRule, RetentionSpec, VercelAppSpec, VercelProjectSpec
 
 
-class VercelApp(VitalComponent):
+@dataclass(frozen=True)
+class VercelAppOutputs:
+    project_id: pulumi.Output[str]
+    project_name: pulumi.Output[str]
+    domain_names: list[str]
+
+
+class VercelApp(VitalComponent[VercelAppOutputs]):
     """Exposes `project_id`, `project_name` and `domain_names`.
 
     `data_env` and `data_secret_env` are env vars wired from other resources (the data
@@ -22,9 +30,14 @@ class VercelApp(VitalComponent):
 
     TYPE = "vital:vercel:VercelApp"
 
-    def __init__(self, name: str, spec: VercelAppSpec, data_env: Mapping[str, pulumi.Input[str]] | None = None,
-                 data_secret_env: Mapping[str, pulumi.Input[str]] | None = None,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        spec: VercelAppSpec,
+        data_env: Mapping[str, pulumi.Input[str]] | None = None,
+        data_secret_env: Mapping[str, pulumi.Input[str]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__(name, opts)
         # Losing the production project or its domains cuts traffic: protect them.
         self._keep = {"protect": True} if spec.protect else {}
@@ -43,12 +56,19 @@ class VercelApp(VitalComponent):
         self.routes = self._routes(spec.routes, project_id)
         self.firewall = self._firewall(spec.firewall, project_id)
         self.retention = self._retention(spec.retention, project_id)
-        self.release = (ReleaseGates(self.child("release"), spec.release, project_id, opts=self.opts())
-                        if spec.release.checks or spec.release.stages else None)
-        self.alerts = ProjectAlerts(self.child("alerts"), spec.alerts, project_id, opts=self.opts()) \
-            if spec.alerts.any else None
-        self.done({"project_id": project_id, "project_name": self.project.name,
-                   "domain_names": [d.name for d in spec.domains]})
+        self.release = (
+            ReleaseGates(self.child("release"), spec.release, project_id, opts=self.opts())
+            if spec.release.checks or spec.release.stages
+            else None
+        )
+        self.alerts = (
+            ProjectAlerts(self.child("alerts"), spec.alerts, project_id, opts=self.opts()) if spec.alerts.any else None
+        )
+        self.done(
+            VercelAppOutputs(
+                project_id=project_id, project_name=self.project.name, domain_names=[d.name for d in spec.domains]
+            )
+        )
 
     def _project(self, p: VercelProjectSpec) -> vercel.Project:
         # Args classes rather than keyword arguments: the SDK logs its deprecation warnings
@@ -59,8 +79,12 @@ class VercelApp(VitalComponent):
                 name=p.name,
                 framework=p.framework,
                 git_repository=vercel.ProjectGitRepositoryArgs(
-                    type="github", repo=p.git.repo, production_branch=p.git.production_branch,
-                ) if p.git else None,
+                    type="github",
+                    repo=p.git.repo,
+                    production_branch=p.git.production_branch,
+                )
+                if p.git
+                else None,
                 root_directory=p.root_directory,
                 build_command=p.build_command,
                 install_command=p.install_command,
@@ -78,12 +102,16 @@ class VercelApp(VitalComponent):
                 password_protection=vercel.ProjectPasswordProtectionArgs(
                     deployment_type="all_deployments",
                     password=pulumi.Output.secret(p.password.get_secret_value()),
-                ) if p.password is not None else None,
+                )
+                if p.password is not None
+                else None,
                 trusted_ips=vercel.ProjectTrustedIpsArgs(
                     addresses=[vercel.ProjectTrustedIpsAddressArgs(value=ip) for ip in p.trusted_ips],
                     deployment_type="all_deployments",
                     protection_mode="trusted_ip_required",
-                ) if p.trusted_ips else None,
+                )
+                if p.trusted_ips
+                else None,
                 git_fork_protection=True,  # PRs from forks need approval before they build with secrets
                 auto_assign_custom_domains=True,
                 skew_protection=p.skew_protection,
@@ -95,8 +123,13 @@ class VercelApp(VitalComponent):
             opts=self.opts(import_=p.import_id, **self._keep),
         )
 
-    def _env_vars(self, spec: EnvVarsSpec, project_id: pulumi.Output[str], data_env: Mapping[str, pulumi.Input[str]],
-                  data_secret_env: Mapping[str, pulumi.Input[str]]) -> list[pulumi.CustomResource]:
+    def _env_vars(
+        self,
+        spec: EnvVarsSpec,
+        project_id: pulumi.Output[str],
+        data_env: Mapping[str, pulumi.Input[str]],
+        data_secret_env: Mapping[str, pulumi.Input[str]],
+    ) -> list[pulumi.CustomResource]:
         plain = {**spec.plain, **data_env}
         secret = {k: pulumi.Output.secret(v.get_secret_value()) for k, v in spec.secret.items()}
         secret.update({k: pulumi.Output.secret(v) for k, v in data_secret_env.items()})
@@ -124,13 +157,21 @@ class VercelApp(VitalComponent):
         routes: list[vercel.ProjectRoute] = []
         for rule in rules:
             previous = routes[-1] if routes else None
-            position = (vercel.ProjectRoutePositionArgs(placement="after", reference_route_id=previous.id)
-                        if previous else vercel.ProjectRoutePositionArgs(placement="start"))
+            position = (
+                vercel.ProjectRoutePositionArgs(placement="after", reference_route_id=previous.id)
+                if previous
+                else vercel.ProjectRoutePositionArgs(placement="start")
+            )
             routes.append(self._route(rule, project_id, position, previous))
         return routes
 
-    def _route(self, rule: HeaderRule, project_id: pulumi.Output[str], position: vercel.ProjectRoutePositionArgs,
-               previous: vercel.ProjectRoute | None) -> vercel.ProjectRoute:
+    def _route(
+        self,
+        rule: HeaderRule,
+        project_id: pulumi.Output[str],
+        position: vercel.ProjectRoutePositionArgs,
+        previous: vercel.ProjectRoute | None,
+    ) -> vercel.ProjectRoute:
         def conditions(kind, items):
             return [kind(type=c.type, key=c.key, value=c.value) for c in items] or None
 
@@ -160,18 +201,25 @@ class VercelApp(VitalComponent):
             enabled=True,
             # FirewallConfig owns the project's whole firewall (a full PUT): rules added in
             # the dashboard are overwritten on the next `pulumi up`.
-            rules=vercel.FirewallConfigRulesArgs(rules=[
-                vercel.FirewallConfigRulesRuleArgs(
-                    name=rule.name,
-                    description=rule.description,
-                    active=True,
-                    condition_groups=[vercel.FirewallConfigRulesRuleConditionGroupArgs(
-                        conditions=[vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in group]
-                    ) for group in rule.condition_groups],
-                    action=_firewall_action(rule.action),
-                )
-                for rule in rules
-            ]),
+            rules=vercel.FirewallConfigRulesArgs(
+                rules=[
+                    vercel.FirewallConfigRulesRuleArgs(
+                        name=rule.name,
+                        description=rule.description,
+                        active=True,
+                        condition_groups=[
+                            vercel.FirewallConfigRulesRuleConditionGroupArgs(
+                                conditions=[
+                                    vercel.FirewallConfigRulesRuleConditionGroupConditionArgs(**c) for c in group
+                                ]
+                            )
+                            for group in rule.condition_groups
+                        ],
+                        action=_firewall_action(rule.action),
+                    )
+                    for rule in rules
+                ]
+            ),
             opts=self.opts(),
         )
 

@@ -1,29 +1,27 @@
 """Whole-config rules of a stack: each names the config key it is about.
 
-Run by StackConfig after every field is checked. A failure is raised inside pydantic's
-validation as ValueError holding {key, found, allowed}; program.load turns it into the one
-line the user sees.
+Run by StackConfig after every field is checked. A failure is raised with program.refusal.fail
+inside pydantic's validation; program.load writes the one line the user sees. The rules of
+releases, alerts, approval, share links, migrations and the team token are
+program/delivery_checks.py's, the names sent to the platforms program/name_checks.py's.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from vital import clock, dns, facts, paths, secrets, stackfile, trust, validators
+from vital import clock, dns, facts, paths, secrets, validators
 from vital.names import (
     CORS_VARIABLE,
     DATA_SERVICE_ENV,
     DNS_ON_VERCEL_KEY,
     DNS_ZONE_KEY,
     SECRET_TEXT,
-    TEAM_TOKEN_KEY,
-    VERCEL_TOKEN_SECRET,
-    vercel_project_name,
 )
 
-from . import name_checks
+from . import delivery_checks, name_checks
+from .refusal import fail
 
 if TYPE_CHECKING:
     from .config import StackConfig
@@ -44,63 +42,69 @@ def run_all(c: StackConfig) -> None:
     _check_adoption(c)
     _check_rotation(c)
     _check_traffic(c)
-    _check_release(c)
-    _check_alerts(c)
-    _check_approval(c)
-    _check_share_links(c)
-    _check_migrations(c)
-    _check_team_token(c)
+    delivery_checks.check(c)
     _check_database(c)
     _check_internal_access(c)
-    name_checks.check(c, _fail)
-
-
-def _fail(key: str, found: Any, allowed: str) -> None:
-    # Raised inside pydantic validation; load_stack_config turns it into a ConfigError.
-    raise ValueError(json.dumps({"key": key, "found": found, "allowed": allowed}))
+    name_checks.check(c, fail)
 
 
 def _check_required_secret_env(c: StackConfig) -> None:
     missing = [key for key in c.tier_defaults.secret_env if key not in c.secret_env]
     if missing:
-        _fail(f"secretEnv.{missing[0]}", "nothing",
-              f"allowed: the secret, set with `pulumi config set --secret --path secretEnv.{missing[0]}` "
-              f"(tier {c.tier} needs {', '.join(c.tier_defaults.secret_env)})")
+        fail(
+            f"secretEnv.{missing[0]}",
+            "nothing",
+            f"allowed: the secret, set with `pulumi config set --secret --path secretEnv.{missing[0]}` "
+            f"(tier {c.tier} needs {', '.join(c.tier_defaults.secret_env)})",
+        )
 
 
 def _check_apps(c: StackConfig) -> None:
     names = [a.name for a in c.apps]
     for name in names:
         if names.count(name) > 1:
-            _fail("apps", name, "allowed: each app name once")
+            fail("apps", name, "allowed: each app name once")
     for i, app in enumerate(c.apps):
         for key in app.env:
             if key in c.secret_env:
-                _fail(f"apps[{i}].env", key, "allowed: a key in env or in secretEnv, not both")
+                fail(f"apps[{i}].env", key, "allowed: a key in env or in secretEnv, not both")
 
 
 def _check_env(c: StackConfig) -> None:
     for key in c.secret_env:
         if not validators.ENV_KEY_RE.fullmatch(key):
-            _fail("secretEnv", key, "allowed: names of letters, digits and '_'")
+            fail("secretEnv", key, "allowed: names of letters, digits and '_'")
         if key in c.env:
-            _fail("env", key, "allowed: a key in env or in secretEnv, not both")
+            fail("env", key, "allowed: a key in env or in secretEnv, not both")
         if secrets.is_public_key(key):
-            _fail("secretEnv", key, "allowed: no NEXT_PUBLIC_* secret; Next.js inlines NEXT_PUBLIC_* into the browser bundle")
+            fail(
+                "secretEnv",
+                key,
+                "allowed: no NEXT_PUBLIC_* secret; Next.js inlines NEXT_PUBLIC_* into the browser bundle",
+            )
     # Each env mapping on its own: a stack-level value an app overrides still reaches the other apps.
     plain = [("env", c.env), *((f"apps[{i}].env", app.env) for i, app in enumerate(c.apps))]
-    for where, env in [*plain, ("secretEnv", c.secret_env)]:
+    every: list[tuple[str, Mapping[str, object]]] = [*plain, ("secretEnv", c.secret_env)]
+    for where, env in every:
         for key in DATA_SERVICE_ENV:
             if key in env:
-                _fail(where, key, "allowed: nothing; the program sets it from the tier's Supabase and Upstash resources")
+                fail(where, key, "allowed: nothing; the program sets it from the tier's Supabase and Upstash resources")
     for where, env in plain:
         for key, value in env.items():
             if secrets.public_key_leaks_secret(key, value):
-                _fail(where, key, "allowed: no NEXT_PUBLIC_* variable holding a secret; it would ship to browsers")
+                fail(where, key, "allowed: no NEXT_PUBLIC_* variable holding a secret; it would ship to browsers")
             if secrets.looks_secret_key(key) or secrets.looks_secret_value(value):
-                _fail(where, key, "allowed: secrets only in secretEnv, set with `pulumi config set --secret --path secretEnv.<KEY>`")
+                fail(
+                    where,
+                    key,
+                    "allowed: secrets only in secretEnv, set with `pulumi config set --secret --path secretEnv.<KEY>`",
+                )
             if key == "NODE_ENV" and value not in facts.NEXTJS_NODE_ENV_VALUES:
-                _fail(where, f"NODE_ENV={value}", f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV")
+                fail(
+                    where,
+                    f"NODE_ENV={value}",
+                    f"allowed: one of {', '.join(facts.NEXTJS_NODE_ENV_VALUES)} (Next.js); tell tiers apart with NEXT_PUBLIC_ENV",
+                )
 
 
 def _check_collisions(c: StackConfig) -> None:
@@ -111,8 +115,12 @@ def _check_collisions(c: StackConfig) -> None:
         key = "domains" if i == 0 and not app.domains else f"apps[{i}].domains"
         for domain in c.app_domains(i):
             if domain in owner:
-                _fail(key, domain, f"allowed: each domain once; it is already in {owner[domain]} (a domain belongs to one "
-                                   f"Vercel project, and one app cannot attach it twice)")
+                fail(
+                    key,
+                    domain,
+                    f"allowed: each domain once; it is already in {owner[domain]} (a domain belongs to one "
+                    f"Vercel project, and one app cannot attach it twice)",
+                )
             owner[domain] = key
     for i, app in enumerate(c.apps):
         names: dict[str, str] = {}
@@ -121,37 +129,62 @@ def _check_collisions(c: StackConfig) -> None:
             if other != name:
                 # The names the program sets come after the stack's: the error names the stack's own.
                 mine, theirs = (other, name) if name in PROGRAM_ENV else (name, other)
-                _fail(f"apps[{i}].env" if mine in app.env else "secretEnv" if mine in c.secret_env else "env", mine,
-                      f"allowed: env names that differ in more than case ({theirs!r} is set too); each becomes a "
-                      f"resource named after the lower-cased key, and two resources cannot share one URN")
+                fail(
+                    f"apps[{i}].env" if mine in app.env else "secretEnv" if mine in c.secret_env else "env",
+                    mine,
+                    f"allowed: env names that differ in more than case ({theirs!r} is set too); each becomes a "
+                    f"resource named after the lower-cased key, and two resources cannot share one URN",
+                )
 
 
 def _check_limits(c: StackConfig) -> None:
     timeout = c.function_timeout
     if not 1 <= timeout <= c.max_function_timeout:
-        _fail("functionTimeout", timeout,
-              f"allowed: 1 to {c.max_function_timeout} s (tier {c.tier}: {c.tier_defaults.function_timeout_s} s; "
-              f"plan {c.vercel_plan}: {c.limits.max_function_duration_s} s)")
+        fail(
+            "functionTimeout",
+            timeout,
+            f"allowed: 1 to {c.max_function_timeout} s (tier {c.tier}: {c.tier_defaults.function_timeout_s} s; "
+            f"plan {c.vercel_plan}: {c.limits.max_function_duration_s} s)",
+        )
     if c.rate_limit_period < c.limits.rate_limit_window_min_s:
-        _fail("rateLimitPeriod", c.rate_limit_period,
-              f"allowed: at least {c.limits.rate_limit_window_min_s} s on plan {c.vercel_plan}")
+        fail(
+            "rateLimitPeriod",
+            c.rate_limit_period,
+            f"allowed: at least {c.limits.rate_limit_window_min_s} s on plan {c.vercel_plan}",
+        )
     window = min(c.rate_limit_period, c.limits.rate_limit_window_max_s)
     if c.rate_limit_requests * window // c.rate_limit_period < 1:
-        _fail("rateLimitRequests", c.rate_limit_requests,
-              f"allowed: enough requests that the {window} s window the plan allows keeps a limit of at least 1")
+        fail(
+            "rateLimitRequests",
+            c.rate_limit_requests,
+            f"allowed: enough requests that the {window} s window the plan allows keeps a limit of at least 1",
+        )
 
 
 def _check_protection(c: StackConfig) -> None:
     auth = c.vercel_authentication
     if auth == "all_deployments" and not c.feature_allowed("vercel_authentication_all_deployments"):
-        _fail("vercelAuthentication", auth, f"allowed on plan {c.vercel_plan}: standard_protection_new, only_preview_deployments or none")
+        fail(
+            "vercelAuthentication",
+            auth,
+            f"allowed on plan {c.vercel_plan}: standard_protection_new, only_preview_deployments or none",
+        )
     if c.protection_password is not None and not c.feature_allowed("password_protection"):
-        _fail("protectionPassword", SECRET_TEXT, f"allowed: Password Protection needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+        fail(
+            "protectionPassword",
+            SECRET_TEXT,
+            f"allowed: Password Protection needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}",
+        )
     if c.trusted_ips and not c.feature_allowed("trusted_ips"):
-        _fail("trustedIps", list(c.trusted_ips), f"allowed: Trusted IPs need the Enterprise plan; plan is {c.vercel_plan}")
+        fail(
+            "trustedIps", list(c.trusted_ips), f"allowed: Trusted IPs need the Enterprise plan; plan is {c.vercel_plan}"
+        )
     if c.preview_deployment_suffix and not c.feature_allowed("preview_deployment_suffix"):
-        _fail("previewDeploymentSuffix", c.preview_deployment_suffix,
-              f"allowed: needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}")
+        fail(
+            "previewDeploymentSuffix",
+            c.preview_deployment_suffix,
+            f"allowed: needs Enterprise or Pro with the add-on (vercelAddons); plan is {c.vercel_plan}",
+        )
 
 
 def _check_dns(c: StackConfig) -> None:
@@ -159,186 +192,75 @@ def _check_dns(c: StackConfig) -> None:
     nameservers = " and ".join(dns.VERCEL_NAMESERVERS)
     zone = c.dns_zone
     if c.dns_on_vercel and zone is None:
-        _fail(DNS_ZONE_KEY, "nothing", f"allowed: the zone on Vercel's nameservers ({nameservers}) that holds the custom "
-                                       f"domains, such as vitalexpert.com, when {DNS_ON_VERCEL_KEY} is true")
+        fail(
+            DNS_ZONE_KEY,
+            "nothing",
+            f"allowed: the zone on Vercel's nameservers ({nameservers}) that holds the custom "
+            f"domains, such as vitalexpert.com, when {DNS_ON_VERCEL_KEY} is true",
+        )
     if zone is not None:
         for i, app in enumerate(c.apps):
             key = "domains" if i == 0 and not app.domains else f"apps[{i}].domains"
             for domain in c.app_domains(i):
                 if not dns.within(domain, zone):
-                    _fail(key, domain, f"allowed: {zone} or a name under it ({DNS_ZONE_KEY}), or another {DNS_ZONE_KEY}")
+                    fail(key, domain, f"allowed: {zone} or a name under it ({DNS_ZONE_KEY}), or another {DNS_ZONE_KEY}")
     suffix = c.preview_deployment_suffix
     if suffix is not None and not (c.dns_on_vercel and zone is not None and dns.within(suffix, zone)):
         where = f"{zone} or a name under it" if c.dns_on_vercel else f"a domain on Vercel's nameservers ({nameservers})"
-        _fail("previewDeploymentSuffix", suffix,
-              f"allowed: {where}: set {DNS_ON_VERCEL_KEY}: true and {DNS_ZONE_KEY} to the zone that holds it (Vercel: the "
-              f"suffix's domain must be \"Using Vercel's Nameservers\", {dns.PREVIEW_SUFFIX_SOURCE})")
+        fail(
+            "previewDeploymentSuffix",
+            suffix,
+            f"allowed: {where}: set {DNS_ON_VERCEL_KEY}: true and {DNS_ZONE_KEY} to the zone that holds it (Vercel: the "
+            f"suffix's domain must be \"Using Vercel's Nameservers\", {dns.PREVIEW_SUFFIX_SOURCE})",
+        )
 
 
 def _check_adoption(c: StackConfig) -> None:
     names = [a.name for a in c.apps]
     for name, adoption in c.adopt.apps.items():
         if name not in names:
-            _fail("adopt.apps", name, f"allowed: one of the stack's apps ({', '.join(names)})")
+            fail("adopt.apps", name, f"allowed: one of the stack's apps ({', '.join(names)})")
         index = names.index(name)
         keys = set(c.app_env(c.apps[index])) | set(c.secret_env)
         for key in adoption.env_var_ids:
             if key not in keys:
-                _fail(f"adopt.apps.{name}.envVarIds", key, "allowed: a key the app's env or secretEnv sets")
+                fail(f"adopt.apps.{name}.envVarIds", key, "allowed: a key the app's env or secretEnv sets")
         for domain in adoption.domains:
             if domain not in c.app_domains(index):
-                _fail(f"adopt.apps.{name}.domains", domain, "allowed: one of the app's domains")
+                fail(f"adopt.apps.{name}.domains", domain, "allowed: one of the app's domains")
     if c.adopt.branch and c.tier_defaults.owns_branch == "main":
-        _fail("adopt.branch", True, "allowed: false on production; main is never managed as a Branch resource")
+        fail("adopt.branch", True, "allowed: false on production; main is never managed as a Branch resource")
 
 
 def _check_rotation(c: StackConfig) -> None:
     known = c.secret_names()
     for key, when in c.secret_rotation.items():
         if key not in known:
-            _fail("secretRotation", key, f"allowed: a secret this stack holds ({', '.join(known)})")
+            fail("secretRotation", key, f"allowed: a secret this stack holds ({', '.join(known)})")
         if when > clock.today():
-            _fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")
+            fail(f"secretRotation.{key}", when.isoformat(), "allowed: a date not in the future")
 
 
 def _check_traffic(c: StackConfig) -> None:
     if paths.API not in c.rate_limit_scope or len(set(c.rate_limit_scope)) != len(c.rate_limit_scope):
-        _fail("rateLimitScope", list(c.rate_limit_scope), "allowed: \"api\", optionally with \"pages\", each once "
-                                                          "(static assets are never counted)")
+        fail(
+            "rateLimitScope",
+            list(c.rate_limit_scope),
+            'allowed: "api", optionally with "pages", each once (static assets are never counted)',
+        )
     for entry in c.public_cache_paths:
         try:
             paths.public_path(entry, c.admin_paths)
         except ValueError as err:
-            _fail("publicCachePaths", entry, str(err).split(" (found")[0])
+            fail("publicCachePaths", entry, str(err).split(" (found")[0])
     cache_headers = [name for name in c.headers if name.lower() in facts.CDN_CACHE_HEADERS]
     if cache_headers:
-        _fail("headers", cache_headers[0], "allowed: no cache headers on every path; each path class gets its own, "
-                                           "and shared caching is opt-in through publicCachePaths")
-
-
-def _check_release(c: StackConfig) -> None:
-    stages = c.rollout_stages
-    found = [s.model_dump(exclude_none=True) for s in stages]
-    if stages and not c.feature_allowed("rolling_releases"):
-        _fail("rolloutStages", found, f"allowed: [] on plan {c.vercel_plan} (Rolling Releases need Pro or Enterprise)")
-    percents = [s.percent for s in stages]
-    if stages and (not facts.ROLLOUT_STAGES_MIN <= len(stages) <= facts.ROLLOUT_STAGES_MAX
-                   or percents[-1] != 100 or percents != sorted(set(percents))):
-        _fail("rolloutStages", found, f"allowed: [] (deploy at once), or {facts.ROLLOUT_STAGES_MIN} to "
-                                      f"{facts.ROLLOUT_STAGES_MAX} stages of rising percent ending at 100, such as "
-                                      f"[{{percent: 10, minutes: 10}}, {{percent: 100}}]")
-    automatic = c.rollout_advancement == "automatic"
-    if any((s.minutes is None) is automatic for s in stages[:-1]) or (not automatic and stages and stages[-1].minutes):
-        _fail("rolloutStages", found, "allowed: minutes on every stage but the last with rolloutAdvancement automatic, "
-                                      "and on none with manual-approval")
-    if c.skew_protection is not None:
-        if c.skew_protection not in facts.SKEW_PROTECTION_VALUES:
-            _fail("skewProtection", c.skew_protection, f"allowed: one of {', '.join(facts.SKEW_PROTECTION_VALUES)}")
-        if not c.feature_allowed("skew_protection"):
-            _fail("skewProtection", c.skew_protection, f"allowed: nothing on plan {c.vercel_plan} (Pro or Enterprise)")
-    if c.build_machine_type not in facts.BUILD_MACHINE_TYPES:
-        _fail("buildMachineType", c.build_machine_type, f"allowed: one of {', '.join(facts.BUILD_MACHINE_TYPES)}")
-    if c.tier_defaults.gates_releases and not c.required_checks:
-        _fail("requiredChecks", [], f"allowed: at least one check; tier {c.tier}'s production alias waits for them")
-
-
-SLACK_CHANNEL_RE = re.compile(r"^[CGD][A-Z0-9]{8,}$")
-
-
-def _check_alerts(c: StackConfig) -> None:
-    if c.latency_alert_p95_ms is not None and not c.feature_allowed("observability_plus"):
-        _fail("latencyAlertP95Ms", c.latency_alert_p95_ms,
-              f"allowed: a latency alert only with Observability Plus (add observability_plus to vercelAddons; plan "
-              f"{c.vercel_plan}); the built-in alerts measure no latency")
-    if c.alert_slack_channel_id is not None and not SLACK_CHANNEL_RE.fullmatch(c.alert_slack_channel_id):
-        _fail("alertSlackChannelId", c.alert_slack_channel_id, "allowed: a Slack channel id such as C0123456789 "
-                                                               "(channel details, bottom), not its name")
-    url = c.alert_webhook_url.get_secret_value() if c.alert_webhook_url is not None else None
-    if url is not None and not stackfile.offline_value(url) and not re.fullmatch(r"https://[^/\s]+(/\S*)?", url):
-        _fail("alertWebhookUrl", SECRET_TEXT, "allowed: an https:// URL that receives Vercel's alerts.triggered events")
-
-
-def _check_approval(c: StackConfig) -> None:
-    """Production needs a person's approval: environment reviewers where GitHub enforces them,
-    else the documented fallback (the ruleset's approving review and the release gates)."""
-    where = f"plan {c.github_plan}, {c.github_repo_visibility} repository"
-    if c.github_repo_visibility == "internal" and c.github_plan != "enterprise":
-        _fail("githubRepoVisibility", "internal", "allowed: public or private; internal repositories exist only in "
-                                                  "Enterprise organizations")
-    if not c.github_feature("environments"):
-        _fail("githubRepoVisibility", c.github_repo_visibility,
-              f"allowed: public on plan {c.github_plan}; GitHub environments and their secrets in a private "
-              f"repository need Pro, Team or Enterprise (githubPlan)")
-    enforced = c.github_feature("required_reviewers")
-    if c.required_reviewers and not enforced:
-        _fail("requiredReviewers", list(c.required_reviewers),
-              f"allowed: [] on {where}: GitHub does not enforce environment reviewers there (Enterprise, or a "
-              f"public repository); production's approval is then the ruleset's review and the release gates")
-    if not c.tier_defaults.requires_approval or c.required_reviewers:
-        return
-    if enforced:
-        _fail("requiredReviewers", [],
-              f"allowed: 1 to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} GitHub user ids (`gh api users/LOGIN --jq .id`) "
-              f"who approve tier {c.tier}'s deployments ({where}); if the repository is private on Free, Pro or Team, "
-              f"say so with githubPlan and the ruleset's review and the release gates stand in")
-    tier = c.tier_defaults
-    if not (tier.ruleset_on_branch and tier.protect and tier.gates_releases and c.required_checks):
-        _fail("requiredReviewers", [], f"allowed: reviewers, or on {where} the fallback: a ruleset with an approving "
-                                       f"review on {c.production_branch} and release gates on requiredChecks")
-
-
-def _check_share_links(c: StackConfig) -> None:
-    """Each link opens a branch alias of this stack's preview projects; Hobby keeps one per account."""
-    if c.share_links and not c.tier_defaults.builds_pr_branches:
-        _fail("shareLinks", [link.alias for link in c.share_links],
-              f"allowed: [] in tier {c.tier}; links open protected previews, which only the preview tier builds")
-    projects = [vercel_project_name(app.name, c.tier_defaults.project_suffix) for app in c.apps]
-    suffix = c.preview_deployment_suffix
-    for i, link in enumerate(c.share_links):
-        # A branch alias (<project>-git-<branch>-<team>.vercel.app) or a host under the suffix; a
-        # plain deployment URL has no alias record, and Vercel refuses a link to it.
-        ours = (link.alias.endswith(".vercel.app") and any(link.alias.startswith(f"{p}-git-") for p in projects)) \
-            or bool(suffix and link.alias.endswith(f".{suffix}"))
-        if not ours:
-            _fail(f"shareLinks[{i}].alias", link.alias,
-                  f"allowed: a branch URL of this stack's projects ({', '.join(p + '-git-<branch>-<team>.vercel.app' for p in projects)}"
-                  f"{', *.' + suffix if suffix else ''}), as the deployment's Domains list shows it")
-    if len(c.share_links) > facts.SHAREABLE_LINKS_HOBBY_MAX and c.vercel_plan == "hobby":
-        _fail("shareLinks", len(c.share_links), f"allowed: at most {facts.SHAREABLE_LINKS_HOBBY_MAX} on plan hobby "
-                                                f"(one per account, across every stack and project: each new link "
-                                                f"revokes the others)")
-
-
-def _check_migrations(c: StackConfig) -> None:
-    """The migration credential reaches this tier's own database; copied secrets exist."""
-    url = c.supabase_db_url.get_secret_value()
-    if not stackfile.offline_value(url):
-        try:
-            validators.supabase_db_url(url, c.supabase_project_ref)
-        except ValueError as err:
-            _fail("supabaseDbUrl", SECRET_TEXT, str(err))
-    for key in c.environment_secrets:
-        if key not in c.secret_env:
-            _fail("environmentSecrets", key, f"allowed: a secretEnv key ({', '.join(c.secret_env) or 'none set'})")
-
-
-def _check_team_token(c: StackConfig) -> None:
-    """A Vercel token acts on every project of its team, production's included, so it may sit only in
-    a stack no pull request decrypts (vital.trust.pr_readable_stacks: preview's and pre-production's
-    config and state are open to a PR's preview). There the app repository's jobs need it."""
-    readable = trust.pr_readable_stacks()
-    why = (f"a Vercel token acts on every project of the team, production's included, and pull-request "
-           f"previews decrypt the {' and '.join(readable)} stacks (docs/credentials.md)")
-    if c.tier not in readable:
-        if c.vercel_deploy_token is None:
-            _fail(TEAM_TOKEN_KEY, "nothing", f"allowed: the token the app repository's {c.tier} jobs use as "
-                                             f"{VERCEL_TOKEN_SECRET}, set with `pulumi config set --secret {TEAM_TOKEN_KEY}`")
-    elif c.vercel_deploy_token is not None:
-        _fail(TEAM_TOKEN_KEY, SECRET_TEXT, f"allowed: nothing in tier {c.tier}: {why}; remove it with "
-                                           f"`pulumi config rm {TEAM_TOKEN_KEY}` and revoke the token")
-    elif c.deploy_from == "github-actions":
-        _fail("deployFrom", c.deploy_from, f"allowed: 'vercel-git' in tier {c.tier}: deploying from GitHub Actions "
-                                           f"needs {VERCEL_TOKEN_SECRET} in the tier's environment, and {why}")
+        fail(
+            "headers",
+            cache_headers[0],
+            "allowed: no cache headers on every path; each path class gets its own, "
+            "and shared caching is opt-in through publicCachePaths",
+        )
 
 
 def pool_limit(compute: str) -> int:
@@ -351,15 +273,23 @@ def _check_database(c: StackConfig) -> None:
     compute = facts.SUPABASE_COMPUTE[c.supabase_compute]
     limit = pool_limit(c.supabase_compute)
     if not 1 <= c.supabase_pool_size <= limit:
-        _fail("supabasePoolSize", c.supabase_pool_size,
-              f"allowed: 1 to {limit} on {c.supabase_compute} compute ({facts.SUPABASE_POOL_SHARE_PERCENT} % of its "
-              f"{compute.max_connections} max connections, Supabase's share for an app on the REST API; a larger "
-              f"supabaseCompute raises it)")
+        fail(
+            "supabasePoolSize",
+            c.supabase_pool_size,
+            f"allowed: 1 to {limit} on {c.supabase_compute} compute ({facts.SUPABASE_POOL_SHARE_PERCENT} % of its "
+            f"{compute.max_connections} max connections, Supabase's share for an app on the REST API; a larger "
+            f"supabaseCompute raises it)",
+        )
     sizes = list(facts.SUPABASE_COMPUTE)
-    if c.supabase_backups == "daily+pitr" and sizes.index(c.supabase_compute) < sizes.index(facts.SUPABASE_PITR_MIN_COMPUTE):
-        _fail("supabaseCompute", c.supabase_compute,
-              f"allowed: {facts.SUPABASE_PITR_MIN_COMPUTE} or larger with supabaseBackups daily+pitr (Supabase: PITR "
-              f"needs at least the Small compute add-on)")
+    if c.supabase_backups == "daily+pitr" and sizes.index(c.supabase_compute) < sizes.index(
+        facts.SUPABASE_PITR_MIN_COMPUTE
+    ):
+        fail(
+            "supabaseCompute",
+            c.supabase_compute,
+            f"allowed: {facts.SUPABASE_PITR_MIN_COMPUTE} or larger with supabaseBackups daily+pitr (Supabase: PITR "
+            f"needs at least the Small compute add-on)",
+        )
 
 
 # Env flags that make a deployment internal-only: debug output or mock data.
@@ -374,6 +304,9 @@ def _check_internal_access(c: StackConfig) -> None:
     for i, app in enumerate(c.apps):
         on = [flag for flag in INTERNAL_FLAGS if c.app_env(app).get(flag, "false").lower() == "true"]
         if on and c.app_domains(i) and c.vercel_authentication != "all_deployments" and c.protection_password is None:
-            _fail("vercelAuthentication", c.vercel_authentication,
-                  f"allowed: all_deployments while {' and '.join(on)} is true on {c.app_domains(i)[0]} (Standard "
-                  f"Protection leaves production custom domains public); or turn the flags off")
+            fail(
+                "vercelAuthentication",
+                c.vercel_authentication,
+                f"allowed: all_deployments while {' and '.join(on)} is true on {c.app_domains(i)[0]} (Standard "
+                f"Protection leaves production custom domains public); or turn the flags off",
+            )

@@ -8,7 +8,6 @@ rules by program.checks.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -36,7 +35,7 @@ from vital.names import (
 )
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
-from . import checks
+from . import checks, refusal
 from .types import (
     AdminPath,
     AllowlistCidr,
@@ -56,11 +55,11 @@ from .types import (
     GitHubRepo,
     HeaderName,
     HeaderValue,
+    Items,
     RelativePath,
     Seconds,
     Text,
     VercelSlug,
-    items,
 )
 
 
@@ -76,7 +75,7 @@ class AppConfig(_Model):
 
     name: AppName
     root_directory: RelativePath | None = Field(None, alias="rootDirectory")
-    domains: items(Domain) = ()
+    domains: Items[Domain] = ()
     env: dict[EnvName, EnvValue] = {}
 
 
@@ -89,7 +88,7 @@ class AppAdoption(_Model):
     project_id: Text = Field(alias="projectId")
     # Vercel's ids of existing env vars, by key (`GET /v10/projects/{id}/env`).
     env_var_ids: dict[EnvName, Text] = Field({}, alias="envVarIds")
-    domains: items(Domain) = ()
+    domains: Items[Domain] = ()
 
     _project_id = field_validator("project_id")(lambda cls, v: validators.vercel_project_id(v))
 
@@ -112,7 +111,8 @@ class ShareLink(_Model):
 
     alias: Domain
     expires_in_days: Annotated[StrictInt, Field(ge=1, le=facts.SHAREABLE_LINK_MAX_DAYS)] | None = Field(
-        None, alias="expiresInDays")
+        None, alias="expiresInDays"
+    )
     rotation: Text | None = None  # change it to rotate the link (the old URL stops working)
 
 
@@ -136,27 +136,27 @@ class StackConfig(_Model):
     vercel_team_slug: VercelSlug | None = Field(None, alias="vercelTeamSlug")
     # Pro seats this tier's budget carries (the team's are billed once: production carries them).
     vercel_seats: Annotated[StrictInt, Field(ge=0, le=1000)] = Field(alias="vercelSeats")
-    vercel_addons: items(AddOn) = Field((), alias="vercelAddons")
+    vercel_addons: Items[AddOn] = Field((), alias="vercelAddons")
     github_owner: GitHubOwner = Field(alias="github:owner")
     github_repo: GitHubRepo = Field("vital-expert", alias="githubRepo")
-    apps: items(AppConfig) = Field(DEFAULT_APPS, min_length=1)
-    domains: items(Domain) = ()
+    apps: Items[AppConfig] = Field(DEFAULT_APPS, min_length=1)
+    domains: Items[Domain] = ()
     env: dict[EnvName, EnvValue] = {}
     secret_env: dict[EnvName, SecretStr] = Field({}, alias="secretEnv")
     # Tier-dependent keys: a stack file that leaves one out gets its tier's value (Tier.config_defaults).
     function_timeout: Seconds = Field(alias="functionTimeout")
     rate_limit_requests: Seconds = Field(alias="rateLimitRequests", ge=1, le=10**9)
     rate_limit_period: Seconds = Field(SHARED["rate_limit_period_s"], alias="rateLimitPeriod", ge=1, le=86400)
-    rate_limit_scope: items(RateLimitScope) = Field(alias="rateLimitScope")
+    rate_limit_scope: Items[RateLimitScope] = Field(alias="rateLimitScope")
     # Pages a shared cache (Vercel's CDN) may keep for everyone: opt-in, none by default.
-    public_cache_paths: items(StrictStr) = Field((), alias="publicCachePaths")
+    public_cache_paths: Items[StrictStr] = Field((), alias="publicCachePaths")
     noindex: Flag
     security_headers: Flag = Field(alias="securityHeaders")
     csp_report_only: Flag = Field(alias="cspReportOnly")
     # An https endpoint that receives the CSP's violation reports (e.g. Sentry's security endpoint).
     csp_report_uri: StrictStr | None = Field(None, alias="cspReportUri")
     headers: dict[HeaderName, HeaderValue] = Field({}, max_length=facts.LIST_MAX_ITEMS)
-    cors_allowed_origins: items(CorsOrigin) = Field(alias="corsAllowedOrigins")
+    cors_allowed_origins: Items[CorsOrigin] = Field(alias="corsAllowedOrigins")
     production_branch: Branch = Field(alias="productionBranch")
     region: StrictStr = SHARED["region"]
     build_command: Command = Field(SHARED["build_command"], alias="buildCommand")
@@ -170,18 +170,18 @@ class StackConfig(_Model):
     dns_zone: DnsZone | None = Field(None, alias=DNS_ZONE_KEY)
     vercel_authentication: StrictStr = Field(alias="vercelAuthentication")
     protection_password: SecretStr | None = Field(None, alias="protectionPassword")
-    trusted_ips: items(AllowlistCidr) = Field((), alias="trustedIps")
-    share_links: items(ShareLink) = Field((), alias="shareLinks")
-    admin_allowlist: items(AllowlistCidr) = Field((), alias="adminAllowlist")
-    admin_paths: items(AdminPath) = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
+    trusted_ips: Items[AllowlistCidr] = Field((), alias="trustedIps")
+    share_links: Items[ShareLink] = Field((), alias="shareLinks")
+    admin_allowlist: Items[AllowlistCidr] = Field((), alias="adminAllowlist")
+    admin_paths: Items[AdminPath] = Field(SHARED["admin_paths"], alias="adminPaths", min_length=1)
     # GitHub user ids (`gh api users/LOGIN --jq .id`): the environment API takes ids, not logins.
-    required_reviewers: items(GitHubId) = Field((), alias="requiredReviewers")
+    required_reviewers: Items[GitHubId] = Field((), alias="requiredReviewers")
     # The GitHub organization's plan and the app repository's visibility: together they decide
     # whether GitHub enforces environment reviewers (facts.GITHUB_ENVIRONMENT_FEATURES).
     github_plan: StrictStr = Field(SHARED["github_plan"], alias="githubPlan")
     github_repo_visibility: StrictStr = Field(SHARED["github_repo_visibility"], alias="githubRepoVisibility")
-    required_checks: items(CheckName) = Field(SHARED["required_checks"], alias="requiredChecks")
-    # Production's only: a Vercel token acts on the whole team (program.checks._check_team_token).
+    required_checks: Items[CheckName] = Field(SHARED["required_checks"], alias="requiredChecks")
+    # Production's only: a Vercel token acts on the whole team (program.delivery_checks._check_team_token).
     vercel_deploy_token: SecretStr | None = Field(None, alias="vercelDeployToken")
     # Data services: the tier's Supabase project (settings managed) and Upstash Redis.
     supabase_project_ref: StrictStr = Field(alias="supabaseProjectRef")
@@ -189,13 +189,13 @@ class StackConfig(_Model):
     # environment secret SUPABASE_DB_URL): `supabase db push` needs it, not the service-role key.
     supabase_db_url: SecretStr = Field(alias="supabaseDbUrl")
     # secretEnv keys the app repository's workflow jobs need too, copied into the GitHub environment.
-    environment_secrets: items(EnvName) = Field((), alias="environmentSecrets")
+    environment_secrets: Items[EnvName] = Field((), alias="environmentSecrets")
     supabase_anon_key: Text | None = Field(None, alias="supabaseAnonKey")
     # Supavisor's pool (UpdateSupavisorConfigBody.default_pool_size: 0-3000); program.checks holds it to
     # the compute's connections, and refuses 0.
     supabase_pool_size: StrictInt = Field(alias="supabasePoolSize", ge=0, le=3000)
     supabase_compute: StrictStr = Field(alias="supabaseCompute")
-    supabase_allowed_cidrs: items(Cidr) = Field((), alias="supabaseAllowedCidrs")
+    supabase_allowed_cidrs: Items[Cidr] = Field((), alias="supabaseAllowedCidrs")
     supabase_backups: StrictStr = Field(alias="supabaseBackups")
     # Who deploys the app: Vercel's Git integration, or the app repository's workflows.
     deploy_from: Literal["vercel-git", "github-actions"] = Field("vercel-git", alias="deployFrom")
@@ -208,12 +208,14 @@ class StackConfig(_Model):
     supabase_budget: UsdPerMonth = Field(alias="supabaseBudget")
     # Releases and resilience (tier table; program.checks holds them to the plan and the provider).
     rollout_stages: tuple[RolloutStage, ...] = Field(alias="rolloutStages")
-    rollout_advancement: Literal["automatic", "manual-approval"] = Field(SHARED["rollout_advancement"],
-                                                                         alias="rolloutAdvancement")
+    rollout_advancement: Literal["automatic", "manual-approval"] = Field(
+        SHARED["rollout_advancement"], alias="rolloutAdvancement"
+    )
     skew_protection: StrictStr | None = Field(alias="skewProtection")
     function_failover: StrictBool = Field(alias="functionFailover")
-    prioritise_production_builds: StrictBool = Field(SHARED["prioritise_production_builds"],
-                                                     alias="prioritiseProductionBuilds")
+    prioritise_production_builds: StrictBool = Field(
+        SHARED["prioritise_production_builds"], alias="prioritiseProductionBuilds"
+    )
     build_machine_type: StrictStr = Field(alias="buildMachineType")
     node_version: StrictStr = Field(alias="nodeVersion")
     # Alerts on the seed's SLOs, and where they go (none set: the team's owners, by Vercel).
@@ -227,7 +229,7 @@ class StackConfig(_Model):
     @model_validator(mode="before")
     @classmethod
     def _tier_defaults(cls, data: Any) -> Any:
-        tier = TIER_DEFAULTS.get(data.get("tier")) if isinstance(data, dict) else None
+        tier = TIER_DEFAULTS.get(str(data.get("tier"))) if isinstance(data, dict) else None
         if tier is None:
             return data
         data = dict(data)
@@ -239,8 +241,14 @@ class StackConfig(_Model):
 
     # ---- field checks: each raises ValueError whose text says what is allowed ----
 
-    @field_validator("preview_deployment_suffix", "alert_slack_channel_id", "dns_zone", "csp_report_uri", "vercel_team_slug",
-                     mode="before")
+    @field_validator(
+        "preview_deployment_suffix",
+        "alert_slack_channel_id",
+        "dns_zone",
+        "csp_report_uri",
+        "vercel_team_slug",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, v):
         return None if v == "" else v  # Pulumi.yaml declares "" as "none"
@@ -255,7 +263,9 @@ class StackConfig(_Model):
     _backups = field_validator("supabase_backups")(lambda cls, v: validators.backup_policy(v))
     _compute = field_validator("supabase_compute")(lambda cls, v: validators.one_of(v, tuple(facts.SUPABASE_COMPUTE)))
     _github_plan = field_validator("github_plan")(lambda cls, v: validators.one_of(v, facts.GITHUB_PLANS))
-    _visibility = field_validator("github_repo_visibility")(lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES))
+    _visibility = field_validator("github_repo_visibility")(
+        lambda cls, v: validators.one_of(v, facts.GITHUB_VISIBILITIES)
+    )
     _csp_report_uri = field_validator("csp_report_uri")(lambda cls, v: v if v is None else validators.report_uri(v))
     _node = field_validator("node_version")(lambda cls, v: validators.node_version(v))
     _reviewers = field_validator("required_reviewers")(lambda cls, v: validators.reviewer_count(v))
@@ -266,10 +276,12 @@ class StackConfig(_Model):
         if isinstance(v, dict):
             for key, when in v.items():
                 if isinstance(when, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", when):
-                    raise ValueError(json.dumps({
-                        "key": f"secretRotation.{key}", "found": when,
-                        "allowed": "allowed: a date written YYYY-MM-DD in quotes, such as '2026-11-02' (unquoted, YAML "
-                                   "reads it as a timestamp, which the CLI passes on as the text found)"}))
+                    refusal.fail(
+                        f"secretRotation.{key}",
+                        when,
+                        "allowed: a date written YYYY-MM-DD in quotes, such as '2026-11-02' (unquoted, YAML "
+                        "reads it as a timestamp, which the CLI passes on as the text found)",
+                    )
         return v
 
     @field_validator("supabase_anon_key")
@@ -279,10 +291,12 @@ class StackConfig(_Model):
             # What was refused may be the secret or service-role key pasted in the wrong place: a
             # credential or another role's JWT is never shown.
             shown = SECRET_TEXT if secrets.looks_secret_value(v) or secrets.jwt_role(v) is not None else v
-            raise ValueError(json.dumps({
-                "key": "supabaseAnonKey", "found": shown,
-                "allowed": "allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
-                           "(sb_publishable_...); a secret or service-role key goes in secretEnv"}))
+            refusal.fail(
+                "supabaseAnonKey",
+                shown,
+                "allowed: the project's public key only: the anon JWT (role anon) or a publishable key "
+                "(sb_publishable_...); a secret or service-role key goes in secretEnv",
+            )
         return v
 
     # ---- derived values ----
@@ -323,8 +337,11 @@ class StackConfig(_Model):
     def secret_names(self) -> list[str]:
         """Every secret this stack holds: config-level secrets and secretEnv keys."""
         names = [*ALWAYS_HELD_SECRETS, *self.secret_env]
-        held = {"vercelDeployToken": self.vercel_deploy_token, "protectionPassword": self.protection_password,
-                "alertWebhookUrl": self.alert_webhook_url}
+        held = {
+            "vercelDeployToken": self.vercel_deploy_token,
+            "protectionPassword": self.protection_password,
+            "alertWebhookUrl": self.alert_webhook_url,
+        }
         return names + [key for key in HELD_WHEN_SET_SECRETS if held[key] is not None]
 
     # ---- whole-config checks: each names the key it is about ----

@@ -12,8 +12,9 @@ from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import SecretStr, ValidationError
+from pydantic_core import ErrorDetails
 
-from vital import stackfile, validators
+from vital import stackfile
 from vital.names import (
     GITHUB_OWNER_KEY,
     PROJECT,
@@ -28,6 +29,7 @@ from vital.names import (
 from vital.secrets import looks_secret_value
 
 from .config import StackConfig
+from .refusal import CONFIG_RULE_ERROR
 
 
 class ConfigError(Exception):
@@ -88,15 +90,22 @@ def _decode(key: str, raw: str) -> Any:
 
 # What a value of the wrong type is told, by pydantic's error type: the expected type in words.
 _EXPECTED = {
-    "string_type": "a string", "int_type": "a whole number", "int_from_float": "a whole number",
-    "int_parsing": "a whole number", "bool_type": "true or false", "tuple_type": "a list",
-    "list_type": "a list", "dict_type": "a mapping of keys to values", "model_type": "a mapping of keys to values",
-    "model_attributes_type": "a mapping of keys to values", "date_type": "a date, 'YYYY-MM-DD'",
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing": "a whole number",
+    "bool_type": "true or false",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+    "date_type": "a date, 'YYYY-MM-DD'",
     "date_from_datetime_parsing": "a date, 'YYYY-MM-DD'",
 }
 
 
-def _allowed(error: dict) -> str:
+def _allowed(error: ErrorDetails) -> str:
     msg = error["msg"].removeprefix("Value error, ")
     if msg.startswith("allowed"):
         return msg
@@ -109,10 +118,9 @@ def _allowed(error: dict) -> str:
 
 def _error_from_validation(stack: str, err: ValidationError) -> ConfigError:
     first = err.errors()[0]
-    msg = first["msg"].removeprefix("Value error, ")
-    if msg.startswith("{"):
-        detail = json.loads(msg)
-        return ConfigError(stack, detail["key"], detail["found"], detail["allowed"])
+    if first["type"] == CONFIG_RULE_ERROR:
+        ctx = first["ctx"]
+        return ConfigError(stack, ctx["key"], ctx["found"], ctx["allowed"])
     loc = [str(p) for p in first["loc"] if p != "[key]"]
     key = loc[0] if loc else "?"
     path = key + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])
@@ -132,20 +140,44 @@ def _project_keys(stack: str) -> dict[str, Any]:
     allowed_keys = sorted((f.alias or n) for n, f in StackConfig.model_fields.items() if n != "stack")
     for full_key, raw in pulumi_internals.all_config().items():
         namespace, _, key = full_key.partition(":")
-        credential = key in SECRET_CONFIG_KEYS or key == SUPABASE_TOKEN_CONFIG_KEY  # shown as [secret] even in plaintext
+        credential = (
+            key in SECRET_CONFIG_KEYS or key == SUPABASE_TOKEN_CONFIG_KEY
+        )  # shown as [secret] even in plaintext
         shown = SECRET_TEXT if credential or pulumi_internals.is_config_secret(full_key) else raw  # for an error line
         if namespace != PROJECT:
-            if namespace.lower() == PROJECT or validators.one_edit_away(namespace.lower(), PROJECT):
-                raise ConfigError(stack, full_key, shown, f"allowed: the project's namespace; did you mean '{PROJECT}:{key}'?")
+            if namespace.lower() == PROJECT or one_edit_away(namespace.lower(), PROJECT):
+                raise ConfigError(
+                    stack, full_key, shown, f"allowed: the project's namespace; did you mean '{PROJECT}:{key}'?"
+                )
             continue
         if key in RETIRED_CONFIG_KEYS:
             raise ConfigError(stack, full_key, shown, f"allowed: nothing; {key} is retired: {RETIRED_CONFIG_KEYS[key]}")
         if _field_for(key)[0] is None or key == "stack":
-            raise ConfigError(stack, full_key, shown, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}")
+            raise ConfigError(
+                stack, full_key, shown, f"allowed keys: {', '.join(k for k in allowed_keys if ':' not in k)}"
+            )
         data[key] = _decode(key, raw)
         if key in SECRET_CONFIG_KEYS and not pulumi_internals.is_config_secret(full_key):
-            raise ConfigError(stack, full_key, SECRET_TEXT, f"allowed: an encrypted value only; run `pulumi config set --secret {key} ...` (a plaintext value would be committed to git)")
+            raise ConfigError(
+                stack,
+                full_key,
+                SECRET_TEXT,
+                f"allowed: an encrypted value only; run `pulumi config set --secret {key} ...` (a plaintext value would be committed to git)",
+            )
     return data
+
+
+def one_edit_away(a: str, b: str) -> bool:
+    """Whether two names differ by one inserted, deleted, replaced or swapped character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _refuse_near_miss(stack: str, ns_key: str) -> None:
@@ -156,10 +188,17 @@ def _refuse_near_miss(stack: str, ns_key: str) -> None:
     namespace, _, wanted = ns_key.partition(":")
     for full_key in sorted(pulumi_internals.all_config()):
         found_namespace, _, key = full_key.partition(":")
-        if found_namespace == namespace and validators.one_edit_away(key, wanted):
-            shown = SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else pulumi_internals.all_config()[full_key]
-            raise ConfigError(stack, full_key, shown, f"allowed: the {namespace} provider's keys; did you mean '{ns_key}'? "
-                                                      f"(the program needs it, and the provider refuses '{full_key}')")
+        if found_namespace == namespace and one_edit_away(key, wanted):
+            shown = (
+                SECRET_TEXT if pulumi_internals.is_config_secret(full_key) else pulumi_internals.all_config()[full_key]
+            )
+            raise ConfigError(
+                stack,
+                full_key,
+                shown,
+                f"allowed: the {namespace} provider's keys; did you mean '{ns_key}'? "
+                f"(the program needs it, and the provider refuses '{full_key}')",
+            )
 
 
 def _check_tier(stack: str, tier: Any) -> None:
@@ -167,7 +206,9 @@ def _check_tier(stack: str, tier: Any) -> None:
         # The policy pack takes a tier-named stack's tier from its name; the two must agree.
         raise ConfigError(stack, f"{PROJECT}:tier", tier, f"allowed: '{stack}' (or unset) in the stack named {stack}")
     if tier not in TIERS:
-        raise ConfigError(stack, f"{PROJECT}:tier", tier, f"allowed: one of {', '.join(TIERS)} (tier defaults to the stack name)")
+        raise ConfigError(
+            stack, f"{PROJECT}:tier", tier, f"allowed: one of {', '.join(TIERS)} (tier defaults to the stack name)"
+        )
 
 
 def _refuse_provider_credentials(stack: str) -> None:
@@ -178,9 +219,14 @@ def _refuse_provider_credentials(stack: str) -> None:
     for key, env_var in PROVIDER_SECRETS.items():
         namespace, _, name = key.partition(":")
         if pulumi.Config(namespace).get(name) is not None:
-            raise ConfigError(stack, key, SECRET_TEXT, f"allowed: nothing; provider credentials come only from the "
-                                                       f"environment ({env_var}; in CI the job's secret), never from a "
-                                                       f"stack file; remove it with `pulumi config rm --stack {stack} {key}`")
+            raise ConfigError(
+                stack,
+                key,
+                SECRET_TEXT,
+                f"allowed: nothing; provider credentials come only from the "
+                f"environment ({env_var}; in CI the job's secret), never from a "
+                f"stack file; remove it with `pulumi config rm --stack {stack} {key}`",
+            )
 
 
 def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig:
@@ -199,7 +245,12 @@ def load_stack_config(stack: str, stack_file: Path | None = None) -> StackConfig
     if stack_file is not None and stack_file.exists():
         leaves = stackfile.plaintext_secret_leaves(stackfile.load_yaml(stack_file))
         if leaves:
-            raise ConfigError(stack, f"{PROJECT}:{leaves[0]}", "a plaintext value", "allowed: an encrypted value only (`pulumi config set --secret --path ...`); a plaintext value would be committed to git")
+            raise ConfigError(
+                stack,
+                f"{PROJECT}:{leaves[0]}",
+                "a plaintext value",
+                "allowed: an encrypted value only (`pulumi config set --secret --path ...`); a plaintext value would be committed to git",
+            )
     data.setdefault("tier", stack)
     _check_tier(stack, data["tier"])
     try:

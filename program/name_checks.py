@@ -31,23 +31,39 @@ PROGRAM_SECRETS = (VERCEL_TOKEN_SECRET, VERCEL_ORG_SECRET, SUPABASE_DB_URL_SECRE
 
 def check(c: StackConfig, fail: Fail) -> None:
     for i, app in enumerate(c.apps):
-        _named(fail, f"apps[{i}].name", app.name, validators.vercel_project_name,
-               vercel_project_name(app.name, c.tier_defaults.project_suffix))
+        _named(
+            fail,
+            f"apps[{i}].name",
+            app.name,
+            validators.vercel_project_name,
+            vercel_project_name(app.name, c.tier_defaults.project_suffix),
+        )
     # A route is named after each custom domain only where the tier is indexed (program/vercel_rules.py
     # host_variants); the longest route group gives the longest name.
     for i, app in enumerate(c.apps):
         for domain in () if c.noindex else c.app_domains(i):
             for group in paths.route_patterns(c.public_cache_paths):
-                _named(fail, "domains" if i == 0 and not app.domains else f"apps[{i}].domains", domain,
-                       validators.vercel_route_name, header_route_name(group, f"-{domain}"))
+                _named(
+                    fail,
+                    "domains" if i == 0 and not app.domains else f"apps[{i}].domains",
+                    domain,
+                    validators.vercel_route_name,
+                    header_route_name(group, f"-{domain}"),
+                )
     # secretEnv keys copied into the GitHub environment, beside the secrets the program sets there.
-    taken = {name.upper() for name in (*PROGRAM_SECRETS, *(bypass_secret_name(i, a.name) for i, a in enumerate(c.apps)))}
+    taken = {
+        name.upper() for name in (*PROGRAM_SECRETS, *(bypass_secret_name(i, a.name) for i, a in enumerate(c.apps)))
+    }
     copied = [key.upper() for key in c.environment_secrets]
     for key in c.environment_secrets:
         _named(fail, "environmentSecrets", key, validators.github_actions_name, key)
         if key.upper() in taken or copied.count(key.upper()) > 1:
-            fail("environmentSecrets", key, f"allowed: each key once, and none of the GitHub secrets the program sets "
-                                            f"itself ({', '.join(PROGRAM_SECRETS)}); GitHub names are case-insensitive")
+            fail(
+                "environmentSecrets",
+                key,
+                f"allowed: each key once, and none of the GitHub secrets the program sets "
+                f"itself ({', '.join(PROGRAM_SECRETS)}); GitHub names are case-insensitive",
+            )
 
 
 def _named(fail: Fail, key: str, found: str, rule: Callable[[str], str], name: str) -> None:

@@ -145,9 +145,14 @@ def preview_access(cfg: StackConfig) -> PreviewAccessSpec:
     protected deployments, and the share links the stack lists."""
     return PreviewAccessSpec(
         bypass_apps=tuple(app.name for app in cfg.apps) if cfg.tier_defaults.automation_bypass else (),
-        links=tuple(ShareLinkSpec(alias=link.alias, rotation=link.rotation,
-                                  ttl_seconds=link.expires_in_days * 86400 if link.expires_in_days else None)
-                    for link in cfg.share_links),
+        links=tuple(
+            ShareLinkSpec(
+                alias=link.alias,
+                rotation=link.rotation,
+                ttl_seconds=link.expires_in_days * 86400 if link.expires_in_days else None,
+            )
+            for link in cfg.share_links
+        ),
     )
 
 
@@ -188,8 +193,10 @@ def vercel_app(cfg: StackConfig, index: int) -> VercelAppSpec:
     return VercelAppSpec(
         project=vercel_project(cfg, app),
         env=env_vars(cfg, app),
-        domains=tuple(DomainSpec(name=d, import_id=_import_id(cfg, app, d) if d in adopted else None)
-                      for d in cfg.app_domains(index)),
+        domains=tuple(
+            DomainSpec(name=d, import_id=_import_id(cfg, app, d) if d in adopted else None)
+            for d in cfg.app_domains(index)
+        ),
         routes=header_rules(cfg, cfg.app_domains(index)),
         firewall=firewall_rules(cfg),
         # Set all four: the provider writes its own default into any field left unset.
@@ -207,10 +214,16 @@ def dns_records(cfg: StackConfig) -> DnsRecordsSpec:
         project = vercel_project_name(app.name, cfg.tier_defaults.project_suffix)
         for domain in cfg.app_domains(i):
             record = dns.record_for(domain, cfg.dns_zone)
-            records.append(DnsRecordSpec(
-                domain=domain, zone=record.zone, name=record.name, type=record.type, value=record.value,
-                comment=f"{domain} to Vercel project {project}; managed by Pulumi ({PROJECT}, stack {cfg.stack})",
-            ))
+            records.append(
+                DnsRecordSpec(
+                    domain=domain,
+                    zone=record.zone,
+                    name=record.name,
+                    type=record.type,
+                    value=record.value,
+                    comment=f"{domain} to Vercel project {project}; managed by Pulumi ({PROJECT}, stack {cfg.stack})",
+                )
+            )
     return DnsRecordsSpec(records=tuple(records), managed=cfg.dns_on_vercel, protect=cfg.tier_defaults.protect)
 
 
@@ -242,8 +255,10 @@ def redirect_urls(cfg: StackConfig) -> tuple[str, ...]:
         if cfg.preview_deployment_suffix:
             urls.append(f"https://*.{cfg.preview_deployment_suffix}/**")
         elif cfg.vercel_team_slug:
-            urls += [f"https://{vercel_project_name(app.name, suffix)}-*-{cfg.vercel_team_slug}.vercel.app/**"
-                     for app in cfg.apps]
+            urls += [
+                f"https://{vercel_project_name(app.name, suffix)}-*-{cfg.vercel_team_slug}.vercel.app/**"
+                for app in cfg.apps
+            ]
     return tuple(urls or [site_url(cfg) + "/**"])
 
 
@@ -306,11 +321,15 @@ def github_branch(cfg: StackConfig) -> GitHubBranchSpec | None:
     if branch is None:
         return None
     source = dict(SHARED["long_lived_branches"]).get(branch)  # main exists with the repository
-    ruleset = RulesetSpec(
-        name=f"{branch} protection",
-        required_approvals=1 if tier.protect else 0,
-        required_checks=cfg.required_checks,
-    ) if tier.ruleset_on_branch else None
+    ruleset = (
+        RulesetSpec(
+            name=f"{branch} protection",
+            required_approvals=1 if tier.protect else 0,
+            required_checks=cfg.required_checks,
+        )
+        if tier.ruleset_on_branch
+        else None
+    )
     return GitHubBranchSpec(
         repository=cfg.github_repo,
         branch=branch,

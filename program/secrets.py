@@ -23,8 +23,11 @@ from .config import StackConfig
 
 def _required_secret_fields() -> list[str]:
     """Config keys typed SecretStr with no default: every stack must set them."""
-    return [field.alias or name for name, field in StackConfig.model_fields.items()
-            if field.annotation is SecretStr and field.is_required()]
+    return [
+        field.alias or name
+        for name, field in StackConfig.model_fields.items()
+        if field.annotation is SecretStr and field.is_required()
+    ]
 
 
 def required_secrets(tier: str) -> list[RequiredSecret]:
@@ -47,6 +50,9 @@ class ProviderCredential:
 
 def provider_credentials(tier: str) -> list[ProviderCredential]:
     """What the tier's `pulumi up` needs in its environment (in CI, the deploy environment's secrets)."""
-    found = [ProviderCredential(env_var, key) for key, env_var in PROVIDER_SECRETS.items()
-             if TIER_DEFAULTS[tier].owns_cache or not key.startswith("upstash:")]
+    found = [
+        ProviderCredential(env_var, key)
+        for key, env_var in PROVIDER_SECRETS.items()
+        if TIER_DEFAULTS[tier].owns_cache or not key.startswith("upstash:")
+    ]
     return found + [ProviderCredential(SUPABASE_ACCESS_TOKEN_ENV, f"{PROJECT}:{SUPABASE_TOKEN_CONFIG_KEY}")]

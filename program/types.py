@@ -5,7 +5,7 @@ platforms' own formats (vital.validators, with each rule's source in vital.facts
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr
 
@@ -45,6 +45,7 @@ Seconds = StrictInt
 Flag = StrictBool
 
 
-def items(kind, max_items: int = facts.LIST_MAX_ITEMS):
-    """A list of `kind`, at most `max_items` long (a bounded config is one that fails clearly)."""
-    return Annotated[tuple[kind, ...], Field(max_length=max_items)]
+ItemT = TypeVar("ItemT")
+# A list of ItemT, at most facts.LIST_MAX_ITEMS long (a bounded config is one that fails clearly):
+# Items[Domain]. A generic alias, so mypy sees the element type (typing: generic aliases of Annotated).
+Items = Annotated[tuple[ItemT, ...], Field(max_length=facts.LIST_MAX_ITEMS)]

@@ -76,8 +76,10 @@ def host_variants(cfg: StackConfig, domains: Sequence[str]) -> tuple[HostVariant
     if cfg.noindex or not domains:  # without a custom domain every host is a *.vercel.app one
         return (HostVariant("", (), (), True),)
     own = tuple(RouteCondition(type="host", value=d) for d in domains)
-    return (*(HostVariant(f"-{d}", (c,), (), False) for d, c in zip(domains, own)),
-            HostVariant("-other-hosts", (), own, True))
+    return (
+        *(HostVariant(f"-{d}", (c,), (), False) for d, c in zip(domains, own, strict=True)),
+        HostVariant("-other-hosts", (), own, True),
+    )
 
 
 def _headers(cfg: StackConfig, group: str, noindex: bool) -> dict[str, str]:
@@ -92,8 +94,9 @@ def _headers(cfg: StackConfig, group: str, noindex: bool) -> dict[str, str]:
     if noindex:
         headers["X-Robots-Tag"] = ROBOTS_NOINDEX
     headers.update(cfg.headers)  # config refuses cache headers here (program.checks)
-    if CACHE_CONTROL[group] is not None:
-        headers["Cache-Control"] = CACHE_CONTROL[group]
+    cache_control = CACHE_CONTROL[group]
+    if cache_control is not None:
+        headers["Cache-Control"] = cache_control
     return headers
 
 
@@ -105,8 +108,14 @@ def header_rules(cfg: StackConfig, domains: Sequence[str] = ()) -> tuple[HeaderR
         groups[paths.PUBLIC] = patterns[paths.PUBLIC]
     groups[REST] = patterns[REST]
     return tuple(
-        HeaderRule(name=header_route_name(group, variant.suffix), src=src, src_syntax="regex",
-                   headers=_headers(cfg, group, variant.noindex), has=variant.has, missing=variant.missing)
+        HeaderRule(
+            name=header_route_name(group, variant.suffix),
+            src=src,
+            src_syntax="regex",
+            headers=_headers(cfg, group, variant.noindex),
+            has=variant.has,
+            missing=variant.missing,
+        )
         for group, src in groups.items()
         for variant in host_variants(cfg, domains)
     )
@@ -146,13 +155,20 @@ def firewall_rules(cfg: StackConfig) -> tuple[FirewallRule, ...]:
     rules = [
         FirewallRule(
             name="rate-limit-per-ip",
-            description=(f"{rl.requests} requests per {rl.period_s} s per IP on {counted}, as {rl.limit} per "
-                         f"{rl.window_s} s; static assets never count; answers 429"),
+            description=(
+                f"{rl.requests} requests per {rl.period_s} s per IP on {counted}, as {rl.limit} per "
+                f"{rl.window_s} s; static assets never count; answers 429"
+            ),
             condition_groups=rate_limit_groups(cfg.rate_limit_scope),
             action={
                 "action": "rate_limit",
-                "rate_limit": {"algo": "fixed_window", "window": rl.window_s, "limit": rl.limit,
-                               "keys": ["ip"], "action": facts.RATE_LIMIT_429_ACTION},
+                "rate_limit": {
+                    "algo": "fixed_window",
+                    "window": rl.window_s,
+                    "limit": rl.limit,
+                    "keys": ["ip"],
+                    "action": facts.RATE_LIMIT_429_ACTION,
+                },
             },
         )
     ]
@@ -162,10 +178,12 @@ def firewall_rules(cfg: StackConfig) -> tuple[FirewallRule, ...]:
             FirewallRule(
                 name="admin-allowlist",
                 description="Deny admin routes to addresses outside the allow-list",
-                condition_groups=((
-                    {"type": "path", "op": "re", "value": f"^/({admin})(/|$)"},
-                    {"type": "ip_address", "op": "inc", "values": list(cfg.admin_allowlist), "neg": True},
-                ),),
+                condition_groups=(
+                    (
+                        {"type": "path", "op": "re", "value": f"^/({admin})(/|$)"},
+                        {"type": "ip_address", "op": "inc", "values": list(cfg.admin_allowlist), "neg": True},
+                    ),
+                ),
                 action={"action": "deny"},
             )
         )

@@ -22,11 +22,14 @@ from typing import Any
 from .goyaml import GoKey
 
 # loaders.go checkForEmptyConfig, its own words (%[1]s is "s" for several keys, %[2]s the keys).
-EMPTY_VALUE_WARNING = ("No value for configuration key{s} {keys}. This is currently treated as an empty string `\"\"`, "
-                       "but will be treated as `null` in a future version of pulumi. "
-                       "Set the value{s} to `\"\"` to avoid this warning.")
-PARSE_KEY_ERROR = ("could not parse {key} as a configuration key "
-                   "(configuration keys should be of the form `<namespace>:<name>`)")
+EMPTY_VALUE_WARNING = (
+    'No value for configuration key{s} {keys}. This is currently treated as an empty string `""`, '
+    "but will be treated as `null` in a future version of pulumi. "
+    'Set the value{s} to `""` to avoid this warning.'
+)
+PARSE_KEY_ERROR = (
+    "could not parse {key} as a configuration key (configuration keys should be of the form `<namespace>:<name>`)"
+)
 
 
 class ConfigKeyError(ValueError):
@@ -38,8 +41,10 @@ def top_level_problem(document: dict) -> str | None:
     bad = next((key for key in document if isinstance(key, GoKey)), None)
     if bad is None:
         return None
-    return (f"expected only string keys, got '{bad.as_s}' (the CLI's words: it reads no file whose "
-            f"top-level keys are not all strings); allowed: a string key, quoted if it looks like another type")
+    return (
+        f"expected only string keys, got '{bad.as_s}' (the CLI's words: it reads no file whose "
+        f"top-level keys are not all strings); allowed: a string key, quoted if it looks like another type"
+    )
 
 
 def parse_key(text: str) -> str:
@@ -74,8 +79,10 @@ def name_keys(config: dict, project: str) -> tuple[dict[str, Any], list[str]]:
 def _put(named: dict[str, Any], full: str, key: str, value: Any) -> None:
     if full in named:
         first = named[full][0]
-        raise ConfigKeyError(f"config keys '{first}' and '{key}' are both '{full}' to the CLI, which keeps one of "
-                             f"the two at random (a Go map); allowed: one of them")
+        raise ConfigKeyError(
+            f"config keys '{first}' and '{key}' are both '{full}' to the CLI, which keeps one of "
+            f"the two at random (a Go map); allowed: one of them"
+        )
     named[full] = (key, "" if value is None else value)
 
 

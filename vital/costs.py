@@ -29,8 +29,11 @@ from .tiers import SHARED, TIER_DEFAULTS
 
 SERVICES = ("vercel", "supabase", "upstash")
 # Config key and tier-table field of each service's budget.
-BUDGET_KEYS = {"vercel": ("vercelBudget", "vercel_budget_usd"), "supabase": ("supabaseBudget", "supabase_budget_usd"),
-               "upstash": ("upstashBudget", "upstash_budget_usd")}
+BUDGET_KEYS = {
+    "vercel": ("vercelBudget", "vercel_budget_usd"),
+    "supabase": ("supabaseBudget", "supabase_budget_usd"),
+    "upstash": ("upstashBudget", "upstash_budget_usd"),
+}
 PITR = "daily+pitr"
 
 
@@ -71,8 +74,11 @@ class TierCost:
         return ", ".join(f"{line.item} {show(line.usd)}" for line in self.lines if line.service == service) or "nothing"
 
     def to_json(self) -> dict[str, Any]:
-        return {"tier": self.tier, "monthlyUsd": self.totals() | {"total": self.total()},
-                "lines": [{"service": x.service, "item": x.item, "usd": x.usd} for x in self.lines]}
+        return {
+            "tier": self.tier,
+            "monthlyUsd": self.totals() | {"total": self.total()},
+            "lines": [{"service": x.service, "item": x.item, "usd": x.usd} for x in self.lines],
+        }
 
 
 def show(usd: float) -> str:
@@ -118,16 +124,28 @@ def model(p: Priced) -> TierCost:
     lines = [*_vercel(p), *_supabase(p)]
     for budget in p.redis_budgets:
         amount = float(budget) if budget is not None else float(facts.UPSTASH_DEFAULT_BUDGET_USD)
-        lines.append(Line("upstash", "Redis database at its budget" if budget is not None else
-                          "Redis database at the provider's default budget", amount))
+        lines.append(
+            Line(
+                "upstash",
+                "Redis database at its budget"
+                if budget is not None
+                else "Redis database at the provider's default budget",
+                amount,
+            )
+        )
     return TierCost(p.tier, tuple(lines))
 
 
 def _vercel(p: Priced) -> list[Line]:
     lines = []
     if p.vercel_plan == "pro" and p.vercel_seats:
-        lines.append(Line("vercel", f"{p.vercel_seats} Pro seat{'s' if p.vercel_seats != 1 else ''}",
-                          float(p.vercel_seats * facts.VERCEL_PRO_SEAT_USD)))
+        lines.append(
+            Line(
+                "vercel",
+                f"{p.vercel_seats} Pro seat{'s' if p.vercel_seats != 1 else ''}",
+                float(p.vercel_seats * facts.VERCEL_PRO_SEAT_USD),
+            )
+        )
     for addon in p.vercel_addons:
         included = facts.FEATURE_AVAILABILITY.get(addon, {}).get(p.vercel_plan) == "yes"
         if not included and addon in facts.VERCEL_ADDON_USD:
@@ -143,7 +161,9 @@ def _supabase(p: Priced) -> list[Line]:
     if compute is not None:
         lines.append(Line("supabase", f"{p.supabase_compute} compute", float(compute.monthly_usd)))
     if p.bills_shared_plans:
-        lines.append(Line("supabase", "compute credits (the organization's)", -float(facts.SUPABASE_COMPUTE_CREDITS_USD)))
+        lines.append(
+            Line("supabase", "compute credits (the organization's)", -float(facts.SUPABASE_COMPUTE_CREDITS_USD))
+        )
     if p.supabase_backups == PITR:
         lines.append(Line("supabase", "point-in-time recovery (7 days)", float(facts.SUPABASE_PITR_7_DAYS_USD)))
     return lines

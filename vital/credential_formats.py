@@ -21,81 +21,118 @@ import re
 
 # (plugin module, detector class, secret_type, ((pattern, flags), ...)); re.UNICODE is implied.
 LIBRARY_DETECTORS = (
-    ('artifactory', 'ArtifactoryDetector', 'Artifactory Credentials', (
-        ('(?:\\s|=|:|"|^)AKC[a-zA-Z0-9]{10,}(?:\\s|"|$)', 0),
-        ('(?:\\s|=|:|"|^)AP[\\dABCDEF][a-zA-Z0-9]{8,}(?:\\s|"|$)', 0),
-    )),
-    ('aws', 'AWSKeyDetector', 'AWS Access Key', (
-        ('(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}', 0),
-        ('aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?[\\\'\\"]([0-9a-zA-Z/+]{40})[\\\'\\"]', re.IGNORECASE),
-    )),
-    ('azure_storage_key', 'AzureStorageKeyDetector', 'Azure Storage Account access key', (
-        ('AccountKey=[a-zA-Z0-9+\\/=]{88}', 0),
-    )),
-    ('basic_auth', 'BasicAuthDetector', 'Basic Auth Credentials', (
-        ("://[^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+:([^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+)@", 0),
-    )),
-    ('discord', 'DiscordBotTokenDetector', 'Discord Bot Token', (
-        ('[MNO][a-zA-Z\\d_-]{23,25}\\.[a-zA-Z\\d_-]{6}\\.[a-zA-Z\\d_-]{27}', 0),
-    )),
-    ('github_token', 'GitHubTokenDetector', 'GitHub Token', (
-        ('(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}', 0),
-    )),
-    ('gitlab_token', 'GitLabTokenDetector', 'GitLab Token', (
-        ('(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\\-]{20,50}(?!\\w)', 0),
-        ('GR1348941[A-Za-z0-9_\\-]{20,50}(?!\\w)', 0),
-        ('glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\\-]{20,50}(?!\\w)', 0),
-        ('glimt-[A-Za-z0-9_\\-]{25}(?!\\w)', 0),
-        ('glptt-[A-Za-z0-9_\\-]{40}(?!\\w)', 0),
-        ('glagent-[A-Za-z0-9_\\-]{50,1024}(?!\\w)', 0),
-        ('gloas-[A-Za-z0-9_\\-]{64}(?!\\w)', 0),
-    )),
-    ('jwt', 'JwtTokenDetector', 'JSON Web Token', (
-        ('eyJ[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.?[A-Za-z0-9-_.+/=]*?', 0),
-    )),
-    ('mailchimp', 'MailchimpDetector', 'Mailchimp Access Key', (
-        ('[0-9a-z]{32}-us[0-9]{1,2}', 0),
-    )),
-    ('npm', 'NpmDetector', 'NPM tokens', (
-        ('\\/\\/.+\\/:_authToken=\\s*((npm_.+)|([A-Fa-f0-9-]{36})).*', 0),
-    )),
-    ('openai', 'OpenAIDetector', 'OpenAI Token', (
-        ('sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}', 0),
-    )),
-    ('private_key', 'PrivateKeyDetector', 'Private Key', (
-        ('BEGIN DSA PRIVATE KEY', 0),
-        ('BEGIN EC PRIVATE KEY', 0),
-        ('BEGIN OPENSSH PRIVATE KEY', 0),
-        ('BEGIN PGP PRIVATE KEY BLOCK', 0),
-        ('BEGIN PRIVATE KEY', 0),
-        ('BEGIN RSA PRIVATE KEY', 0),
-        ('BEGIN SSH2 ENCRYPTED PRIVATE KEY', 0),
-        ('PuTTY-User-Key-File-2', 0),
-    )),
-    ('pypi_token', 'PypiTokenDetector', 'PyPI Token', (
-        ('pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}', 0),
-        ('pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}', 0),
-    )),
-    ('sendgrid', 'SendGridDetector', 'SendGrid API Key', (
-        ('SG\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9_-]{43}', 0),
-    )),
-    ('slack', 'SlackDetector', 'Slack Token', (
-        ('xox(?:a|b|p|o|s|r)-(?:\\d+-)+[a-z0-9]+', re.IGNORECASE),
-        ('https://hooks\\.slack\\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+', re.IGNORECASE | re.VERBOSE),
-    )),
-    ('square_oauth', 'SquareOAuthDetector', 'Square OAuth Secret', (
-        ('sq0csp-[0-9A-Za-z\\\\\\-_]{43}', 0),
-    )),
-    ('stripe', 'StripeDetector', 'Stripe Access Key', (
-        ('(?:r|s)k_live_[0-9a-zA-Z]{24}', 0),
-    )),
-    ('telegram_token', 'TelegramBotTokenDetector', 'Telegram Bot Token', (
-        ('\\d{8,10}:[0-9A-Za-z_-]{35}', 0),
-    )),
-    ('twilio', 'TwilioKeyDetector', 'Twilio API Key', (
-        ('AC[a-z0-9]{32}', 0),
-        ('SK[a-z0-9]{32}', 0),
-    )),
+    (
+        "artifactory",
+        "ArtifactoryDetector",
+        "Artifactory Credentials",
+        (
+            ('(?:\\s|=|:|"|^)AKC[a-zA-Z0-9]{10,}(?:\\s|"|$)', 0),
+            ('(?:\\s|=|:|"|^)AP[\\dABCDEF][a-zA-Z0-9]{8,}(?:\\s|"|$)', 0),
+        ),
+    ),
+    (
+        "aws",
+        "AWSKeyDetector",
+        "AWS Access Key",
+        (
+            ("(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}", 0),
+            (
+                "aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?[\\'\\\"]([0-9a-zA-Z/+]{40})[\\'\\\"]",
+                re.IGNORECASE,
+            ),
+        ),
+    ),
+    (
+        "azure_storage_key",
+        "AzureStorageKeyDetector",
+        "Azure Storage Account access key",
+        (("AccountKey=[a-zA-Z0-9+\\/=]{88}", 0),),
+    ),
+    (
+        "basic_auth",
+        "BasicAuthDetector",
+        "Basic Auth Credentials",
+        (("://[^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+:([^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+)@", 0),),
+    ),
+    (
+        "discord",
+        "DiscordBotTokenDetector",
+        "Discord Bot Token",
+        (("[MNO][a-zA-Z\\d_-]{23,25}\\.[a-zA-Z\\d_-]{6}\\.[a-zA-Z\\d_-]{27}", 0),),
+    ),
+    ("github_token", "GitHubTokenDetector", "GitHub Token", (("(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}", 0),)),
+    (
+        "gitlab_token",
+        "GitLabTokenDetector",
+        "GitLab Token",
+        (
+            ("(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\\-]{20,50}(?!\\w)", 0),
+            ("GR1348941[A-Za-z0-9_\\-]{20,50}(?!\\w)", 0),
+            ("glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\\-]{20,50}(?!\\w)", 0),
+            ("glimt-[A-Za-z0-9_\\-]{25}(?!\\w)", 0),
+            ("glptt-[A-Za-z0-9_\\-]{40}(?!\\w)", 0),
+            ("glagent-[A-Za-z0-9_\\-]{50,1024}(?!\\w)", 0),
+            ("gloas-[A-Za-z0-9_\\-]{64}(?!\\w)", 0),
+        ),
+    ),
+    (
+        "jwt",
+        "JwtTokenDetector",
+        "JSON Web Token",
+        (("eyJ[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.?[A-Za-z0-9-_.+/=]*?", 0),),
+    ),
+    ("mailchimp", "MailchimpDetector", "Mailchimp Access Key", (("[0-9a-z]{32}-us[0-9]{1,2}", 0),)),
+    ("npm", "NpmDetector", "NPM tokens", (("\\/\\/.+\\/:_authToken=\\s*((npm_.+)|([A-Fa-f0-9-]{36})).*", 0),)),
+    ("openai", "OpenAIDetector", "OpenAI Token", (("sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}", 0),)),
+    (
+        "private_key",
+        "PrivateKeyDetector",
+        "Private Key",
+        (
+            ("BEGIN DSA PRIVATE KEY", 0),
+            ("BEGIN EC PRIVATE KEY", 0),
+            ("BEGIN OPENSSH PRIVATE KEY", 0),
+            ("BEGIN PGP PRIVATE KEY BLOCK", 0),
+            ("BEGIN PRIVATE KEY", 0),
+            ("BEGIN RSA PRIVATE KEY", 0),
+            ("BEGIN SSH2 ENCRYPTED PRIVATE KEY", 0),
+            ("PuTTY-User-Key-File-2", 0),
+        ),
+    ),
+    (
+        "pypi_token",
+        "PypiTokenDetector",
+        "PyPI Token",
+        (
+            ("pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}", 0),
+            ("pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}", 0),
+        ),
+    ),
+    ("sendgrid", "SendGridDetector", "SendGrid API Key", (("SG\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9_-]{43}", 0),)),
+    (
+        "slack",
+        "SlackDetector",
+        "Slack Token",
+        (
+            ("xox(?:a|b|p|o|s|r)-(?:\\d+-)+[a-z0-9]+", re.IGNORECASE),
+            (
+                "https://hooks\\.slack\\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+",
+                re.IGNORECASE | re.VERBOSE,
+            ),
+        ),
+    ),
+    ("square_oauth", "SquareOAuthDetector", "Square OAuth Secret", (("sq0csp-[0-9A-Za-z\\\\\\-_]{43}", 0),)),
+    ("stripe", "StripeDetector", "Stripe Access Key", (("(?:r|s)k_live_[0-9a-zA-Z]{24}", 0),)),
+    ("telegram_token", "TelegramBotTokenDetector", "Telegram Bot Token", (("\\d{8,10}:[0-9A-Za-z_-]{35}", 0),)),
+    (
+        "twilio",
+        "TwilioKeyDetector",
+        "Twilio API Key",
+        (
+            ("AC[a-z0-9]{32}", 0),
+            ("SK[a-z0-9]{32}", 0),
+        ),
+    ),
 )
 JWT_TYPE = "JSON Web Token"
 
@@ -120,7 +157,7 @@ def jwt_formally_valid(token: str) -> bool:
 
 def findall(patterns: tuple[re.Pattern, ...], value: str) -> list[str]:
     """detect_secrets/plugins/base.py, RegexBasedDetector.analyze_string, as a list."""
-    found = []
+    found: list[str] = []
     for pattern in patterns:
         for match in pattern.findall(value):
             if isinstance(match, tuple):

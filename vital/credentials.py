@@ -22,19 +22,29 @@ NON_PRODUCTION = tuple(tier for tier in TIERS if tier != PRODUCTION)
 TIER_OWN = "own"  # a stack's credential that reaches its own tier only
 
 # Sources.
-VERCEL_TOKENS = ("vercel.com/docs/accounts/access-tokens (a token is scoped to an account, a team or one project); "
-                 "vercel.com/changelog/project-scoped-tokens (2026-07-30: a project-scoped token is denied every "
-                 "other project and every team-level resource)")
+VERCEL_TOKENS = (
+    "vercel.com/docs/accounts/access-tokens (a token is scoped to an account, a team or one project); "
+    "vercel.com/changelog/project-scoped-tokens (2026-07-30: a project-scoped token is denied every "
+    "other project and every team-level resource)"
+)
 VERCEL_VIEWER = "vercel.com/docs/rbac/access-roles (Pro Viewer, Enterprise Viewer: read-only)"
-GITHUB_FINE_GRAINED = "docs.github.com, \"Managing your personal access tokens\" (fine-grained: one repository, read-only permissions)"
+GITHUB_FINE_GRAINED = (
+    'docs.github.com, "Managing your personal access tokens" (fine-grained: one repository, read-only permissions)'
+)
 GITHUB_SECRETS_API = "docs.github.com/rest/actions/secrets (a secret's value cannot be read back through the API)"
-GITHUB_JOB_TOKEN = "docs.github.com, \"Automatic token authentication\" (this repository only, the job's permissions)"
-UPSTASH_KEYS = ("upstash.com/docs/devops/developer-api/introduction (a key acts on its account; read-only keys are on "
-                "the roadmap, not offered)")
-SUPABASE_TOKENS = ("supabase.com/docs/guides/platform/access-tokens (a token narrowed to organizations, projects and "
-                   "permissions; a full-access one reaches every organization and project of its user); "
-                   "supabase.com/docs/guides/platform/access-control (Read-Only role)")
-PASSPHRASE = "pulumi.com/docs/iac/concepts/secrets (the passphrase provider: the passphrase decrypts the stack's secrets)"
+GITHUB_JOB_TOKEN = 'docs.github.com, "Automatic token authentication" (this repository only, the job\'s permissions)'
+UPSTASH_KEYS = (
+    "upstash.com/docs/devops/developer-api/introduction (a key acts on its account; read-only keys are on "
+    "the roadmap, not offered)"
+)
+SUPABASE_TOKENS = (
+    "supabase.com/docs/guides/platform/access-tokens (a token narrowed to organizations, projects and "
+    "permissions; a full-access one reaches every organization and project of its user); "
+    "supabase.com/docs/guides/platform/access-control (Read-Only role)"
+)
+PASSPHRASE = (
+    "pulumi.com/docs/iac/concepts/secrets (the passphrase provider: the passphrase decrypts the stack's secrets)"
+)
 
 
 @dataclass(frozen=True)
@@ -55,31 +65,58 @@ def _per_environment(production: Reach, other: Reach) -> dict[str, Reach]:
 
 # GitHub Actions secrets of the infrastructure repository: name -> where it lives -> its reach.
 GITHUB_SECRETS: dict[str, dict[str, Reach]] = {
-    "PLAN_VERCEL_TOKEN": {REPOSITORY: Reach("a Viewer member's Vercel token: reads the team's projects", (), False,
-                                            VERCEL_VIEWER)},
-    "PLAN_GITHUB_TOKEN": {REPOSITORY: Reach("a fine-grained token, read-only, on the app repository", (), False,
-                                            f"{GITHUB_FINE_GRAINED}; {GITHUB_SECRETS_API}")},
-    "VERCEL_API_TOKEN": {tier: Reach("a Vercel token of the team (the program creates projects, a team-level act)",
-                                     TIERS, True, VERCEL_TOKENS) for tier in TIERS},
-    "PULUMI_GITHUB_TOKEN": {tier: Reach("a token that administers the app repository (every tier's environment, "
-                                        "secrets and rulesets)", TIERS, False, GITHUB_SECRETS_API) for tier in TIERS},
-    "PULUMI_CONFIG_PASSPHRASE": {tier: Reach("the tier's passphrase, with the passphrase provider only",
-                                             (tier,), tier == PRODUCTION, PASSPHRASE) for tier in TIERS},
+    "PLAN_VERCEL_TOKEN": {
+        REPOSITORY: Reach("a Viewer member's Vercel token: reads the team's projects", (), False, VERCEL_VIEWER)
+    },
+    "PLAN_GITHUB_TOKEN": {
+        REPOSITORY: Reach(
+            "a fine-grained token, read-only, on the app repository",
+            (),
+            False,
+            f"{GITHUB_FINE_GRAINED}; {GITHUB_SECRETS_API}",
+        )
+    },
+    "VERCEL_API_TOKEN": {
+        tier: Reach(
+            "a Vercel token of the team (the program creates projects, a team-level act)", TIERS, True, VERCEL_TOKENS
+        )
+        for tier in TIERS
+    },
+    "PULUMI_GITHUB_TOKEN": {
+        tier: Reach(
+            "a token that administers the app repository (every tier's environment, secrets and rulesets)",
+            TIERS,
+            False,
+            GITHUB_SECRETS_API,
+        )
+        for tier in TIERS
+    },
+    "PULUMI_CONFIG_PASSPHRASE": {
+        tier: Reach("the tier's passphrase, with the passphrase provider only", (tier,), tier == PRODUCTION, PASSPHRASE)
+        for tier in TIERS
+    },
     "UPSTASH_API_KEY": {
-        **_per_environment(Reach("the production Upstash account's key", (PRODUCTION,), True, UPSTASH_KEYS),
-                           Reach("the non-production Upstash account's key", NON_PRODUCTION, False, UPSTASH_KEYS)),
-        DRIFT_ENVIRONMENT: Reach("the non-production Upstash account's key", NON_PRODUCTION, False, UPSTASH_KEYS)},
-    "PRODUCTION_UPSTASH_API_KEY": {DRIFT_ENVIRONMENT: Reach("the production Upstash account's key", (PRODUCTION,),
-                                                            True, UPSTASH_KEYS)},
+        **_per_environment(
+            Reach("the production Upstash account's key", (PRODUCTION,), True, UPSTASH_KEYS),
+            Reach("the non-production Upstash account's key", NON_PRODUCTION, False, UPSTASH_KEYS),
+        ),
+        DRIFT_ENVIRONMENT: Reach("the non-production Upstash account's key", NON_PRODUCTION, False, UPSTASH_KEYS),
+    },
+    "PRODUCTION_UPSTASH_API_KEY": {
+        DRIFT_ENVIRONMENT: Reach("the production Upstash account's key", (PRODUCTION,), True, UPSTASH_KEYS)
+    },
     "SUPABASE_ACCESS_TOKEN": {
-        **_per_environment(Reach("a Supabase token narrowed to production's project", (PRODUCTION,), True,
-                                 SUPABASE_TOKENS),
-                           Reach("a Supabase token narrowed to the non-production projects", NON_PRODUCTION, False,
-                                 SUPABASE_TOKENS)),
-        DRIFT_ENVIRONMENT: Reach("a read-only Supabase token of the non-production projects", (), False,
-                                 SUPABASE_TOKENS)},
-    "PRODUCTION_SUPABASE_ACCESS_TOKEN": {DRIFT_ENVIRONMENT: Reach("a read-only Supabase token of production's project",
-                                                                  (), True, SUPABASE_TOKENS)},
+        **_per_environment(
+            Reach("a Supabase token narrowed to production's project", (PRODUCTION,), True, SUPABASE_TOKENS),
+            Reach("a Supabase token narrowed to the non-production projects", NON_PRODUCTION, False, SUPABASE_TOKENS),
+        ),
+        DRIFT_ENVIRONMENT: Reach(
+            "a read-only Supabase token of the non-production projects", (), False, SUPABASE_TOKENS
+        ),
+    },
+    "PRODUCTION_SUPABASE_ACCESS_TOKEN": {
+        DRIFT_ENVIRONMENT: Reach("a read-only Supabase token of production's project", (), True, SUPABASE_TOKENS)
+    },
 }
 # The token GitHub issues to each job (`github.token`), not a stored secret.
 JOB_TOKEN = Reach("the job's own GITHUB_TOKEN: this repository, the job's permissions", (), False, GITHUB_JOB_TOKEN)

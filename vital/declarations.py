@@ -31,7 +31,11 @@ def missing_message(stack: str, keys: list[str]) -> str:
     keys = sorted(keys)
     if len(keys) == 1:
         return f"Stack '{stack}' is missing configuration value '{keys[0]}'"
-    listed = ", ".join(f"'{k}'" for k in keys[:-1]) + f" and '{keys[-1]}'" if len(keys) > 2 else f"'{keys[0]}' and '{keys[1]}'"
+    listed = (
+        ", ".join(f"'{k}'" for k in keys[:-1]) + f" and '{keys[-1]}'"
+        if len(keys) > 2
+        else f"'{keys[0]}' and '{keys[1]}'"
+    )
     return f"Stack '{stack}' is missing configuration values {listed}"
 
 
@@ -72,11 +76,11 @@ def _cli_type_ok(type_name: str, items: Any, content: Any) -> bool:
         return isinstance(content, dict)
     if not isinstance(content, list) or not isinstance(items, dict):
         return False
-    return all(_cli_type_ok(items.get("type"), items.get("items"), item) for item in content)
+    return all(_cli_type_ok(str(items.get("type")), items.get("items"), item) for item in content)
 
 
 def _type_name(type_name: str, items: Any) -> str:
-    return f"array<{_type_name(items.get('type'), items.get('items'))}>" if isinstance(items, dict) else type_name
+    return f"array<{_type_name(str(items.get('type')), items.get('items'))}>" if isinstance(items, dict) else type_name
 
 
 def problem(stack: str, proj: dict, values: dict[str, Any], secret_keys: list[str]) -> str | None:
@@ -87,13 +91,17 @@ def problem(stack: str, proj: dict, values: dict[str, Any], secret_keys: list[st
         if not isinstance(decl, dict) or full not in values:
             continue
         if decl.get("secret") and full not in secret_keys:
-            return (f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret; "
-                    f"allowed: `pulumi config set --secret{' --path' if decl.get('type') == 'object' else ''} {key}`")
+            return (
+                f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret; "
+                f"allowed: `pulumi config set --secret{' --path' if decl.get('type') == 'object' else ''} {key}`"
+            )
         value = values[full]
         content = value if isinstance(value, (dict, list)) else config_string(value)
         if "type" in decl and not _cli_type_ok(decl["type"], decl.get("items"), content):
-            return (f"Stack '{stack}' with configuration key '{key}' must be of type "
-                    f"'{_type_name(decl['type'], decl.get('items'))}'; found {json.dumps(value)[:80]}")
+            return (
+                f"Stack '{stack}' with configuration key '{key}' must be of type "
+                f"'{_type_name(decl['type'], decl.get('items'))}'; found {json.dumps(value)[:80]}"
+            )
     return None
 
 
@@ -102,8 +110,10 @@ def size_problem(stack: str, config: dict[str, str]) -> str | None:
     size = len("PULUMI_CONFIG=") + len(json.dumps(config, separators=(",", ":")).encode())
     if size >= MAX_ENV_STRING_BYTES:
         largest = max(config, key=lambda k: len(config[k].encode()))
-        return (f"stack '{stack}': config is {size} bytes, which the Pulumi CLI passes to the program "
-                f"and the policy pack in one environment variable (PULUMI_CONFIG), at most "
-                f"{MAX_ENV_STRING_BYTES - 1} bytes on Linux; the largest key is '{largest}' "
-                f"({len(config[largest].encode())} bytes)")
+        return (
+            f"stack '{stack}': config is {size} bytes, which the Pulumi CLI passes to the program "
+            f"and the policy pack in one environment variable (PULUMI_CONFIG), at most "
+            f"{MAX_ENV_STRING_BYTES - 1} bytes on Linux; the largest key is '{largest}' "
+            f"({len(config[largest].encode())} bytes)"
+        )
     return None

@@ -70,15 +70,19 @@ def _closure(needs: Mapping[str, Iterable[str]], job: str) -> set[str]:
     return seen
 
 
-def order_problems(reads: Mapping[str, Iterable[str]], needs: Mapping[str, Iterable[str]],
-                   tiers: Iterable[str] = TIERS) -> list[str]:
+def order_problems(
+    reads: Mapping[str, Iterable[str]], needs: Mapping[str, Iterable[str]], tiers: Iterable[str] = TIERS
+) -> list[str]:
     """Why a workflow's `needs:` (job -> the jobs it names) breaks the rules, one line each; [] when it
     keeps them. A job waits for exactly what it must: a tier's `up` names only the stacks it reads (so
     tiers that read nothing deploy in parallel), and production waits for every other tier."""
     tiers = tuple(tiers)
     required = required_before(reads, tiers)
-    problems = [f"job {job} is missing: every stack deploys, and {DEPLOYS_LAST} is previewed first"
-                for job in required if job not in needs]
+    problems = [
+        f"job {job} is missing: every stack deploys, and {DEPLOYS_LAST} is previewed first"
+        for job in required
+        if job not in needs
+    ]
     for job, before in required.items():
         if job not in needs:
             continue
@@ -90,8 +94,10 @@ def order_problems(reads: Mapping[str, Iterable[str]], needs: Mapping[str, Itera
             continue
         extra = sorted(set(needs[up_job(tier)]) - required[up_job(tier)])
         if extra:
-            problems.append(f"job {up_job(tier)} waits for {', '.join(extra)}, but stack {tier} reads "
-                            f"{', '.join(sorted(reads.get(tier, ()))) or 'no stack'}: it may deploy beside them")
+            problems.append(
+                f"job {up_job(tier)} waits for {', '.join(extra)}, but stack {tier} reads "
+                f"{', '.join(sorted(reads.get(tier, ()))) or 'no stack'}: it may deploy beside them"
+            )
     return problems
 
 

@@ -19,12 +19,8 @@ class PlanLimits:
     # Bounds of a WAF rate-limit rule's fixed window, in seconds.
     rate_limit_window_min_s: int
     rate_limit_window_max_s: int
-    # How many rate-limit rules one project's firewall may hold.
-    rate_limit_rules_max: int
     # Rate-limit algorithms the plan accepts.
     rate_limit_algorithms: tuple[str, ...]
-    # Rate-limit keys the plan accepts.
-    rate_limit_keys: tuple[str, ...]
 
 
 # Figures marked "secondary" were found only in a copy of Vercel's docs (due.moe
@@ -37,13 +33,9 @@ VERCEL_PLANS: dict[str, PlanLimits] = {
         # Source (secondary): window 10 s to 10 min on Hobby and Pro.
         rate_limit_window_min_s=10,
         rate_limit_window_max_s=600,
-        # Source (secondary): Hobby 1 rate-limit rule per project.
-        rate_limit_rules_max=1,
         # Source: vercel.com/docs/vercel-firewall/vercel-waf/rate-limiting: Fixed Window on all
         # plans, Token Bucket on Enterprise.
         rate_limit_algorithms=("fixed_window",),
-        # Source (secondary): keys on Hobby and Pro are IP or JA4 only.
-        rate_limit_keys=("ip", "ja4"),
     ),
     "pro": PlanLimits(
         # Source: vercel.com/docs/functions/limitations: Pro up to 800 s with Fluid compute.
@@ -51,10 +43,7 @@ VERCEL_PLANS: dict[str, PlanLimits] = {
         # Source (secondary): window 10 s to 10 min on Hobby and Pro.
         rate_limit_window_min_s=10,
         rate_limit_window_max_s=600,
-        # Source (secondary): Pro 40 rate-limit rules per project.
-        rate_limit_rules_max=40,
         rate_limit_algorithms=("fixed_window",),
-        rate_limit_keys=("ip", "ja4"),
     ),
     "enterprise": PlanLimits(
         # Source: vercel.com/docs/functions/limitations: Enterprise up to 800 s with Fluid.
@@ -63,10 +52,8 @@ VERCEL_PLANS: dict[str, PlanLimits] = {
         # which Enterprise allows at least. Widen only with a primary source.
         rate_limit_window_min_s=10,
         rate_limit_window_max_s=600,
-        rate_limit_rules_max=40,
         # Source: vercel.com/docs/vercel-firewall/vercel-waf/rate-limiting (Token Bucket: Enterprise).
         rate_limit_algorithms=("fixed_window", "token_bucket"),
-        rate_limit_keys=("ip", "ja4"),
     ),
 }
 
@@ -152,28 +139,37 @@ VERCEL_NODE_VERSIONS = ("18.x", "20.x", "22.x", "24.x")
 # Versions a project is not pinned to, and why. Sources: vercel.com/changelog/node-js-20-is-being-
 # deprecated ("Node.js 20 is being deprecated on October 1, 2026"); github.com/nodejs/Release
 # (Node.js 18 end of life 2025-04-30).
-NODE_VERSIONS_RETIRED = {"18.x": "past its upstream end of life (2025-04-30)",
-                         "20.x": "deprecated on Vercel since 2026-10-01"}
+NODE_VERSIONS_RETIRED = {
+    "18.x": "past its upstream end of life (2025-04-30)",
+    "20.x": "deprecated on Vercel since 2026-10-01",
+}
 
 # Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
 # non-standard and breaks React's production build.
 # Source: nextjs.org/docs/messages/non-standard-node-env
 NEXTJS_NODE_ENV_VALUES = ("production", "development", "test")
 
-# Fields of the Vercel provider that are deprecated and must not be set.
-# Source: pulumiverse_vercel 5.21.1 Project docstrings ("Deprecated: ...").
-VERCEL_DEPRECATED_PROJECT_FIELDS = {
-    "serverlessFunctionRegion": "use resourceConfig.functionDefaultRegions",
-    "environments": "use ProjectEnvironmentVariable resources",
-    "previewComments": "use enablePreviewFeedback",
-    "publicSource": "a no-op",
-}
-
 # Vercel regions the program may pin functions to (the seed uses iad1, Washington D.C.).
 # Source: vercel.com/docs/edge-network/regions (region list).
 VERCEL_REGIONS = (
-    "arn1", "bom1", "cdg1", "cle1", "cpt1", "dub1", "fra1", "gru1", "hkg1", "hnd1",
-    "iad1", "icn1", "kix1", "lhr1", "pdx1", "sfo1", "sin1", "syd1",
+    "arn1",
+    "bom1",
+    "cdg1",
+    "cle1",
+    "cpt1",
+    "dub1",
+    "fra1",
+    "gru1",
+    "hkg1",
+    "hnd1",
+    "iad1",
+    "icn1",
+    "kix1",
+    "lhr1",
+    "pdx1",
+    "sfo1",
+    "sin1",
+    "syd1",
 )
 
 # GitHub environment protection rules: up to six users or teams in total as required
@@ -194,10 +190,18 @@ GITHUB_MAX_ENVIRONMENT_REVIEWERS = 6
 GITHUB_PLANS = ("free", "pro", "team", "enterprise")  # pro is a personal account's plan; internal is Enterprise's
 GITHUB_VISIBILITIES = ("public", "private", "internal")
 GITHUB_ENVIRONMENT_FEATURES: dict[str, dict[str, tuple[str, ...]]] = {
-    "environments": {"free": ("public",), "pro": GITHUB_VISIBILITIES, "team": GITHUB_VISIBILITIES,
-                     "enterprise": GITHUB_VISIBILITIES},
-    "required_reviewers": {"free": ("public",), "pro": ("public",), "team": ("public",),
-                           "enterprise": GITHUB_VISIBILITIES},
+    "environments": {
+        "free": ("public",),
+        "pro": GITHUB_VISIBILITIES,
+        "team": GITHUB_VISIBILITIES,
+        "enterprise": GITHUB_VISIBILITIES,
+    },
+    "required_reviewers": {
+        "free": ("public",),
+        "pro": ("public",),
+        "team": ("public",),
+        "enterprise": GITHUB_VISIBILITIES,
+    },
 }
 
 # The longest comment GitHub accepts on an issue or pull request.
@@ -217,18 +221,30 @@ VERCEL_ENV_TOTAL_BYTES = 64 * 1024
 # Names Vercel reserves for its function runtimes (unavailable for use).
 # Source: vercel.com/docs/environment-variables/reserved-environment-variables (2025-12-10).
 VERCEL_RESERVED_ENV_NAMES = (
-    "AWS_SECRET_KEY", "AWS_EXECUTION_ENV", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-    "NOW_REGION", "TZ", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+    "AWS_SECRET_KEY",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "NOW_REGION",
+    "TZ",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
 )
-# Password Protection's password: 1 to 72 characters.
-# Source: terraform-provider-vercel vercel/resource_project.go password_protection.password LengthBetween(1, 72).
-VERCEL_PASSWORD_MAX = 72
 # Upstash Redis primary regions for a global database.
 # Source: upstash_pulumi 0.5.0 RedisDatabaseArgs.primary_region docstring ("Can be one of [...]");
 # tests/vital/test_facts.py reads the list from the installed SDK and compares.
 UPSTASH_PRIMARY_REGIONS = (
-    "us-east-1", "us-west-1", "us-west-2", "eu-central-1", "eu-west-1", "sa-east-1", "ap-southeast-1", "ap-southeast-2",
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "eu-central-1",
+    "eu-west-1",
+    "sa-east-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
 )
 # GitHub account and organization names: 1 to 39 characters, letters, digits and single
 # hyphens, no hyphen first or last. Repository names: 1 to 100 characters of letters, digits,
@@ -271,13 +287,9 @@ IAM_INLINE_POLICY_MAX_CHARS = 10240
 
 # ---- traffic: firewall rate limits, project routes, edge caching --------------------------------
 
-# A rate-limit rule's follow-up action (FirewallConfig rules[].action.rate_limit.action).
-# Source: terraform-provider-vercel vercel/resource_firewall_config.go (OneOf bypass, log,
-# challenge, deny, rate_limit) and vercel/sdk src/models/putfirewallconfigop.ts (Action1: log,
-# challenge, deny, rate_limit).
-RATE_LIMIT_FOLLOW_UP_ACTIONS = ("bypass", "log", "challenge", "deny", "rate_limit")
-# The value that answers 429 Too Many Requests. Source: vercel.com/docs/vercel-firewall/vercel-waf/
-# rate-limiting ("you can leave the Default (429) action or choose between Log, Deny and
+# The rate-limit follow-up action (FirewallConfig rules[].action.rate_limit.action) that answers
+# 429 Too Many Requests. Source: terraform-provider-vercel vercel/resource_firewall_config.go (OneOf
+# bypass, log, challenge, deny, rate_limit); vercel.com/docs/vercel-firewall/vercel-waf/rate-limiting ("you can leave the Default (429) action or choose between Log, Deny and
 # Challenge": the API's one value left, rate_limit, is the dashboard's Default (429)), and Vercel's
 # own rule template vercel/firewall-templates api-rate-limit/rule.json (rateLimit.action
 # "rate_limit"). The status code itself can only be confirmed against the live WAF.
@@ -287,9 +299,6 @@ RATE_LIMIT_429_ACTION = "rate_limit"
 # (OneOf equals, path-to-regexp, regex); vercel.com/docs/routing/project-routing-rules (exact match,
 # path pattern, regex). A lookahead in src needs "regex".
 ROUTE_SRC_SYNTAXES = ("equals", "path-to-regexp", "regex")
-# ProjectRoute.position.placement values; before/after need reference_route_id.
-# Source: terraform-provider-vercel vercel/resource_project_route.go (OneOf start, end, before, after).
-ROUTE_PLACEMENTS = ("start", "end", "before", "after")
 # ProjectRoute route.has / route.missing condition types.
 # Source: pulumiverse_vercel 5.21.1 ProjectRouteRouteHaArgs docstring (host, header, cookie, query).
 ROUTE_CONDITION_TYPES = ("host", "header", "cookie", "query")
@@ -353,7 +362,6 @@ BUILD_MACHINE_TYPES = ("basic", "standard", "enhanced", "turbo", "elastic")
 # fluid_duration, fast_data_transfer, edge_requests, function_invocations; match_minimum_severity_level
 # low | medium | high; rule_scope all | include | exclude). No built-in trigger measures latency,
 # uptime or cold starts.
-ALERT_TRIGGER_TYPES = ("error_anomaly", "usage_anomaly")
 ALERT_ERROR_FILTER = "statusGroup:5xx"
 ALERT_SEVERITIES = ("low", "medium", "high")
 # CustomAlertRule: a threshold on a metric, per project; needs Observability Plus on the project and

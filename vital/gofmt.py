@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 # encoding/json (encode.go floatEncoder) writes a float64 with 'e' below 1e-6 or from 1e21 on.
 JSON_E_BELOW = 1e-6
@@ -25,9 +25,10 @@ G_E_FROM = 6
 def _digits(value: float) -> tuple[str, int]:
     """The shortest digits that read back as `value` (Python's repr finds the same ones as Go's
     strconv), and the decimal exponent of the first digit."""
-    sign, digits, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    _sign, digits, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
     text = "".join(map(str, digits))
-    return text, exponent + len(text) - 1
+    # An int for a finite value ("n", "N" or "F" only for NaN and infinities, which callers handle first).
+    return text, cast(int, exponent) + len(text) - 1
 
 
 def _fixed(value: float) -> str:
@@ -37,7 +38,7 @@ def _fixed(value: float) -> str:
     elif exp + 1 >= len(digits):
         body = digits + "0" * (exp + 1 - len(digits))
     else:
-        body = digits[:exp + 1] + "." + digits[exp + 1:]
+        body = digits[: exp + 1] + "." + digits[exp + 1 :]
     return ("-" if _negative(value) else "") + body
 
 

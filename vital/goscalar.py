@@ -76,8 +76,10 @@ def resolve_tagged(tag: str, text: str, line: int) -> Any:
         try:
             return base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
         except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
-            raise GoYamlError(f"!!binary value (line {line}) is not base64 of UTF-8 text; allowed: a plain string") from None
-    kind = tag[len(CORE):] if tag.startswith(CORE) else None
+            raise GoYamlError(
+                f"!!binary value (line {line}) is not base64 of UTF-8 text; allowed: a plain string"
+            ) from None
+    kind = tag[len(CORE) :] if tag.startswith(CORE) else None
     if kind not in _KINDS:
         short = f"!!{kind}" if kind else tag
         raise GoYamlError(f"tag {short} (line {line}); allowed: plain YAML scalars, lists and mappings")
@@ -109,7 +111,7 @@ def _go_parse_int(text: str) -> int | None:
     if not digits or not all(c in "0123456789abcdef"[:base] for c in digits.lower()):
         return None
     value = int(digits, base) * (-1 if sign == "-" else 1)
-    if -(2 ** 63) <= value < 2 ** 64:  # ParseInt's range, then ParseUint's (a sign never reaches it)
+    if -(2**63) <= value < 2**64:  # ParseInt's range, then ParseUint's (a sign never reaches it)
         return value
     return None
 
@@ -143,5 +145,7 @@ def parse_timestamp(text: str) -> GoTime | None:
             return None  # time.Parse: "time zone offset hour" / "minute" out of range
         offset = (hours * 60 + minutes) * 60 * (-1 if m["zs"] == "-" else 1)
     fraction = (m["f"] or "").rstrip("0")
-    clock = f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d}" + (f".{fraction}" if fraction else "")
+    clock = f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d}" + (
+        f".{fraction}" if fraction else ""
+    )
     return GoTime(clock, offset)

@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -92,7 +92,7 @@ class GoKey(str):
 @dataclass
 class _Node:
     kind: str  # scalar, seq, map, alias
-    tag: str | None
+    tag: str  # "" where yaml.v3 reads none: a plain scalar (resolved from its text), an alias
     line: int
     value: Any  # a scalar's text; an alias's anchor name (yaml.v3's Node.Value)
     plain: bool  # a plain scalar with no tag: resolved as yaml.v3 resolves it
@@ -123,7 +123,7 @@ def compose(text: str) -> _Node | None:
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise GoYamlError(f"unknown anchor '{event.anchor}' referenced (line {line})")
-            node = _Node("alias", None, line, event.anchor, False, event.anchor, anchors[event.anchor], [])
+            node = _Node("alias", "", line, event.anchor, False, event.anchor, anchors[event.anchor], [])
         elif isinstance(event, yaml.ScalarEvent):
             # parserc.go node(): a plain scalar with no tag or "!" resolves; any other style is a string
             plain = not event.style and event.tag in (None, "!")
@@ -133,8 +133,9 @@ def compose(text: str) -> _Node | None:
             kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
             tag = CORE + kind if event.tag in (None, "!") else event.tag
             if len(stack) >= MAX_DEPTH:
-                raise GoYamlError(f"nesting deeper than {MAX_DEPTH} levels (line {line}); "
-                                  f"allowed: a stack file's flat config")
+                raise GoYamlError(
+                    f"nesting deeper than {MAX_DEPTH} levels (line {line}); allowed: a stack file's flat config"
+                )
             stack.append(_Node(kind, tag, line, None, False, event.anchor, None, []))
             if event.anchor is not None:
                 anchors[event.anchor] = stack[-1]
@@ -152,10 +153,10 @@ def compose(text: str) -> _Node | None:
     return None  # a stream with no document (the parser ends every document it starts)
 
 
-def _scalar_tag(tag: str | None, plain: bool) -> str | None:
-    """None for a plain scalar (resolved from its text); else its tag, !!str when it has none."""
+def _scalar_tag(tag: str | None, plain: bool) -> str:
+    """The empty text for a plain scalar (resolved from its text); else its tag, !!str when it has none."""
     if plain:
-        return None  # not read: resolve_plain takes the text
+        return ""  # not read: resolve_plain takes the text
     return CORE + "str" if tag in (None, "!") else tag
 
 
@@ -174,10 +175,15 @@ class _Decoder:
         self.decoded += 1
         if self.alias_depth > 0:
             self.aliased += 1
-        if (self.aliased > ALIAS_MIN_ALIASED and self.decoded > ALIAS_MIN_DECODED
-                and self.aliased / self.decoded > allowed_alias_ratio(self.decoded)):
-            raise GoYamlError(f"{EXCESSIVE_ALIASING} (the CLI refuses the file: \"invalid YAML file: "
-                              f"{EXCESSIVE_ALIASING}\"); allowed: anchors and aliases within yaml.v3's bound")
+        if (
+            self.aliased > ALIAS_MIN_ALIASED
+            and self.decoded > ALIAS_MIN_DECODED
+            and self.aliased / self.decoded > allowed_alias_ratio(self.decoded)
+        ):
+            raise GoYamlError(
+                f'{EXCESSIVE_ALIASING} (the CLI refuses the file: "invalid YAML file: '
+                f"{EXCESSIVE_ALIASING}\"); allowed: anchors and aliases within yaml.v3's bound"
+            )
 
     def value(self, node: _Node) -> Any:
         self.count()
@@ -186,7 +192,9 @@ class _Decoder:
         if node.kind == "scalar":
             return _scalar(node)
         if node.tag not in (CORE + "map", CORE + "seq"):
-            raise GoYamlError(f"tag {_short(node.tag)} (line {node.line}); allowed: plain YAML mappings, lists and scalars")
+            raise GoYamlError(
+                f"tag {_short(node.tag)} (line {node.line}); allowed: plain YAML mappings, lists and scalars"
+            )
         if node.kind == "seq":
             return [self.value(item) for item in node.children]
         return self.mapping(node, {}, None)
@@ -197,7 +205,7 @@ class _Decoder:
         self.expanding.add(id(node))
         self.alias_depth += 1
         try:
-            return self.value(node.target)
+            return self.value(_aliased(node))
         finally:
             self.alias_depth -= 1
             self.expanding.discard(id(node))
@@ -206,18 +214,20 @@ class _Decoder:
         self.count()
         target = node
         if node.kind == "alias":
-            target = node.target  # an aliased key: yaml.v3 counts the alias, then its scalar
+            target = _aliased(node)  # an aliased key: yaml.v3 counts the alias, then its scalar
             self.alias_depth += 1
             self.count()
             self.alias_depth -= 1
         if target.kind != "scalar":
-            raise GoYamlError(f"a {'list' if target.kind == 'seq' else 'mapping'} as a mapping key "
-                              f"(line {node.line}); allowed: a scalar key")
+            raise GoYamlError(
+                f"a {'list' if target.kind == 'seq' else 'mapping'} as a mapping key "
+                f"(line {node.line}); allowed: a scalar key"
+            )
         return _key(target)
 
     def mapping(self, node: _Node, out: dict, fields: set | None) -> dict:
         """decode.go mapping(): pairs in order (a key already merged is skipped), then the merge."""
-        pairs = list(zip(node.children[::2], node.children[1::2]))
+        pairs = list(zip(node.children[::2], node.children[1::2], strict=True))  # a mapping node: key, value, ...
         _check_duplicates(pairs)
         merge = None
         for key_node, value_node in pairs:
@@ -245,7 +255,7 @@ class _Decoder:
                 else:
                     fields.add(_identity(self.key(key_node)))
         for source in merge.children if merge.kind == "seq" else [merge]:
-            target = source.target if source.kind == "alias" else source
+            target = _aliased(source) if source.kind == "alias" else source
             if target.kind != "map":
                 raise GoYamlError(f"map merge requires map or sequence of maps as the value (line {source.line})")
             self.count()
@@ -269,8 +279,9 @@ def _check_duplicates(pairs: list) -> None:
         ident = (key_node.kind, key_node.value)
         if ident in seen:
             # yaml.v3's own words (decode.go).
-            raise GoYamlError(f"line {key_node.line}: mapping key {json.dumps(key_node.value)} "
-                              f"already defined at line {seen[ident]}")
+            raise GoYamlError(
+                f"line {key_node.line}: mapping key {json.dumps(key_node.value)} already defined at line {seen[ident]}"
+            )
         seen[ident] = key_node.line
 
 
@@ -280,14 +291,20 @@ def _check_reencoded(out: dict, key: Any, line: int) -> None:
     if key in out:
         first = next(k for k in out if k == key)
         if _identity(first) != _identity(key):
-            raise GoYamlError(f"line {line}: mapping key {json.dumps(str(key))} already defined once the CLI writes "
-                              f"the file back out (yaml.v3 reads {_describe(first)} and {_describe(key)}, then "
-                              f"writes both as {json.dumps(str(key))}); allowed: distinct keys")
+            raise GoYamlError(
+                f"line {line}: mapping key {json.dumps(str(key))} already defined once the CLI writes "
+                f"the file back out (yaml.v3 reads {_describe(first)} and {_describe(key)}, then "
+                f"writes both as {json.dumps(str(key))}); allowed: distinct keys"
+            )
 
 
 def _describe(key: Any) -> str:
     kind, value = _identity(key)
-    return f"the string {value!r}" if kind == "str" else f"the {'float' if kind == 'float' else kind} {gofmt.format_v(value)}"
+    return (
+        f"the string {value!r}"
+        if kind == "str"
+        else f"the {'float' if kind == 'float' else kind} {gofmt.format_v(value)}"
+    )
 
 
 def _identity(key: Any) -> tuple:
@@ -297,8 +314,14 @@ def _identity(key: Any) -> tuple:
     return ("str", str(key))
 
 
+def _aliased(alias: _Node) -> _Node:
+    """An alias's node: compose() sets it on every alias (an unknown anchor fails there), so the
+    cast only tells mypy what the parser guarantees."""
+    return cast(_Node, alias.target)
+
+
 def _short(tag: str) -> str:
-    return "!!" + tag[len(CORE):] if tag.startswith(CORE) else tag
+    return "!!" + tag[len(CORE) :] if tag.startswith(CORE) else tag
 
 
 def _scalar(node: _Node) -> Any:
@@ -310,7 +333,7 @@ def _key(node: _Node) -> Any:
     value = resolve_plain(node.value) if node.plain else resolve_tagged(node.tag, node.value, node.line)
     if isinstance(value, str):
         return value
-    return GoKey(value, big=isinstance(value, int) and not isinstance(value, bool) and value >= 2 ** 63)
+    return GoKey(value, big=isinstance(value, int) and not isinstance(value, bool) and value >= 2**63)
 
 
 def _reencoded(value: Any, line: int) -> Any:
@@ -322,8 +345,10 @@ def _reencoded(value: Any, line: int) -> Any:
         return value.string()
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise GoYamlError(f"{gofmt.format_g(value)} (line {line}) is not a number the CLI can pass on (\"json: "
-                              f"unsupported value: {gofmt.format_g(value)}\"); allowed: a finite number")
+            raise GoYamlError(
+                f'{gofmt.format_g(value)} (line {line}) is not a number the CLI can pass on ("json: '
+                f'unsupported value: {gofmt.format_g(value)}"); allowed: a finite number'
+            )
         if value.is_integer() and abs(value) < gofmt.JSON_E_FROM:
             return int(Decimal(repr(value)))
     return value

@@ -39,8 +39,11 @@ HELD_WHEN_SET_SECRETS = ("vercelDeployToken", "protectionPassword", "alertWebhoo
 # honours (pulumi-terraform-bridge v3.24.1, the version upstash/pulumi-upstash's provider/go.mod
 # names: Configure -> buildTerraformConfig -> MakeTerraformInputs applies the Terraform schema's
 # defaults, pkg/tfbridge/schema.go "populate defaults from the Terraform schema").
-PROVIDER_SECRETS = {"vercel:apiToken": "VERCEL_API_TOKEN", "github:token": "GITHUB_TOKEN",
-                    "upstash:apiKey": "UPSTASH_API_KEY"}
+PROVIDER_SECRETS = {
+    "vercel:apiToken": "VERCEL_API_TOKEN",
+    "github:token": "GITHUB_TOKEN",
+    "upstash:apiKey": "UPSTASH_API_KEY",
+}
 # Provider settings that are not secret but must be set (Upstash authenticates email + key).
 UPSTASH_EMAIL_KEY = "upstash:email"
 
@@ -94,15 +97,15 @@ SHARE_LINKS_OUTPUT = "shareLinks"
 # with this line (program.load), never silently ignored.
 RETIRED_CONFIG_KEYS = {
     SUPABASE_TOKEN_CONFIG_KEY: f"the Supabase token comes only from the environment of the pulumi CLI "
-                           f"({SUPABASE_ACCESS_TOKEN_ENV}; in CI the deploy environment's secret), never from a stack, "
-                           f"whose config and state a pull request's preview may decrypt (docs/credentials.md); "
-                           f"remove it with pulumi config rm supabaseAccessToken",
+    f"({SUPABASE_ACCESS_TOKEN_ENV}; in CI the deploy environment's secret), never from a stack, "
+    f"whose config and state a pull request's preview may decrypt (docs/credentials.md); "
+    f"remove it with pulumi config rm supabaseAccessToken",
     "sharedCacheStack": "every tier owns its Redis database now: preview's is one small database shared by "
-                        "its PR deployments, so no stack reads another's cache (README, Data services); "
-                        "remove the key (upstashBudget sets preview's budget)",
+    "its PR deployments, so no stack reads another's cache (README, Data services); "
+    "remove the key (upstashBudget sets preview's budget)",
     # Issue 26: the bulk resource saved no time a user would notice on the committed stacks (bench/results.md).
     "envVarMode": "every env var is its own ProjectEnvironmentVariable (the bulk resource saved no time a user "
-                  "would notice: bench/results.md); remove the key",
+    "would notice: bench/results.md); remove the key",
 }
 
 # DNS (docs/dns.md): the config switch that says the zone is on Vercel's nameservers (then the
@@ -140,11 +143,6 @@ def header_route_name(group: str, host_suffix: str = "") -> str:
 
 def redis_database_name(project_suffix: str) -> str:
     return f"vital-expert-{project_suffix}"
-
-
-def stack_reference(organization: str, stack: str) -> str:
-    """A DIY backend's fully qualified stack name: organization/<project>/<stack>."""
-    return f"{organization}/{PROJECT}/{stack}"
 
 
 # CI: the GitHub Actions variables every backend job reads (each role's own variable, and the

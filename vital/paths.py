@@ -22,9 +22,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# Vercel routes' src pattern that matches every path.
-ALL_PATHS = "/(.*)"
-
 ADMIN, API, BUILD, STATIC, PUBLIC, PAGES = "admin", "api", "build", "static", "public", "pages"
 # Classes a WAF rate limit never counts and a shared cache may keep.
 STATIC_CLASSES = (BUILD, STATIC)
@@ -37,8 +34,28 @@ BUILD_PREFIX = "/_next/static/"
 # Static files Next.js and Vercel serve at fixed paths (the image optimizer answers /_next/image?url=...).
 STATIC_FILES = ("/favicon.ico", "/robots.txt", "/sitemap.xml")
 IMAGE_OPTIMIZER = "/_next/image"
-STATIC_EXTENSIONS = ("css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico",
-                     "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "webmanifest")
+STATIC_EXTENSIONS = (
+    "css",
+    "js",
+    "mjs",
+    "map",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "avif",
+    "svg",
+    "ico",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "mp4",
+    "webm",
+    "webmanifest",
+)
 # Next.js's own paths under /_next are internal: /_next/data serves a page's data, per user.
 NEXT_INTERNAL = "/_next"
 
@@ -54,11 +71,18 @@ class PathClass:
 PATH_CLASSES = (
     PathClass(ADMIN, "admin routes (config adminPaths)", ()),
     PathClass(API, "API routes under /api", ("/api/x", "/api/chat/stream")),
-    PathClass(BUILD, "content-hashed build output under /_next/static/", ("/_next/static/a.js", "/_next/static/css/b.css")),
-    PathClass(STATIC, "optimized images, favicon, robots.txt, sitemap.xml, static files",
-              ("/_next/image", "/favicon.ico", "/robots.txt", "/sitemap.xml", "/fonts/inter.woff2", "/images/logo.png")),
+    PathClass(
+        BUILD, "content-hashed build output under /_next/static/", ("/_next/static/a.js", "/_next/static/css/b.css")
+    ),
+    PathClass(
+        STATIC,
+        "optimized images, favicon, robots.txt, sitemap.xml, static files",
+        ("/_next/image", "/favicon.ico", "/robots.txt", "/sitemap.xml", "/fonts/inter.woff2", "/images/logo.png"),
+    ),
     PathClass(PUBLIC, "pages listed in config publicCachePaths", ()),
-    PathClass(PAGES, "every other path: the app's pages", ("/", "/dashboard", "/settings/profile", "/_next/data/b/x.json")),
+    PathClass(
+        PAGES, "every other path: the app's pages", ("/", "/dashboard", "/settings/profile", "/_next/data/b/x.json")
+    ),
 )
 CLASSES = {c.name: c for c in PATH_CLASSES}
 
@@ -68,13 +92,17 @@ CLASSES = {c.name: c for c in PATH_CLASSES}
 # which the firewall's API condition counts anyway).
 _EXT = "|".join(STATIC_EXTENSIONS)
 API_RE = r"^/api(?:/|$)"
-STATIC_RE = (r"^/(?:_next/static/|_next/image(?:/|$)|favicon\.ico$|robots\.txt$|sitemap\.xml$)"
-             rf"|\.(?:{_EXT})$")
+STATIC_RE = (
+    r"^/(?:_next/static/|_next/image(?:/|$)|favicon\.ico$|robots\.txt$|sitemap\.xml$)"
+    rf"|\.(?:{_EXT})$"
+)
 
 # For project routes (srcSyntax regex, anchored, lookaheads allowed).
 _BUILD_BODY = r"/_next/static/.*"
-_ASSET_BODY = (r"(?!/api(?:/|$))(?:/_next/image(?:/.*)?|/favicon\.ico|/robots\.txt|/sitemap\.xml"
-               rf"|/.*\.(?:{_EXT}))")
+_ASSET_BODY = (
+    r"(?!/api(?:/|$))(?:/_next/image(?:/.*)?|/favicon\.ico|/robots\.txt|/sitemap\.xml"
+    rf"|/.*\.(?:{_EXT}))"
+)
 
 
 def is_under(path: str, prefix: str) -> bool:
@@ -147,13 +175,18 @@ _ENTRY_RE = re.compile(r"^/(?:[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*)?(?:/\*)?$"
 
 def public_path(entry: str, admin_paths: Sequence[str]) -> str:
     """One publicCachePaths entry: a page path, or a page subtree written /path/*; raises ValueError("allowed: ...")."""
-    allowed = ("allowed: a page path such as /pricing, or a subtree such as /blog/*, outside /api, /_next, the admin "
-               "paths and static files")
+    allowed = (
+        "allowed: a page path such as /pricing, or a subtree such as /blog/*, outside /api, /_next, the admin "
+        "paths and static files"
+    )
     if not isinstance(entry, str) or not _ENTRY_RE.match(entry) or entry in ("/*",):
         raise ValueError(f"{allowed} (found {entry!r})")
     base = entry[:-2] if entry.endswith("/*") else entry
-    inside = [p for p in (API_PREFIX, NEXT_INTERNAL, *admin_paths) if is_under(base, p)
-              or (entry.endswith("/*") and is_under(p, base))]
+    inside = [
+        p
+        for p in (API_PREFIX, NEXT_INTERNAL, *admin_paths)
+        if is_under(base, p) or (entry.endswith("/*") and is_under(p, base))
+    ]
     if inside or classify(base, admin_paths) != PAGES:
         raise ValueError(f"{allowed} (found {entry!r})")
     return entry

@@ -24,8 +24,10 @@ def _require(module: str, name: str) -> Any:
     try:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
-        raise ImportError(f"the installed SDK has no {module}.{name}, which this project uses through "
-                          f"vital/pulumi_internals.py; an SDK upgrade moved it: update the adapter") from None
+        raise ImportError(
+            f"the installed SDK has no {module}.{name}, which this project uses through "
+            f"vital/pulumi_internals.py; an SDK upgrade moved it: update the adapter"
+        ) from None
 
 
 # The wrapper the engine and SDK put around a secret value: {SECRET_SIG_KEY: SECRET_SIG_VALUE, "value": ...}.
@@ -95,7 +97,7 @@ def without_source_positions() -> Iterator[None]:
     fifth of the render. The empty StackTrace is what the SDK itself sends when it finds no
     user frame.
     """
-    module = importlib.import_module("pulumi.runtime.resource")
+    module: Any = importlib.import_module("pulumi.runtime.resource")  # patched below: typed as Any
     original = _require("pulumi.runtime.resource", "_get_stack_trace")
     empty = _require("pulumi.runtime.proto.source_pb2", "StackTrace")
     module._get_stack_trace = empty
@@ -139,8 +141,8 @@ def load_policy_pack(pack_dir: Path) -> Any:
     builds the servicer from them exactly as PolicyPack.__init__ does (version "0.0.1", the
     pack's level or advisory). Raises ValueError when the entry point builds no pack.
     """
-    pulumi_policy = importlib.import_module("pulumi_policy")
-    policy = importlib.import_module("pulumi_policy.policy")
+    pulumi_policy: Any = importlib.import_module("pulumi_policy")  # patched below: typed as Any
+    policy: Any = importlib.import_module("pulumi_policy.policy")
     servicer_class = _require("pulumi_policy.policy", "_PolicyAnalyzerServicer")
     built: list[tuple[tuple, dict]] = []
 
@@ -160,8 +162,7 @@ def load_policy_pack(pack_dir: Path) -> Any:
     bound.apply_defaults()
     pack = dict(bound.arguments)
     level = pack.pop("enforcement_level") or policy.EnforcementLevel.ADVISORY
-    return servicer_class(pack.pop("name"), "0.0.1", pack.pop("policies"), level, pack.pop("initial_config"),
-                          **pack)
+    return servicer_class(pack.pop("name"), "0.0.1", pack.pop("policies"), level, pack.pop("initial_config"), **pack)
 
 
 @contextmanager
@@ -169,7 +170,7 @@ def policy_json_format(replacement: Any) -> Iterator[None]:
     """pulumi-policy's servicer calling `replacement` where it calls google.protobuf.json_format
     (the module name pulumi_policy/policy.py imports, read by Analyze, AnalyzeStack, Configure and
     Remediate at call time), then json_format again."""
-    policy = importlib.import_module("pulumi_policy.policy")
+    policy: Any = importlib.import_module("pulumi_policy.policy")  # patched below: typed as Any
     original = _require("pulumi_policy.policy", "json_format")
     policy.json_format = replacement
     try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,16 +28,31 @@ _SECRET_KEY_RE = re.compile(r"(^|_)(" + "|".join(_SECRET_KEY_PARTS) + r")(_|S?$)
 
 # Formats detect-secrets 1.5.0 does not know, as (name, pattern, source).
 EXTRA_FORMATS = (
-    ("Stripe test or restricted key", r"\b(?:sk|rk)_test_[0-9a-zA-Z]{16,}",
-     "docs.stripe.com/keys: secret keys sk_test_/sk_live_, restricted keys rk_test_/rk_live_"),
-    ("Supabase secret key", r"\bsb_secret_[A-Za-z0-9_-]{16,}",
-     "supabase.com/docs/guides/api/api-keys: secret keys start sb_secret_, publishable keys sb_publishable_"),
-    ("OpenAI project, service-account or admin key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}",
-     "platform.openai.com/docs/api-reference/authentication: project API keys (sk-proj-)"),
-    ("Anthropic API key", r"\bsk-ant-[a-z]+[0-9]{2}-[A-Za-z0-9_-]{20,}",
-     "docs.anthropic.com/en/api/overview: keys start sk-ant-"),
-    ("Langfuse secret key", r"\bsk-lf-[0-9a-f]{8}-[0-9a-f-]{4,}",
-     "langfuse.com/docs/api: secret keys start sk-lf-, public keys pk-lf-"),
+    (
+        "Stripe test or restricted key",
+        r"\b(?:sk|rk)_test_[0-9a-zA-Z]{16,}",
+        "docs.stripe.com/keys: secret keys sk_test_/sk_live_, restricted keys rk_test_/rk_live_",
+    ),
+    (
+        "Supabase secret key",
+        r"\bsb_secret_[A-Za-z0-9_-]{16,}",
+        "supabase.com/docs/guides/api/api-keys: secret keys start sb_secret_, publishable keys sb_publishable_",
+    ),
+    (
+        "OpenAI project, service-account or admin key",
+        r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}",
+        "platform.openai.com/docs/api-reference/authentication: project API keys (sk-proj-)",
+    ),
+    (
+        "Anthropic API key",
+        r"\bsk-ant-[a-z]+[0-9]{2}-[A-Za-z0-9_-]{20,}",
+        "docs.anthropic.com/en/api/overview: keys start sk-ant-",
+    ),
+    (
+        "Langfuse secret key",
+        r"\bsk-lf-[0-9a-f]{8}-[0-9a-f-]{4,}",
+        "langfuse.com/docs/api: secret keys start sk-lf-, public keys pk-lf-",
+    ),
 )
 SUPABASE_PUBLISHABLE_RE = re.compile(r"^sb_publishable_[A-Za-z0-9_-]{16,}$")
 
@@ -58,8 +72,10 @@ class Detector:
 @lru_cache(maxsize=1)
 def _detectors() -> tuple[Detector, ...]:
     """detect-secrets' detectors (vital/credential_formats.py, its table) and ours, compiled once."""
-    found = [Detector(secret_type, tuple(re.compile(pattern, flags) for pattern, flags in patterns))
-             for _module, _class, secret_type, patterns in LIBRARY_DETECTORS]
+    found = [
+        Detector(secret_type, tuple(re.compile(pattern, flags) for pattern, flags in patterns))
+        for _module, _class, secret_type, patterns in LIBRARY_DETECTORS
+    ]
     found += [Detector(name, (re.compile(pattern),)) for name, pattern, _source in EXTRA_FORMATS]
     return tuple(found)
 
@@ -116,10 +132,6 @@ def public_key_leaks_secret(name: str, value: str | None) -> bool:
     """A NEXT_PUBLIC_* variable whose name or value says it is a credential."""
     if not is_public_key(name):
         return False
-    bare = name[len(PUBLIC_PREFIX):]
+    bare = name[len(PUBLIC_PREFIX) :]
     named_secret = bool(re.search(r"(^|_)(SECRET|SERVICE_ROLE|PASSWORD|PRIVATE|TOKEN)(_|$)", bare))
     return named_secret or (value is not None and looks_secret_value(value))
-
-
-def any_credential(values: Iterable[str]) -> bool:
-    return any(looks_secret_value(v) for v in values)

@@ -51,12 +51,20 @@ def scheme(document: Any) -> Scheme:
     if provider not in PASSPHRASE_OR_DEFAULT:
         name = provider.partition("://")[0] if "://" in provider else ""
         if name not in CLOUD_SCHEMES:
-            return Scheme(NONE, provider, f"secretsprovider {provider!r} is not a URL the CLI can open (gocloud: "
-                                          f"no driver registered for {name!r}; available schemes: {', '.join(CLOUD_SCHEMES)})")
+            return Scheme(
+                NONE,
+                provider,
+                f"secretsprovider {provider!r} is not a URL the CLI can open (gocloud: "
+                f"no driver registered for {name!r}; available schemes: {', '.join(CLOUD_SCHEMES)})",
+            )
         if not key:
-            return Scheme(NONE, provider, "secretsprovider names a cloud KMS key but the file has no encryptedkey: "
-                                          "line, so the CLI would make a new data key, which cannot decrypt "
-                                          "values sealed with the old one")
+            return Scheme(
+                NONE,
+                provider,
+                "secretsprovider names a cloud KMS key but the file has no encryptedkey: "
+                "line, so the CLI would make a new data key, which cannot decrypt "
+                "values sealed with the old one",
+            )
         return Scheme(SYMMETRIC, provider)
     if salt:
         return Scheme(SYMMETRIC, provider)
@@ -71,9 +79,11 @@ def ciphertext_problem(value: Any, how: Scheme) -> str | None:
         return f"{'a ' + type(value).__name__ if value else 'an empty value'} instead of ciphertext"
     if how.kind == SERVICE:
         if value.startswith("v1:"):
-            return ("v1: ciphertext, which a passphrase or cloud KMS provider wrote, in a file with neither an "
-                    "encryptionsalt: nor an encryptedkey: line, so the key that sealed it is gone (Pulumi Cloud's "
-                    "provider takes plain base64; a DIY backend would make a new passphrase salt)")
+            return (
+                "v1: ciphertext, which a passphrase or cloud KMS provider wrote, in a file with neither an "
+                "encryptionsalt: nor an encryptedkey: line, so the key that sealed it is gone (Pulumi Cloud's "
+                "provider takes plain base64; a DIY backend would make a new passphrase salt)"
+            )
         return None if _b64(value) is not None else "not base64 (Pulumi Cloud's secrets provider)"
     parts = value.split(":")
     if len(parts) != 3 or parts[0] != "v1":

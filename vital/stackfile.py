@@ -35,6 +35,8 @@ def offline_value(value: str) -> bool:
     """A secret synth could not read (ciphertext it cannot decrypt, or one not set yet): its format
     cannot be checked offline; the CLI passes the value itself."""
     return value.startswith((PLACEHOLDER, STANDIN))
+
+
 class StackFileError(Exception):
     """One line naming the file, the key, what was found and what is allowed."""
 
@@ -200,8 +202,9 @@ def project(project_file: Path = PROJECT_FILE) -> dict[str, Any]:
     return load_yaml(project_file)
 
 
-def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret] = (),
-         project_file: Path = PROJECT_FILE) -> StackConfigInput:
+def read(
+    stack: str, path: Path | None = None, standins: Sequence[RequiredSecret] = (), project_file: Path = PROJECT_FILE
+) -> StackConfigInput:
     """The stack's config, with the project's declared defaults applied.
 
     `standins`: secrets that may be missing; each one that is gets a stand-in value (marked
@@ -215,10 +218,14 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     filled = _fill_standins(values, secret_keys, standins)
     missing = declarations.apply_defaults(proj, values)
     if missing:
-        commands = "; ".join(f"pulumi config set --stack {stack}{' --secret' if declarations.declared_secret(proj, k) else ''} {k}"
-                             for k in sorted(missing))
-        raise StackFileError(f"{path}: the CLI stops with \"{cli_stops(stack, missing)}\"; allowed: set "
-                             f"{'it' if len(missing) == 1 else 'them'} first: {commands}")
+        commands = "; ".join(
+            f"pulumi config set --stack {stack}{' --secret' if declarations.declared_secret(proj, k) else ''} {k}"
+            for k in sorted(missing)
+        )
+        raise StackFileError(
+            f'{path}: the CLI stops with "{cli_stops(stack, missing)}"; allowed: set '
+            f"{'it' if len(missing) == 1 else 'them'} first: {commands}"
+        )
     problem = declarations.problem(stack, proj, values, secret_keys)
     if problem:
         raise StackFileError(f"{path}: {problem}")
@@ -226,15 +233,22 @@ def read(stack: str, path: Path | None = None, standins: Sequence[RequiredSecret
     problem = declarations.size_problem(stack, config)
     if problem:
         raise StackFileError(f"{path}: {problem}")
-    return StackConfigInput(config=config, secret_keys=secret_keys, path=path, standins=filled, warnings=warnings,
-                            cli_missing=sorted(cli_missing))
+    return StackConfigInput(
+        config=config,
+        secret_keys=secret_keys,
+        path=path,
+        standins=filled,
+        warnings=warnings,
+        cli_missing=sorted(cli_missing),
+    )
 
 
 def file_config(stack: str, path: Path) -> StackConfigInput:
     """The stack file's own config as the CLI passes it (no declared defaults, no stand-ins)."""
     values, secret_keys, warnings = _values(stack, path, load_yaml(path))
-    return StackConfigInput({key: config_string(value) for key, value in values.items()}, secret_keys, path,
-                            warnings=warnings)
+    return StackConfigInput(
+        {key: config_string(value) for key, value in values.items()}, secret_keys, path, warnings=warnings
+    )
 
 
 def missing_declared(stack: str, path: Path, standins: Sequence[RequiredSecret] = ()) -> list[str]:
@@ -244,7 +258,9 @@ def missing_declared(stack: str, path: Path, standins: Sequence[RequiredSecret] 
     return sorted(declarations.apply_defaults(project(), values))
 
 
-def _values(stack: str, path: Path, document: dict, check_ciphertext: bool = True) -> tuple[dict[str, Any], list[str], list[str]]:
+def _values(
+    stack: str, path: Path, document: dict, check_ciphertext: bool = True
+) -> tuple[dict[str, Any], list[str], list[str]]:
     """Each key's value with its `secure:` leaves as placeholders, the keys holding secrets, and
     the CLI's warnings about the file."""
     stack_config = document.get("config")
@@ -260,11 +276,15 @@ def _values(stack: str, path: Path, document: dict, check_ciphertext: bool = Tru
     secret_keys: list[str] = []
     for key, value in named.items():
         for leaf_path, leaf in leaves(value, key):
-            problem = secretsscheme.ciphertext_problem(leaf["secure"], how) if check_ciphertext and is_secure(leaf) else None
+            problem = (
+                secretsscheme.ciphertext_problem(leaf["secure"], how) if check_ciphertext and is_secure(leaf) else None
+            )
             if problem:
-                raise StackFileError(f"{path}: stack '{stack}': config '{leaf_path}': the secure value is not "
-                                     f"ciphertext the CLI can decrypt ({problem}); allowed: a value written by "
-                                     f"`pulumi config set --secret` with this stack's secrets provider")
+                raise StackFileError(
+                    f"{path}: stack '{stack}': config '{leaf_path}': the secure value is not "
+                    f"ciphertext the CLI can decrypt ({problem}); allowed: a value written by "
+                    f"`pulumi config set --secret` with this stack's secrets provider"
+                )
         values[key] = map_secure(value, key, lambda p, _: f"{PLACEHOLDER}:{p}")
         if any(is_secure(leaf) for _, leaf in leaves(value, key)):
             secret_keys.append(key)
@@ -277,7 +297,9 @@ def _fill_standins(values: dict[str, Any], secret_keys: list[str], standins: Seq
         current = values.get(secret.key)
         if secret.subkey is None and current is None:
             values[secret.key] = f"{STANDIN}:{secret.name}"
-        elif secret.subkey is not None and (current is None or (isinstance(current, dict) and secret.subkey not in current)):
+        elif secret.subkey is not None and (
+            current is None or (isinstance(current, dict) and secret.subkey not in current)
+        ):
             values[secret.key] = {**(current or {}), secret.subkey: f"{STANDIN}:{secret.name}"}
         else:
             continue

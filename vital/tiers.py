@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
+from typing import Literal, TypedDict, cast
 
 from .names import TIERS
 
@@ -20,56 +21,84 @@ BACKUP_POLICIES = ("daily+pitr", "daily", "none")
 # Values that meant something once and what replaced them (config refuses them with this line).
 RETIRED_BACKUP_POLICIES = {
     "weekly": "Supabase has no weekly schedule: every Pro project is backed up daily, the last "
-              "7 days kept (facts.SUPABASE_PRO_DAILY_BACKUP_DAYS); use daily",
+    "7 days kept (facts.SUPABASE_PRO_DAILY_BACKUP_DAYS); use daily",
 }
 
+
+class Shared(TypedDict):
+    """The type of SHARED, key by key (so mypy knows SHARED["region"] is a str)."""
+
+    region: str
+    install_command: str
+    build_command: str
+    output_directory: str
+    framework: str
+    rate_limit_period_s: int
+    preview_expiration: str
+    required_checks: tuple[str, ...]
+    admin_paths: tuple[str, ...]
+    upstash_primary_region: str
+    vercel_plan: Literal["hobby", "pro", "enterprise"]
+    rollout_advancement: Literal["automatic", "manual-approval"]
+    prioritise_production_builds: bool
+    alert_min_severity: str
+    github_plan: str
+    github_repo_visibility: str
+    content_security_policy: str
+    long_lived_branches: tuple[tuple[str, str], ...]
+
+
 # Settings every tier shares (seed: "Phase 3: Setup Vercel Projects"). Fields of Tier marked
-# with a "config" key are defaults a stack file may override under that key.
-SHARED = MappingProxyType(
-    {
-        "region": "iad1",
-        # The seed's build command is `pnpm install && pnpm build`. Vercel runs the install
-        # command itself before the build, so the install half moves to installCommand
-        # instead of running twice.
-        "install_command": "pnpm install --frozen-lockfile",
-        "build_command": "pnpm build",
-        "output_directory": ".next",
-        "framework": "nextjs",
-        "rate_limit_period_s": 15 * 60,  # the seed states every rate limit per 15 minutes
-        "preview_expiration": "1m",  # seed: preview deployments cleaned up after 30 days
-        "required_checks": ("type-check", "test"),  # seed: deploy workflow's gates
-        "admin_paths": ("/admin", "/api/admin"),
-        # Upstash primary region nearest to the functions' iad1 (Washington, D.C.).
-        "upstash_primary_region": "us-east-1",
-        # The Vercel team's plan unless a stack says otherwise (vercelPlan).
-        "vercel_plan": "pro",
-        # Rolling releases advance on their own (each stage's minutes), so no one has to be awake
-        # for a release; manual-approval is the other choice (config rolloutAdvancement).
-        "rollout_advancement": "automatic",
-        # Seed: production builds first. A project's production builds go before its preview
-        # builds in the team's queue; on in every tier (each tier is its own project).
-        "prioritise_production_builds": True,
-        # The built-in alert rule's minimum severity (facts.ALERT_SEVERITIES).
-        "alert_min_severity": "medium",
-        # The GitHub organization's plan and the app repository's visibility unless a stack says
-        # otherwise (githubPlan, githubRepoVisibility): the plan where GitHub enforces environment
-        # reviewers on a private repository, so production needs reviewers unless a stack declares less.
-        "github_plan": "enterprise",
-        "github_repo_visibility": "private",
-        # Production's Content-Security-Policy (seed "Security Considerations": CSP headers): what
-        # production enforces and the tiers before it report (program/vercel_rules.py), and what the
-        # security-headers policy compares their report-only copy with. It allows the data services
-        # the app talks to; a stack can override the header (`headers`).
-        "content_security_policy": (
-            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob: https:; font-src 'self' data:; "
-            "connect-src 'self' https://*.supabase.co wss://*.supabase.co https://*.upstash.io "
-            "https://*.sentry.io https://cloud.langfuse.com; "
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
-        ),
-        # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
-        "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
-    }
+# with a "config" key are defaults a stack file may override under that key. A read-only mapping
+# typed as Shared: the cast only names the keys' types, which tests/vital/test_tiers.py holds to the values.
+SHARED = cast(
+    Shared,
+    MappingProxyType(
+        {
+            "region": "iad1",
+            # The seed's build command is `pnpm install && pnpm build`. Vercel runs the install
+            # command itself before the build, so the install half moves to installCommand
+            # instead of running twice.
+            "install_command": "pnpm install --frozen-lockfile",
+            "build_command": "pnpm build",
+            "output_directory": ".next",
+            "framework": "nextjs",
+            "rate_limit_period_s": 15 * 60,  # the seed states every rate limit per 15 minutes
+            "preview_expiration": "1m",  # seed: preview deployments cleaned up after 30 days
+            "required_checks": ("type-check", "test"),  # seed: deploy workflow's gates
+            "admin_paths": ("/admin", "/api/admin"),
+            # Upstash primary region nearest to the functions' iad1 (Washington, D.C.).
+            "upstash_primary_region": "us-east-1",
+            # The Vercel team's plan unless a stack says otherwise (vercelPlan).
+            "vercel_plan": "pro",
+            # Rolling releases advance on their own (each stage's minutes), so no one has to be awake
+            # for a release; manual-approval is the other choice (config rolloutAdvancement).
+            "rollout_advancement": "automatic",
+            # Seed: production builds first. A project's production builds go before its preview
+            # builds in the team's queue; on in every tier (each tier is its own project).
+            "prioritise_production_builds": True,
+            # The built-in alert rule's minimum severity (facts.ALERT_SEVERITIES).
+            "alert_min_severity": "medium",
+            # The GitHub organization's plan and the app repository's visibility unless a stack says
+            # otherwise (githubPlan, githubRepoVisibility): the plan where GitHub enforces environment
+            # reviewers on a private repository, so production needs reviewers unless a stack declares less.
+            "github_plan": "enterprise",
+            "github_repo_visibility": "private",
+            # Production's Content-Security-Policy (seed "Security Considerations": CSP headers): what
+            # production enforces and the tiers before it report (program/vercel_rules.py), and what the
+            # security-headers policy compares their report-only copy with. It allows the data services
+            # the app talks to; a stack can override the header (`headers`).
+            "content_security_policy": (
+                "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data: blob: https:; font-src 'self' data:; "
+                "connect-src 'self' https://*.supabase.co wss://*.supabase.co https://*.upstash.io "
+                "https://*.sentry.io https://cloud.langfuse.com; "
+                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+            ),
+            # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
+            "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
+        }
+    ),
 )
 
 
@@ -218,8 +247,11 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             gates_releases=True,
             # 10 % of users for 10 minutes, half for 20, then everyone: two alert windows (5 min)
             # per stage to catch a bad release before most users see it.
-            rollout_stages=(MappingProxyType({"percent": 10, "minutes": 10}),
-                            MappingProxyType({"percent": 50, "minutes": 20}), MappingProxyType({"percent": 100})),
+            rollout_stages=(
+                MappingProxyType({"percent": 10, "minutes": 10}),
+                MappingProxyType({"percent": 50, "minutes": 20}),
+                MappingProxyType({"percent": 100}),
+            ),
             # Vercel recommends Skew Protection with Rolling Releases; a working day's open tab.
             skew_protection="12 hours",
             function_failover=True,  # seed: uptime above 99.9 %

@@ -112,24 +112,50 @@ REPOSITORY = "repository"
 
 def _deploy(stack: str) -> Role:
     return Role(
-        key=f"deploy-{stack}", name=f"{PROJECT}-deploy-{stack}", variable="AWS_DEPLOY_ROLE_ARN", scope=stack,
+        key=f"deploy-{stack}",
+        name=f"{PROJECT}-deploy-{stack}",
+        variable="AWS_DEPLOY_ROLE_ARN",
+        scope=stack,
         trusts=(Trust(DEPLOY_WORKFLOW, f"environment:{stack}", MAIN_REF),),
-        reads=(stack,), decrypts=(stack,), encrypts=(stack,), writes=(stack,))
+        reads=(stack,),
+        decrypts=(stack,),
+        encrypts=(stack,),
+        writes=(stack,),
+    )
 
 
 ROLES: tuple[Role, ...] = (
     # PR previews: the PR's own code runs with it, so it opens nothing of production.
-    Role(key="plan", name=f"{PROJECT}-plan", variable="AWS_PLAN_ROLE_ARN", scope=REPOSITORY,
-         trusts=(Trust(PR_WORKFLOW, "pull_request", PULL_REQUEST_REFS),),
-         reads=(*PR_PREVIEW_STACKS, BOOTSTRAP_STACK), decrypts=(*PR_PREVIEW_STACKS, BOOTSTRAP_STACK)),
+    Role(
+        key="plan",
+        name=f"{PROJECT}-plan",
+        variable="AWS_PLAN_ROLE_ARN",
+        scope=REPOSITORY,
+        trusts=(Trust(PR_WORKFLOW, "pull_request", PULL_REQUEST_REFS),),
+        reads=(*PR_PREVIEW_STACKS, BOOTSTRAP_STACK),
+        decrypts=(*PR_PREVIEW_STACKS, BOOTSTRAP_STACK),
+    ),
     # Production's preview in infra-deploy, before the environment's approval: main's reviewed code only.
-    Role(key="plan-production", name=f"{PROJECT}-plan-production", variable="AWS_PRODUCTION_PLAN_ROLE_ARN",
-         scope=REPOSITORY, trusts=(Trust(DEPLOY_WORKFLOW, f"ref:{MAIN_REF}", MAIN_REF),),
-         reads=(PRODUCTION,), decrypts=(PRODUCTION,)),
+    Role(
+        key="plan-production",
+        name=f"{PROJECT}-plan-production",
+        variable="AWS_PRODUCTION_PLAN_ROLE_ARN",
+        scope=REPOSITORY,
+        trusts=(Trust(DEPLOY_WORKFLOW, f"ref:{MAIN_REF}", MAIN_REF),),
+        reads=(PRODUCTION,),
+        decrypts=(PRODUCTION,),
+    ),
     # The daily drift check: main's reviewed infra-drift.yml in the drift environment, every stack, read-only.
-    Role(key="drift", name=f"{PROJECT}-drift", variable="AWS_DRIFT_ROLE_ARN", scope=REPOSITORY,
-         trusts=(Trust(DRIFT_WORKFLOW, f"environment:{DRIFT_ENVIRONMENT}", MAIN_REF),),
-         reads=(*TIERS, BOOTSTRAP_STACK), decrypts=(*TIERS, BOOTSTRAP_STACK), refreshes=(BOOTSTRAP_STACK,)),
+    Role(
+        key="drift",
+        name=f"{PROJECT}-drift",
+        variable="AWS_DRIFT_ROLE_ARN",
+        scope=REPOSITORY,
+        trusts=(Trust(DRIFT_WORKFLOW, f"environment:{DRIFT_ENVIRONMENT}", MAIN_REF),),
+        reads=(*TIERS, BOOTSTRAP_STACK),
+        decrypts=(*TIERS, BOOTSTRAP_STACK),
+        refreshes=(BOOTSTRAP_STACK,),
+    ),
     *(_deploy(stack) for stack in TIERS),
 )
 
@@ -145,8 +171,12 @@ ENVIRONMENT_BRANCH = MAIN_REF.removeprefix("refs/heads/")
 def environments() -> tuple[str, ...]:
     """The infrastructure repository's GitHub environments: each one a role's trust names
     (`environment:NAME`), in the order of ROLES. Bootstrap creates each, main only."""
-    named = [t.context.removeprefix("environment:") for role in ROLES for t in role.trusts
-             if t.context.startswith("environment:")]
+    named = [
+        t.context.removeprefix("environment:")
+        for role in ROLES
+        for t in role.trusts
+        if t.context.startswith("environment:")
+    ]
     return tuple(dict.fromkeys(named))
 
 
@@ -164,8 +194,7 @@ def subject(prefix: str, repository: str, trust: Trust) -> str:
     `prefix` is the repository's `sub_claim_prefix` as GitHub reports it (`repo:OWNER/REPO` or
     `repo:OWNER@ID/REPO@ID`); `repository` is `OWNER/REPO`, which the workflow path names.
     """
-    return (f"{prefix}:{trust.context}:job_workflow_ref:"
-            f"{repository}/.github/workflows/{trust.workflow}@{trust.ref}")
+    return f"{prefix}:{trust.context}:job_workflow_ref:{repository}/.github/workflows/{trust.workflow}@{trust.ref}"
 
 
 def subjects(prefixes: tuple[str, ...] | list[str], repository: str, role: Role) -> list[str]:
@@ -179,10 +208,14 @@ def subjects(prefixes: tuple[str, ...] | list[str], repository: str, role: Role)
 # repository names").
 _NAME = GITHUB_OWNER_PATTERN.strip("^$")
 _REPO = GITHUB_REPO_PATTERN.strip("^$")
-PREFIX_RE = re.compile(rf"^repo:(?P<owner>{_NAME})(@(?P<owner_id>[1-9][0-9]*))?/(?P<repo>{_REPO})(@(?P<repo_id>[1-9][0-9]*))?$")
+PREFIX_RE = re.compile(
+    rf"^repo:(?P<owner>{_NAME})(@(?P<owner_id>[1-9][0-9]*))?/(?P<repo>{_REPO})(@(?P<repo_id>[1-9][0-9]*))?$"
+)
 # A subject under OIDC_CLAIM_KEYS: prefix, context, then the workflow file and the ref.
-SUBJECT_RE = re.compile(r"^(?P<prefix>repo:[^:]+):(?P<context>.+):job_workflow_ref:"
-                        r"(?P<repository>[^/]+/[^/]+)/\.github/workflows/(?P<workflow>[^/@]+)@(?P<ref>.+)$")
+SUBJECT_RE = re.compile(
+    r"^(?P<prefix>repo:[^:]+):(?P<context>.+):job_workflow_ref:"
+    r"(?P<repository>[^/]+/[^/]+)/\.github/workflows/(?P<workflow>[^/@]+)@(?P<ref>.+)$"
+)
 
 
 def prefix_problem(prefix: str, repository: str) -> str | None:

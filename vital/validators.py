@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
+from typing import overload
 
 from . import dns, facts
 from .tiers import BACKUP_POLICIES, RETIRED_BACKUP_POLICIES
@@ -20,7 +21,6 @@ ENV_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SUPABASE_REF_PATTERN = "^[a-z]{20}$"
 SUPABASE_REF_RE = re.compile(SUPABASE_REF_PATTERN)
 TEAM_RE = re.compile(r"^team_[A-Za-z0-9]{6,}$")
-HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 APP_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")
 PROJECT_ID_RE = re.compile(r"^prj_[A-Za-z0-9]+$")
 
@@ -35,7 +35,9 @@ def dns_zone(value: str) -> str:
     """A DNS zone a team can hold: a host name that is not itself a public suffix (com, co.uk)."""
     domain(value)
     if dns.is_public_suffix(value):
-        raise ValueError(f"allowed: a zone the team holds, such as vitalexpert.com, not a public suffix (found {value!r})")
+        raise ValueError(
+            f"allowed: a zone the team holds, such as vitalexpert.com, not a public suffix (found {value!r})"
+        )
     return value
 
 
@@ -48,18 +50,25 @@ def app_name(value: str) -> str:
 def vercel_project_name(value: str) -> str:
     """A project name the Vercel provider and API both take (facts: the provider's length and
     characters, the API's '---')."""
-    if (not re.fullmatch(facts.VERCEL_PROJECT_NAME_PATTERN, value) or len(value) > facts.VERCEL_PROJECT_NAME_MAX
-            or facts.VERCEL_PROJECT_NAME_FORBIDDEN in value):
-        raise ValueError(f"allowed: a name whose Vercel project name (found {value!r}) is 1 to "
-                         f"{facts.VERCEL_PROJECT_NAME_MAX} lower-case letters, digits and '-', without "
-                         f"'{facts.VERCEL_PROJECT_NAME_FORBIDDEN}' (Vercel refuses it)")
+    if (
+        not re.fullmatch(facts.VERCEL_PROJECT_NAME_PATTERN, value)
+        or len(value) > facts.VERCEL_PROJECT_NAME_MAX
+        or facts.VERCEL_PROJECT_NAME_FORBIDDEN in value
+    ):
+        raise ValueError(
+            f"allowed: a name whose Vercel project name (found {value!r}) is 1 to "
+            f"{facts.VERCEL_PROJECT_NAME_MAX} lower-case letters, digits and '-', without "
+            f"'{facts.VERCEL_PROJECT_NAME_FORBIDDEN}' (Vercel refuses it)"
+        )
     return value
 
 
 def vercel_route_name(value: str) -> str:
     if not 1 <= len(value) <= facts.VERCEL_ROUTE_NAME_MAX:
-        raise ValueError(f"allowed: a domain short enough that its route's name ({len(value)} characters) stays within "
-                         f"the {facts.VERCEL_ROUTE_NAME_MAX} characters the Vercel provider allows")
+        raise ValueError(
+            f"allowed: a domain short enough that its route's name ({len(value)} characters) stays within "
+            f"the {facts.VERCEL_ROUTE_NAME_MAX} characters the Vercel provider allows"
+        )
     return value
 
 
@@ -68,14 +77,10 @@ def github_actions_name(value: str, kind: str = "secret") -> str:
     if not re.fullmatch(facts.GITHUB_ACTIONS_NAME_PATTERN, value):
         raise ValueError(f"allowed: a GitHub {kind} name of letters, digits and '_', not starting with a digit")
     if value.upper().startswith(facts.GITHUB_ACTIONS_RESERVED_PREFIX):
-        raise ValueError(f"allowed: a GitHub {kind} name not starting with {facts.GITHUB_ACTIONS_RESERVED_PREFIX} "
-                         f"(GitHub reserves the prefix, in any case)")
-    return value
-
-
-def relative_folder(value: str | None) -> str | None:
-    if value is not None and (value.startswith("/") or ".." in value.split("/") or not value.strip()):
-        raise ValueError("allowed: a relative folder inside the repository, such as standalone-apps/pharma-app")
+        raise ValueError(
+            f"allowed: a GitHub {kind} name not starting with {facts.GITHUB_ACTIONS_RESERVED_PREFIX} "
+            f"(GitHub reserves the prefix, in any case)"
+        )
     return value
 
 
@@ -85,24 +90,16 @@ def vercel_project_id(value: str) -> str:
     return value
 
 
-def env_keys(keys: Iterable[str]) -> None:
-    for key in keys:
-        if not ENV_KEY_RE.fullmatch(key):
-            raise ValueError(f"allowed: names of letters, digits and '_' (found key {key!r})")
-
-
-def header_names(names: Iterable[str]) -> None:
-    for name in names:
-        if not HEADER_NAME_RE.fullmatch(name):
-            raise ValueError(f"allowed: header names of letters, digits and '-' (found {name!r})")
-
-
 def vercel_team(value: str) -> str:
     if not TEAM_RE.fullmatch(value):
         raise ValueError("allowed: the Vercel team id (team_...), which VERCEL_ORG_ID needs")
     return value
 
 
+@overload
+def one_of(value: str, allowed: Iterable[str]) -> str: ...  # a str in is a str out (for mypy)
+@overload
+def one_of(value: str | None, allowed: Iterable[str]) -> str | None: ...
 def one_of(value: str | None, allowed: Iterable[str]) -> str | None:
     allowed = tuple(allowed)
     if value is not None and value not in allowed:
@@ -132,8 +129,9 @@ def node_version(value: str) -> str:
 
 def backup_policy(value: str | None) -> str | None:
     if value in RETIRED_BACKUP_POLICIES:
-        raise ValueError(f"allowed: one of {', '.join(BACKUP_POLICIES)}; {value!r} is retired: "
-                         f"{RETIRED_BACKUP_POLICIES[value]}")
+        raise ValueError(
+            f"allowed: one of {', '.join(BACKUP_POLICIES)}; {value!r} is retired: {RETIRED_BACKUP_POLICIES[value]}"
+        )
     return one_of(value, BACKUP_POLICIES)
 
 
@@ -144,8 +142,10 @@ VERCEL_SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 def vercel_slug(value: str) -> str:
     if not VERCEL_SLUG_RE.match(value):
-        raise ValueError("allowed: the team's URL slug as its *.vercel.app hosts end (Settings > General > Team URL): "
-                         "lower-case letters, digits and hyphens, no hyphen first or last")
+        raise ValueError(
+            "allowed: the team's URL slug as its *.vercel.app hosts end (Settings > General > Team URL): "
+            "lower-case letters, digits and hyphens, no hyphen first or last"
+        )
     return value
 
 
@@ -153,22 +153,6 @@ def supabase_ref(value: str) -> str:
     if not SUPABASE_REF_RE.fullmatch(value):
         raise ValueError("allowed: a Supabase project ref, 20 lower-case letters (Settings > General)")
     return value
-
-
-def qualified_stack(value: str) -> str:
-    parts = value.split("/")
-    if len(parts) != 3 or not all(re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", p) and p not in (".", "..") for p in parts):
-        raise ValueError("allowed: a fully qualified stack name, organization/project/stack, each part of letters, "
-                         "digits, '_', '.' and '-'")
-    return value
-
-
-def cidrs(values: Iterable[str]) -> None:
-    for cidr in values:
-        try:
-            ipaddress.ip_network(cidr, strict=False)
-        except ValueError:
-            raise ValueError(f"allowed: IP addresses or CIDR ranges such as 203.0.113.0/24 (found {cidr!r})") from None
 
 
 def reviewer_count(reviewers: tuple[int, ...]) -> tuple[int, ...]:
@@ -208,8 +192,10 @@ def relative_path(value: str) -> str:
     text(value, facts.PATH_MAX_CHARS, "a relative folder")
     parts = value.replace("\\", "/").split("/")
     if value.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", value) or ".." in parts:
-        raise ValueError("allowed: a relative folder inside the repository, such as standalone-apps/pharma-app "
-                         "(no absolute path and no '..')")
+        raise ValueError(
+            "allowed: a relative folder inside the repository, such as standalone-apps/pharma-app "
+            "(no absolute path and no '..')"
+        )
     return value
 
 
@@ -217,71 +203,55 @@ def git_branch(value: str) -> str:
     """A branch name git accepts (git check-ref-format --branch)."""
     text(value, facts.PATH_MAX_CHARS, "a branch name")
     parts = value.split("/")
-    if (_REF_FORBIDDEN_RE.search(value) or value == "@" or value.startswith(("-", "/")) or value.endswith(("/", "."))
-            or any(p.startswith(".") or p.endswith(".lock") or not p for p in parts)):
-        raise ValueError("allowed: a branch name git accepts (no spaces, '..', '~^:?*[\\', '@{', no part starting "
-                         "with '.' or ending with '.lock'; git check-ref-format)")
+    if (
+        _REF_FORBIDDEN_RE.search(value)
+        or value == "@"
+        or value.startswith(("-", "/"))
+        or value.endswith(("/", "."))
+        or any(p.startswith(".") or p.endswith(".lock") or not p for p in parts)
+    ):
+        raise ValueError(
+            "allowed: a branch name git accepts (no spaces, '..', '~^:?*[\\', '@{', no part starting "
+            "with '.' or ending with '.lock'; git check-ref-format)"
+        )
     return value
 
 
 def github_owner(value: str) -> str:
     if not re.fullmatch(facts.GITHUB_OWNER_PATTERN, value):
-        raise ValueError("allowed: a GitHub account or organization name: letters, digits and single hyphens, "
-                         "1 to 39 characters, no hyphen first or last")
+        raise ValueError(
+            "allowed: a GitHub account or organization name: letters, digits and single hyphens, "
+            "1 to 39 characters, no hyphen first or last"
+        )
     return value
 
 
 def github_repo(value: str) -> str:
     if not re.fullmatch(facts.GITHUB_REPO_PATTERN, value):
-        raise ValueError("allowed: a repository name under github:owner: letters, digits, '.', '_' and '-', "
-                         "1 to 100 characters (no '/': the owner is github:owner)")
+        raise ValueError(
+            "allowed: a repository name under github:owner: letters, digits, '.', '_' and '-', "
+            "1 to 100 characters (no '/': the owner is github:owner)"
+        )
     return value
 
 
 def github_repository(value: str) -> str:
     """OWNER/REPO, as GitHub spells it (the OIDC subject is case-sensitive)."""
     owner, slash, name = value.partition("/")
-    if not slash or not re.fullmatch(facts.GITHUB_OWNER_PATTERN, owner) or not re.fullmatch(facts.GITHUB_REPO_PATTERN, name):
+    if (
+        not slash
+        or not re.fullmatch(facts.GITHUB_OWNER_PATTERN, owner)
+        or not re.fullmatch(facts.GITHUB_REPO_PATTERN, name)
+    ):
         raise ValueError("allowed: OWNER/REPO as GitHub spells it, such as vital-expert/vital-expert-infra")
-    return value
-
-
-def s3_bucket_name(value: str) -> str:
-    """AWS's naming rules for general-purpose buckets (vital.facts has the source)."""
-    reserved = [p for p in facts.S3_BUCKET_RESERVED_PREFIXES if value.startswith(p)]
-    reserved += [s for s in facts.S3_BUCKET_RESERVED_SUFFIXES if value.endswith(s)]
-    if reserved:
-        raise ValueError(f"allowed: an S3 bucket name; AWS reserves {reserved[0]!r}")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value) or ".." in value \
-            or re.fullmatch(r"[0-9]+(\.[0-9]+){3}", value):
-        raise ValueError("allowed: an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-', starting and "
-                         "ending with a letter or digit, no '..', not an IP address")
-    return value
-
-
-def aws_region(value: str) -> str:
-    if not re.fullmatch(facts.AWS_REGION_PATTERN, value):
-        raise ValueError("allowed: an AWS region code such as eu-central-1")
-    return value
-
-
-def kms_key_id(value: str) -> str:
-    if not re.fullmatch(facts.KMS_KEY_ID_PATTERN, value):
-        raise ValueError("allowed: a KMS key id, such as 1234abcd-12ab-34cd-56ef-1234567890ab "
-                         "(`aws kms describe-key --key-id alias/NAME --query KeyMetadata.KeyId`)")
-    return value
-
-
-def lifecycle_days(value: int) -> int:
-    if isinstance(value, bool) or not 1 <= value <= facts.S3_LIFECYCLE_DAYS_MAX:
-        raise ValueError(f"allowed: a whole number of days from 1 to {facts.S3_LIFECYCLE_DAYS_MAX}")
     return value
 
 
 def github_id(value: int) -> int:
     if not 1 <= value <= facts.GITHUB_ID_MAX:
-        raise ValueError(f"allowed: a GitHub user id, a whole number from 1 to {facts.GITHUB_ID_MAX} "
-                         f"(`gh api users/LOGIN --jq .id`)")
+        raise ValueError(
+            f"allowed: a GitHub user id, a whole number from 1 to {facts.GITHUB_ID_MAX} (`gh api users/LOGIN --jq .id`)"
+        )
     return value
 
 
@@ -292,16 +262,20 @@ def upstash_region(value: str) -> str:
 def cors_origin(value: str) -> str:
     """One origin, scheme://host[:port], or '*' for any; a comma would smuggle in a second one."""
     if value != "*" and not _CORS_ORIGIN_RE.fullmatch(value):
-        raise ValueError("allowed: one origin per entry, scheme://host[:port] such as https://app.vitalexpert.com "
-                         "(no path, no comma), or '*'")
+        raise ValueError(
+            "allowed: one origin per entry, scheme://host[:port] such as https://app.vitalexpert.com "
+            "(no path, no comma), or '*'"
+        )
     return value
 
 
 def report_uri(value: str) -> str:
     """An https URL without spaces, quotes or ';' (it goes inside a CSP directive and a quoted header)."""
     if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s;,\"']*)?", value):
-        raise ValueError("allowed: an https:// URL with no spaces, quotes, commas or semicolons, such as Sentry's "
-                         "security endpoint https://o0.ingest.sentry.io/api/0/security/?sentry_key=...")
+        raise ValueError(
+            "allowed: an https:// URL with no spaces, quotes, commas or semicolons, such as Sentry's "
+            "security endpoint https://o0.ingest.sentry.io/api/0/security/?sentry_key=..."
+        )
     return value
 
 
@@ -331,18 +305,15 @@ def env_name(value: str) -> str:
     return value
 
 
-def env_total_bytes(variables: dict[str, str]) -> int:
-    """Bytes of a deployment's variables as Vercel counts its 64 KB (names and values, UTF-8)."""
-    return sum(len(k.encode()) + len(v.encode()) for k, v in variables.items())
-
-
 def cidr(value: str) -> str:
     """An address or network as the Supabase provider's check() takes it (no host bits set)."""
     try:
         ipaddress.ip_network(value, strict=True)
     except ValueError as err:
-        raise ValueError(f"allowed: an IP address or a network in CIDR notation such as 203.0.113.0/24, with no "
-                         f"host bits set ({err})") from None
+        raise ValueError(
+            f"allowed: an IP address or a network in CIDR notation such as 203.0.113.0/24, with no "
+            f"host bits set ({err})"
+        ) from None
     return value
 
 
@@ -358,20 +329,11 @@ def allowlist_cidr(value: str) -> str:
     """An allow-list entry (the admin allow-list, Trusted IPs): a cidr() narrower than every address."""
     cidr(value)
     if covers_every_address(value):
-        raise ValueError("allowed: an address or network narrower than every address; 0.0.0.0/0 or ::/0 "
-                         "in an allow-list lets anyone in")
+        raise ValueError(
+            "allowed: an address or network narrower than every address; 0.0.0.0/0 or ::/0 "
+            "in an allow-list lets anyone in"
+        )
     return value
-
-
-def one_edit_away(a: str, b: str) -> bool:
-    """Whether two names differ by one inserted, deleted, replaced or swapped character."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def supabase_db_url(value: str, ref: str) -> str:
@@ -380,11 +342,13 @@ def supabase_db_url(value: str, ref: str) -> str:
     from urllib.parse import urlsplit
 
     direct = facts.SUPABASE_DIRECT_HOST.format(ref=ref)
-    allowed = (f"allowed: postgresql://{facts.SUPABASE_POOLER_USER.format(ref=ref)}:<password>@aws-0-<region>"
-               f"{facts.SUPABASE_POOLER_HOST_SUFFIX}:{facts.SUPABASE_SESSION_PORT}/postgres (the session pooler, which "
-               f"GitHub's IPv4 runners reach), or postgresql://postgres:<password>@{direct}:"
-               f"{facts.SUPABASE_SESSION_PORT}/postgres with the IPv4 add-on, for project {ref}, the password "
-               f"percent-encoded")
+    allowed = (
+        f"allowed: postgresql://{facts.SUPABASE_POOLER_USER.format(ref=ref)}:<password>@aws-0-<region>"
+        f"{facts.SUPABASE_POOLER_HOST_SUFFIX}:{facts.SUPABASE_SESSION_PORT}/postgres (the session pooler, which "
+        f"GitHub's IPv4 runners reach), or postgresql://postgres:<password>@{direct}:"
+        f"{facts.SUPABASE_SESSION_PORT}/postgres with the IPv4 add-on, for project {ref}, the password "
+        f"percent-encoded"
+    )
     try:
         url = urlsplit(value)
         host, port, user = (url.hostname or "").lower(), url.port, url.username or ""
@@ -393,7 +357,12 @@ def supabase_db_url(value: str, ref: str) -> str:
     pooled = host.endswith(facts.SUPABASE_POOLER_HOST_SUFFIX) and user == facts.SUPABASE_POOLER_USER.format(ref=ref)
     # `supabase db push --db-url` needs the URL percent-encoded: a '%' must start an escape.
     badly_encoded = re.search(r"%(?![0-9A-Fa-f]{2})", url.netloc) is not None
-    if url.scheme not in facts.POSTGRES_URL_SCHEMES or not (pooled or host == direct) or not url.password \
-            or port != facts.SUPABASE_SESSION_PORT or badly_encoded:
+    if (
+        url.scheme not in facts.POSTGRES_URL_SCHEMES
+        or not (pooled or host == direct)
+        or not url.password
+        or port != facts.SUPABASE_SESSION_PORT
+        or badly_encoded
+    ):
         raise ValueError(allowed)
     return value

@@ -129,7 +129,9 @@ class SupabaseManagementClient:
             raise self._fail(
                 f"{describe_status(status)} from {method} {path}, still failing after {attempts} attempt(s)"
                 + self._detail_suffix(response.data),
-                status, method, path,
+                status,
+                method,
+                path,
             )
         raise self._error(status, method, path, response.data)
 
@@ -157,15 +159,22 @@ class SupabaseManagementClient:
         try:
             with pool_manager(url) as pool:
                 return pool.request(
-                    method, url, body=data, headers=headers, retries=self._retry(),
-                    redirect=False, timeout=self.timeout_seconds,
+                    method,
+                    url,
+                    body=data,
+                    headers=headers,
+                    retries=self._retry(),
+                    redirect=False,
+                    timeout=self.timeout_seconds,
                 )
         except RetryBudgetExceeded as exc:
             raise self._fail(
                 f"{describe_status(exc.status)} from {method} {path}; waiting {exc.delay:g}s more"
                 f"{' (Retry-After)' if exc.from_header else ''} would exceed the retry "
                 f"budget of {exc.budget:g}s (already waited {exc.waited:g}s)",
-                exc.status, method, path,
+                exc.status,
+                method,
+                path,
             ) from None
         except MaxRetryError as exc:  # connect/read errors are not retried: the first is final
             raise self._transport_error(exc.reason or exc, method, path) from None
@@ -180,11 +189,15 @@ class SupabaseManagementClient:
             return self._fail(
                 f"no response from {method} {self.api_url}{path} within {self.timeout_seconds:g}s "
                 f"(timeout); the API may be slow or unreachable, retry later or raise timeout_seconds",
-                None, method, path,
+                None,
+                method,
+                path,
             )
         return self._fail(
             f"connection to {self.api_url} failed during {method} {path}: {type(exc).__name__}: {exc}",
-            None, method, path,
+            None,
+            method,
+            path,
         )
 
     def _decode(self, method: str, path: str, status: int, raw: bytes) -> Any:
@@ -193,9 +206,7 @@ class SupabaseManagementClient:
         try:
             return json.loads(raw)
         except ValueError:
-            raise self._fail(
-                f"HTTP {status} from {method} {path} was not JSON", status, method, path
-            ) from None
+            raise self._fail(f"HTTP {status} from {method} {path} was not JSON", status, method, path) from None
 
     @staticmethod
     def _api_message(raw: bytes) -> str:
@@ -240,9 +251,7 @@ class SupabaseManagementClient:
 
     def _fail(self, text: str, status: int | None, method: str, path: str) -> SupabaseApiError:
         message = self._redact(f"supabase project {self.project_ref}: {text}")
-        return SupabaseApiError(
-            message, project_ref=self.project_ref, status=status, method=method, path=path
-        )
+        return SupabaseApiError(message, project_ref=self.project_ref, status=status, method=method, path=path)
 
     def _redact(self, text: str) -> str:
         return text.replace(self._access_token, "[redacted]") if self._access_token else text

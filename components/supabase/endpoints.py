@@ -126,9 +126,7 @@ def restore_original(client: SupabaseManagementClient, original: Mapping[str, An
         want_auth = original.get("auth") or {}
         live = get_auth(client)
         body = {
-            key: want_auth.get(key)
-            for key in ("site_url", "uri_allow_list")
-            if live.get(key) != want_auth.get(key)
+            key: want_auth.get(key) for key in ("site_url", "uri_allow_list") if live.get(key) != want_auth.get(key)
         }
         if body:
             set_auth(client, body)

@@ -28,8 +28,9 @@ OBSERVED_FIELDS = ("pitr_enabled", "walg_enabled", "tables_without_rls", "observ
 def _backups(client: SupabaseManagementClient) -> dict[str, Any]:
     body = client.get(BACKUPS_PATH)
     if not isinstance(body, dict) or not all(isinstance(body.get(k), bool) for k in ("pitr_enabled", "walg_enabled")):
-        raise SupabaseApiError(f"GET {BACKUPS_PATH} answered without pitr_enabled and walg_enabled",
-                               project_ref=client.project_ref)
+        raise SupabaseApiError(
+            f"GET {BACKUPS_PATH} answered without pitr_enabled and walg_enabled", project_ref=client.project_ref
+        )
     return {"pitr_enabled": body["pitr_enabled"], "walg_enabled": body["walg_enabled"]}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 
 from ..base import VitalComponent
@@ -9,7 +11,14 @@ from ..specs import SupabaseProjectSpec
 from .resource import SupabaseProjectSettings
 
 
-class SupabaseProject(VitalComponent):
+@dataclass(frozen=True)
+class SupabaseProjectOutputs:
+    url: str
+    project_ref: str
+    anon_key: str | None
+
+
+class SupabaseProject(VitalComponent[SupabaseProjectOutputs]):
     """Manages an existing project's pooler, auth URLs and network restrictions.
 
     Exposes `url` for NEXT_PUBLIC_SUPABASE_URL and `anon_key` (public) when configured.
@@ -32,6 +41,8 @@ class SupabaseProject(VitalComponent):
             # reset production's pooler and auth URLs.
             opts=self.opts(protect=spec.protect),
         )
-        self.url = f"https://{spec.project_ref}.supabase.co"
-        self.anon_key = spec.anon_key
-        self.done({"url": self.url, "project_ref": spec.project_ref})
+        self.done(
+            SupabaseProjectOutputs(
+                url=f"https://{spec.project_ref}.supabase.co", project_ref=spec.project_ref, anon_key=spec.anon_key
+            )
+        )

@@ -243,7 +243,9 @@ class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
             live_net, _ = get_network(client)
             live = network_cidrs(live_net)
             # keep the recorded order when only the order differs
-            outs["allowed_cidrs"] = list(p["allowed_cidrs"]) if frozenset(live) == frozenset(p["allowed_cidrs"]) else live
+            outs["allowed_cidrs"] = (
+                list(p["allowed_cidrs"]) if frozenset(live) == frozenset(p["allowed_cidrs"]) else live
+            )
         # What Supabase reports of backups and row-level security: refresh and the drift job see the truth.
         outs.update(observe(client))
         return pulumi.dynamic.ReadResult(p["project_ref"], outs)

@@ -66,16 +66,31 @@ class BudgetedRetry(Retry):
 
     @classmethod
     def for_attempts(
-        cls, max_attempts: int, *, backoff_seconds: float, backoff_max: float, max_sleep_seconds: float,
-        sleep_fn: SleepFn | None, name: str,
+        cls,
+        max_attempts: int,
+        *,
+        backoff_seconds: float,
+        backoff_max: float,
+        max_sleep_seconds: float,
+        sleep_fn: SleepFn | None,
+        name: str,
     ) -> BudgetedRetry:
         """At most `max_attempts` requests, retrying only RETRY_STATUSES (any method);
         connection errors and timeouts are not retried, and redirects are not followed."""
         return cls(
-            total=max_attempts - 1, connect=0, read=0, other=0, redirect=0,
-            allowed_methods=None, status_forcelist=RETRY_STATUSES, raise_on_status=False,
-            backoff_factor=backoff_seconds, backoff_max=backoff_max,
-            max_sleep_seconds=max_sleep_seconds, sleep_fn=sleep_fn, name=name,
+            total=max_attempts - 1,
+            connect=0,
+            read=0,
+            other=0,
+            redirect=0,
+            allowed_methods=None,
+            status_forcelist=RETRY_STATUSES,
+            raise_on_status=False,
+            backoff_factor=backoff_seconds,
+            backoff_max=backoff_max,
+            max_sleep_seconds=max_sleep_seconds,
+            sleep_fn=sleep_fn,
+            name=name,
         )
 
     def new(self, **kw: Any) -> BudgetedRetry:
@@ -99,15 +114,24 @@ class BudgetedRetry(Retry):
 
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         status = response.status if response is not None else 0
-        retry_after = self.get_retry_after(response) if status == 429 and self.respect_retry_after_header else None
+        retry_after = (
+            self.get_retry_after(response)
+            if response is not None and status == 429 and self.respect_retry_after_header
+            else None
+        )
         delay = float(retry_after) if retry_after is not None else self.get_backoff_time()
         if self.slept + delay > self.max_sleep_seconds:
             raise RetryBudgetExceeded(status, delay, retry_after is not None, self.slept, self.max_sleep_seconds)
         last = self.history[-1] if self.history else None
         log.warning(
             "%s: %s from %s %s; retrying in %gs (attempt %d of %d)",
-            self.name, describe_status(status), last and last.method, last and last.url, delay,
-            len(self.history) + 1, len(self.history) + 1 + (self.total or 0),
+            self.name,
+            describe_status(status),
+            last and last.method,
+            last and last.url,
+            delay,
+            len(self.history) + 1,
+            len(self.history) + 1 + (self.total or 0),
         )
         self.sleep_fn(delay)
         self.slept += delay

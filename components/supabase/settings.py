@@ -123,7 +123,8 @@ def join_uri_allow_list(uris: Sequence[str]) -> str:
 
 def split_cidrs(cidrs: Sequence[str]) -> dict[str, list[str]]:
     """allowed_cidrs as the API's body: IPv4 and IPv6 in separate lists."""
-    v4, v6 = [], []
+    v4: list[str] = []
+    v6: list[str] = []
     for cidr in cidrs:
         (v6 if ipaddress.ip_network(cidr, strict=False).version == 6 else v4).append(cidr)
     return {"dbAllowedCidrs": v4, "dbAllowedCidrsV6": v6}
@@ -158,8 +159,7 @@ def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str
     """Managed and connection fields whose values differ (olds/news normalized)."""
     changed = [f for f in MANAGED_FIELDS if field_differs(f, olds.get(f), news.get(f))]
     changed += [
-        f for f in (*CONNECTION_FIELDS, *RECORDED_FIELDS)
-        if is_unknown(news.get(f)) or olds.get(f) != news.get(f)
+        f for f in (*CONNECTION_FIELDS, *RECORDED_FIELDS) if is_unknown(news.get(f)) or olds.get(f) != news.get(f)
     ]
     # The engine keeps a resource's stored outputs when its diff finds no change (pulumi/pulumi
     # pkg/resource/deploy/step.go, SameStep.Apply: "Retain the ID and outputs"), so a dropped
@@ -185,8 +185,11 @@ def _check_project_ref(ref: Any) -> list[str]:
 
 def _check_dropped(value: Any) -> list[str]:
     # Never echo the value: it is the credential.
-    return [] if value is None else ["is no input any more: the provider reads its token from its environment, "
-                                     "so no token is stored in state"]
+    return (
+        []
+        if value is None
+        else ["is no input any more: the provider reads its token from its environment, so no token is stored in state"]
+    )
 
 
 def _check_pool_size(size: Any) -> list[str]:
@@ -205,8 +208,7 @@ def _check_uri_allow_list(uris: Any) -> list[str]:
     if not isinstance(uris, list):
         return ["must be a list of URLs"]
     return [
-        f"entries must be non-empty, without commas or surrounding spaces "
-        f"(they are sent joined by commas), got {uri!r}"
+        f"entries must be non-empty, without commas or surrounding spaces (they are sent joined by commas), got {uri!r}"
         for uri in uris
         if not is_unknown(uri) and (not isinstance(uri, str) or not uri or "," in uri or uri != uri.strip())
     ]
@@ -240,8 +242,11 @@ def _check_api_url(url: Any) -> list[str]:
 def _check_seconds(positive: bool) -> Callable[[Any], list[str]]:
     def check(value: Any) -> list[str]:
         if (
-            isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value) and value >= 0 and (value > 0 or not positive)
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+            and (value > 0 or not positive)
         ):
             return []
         return [f"must be a {'positive' if positive else 'non-negative'} number, got {value!r}"]

@@ -130,6 +130,10 @@ TARGETS = (
         ("tests/policies/test_pack_config.py", *POLICY_RULE_TESTS, "tests/policies/test_data_rotation.py"),
     ),
     Target(
+        "policies/vital_policies/pack_schemas.py",
+        ("tests/policies/test_pack_config.py", *POLICY_RULE_TESTS, "tests/policies/test_data_rotation.py"),
+    ),
+    Target(
         "policies/vital_policies/redirects.py",
         ("tests/policies/test_redirects.py", "tests/policies/test_operations.py", *POLICY_RULE_TESTS),
     ),
@@ -139,8 +143,10 @@ TARGETS = (
     ),
     Target("program/config.py", CONFIG_TESTS),
     Target("program/checks.py", CONFIG_TESTS),
+    Target("program/delivery_checks.py", CONFIG_TESTS),
     Target("program/name_checks.py", CONFIG_TESTS),
     Target("vital/validators.py", ("tests/vital/test_validators.py", *CONFIG_TESTS)),
+    Target("vital/aws_validators.py", ("tests/vital/test_validators.py", "tests/bootstrap/test_program.py")),
     Target("vital/stackfile.py", READER_TESTS),
     Target("vital/goyaml.py", READER_TESTS),
     Target("vital/goscalar.py", READER_TESTS),

@@ -10,17 +10,19 @@ host, under every reading of the routes (routes.readings). Headers a route possi
 from __future__ import annotations
 
 import re
+from typing import cast
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
 from vital.facts import CDN_CACHE_HEADERS
 from vital.paths import PUBLIC, STATIC_CLASSES
+from vital.policy_report import Report
 
 from . import context, probes
 from .headers import failures, project_routes, show
 from .pack_config import setting
 from .resources import StackView, label
-from .routes import Sent, src_matches
+from .routes import HeaderRoute, Sent, src_matches
 
 _SECONDS = re.compile(r"^(s-maxage|max-age)\s*=\s*\"?(\d+)\"?$")
 
@@ -38,7 +40,7 @@ def shared(name: str, value: str) -> bool:
     return ages.get("max-age", 0) > 0  # CDN-Cache-Control and Vercel-CDN-Cache-Control speak to the CDN only
 
 
-def _shared_header(result: Sent) -> tuple[str, str, object] | None:
+def _shared_header(result: Sent) -> tuple[str, str, HeaderRoute] | None:
     for name in CDN_CACHE_HEADERS:
         found = result.maybe.get(name)
         if found and shared(name, found[0]):
@@ -46,7 +48,12 @@ def _shared_header(result: Sent) -> tuple[str, str, object] | None:
     return None
 
 
-def cache_safety(args: StackValidationArgs, report: ReportViolation) -> None:
+def _found(sent: Sent) -> tuple[str, str, HeaderRoute]:
+    """The shared header of a result failures() kept (it keeps only those _shared_header finds one in)."""
+    return cast(tuple[str, str, HeaderRoute], _shared_header(sent))
+
+
+def cache_safety(args: StackValidationArgs, report: Report) -> None:
     ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "cache-safety", "tiers"):
         return
@@ -55,16 +62,22 @@ def cache_safety(args: StackValidationArgs, report: ReportViolation) -> None:
     for project in view.projects:
         routes, domains = project_routes(view, project)
         own = [p for r in routes for p in probes.src_examples(r.src) if src_matches(r, p)]
-        requests = [r for r in probes.requests(project, domains, ctx.admin_paths, ctx.public_paths, own)
-                    if r.path_class not in (*STATIC_CLASSES, PUBLIC)]
+        requests = [
+            r
+            for r in probes.requests(project, domains, ctx.admin_paths, ctx.public_paths, own)
+            if r.path_class not in (*STATIC_CLASSES, PUBLIC)
+        ]
         found = failures(routes, requests, lambda request, result: _shared_header(result) is not None)
         by_route: dict[str, list] = {}
         for finding in found:
-            by_route.setdefault(_shared_header(finding.sent)[2].resource.urn, []).append(finding)
+            by_route.setdefault(_found(finding.sent)[2].resource.urn, []).append(finding)
         for urn, findings in by_route.items():
-            name, value, route = _shared_header(findings[0].sent)
+            name, value, route = _found(findings[0].sent)
             classes = ", ".join(dict.fromkeys(f.request.path_class for f in findings))
-            report(f"{label(route.resource)} (tier {ctx.tier}) lets Vercel's CDN share {classes} responses between "
-                   f"users ({name}: {value!r}) on {show(findings)}; allowed: shared caching (s-maxage, public with "
-                   f"max-age, CDN-Cache-Control) only on static assets and the pages in "
-                   f"{context.PROJECT}:publicCachePaths ({listed})", urn)
+            report(
+                f"{label(route.resource)} (tier {ctx.tier}) lets Vercel's CDN share {classes} responses between "
+                f"users ({name}: {value!r}) on {show(findings)}; allowed: shared caching (s-maxage, public with "
+                f"max-age, CDN-Cache-Control) only on static assets and the pages in "
+                f"{context.PROJECT}:publicCachePaths ({listed})",
+                urn,
+            )

@@ -7,7 +7,7 @@ Analyze call, so `pulumi.get_stack()` and `pulumi.Config` answer for the stack b
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pulumi
@@ -24,8 +24,6 @@ class StackContext:
     stack: str
     # None when neither the stack's name nor its `tier` config names a tier.
     tier: str | None
-    # What the tier came from, for messages: "stack name" or "config vital-expert-infra:tier".
-    tier_source: str
     plan: str
     admin_paths: tuple[str, ...]
     # Pages the stack lets a shared cache keep (config publicCachePaths); none by default.
@@ -38,8 +36,10 @@ class StackContext:
     def no_tier_reason(self) -> str:
         configured = pulumi.Config(PROJECT).get("tier")
         found = f"config {PROJECT}:tier is {configured!r}" if configured is not None else f"no {PROJECT}:tier config"
-        return (f"stack '{self.stack}' has no tier: its name is not a tier and {found}; "
-                f"allowed: a stack named {', '.join(TIERS)}, or {PROJECT}:tier set to one of them")
+        return (
+            f"stack '{self.stack}' has no tier: its name is not a tier and {found}; "
+            f"allowed: a stack named {', '.join(TIERS)}, or {PROJECT}:tier set to one of them"
+        )
 
     def bad_plan_reason(self) -> str:
         return f"config {PROJECT}:vercelPlan is {self.plan!r}; allowed: one of {', '.join(PLANS)}"
@@ -50,27 +50,32 @@ def current() -> StackContext:
     stack = pulumi.get_stack()
     config = pulumi.Config(PROJECT)
     if stack in TIERS:
-        tier, source = stack, "stack name"
+        tier: str | None = stack
     else:
         configured = config.get("tier")
         tier = configured if configured in TIERS else None
-        source = f"config {PROJECT}:tier"
     return StackContext(
         stack=stack,
         tier=tier,
-        tier_source=source,
         plan=config.get("vercelPlan") or DEFAULT_PLAN,
         admin_paths=_admin_paths(config.get("adminPaths")),
         public_paths=_string_list(config.get("publicCachePaths")) or (),
     )
 
 
-def for_rule(args: Any) -> StackContext:
+class RuleContext(StackContext):
+    """A StackContext whose tier is known: what a rule judges against (for_rule). The annotation
+    narrows the type for mypy; the fields, frozen, are StackContext's."""
+
+    tier: str
+
+
+def for_rule(args: Any) -> RuleContext:
     """The stack's context for a rule; a stack with no tier makes the rule not applicable."""
     ctx = current()
     if ctx.tier is None:
         args.not_applicable(ctx.no_tier_reason())  # raises: the rule stops here
-    return ctx
+    return RuleContext(**{field.name: getattr(ctx, field.name) for field in fields(ctx)})
 
 
 def plan_limits(ctx: StackContext, report: Any) -> PlanLimits | None:
@@ -148,5 +153,7 @@ class GitHubPlan:
 
 def github_plan() -> GitHubPlan:
     config = pulumi.Config(PROJECT)
-    return GitHubPlan(plan=config.get("githubPlan") or SHARED["github_plan"],
-                      visibility=config.get("githubRepoVisibility") or SHARED["github_repo_visibility"])
+    return GitHubPlan(
+        plan=config.get("githubPlan") or SHARED["github_plan"],
+        visibility=config.get("githubRepoVisibility") or SHARED["github_repo_visibility"],
+    )

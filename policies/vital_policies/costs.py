@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
 from vital import costs
 from vital.facts import SEED_MONTHLY_CEILINGS_USD
+from vital.policy_report import Report
 from vital.tiers import TIERS
 
 from . import context
@@ -40,12 +41,15 @@ def other_tiers(config: Any, tier: str) -> dict[str, dict[str, float]]:
         if other == tier:
             continue
         totals = given.get(other) if isinstance(given, dict) else None
-        out[other] = ({s: float(totals.get(s, 0)) for s in costs.SERVICES} if isinstance(totals, dict)
-                      else costs.model(costs.priced(other, lambda key: None)).totals())
+        out[other] = (
+            {s: float(totals.get(s, 0)) for s in costs.SERVICES}
+            if isinstance(totals, dict)
+            else costs.model(costs.priced(other, lambda key: None)).totals()
+        )
     return out
 
 
-def cost_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
+def cost_ceiling(args: StackValidationArgs, report: Report) -> None:
     ctx = context.for_rule(args)
     config = args.get_config()
     mine = this_stack(args, ctx.tier)
@@ -54,9 +58,11 @@ def cost_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
         modelled = mine.total(service)
         if modelled > budgets[service]:
             key = costs.BUDGET_KEYS[service][0]
-            report(f"tier {ctx.tier}'s modelled {service} cost is {costs.show(modelled)} USD a month "
-                   f"({mine.items(service)}); allowed: at most its budget {key} {costs.show(budgets[service])} USD "
-                   f"(raise the budget, or drop what costs)")
+            report(
+                f"tier {ctx.tier}'s modelled {service} cost is {costs.show(modelled)} USD a month "
+                f"({mine.items(service)}); allowed: at most its budget {key} {costs.show(budgets[service])} USD "
+                f"(raise the budget, or drop what costs)"
+            )
     ceilings = {**SEED_MONTHLY_CEILINGS_USD, **(setting(config, "cost-ceiling", "ceilings") or {})}
     others = other_tiers(config, ctx.tier)
     for service, ceiling in ceilings.items():
@@ -64,5 +70,7 @@ def cost_ceiling(args: StackValidationArgs, report: ReportViolation) -> None:
         total = sum(parts.values())
         if total > ceiling:
             shown = ", ".join(f"{tier} {costs.show(amount)}" for tier, amount in parts.items())
-            report(f"modelled {service} costs add up to {costs.show(total)} USD a month ({shown}); allowed: at most "
-                   f"{costs.show(ceiling)} USD, the strategy's ceiling for {service}")
+            report(
+                f"modelled {service} costs add up to {costs.show(total)} USD a month ({shown}); allowed: at most "
+                f"{costs.show(ceiling)} USD, the strategy's ceiling for {service}"
+            )

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
 from vital import dns
 from vital.names import DNS_ON_VERCEL_KEY, DNS_ZONE_KEY, PROJECT
+from vital.policy_report import Report
 
 from . import context
 from .pack_config import setting
@@ -44,7 +45,7 @@ def _allowed(expected: dns.Record) -> str:
     return f"a DnsRecord with domain {expected.zone!r}, name {expected.name!r}, type {expected.type}, value {values}"
 
 
-def dns_records(args: StackValidationArgs, report: ReportViolation) -> None:
+def dns_records(args: StackValidationArgs, report: Report) -> None:
     """Each ProjectDomain has its documented DnsRecord, and every address record at its name is that one."""
     ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "dns-records", "tiers"):
@@ -53,8 +54,10 @@ def dns_records(args: StackValidationArgs, report: ReportViolation) -> None:
     if not on_vercel:
         return
     if zone is None:
-        report(f"stack {ctx.stack}: config {PROJECT}:{DNS_ON_VERCEL_KEY} is true and {PROJECT}:{DNS_ZONE_KEY} is not set; "
-               f"allowed: the zone on Vercel's nameservers that holds the custom domains, such as vitalexpert.com")
+        report(
+            f"stack {ctx.stack}: config {PROJECT}:{DNS_ON_VERCEL_KEY} is true and {PROJECT}:{DNS_ZONE_KEY} is not set; "
+            f"allowed: the zone on Vercel's nameservers that holds the custom domains, such as vitalexpert.com"
+        )
         return
     expected = {}
     for domain in (r for r in args.resources if r.resource_type == DOMAIN):
@@ -62,8 +65,11 @@ def dns_records(args: StackValidationArgs, report: ReportViolation) -> None:
         if not isinstance(name, str):
             continue
         if not dns.within(name, zone):
-            report(f"{label(domain)} attaches {name!r}, outside {DNS_ZONE_KEY} {zone!r}, so no record on Vercel's "
-                   f"nameservers can serve it; allowed: a domain in {zone}, or {DNS_ON_VERCEL_KEY} false", domain.urn)
+            report(
+                f"{label(domain)} attaches {name!r}, outside {DNS_ZONE_KEY} {zone!r}, so no record on Vercel's "
+                f"nameservers can serve it; allowed: a domain in {zone}, or {DNS_ON_VERCEL_KEY} false",
+                domain.urn,
+            )
             continue
         expected[name] = (domain, dns.record_for(name, zone))
     records = [r for r in args.resources if r.resource_type == DNS_RECORD and get(r.props, "type") in ADDRESS_TYPES]
@@ -76,9 +82,15 @@ def dns_records(args: StackValidationArgs, report: ReportViolation) -> None:
         want = expected[fqdn][1]
         found = (record_zone, record_name, get(record.props, "type"), get(record.props, "value"))
         if found[:3] != (want.zone, want.name, want.type) or found[3] not in dns.accepted_values(want.type):
-            report(f"{label(record)} ({fqdn}) is domain {found[0]!r}, name {found[1]!r}, {found[2]} {found[3]!r}, which "
-                   f"does not reach Vercel as documented; allowed: {_allowed(want)}", record.urn)
+            report(
+                f"{label(record)} ({fqdn}) is domain {found[0]!r}, name {found[1]!r}, {found[2]} {found[3]!r}, which "
+                f"does not reach Vercel as documented; allowed: {_allowed(want)}",
+                record.urn,
+            )
     for fqdn, (domain, want) in expected.items():
         if fqdn not in answered:
-            report(f"{label(domain)} ({fqdn}) has no DnsRecord at its name, so Vercel never verifies it and it serves "
-                   f"nothing; found none; allowed: {_allowed(want)}", domain.urn)
+            report(
+                f"{label(domain)} ({fqdn}) has no DnsRecord at its name, so Vercel never verifies it and it serves "
+                f"nothing; found none; allowed: {_allowed(want)}",
+                domain.urn,
+            )

@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_policy import ReportViolation, ResourceValidationArgs
+from pulumi_policy import ResourceValidationArgs
 
 from vital.facts import NEXTJS_NODE_ENV_VALUES
+from vital.policy_report import Report
 from vital.secrets import is_public_key, looks_secret_key, looks_secret_value, public_key_leaks_secret
 
 from . import context
@@ -61,7 +62,7 @@ def env_entries(args: ResourceValidationArgs) -> list[EnvEntry]:
     return []
 
 
-def no_debug_in_production(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def no_debug_in_production(args: ResourceValidationArgs, report: Report) -> None:
     """Debug and mock-API flags are off in production; NODE_ENV is one Next.js accepts, in every tier."""
     entries = env_entries(args)
     if not entries:
@@ -74,16 +75,20 @@ def no_debug_in_production(args: ResourceValidationArgs, report: ReportViolation
         if flags_apply and entry.key in flags:
             value = entry.value()
             if value is not None and value != "false":
-                report(f"{entry.name(args)} is set to something other than 'false' in tier {ctx.tier} (value not "
-                       f"shown); allowed: absent or 'false'")
+                report(
+                    f"{entry.name(args)} is set to something other than 'false' in tier {ctx.tier} (value not "
+                    f"shown); allowed: absent or 'false'"
+                )
         elif entry.key == "NODE_ENV":
             value = entry.value()
             if value not in NEXTJS_NODE_ENV_VALUES:
-                report(f"{entry.name(args)} is not a NODE_ENV Next.js accepts (value not shown); allowed: one of "
-                       f"{', '.join(NEXTJS_NODE_ENV_VALUES)} (Next.js refuses a non-standard NODE_ENV)")
+                report(
+                    f"{entry.name(args)} is not a NODE_ENV Next.js accepts (value not shown); allowed: one of "
+                    f"{', '.join(NEXTJS_NODE_ENV_VALUES)} (Next.js refuses a non-standard NODE_ENV)"
+                )
 
 
-def secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def secrets(args: ResourceValidationArgs, report: Report) -> None:
     """Credentials are sensitive env vars, never NEXT_PUBLIC_*; GitHub secrets avoid deprecated fields."""
     if args.resource_type in GITHUB_SECRETS:
         for field, use in (("plaintextValue", "value"), ("encryptedValue", "valueEncrypted (with keyId)")):
@@ -93,22 +98,30 @@ def secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
     for entry in env_entries(args):
         if is_public_key(entry.key):
             if entry.sensitive:
-                report(f"{entry.name(args)} is sensitive: true, but Next.js inlines every NEXT_PUBLIC_* variable into "
-                       f"the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable (drop the prefix)")
+                report(
+                    f"{entry.name(args)} is sensitive: true, but Next.js inlines every NEXT_PUBLIC_* variable into "
+                    f"the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable (drop the prefix)"
+                )
             elif public_key_leaks_secret(entry.key, entry.known_value()):
-                report(f"{entry.name(args)} names or holds a credential, and Next.js inlines every NEXT_PUBLIC_* "
-                       f"variable into the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable")
+                report(
+                    f"{entry.name(args)} names or holds a credential, and Next.js inlines every NEXT_PUBLIC_* "
+                    f"variable into the browser bundle; allowed: no secret in a NEXT_PUBLIC_* variable"
+                )
         elif not entry.sensitive:
             if looks_secret_key(entry.key):
-                report(f"{entry.name(args)} names a credential but is sensitive: "
-                       f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true")
+                report(
+                    f"{entry.name(args)} names a credential but is sensitive: "
+                    f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true"
+                )
             elif looks_secret_value(entry.known_value()):
                 # The value itself is a credential (a DSN with a password, a known token format).
-                report(f"{entry.name(args)} holds a credential (value not shown) but is sensitive: "
-                       f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true")
+                report(
+                    f"{entry.name(args)} holds a credential (value not shown) but is sensitive: "
+                    f"{get(entry.props, 'sensitive')!r}; allowed: sensitive: true"
+                )
 
 
-def cors(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def cors(args: ResourceValidationArgs, report: Report) -> None:
     """The allowed CORS origins hold no wildcard in production."""
     config = args.get_config()
     variable = setting(config, "cors", "variable")
@@ -123,5 +136,7 @@ def cors(args: ResourceValidationArgs, report: ReportViolation) -> None:
         origins = [o.strip() for o in value.split(",")] if isinstance(value, str) else []
         wild = [o for o in origins if "*" in o]
         if wild:
-            report(f"{entry.name(args)} allows {len(wild)} wildcard origin(s) ('*' or a '*.' pattern; value not shown) "
-                   f"in tier {ctx.tier}; allowed: explicit origins only, such as https://app.vitalexpert.com")
+            report(
+                f"{entry.name(args)} allows {len(wild)} wildcard origin(s) ('*' or a '*.' pattern; value not shown) "
+                f"in tier {ctx.tier}; allowed: explicit origins only, such as https://app.vitalexpert.com"
+            )

@@ -13,14 +13,15 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+from pulumi_policy import PolicyResource, StackValidationArgs
 
 from vital.facts import RATE_LIMIT_429_ACTION
 from vital.paths import API, CLASSES, STATIC_CLASSES
+from vital.policy_report import Report
 from vital.validators import covers_every_address
 
 from . import context
-from .pack_config import setting, tier_setting
+from .pack_config import number_setting, setting
 from .resources import FIREWALL, StackView, dig, elements, get, label, number, show_number
 
 
@@ -40,7 +41,7 @@ def _disabled(firewall: PolicyResource) -> bool:
 # ---- rate-limit ---------------------------------------------------------------------------
 
 
-def _firewalls_by_project(args: StackValidationArgs, allowed: str, report: ReportViolation):
+def _firewalls_by_project(args: StackValidationArgs, allowed: str, report: Report):
     """Each project with its FirewallConfigs; a project without one is reported, not yielded."""
     view = StackView(args.resources)
     for project in view.projects:
@@ -51,20 +52,22 @@ def _firewalls_by_project(args: StackValidationArgs, allowed: str, report: Repor
             report(f"{label(project)} has no FirewallConfig; allowed: {allowed}", project.urn)
 
 
-def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
+def rate_limit(args: StackValidationArgs, report: Report) -> None:
     """Every project has an active per-IP rate-limit rule no looser than its tier allows."""
     ctx = context.for_rule(args)
     limits = context.plan_limits(ctx, report)
     if limits is None:
         return
     config = args.get_config()
-    max_requests = number(tier_setting(config, "rate-limit", "maxRequests", ctx.tier))
-    period = number(setting(config, "rate-limit", "periodSeconds"))
-    allowed = (f"an active rate-limit rule keyed on ip of at most {show_number(max_requests)} requests per "
-               f"{show_number(period)} s (tier {ctx.tier}), window {limits.rate_limit_window_min_s}-"
-               f"{limits.rate_limit_window_max_s} s and algorithm {' or '.join(limits.rate_limit_algorithms)} "
-               f"(plan {ctx.plan}), counting /api and no static asset, answering 429 "
-               f"(rateLimit.action {RATE_LIMIT_429_ACTION!r})")
+    max_requests = number_setting(config, "rate-limit", "maxRequests", ctx.tier)
+    period = number_setting(config, "rate-limit", "periodSeconds")
+    allowed = (
+        f"an active rate-limit rule keyed on ip of at most {show_number(max_requests)} requests per "
+        f"{show_number(period)} s (tier {ctx.tier}), window {limits.rate_limit_window_min_s}-"
+        f"{limits.rate_limit_window_max_s} s and algorithm {' or '.join(limits.rate_limit_algorithms)} "
+        f"(plan {ctx.plan}), counting /api and no static asset, answering 429 "
+        f"(rateLimit.action {RATE_LIMIT_429_ACTION!r})"
+    )
     for project, firewalls in _firewalls_by_project(args, allowed, report):
         findings: list[str] = []
         passed = False
@@ -87,8 +90,11 @@ def rate_limit(args: StackValidationArgs, report: ReportViolation) -> None:
             report(f"{label(project)}: {found}; allowed: {allowed}", firewalls[0].urn)
             continue
         for firewall, rule, paths in _static_counters(firewalls):
-            report(f"{label(project)}: {label(firewall)} {_rule_name(rule)} counts static assets ({', '.join(paths)}); "
-                   f"allowed: rate limits that never count build output or static files", firewall.urn)
+            report(
+                f"{label(project)}: {label(firewall)} {_rule_name(rule)} counts static assets ({', '.join(paths)}); "
+                f"allowed: rate limits that never count build output or static files",
+                firewall.urn,
+            )
 
 
 def _static_counters(firewalls: list[PolicyResource]):
@@ -113,8 +119,10 @@ def _rate_limit_problems(rule: Any, max_requests: float, period: float, limits) 
         problems.append(f"keys {keys} (not per IP)")
     follow_up = get(rl, "action")
     if follow_up != RATE_LIMIT_429_ACTION:
-        problems.append(f"follow-up action {follow_up!r} (not {RATE_LIMIT_429_ACTION!r}, the 429 answer"
-                        f"{'; log only logs' if follow_up == 'log' else ''})")
+        problems.append(
+            f"follow-up action {follow_up!r} (not {RATE_LIMIT_429_ACTION!r}, the 429 answer"
+            f"{'; log only logs' if follow_up == 'log' else ''})"
+        )
     missed = [p for p in CLASSES[API].samples if _counts(rule, p) is not True]  # every API sample, not one
     if missed:
         problems.append(f"does not count every {missed[0]} request")
@@ -133,23 +141,26 @@ def _rate_limit_problems(rule: Any, max_requests: float, period: float, limits) 
     # The rate is limit / window; compare it exactly with max_requests / period.
     if Fraction(limit) * Fraction(period) > Fraction(max_requests) * Fraction(window):
         scaled = float(Fraction(limit) * Fraction(period) / Fraction(window))
-        problems.append(f"{show_number(limit)} requests per {show_number(window)} s "
-                        f"(= {scaled:.4g} per {show_number(period)} s)")
+        problems.append(
+            f"{show_number(limit)} requests per {show_number(window)} s (= {scaled:.4g} per {show_number(period)} s)"
+        )
     return problems
 
 
 # ---- admin-allowlist ------------------------------------------------------------------------
 
 
-def admin_allowlist(args: StackValidationArgs, report: ReportViolation) -> None:
+def admin_allowlist(args: StackValidationArgs, report: Report) -> None:
     """Admin routes are denied to every address outside the allow-list, in every project."""
     ctx = context.for_rule(args)
     if ctx.tier not in setting(args.get_config(), "admin-allowlist", "tiers"):
         return
     paths = ctx.admin_paths
-    allowed = (f"an active FirewallConfig rule with action deny whose conditions match the admin routes "
-               f"({', '.join(paths)}) and an ip_address condition with neg: true and op inc on the allow-list's "
-               f"addresses (values, none of them every address such as 0.0.0.0/0; set {context.PROJECT}:adminAllowlist)")
+    allowed = (
+        f"an active FirewallConfig rule with action deny whose conditions match the admin routes "
+        f"({', '.join(paths)}) and an ip_address condition with neg: true and op inc on the allow-list's "
+        f"addresses (values, none of them every address such as 0.0.0.0/0; set {context.PROJECT}:adminAllowlist)"
+    )
     for project, firewalls in _firewalls_by_project(args, allowed, report):
         uncovered = set(paths)
         seen: list[str] = []
@@ -162,8 +173,11 @@ def admin_allowlist(args: StackValidationArgs, report: ReportViolation) -> None:
                 uncovered -= _admin_paths_denied(rule, paths)
         if uncovered:
             found = ", ".join(seen) if seen else "no rules"
-            report(f"{label(project)}: admin routes {', '.join(sorted(uncovered))} are not denied outside the "
-                   f"allow-list (found: {found}); allowed: {allowed}", firewalls[0].urn)
+            report(
+                f"{label(project)}: admin routes {', '.join(sorted(uncovered))} are not denied outside the "
+                f"allow-list (found: {found}); allowed: {allowed}",
+                firewalls[0].urn,
+            )
 
 
 def _admin_paths_denied(rule: Any, paths: tuple[str, ...]) -> set[str]:
@@ -189,8 +203,13 @@ def _outside_allowlist(condition: Any) -> bool:
     taken for one: `eq` compares a single value, and a negated `ninc` holds inside the list. A list
     holding 0.0.0.0/0 or ::/0 has nobody outside it: the deny never applies."""
     values = [v for v in elements(get(condition, "values")) if isinstance(v, str)]
-    return (get(condition, "type") == "ip_address" and get(condition, "op") == "inc" and get(condition, "neg") is True
-            and bool(values) and not any(covers_every_address(v) for v in values))
+    return (
+        get(condition, "type") == "ip_address"
+        and get(condition, "op") == "inc"
+        and get(condition, "neg") is True
+        and bool(values)
+        and not any(covers_every_address(v) for v in values)
+    )
 
 
 def _static_paths_counted(rule: Any) -> list[str]:
@@ -200,7 +219,9 @@ def _static_paths_counted(rule: Any) -> list[str]:
 def _counts(rule: Any, path: str) -> bool | None:
     """Whether the rule's conditions match a request for this path: True, False, or None (it
     depends on conditions other than the path)."""
-    results = [_group_holds(elements(get(group, "conditions")), path) for group in elements(get(rule, "conditionGroups"))]
+    results = [
+        _group_holds(elements(get(group, "conditions")), path) for group in elements(get(rule, "conditionGroups"))
+    ]
     if True in results:
         return True
     if None in results:
@@ -233,8 +254,13 @@ def _path_matches(condition: Any, path: str) -> bool | None:
             return re.search(value, path) is not None
         except re.error:
             return None
-    tests = {"pre": lambda v: path.startswith(v), "eq": lambda v: path == v, "neq": lambda v: path != v,
-             "sub": lambda v: v in path, "suf": lambda v: path.endswith(v)}
+    tests = {
+        "pre": lambda v: path.startswith(v),
+        "eq": lambda v: path == v,
+        "neq": lambda v: path != v,
+        "sub": lambda v: v in path,
+        "suf": lambda v: path.endswith(v),
+    }
     if op in tests and isinstance(value, str):
         return tests[op](value)
     if op in ("inc", "ninc"):

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
+
+from vital.policy_report import Report
 
 from . import context, probes
 from .pack_config import setting
@@ -46,8 +48,9 @@ class Finding:
     sent: Sent
 
 
-def failures(routes: list[HeaderRoute], requests: list[probes.Request],
-             fails: Callable[[probes.Request, Sent], bool]) -> list[Finding]:
+def failures(
+    routes: list[HeaderRoute], requests: list[probes.Request], fails: Callable[[probes.Request, Sent], bool]
+) -> list[Finding]:
     """Each request that fails under some reading, with the first reading it fails under."""
     found = []
     every = readings(routes)
@@ -81,7 +84,7 @@ def _robots(result: dict) -> str | None:
     return found[0] if found else None
 
 
-def noindex(args: StackValidationArgs, report: ReportViolation) -> None:
+def noindex(args: StackValidationArgs, report: Report) -> None:
     """Noindex tiers send X-Robots-Tag: noindex on every request; the others send it on their
     *.vercel.app hosts and never on their custom domains."""
     ctx = context.for_rule(args)
@@ -93,22 +96,30 @@ def noindex(args: StackValidationArgs, report: ReportViolation) -> None:
         if must_noindex:
             missing = failures(routes, requests, lambda r, s: not sends_noindex(_robots(s.always)))
             if missing:
-                report(f"{label(project)} (tier {ctx.tier}): no X-Robots-Tag: noindex on {show(missing)}; allowed: "
-                       f"X-Robots-Tag containing 'noindex' on every path of every host, whichever way Vercel applies "
-                       f"the routes (route.headers, or a response.headers transform with op set/append)", project.urn)
+                report(
+                    f"{label(project)} (tier {ctx.tier}): no X-Robots-Tag: noindex on {show(missing)}; allowed: "
+                    f"X-Robots-Tag containing 'noindex' on every path of every host, whichever way Vercel applies "
+                    f"the routes (route.headers, or a response.headers transform with op set/append)",
+                    project.urn,
+                )
             continue
         _custom_domains_indexed(ctx.tier, routes, [r for r in requests if r.custom_domain], domains, report)
-        hidden = failures(routes, [r for r in requests if not r.custom_domain],
-                          lambda r, s: not sends_noindex(_robots(s.always)))
+        hidden = failures(
+            routes, [r for r in requests if not r.custom_domain], lambda r, s: not sends_noindex(_robots(s.always))
+        )
         if hidden:
-            report(f"{label(project)} (tier {ctx.tier}): its *.vercel.app hosts get no X-Robots-Tag: noindex on "
-                   f"{show(hidden)}; allowed: noindex on every host but the custom domains "
-                   f"({', '.join(domains) or 'none attached yet'}), so the *.vercel.app copy stays out of search "
-                   f"results", project.urn)
+            report(
+                f"{label(project)} (tier {ctx.tier}): its *.vercel.app hosts get no X-Robots-Tag: noindex on "
+                f"{show(hidden)}; allowed: noindex on every host but the custom domains "
+                f"({', '.join(domains) or 'none attached yet'}), so the *.vercel.app copy stays out of search "
+                f"results",
+                project.urn,
+            )
 
 
-def _custom_domains_indexed(tier: str, routes: list[HeaderRoute], requests: list[probes.Request], domains: list[str],
-                            report: ReportViolation) -> None:
+def _custom_domains_indexed(
+    tier: str, routes: list[HeaderRoute], requests: list[probes.Request], domains: list[str], report: Report
+) -> None:
     leaks = failures(routes, requests, lambda r, s: sends_noindex(_robots(s.maybe)))
     by_route: dict[str, list[Finding]] = {}
     for finding in leaks:
@@ -116,18 +127,22 @@ def _custom_domains_indexed(tier: str, routes: list[HeaderRoute], requests: list
         by_route.setdefault(route.resource.urn, []).append(finding)
     for urn, found in by_route.items():
         route = found[0].sent.maybe[ROBOTS][1]
-        report(f"{label(route.resource)} (tier {tier}) sends X-Robots-Tag: noindex on custom domains "
-               f"({', '.join(domains)}): {show(found)}, so they drop out of search results; allowed: no noindex on "
-               f"custom domains (a noindex route needs missing: [{{type: host, value: <each custom domain>}}])", urn)
+        report(
+            f"{label(route.resource)} (tier {tier}) sends X-Robots-Tag: noindex on custom domains "
+            f"({', '.join(domains)}): {show(found)}, so they drop out of search results; allowed: no noindex on "
+            f"custom domains (a noindex route needs missing: [{{type: host, value: <each custom domain>}}])",
+            urn,
+        )
 
 
-def security_headers(args: StackValidationArgs, report: ReportViolation) -> None:
+def security_headers(args: StackValidationArgs, report: Report) -> None:
     """Production projects send CSP, HSTS, frame and sniffing protection on every request; the tiers
     before production send a CSP at least report-only on every request."""
     ctx = context.for_rule(args)
     config = args.get_config()
-    if ctx.tier in setting(config, "security-headers", "reportOnlyTiers") \
-            and ctx.tier not in setting(config, "security-headers", "tiers"):
+    if ctx.tier in setting(config, "security-headers", "reportOnlyTiers") and ctx.tier not in setting(
+        config, "security-headers", "tiers"
+    ):
         _csp_reported(args, report, ctx)
         return
     if ctx.tier not in setting(config, "security-headers", "tiers"):
@@ -138,17 +153,20 @@ def security_headers(args: StackValidationArgs, report: ReportViolation) -> None
         requests = probes.requests(project, domains, ctx.admin_paths, ctx.public_paths)
         missing_names: list[str] = []
 
-        def fails(request, result) -> bool:
+        def fails(request, result, missing_names: list[str] = missing_names) -> bool:  # this project's list
             missing = _missing_security(result.always)
             missing_names.extend(m for m in missing if m not in missing_names)
             return bool(missing)
 
         found = failures(routes, requests, fails)
         if found:
-            report(f"{label(project)} (tier {ctx.tier}) does not send on every path: {', '.join(missing_names)}; "
-                   f"missing on {show(found)}; allowed: Content-Security-Policy, Strict-Transport-Security, "
-                   f"X-Frame-Options or CSP frame-ancestors, and X-Content-Type-Options: nosniff on every path of every "
-                   f"host, whichever way Vercel applies the routes", project.urn)
+            report(
+                f"{label(project)} (tier {ctx.tier}) does not send on every path: {', '.join(missing_names)}; "
+                f"missing on {show(found)}; allowed: Content-Security-Policy, Strict-Transport-Security, "
+                f"X-Frame-Options or CSP frame-ancestors, and X-Content-Type-Options: nosniff on every path of every "
+                f"host, whichever way Vercel applies the routes",
+                project.urn,
+            )
 
 
 def directives(policy: str) -> list[str]:
@@ -157,7 +175,7 @@ def directives(policy: str) -> list[str]:
     return sorted(d for d in found if d and d.split()[0].lower() not in REPORTING_DIRECTIVES)
 
 
-def _csp_reported(args: StackValidationArgs, report: ReportViolation, ctx: context.StackContext) -> None:
+def _csp_reported(args: StackValidationArgs, report: Report, ctx: context.StackContext) -> None:
     view = StackView(args.resources)
     wanted = directives(setting(args.get_config(), "security-headers", "csp"))
     for project in view.projects:
@@ -170,11 +188,14 @@ def _csp_reported(args: StackValidationArgs, report: ReportViolation, ctx: conte
 
         found = failures(routes, requests, fails)
         if found:
-            report(f"{label(project)} (tier {ctx.tier}) does not send production's CSP on {show(found)} (none, or a "
-                   f"different policy), so a policy that breaks the app is first seen in production; allowed: "
-                   f"production's Content-Security-Policy (pack config security-headers.csp) as "
-                   f"Content-Security-Policy-Report-Only, or enforced, on every path of every host (config "
-                   f"cspReportOnly: true)", project.urn)
+            report(
+                f"{label(project)} (tier {ctx.tier}) does not send production's CSP on {show(found)} (none, or a "
+                f"different policy), so a policy that breaks the app is first seen in production; allowed: "
+                f"production's Content-Security-Policy (pack config security-headers.csp) as "
+                f"Content-Security-Policy-Report-Only, or enforced, on every path of every host (config "
+                f"cspReportOnly: true)",
+                project.urn,
+            )
 
 
 def _missing_security(result: dict) -> list[str]:

@@ -8,6 +8,7 @@ route aimed at one unlisted page (src ^/settings$) is probed on that page too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +16,6 @@ from typing import Any
 from vital.paths import PATH_CLASSES, classify
 
 from .resources import peek
-
-try:  # the stdlib's regex parser: Python 3.11 names it re._parser
-    from re import _parser as regex_parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - older names
-    import sre_parse as regex_parser  # type: ignore[no-redef]
 
 
 @dataclass(frozen=True)
@@ -50,15 +46,31 @@ def sample_paths(admin_paths: Sequence[str], public_paths: Sequence[str], extra:
     return list(dict.fromkeys(found))
 
 
-def requests(project: Any, domains: Sequence[str], admin_paths: Sequence[str], public_paths: Sequence[str],
-             extra_paths: Iterable[str] = ()) -> list[Request]:
+def requests(
+    project: Any,
+    domains: Sequence[str],
+    admin_paths: Sequence[str],
+    public_paths: Sequence[str],
+    extra_paths: Iterable[str] = (),
+) -> list[Request]:
     hosts = [(d, True) for d in domains] + [(h, False) for h in vercel_app_hosts(project)]
-    return [Request(host, path, classify(path, admin_paths, public_paths), custom)
-            for host, custom in hosts
-            for path in sample_paths(admin_paths, public_paths, extra_paths)]
+    return [
+        Request(host, path, classify(path, admin_paths, public_paths), custom)
+        for host, custom in hosts
+        for path in sample_paths(admin_paths, public_paths, extra_paths)
+    ]
 
 
 # ---- paths a regular expression matches -----------------------------------------------------
+#
+# A small reader of Python's regular-expression syntax (docs.python.org/3/library/re.html, "Regular
+# Expression Syntax"), for spelling examples only: re.compile, the public API, decides what is a
+# regular expression at all, and the caller keeps only the examples the route matches, so an odd
+# construct read loosely costs an example, never a wrong verdict. It stands in for the
+# stdlib-private re._parser (issue 26). An item is the text it spells ("" for nothing), a group
+# (a list of alternatives, each a list of items) or a repeat (a tuple: the least count, the item).
+
+_QUANTIFIER = re.compile(r"\{(\d*)(,?)(\d*)\}")
 
 
 def src_examples(pattern: Any, limit: int = 6) -> list[str]:
@@ -67,34 +79,116 @@ def src_examples(pattern: Any, limit: int = 6) -> list[str]:
     if not isinstance(pattern, str):
         return []
     try:
-        parsed = regex_parser.parse(pattern)
-    except Exception:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):  # too deep a nesting, too large a repeat
         return []
-    return [s for s in _spell(list(parsed), limit) if s.startswith("/")]
+    spelled = _options(_alternatives(pattern, 0)[0], limit)
+    return [s for s in spelled if s.startswith("/")]
+
+
+def _alternatives(text: str, i: int) -> tuple[list[list], int]:
+    """The `|`-separated sequences from i to the end or the `)` closing the group; the index of that `)`."""
+    found: list[list] = [[]]
+    while i < len(text) and text[i] != ")":
+        if text[i] == "|":
+            found.append([])
+            i += 1
+        else:
+            item, i = _atom(text, i)
+            item, i = _repeat(text, i, item)
+            found[-1].append(item)
+    return found, i
+
+
+def _atom(text: str, i: int) -> tuple[Any, int]:
+    char = text[i]
+    if char == "(":
+        return _group(text, i + 1)
+    if char == "[":
+        return _class(text, i + 1)
+    if char == "\\":
+        return _escape(text[i + 1]), i + 2
+    if char in "^$":
+        return "", i + 1  # anchors spell nothing
+    return ("x" if char == "." else char), i + 1
+
+
+def _escape(char: str) -> str:
+    """An escaped character: a class (\\d, \\w, \\s and their negations) spells "x"; any other letter or
+    digit (an anchor such as \\b, a back-reference, a special character such as \\n) nothing; an
+    escaped punctuation mark itself."""
+    if char in "dDwWsS":
+        return "x"
+    return "" if char.isalnum() else char
+
+
+def _group(text: str, i: int) -> tuple[Any, int]:
+    """After `(`: a group, capturing, named or not, spells its alternatives; any other `(?`
+    construct (lookarounds, flags, references, comments, conditionals) spells nothing."""
+    if text.startswith("?P<", i):
+        i = text.index(">", i) + 1
+    elif text.startswith("?:", i):
+        i += 2
+    elif text.startswith("?#", i):  # a comment ends at the first `)`, nesting nothing
+        return "", text.index(")", i) + 1
+    elif text.startswith("?", i):
+        return "", _closing(text, i) + 1
+    alternatives, i = _alternatives(text, i)
+    return alternatives, i + 1
+
+
+def _closing(text: str, i: int) -> int:
+    """The index of the `)` that closes the group whose content starts at i."""
+    depth = 0
+    while depth >= 0:
+        char = text[i]
+        if char == "[":
+            i = _class(text, i + 1)[1]
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        i += 2 if char == "\\" else 1
+    return i - 1
+
+
+def _class(text: str, i: int) -> tuple[str, int]:
+    """After `[`: its first member when that is a plain character, else "x"; the index after `]`."""
+    ranged = text[i + 1] == "-" and text[i + 2] != "]"
+    first = "x" if text[i] in "^\\" or ranged else text[i]
+    start = i + (text[i] == "^")
+    end = start + (2 if text[start] == "\\" else 1)  # the first member, even a `]`
+    while text[end] != "]":
+        end += 2 if text[end] == "\\" else 1
+    return first, end + 1
+
+
+def _repeat(text: str, i: int, item: Any) -> tuple[Any, int]:
+    """The item with the quantifier after it, if any (a lazy or possessive mark changes no example)."""
+    quantifier = _QUANTIFIER.match(text, i)
+    if text[i : i + 1] in ("*", "?"):
+        least, i = 0, i + 1
+    elif text[i : i + 1] == "+":
+        least, i = 1, i + 1
+    elif quantifier and (quantifier[1] or quantifier[2]):
+        least, i = int(quantifier[1] or 0), quantifier.end()
+    else:
+        return item, i
+    if text[i : i + 1] in ("?", "+"):
+        i += 1
+    return (least, item), i
 
 
 def _spell(items: list, limit: int) -> list[str]:
     results = [""]
-    for op, av in items:
-        options = _options(str(op), av, limit)
-        results = [r + o for r in results for o in options][:limit] if options else results
+    for item in items:
+        results = [r + o for r in results for o in _options(item, limit)][:limit]
     return results
 
 
-def _options(op: str, av: Any, limit: int) -> list[str]:
-    if op == "LITERAL":
-        return [chr(av)]
-    if op in ("ANY", "NOT_LITERAL", "CATEGORY"):
-        return ["x"]
-    if op == "IN":
-        first = av[0] if av else None
-        return [chr(first[1])] if first and str(first[0]) == "LITERAL" else ["x"]
-    if op == "SUBPATTERN":
-        return _spell(list(av[-1]), limit)
-    if op == "BRANCH":
-        return [s for branch in av[1] for s in _spell(list(branch), limit)][:limit]
-    if op in ("MAX_REPEAT", "MIN_REPEAT"):
-        low, _, sub = av
-        once = _spell(list(sub), limit)
-        return ([""] if low == 0 else []) + [s * max(low, 1) for s in once]
-    return []  # AT (anchors), ASSERT and ASSERT_NOT (lookarounds), GROUPREF
+def _options(item: Any, limit: int) -> list[str]:
+    if isinstance(item, str):
+        return [item]
+    if isinstance(item, list):  # a group's alternatives
+        return [s for seq in item for s in _spell(seq, limit)][:limit]
+    least, repeated = item
+    once = _options(repeated, limit)
+    return ([""] if least == 0 else []) + [s * max(least, 1) for s in once]

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 
 import pulumi
-from pulumi_policy import ReportViolation, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
+from vital.policy_report import Report
 from vital.tiers import TIER_DEFAULTS
 
 from . import context
@@ -37,13 +38,15 @@ def unanchored(pattern: str, projects: list[str], slug: str | None) -> str | Non
     if not host.endswith(VERCEL_APP) or not any(c in host for c in "*?[{"):
         return None
     if slug is None:
-        return (f"allowed: <project>-*-<team slug>.vercel.app, and config {context.PROJECT}:vercelTeamSlug is not set, "
-                f"so nothing anchors it")
+        return (
+            f"allowed: <project>-*-<team slug>.vercel.app, and config {context.PROJECT}:vercelTeamSlug is not set, "
+            f"so nothing anchors it"
+        )
     allowed = [f"{p}-*-{slug}{VERCEL_APP}" for p in projects]
     return None if host in allowed else f"allowed: {', '.join(allowed) or 'no wildcard'}"
 
 
-def redirect_urls(args: StackValidationArgs, report: ReportViolation) -> None:
+def redirect_urls(args: StackValidationArgs, report: Report) -> None:
     ctx = context.for_rule(args)
     slug = pulumi.Config(context.PROJECT).get("vercelTeamSlug") or None
     allowed_here = ctx.tier in setting(args.get_config(), "redirect-urls", "tiers")
@@ -54,6 +57,9 @@ def redirect_urls(args: StackValidationArgs, report: ReportViolation) -> None:
         for pattern in elements(get(resource.props, "uri_allow_list")):
             why = unanchored(str(pattern), projects if allowed_here else [], slug if allowed_here else None)
             if why is not None:
-                report(f"{label(resource)} in tier {ctx.tier} lets Supabase Auth redirect to {pattern!r}, a wildcard "
-                       f"host on vercel.app other teams' projects can match; {why if allowed_here else 'allowed: none in this tier'}"
-                       f" (a host under the team's own preview suffix needs no vercel.app pattern)", resource.urn)
+                report(
+                    f"{label(resource)} in tier {ctx.tier} lets Supabase Auth redirect to {pattern!r}, a wildcard "
+                    f"host on vercel.app other teams' projects can match; {why if allowed_here else 'allowed: none in this tier'}"
+                    f" (a host under the team's own preview suffix needs no vercel.app pattern)",
+                    resource.urn,
+                )

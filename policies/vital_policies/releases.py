@@ -10,7 +10,7 @@ triggers: [{type, filter}]}; CustomAlertRule: {projectId, evaluation: {query: {m
 
 from __future__ import annotations
 
-from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+from pulumi_policy import PolicyResource, StackValidationArgs
 
 from vital.facts import (
     ALERT_ABOVE_OPERATORS,
@@ -21,9 +21,10 @@ from vital.facts import (
     ROLLOUT_STAGES_MAX,
     ROLLOUT_STAGES_MIN,
 )
+from vital.policy_report import Report
 
 from . import context
-from .pack_config import setting
+from .pack_config import number_setting, setting
 from .resources import (
     ALERT_RULE,
     CUSTOM_ALERT_RULE,
@@ -56,12 +57,17 @@ def _gated_check(check: PolicyResource) -> str | None:
 
 def _staged(release: PolicyResource) -> bool:
     stages = [number(get(s, "targetPercentage")) for s in elements(get(release.props, "stages"))]
-    return (get(release.props, "advancementType") in ROLLOUT_ADVANCEMENTS
-            and ROLLOUT_STAGES_MIN <= len(stages) <= ROLLOUT_STAGES_MAX
-            and None not in stages and stages[-1] == 100 and stages[0] < 100)
+    percents = [p for p in stages if p is not None]
+    return (
+        get(release.props, "advancementType") in ROLLOUT_ADVANCEMENTS
+        and ROLLOUT_STAGES_MIN <= len(stages) <= ROLLOUT_STAGES_MAX
+        and len(percents) == len(stages)
+        and percents[-1] == 100
+        and percents[0] < 100
+    )
 
 
-def release_gates(args: StackValidationArgs, report: ReportViolation) -> None:
+def release_gates(args: StackValidationArgs, report: Report) -> None:
     """Production's alias waits for the required GitHub checks, and production rolls out in stages."""
     ctx = context.for_rule(args)
     config = args.get_config()
@@ -75,10 +81,13 @@ def release_gates(args: StackValidationArgs, report: ReportViolation) -> None:
         if not any(_staged(r) for r in view.children(project, ROLLING_RELEASE)):
             problems.append("no rolling release in stages")
         if problems:
-            report(f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: a ProjectDeploymentCheck per "
-                   f"required check ({', '.join(required)}) with a github git-provider source blocking "
-                   f"{DEPLOYMENT_CHECK_BLOCKS_ALIAS} for production, and a ProjectRollingRelease of "
-                   f"{ROLLOUT_STAGES_MIN} to {ROLLOUT_STAGES_MAX} stages ending at 100 %", project.urn)
+            report(
+                f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: a ProjectDeploymentCheck per "
+                f"required check ({', '.join(required)}) with a github git-provider source blocking "
+                f"{DEPLOYMENT_CHECK_BLOCKS_ALIAS} for production, and a ProjectRollingRelease of "
+                f"{ROLLOUT_STAGES_MIN} to {ROLLOUT_STAGES_MAX} stages ending at 100 %",
+                project.urn,
+            )
 
 
 # ---- slo-alerts ---------------------------------------------------------------------------------
@@ -91,13 +100,17 @@ def _covers(rule: PolicyResource, project: PolicyResource, projects: list[Policy
     if kind == "all":
         return True
     linked = rule.property_dependencies.get("ruleScope", [])
-    named = project.urn in {d.urn for d in linked} or (not linked and len(projects) == 1 and bool(elements(get(scope, "projectIds"))))
+    named = project.urn in {d.urn for d in linked} or (
+        not linked and len(projects) == 1 and bool(elements(get(scope, "projectIds")))
+    )
     return named if kind == "include" else (kind == "exclude" and not named)
 
 
 def _error_alert(rule: PolicyResource) -> bool:
-    return any(get(t, "type") == "error_anomaly" and "5xx" in str(get(t, "filter", ""))
-               for t in elements(get(rule.props, "triggers")))
+    return any(
+        get(t, "type") == "error_anomaly" and "5xx" in str(get(t, "filter", ""))
+        for t in elements(get(rule.props, "triggers"))
+    )
 
 
 def _latency_threshold(rule: PolicyResource) -> float | None:
@@ -106,19 +119,23 @@ def _latency_threshold(rule: PolicyResource) -> float | None:
     metrics = dig(rule.props, "evaluation", "query", "metrics")
     output = get(trigger, "output")
     chosen = get(metrics, output) if isinstance(output, str) else None
-    if (get(trigger, "type") != "threshold" or get(trigger, "operator") not in ALERT_ABOVE_OPERATORS
-            or get(chosen, "metric") != LATENCY_METRIC or get(chosen, "aggregation") != LATENCY_AGGREGATION):
+    if (
+        get(trigger, "type") != "threshold"
+        or get(trigger, "operator") not in ALERT_ABOVE_OPERATORS
+        or get(chosen, "metric") != LATENCY_METRIC
+        or get(chosen, "aggregation") != LATENCY_AGGREGATION
+    ):
         return None
     return number(get(trigger, "threshold"))
 
 
-def slo_alerts(args: StackValidationArgs, report: ReportViolation) -> None:
+def slo_alerts(args: StackValidationArgs, report: Report) -> None:
     """Error alerts where the tier table wants them, and a p95 latency alert no looser than the SLO."""
     ctx = context.for_rule(args)
     config = args.get_config()
     wants_errors = ctx.tier in setting(config, "slo-alerts", "errorTiers")
     wants_latency = ctx.tier in setting(config, "slo-alerts", "latencyTiers")
-    limit = number(setting(config, "slo-alerts", "maxP95Ms"))
+    limit = number_setting(config, "slo-alerts", "maxP95Ms")
     if not (wants_errors or wants_latency):
         return
     view = StackView(args.resources)
@@ -132,5 +149,8 @@ def slo_alerts(args: StackValidationArgs, report: ReportViolation) -> None:
             found = f" (found thresholds {', '.join(show_number(t) for t in thresholds)} ms)" if thresholds else ""
             problems.append(f"no p95 latency alert at {show_number(limit)} ms or less{found}")
         if problems:
-            report(f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: the seed's SLO alerts "
-                   f"(CustomAlertRule threshold on {LATENCY_METRIC} {LATENCY_AGGREGATION} for latency)", project.urn)
+            report(
+                f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: the seed's SLO alerts "
+                f"(CustomAlertRule threshold on {LATENCY_METRIC} {LATENCY_AGGREGATION} for latency)",
+                project.urn,
+            )

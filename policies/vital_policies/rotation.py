@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pulumi_policy import PolicyResource, ReportViolation, StackValidationArgs
+from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
 from vital import clock
 from vital.names import ALWAYS_HELD_SECRETS, HELD_WHEN_SET_SECRETS, SUPABASE_DB_URL_SECRET, VERCEL_TOKEN_SECRET
+from vital.policy_report import Report
 from vital.rotation import parse as _parse
 
 from . import context
@@ -46,12 +47,17 @@ ROTATION_KEY = "secretRotation"
 
 
 @dataclass(frozen=True)
+class Rotated:
+    when: date  # the parsed date
+    age: int  # days from `when` to today
+
+
+@dataclass(frozen=True)
 class Secret:
     name: str
     urn: str | None  # the resource holding it, or None for the stack
     recorded: Any  # secretRotation's entry (a date string), or None
-    when: date | None  # the parsed date
-    age: int | None  # days from `when` to today
+    rotated: Rotated | None  # None: no date recorded, or not a date
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def _holders(resources: Iterable[PolicyResource]) -> dict[str, str]:
     return {**github, **env, **found}
 
 
-def _check(args: StackValidationArgs, report: ReportViolation, policy: str, problems: bool) -> Check | None:
+def _check(args: StackValidationArgs, report: Report, policy: str, problems: bool) -> Check | None:
     """The policy's figures and the stack's secrets; None when the policy does not apply.
 
     `problems`: report what makes a secret's age unknowable (only the mandatory policy does,
@@ -135,16 +141,20 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
     raw_today = setting(config, policy, "today")
     today = _today(raw_today)
     if today is None:
-        report(f"pack config {policy}.today is {_shown(raw_today)}; allowed: a date as YYYY-MM-DD, or unset for "
-               f"today's UTC date")
+        report(
+            f"pack config {policy}.today is {_shown(raw_today)}; allowed: a date as YYYY-MM-DD, or unset for "
+            f"today's UTC date"
+        )
         return None
     fail = int(setting(config, policy, "failAfterDays"))
     warn = int(setting(config, policy, "warnAfterDays"))
     names, env_readable = held_secrets()
     if not env_readable and problems:
-        report(f"config {PROJECT}:secretEnv is not an object of KEY: secret (value not shown), so the secrets it "
-               f"holds cannot be checked for rotation; allowed: an object, as `pulumi config set --secret --path "
-               f"secretEnv.KEY` writes")
+        report(
+            f"config {PROJECT}:secretEnv is not an object of KEY: secret (value not shown), so the secrets it "
+            f"holds cannot be checked for rotation; allowed: an object, as `pulumi config set --secret --path "
+            f"secretEnv.KEY` writes"
+        )
     try:
         rotation = context.config_object(ROTATION_KEY)
     except context.ConfigShapeError as err:
@@ -153,20 +163,23 @@ def _check(args: StackValidationArgs, report: ReportViolation, policy: str, prob
         rotation = {}
     if not isinstance(rotation, dict):
         if problems:
-            report(f"config {PROJECT}:{ROTATION_KEY} is not an object of KEY: date; allowed: an object such as "
-                   f"{{\"OPENAI_API_KEY\": \"{today.isoformat()}\"}}, as `python -m tools.rotate` writes it")
+            report(
+                f"config {PROJECT}:{ROTATION_KEY} is not an object of KEY: date; allowed: an object such as "
+                f'{{"OPENAI_API_KEY": "{today.isoformat()}"}}, as `python -m tools.rotate` writes it'
+            )
         rotation = {}
     holders = _holders(args.resources)
     secrets = []
     for name in names:
         recorded = rotation.get(name)
         when = _parse(recorded)
-        secrets.append(Secret(name, holders.get(name), recorded, when,
-                              (today - when).days if when is not None else None))
+        secrets.append(
+            Secret(name, holders.get(name), recorded, Rotated(when, (today - when).days) if when is not None else None)
+        )
     return Check(ctx.stack, ctx.tier, today, fail, warn, tuple(secrets))
 
 
-def secret_rotation(args: StackValidationArgs, report: ReportViolation) -> None:
+def secret_rotation(args: StackValidationArgs, report: Report) -> None:
     """Mandatory: every secret of the tier was rotated less than failAfterDays ago, and the date is recorded."""
     check = _check(args, report, "secret-rotation", problems=True)
     if check is None:
@@ -176,28 +189,42 @@ def secret_rotation(args: StackValidationArgs, report: ReportViolation) -> None:
         where = f"secret {s.name} in tier {check.tier}"
         setting_name = f"{PROJECT}:{ROTATION_KEY}.{s.name}"
         if s.recorded is None:
-            report(f"{where} has no rotation date (never recorded: {setting_name} is not set); allowed: {limit}; "
-                   f"{check.rotate_hint(s.name)}", s.urn)
-        elif s.when is None:
-            report(f"{where}: {setting_name} is {_shown(s.recorded)}, not a date; allowed: a date as YYYY-MM-DD, "
-                   f"{limit}", s.urn)
-        elif s.age < 0:
-            report(f"{where}: last rotated {s.when.isoformat()}, after today ({check.today.isoformat()}); allowed: a "
-                   f"date not after today, {limit}", s.urn)
-        elif s.age >= check.fail:
-            report(f"{where}: last rotated {s.when.isoformat()}, {s.age} days ago (today {check.today.isoformat()}); "
-                   f"allowed: {limit}; {check.rotate_hint(s.name)}", s.urn)
+            report(
+                f"{where} has no rotation date (never recorded: {setting_name} is not set); allowed: {limit}; "
+                f"{check.rotate_hint(s.name)}",
+                s.urn,
+            )
+        elif s.rotated is None:
+            report(
+                f"{where}: {setting_name} is {_shown(s.recorded)}, not a date; allowed: a date as YYYY-MM-DD, {limit}",
+                s.urn,
+            )
+        elif s.rotated.age < 0:
+            report(
+                f"{where}: last rotated {s.rotated.when.isoformat()}, after today ({check.today.isoformat()}); allowed: a "
+                f"date not after today, {limit}",
+                s.urn,
+            )
+        elif s.rotated.age >= check.fail:
+            report(
+                f"{where}: last rotated {s.rotated.when.isoformat()}, {s.rotated.age} days ago (today {check.today.isoformat()}); "
+                f"allowed: {limit}; {check.rotate_hint(s.name)}",
+                s.urn,
+            )
 
 
-def secret_rotation_due(args: StackValidationArgs, report: ReportViolation) -> None:
+def secret_rotation_due(args: StackValidationArgs, report: Report) -> None:
     """Advisory: a secret rotated warnAfterDays to failAfterDays - 1 days ago is due for rotation."""
     check = _check(args, report, "secret-rotation-due", problems=False)
     if check is None:
         return
     for s in check.secrets:
-        if s.age is not None and check.warn <= s.age < check.fail:
-            deadline = s.when + timedelta(days=check.fail)
-            report(f"secret {s.name} in tier {check.tier}: last rotated {s.when.isoformat()}, {s.age} days ago "
-                   f"(today {check.today.isoformat()}); due: rotate it before {deadline.isoformat()}, when it "
-                   f"reaches the {check.fail}-day limit (warning from {check.warn} days); "
-                   f"{check.rotate_hint(s.name)}", s.urn)
+        if s.rotated is not None and check.warn <= s.rotated.age < check.fail:
+            deadline = s.rotated.when + timedelta(days=check.fail)
+            report(
+                f"secret {s.name} in tier {check.tier}: last rotated {s.rotated.when.isoformat()}, {s.rotated.age} days ago "
+                f"(today {check.today.isoformat()}); due: rotate it before {deadline.isoformat()}, when it "
+                f"reaches the {check.fail}-day limit (warning from {check.warn} days); "
+                f"{check.rotate_hint(s.name)}",
+                s.urn,
+            )

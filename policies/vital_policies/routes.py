@@ -43,7 +43,7 @@ class Condition:
 
 @dataclass
 class HeaderRoute:
-    resource: PolicyResource | None
+    resource: PolicyResource  # the ProjectRoute read (header_route)
     src: Any
     syntax: Any  # None: Vercel infers it
     has: list[Condition]
@@ -63,8 +63,10 @@ class Reading:
     unmodelled: bool  # header/cookie/query conditions hold (True) or not (False)
 
     def describe(self) -> str:
-        return (f"{'first match' if self.first_match else 'every match'}, routes in "
-                f"{'reverse ' if self.reverse else ''}order, host values read as {self.host}")
+        return (
+            f"{'first match' if self.first_match else 'every match'}, routes in "
+            f"{'reverse ' if self.reverse else ''}order, host values read as {self.host}"
+        )
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,14 @@ def _conditions(value: Any) -> list[Condition]:
 
 def header_route(resource: PolicyResource) -> HeaderRoute:
     route = get(resource.props, "route")
-    result = HeaderRoute(resource=resource, src=get(route, "src"), syntax=get(resource.props, "srcSyntax"),
-                         has=_conditions(get(route, "has")), missing=_conditions(get(route, "missings")),
-                         enabled=get(resource.props, "enabled") is not False)
+    result = HeaderRoute(
+        resource=resource,
+        src=get(route, "src"),
+        syntax=get(resource.props, "srcSyntax"),
+        has=_conditions(get(route, "has")),
+        missing=_conditions(get(route, "missings")),
+        enabled=get(resource.props, "enabled") is not False,
+    )
     headers = get(route, "headers")
     for name in sorted(keys(headers)):
         value = headers[name]
@@ -92,11 +99,11 @@ def header_route(resource: PolicyResource) -> HeaderRoute:
     for transform in elements(get(route, "transforms")):
         if get(transform, "type") != "response.headers" or get(transform, "op") not in ("set", "append"):
             continue
-        name = _transform_key(get(transform, "target"))
-        if not name:
+        transformed = _transform_key(get(transform, "target"))
+        if not transformed:
             continue
         target = result.gated_headers if elements(get(transform, "envs")) else result.headers
-        value, key = _transform_value(get(transform, "args")), name.lower()
+        value, key = _transform_value(get(transform, "args")), transformed.lower()
         if get(transform, "op") == "append" and target.get(key):
             target[key] = f"{target[key]}, {value}"
         else:
@@ -147,7 +154,7 @@ def path_to_regexp(src: str) -> str:
     out, i = [], 0
     token = re.compile(r":(\w+)(\([^)]*\))?([*+?])?|\*|\([^)]*\)")
     for match in token.finditer(src):
-        out.append(re.escape(src[i:match.start()]))
+        out.append(re.escape(src[i : match.start()]))
         text, group, modifier = match.group(0), match.group(2), match.group(3)
         if text == "*":
             out.append(".*")
@@ -188,9 +195,12 @@ def _holds(condition: Condition, host: str, reading: Reading) -> bool:
 
 
 def applies(route: HeaderRoute, host: str, path: str, reading: Reading) -> bool:
-    return (route.enabled and src_matches(route, path, reading.syntax)
-            and all(_holds(c, host, reading) for c in route.has)
-            and not any(_holds(c, host, reading) for c in route.missing))
+    return (
+        route.enabled
+        and src_matches(route, path, reading.syntax)
+        and all(_holds(c, host, reading) for c in route.has)
+        and not any(_holds(c, host, reading) for c in route.missing)
+    )
 
 
 def matching(routes: list[HeaderRoute], host: str, path: str, reading: Reading) -> list[HeaderRoute]:
@@ -217,8 +227,10 @@ def readings(routes: list[HeaderRoute]) -> list[Reading]:
     hosts = HOST_VALUE_READINGS if any(c.type == "host" for c in conditions) else HOST_VALUE_READINGS[:1]
     syntaxes = ("regex", "path-to-regexp") if any(not isinstance(r.syntax, str) for r in routes) else ("regex",)
     unmodelled = (False, True) if any(c.type != "host" for c in conditions) else (False,)
-    return [Reading(first, reverse, host, syntax, extra) for first, reverse, host, syntax, extra
-            in product((True, False), (False, True), hosts, syntaxes, unmodelled)]
+    return [
+        Reading(first, reverse, host, syntax, extra)
+        for first, reverse, host, syntax, extra in product((True, False), (False, True), hosts, syntaxes, unmodelled)
+    ]
 
 
 def domain_names(domains: list[PolicyResource]) -> list[str]:

@@ -40,7 +40,7 @@ def test_supabase_settings_from_the_spec(recorder):
                                site_url="https://app.example.com", uri_allow_list=("https://app.example.com/**",),
                                backup_policy="daily+pitr", anon_key="public", protect=True)
     project = build(lambda: SupabaseProject("supabase", spec))
-    assert project.url == f"https://{'a' * 20}.supabase.co" and project.anon_key == "public"
+    assert project.outputs.url == f"https://{'a' * 20}.supabase.co" and project.outputs.anon_key == "public"
     settings = one(recorder, "pulumi-python:dynamic:Resource")
     assert settings.protect and settings.name == "supabase-settings"
     assert settings.inputs["default_pool_size"] == 100 and settings.inputs["backup_policy"] == "daily+pitr"

@@ -13,7 +13,7 @@ from vital_policies import (
     access, caching, catalog, costs, data, dns_records, env_vars, firewall, headers, isolation, project, redirects,
     releases, rls, rotation,
 )
-from vital_policies.pack_config import schemas
+from vital_policies.pack_schemas import schemas
 
 # (name, kind, rule, advisory, configurable, description), in the order the pack lists them.
 EXPECTED = (

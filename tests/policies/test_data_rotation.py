@@ -43,7 +43,7 @@ from tests.policies.helpers import (
 
 from pulumi_policy import EnforcementLevel, StackValidationPolicy  # noqa: E402
 from pulumi_policy.proxy import UnknownValueError  # noqa: E402
-from vital_policies import catalog, data, isolation, pack_config, rotation  # noqa: E402
+from vital_policies import catalog, data, isolation, pack_config, pack_schemas, rotation  # noqa: E402
 
 from tools.policy.config import PolicyConfigError
 from tools.synth import main as synth
@@ -336,7 +336,7 @@ def test_the_rotation_policies_levels_and_schemas():
     assert policies["secret-rotation-due"].enforcement_level == EnforcementLevel.ADVISORY
     assert policies["secret-rotation"].enforcement_level == EnforcementLevel.ADVISORY  # an alarm, not a gate
     for name in ("secret-rotation", "secret-rotation-due"):
-        props = pack_config.schemas()[name].properties
+        props = pack_schemas.schemas()[name].properties
         assert (props["failAfterDays"]["default"], props["warnAfterDays"]["default"]) == (90, 75)
         assert props["tiers"]["default"] == ["production"] and "default" not in props["today"]
 

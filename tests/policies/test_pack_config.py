@@ -20,7 +20,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from vital.tiers import TIER_DEFAULTS, TIERS
-from vital_policies import catalog, pack_config
+from vital_policies import catalog, pack_config, pack_schemas
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "pack-schemas.json"
 
@@ -29,7 +29,7 @@ def _document() -> dict:
     return {
         "defaults": pack_config.defaults(),
         "schemas": {name: {"properties": s.properties, "required": s.required}
-                    for name, s in pack_config.schemas().items()},
+                    for name, s in pack_schemas.schemas().items()},
     }
 
 
@@ -42,13 +42,13 @@ def test_the_schemas_and_defaults_are_the_contract():
 
 def test_every_configurable_policy_has_a_schema_and_defaults_and_no_other_does():
     configurable = {e.name for e in catalog.CATALOG if e.configurable}
-    assert set(pack_config.schemas()) == configurable
+    assert set(pack_schemas.schemas()) == configurable
     assert set(pack_config.defaults()) == configurable
 
 
-@pytest.mark.parametrize("policy", sorted(pack_config.schemas()))
+@pytest.mark.parametrize("policy", sorted(pack_schemas.schemas()))
 def test_each_schema_is_valid_and_takes_its_own_defaults(policy):
-    schema = pack_config.schemas()[policy]
+    schema = pack_schemas.schemas()[policy]
     document = {"type": "object", "properties": schema.properties, "additionalProperties": False}
     Draft7Validator.check_schema(document)
     given = {k: v for k, v in pack_config.defaults()[policy].items() if v is not None}
@@ -77,7 +77,7 @@ def test_each_schema_is_valid_and_takes_its_own_defaults(policy):
     ("cost-ceiling", {"tierCosts": {"preview": {"vercel": "ten"}}}),
 ])
 def test_each_schema_refuses_what_it_should(policy, value):
-    document = {"type": "object", "properties": pack_config.schemas()[policy].properties, "additionalProperties": False}
+    document = {"type": "object", "properties": pack_schemas.schemas()[policy].properties, "additionalProperties": False}
     assert list(Draft7Validator(document).iter_errors(value)), value
 
 

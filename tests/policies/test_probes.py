@@ -46,6 +46,17 @@ def test_requests_cover_every_host_with_every_path():
     ("/(a)(b)", ["/ab"]), ("/(ab|cd)", ["/ab", "/cd"]),
     ("/a+", ["/a"]), ("/a{2,3}", ["/aa"]), ("/a*", ["/", "/a"]), ("/a*?", ["/", "/a"]), ("/(?:ab)?", ["/", "/ab"]),
     ("/(ab|cd|ef|gh|ij|kl|mn|op)", ["/ab", "/cd", "/ef", "/gh", "/ij", "/kl"]),  # six at the most by default
+    ("/(a|b)", ["/a", "/b"]), ("/(ab|ac)", ["/ab", "/ac"]),  # each alternative, even one re would fold into a class
+    (r"/a\.\b\n\x41", ["/a.41"]), (r"/(a)\1", ["/a"]),  # escaped punctuation is itself; an escaped letter or digit spells nothing
+    ("/[]a]", ["/]"]), ("/[^]a]b", ["/xb"]), (r"/[\]]b", ["/xb"]), ("/[a-]", ["/a"]), (r"/[a\]]b", ["/ab"]),  # classes
+    ("/a++b", ["/ab"]), ("/a*+b?", ["/", "/b", "/a", "/ab"]), ("/a{,2}", ["/", "/a"]), ("/a{2}", ["/aa"]),  # repeats
+    ("/a{x}", ["/a{x}"]), ("/a{}", ["/a{}"]), ("/a{,}", ["/", "/a"]),  # {x} and {} are literals
+    ("/(?P<n>ab)(?P=n)", ["/ab"]), ("/(?:a|b)c", ["/ac", "/bc"]),  # named and non-capturing groups spell
+    ("/(?=a:b)(?<!a\\)b)(?#c(d)(?>e)(?i:f)g", ["/g"]),  # any other (? construct spells nothing
+    ("/(?=[)])x", ["/x"]), ("/(?=(a))x", ["/x"]),  # a ) in a class or a nested group inside it
+    ("/a|", ["/a"]), ("/X[X]", ["/XX"]), ("/a*b", ["/b", "/ab"]), ("/a+b", ["/ab"]),  # X is no special character
+    ("/(?=X)y", ["/y"]), ("/(?=[])])x", ["/x"]), ("/(?=[a])x", ["/x"]),  # the group a lookahead skips
+    ("/(", []), ("/a{99999999999}", []), ("/" + "(" * 2000 + ")" * 2000, []),  # re.compile refuses them
     ("a/b", []),  # not a path
     ("(", []), (None, []),  # not a regular expression
 ])

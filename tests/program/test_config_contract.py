@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from pydantic_core import PydanticCustomError
 
 from program.config import StackConfig
 from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, long_domain, refused
@@ -425,6 +426,6 @@ def test_the_line_names_the_stack_the_key_the_value_and_what_is_allowed():
 def test_the_anon_key_check_masks_a_secret_key_itself(key):
     """The validator masks a credential itself, not only the printer after it: a secret key that is no
     JWT (no role) is still never the text found."""
-    with pytest.raises(ValueError) as refused_key:
+    with pytest.raises(PydanticCustomError) as refused_key:
         StackConfig._anon_key(key)
-    assert '"found": "[secret]"' in str(refused_key.value) and key not in str(refused_key.value)
+    assert refused_key.value.context["found"] == "[secret]" and key not in str(refused_key.value.context)

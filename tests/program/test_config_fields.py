@@ -9,12 +9,12 @@ and program/checks.py.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
+from pydantic_core import PydanticCustomError
 
-from program import checks
+from program import checks, delivery_checks, refusal
 from program.config import AppConfig, StackConfig
 from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, long_domain, refused
 from vital.names import vercel_project_name
@@ -295,13 +295,14 @@ def test_checks_behind_the_field_types_still_say_what_is_allowed():
     """Two checks the field types make unreachable from a stack file, called on a copy that skips
     them: a secretEnv name EnvName lets through, and production's approval fallback."""
     c = accepted("production")
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(PydanticCustomError) as err:
         checks._check_env(c.model_copy(update={"secret_env": {"1BAD": canary("x")}}))
-    assert json.loads(str(err.value)) == {"key": "secretEnv", "found": "1BAD",
-                                          "allowed": "allowed: names of letters, digits and '_'"}
-    with pytest.raises(ValueError) as err:
-        checks._check_approval(c.model_copy(update={"required_checks": ()}))
-    assert json.loads(str(err.value)) == {"key": "requiredReviewers", "found": [], "allowed": (
+    assert err.value.type == refusal.CONFIG_RULE_ERROR
+    assert err.value.context == {"key": "secretEnv", "found": "1BAD",
+                                 "allowed": "allowed: names of letters, digits and '_'"}
+    with pytest.raises(PydanticCustomError) as err:
+        delivery_checks._check_approval(c.model_copy(update={"required_checks": ()}))
+    assert err.value.context == {"key": "requiredReviewers", "found": [], "allowed": (
         "allowed: reviewers, or on plan team, private repository the fallback: a ruleset with an approving review on "
         "main and release gates on requiredChecks")}
 

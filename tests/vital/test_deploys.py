@@ -4,7 +4,7 @@ problem 1): preview deployed before pre-production while it read pre-production'
 from __future__ import annotations
 
 from vital.deploys import order_problems, preview_job, required_before, stack_reads, up_job
-from vital.names import stack_reference
+from vital.names import PROJECT
 
 # infra-deploy.yml before issue 23: preview, then pre-production, then production (one job each).
 OLD_NEEDS = {"preview": [], "pre-production": ["preview"], "production": ["pre-production"]}
@@ -18,7 +18,7 @@ NEEDS = {"preview": [], "pre-production": [], "production-preview": ["preview", 
 def doc(stack: str, *references: str) -> dict:
     return {"stack": stack, "resources": [
         {"type": "vercel:index/project:Project", "inputs": {"name": "x"}},
-        *({"type": "pulumi:pulumi:StackReference", "inputs": {"name": stack_reference("organization", r)}}
+        *({"type": "pulumi:pulumi:StackReference", "inputs": {"name": f"organization/{PROJECT}/{r}"}}
           for r in references)]}
 
 

@@ -38,7 +38,7 @@ from tools.backend.history import current_version, find_state, restore
 from tools.backend.output import print_history, print_status, settings_lines
 from tools.backend.state import status
 from tools.entry import OneLineParser, UsageError, run
-from vital import validators
+from vital import aws_validators
 from vital.names import PROJECT, TIERS
 from vital.trust import BOOTSTRAP_STACK
 
@@ -57,7 +57,7 @@ RETIRED = (
 
 def bucket_name(value: str) -> str:
     try:
-        return validators.s3_bucket_name(value)
+        return aws_validators.s3_bucket_name(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not an S3 bucket name ({str(err).removeprefix('allowed: ')})"

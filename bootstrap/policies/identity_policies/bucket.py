@@ -44,8 +44,10 @@ def _encrypted(setting: PolicyResource, key: PolicyResource | None) -> str | Non
     rules = list(setting.props.get("rules") or [])
     default = (rules[0].get("applyServerSideEncryptionByDefault") or {}) if rules else {}
     if default.get("sseAlgorithm") != "aws:kms" or rules[0].get("bucketKeyEnabled") is not True:
-        return (f"default encryption is {default.get('sseAlgorithm')!r} with bucket key "
-                f"{rules[0].get('bucketKeyEnabled') if rules else None!r}; allowed: 'aws:kms' with the bucket key on")
+        return (
+            f"default encryption is {default.get('sseAlgorithm')!r} with bucket key "
+            f"{rules[0].get('bucketKeyEnabled') if rules else None!r}; allowed: 'aws:kms' with the bucket key on"
+        )
     if key is None or not any(dep.urn == key.urn for dep in setting.property_dependencies.get("rules", [])):
         return f"default encryption does not use the key aliased {STATE_KEY_ALIAS}"
     return None
@@ -58,23 +60,34 @@ def _private(setting: PolicyResource, _: Any) -> str | None:
 
 def _owner_enforced(setting: PolicyResource, _: Any) -> str | None:
     found = (setting.props.get("rule") or {}).get("objectOwnership")
-    return None if found == "BucketOwnerEnforced" else f"object ownership is {found!r}; allowed: 'BucketOwnerEnforced' (ACLs off)"
+    return (
+        None
+        if found == "BucketOwnerEnforced"
+        else f"object ownership is {found!r}; allowed: 'BucketOwnerEnforced' (ACLs off)"
+    )
 
 
 def tls_only(statement: dict, bucket: str) -> bool:
     principal = statement.get("Principal")
     resources = set(as_list(statement.get("Resource")))
     secure = (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
-    return (statement.get("Effect") == "Deny" and principal in ("*", {"AWS": "*"})
-            and set(as_list(statement.get("Action"))) & {"s3:*", "*"}
-            and any(r.endswith(f":::{bucket}") for r in resources) and any(r.endswith(f":::{bucket}/*") for r in resources)
-            and str(secure).lower() == "false")
+    return (
+        statement.get("Effect") == "Deny"
+        and principal in ("*", {"AWS": "*"})
+        and bool(set(as_list(statement.get("Action"))) & {"s3:*", "*"})
+        and any(r.endswith(f":::{bucket}") for r in resources)
+        and any(r.endswith(f":::{bucket}/*") for r in resources)
+        and str(secure).lower() == "false"
+    )
 
 
 def _tls(setting: PolicyResource, bucket: str) -> str | None:
     statements = as_list(parse(setting.props.get("policy")).get("Statement"))
-    return None if any(tls_only(s, bucket) for s in statements) else \
-        "bucket policy does not deny every request without TLS (Deny s3:* when aws:SecureTransport is false)"
+    return (
+        None
+        if any(tls_only(s, bucket) for s in statements)
+        else "bucket policy does not deny every request without TLS (Deny s3:* when aws:SecureTransport is false)"
+    )
 
 
 # Each setting the bucket must have: (what it is, its type, the check).

@@ -87,8 +87,11 @@ def roles(resources: list[PolicyResource]) -> list[CiRole]:
 
 def aliases_of(resources: list[PolicyResource], key: PolicyResource) -> list[str]:
     """The aliases the stack points at a key (by the alias's dependency on it)."""
-    return [str(a.props.get("name")) for a in of_type(resources, ALIAS)
-            if any(dep.urn == key.urn for dep in a.property_dependencies.get("targetKeyId", []))]
+    return [
+        str(a.props.get("name"))
+        for a in of_type(resources, ALIAS)
+        if any(dep.urn == key.urn for dep in a.property_dependencies.get("targetKeyId", []))
+    ]
 
 
 def key_by_alias(resources: list[PolicyResource], alias: str) -> PolicyResource | None:

@@ -44,8 +44,13 @@ def _main_only(subs: list[str] | None, context: str | None = None) -> bool:
     if not subs:
         return False
     parsed = [SUBJECT_RE.match(s) for s in subs]
-    return all(p is not None and p["ref"] == MAIN_REF and p["context"] != "pull_request"
-               and (context is None or p["context"] == context) for p in parsed)
+    return all(
+        p is not None
+        and p["ref"] == MAIN_REF
+        and p["context"] != "pull_request"
+        and (context is None or p["context"] == context)
+        for p in parsed
+    )
 
 
 def decrypt_request() -> Request:
@@ -65,13 +70,21 @@ def production_isolation(args: StackValidationArgs, report_violation: ReportViol
         subs = trusted_subjects(role)
         unreadable = f" (managed policy {role.unreadable[0]}, which the pack cannot read)" if role.unreadable else ""
         if not _main_only(subs) and (role.unreadable or may(role.policies, decrypt_request())):
-            report_violation(f"role {role.name} may decrypt production's key ({PRODUCTION_ALIAS}){unreadable}, "
-                             f"but it trusts more than main's reviewed workflows: {_shown(subs)}", role.resource.urn)
+            report_violation(
+                f"role {role.name} may decrypt production's key ({PRODUCTION_ALIAS}){unreadable}, "
+                f"but it trusts more than main's reviewed workflows: {_shown(subs)}",
+                role.resource.urn,
+            )
         writes = [r for bucket in buckets for r in write_requests(bucket)]
-        if not _main_only(subs, f"environment:{PRODUCTION}") and (role.unreadable or any(may(role.policies, r) for r in writes)):
-            report_violation(f"role {role.name} may write production's state ({stack_keys(PRODUCTION)[0]}){unreadable}, "
-                             f"but only production's deploy role may (trusted only by jobs of main in the "
-                             f"{PRODUCTION} environment); it trusts {_shown(subs)}", role.resource.urn)
+        if not _main_only(subs, f"environment:{PRODUCTION}") and (
+            role.unreadable or any(may(role.policies, r) for r in writes)
+        ):
+            report_violation(
+                f"role {role.name} may write production's state ({stack_keys(PRODUCTION)[0]}){unreadable}, "
+                f"but only production's deploy role may (trusted only by jobs of main in the "
+                f"{PRODUCTION} environment); it trusts {_shown(subs)}",
+                role.resource.urn,
+            )
 
 
 def _shown(subs: list[str] | None) -> str:

@@ -10,5 +10,8 @@ from .documents import KEY
 
 def key_rotation(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type == KEY and args.props.get("enableKeyRotation") is not True:
-        report_violation(f"KMS key {args.name}: enableKeyRotation is {args.props.get('enableKeyRotation')!r}; "
-                         "allowed: true (its material rotates; old material still decrypts)")
+        report_violation(
+            f"KMS key {args.name}: enableKeyRotation is {args.props.get('enableKeyRotation')!r}; "
+            "allowed: true (its material rotates; old material still decrypts)",
+            None,
+        )

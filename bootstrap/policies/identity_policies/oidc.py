@@ -32,14 +32,17 @@ def trusts_github(statement: dict) -> bool:
 def subject_problem(sub: str, operator: str) -> str | None:
     """Why a trusted `sub` does not pin one workflow file and ref, or None."""
     found = SUBJECT_RE.match(sub)
-    if found is None or PREFIX_RE.match(found["prefix"]) is None:
+    prefix = PREFIX_RE.match(found["prefix"]) if found is not None else None
+    if found is None or prefix is None:
         return "does not name a repository, a context, a workflow file and a ref (repo:OWNER/REPO:<context>:job_workflow_ref:OWNER/REPO/.github/workflows/<file>@<ref>)"
-    prefix = PREFIX_RE.match(found["prefix"])
     if found["repository"] != f"{prefix['owner']}/{prefix['repo']}":
         return f"names a workflow of another repository ({found['repository']})"
     pr_ref = found["ref"] == PULL_REQUEST_REFS
-    wild = [part for part in (found["prefix"], found["context"], found["workflow"], "" if pr_ref else found["ref"])
-            if "*" in part or "?" in part]
+    wild = [
+        part
+        for part in (found["prefix"], found["context"], found["workflow"], "" if pr_ref else found["ref"])
+        if "*" in part or "?" in part
+    ]
     if wild:
         return f"has a wildcard outside a pull request's merge ref ({wild[0]})"
     if operator == "StringLike" and not pr_ref:
@@ -53,14 +56,24 @@ def statement_problems(statement: dict) -> list[str]:
     condition = statement.get("Condition") or {}
     problems = []
     aud = (condition.get("StringEquals") or {}).get(AUD_KEY)
-    if as_list(aud) != [AUDIENCE] or any(AUD_KEY in (keys or {}) for op, keys in condition.items() if op != "StringEquals"):
+    if as_list(aud) != [AUDIENCE] or any(
+        AUD_KEY in (keys or {}) for op, keys in condition.items() if op != "StringEquals"
+    ):
         problems.append(f"{AUD_KEY} is not pinned to {AUDIENCE} with StringEquals (found {aud!r})")
     subs = [(op, sub) for op, keys in condition.items() for sub in as_list((keys or {}).get(SUB_KEY))]
     if not subs:
         problems.append(f"{SUB_KEY} is not pinned: any workflow of any repository could assume the role")
-    problems += [f"sub {sub!r} {problem}" for op, sub in subs
-                 if (problem := (subject_problem(str(sub), op) if op in SUB_OPERATORS
-                                 else f"is matched with {op}; allowed: {' or '.join(SUB_OPERATORS)}"))]
+    problems += [
+        f"sub {sub!r} {problem}"
+        for op, sub in subs
+        if (
+            problem := (
+                subject_problem(str(sub), op)
+                if op in SUB_OPERATORS
+                else f"is matched with {op}; allowed: {' or '.join(SUB_OPERATORS)}"
+            )
+        )
+    ]
     return problems
 
 
@@ -71,4 +84,4 @@ def oidc_trust(args: ResourceValidationArgs, report_violation: ReportViolation) 
     for statement in as_list(trust.get("Statement")):
         if statement.get("Effect") == "Allow" and trusts_github(statement):
             for problem in statement_problems(statement):
-                report_violation(f"role {args.props.get('name')!s} trusts GitHub's OIDC provider, but {problem}")
+                report_violation(f"role {args.props.get('name')!s} trusts GitHub's OIDC provider, but {problem}", None)
