@@ -143,7 +143,6 @@ def test_import_ids_from_the_spec(recorder):
     (lambda: EnvVarsSpec(plain={"A": "1"}, secret={"A": SecretStr("x")}, targets=("production",)), "both plain and secret"),
     (lambda: EnvVarsSpec(secret={"A": SecretStr("x")}, targets=("development",)), "development"),
     (lambda: EnvVarsSpec(targets=("staging",)), "subset"),
-    (lambda: RetentionSpec(preview="5y", production="1y", errored="3m", canceled="1m"), "is not one of"),
     (lambda: HeaderRule(name="x", src="/", src_syntax="glob", headers={}), "src_syntax 'glob' is not one of"),
     (lambda: RouteCondition(type="path", value="/x"), "condition type 'path' is not one of"),
     (lambda: FirewallRule(name="rule", description="d", condition_groups=((),), action={}), "at least one condition"),

@@ -29,3 +29,9 @@ def test_retention_values_are_the_providers_list():
     doc = vercel.ProjectDeploymentRetentionArgs.expiration_preview.__doc__
     for value in facts.RETENTION_VALUES:
         assert value in doc, value
+
+
+def test_the_retention_defaults_the_program_sends_are_values_the_provider_takes():
+    """The one check of the non-preview retention values (the spec holds none: one home per rule)."""
+    assert set(facts.RETENTION_PROVIDER_DEFAULTS) == {"production", "errored", "canceled"}
+    assert all(value in facts.RETENTION_VALUES for value in facts.RETENTION_PROVIDER_DEFAULTS.values())
