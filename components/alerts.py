@@ -1,4 +1,4 @@
-"""ProjectAlerts: a project's alerts on the seed's SLOs (5xx errors, p95 latency) and where they go."""
+"""ProjectAlerts: a project's alerts on the strategy's SLOs (5xx errors, p95 latency) and where they go."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PreviewAccess: the ways past a tier's Deployment Protection that the seed's demos and tests need.
+"""PreviewAccess: the ways past a tier's Deployment Protection that the strategy's demos and tests need.
 
 Automation (end-to-end runs) gets one ProjectProtectionBypass per project; its secret goes to the
 tier's GitHub environment. People (client demos, stakeholder reviews) get a ShareableLink per

@@ -1,5 +1,5 @@
 """ReleaseGates: a project's production deployments wait for the app repository's checks, then roll
-out in stages (seed: "production safety through multi-stage validation")."""
+out in stages (strategy: "production safety through multi-stage validation")."""
 
 from __future__ import annotations
 

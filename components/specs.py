@@ -175,7 +175,7 @@ class ReleaseSpec(Spec):
 
 
 class AlertsSpec(Spec):
-    """A project's alerts on the seed's SLOs and where they are sent."""
+    """A project's alerts on the strategy's SLOs and where they are sent."""
 
     error_anomaly: bool  # Vercel's built-in 5xx error alert
     severity: str = "medium"

@@ -200,7 +200,7 @@ class StackConfig(_Model):
     # Who deploys the app: Vercel's Git integration, or the app repository's workflows.
     deploy_from: Literal["vercel-git", "github-actions"] = Field("vercel-git", alias="deployFrom")
     adopt: Adoption = Adoption()
-    # Secret key -> ISO date it was last rotated (seed: rotate every 90 days).
+    # Secret key -> ISO date it was last rotated (strategy: rotate every 90 days).
     secret_rotation: dict[Text, date] = Field({}, alias="secretRotation")
     upstash_primary_region: StrictStr = Field(SHARED["upstash_primary_region"], alias="upstashPrimaryRegion")
     upstash_budget: UsdPerMonth | None = Field(alias="upstashBudget")
@@ -218,7 +218,7 @@ class StackConfig(_Model):
     )
     build_machine_type: StrictStr = Field(alias="buildMachineType")
     node_version: StrictStr = Field(alias="nodeVersion")
-    # Alerts on the seed's SLOs, and where they go (none set: the team's owners, by Vercel).
+    # Alerts on the strategy's SLOs, and where they go (none set: the team's owners, by Vercel).
     error_alert: StrictBool = Field(alias="errorAlert")
     latency_alert_p95_ms: Annotated[StrictInt, Field(ge=1, le=60000)] | None = Field(alias="latencyAlertP95Ms")
     alert_slack_channel_id: StrictStr | None = Field(None, alias="alertSlackChannelId")

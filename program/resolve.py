@@ -94,7 +94,7 @@ def ignore_command(cfg: StackConfig) -> str | None:
     """Which pushes the project skips (Vercel: the command exiting 0 skips the build, 1 builds).
 
     A single-branch tier builds only its own branch. The preview tier builds every branch except
-    the other tiers' own (seed: "all branches except main and pre-production"), which would
+    the other tiers' own (strategy: "all branches except main and pre-production"), which would
     otherwise build a second time here, with preview's secrets.
     """
     if not git_connected(cfg):

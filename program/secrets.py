@@ -2,7 +2,7 @@
 and the provider credentials its `pulumi` process must find in its environment.
 
 One list, used by synth (stand-ins for what is not set yet), the doctor (what the CLI stops
-on, with the command that sets it) and the README's setup steps (checked by a test). Provider
+on, with the command that sets it) and docs/operators.md's setup steps (checked by a test). Provider
 credentials are never among the stack's secrets: they come only from the environment
 (vital.names.PROVIDER_SECRETS, docs/credentials.md), and program.load refuses them in a stack file.
 """

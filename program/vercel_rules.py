@@ -1,6 +1,6 @@
 """The Vercel project's header routes and firewall rules, as specs resolved from the config.
 
-Pure functions, so the component, the tests and the README tables read the same rules. Both
+Pure functions, so the component, the tests and the docs' tables read the same rules. Both
 follow the path classes of vital.paths.
 
 Header routes give the same headers whatever order Vercel evaluates them in and whether it
@@ -29,7 +29,7 @@ REST = "rest"  # api, admin and unlisted pages: one header set, one route
 
 # The header table's Cache-Control per route group (None: the route sets none; Vercel and
 # Next.js answer static files with their own). Shared caching only where everyone may share:
-# content-hashed build output (seed: immutable, a year) and the pages listed in publicCachePaths.
+# content-hashed build output (strategy: immutable, a year) and the pages listed in publicCachePaths.
 CACHE_CONTROL = {
     paths.BUILD: facts.IMMUTABLE_CACHE_CONTROL,
     paths.STATIC: None,
@@ -37,7 +37,7 @@ CACHE_CONTROL = {
     REST: facts.PRIVATE_CACHE_CONTROL,
 }
 
-# Production hardening (seed "Security Considerations": HTTPS only, CSP headers); a stack can
+# Production hardening (strategy "Security Considerations": HTTPS only, CSP headers); a stack can
 # override any header.
 SECURITY_HEADERS = {
     "Content-Security-Policy": SHARED["content_security_policy"],
@@ -46,7 +46,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
-# Non-production baseline (seed preview: X-Frame-Options SAMEORIGIN).
+# Non-production baseline (strategy, preview: X-Frame-Options SAMEORIGIN).
 BASELINE_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff"}
 # Where the CSP is not enforced, production's is reported only: browsers log what it would block.
 CSP_REPORT_ONLY = "Content-Security-Policy-Report-Only"
@@ -132,7 +132,7 @@ class RateLimit:
 def rate_limit(cfg: StackConfig) -> RateLimit:
     """The tier's rate in the longest window the plan allows, with the limit scaled down.
 
-    The seed's 100 per 15 min cannot be a 15-minute window on Hobby or Pro (10 min at most),
+    The strategy's 100 per 15 min cannot be a 15-minute window on Hobby or Pro (10 min at most),
     so it becomes 66 per 10 min: never a higher rate than configured.
     """
     requests, period = cfg.rate_limit_requests, cfg.rate_limit_period

@@ -144,12 +144,12 @@ NODE_VERSIONS_RETIRED = {
     "20.x": "deprecated on Vercel since 2026-10-01",
 }
 
-# Next.js accepts only these NODE_ENV values; anything else (the seed's "preview") is
+# Next.js accepts only these NODE_ENV values; anything else (the strategy's "preview") is
 # non-standard and breaks React's production build.
 # Source: nextjs.org/docs/messages/non-standard-node-env
 NEXTJS_NODE_ENV_VALUES = ("production", "development", "test")
 
-# Vercel regions the program may pin functions to (the seed uses iad1, Washington D.C.).
+# Vercel regions the program may pin functions to (the strategy uses iad1, Washington D.C.).
 # Source: vercel.com/docs/edge-network/regions (region list).
 VERCEL_REGIONS = (
     "arn1",
@@ -309,11 +309,11 @@ ROUTE_CONDITION_TYPES = ("host", "header", "cookie", "query")
 # domain spelled out, in `missing`); the pack checks its routes under all three readings.
 HOST_VALUE_READINGS = ("exact", "regex", "regex-search")
 
-# Cache-Control of Next.js's content-hashed build output under /_next/static (the seed's "Edge
+# Cache-Control of Next.js's content-hashed build output under /_next/static (the strategy's "Edge
 # Caching": static assets immutable for a year); safe only where a file's name changes with its
 # content, so robots.txt, sitemap.xml and public files do not get it.
 IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"
-# The seed's shared edge cache for pages ("SSR pages: s-maxage=60"), for the pages a stack lists
+# The strategy's shared edge cache for pages ("SSR pages: s-maxage=60"), for the pages a stack lists
 # in publicCachePaths only.
 PUBLIC_PAGE_CACHE_CONTROL = "s-maxage=60, stale-while-revalidate"
 # Every other page, API route and admin route.
@@ -332,7 +332,7 @@ CDN_CACHE_HEADERS = ("cache-control", "cdn-cache-control", "vercel-cdn-cache-con
 # ... If the budget is reached, the database will be throttled until the next month").
 UPSTASH_DEFAULT_BUDGET_USD = 20
 
-# ---- releases, resilience, alerts, cost (issue: the seed's success metrics as code) ------------
+# ---- releases, resilience, alerts, cost (issue: the strategy's success metrics as code) ------------
 
 # ProjectRollingRelease: advancement types, and stages: 2 to 10, percentages 0-100 ending at 100,
 # `duration` (minutes) on every non-final stage when automatic and on none when manual.
@@ -380,7 +380,7 @@ LATENCY_AGGREGATION = "p95"
 # Source: pulumiverse_vercel 5.21.1 AlertRuleWebhookNotificationArgs docstring.
 ALERTS_WEBHOOK_EVENT = "alerts.triggered"
 
-# The seed's monthly cost ceilings in USD, for all tiers together ("Vercel under $200, Supabase
+# The strategy's monthly cost ceilings in USD, for all tiers together ("Vercel under $200, Supabase
 # under $100, Redis under $50"). Which platform enforces what: Upstash throttles a database at its
 # `budget` (set here); Vercel's Spend Management is one amount per team, set in the dashboard (the
 # provider has no field for it); Supabase's spend cap is an organization-wide on/off switch, not an

@@ -101,7 +101,7 @@ RETIRED_CONFIG_KEYS = {
     f"whose config and state a pull request's preview may decrypt (docs/credentials.md); "
     f"remove it with pulumi config rm supabaseAccessToken",
     "sharedCacheStack": "every tier owns its Redis database now: preview's is one small database shared by "
-    "its PR deployments, so no stack reads another's cache (README, Data services); "
+    "its PR deployments, so no stack reads another's cache (docs/stacks.md, Data services); "
     "remove the key (upstashBudget sets preview's budget)",
     # Issue 26: the bulk resource saved no time a user would notice on the committed stacks (bench/results.md).
     "envVarMode": "every env var is its own ProjectEnvironmentVariable (the bulk resource saved no time a user "
@@ -116,7 +116,7 @@ DNS_RECORDS_OUTPUT = "dnsRecords"
 
 
 def per_app(name: str, app_index: int, app_name: str) -> str:
-    """A per-app GitHub variable or secret: the first app keeps the plain name the seed's
+    """A per-app GitHub variable or secret: the first app keeps the plain name the strategy's
     workflows use; others get a suffix."""
     suffix = "" if app_index == 0 else "_" + app_name.upper().replace("-", "_")
     return name + suffix
@@ -131,7 +131,7 @@ def bypass_secret_name(app_index: int, app_name: str) -> str:
 
 
 def vercel_project_name(app_name: str, project_suffix: str) -> str:
-    """vital-expert-production / -dev / -preview (seed "Phase 3")."""
+    """vital-expert-production / -dev / -preview (strategy "Phase 3")."""
     return f"{app_name}-{project_suffix}"
 
 

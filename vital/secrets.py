@@ -22,7 +22,7 @@ from .credential_formats import JWT_TYPE, LIBRARY_DETECTORS, findall, jwt_formal
 
 PUBLIC_PREFIX = "NEXT_PUBLIC_"
 
-# A key naming one of these holds a credential (policy "secrets", seed "Phase 4").
+# A key naming one of these holds a credential (policy "secrets", strategy "Phase 4").
 _SECRET_KEY_PARTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "SERVICE_ROLE", "CREDENTIAL", "PRIVATE")
 _SECRET_KEY_RE = re.compile(r"(^|_)(" + "|".join(_SECRET_KEY_PARTS) + r")(_|S?$)")
 

@@ -1,7 +1,7 @@
-"""The seed's per-tier defaults, in one table (docs/deployment-strategy.md).
+"""The deployment strategy's per-tier defaults, in one table (docs/deployment-strategy.md).
 
-Only data lives here. Where the seed is wrong about a platform, the value below is the
-platform-correct one and the README's "Where we did not follow the seed" says why.
+Only data lives here. Where the strategy is wrong about a platform, the value below is the
+platform-correct one and docs/decisions.md ("Where we did not follow the deployment strategy") says why.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Shared(TypedDict):
     long_lived_branches: tuple[tuple[str, str], ...]
 
 
-# Settings every tier shares (seed: "Phase 3: Setup Vercel Projects"). Fields of Tier marked
+# Settings every tier shares (strategy: "Phase 3: Setup Vercel Projects"). Fields of Tier marked
 # with a "config" key are defaults a stack file may override under that key. A read-only mapping
 # typed as Shared: the cast only names the keys' types, which tests/vital/test_tiers.py holds to the values.
 SHARED = cast(
@@ -56,16 +56,16 @@ SHARED = cast(
     MappingProxyType(
         {
             "region": "iad1",
-            # The seed's build command is `pnpm install && pnpm build`. Vercel runs the install
+            # The strategy's build command is `pnpm install && pnpm build`. Vercel runs the install
             # command itself before the build, so the install half moves to installCommand
             # instead of running twice.
             "install_command": "pnpm install --frozen-lockfile",
             "build_command": "pnpm build",
             "output_directory": ".next",
             "framework": "nextjs",
-            "rate_limit_period_s": 15 * 60,  # the seed states every rate limit per 15 minutes
-            "preview_expiration": "1m",  # seed: preview deployments cleaned up after 30 days
-            "required_checks": ("type-check", "test"),  # seed: deploy workflow's gates
+            "rate_limit_period_s": 15 * 60,  # the strategy states every rate limit per 15 minutes
+            "preview_expiration": "1m",  # strategy: preview deployments cleaned up after 30 days
+            "required_checks": ("type-check", "test"),  # strategy: deploy workflow's gates
             "admin_paths": ("/admin", "/api/admin"),
             # Upstash primary region nearest to the functions' iad1 (Washington, D.C.).
             "upstash_primary_region": "us-east-1",
@@ -74,7 +74,7 @@ SHARED = cast(
             # Rolling releases advance on their own (each stage's minutes), so no one has to be awake
             # for a release; manual-approval is the other choice (config rolloutAdvancement).
             "rollout_advancement": "automatic",
-            # Seed: production builds first. A project's production builds go before its preview
+            # Strategy: production builds first. A project's production builds go before its preview
             # builds in the team's queue; on in every tier (each tier is its own project).
             "prioritise_production_builds": True,
             # The built-in alert rule's minimum severity (facts.ALERT_SEVERITIES).
@@ -84,7 +84,7 @@ SHARED = cast(
             # reviewers on a private repository, so production needs reviewers unless a stack declares less.
             "github_plan": "enterprise",
             "github_repo_visibility": "private",
-            # Production's Content-Security-Policy (seed "Security Considerations": CSP headers): what
+            # Production's Content-Security-Policy (strategy "Security Considerations": CSP headers): what
             # production enforces and the tiers before it report (program/vercel_rules.py), and what the
             # security-headers policy compares their report-only copy with. It allows the data services
             # the app talks to; a stack can override the header (`headers`).
@@ -95,7 +95,7 @@ SHARED = cast(
                 "https://*.sentry.io https://cloud.langfuse.com; "
                 "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
             ),
-            # Long-lived branches from the seed's branch strategy, with the branch each is cut from.
+            # Long-lived branches from the strategy's branch strategy, with the branch each is cut from.
             "long_lived_branches": (("pre-production", "main"), ("preview-deployment", "pre-production")),
         }
     ),
@@ -105,34 +105,34 @@ SHARED = cast(
 @dataclass(frozen=True)
 class Tier:
     name: str
-    # Suffix of the Vercel project name: vital-expert-production / -dev / -preview (seed).
+    # Suffix of the Vercel project name: vital-expert-production / -dev / -preview (strategy).
     project_suffix: str
     # The branch the tier's Vercel project deploys to its production target.
     production_branch: str = field(metadata={"config": "productionBranch"})
     # Only the preview tier's project builds PR branches (as Vercel preview deployments).
     builds_pr_branches: bool
-    # Seed "Function Execution Limits": 30 / 60 / 45 s.
+    # Strategy "Function Execution Limits": 30 / 60 / 45 s.
     function_timeout_s: int = field(metadata={"config": "functionTimeout"})
-    # Seed "Security Considerations": requests per IP per 15 minutes.
+    # Strategy "Security Considerations": requests per IP per 15 minutes.
     rate_limit_requests: int = field(metadata={"config": "rateLimitRequests"})
     # Which path classes (vital.paths) the rate limit counts: "api" always, "pages" too when the
-    # tier says so. Static assets never count. The seed's per-IP limit is an API and abuse limit:
+    # tier says so. Static assets never count. The strategy's per-IP limit is an API and abuse limit:
     # one Next.js page load fetches dozens of assets, and client navigation and <Link> prefetching
     # request pages (RSC payloads) many times a minute, so counting pages against 66 per 10 min
     # would throttle a signed-in user. No tier counts pages by default: preview's and
     # pre-production's end-to-end runs come from one CI address and load many pages.
     rate_limit_scope: tuple[str, ...] = field(metadata={"config": "rateLimitScope"})
-    # Pre-production and preview must not be indexed (seed); production must be.
+    # Pre-production and preview must not be indexed (strategy); production must be.
     noindex: bool = field(metadata={"config": "noindex"})
     # Production hardening: CSP, HSTS, frame and sniffing protection on every path.
     security_headers: bool = field(metadata={"config": "securityHeaders"})
     # Tiers that do not enforce the CSP send production's as Content-Security-Policy-Report-Only,
     # so a policy that would break the app shows up (browser console, end-to-end runs) before
-    # production enforces it (seed: "CSP headers enabled" in production).
+    # production enforces it (strategy: "CSP headers enabled" in production).
     csp_report_only: bool = field(metadata={"config": "cspReportOnly"})
-    # Seed: debug and mock API only in pre-production; verbose logging there too.
+    # Strategy: debug and mock API only in pre-production; verbose logging there too.
     env: Mapping[str, str]
-    # Seed: CORS restricted in production, open for testing on preview.
+    # Strategy: CORS restricted in production, open for testing on preview.
     cors_allowed_origins: tuple[str, ...] = field(metadata={"config": "corsAllowedOrigins"})
     # Vercel Authentication on the project's deployments (see facts.VERCEL_AUTH_DEPLOYMENT_TYPES).
     vercel_authentication: str = field(metadata={"config": "vercelAuthentication"})
@@ -149,7 +149,7 @@ class Tier:
     # The compute add-on the tier's Supabase project runs on (facts.SUPABASE_COMPUTE): it bounds the
     # pool, it must be Small or larger for PITR, and its price feeds the cost model (vital/costs.py).
     supabase_compute: str = field(metadata={"config": "supabaseCompute"})
-    # Seed: backups per tier (daily + PITR / weekly / none); one of BACKUP_POLICIES.
+    # Strategy: backups per tier (daily + PITR / weekly / none); one of BACKUP_POLICIES.
     backups: str = field(metadata={"config": "supabaseBackups"})
     # Every tier owns its Redis database: preview's is the one cache all PR deployments share (the
     # strategy's "Cache: Shared"), so no tier reads another tier's data or credential.
@@ -172,13 +172,13 @@ class Tier:
     skew_protection: str | None = field(metadata={"config": "skewProtection"})
     # Fail functions over to the nearest region when the function region is down.
     function_failover: bool = field(metadata={"config": "functionFailover"})
-    # The build machine (facts.BUILD_MACHINE_TYPES), with the seed's 5-minute build goal in mind.
+    # The build machine (facts.BUILD_MACHINE_TYPES), with the strategy's 5-minute build goal in mind.
     build_machine_type: str = field(metadata={"config": "buildMachineType"})
-    # The Node.js version the project builds and runs on (facts.VERCEL_NODE_VERSIONS). The seed pins
+    # The Node.js version the project builds and runs on (facts.VERCEL_NODE_VERSIONS). The strategy pins
     # Node 20 in CI; Vercel deprecated 20.x on 2026-10-01 (facts.NODE_VERSIONS_RETIRED), so every
     # tier runs 24.x, the newest LTS the provider accepts, and the app repository's CI uses 24.
     node_version: str = field(metadata={"config": "nodeVersion"})
-    # Seed "Success metrics" as alerts: Vercel's built-in 5xx error alert, and a p95 latency
+    # Strategy "Success metrics" as alerts: Vercel's built-in 5xx error alert, and a p95 latency
     # threshold in milliseconds (None: no latency alert).
     error_alert: bool = field(metadata={"config": "errorAlert"})
     latency_alert_p95_ms: int | None = field(metadata={"config": "latencyAlertP95Ms"})
@@ -188,7 +188,7 @@ class Tier:
     supabase_budget_usd: int = field(metadata={"config": "supabaseBudget"})
     # Upstash Redis monthly budget in USD (None: the tier owns no database). At the budget the
     # database is throttled until the next month; the provider's default is $20
-    # (facts.UPSTASH_DEFAULT_BUDGET_USD). The seed keeps Redis under $50 a month in total:
+    # (facts.UPSTASH_DEFAULT_BUDGET_USD). The strategy keeps Redis under $50 a month in total:
     # production 35 (above the default, so production's cache is not throttled at $20), pre-production 10.
     upstash_budget_usd: int | None = field(metadata={"config": "upstashBudget"})
     # Vercel Pro seats this tier's budget carries: the team's seats are billed once, and production
@@ -197,7 +197,7 @@ class Tier:
     # The tier whose budget carries what is billed once for all tiers: the Supabase organization's
     # Pro plan (less its compute credits).
     bills_shared_plans: bool
-    # secretEnv keys the tier must hold (seed "Phase 4: Environment Variables Setup"): each is
+    # secretEnv keys the tier must hold (strategy "Phase 4: Environment Variables Setup"): each is
     # set with `pulumi config set --secret --path secretEnv.<KEY>` before the first `pulumi up`.
     secret_env: tuple[str, ...]
 
@@ -225,7 +225,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
                     "NEXT_PUBLIC_ENABLE_DEBUG": "false",
                     "NEXT_PUBLIC_ENABLE_MOCK_API": "false",
                     "LOG_LEVEL": "info",
-                    # Seed "Monitoring": full LangFuse tracing and Sentry in production.
+                    # Strategy "Monitoring": full LangFuse tracing and Sentry in production.
                     "LANGFUSE_TRACING_ENABLED": "true",
                     "SENTRY_ENABLED": "true",
                 }
@@ -238,7 +238,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             pool_size=36,  # 40 % of Small's 90 connections
             supabase_compute="small",
             # Daily backups, 7 days kept (Pro), not PITR: PITR alone ($100) and the Pro plan ($25) exceed
-            # the strategy's $100 Supabase ceiling (README "Cost"); `supabaseBackups: daily+pitr` turns it on.
+            # the strategy's $100 Supabase ceiling (docs/costs.md); `supabaseBackups: daily+pitr` turns it on.
             backups="daily",
             owns_cache=True,
             upstash_budget_usd=35,
@@ -254,18 +254,18 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             ),
             # Vercel recommends Skew Protection with Rolling Releases; a working day's open tab.
             skew_protection="12 hours",
-            function_failover=True,  # seed: uptime above 99.9 %
-            # Seed: builds under 5 minutes; the next machine size up for production's builds only.
+            function_failover=True,  # strategy: uptime above 99.9 %
+            # Strategy: builds under 5 minutes; the next machine size up for production's builds only.
             build_machine_type="enhanced",
             node_version="24.x",
             error_alert=True,
-            latency_alert_p95_ms=500,  # seed: API p95 under 500 ms
+            latency_alert_p95_ms=500,  # strategy: API p95 under 500 ms
             # Modelled: Vercel 50 (2 seats, Observability Plus), Supabase 30 (plan, Small, credits), Redis 35.
             vercel_budget_usd=60,
             supabase_budget_usd=60,
             vercel_seats=2,
             bills_shared_plans=True,
-            # Seed "Monitoring": LangFuse tracing in production needs its key pair.
+            # Strategy "Monitoring": LangFuse tracing in production needs its key pair.
             secret_env=("OPENAI_API_KEY", "SUPABASE_SERVICE_ROLE_KEY", "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"),
         ),
         "pre-production": Tier(
@@ -284,7 +284,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
                     "NEXT_PUBLIC_ENV": "pre-production",
                     "NEXT_PUBLIC_ENABLE_DEBUG": "true",
                     "NEXT_PUBLIC_ENABLE_MOCK_API": "true",
-                    "LOG_LEVEL": "debug",  # seed: verbose logging in pre-production
+                    "LOG_LEVEL": "debug",  # strategy: verbose logging in pre-production
                     "LANGFUSE_TRACING_ENABLED": "false",
                     "SENTRY_ENABLED": "false",
                 }
@@ -310,7 +310,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             function_failover=False,
             build_machine_type="standard",
             node_version="24.x",
-            error_alert=True,  # seed: pre-production watches its API too
+            error_alert=True,  # strategy: pre-production watches its API too
             latency_alert_p95_ms=None,
             # Modelled: Vercel 0 (protection on all deployments comes with Pro), Supabase 10 (Micro), Redis 10.
             vercel_budget_usd=20,
@@ -322,12 +322,12 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
         "preview": Tier(
             name="preview",
             project_suffix="preview",
-            # The seed's staging branch is the preview project's production target; PR
+            # The strategy's staging branch is the preview project's production target; PR
             # branches become its preview deployments.
             production_branch="preview-deployment",
             builds_pr_branches=True,
             function_timeout_s=45,
-            # Seed: "relaxed rate limits" on preview.
+            # Strategy: "relaxed rate limits" on preview.
             rate_limit_requests=1000,
             rate_limit_scope=("api",),
             noindex=True,
@@ -343,7 +343,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
                     "SENTRY_ENABLED": "false",
                 }
             ),
-            cors_allowed_origins=("*",),  # seed: open CORS for testing on preview
+            cors_allowed_origins=("*",),  # strategy: open CORS for testing on preview
             vercel_authentication="standard_protection_new",
             owns_branch="preview-deployment",
             ruleset_on_branch=False,
@@ -354,7 +354,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             # Its own small database, one for every PR deployment (the strategy's shared preview cache).
             owns_cache=True,
             upstash_budget_usd=5,
-            automation_bypass=True,  # seed: previews for testing; e2e runs reach them
+            automation_bypass=True,  # strategy: previews for testing; e2e runs reach them
             requires_approval=False,
             gates_releases=False,
             rollout_stages=(),
@@ -362,7 +362,7 @@ TIER_DEFAULTS: Mapping[str, Tier] = MappingProxyType(
             function_failover=False,
             build_machine_type="standard",
             node_version="24.x",
-            error_alert=False,  # seed: preview gets basic metrics and error logging, no alerts
+            error_alert=False,  # strategy: preview gets basic metrics and error logging, no alerts
             latency_alert_p95_ms=None,
             # Modelled: Vercel 100 (the preview deployment suffix), Supabase 10 (Micro), Redis 5.
             vercel_budget_usd=120,

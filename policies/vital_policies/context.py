@@ -98,7 +98,7 @@ def _string_list(raw: str | None) -> tuple[str, ...] | None:
 
 
 def _admin_paths(raw: str | None) -> tuple[str, ...]:
-    """The stack's adminPaths config, else the seed's."""
+    """The stack's adminPaths config, else the strategy's."""
     return _string_list(raw) or tuple(SHARED["admin_paths"])
 
 

@@ -292,8 +292,8 @@ def schemas() -> dict[str, PolicyConfigSchema]:
             properties={
                 "ceilings": {
                     "type": "object",
-                    "description": "Monthly ceiling in USD per service, all tiers together (the seed's: vercel 200, "
-                    "supabase 100, upstash 50). Services left out keep the seed's.",
+                    "description": "Monthly ceiling in USD per service, all tiers together (the strategy's: vercel 200, "
+                    "supabase 100, upstash 50). Services left out keep the strategy's.",
                     "properties": {k: {"type": "number", "minimum": 0} for k in SEED_MONTHLY_CEILINGS_USD},
                     "additionalProperties": False,
                     "default": dict(d["cost-ceiling"]["ceilings"]),

@@ -41,7 +41,7 @@ def max_duration(args: ResourceValidationArgs, report: Report) -> None:
 
 
 def preview_cleanup(args: StackValidationArgs, report: Report) -> None:
-    """Each project keeps preview deployments for at most the configured days (seed: 30)."""
+    """Each project keeps preview deployments for at most the configured days (strategy: 30)."""
     max_days = number_setting(args.get_config(), "preview-cleanup", "maxDays")
     choices = ", ".join(v for v, d in RETENTION_DAYS.items() if d <= max_days) or "none"
     allowed = f"expirationPreview of at most {show_number(max_days)} days ({choices})"

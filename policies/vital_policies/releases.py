@@ -150,7 +150,7 @@ def slo_alerts(args: StackValidationArgs, report: Report) -> None:
             problems.append(f"no p95 latency alert at {show_number(limit)} ms or less{found}")
         if problems:
             report(
-                f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: the seed's SLO alerts "
+                f"{label(project)} (tier {ctx.tier}): {'; '.join(problems)}; allowed: the strategy's SLO alerts "
                 f"(CustomAlertRule threshold on {LATENCY_METRIC} {LATENCY_AGGREGATION} for latency)",
                 project.urn,
             )

@@ -1,6 +1,6 @@
 """Row-level security, as Supabase's own security advisors report it.
 
-The seed asks for RLS on every table in production. The program does not create tables (the
+The strategy asks for RLS on every table in production. The program does not create tables (the
 app's migrations do), so the rule reads what the Supabase settings resource observed from
 GET /v1/projects/{ref}/advisors/security (components/supabase/observed.py): tables in an
 exposed schema without RLS (lints rls_disabled_in_public, policy_exists_rls_disabled).

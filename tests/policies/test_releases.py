@@ -116,7 +116,7 @@ def test_slo_alerts_fail_a_missing_or_looser_alert(tier, mutate, found):
     assert len(reported) == 1 and found in reported[0].message
 
 
-SLO_ALLOWED = ("allowed: the seed's SLO alerts (CustomAlertRule threshold on "
+SLO_ALLOWED = ("allowed: the strategy's SLO alerts (CustomAlertRule threshold on "
                "vercel.function_invocation.request_duration_ms p95 for latency)")
 
 
