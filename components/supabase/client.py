@@ -14,15 +14,18 @@ import json
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from typing import Any
-
-import urllib3
-from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
-from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from typing import TYPE_CHECKING, Any
 
 from vital.names import SUPABASE_ACCESS_TOKEN_ENV
 
-from .retry import BudgetedRetry, RetryBudgetExceeded, SleepFn, describe_status
+if TYPE_CHECKING:
+    import urllib3
+
+    from .retry import BudgetedRetry, SleepFn
+
+# urllib3 and .retry (which subclasses urllib3's Retry) are imported where a call is made: a
+# render registers the provider but never calls it, and urllib3 is a twentieth of synth's
+# process (issue 28, bench/results.md's import list).
 
 DEFAULT_API_URL = "https://api.supabase.com"
 DEFAULT_TIMEOUT_SECONDS = 10.0
@@ -59,6 +62,8 @@ class SupabaseApiError(Exception):
 def pool_manager(url: str) -> urllib3.PoolManager:
     """A ProxyManager when the environment names a proxy for `url` (and NO_PROXY does not
     exempt its host), else a PoolManager: what ``urllib.request`` would use."""
+    import urllib3
+
     parts = urllib.parse.urlsplit(url)
     proxy = urllib.request.getproxies().get(parts.scheme)
     if proxy and not urllib.request.proxy_bypass(parts.netloc):
@@ -118,6 +123,8 @@ class SupabaseManagementClient:
 
     def request(self, method: str, path_template: str, body: Any = None) -> Any:
         """Send one API call (retrying 429/5xx) and return the decoded JSON."""
+        from .retry import describe_status
+
         path = path_template.format(ref=urllib.parse.quote(self.project_ref, safe=""))
         data = None if body is None else json.dumps(body).encode("utf-8")
         response = self._send(method, path, data)
@@ -138,6 +145,8 @@ class SupabaseManagementClient:
     # -- internals ------------------------------------------------------------
 
     def _retry(self) -> BudgetedRetry:
+        from .retry import BudgetedRetry
+
         return BudgetedRetry.for_attempts(
             self.max_attempts,
             backoff_seconds=self.retry_base_delay_seconds,
@@ -148,6 +157,10 @@ class SupabaseManagementClient:
         )
 
     def _send(self, method: str, path: str, data: bytes | None) -> urllib3.BaseHTTPResponse:
+        from urllib3.exceptions import HTTPError, MaxRetryError
+
+        from .retry import RetryBudgetExceeded, describe_status
+
         headers = {
             "Authorization": f"Bearer {self._access_token}",
             "Accept": "application/json",
@@ -182,6 +195,9 @@ class SupabaseManagementClient:
             raise self._transport_error(exc, method, path) from None
 
     def _transport_error(self, exc: BaseException, method: str, path: str) -> SupabaseApiError:
+        from urllib3.exceptions import NewConnectionError
+        from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
         if isinstance(exc, NewConnectionError):  # a subclass of ConnectTimeoutError
             reason = exc.__cause__ or exc.__context__ or exc
             return self._fail(f"cannot reach {self.api_url} for {method} {path}: {reason}", None, method, path)

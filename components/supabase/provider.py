@@ -32,7 +32,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic
 
@@ -51,7 +51,6 @@ from .endpoints import (
     set_pool_size,
 )
 from .observed import OBSERVED_FIELDS, observe
-from .retry import SleepFn
 from .settings import (
     OUTPUT_FIELDS,
     RECORDED_FIELDS,
@@ -67,6 +66,10 @@ from .settings import (
 )
 
 log = logging.getLogger(__name__)
+
+
+if TYPE_CHECKING:
+    from .retry import SleepFn
 
 
 class SupabaseSettingsProvider(pulumi.dynamic.ResourceProvider):
