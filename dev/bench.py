@@ -247,6 +247,15 @@ def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _load_note(load_before: str, load_after: str) -> str:
+    """Whether other work competed for the cores: the 1-minute load against the core count."""
+    cores = os.cpu_count() or 1
+    peak = max(float(load_before.split(",")[0]), float(load_after.split(",")[0]))
+    if peak > cores:
+        return f"{cores} cores: above {cores}, other work ran beside the benchmark and every figure is slower than idle"
+    return f"{cores} cores: at most {cores}, the benchmark's own processes included, so nothing else competed"
+
+
 def _whole_table(whole: dict, runs: int, load_before: str, load_after: str) -> list[str]:
     """The report's head: the machine, then the whole-process table."""
     floor, peer = whole["floor"][1], whole["peer"][1]
@@ -258,8 +267,8 @@ def _whole_table(whole: dict, runs: int, load_before: str, load_after: str) -> l
         "## Machine",
         "",
         *machine(),
-        f"- Load average (1, 5, 15 min) before the interleaved runs: {load_before}; after: {load_after} (2 cores: "
-        f"above 2, other work was running beside the benchmark and every figure is slower than on an idle machine)",
+        f"- Load average (1, 5, 15 min) before the interleaved runs: {load_before}; after: {load_after} "
+        f"({_load_note(load_before, load_after)})",
         "- Measured processes write and read their bytecode, as Python does by default (the environment's "
         "PYTHONDONTWRITEBYTECODE is dropped for them)",
         "",
