@@ -5,12 +5,16 @@
 2  bad input or usage: one line on stderr naming the stack or file, the key, the value and
    what is allowed
 3  an internal error: one line on stderr naming a log file, which holds the traceback
+
+Stopped from outside, a tool exits as a shell reports a signal: 130 on Ctrl-C, 141 when the
+reader of its output went away (`synth | head`: SIGPIPE).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -79,6 +83,11 @@ def run(main: Callable[[], int], prog: str) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader closed the pipe: nothing to report to it. What is still buffered goes to
+        # /dev/null, so the flush at exit does not fail again (Python's signal docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except Exception as err:
         directory = log_dir()
         directory.mkdir(parents=True, exist_ok=True)
