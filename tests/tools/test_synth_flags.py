@@ -43,3 +43,33 @@ def test_help_no_longer_offers_the_retired_flags(capsys):
         main(["--help"])
     text = capsys.readouterr().out
     assert "--jobs" not in text and "--policy-process" not in text and "--no-policy" in text
+
+
+def test_synth_freezes_the_heap_only_after_importing_what_the_program_imports(tmp_path, monkeypatch):
+    import gc
+    import importlib
+
+    from tools import synth
+
+    program = tmp_path / "__main__.py"
+    program.write_text("import json, email.message\nfrom pathlib import Path\nfrom . import sibling\nx = 1\n")
+    calls: list[str] = []
+    monkeypatch.setattr(importlib, "import_module", lambda name: calls.append(name))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("<freeze>"))
+    synth.freeze_imports(program)
+    assert calls == ["json", "email.message", "pathlib", "<freeze>"]  # a relative import is the program's own
+
+
+@pytest.mark.parametrize("own_process, frozen", [(True, True), (False, False)])
+def test_only_synths_own_process_freezes(own_process, frozen):
+    import subprocess
+    import sys
+
+    from tests.stacks import ROOT
+
+    code = ("import gc, io, contextlib, tools.synth as s\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+            f"    code = s.main(['--stack', 'preview', '--no-policy'], own_process={own_process})\n"
+            "print(code, gc.get_freeze_count() > 0, 'program.build' in __import__('sys').modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["0", str(frozen), "True"], done.stderr[-2000:]
