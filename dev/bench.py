@@ -153,6 +153,11 @@ def whole_process(runs: int, peer_spec: Path, before: tuple[str, Path] | None) -
             [PY, "-m", "dev.peer", str(peer_spec)],
             None,
         ),
+        "peer_frozen": (
+            "… with `gc.freeze()` after its SDK imports, as synth's own process freezes (`--freeze`)",
+            [PY, "-m", "dev.peer", str(peer_spec), "--freeze"],
+            None,
+        ),
         "synth": ("`synth --stack all` (policies in this process, one stack after another)", synth, None),
         "no_policy": ("… `--no-policy`", synth + ["--no-policy"], None),
     }
@@ -308,6 +313,9 @@ def targets(whole: dict, growth: list[dict]) -> list[str]:
         f"- Issue 28: the pack over the three stacks adds at most {TARGET_POLICY_SHARE}× the floor: {pack:.2f}× "
         f"(`synth` less `--no-policy`) — {_verdict(max(pack, 0.0), TARGET_POLICY_SHARE)}; CPU: "
         f"{cpu['synth'] - cpu['no_policy']:.2f}×.",
+        f"- Not a target: `--no-policy` against the peer frozen as synth is, what the project's own work "
+        f"costs beside the SDK's: {no_policy / whole['peer_frozen'][1]:.2f}× (CPU: "
+        f"{whole['no_policy'][3] / whole['peer_frozen'][3]:.2f}×).",
         f"- At {big['apps']} apps, render + policy per resource ≤ {TARGET_MS_PER_RESOURCE} ms: {per_big:.2f} ms — "
         f"{_verdict(per_big, TARGET_MS_PER_RESOURCE)}.",
         f"- Peak memory under {TARGET_PEAK_MIB} MiB at {big['apps']} apps: {big['peak_synth_mib']:.0f} MiB — "

@@ -145,10 +145,22 @@ def run_stack(stack: Mapping[str, Any]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m dev.peer SPEC.json (written by dev.bench from the committed stacks)", file=sys.stderr)
+    freeze = "--freeze" in argv
+    paths = [a for a in argv if a != "--freeze"]
+    if len(paths) != 1 or any(a.startswith("--") for a in paths):
+        print(
+            "usage: python -m dev.peer SPEC.json [--freeze] (the spec written by dev.bench from the committed "
+            "stacks; --freeze: gc.freeze() after the SDK imports, as synth's own process does)",
+            file=sys.stderr,
+        )
         return 2
-    spec = json.loads(Path(argv[0]).read_text())
+    spec = json.loads(Path(paths[0]).read_text())
+    if freeze:
+        import gc
+
+        for module in SDK_MODULES.values():
+            __import__(module)
+        gc.freeze()
     print(json.dumps({stack["stack"]: run_stack(stack) for stack in spec["stacks"]}))
     return 0
 

@@ -27,11 +27,12 @@ def test_the_spec_counts_each_type_of_each_committed_stack(committed, spec):
             assert entry["inputs"] == next(r["inputs"] for r in doc["resources"] if r["type"] == entry["type"])
 
 
-def test_the_peer_registers_as_many_resources_as_synth_renders(committed, spec, tmp_path):
+@pytest.mark.parametrize("flags", [[], ["--freeze"]])
+def test_the_peer_registers_as_many_resources_as_synth_renders(committed, spec, tmp_path, flags):
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec))
-    done = subprocess.run([sys.executable, "-m", "dev.peer", str(path)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-m", "dev.peer", str(path), *flags], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout) == {s: len(committed[s]["resources"]) for s in TIERS}
 
