@@ -76,6 +76,15 @@ def _check_env(c: StackConfig) -> None:
             fail("secretEnv", key, "allowed: names of letters, digits and '_'")
         if key in c.env:
             fail("env", key, "allowed: a key in env or in secretEnv, not both")
+        if key in c.tier_defaults.env:
+            fail(
+                "secretEnv",
+                key,
+                f"allowed: a name tier {c.tier} does not set in plain text (it sets "
+                f"{', '.join(sorted(c.tier_defaults.env))}; override one in env)",
+            )
+        if key == CORS_VARIABLE:
+            fail("secretEnv", key, "allowed: nothing; the program sets it from corsAllowedOrigins")
         if secrets.is_public_key(key):
             fail(
                 "secretEnv",

@@ -60,6 +60,9 @@ def _check_release(c: StackConfig) -> None:
         fail("buildMachineType", c.build_machine_type, f"allowed: one of {', '.join(facts.BUILD_MACHINE_TYPES)}")
     if c.tier_defaults.gates_releases and not c.required_checks:
         fail("requiredChecks", [], f"allowed: at least one check; tier {c.tier}'s production alias waits for them")
+    for i, check in enumerate(c.required_checks):
+        if check in c.required_checks[:i]:  # each becomes a resource named after it: two would share one URN
+            fail("requiredChecks", check, "allowed: each check once")
 
 
 SLACK_CHANNEL_RE = re.compile(r"^[CGD][A-Z0-9]{8,}$")
@@ -140,6 +143,8 @@ def _check_share_links(c: StackConfig) -> None:
     projects = [vercel_project_name(app.name, c.tier_defaults.project_suffix) for app in c.apps]
     suffix = c.preview_deployment_suffix
     for i, link in enumerate(c.share_links):
+        if link.alias in [other.alias for other in c.share_links[:i]]:
+            fail(f"shareLinks[{i}].alias", link.alias, "allowed: each alias once; Vercel keeps one link per alias")
         # A branch alias (<project>-git-<branch>-<team>.vercel.app) or a host under the suffix; a
         # plain deployment URL has no alias record, and Vercel refuses a link to it.
         ours = (

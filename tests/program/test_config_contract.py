@@ -86,6 +86,13 @@ ERRORS: dict[str, tuple] = {
         "OPENAI_API_KEY": "x"}}]}, "apps[1].env", "'OPENAI_API_KEY'", NOT_BOTH),
     "an env key also in secretEnv": ("production", {"env": {"LOG_LEVEL": "debug"}, "secretEnv": {
         **SECRET_ENV, "LOG_LEVEL": canary("LOG_LEVEL")}}, "env", "'LOG_LEVEL'", NOT_BOTH),
+    "a tier default as a secret": ("production", {"secretEnv": {**SECRET_ENV, "LOG_LEVEL": canary("LOG_LEVEL")}},
+        "secretEnv", "'LOG_LEVEL'", "allowed: a name tier production does not set in plain text (it sets "
+        "LANGFUSE_TRACING_ENABLED, LOG_LEVEL, NEXT_PUBLIC_ENABLE_DEBUG, NEXT_PUBLIC_ENABLE_MOCK_API, NEXT_PUBLIC_ENV, "
+        "SENTRY_ENABLED; override one in env)"),
+    "the CORS variable as a secret": ("production", {"secretEnv": {**SECRET_ENV,
+        "CORS_ALLOWED_ORIGINS": canary("CORS")}}, "secretEnv", "'CORS_ALLOWED_ORIGINS'",
+        "allowed: nothing; the program sets it from corsAllowedOrigins"),
     "a NEXT_PUBLIC_* secret": ("production", {"secretEnv": {**SECRET_ENV, "NEXT_PUBLIC_X_KEY": canary("x")}},
         "secretEnv", "'NEXT_PUBLIC_X_KEY'",
         "allowed: no NEXT_PUBLIC_* secret; Next.js inlines NEXT_PUBLIC_* into the browser bundle"),
@@ -274,6 +281,8 @@ ERRORS: dict[str, tuple] = {
                                  "allowed: one of basic, standard, enhanced, turbo, elastic"),
     "production without required checks": ("production", {"requiredChecks": []}, "requiredChecks", "[]",
         "allowed: at least one check; tier production's production alias waits for them"),
+    "a required check twice": ("production", {"requiredChecks": ["type-check", "e2e", "type-check"]},
+        "requiredChecks", "'type-check'", "allowed: each check once"),
     # ---- alerts ----
     "a latency alert without observability plus": ("production", {"vercelAddons": DELETE}, "latencyAlertP95Ms", "500",
         "allowed: a latency alert only with Observability Plus (add observability_plus to vercelAddons; plan pro); "
@@ -297,6 +306,9 @@ ERRORS: dict[str, tuple] = {
     "production without reviewers, public repository": ("production", {"githubRepoVisibility": "public"},
         "requiredReviewers", "[]", REVIEWERS.format("plan team, public repository")),
     # ---- share links ----
+    "a share link twice": ("preview", {"shareLinks": [{"alias": "vital-expert-preview-git-x-t.vercel.app"},
+        {"alias": "vital-expert-preview-git-x-t.vercel.app", "expiresInDays": 3}]}, "shareLinks[1].alias",
+        "'vital-expert-preview-git-x-t.vercel.app'", "allowed: each alias once; Vercel keeps one link per alias"),
     "a share link to another tier's project": ("preview", {"shareLinks": [
         {"alias": "vital-expert-production-git-x-team.vercel.app"}]}, "shareLinks[0].alias",
         "'vital-expert-production-git-x-team.vercel.app'", SHARE.format(", *.preview.vitalexpert.com")),
