@@ -71,6 +71,10 @@ def test_the_committed_stacks_list_each_missing_secret_with_its_command(capsys):
     # The CLI prompts for nothing: it stops, in its own words, and the doctor quotes them.
     assert "the CLI stops with \"error: validating stack config: Stack 'production' is missing configuration values " in out
     assert "will ask" not in out
+    # secretEnv is an object: set member by member (--path), never as one string.
+    assert "--secret secretEnv" not in out
+    stops = [line for line in out.splitlines() if line.startswith("doctor: stack 'production': the CLI stops")]
+    assert stops and "pulumi config set --stack production --secret --path secretEnv.OPENAI_API_KEY; " in stops[0]
 
 
 # ---- provider credentials: from the environment only --------------------------------------------

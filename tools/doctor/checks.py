@@ -67,7 +67,7 @@ def examine(
         return report
     _secrets_provider(report, document, env)
     _backend(report, env)
-    _declared(report, path)
+    _declared(report, path, tier)
     _secrets(report, document, tier, env)
     _decrypt(report, document, env, kms_client)
     return report
@@ -185,20 +185,28 @@ def _backend(report: Report, env: Mapping[str, str]) -> None:
         )
 
 
-def _declared(report: Report, path: Path) -> None:
+def _declared(report: Report, path: Path, tier: str) -> None:
     """Declared keys with no default and no value: the CLI's own words, and the commands (it
-    prompts for none of them)."""
+    prompts for none of them). An object key (secretEnv) is set member by member, with --path."""
     missing = stackfile.missing_declared(report.stack, path)
     if not missing:
         return
     proj = stackfile.project()
-    commands = "; ".join(
-        f"pulumi config set --stack {report.stack}"
-        f"{' --secret' if declarations.declared_secret(proj, key) else ''} {key}"
-        f"{'' if declarations.declared_secret(proj, key) else ' VALUE'}"
-        for key in missing
-    )
-    report.add(f'the CLI stops with "{stackfile.cli_stops(report.stack, missing)}"', commands)
+    commands = []
+    for key in missing:
+        secret = declarations.declared_secret(proj, key)
+        if (proj.get("config") or {}).get(key, {}).get("type") == "object":
+            members = [
+                s.command(report.stack) for s in required_secrets(tier) if s.key == f"{PROJECT}:{key}" and s.subkey
+            ]
+            commands += members or [
+                f"pulumi config set --stack {report.stack}{' --secret' * secret} --path {key}.NAME VALUE"
+            ]
+        else:
+            commands.append(
+                f"pulumi config set --stack {report.stack}{' --secret' * secret} {key}{'' if secret else ' VALUE'}"
+            )
+    report.add(f'the CLI stops with "{stackfile.cli_stops(report.stack, missing)}"', "; ".join(commands))
 
 
 def _secrets(report: Report, document: dict, tier: str, env: Mapping[str, str]) -> None:
