@@ -45,27 +45,29 @@ class Retired(argparse.Action):
     """A retired flag (an interface is a contract): accepted by the parser only to fail with one
     line naming what replaced it, exit 2. Takes an optional value, so `--flag` and `--flag X` read alike."""
 
-    def __init__(self, option_strings: list[str], dest: str, replaced_by: str, nargs: str | int = "?") -> None:
+    def __init__(self, option_strings: list[str], dest: str, replaced_by: str, nargs: str = "?") -> None:
         super().__init__(option_strings, dest, nargs=nargs, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         self.replaced_by = replaced_by
 
     def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
-        raise UsageError(f"{option_string} was retired: {self.replaced_by}; drop the flag")
+        given = f"{option_string} {values}" if values is not None else option_string
+        raise UsageError(f"{given} was retired: {self.replaced_by}; drop the flag")
 
 
-# synth's and the diff's retired flags (issue 26): flag -> (takes a value, what replaced it).
+# synth's and the diff's retired flags (issue 26): flag -> what replaced it.
 # Forked rendering gave no gain a user would notice on the committed stacks (bench/results.md's
 # notes), and the pack's CLI-identical launch is a test of the pack now (dev/pack_process.py).
 RETIRED_RENDER_FLAGS = {
-    "--jobs": (True, "stacks render one after another in one process"),
-    "--policy-process": (False, "the policy pack runs in this process, driven with the requests the CLI sends"),
+    "--jobs": "stacks render one after another in one process",
+    "--policy-process": "the policy pack runs in this process, driven with the requests the CLI sends",
 }
 
 
-def retire(parser: argparse.ArgumentParser, flags: dict[str, tuple[bool, str]]) -> None:
+def retire(parser: argparse.ArgumentParser, flags: dict[str, str]) -> None:
     """Keep each flag known to `parser` only to refuse it with one line naming what replaced it."""
-    for flag, (takes_value, replaced_by) in flags.items():
-        parser.add_argument(flag, action=Retired, replaced_by=replaced_by, nargs="?" if takes_value else 0)
+    for flag, replaced_by in flags.items():
+        # Any value is taken ("--flag=1" too), so the line names what was given, not argparse's complaint.
+        parser.add_argument(flag, action=Retired, replaced_by=replaced_by, nargs="?")
 
 
 def log_dir() -> Path:

@@ -146,7 +146,7 @@ def test_a_stack_with_unchanged_inputs_is_not_rendered_at_the_base_and_the_comme
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["HEAD", "--jobs", "2"], "--jobs was retired: stacks render one after another in one process; drop the flag"),
+    (["HEAD", "--jobs", "2"], "--jobs 2 was retired: stacks render one after another in one process; drop the flag"),
     (["HEAD", "--policy-process"], "--policy-process was retired: the policy pack runs in this process, driven with "
                                    "the requests the CLI sends; drop the flag"),
 ])

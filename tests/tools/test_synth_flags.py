@@ -19,18 +19,20 @@ def test_write_json_is_print_json_dumps_byte_for_byte(value):
     assert out.getvalue() == json.dumps(value, indent=2) + "\n"
 
 
-JOBS = "synth: --jobs was retired: stacks render one after another in one process; drop the flag\n"
-PROCESS = ("synth: --policy-process was retired: the policy pack runs in this process, driven with the requests "
+JOBS = "synth: {} was retired: stacks render one after another in one process; drop the flag\n"
+PROCESS = ("synth: {} was retired: the policy pack runs in this process, driven with the requests "
            "the CLI sends; drop the flag\n")
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--jobs", "2"], JOBS),
-    (["--jobs"], JOBS),
-    (["--stack", "preview", "--jobs=1"], JOBS),
-    (["--policy-process"], PROCESS),
-    (["--no-policy", "--policy-process"], PROCESS),
-    (["--diff", "HEAD", "--jobs", "1"], JOBS),  # refused before the diff starts
+@pytest.mark.parametrize("argv, message", [  # the line names what was given, value included
+    (["--jobs", "2"], JOBS.format("--jobs 2")),
+    (["--jobs"], JOBS.format("--jobs")),
+    (["--stack", "preview", "--jobs=1"], JOBS.format("--jobs 1")),
+    (["--policy-process"], PROCESS.format("--policy-process")),
+    (["--policy-process=1"], PROCESS.format("--policy-process 1")),
+    (["--no-policy", "--policy-process"], PROCESS.format("--policy-process")),
+    (["--policy-process", "--no-policy"], PROCESS.format("--policy-process")),
+    (["--diff", "HEAD", "--jobs", "1"], JOBS.format("--jobs 1")),  # refused before the diff starts
 ])
 def test_a_retired_flag_is_one_line_naming_what_replaced_it_exit_2(capsys, argv, message):
     assert main(argv) == EXIT_USAGE
