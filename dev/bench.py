@@ -393,6 +393,8 @@ def _main(argv: list[str] | None) -> int:
     if args.probe is not None:
         print(json.dumps(probe(args.probe, args.policy_process)))
         return 0
+    if args.policy_process:
+        parser.error("--policy-process: only with --probe N (one measurement)")
     if args.runs < 5:
         parser.error("--runs: at least 5, so the median means something")
     text = report(args.runs, args.sizes, args.before) + kept_notes(args.out)

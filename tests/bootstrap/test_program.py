@@ -163,3 +163,14 @@ def test_a_reviewer_by_login_is_refused_by_the_declared_type_as_the_cli_refuses_
         render_with(tmp_path, productionReviewers=["octocat"])
     assert str(err.value).endswith("Stack 'bootstrap' with configuration key 'productionReviewers' must be of type "
                                    "'array<integer>'; found [\"octocat\"]")
+
+
+def test_docs_bootstrap_counts_each_component_as_the_program_makes_it():
+    from collections import Counter
+
+    from tests.bootstrap.support import ROOT
+
+    table = (ROOT / "docs" / "bootstrap.md").read_text()
+    said = {name: int(n) for name, n in re.findall(r"^\| `(\w+)` × (\d+) \|", table, re.M)}
+    made = Counter(r["type"].rsplit(":", 1)[-1] for r in doc()["resources"] if r["type"].startswith("vital:bootstrap:"))
+    assert said and all(made[name] == n for name, n in said.items()), (said, dict(made))

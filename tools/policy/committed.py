@@ -70,7 +70,10 @@ def merged(base: Mapping[str, Any], given: Mapping[str, Any] | None) -> dict[str
     return out
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    from tools.entry import OneLineParser
+
+    OneLineParser(prog="python -m tools.policy.committed", description=__doc__.splitlines()[0]).parse_args(argv)
     json.dump(committed(), sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
     return 0
