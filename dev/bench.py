@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -22,7 +20,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from tools.entry import EXIT_USAGE, OneLineParser, UsageError
@@ -30,7 +27,7 @@ from vital.names import TIERS
 from vital.stackfile import ROOT
 
 from . import bench_committed as committed
-from . import importlist, profiling
+from . import importlist, machine, profiling
 from .bench_probe import CHILD_ENV, PY, probe, run_probe
 
 FLOOR_IMPORTS = "import pulumi, pulumiverse_vercel, pulumi_github, pulumi_policy, upstash_pulumi"
@@ -58,37 +55,6 @@ def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
     if done.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd[1:])} exited {done.returncode}: {done.stderr.strip()[-300:]}")
     return elapsed, (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
-
-
-def machine() -> list[str]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
-    mem = next(
-        (
-            int(line.split()[1]) // 1024
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        ),
-        0,
-    )
-    from importlib.metadata import version
-
-    pkgs = ", ".join(
-        f"{p} {version(p)}"
-        for p in ("pulumi", "pulumiverse-vercel", "pulumi-github", "pulumi-policy", "upstash-pulumi")
-    )
-    return [
-        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem / 1024:.1f} GiB",
-        f"- {platform.system()} {platform.release()}; Python {platform.python_version()}",
-        f"- {pkgs}",
-        f"- Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-    ]
 
 
 def _verdict(value: float, target: float, lower_is_better: bool = True) -> str:
@@ -198,11 +164,6 @@ def _growth_table(rows: list[dict]) -> list[str]:
     return lines
 
 
-def _load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
-
-
 @contextlib.contextmanager
 def checkout(ref: str | None) -> Iterator[tuple[str, Path] | None]:
     """(sha, path) of `ref` checked out in a temporary worktree, or None when the clone lacks it."""
@@ -223,9 +184,9 @@ def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
 
         spec = Path(tmp) / "peer.json"
         spec.write_text(json.dumps(peer_spec(docs.values())))
-        load_before = _load()
+        load_before = machine.load()
         whole, sha = whole_process(runs, spec, before)
-        load_after = _load()
+        load_after = machine.load()
         imports = importlist.section(ROOT, before, CHILD_ENV)
     growth = [run_probe(n) for n in sizes]
     compare = [run_probe(sizes[-2] if len(sizes) > 1 else sizes[-1], process=True)]
@@ -252,15 +213,6 @@ def report(runs: int, sizes: list[int], before_ref: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _load_note(load_before: str, load_after: str) -> str:
-    """Whether other work competed for the cores: the 1-minute load against the core count."""
-    cores = os.cpu_count() or 1
-    peak = max(float(load_before.split(",")[0]), float(load_after.split(",")[0]))
-    if peak > cores:
-        return f"{cores} cores: above {cores}, other work ran beside the benchmark and every figure is slower than idle"
-    return f"{cores} cores: at most {cores}, the benchmark's own processes included, so nothing else competed"
-
-
 def _whole_table(whole: dict, runs: int, load_before: str, load_after: str) -> list[str]:
     """The report's head: the machine, then the whole-process table."""
     floor, peer = whole["floor"][1], whole["peer"][1]
@@ -271,9 +223,9 @@ def _whole_table(whole: dict, runs: int, load_before: str, load_after: str) -> l
         "",
         "## Machine",
         "",
-        *machine(),
+        *machine.described(),
         f"- Load average (1, 5, 15 min) before the interleaved runs: {load_before}; after: {load_after} "
-        f"({_load_note(load_before, load_after)})",
+        f"({machine.load_note(load_before, load_after)})",
         "- Measured processes write and read their bytecode, as Python does by default (the environment's "
         "PYTHONDONTWRITEBYTECODE is dropped for them)",
         "",

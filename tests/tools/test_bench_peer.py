@@ -90,9 +90,9 @@ def test_the_hand_written_notes_survive_a_new_benchmark(tmp_path):
 
 
 def test_the_report_says_other_work_competed_only_when_the_load_passed_the_cores(monkeypatch):
-    from dev import bench
+    from dev import machine
 
-    monkeypatch.setattr(bench.os, "cpu_count", lambda: 2)
-    assert "nothing else competed" in bench._load_note("1.23, 0.46, 0.17", "2.00, 0.65, 0.26")
-    assert "other work ran beside" in bench._load_note("1.23, 0.46, 0.17", "2.01, 0.65, 0.26")
-    assert "other work ran beside" in bench._load_note("3.08, 3.03, 3.02", "1.10, 1.00, 1.00")
+    monkeypatch.setattr(machine.os, "cpu_count", lambda: 2)
+    assert "nothing else competed" in machine.load_note("1.23, 0.46, 0.17", "2.00, 0.65, 0.26")
+    assert "other work ran beside" in machine.load_note("1.23, 0.46, 0.17", "2.01, 0.65, 0.26")
+    assert "other work ran beside" in machine.load_note("3.08, 3.03, 3.02", "1.10, 1.00, 1.00")
