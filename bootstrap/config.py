@@ -23,6 +23,7 @@ from pydantic import (
 
 from vital import aws_validators, facts, pulumi_internals, validators
 from vital.names import TIERS
+from vital.refusal import CONFIG_RULE_ERROR, fail
 from vital.trust import BOOTSTRAP_PROJECT, BOOTSTRAP_STACK, PREFIXES_KEY, REPOSITORY_KEY, is_immutable, prefix_problem
 
 REGION_KEY = "aws:region"
@@ -59,32 +60,14 @@ class Adoption(BaseModel):
     def _keys(cls, keys: dict[str, str]) -> dict[str, str]:
         for name, key_id in keys.items():
             if name not in ADOPTABLE_KEYS:
-                raise ValueError(
-                    json.dumps(
-                        {
-                            "key": f"adopt.keys.{name}",
-                            "found": name,
-                            "allowed": f"allowed: one of {', '.join(ADOPTABLE_KEYS)}",
-                        }
-                    )
-                )
+                fail(f"adopt.keys.{name}", name, f"allowed: one of {', '.join(ADOPTABLE_KEYS)}")
             try:
                 aws_validators.kms_key_id(key_id)
             except ValueError as err:
-                raise ValueError(
-                    json.dumps({"key": f"adopt.keys.{name}", "found": key_id, "allowed": str(err)})
-                ) from None
+                fail(f"adopt.keys.{name}", key_id, str(err))
         missing = [name for name in ADOPTABLE_KEYS if name not in keys]
         if keys and missing:
-            raise ValueError(
-                json.dumps(
-                    {
-                        "key": "adopt.keys",
-                        "found": sorted(keys),
-                        "allowed": f"allowed: every key the old bootstrap made; missing {', '.join(missing)}",
-                    }
-                )
-            )
+            fail("adopt.keys", sorted(keys), f"allowed: every key the old bootstrap made; missing {', '.join(missing)}")
         return keys
 
 
@@ -116,64 +99,42 @@ class BootstrapConfig(BaseModel):
     @classmethod
     def _reviewers(cls, ids: tuple[int, ...]) -> tuple[int, ...]:
         if len(ids) > facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS or len(set(ids)) != len(ids):
-            raise ValueError(
-                json.dumps(
-                    {
-                        "key": "productionReviewers",
-                        "found": list(ids),
-                        "allowed": f"allowed: up to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} different "
-                        "GitHub user ids (`gh api users/LOGIN --jq .id`)",
-                    }
-                )
+            fail(
+                "productionReviewers",
+                list(ids),
+                f"allowed: up to {facts.GITHUB_MAX_ENVIRONMENT_REVIEWERS} different GitHub user ids "
+                "(`gh api users/LOGIN --jq .id`)",
             )
         for i, user in enumerate(ids):
             try:
                 validators.github_id(user)
             except ValueError as err:
-                raise ValueError(
-                    json.dumps({"key": f"productionReviewers[{i}]", "found": user, "allowed": str(err)})
-                ) from None
+                fail(f"productionReviewers[{i}]", user, str(err))
         return ids
 
     @model_validator(mode="after")
     def _consistent(self) -> BootstrapConfig:
         owner = self.repository.split("/")[0]
         if self.github_owner != owner:
-            raise ValueError(
-                json.dumps(
-                    {
-                        "key": GITHUB_OWNER_KEY,
-                        "found": self.github_owner,
-                        "allowed": f"allowed: {owner!r}, the owner of repository {self.repository}",
-                    }
-                )
-            )
+            fail(GITHUB_OWNER_KEY, self.github_owner, f"allowed: {owner!r}, the owner of repository {self.repository}")
         if not 1 <= len(self.subject_prefixes) <= 2:
-            raise ValueError(
-                json.dumps(
-                    {
-                        "key": "subjectPrefixes",
-                        "found": list(self.subject_prefixes),
-                        "allowed": "allowed: one or two prefixes, as GitHub reports them (python -m tools.oidc "
-                        "prefixes prints the lines that set them)",
-                    }
-                )
+            fail(
+                "subjectPrefixes",
+                list(self.subject_prefixes),
+                "allowed: one or two prefixes, as GitHub reports them (python -m tools.oidc prefixes prints "
+                "the lines that set them)",
             )
         for i, prefix in enumerate(self.subject_prefixes):
             problem = prefix_problem(prefix, self.repository)
             if problem:
-                raise ValueError(json.dumps({"key": f"subjectPrefixes[{i}]", "found": prefix, "allowed": problem}))
+                fail(f"subjectPrefixes[{i}]", prefix, problem)
         forms = [is_immutable(p) for p in self.subject_prefixes]
         if len(forms) != len(set(forms)):
-            raise ValueError(
-                json.dumps(
-                    {
-                        "key": "subjectPrefixes",
-                        "found": list(self.subject_prefixes),
-                        "allowed": "allowed: at most one prefix of each form, repo:OWNER/REPO and "
-                        "repo:OWNER@OWNER-ID/REPO@REPO-ID (python -m tools.oidc prefixes prints them)",
-                    }
-                )
+            fail(
+                "subjectPrefixes",
+                list(self.subject_prefixes),
+                "allowed: at most one prefix of each form, repo:OWNER/REPO and repo:OWNER@OWNER-ID/REPO@REPO-ID "
+                "(python -m tools.oidc prefixes prints them)",
             )
         return self
 
@@ -219,10 +180,10 @@ def load(stack: str) -> BootstrapConfig:
 
 def _error(stack: str, err: ValidationError) -> ConfigError:
     first = err.errors()[0]
+    if first["type"] == CONFIG_RULE_ERROR:  # a rule's refusal carries its own fields (vital/refusal.py)
+        ctx = first.get("ctx") or {}
+        return ConfigError(stack, ctx["key"], ctx["found"], ctx["allowed"])
     message = first["msg"].removeprefix("Value error, ")
-    if message.startswith("{"):
-        detail = json.loads(message)
-        return ConfigError(stack, detail["key"], detail["found"], detail["allowed"])
     loc = [str(p) for p in first["loc"]]
     key = loc[0] + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:]) if loc else "?"
     if first["type"] == "missing":

@@ -1,6 +1,6 @@
 """Whole-config rules of a stack: each names the config key it is about.
 
-Run by StackConfig after every field is checked. A failure is raised with program.refusal.fail
+Run by StackConfig after every field is checked. A failure is raised with vital.refusal.fail
 inside pydantic's validation; program.load writes the one line the user sees. The rules of
 releases, alerts, approval, share links, migrations and the team token are
 program/delivery_checks.py's, the names sent to the platforms program/name_checks.py's.
@@ -19,9 +19,9 @@ from vital.names import (
     DNS_ZONE_KEY,
     SECRET_TEXT,
 )
+from vital.refusal import fail
 
 from . import delivery_checks, name_checks
-from .refusal import fail
 
 if TYPE_CHECKING:
     from .config import StackConfig

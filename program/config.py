@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from vital import facts, secrets, validators
+from vital import facts, refusal, secrets, validators
 from vital.names import (
     ALWAYS_HELD_SECRETS,
     CORS_VARIABLE,
@@ -35,7 +35,7 @@ from vital.names import (
 )
 from vital.tiers import SHARED, TIER_DEFAULTS, Tier
 
-from . import checks, refusal
+from . import checks
 from .types import (
     AdminPath,
     AllowlistCidr,

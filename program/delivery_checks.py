@@ -1,5 +1,5 @@
 """Whole-config rules of how a stack delivers: releases, alerts, approval, share links, migrations
-and the team token. Part of program.checks.run_all; each failure names its config key (program.refusal.fail).
+and the team token. Part of program.checks.run_all; each failure names its config key (vital.refusal.fail).
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from vital import facts, stackfile, trust, validators
 from vital.names import SECRET_TEXT, TEAM_TOKEN_KEY, VERCEL_TOKEN_SECRET, vercel_project_name
-
-from .refusal import fail
+from vital.refusal import fail
 
 if TYPE_CHECKING:
     from .config import StackConfig

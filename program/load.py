@@ -26,10 +26,10 @@ from vital.names import (
     TIERS,
     VERCEL_TEAM_KEY,
 )
+from vital.refusal import CONFIG_RULE_ERROR
 from vital.secrets import looks_secret_value
 
 from .config import StackConfig
-from .refusal import CONFIG_RULE_ERROR
 
 
 class ConfigError(Exception):

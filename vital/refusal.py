@@ -1,4 +1,5 @@
-"""A config rule's refusal: raised inside pydantic's validation with its fields, read back by program.load."""
+"""A config rule's refusal: raised inside pydantic's validation with its fields, read back by the
+program's and the bootstrap program's config loaders (program/load.py, bootstrap/config.py)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from datetime import date
 import pytest
 from pydantic_core import PydanticCustomError
 
-from program import checks, delivery_checks, refusal
+from program import checks, delivery_checks
+from vital import refusal
 from program.config import AppConfig, StackConfig
 from tests.program.config_support import DELETE, accepted, canary, data, db_url, line, long_domain, refused
 from vital.names import vercel_project_name
