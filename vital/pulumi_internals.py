@@ -44,10 +44,6 @@ serialize_properties = _require("pulumi.runtime.rpc", "serialize_properties")
 MockMonitor = _require("pulumi.runtime.mocks", "MockMonitor")
 
 
-def is_secret(value: Any) -> bool:
-    return isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG_VALUE
-
-
 def all_config() -> dict[str, str]:
     """Every config value the runtime holds ("ns:key" -> string), as the CLI passed it."""
     return dict(_require("pulumi.runtime.config", "CONFIG").get())

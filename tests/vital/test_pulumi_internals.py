@@ -39,7 +39,7 @@ def test_secret_wrapper_is_what_the_sdk_serializes():
 
     struct = internals.sync_await(serialize())
     wrapped = json_format.MessageToDict(struct)["s"]
-    assert internals.is_secret(wrapped) and wrapped["value"] == "canary"
+    assert wrapped[internals.SECRET_SIG_KEY] == internals.SECRET_SIG_VALUE and wrapped["value"] == "canary"
     # The engine's wire constants, pinned: other processes (the CLI, pulumi-policy) use them too.
     assert (internals.SECRET_SIG_KEY, internals.SECRET_SIG_VALUE) == (
         "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270")
