@@ -88,9 +88,10 @@ def get(api: str, path: str) -> dict[str, Any]:
         }.get(err.code, f"GitHub answered {err.code}")
         raise GitHubError(f"GET {path}: {why}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as err:
-        raise GitHubError(
-            f"GET {path}: GitHub did not answer within {TIMEOUT_S} s ({getattr(err, 'reason', err)})"
-        ) from None
+        reason = getattr(err, "reason", err)
+        if isinstance(reason, TimeoutError):
+            raise GitHubError(f"GET {path}: GitHub did not answer within {TIMEOUT_S} s") from None
+        raise GitHubError(f"GET {path}: could not reach GitHub ({reason})") from None
     except ValueError:
         raise GitHubError(f"GET {path}: the answer is not JSON") from None
     if not isinstance(body, dict):

@@ -31,14 +31,14 @@ class FakeGitHub:
         self.routes: dict[str, tuple[int, Any]] = {}
         self.headers: list[dict[str, str]] = []
         self.slow = threading.Event()
+        self.release = threading.Event()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 fake.headers.append({k.lower(): v for k, v in self.headers.items()})
-                if fake.slow.is_set():
-                    fake.slow.wait(timeout=0)  # the client's deadline is what the test checks
-                    self.rfile.close()
+                if fake.slow.is_set():  # silent until released: the client's deadline is what the test checks
+                    fake.release.wait(timeout=10)
                     return
                 status, body = fake.routes.get(self.path, (404, {"message": "Not Found"}))
                 data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
@@ -152,7 +152,14 @@ def test_a_silent_github_is_answered_within_the_deadline(github, monkeypatch):
         code, _, err = run(github, "prefixes", "--repository", REPO)
     finally:
         github.slow.clear()
-    assert code == 2 and "did not answer within 0.5 s" in err
+        github.release.set()
+    assert code == 2 and "did not answer within 0.5 s" in err, err
+
+
+def test_a_refused_connection_is_said_as_such_not_as_a_timeout(github):
+    github.server.server_close()  # nothing listens on its port any more
+    code, _, err = run(github, "prefixes", "--repository", REPO)
+    assert code == 2 and "could not reach GitHub (" in err and "did not answer" not in err, err
 
 
 @pytest.mark.parametrize("argv, message", [
