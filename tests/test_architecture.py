@@ -61,3 +61,13 @@ def test_nothing_refers_to_a_path_outside_the_repository():
                 if marker in text and name != "tests/test_architecture.py":
                     outside.append(f"{name}: {marker}")
     assert outside == []
+
+
+def _lines(package: str) -> int:
+    return sum(len(p.read_text().splitlines()) for p in (ROOT / package).rglob("*.py"))
+
+
+def test_the_tools_stay_smaller_than_what_they_serve():
+    # Issue 26: the annex (what operators and CI run besides the program) smaller than the house.
+    tools, house = _lines("tools"), sum(_lines(p) for p in ("program", "components", "policies"))
+    assert 0 < tools < house, f"tools/ {tools} lines, program + components + policies {house}"
