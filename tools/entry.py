@@ -78,7 +78,9 @@ def log_dir() -> Path:
 def run(main: Callable[[], int], prog: str) -> int:
     """Call `main`; an exception it did not expect becomes exit 3 and a log file, never a traceback on the terminal."""
     try:
-        return main()
+        code = main()
+        sys.stdout.flush()  # inside the try: a reader gone before the last buffered bytes is caught below
+        return code
     except UsageError as err:
         print(f"{prog}: {err}; see --help", file=sys.stderr)
         return EXIT_USAGE
