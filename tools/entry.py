@@ -45,29 +45,31 @@ class Retired(argparse.Action):
     """A retired flag (an interface is a contract): accepted by the parser only to fail with one
     line naming what replaced it, exit 2. Takes an optional value, so `--flag` and `--flag X` read alike."""
 
-    def __init__(self, option_strings: list[str], dest: str, replaced_by: str, nargs: str = "?") -> None:
-        super().__init__(option_strings, dest, nargs=nargs, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        self.replaced_by = replaced_by
+    def __init__(self, option_strings: list[str], dest: str, replaced_by: str, takes_value: bool) -> None:
+        super().__init__(option_strings, dest, nargs="?", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        self.replaced_by, self.takes_value = replaced_by, takes_value
 
     def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
-        given = f"{option_string} {values}" if values is not None else option_string
+        # A flag that took no value may have swallowed the next word (`diff --policy-process origin/main`):
+        # only a value flag's value is named.
+        given = f"{option_string} {values}" if values is not None and self.takes_value else option_string
         raise UsageError(f"{given} was retired: {self.replaced_by}; drop the flag")
 
 
-# synth's and the diff's retired flags (issue 26): flag -> what replaced it.
+# synth's and the diff's retired flags (issue 26): flag -> (it took a value, what replaced it).
 # Forked rendering gave no gain a user would notice on the committed stacks (bench/results.md's
 # notes), and the pack's CLI-identical launch is a test of the pack now (dev/pack_process.py).
 RETIRED_RENDER_FLAGS = {
-    "--jobs": "stacks render one after another in one process",
-    "--policy-process": "the policy pack runs in this process, driven with the requests the CLI sends",
+    "--jobs": (True, "stacks render one after another in one process"),
+    "--policy-process": (False, "the policy pack runs in this process, driven with the requests the CLI sends"),
 }
 
 
-def retire(parser: argparse.ArgumentParser, flags: dict[str, str]) -> None:
+def retire(parser: argparse.ArgumentParser, flags: dict[str, tuple[bool, str]]) -> None:
     """Keep each flag known to `parser` only to refuse it with one line naming what replaced it."""
-    for flag, replaced_by in flags.items():
-        # Any value is taken ("--flag=1" too), so the line names what was given, not argparse's complaint.
-        parser.add_argument(flag, action=Retired, replaced_by=replaced_by, nargs="?")
+    for flag, (takes_value, replaced_by) in flags.items():
+        # Any value is taken ("--flag=1" too), so the line is ours, not argparse's complaint.
+        parser.add_argument(flag, action=Retired, replaced_by=replaced_by, takes_value=takes_value)
 
 
 def log_dir() -> Path:

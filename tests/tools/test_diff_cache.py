@@ -149,6 +149,8 @@ def test_a_stack_with_unchanged_inputs_is_not_rendered_at_the_base_and_the_comme
     (["HEAD", "--jobs", "2"], "--jobs 2 was retired: stacks render one after another in one process; drop the flag"),
     (["HEAD", "--policy-process"], "--policy-process was retired: the policy pack runs in this process, driven with "
                                    "the requests the CLI sends; drop the flag"),
+    (["--policy-process", "HEAD"], "--policy-process was retired: the policy pack runs in this process, driven with "
+                                   "the requests the CLI sends; drop the flag"),  # HEAD is not named as its value
 ])
 def test_the_diffs_retired_flags_answer_with_one_line_naming_what_replaced_them(capsys, argv, message):
     assert cli.main(argv) == 2

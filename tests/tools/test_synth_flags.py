@@ -29,7 +29,7 @@ PROCESS = ("synth: {} was retired: the policy pack runs in this process, driven 
     (["--jobs"], JOBS.format("--jobs")),
     (["--stack", "preview", "--jobs=1"], JOBS.format("--jobs 1")),
     (["--policy-process"], PROCESS.format("--policy-process")),
-    (["--policy-process=1"], PROCESS.format("--policy-process 1")),
+    (["--policy-process=1"], PROCESS.format("--policy-process")),
     (["--no-policy", "--policy-process"], PROCESS.format("--policy-process")),
     (["--policy-process", "--no-policy"], PROCESS.format("--policy-process")),
     (["--diff", "HEAD", "--jobs", "1"], JOBS.format("--jobs 1")),  # refused before the diff starts
