@@ -200,7 +200,7 @@ def _declared(report: Report, path: Path, tier: str) -> None:
                 s.command(report.stack) for s in required_secrets(tier) if s.key == f"{PROJECT}:{key}" and s.subkey
             ]
             commands += members or [
-                f"pulumi config set --stack {report.stack}{' --secret' * secret} --path {key}.NAME VALUE"
+                f"pulumi config set --stack {report.stack}{' --secret' * secret} --path {key}.NAME{'' if secret else ' VALUE'}"
             ]
         else:
             commands.append(
