@@ -30,6 +30,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from tools.entry import EXIT_USAGE, OneLineParser, UsageError
+
 # Each provider package's Python SDK module (the same classes the components use).
 SDK_MODULES = {"vercel": "pulumiverse_vercel", "github": "pulumi_github", "upstash": "upstash_pulumi"}
 DYNAMIC = "pulumi-python:dynamic:Resource"
@@ -144,18 +146,18 @@ def run_stack(stack: Mapping[str, Any]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    freeze = "--freeze" in argv
-    paths = [a for a in argv if a != "--freeze"]
-    if len(paths) != 1 or any(a.startswith("--") for a in paths):
-        print(
-            "usage: python -m dev.peer SPEC.json [--freeze] (the spec written by dev.bench from the committed "
-            "stacks; --freeze: gc.freeze() after the SDK imports, as synth's own process does)",
-            file=sys.stderr,
-        )
-        return 2
-    spec = json.loads(Path(paths[0]).read_text())
-    if freeze:
+    parser = OneLineParser(prog="python -m dev.peer", description=__doc__.splitlines()[0])
+    parser.add_argument("spec", type=Path, help="the spec dev.bench writes from the committed stacks")
+    parser.add_argument(
+        "--freeze", action="store_true", help="gc.freeze() after the SDK imports, as synth's own process does"
+    )
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as err:
+        print(f"python -m dev.peer: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    spec = json.loads(args.spec.read_text())
+    if args.freeze:
         import gc
 
         for module in SDK_MODULES.values():
