@@ -59,6 +59,11 @@ def declared_secret(proj: dict[str, Any], key: str) -> bool:
     return isinstance(decl, dict) and bool(decl.get("secret"))
 
 
+def declared_type(proj: dict[str, Any], key: str) -> str | None:
+    decl = (proj.get("config") or {}).get(key)
+    return decl.get("type") if isinstance(decl, dict) else None
+
+
 def _cli_type_ok(type_name: str, items: Any, content: Any) -> bool:
     """The CLI's ValidateConfigValue (sdk/go/common/workspace/project.go): lenient on scalars,
     which reach it as their text."""

@@ -195,7 +195,7 @@ def _declared(report: Report, path: Path, tier: str) -> None:
     commands = []
     for key in missing:
         secret = declarations.declared_secret(proj, key)
-        if (proj.get("config") or {}).get(key, {}).get("type") == "object":
+        if declarations.declared_type(proj, key) == "object":
             members = [
                 s.command(report.stack) for s in required_secrets(tier) if s.key == f"{PROJECT}:{key}" and s.subkey
             ]
