@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from tools.entry import OneLineParser
 from vital import costs, stackfile
 from vital.names import PROJECT, TIERS
 from vital.validators import SUPABASE_REF_PATTERN
@@ -71,8 +72,6 @@ def merged(base: Mapping[str, Any], given: Mapping[str, Any] | None) -> dict[str
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tools.entry import OneLineParser
-
     OneLineParser(prog="python -m tools.policy.committed", description=__doc__.splitlines()[0]).parse_args(argv)
     json.dump(committed(), sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write("\n")
