@@ -10,11 +10,13 @@ _StructMessageToJsonObject, _ListValueMessageToJsonObject, _FieldToJsonObject). 
 exactly that; tests/tools/test_protostruct.py holds it to json_format's answers, key order included.
 
 pulumi-policy's servicer converts a resource's properties again for every policy it runs
-(pulumi_policy/policy.py, Analyze and AnalyzeStack: `deserialize_properties(json_format.
-MessageToDict(...))` inside the loop over policies). `OncePerCall` stands in for json_format there
-during one call (vital/pulumi_internals.py, `policy_json_format`): a Struct it has converted in
-that call is handed over again. That is safe because deserialize_properties only reads what it is
-given and builds new dicts and lists (pulumi_policy/deserialize.py), so no policy sees another's.
+(pulumi_policy/policy.py, Analyze and AnalyzeStack: `unknown_checking_proxy(deserialize_properties(
+json_format.MessageToDict(...)))` inside the loop over policies). `OncePerCall` stands in for those
+three during one call (vital/pulumi_internals.py, `policy_conversions`): a Struct it has converted
+in that call is handed over again, deserialized and wrapped once, so every policy of the call reads
+the same props. pulumi-policy would give each its own copy; sharing one is the same to a policy
+that only reads, and the adapter refuses a write into them for the call (the proxies' only setter),
+so no policy can see another's.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import math
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
+
+from vital import pulumi_internals as internals
 
 _STRUCT = struct_pb2.Struct.DESCRIPTOR.full_name
 
@@ -51,10 +55,13 @@ def _value(value: struct_pb2.Value) -> Any:
 
 
 class OncePerCall:
-    """The json_format module, as one servicer call sees it: each distinct Struct converted once."""
+    """The json_format module and pulumi-policy's property steps, as one servicer call sees them:
+    each distinct Struct converted once, each result deserialized and wrapped once."""
 
     def __init__(self) -> None:
         self._seen: dict[bytes, dict[str, Any]] = {}
+        self._deserialize, self._proxy = internals.policy_property_steps()
+        self._done: dict[tuple[int, int], tuple[Any, Any]] = {}
 
     def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs or message.DESCRIPTOR.full_name != _STRUCT:
@@ -64,6 +71,19 @@ class OncePerCall:
         if found is None:
             found = self._seen[key] = to_dict(message)
         return found
+
+    def deserialize_properties(self, props: dict[str, Any], *args: Any) -> Any:
+        return self._once(self._deserialize, props) if not args else self._deserialize(props, *args)
+
+    def unknown_checking_proxy(self, props: dict[str, Any]) -> Any:
+        return self._once(self._proxy, props)
+
+    def _once(self, step: Any, value: Any) -> Any:
+        key = (id(step), id(value))
+        found = self._done.get(key)
+        if found is None:  # kept with `value`, so no other object takes its id during the call
+            found = self._done[key] = (step(value), value)
+        return found[0]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(json_format, name)

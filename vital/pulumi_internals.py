@@ -161,18 +161,45 @@ def load_policy_pack(pack_dir: Path) -> Any:
     return servicer_class(pack.pop("name"), "0.0.1", pack.pop("policies"), level, pack.pop("initial_config"), **pack)
 
 
+def policy_property_steps() -> tuple[Any, Any]:
+    """pulumi-policy's two steps from a resource's properties (as MessageToDict gives them) to
+    what a policy reads: deserialize_properties, then unknown_checking_proxy."""
+    return (
+        _require("pulumi_policy.deserialize", "deserialize_properties"),
+        _require("pulumi_policy.proxy", "unknown_checking_proxy"),
+    )
+
+
+def _refuse_write(_proxy: Any, key: Any, _value: Any) -> None:
+    raise TypeError(
+        f"a policy wrote {key!r} into a resource's props; pulumi-policy gives each policy its own copy, "
+        f"synth's in-process pack one shared by every policy of a call, so a policy must only read them"
+    )
+
+
 @contextmanager
-def policy_json_format(replacement: Any) -> Iterator[None]:
-    """pulumi-policy's servicer calling `replacement` where it calls google.protobuf.json_format
-    (the module name pulumi_policy/policy.py imports, read by Analyze, AnalyzeStack, Configure and
-    Remediate at call time), then json_format again."""
+def policy_conversions(once: Any) -> Iterator[None]:
+    """pulumi-policy's servicer converting properties through `once` for one call: its
+    MessageToDict (standing in for google.protobuf.json_format), deserialize_properties and
+    unknown_checking_proxy, the names pulumi_policy/policy.py imports and Analyze and
+    AnalyzeStack read at call time; then the originals again. Meanwhile a write into the props
+    (_DictProxy.__setitem__, their only setter) raises TypeError: every policy of the call reads
+    the same ones (tools/protostruct.py)."""
     policy: Any = importlib.import_module("pulumi_policy.policy")  # patched below: typed as Any
-    original = _require("pulumi_policy.policy", "json_format")
-    policy.json_format = replacement
+    proxy_class: Any = _require("pulumi_policy.proxy", "_DictProxy")
+    names = ("json_format", "deserialize_properties", "unknown_checking_proxy")
+    originals = {name: _require("pulumi_policy.policy", name) for name in names}
+    setter = proxy_class.__setitem__
+    policy.json_format = once
+    policy.deserialize_properties = once.deserialize_properties
+    policy.unknown_checking_proxy = once.unknown_checking_proxy
+    proxy_class.__setitem__ = _refuse_write
     try:
         yield
     finally:
-        policy.json_format = original
+        for name, original in originals.items():
+            setattr(policy, name, original)
+        proxy_class.__setitem__ = setter
 
 
 def not_applicable_error() -> type[BaseException]:

@@ -13,12 +13,13 @@ next. The CLI-identical launch is a test of the pack (dev/pack_process.py), not 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import empty_pb2, json_format
+from google.protobuf import empty_pb2
 
 from vital import pulumi_internals as internals
 
@@ -136,8 +137,9 @@ class InProcessPack:
         assert self.servicer is not None, "start() first"
         context = _Context()
         # Analyze and AnalyzeStack convert a resource's properties once, not once per policy (tools/protostruct.py).
-        converter = OncePerCall() if method in ("Analyze", "AnalyzeStack") else json_format
-        with internals.analyzer_runtime(self.project, self.stack, self.config), internals.policy_json_format(converter):
+        once = method in ("Analyze", "AnalyzeStack")
+        conversions = internals.policy_conversions(OncePerCall()) if once else contextlib.nullcontext()
+        with internals.analyzer_runtime(self.project, self.stack, self.config), conversions:
             try:
                 return getattr(self.servicer, method)(request, context)
             except NotImplementedError:
