@@ -19,9 +19,14 @@ as the real program wires one resource to another).
 
 from __future__ import annotations
 
+import gc
+import sys
+
+if __name__ == "__main__" and "--freeze" in sys.argv[1:]:
+    gc.disable()  # as synth's own process: the collector off until the SDK imports are frozen (main)
+
 import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -149,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = OneLineParser(prog="python -m dev.peer", description=__doc__.splitlines()[0])
     parser.add_argument("spec", type=Path, help="the spec dev.bench writes from the committed stacks")
     parser.add_argument(
-        "--freeze", action="store_true", help="gc.freeze() after the SDK imports, as synth's own process does"
+        "--freeze",
+        action="store_true",
+        help="the collector off while the SDKs import, then gc.freeze(), as synth's own process does",
     )
     try:
         args = parser.parse_args(argv)
@@ -158,11 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     spec = json.loads(args.spec.read_text())
     if args.freeze:
-        import gc
-
         for module in SDK_MODULES.values():
             __import__(module)
         gc.freeze()
+        gc.enable()
     print(json.dumps({stack["stack"]: run_stack(stack) for stack in spec["stacks"]}))
     return 0
 

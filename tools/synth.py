@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import sys
 from collections.abc import Mapping
@@ -206,6 +207,8 @@ def synth_stack(
 
 def _synth(args: argparse.Namespace, own_process: bool = False) -> list[Synthesized]:
     """Each stack's document, with the policy pack's result unless --no-policy, in stack order."""
+    if own_process:  # the collector off until freeze_imports freezes what was imported (see there)
+        gc.disable()
     project = PROJECTS[args.project]
     sources = [
         (stack, read_source(stack, args.config_file, project))
@@ -219,17 +222,19 @@ def _synth(args: argparse.Namespace, own_process: bool = False) -> list[Synthesi
 
 
 def freeze_imports(program: Path) -> None:
-    """Import what `program` imports at its top, then hand everything alive to gc.freeze().
+    """Import what `program` imports at its top, hand everything alive to gc.freeze(), and turn
+    the collector back on.
 
     The modules (the SDKs' thousands of classes) live as long as the process; left to the
     cyclic collector, every full collection walks them again while the stacks render, and the
     teardown at exit once more: about a quarter of a `synth --stack all` (bench/results.md).
-    Frozen, the collector skips them (https://docs.python.org/3/library/gc.html#gc.freeze);
-    reference counting still frees what a render drops. Only for synth's own process: a caller's
-    heap (a test's) is not ours to freeze.
+    Frozen, the collector skips them; reference counting still frees what a render drops. The
+    collector is off from synth's start until here, so the imports are not walked either: the
+    pattern the gc docs give for gc.freeze(), "call gc.disable() early ... gc.freeze() right
+    before ..., and gc.enable()" (https://docs.python.org/3/library/gc.html#gc.freeze). Only for
+    synth's own process: a caller's heap (a test's) is not ours to freeze.
     """
     import ast
-    import gc
     import importlib
 
     for node in ast.parse(program.read_text()).body:
@@ -239,6 +244,7 @@ def freeze_imports(program: Path) -> None:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             importlib.import_module(node.module)
     gc.freeze()
+    gc.enable()
 
 
 def _pack_config(args: argparse.Namespace, project: Project, sources, policy: bool) -> Mapping[str, Any] | None:

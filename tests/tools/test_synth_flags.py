@@ -58,8 +58,10 @@ def test_synth_freezes_the_heap_only_after_importing_what_the_program_imports(tm
     calls: list[str] = []
     monkeypatch.setattr(importlib, "import_module", lambda name: calls.append(name))
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("<freeze>"))
+    monkeypatch.setattr(gc, "enable", lambda: calls.append("<enable>"))
     synth.freeze_imports(program)
-    assert calls == ["json", "email.message", "pathlib", "<freeze>"]  # a relative import is the program's own
+    # A relative import is the program's own; the collector back on only once the imports are frozen.
+    assert calls == ["json", "email.message", "pathlib", "<freeze>", "<enable>"]
 
 
 @pytest.mark.parametrize("own_process, frozen", [(True, True), (False, False)])
@@ -72,6 +74,6 @@ def test_only_synths_own_process_freezes(own_process, frozen):
     code = ("import gc, io, contextlib, tools.synth as s\n"
             "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
             f"    code = s.main(['--stack', 'preview', '--no-policy'], own_process={own_process})\n"
-            "print(code, gc.get_freeze_count() > 0, 'program.build' in __import__('sys').modules)\n")
+            "print(code, gc.get_freeze_count() > 0, 'program.build' in __import__('sys').modules, gc.isenabled())\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.stdout.split() == ["0", str(frozen), "True"], done.stderr[-2000:]
+    assert done.stdout.split() == ["0", str(frozen), "True", "True"], done.stderr[-2000:]  # the collector on again
