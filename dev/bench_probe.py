@@ -1,5 +1,6 @@
-"""One measurement of the benchmark (`python -m dev.bench --probe N`): a stack of N apps (the
-committed production stack's config, with apps added) rendered and judged in a fresh process.
+"""One measurement of the benchmark, in a fresh process: a stack of N apps (the committed
+production stack's config, with apps added) rendered and judged (`python -m dev.bench --probe N`),
+or the pack over the three committed stacks timed on its own (`--probe-pack`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,38 @@ def probe(apps: int, process: bool = False) -> dict:
     }
 
 
+def probe_pack() -> dict:
+    """The pack over the three committed stacks, timed on its own, in this fresh process as
+    `synth --stack all` runs it: the collector off and the program's imports frozen, then each
+    stack rendered and judged by the pack in this process (its imports, start, configure and
+    analyze timed; the render not). The pack's share measured directly, where `synth` less
+    `--no-policy` is the difference of two noisy medians."""
+    import gc
+
+    from tools.policy.committed import committed
+    from tools.policy.inprocess import InProcessPack
+    from tools.projects import INFRA
+    from tools.synth import freeze_imports, synthesize
+    from vital.names import TIERS
+
+    gc.disable()
+    freeze_imports(INFRA.program)
+    pack_config, pack_s = committed(), 0.0
+    for stack in TIERS:
+        synthesized = synthesize(stack)
+        assert synthesized.rendered is not None  # synthesize() keeps the registrations
+        started = time.perf_counter()
+        with InProcessPack(synthesized.rendered.project, stack, synthesized.config) as pack:
+            pack.run(synthesized.rendered.resources, pack_config)
+        pack_s += time.perf_counter() - started
+    return {"stacks": len(TIERS), "pack_s": pack_s}
+
+
 def run_probe(apps: int, process: bool = False) -> dict:
     cmd = [PY, "-m", "dev.bench", "--probe", str(apps)] + (["--policy-process"] if process else [])
+    return json.loads(subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, check=True, capture_output=True, text=True).stdout)
+
+
+def run_probe_pack() -> dict:
+    cmd = [PY, "-m", "dev.bench", "--probe-pack"]
     return json.loads(subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, check=True, capture_output=True, text=True).stdout)

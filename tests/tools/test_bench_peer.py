@@ -1,5 +1,6 @@
 """The benchmark's peer follows the committed stacks and registers what they register; the import
-list reads importtime's lines; `synth --no-policy` loads nothing of the pack's runner."""
+list reads importtime's lines; `synth --no-policy` loads nothing of the pack's runner; the pack
+timed on its own runs over every committed stack."""
 
 from __future__ import annotations
 
@@ -96,3 +97,11 @@ def test_the_report_says_other_work_competed_only_when_the_load_passed_the_cores
     assert "nothing else competed" in machine.load_note("1.23, 0.46, 0.17", "2.00, 0.65, 0.26")
     assert "other work ran beside" in machine.load_note("1.23, 0.46, 0.17", "2.01, 0.65, 0.26")
     assert "other work ran beside" in machine.load_note("3.08, 3.03, 3.02", "1.10, 1.00, 1.00")
+
+
+def test_the_pack_timed_on_its_own_runs_over_every_committed_stack():
+    done = subprocess.run([sys.executable, "-m", "dev.bench", "--probe-pack"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout)
+    assert found["stacks"] == len(TIERS) and 0 < found["pack_s"] < 60
