@@ -56,14 +56,22 @@ def failures(
     every = readings(routes)
     for request in requests:
         # Which routes apply depends on how hosts, srcs and other conditions are read, not on
-        # the order or match mode: worked out once per request and reading of those.
-        applying: dict[tuple[str, str, bool], list[HeaderRoute]] = {}
+        # the order or match mode: worked out once per request and reading of those. The same
+        # routes under the same order and match mode send the same headers: judged once.
+        applying: dict[tuple[str, str, bool], tuple[list[HeaderRoute], tuple[int, ...]]] = {}
+        judged: dict[tuple[tuple[int, ...], bool, bool], tuple[Sent, bool]] = {}
         for reading in every:
             key = (reading.host, reading.syntax, reading.unmodelled)
             if key not in applying:
-                applying[key] = matching(routes, request.host, request.path, reading)
-            result = sent_by(applying[key], reading)
-            if fails(request, result):
+                matched = matching(routes, request.host, request.path, reading)
+                applying[key] = matched, tuple(map(id, matched))
+            matched, ids = applying[key]
+            seen = (ids, reading.first_match, reading.reverse)
+            if seen not in judged:
+                result = sent_by(matched, reading)
+                judged[seen] = result, fails(request, result)
+            result, failed = judged[seen]
+            if failed:
                 found.append(Finding(request, reading, result))
                 break
     return found
