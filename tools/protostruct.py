@@ -56,21 +56,18 @@ def _value(value: struct_pb2.Value) -> Any:
 
 class OncePerCall:
     """The json_format module and pulumi-policy's property steps, as one servicer call sees them:
-    each distinct Struct converted once, each result deserialized and wrapped once."""
+    each Struct of the request converted, deserialized and wrapped once."""
 
     def __init__(self) -> None:
-        self._seen: dict[bytes, dict[str, Any]] = {}
         self._deserialize, self._proxy = internals.policy_property_steps()
         self._done: dict[tuple[int, int], tuple[Any, Any]] = {}
 
     def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:
         if args or kwargs or message.DESCRIPTOR.full_name != _STRUCT:
             return json_format.MessageToDict(message, *args, **kwargs)
-        key = message.SerializeToString()
-        found = self._seen.get(key)
-        if found is None:
-            found = self._seen[key] = to_dict(message)
-        return found
+        # By the message itself: protobuf (upb) hands out the same object for a request's field
+        # while it lives, and _once keeps it alive for the call.
+        return self._once(to_dict, message)
 
     def deserialize_properties(self, props: dict[str, Any], *args: Any) -> Any:
         return self._once(self._deserialize, props) if not args else self._deserialize(props, *args)
@@ -79,6 +76,7 @@ class OncePerCall:
         return self._once(self._proxy, props)
 
     def _once(self, step: Any, value: Any) -> Any:
+        """step(value), once per call for each step and value."""
         key = (id(step), id(value))
         found = self._done.get(key)
         if found is None:  # kept with `value`, so no other object takes its id during the call

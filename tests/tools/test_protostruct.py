@@ -64,13 +64,17 @@ def test_every_committed_resources_inputs_as_json_format_gives_them(rendered):
             _same(struct)
 
 
-def test_once_per_call_converts_each_distinct_struct_once_and_passes_the_rest_on():
+def test_once_per_call_converts_each_struct_once_and_passes_the_rest_on():
     memo, struct = protostruct.OncePerCall(), _every_kind()
+    first = memo.MessageToDict(struct)
+    assert memo.MessageToDict(struct) is first and first == json_format.MessageToDict(struct)
+    # Keyed by the message itself: a request's field is the same object each time it is read.
+    request = struct_pb2.ListValue()
+    request.values.add().struct_value.CopyFrom(struct)
+    assert memo.MessageToDict(request.values[0].struct_value) is memo.MessageToDict(request.values[0].struct_value)
     copy = struct_pb2.Struct()
     copy.CopyFrom(struct)
-    first = memo.MessageToDict(struct)
-    assert memo.MessageToDict(copy) is first and first == json_format.MessageToDict(struct)
-    assert len(memo._seen) == 1
+    assert memo.MessageToDict(copy) is not first and memo.MessageToDict(copy) == first
     value = struct_pb2.Value(string_value="x")  # not a Struct: json_format's own answer
     assert memo.MessageToDict(value) == "x" and memo.ParseDict is json_format.ParseDict
     assert memo.MessageToDict(struct, preserving_proto_field_name=True) is not first
