@@ -121,6 +121,20 @@ def test_a_cdn_header_shares_even_beside_a_private_cache_control():
         "users (cdn-cache-control: 'max-age=60') on ")
 
 
+def test_a_route_between_two_that_apply_is_found_when_every_match_applies():
+    # On app.vitalexpert.com/settings the rest route, this one and a last one apply: first match
+    # stops before it in either order; only every match reads its header.
+    app = [{"type": "host", "value": "app.vitalexpert.com"}]
+    stack = [*fake_stack("production"),
+             _route("settings-cdn", "^/settings$", {"CDN-Cache-Control": "max-age=60"}, has=app),
+             _route("settings-tag", "^/settings$", {"X-Settings": "1"}, has=app)]
+    reported = _judge(stack)
+    assert [r.message for r in reported] == [
+        "ProjectRoute 'vital-expert-route-settings-cdn' (tier production) lets Vercel's CDN share pages responses "
+        "between users (cdn-cache-control: 'max-age=60') on app.vitalexpert.com/settings (under every match, routes "
+        f"in order, host values read as exact); {ALLOWED} (none listed)"]
+
+
 def test_each_offending_route_is_its_own_violation():
     stack = [*fake_stack("production"),
              _route("settings", "^/settings$", {"Cache-Control": "s-maxage=300"}),
