@@ -2,7 +2,8 @@
 python-jsonschema's Draft7Validator, the oracle, on every policy's schema as the CLI receives it
 (GetAnalyzerInfo, numbers crossed into floats), over good and bad values for every property: the
 same errors (keyword and path), and synth refuses exactly when the oracle finds one, naming the
-path of the oracle's first."""
+path of the oracle's first. Where the two differ on purpose (a pattern's `$` before a trailing
+newline, NaN and Infinity), synth answers as the CLI's Go libraries do: tested apart below."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ import pytest
 from jsonschema import Draft7Validator as Oracle
 from jsonschema_rs import Draft7Validator
 
-from tools.policy.config import PolicyConfigError, _path, document_of, resolve_pack_config
+from tools.policy.config import (
+    PackInfo,
+    PolicyConfigError,
+    PolicyMeta,
+    _path,
+    document_of,
+    load_pack_config,
+    resolve_pack_config,
+)
 from tools.policy.inprocess import InProcessPack
 from vital.names import PROJECT
 
@@ -64,3 +73,41 @@ def test_synth_finds_what_python_jsonschema_finds_on_every_policy_schema(info):
             refused += 1
         compared += 1
     assert compared > 1000 and 0 < refused < compared  # not an empty comparison, nor an all-refused one
+
+
+def _one_policy(**schema) -> PackInfo:
+    meta = PolicyMeta("p", "A policy.", "mandatory", "stack", {"v": schema}, ())
+    return PackInfo("pack", "1.0.0", (meta,))
+
+
+@pytest.mark.parametrize("schema, value, allowed", [
+    ({"enum": [1, 2]}, 3, "one of 1, 2"),  # options that are no strings are named, not a crash (exit 3)
+    ({"enum": ["a", None]}, "b", "one of a, null"),
+    ({"type": ["string", "null"]}, 1, "a value of type null or string"),  # in jsonschema_rs's order
+    ({"type": "integer", "maximum": 5.0}, 6, "a number of at most 5"),
+    ({"type": "array", "maxItems": 1}, [1, 2], "[1,2] has more than 1 item"),  # the validator's own words
+])
+def test_every_keyword_is_one_line_naming_what_is_allowed(schema, value, allowed):
+    with pytest.raises(PolicyConfigError) as err:
+        resolve_pack_config(_one_policy(**schema), {"p": {"v": value}})
+    assert str(err.value) == (
+        f"policy pack config: policy 'p', property 'v': found {json.dumps(value)}; allowed: {allowed}")
+
+
+def test_a_pattern_end_is_the_end_of_the_text_as_in_go_not_before_a_trailing_newline():
+    # Go's regexp (gojsonschema's): "$ at end of text (like \z not \Z)"; Python's re lets $ match
+    # before a final newline, so python-jsonschema would take "abc\n".
+    info = _one_policy(type="string", pattern="^[a-z]+$")
+    resolve_pack_config(info, {"p": {"v": "abc"}})
+    assert list(Oracle(document_of(info.policies[0])).iter_errors({"v": "abc\n"})) == []
+    with pytest.raises(PolicyConfigError, match=r"found \"abc\\n\"; allowed: a string matching"):
+        resolve_pack_config(info, {"p": {"v": "abc\n"}})
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_in_the_file_are_no_json_as_go_reads_it(tmp_path, constant):
+    path = tmp_path / "pack.json"
+    path.write_text(f'{{"cost-ceiling": {{"ceilings": {{"vercel": {constant}}}}}}}')
+    with pytest.raises(PolicyConfigError) as err:
+        load_pack_config(path)
+    assert str(err.value) == f"policy pack config {path}: not valid JSON ({constant} is not a JSON number)"

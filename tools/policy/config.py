@@ -57,13 +57,17 @@ def load_pack_config(path: Path) -> dict[str, Any]:
         raise PolicyConfigError(f"policy pack config {path}: {err.strerror}") from None
     if not text.strip():
         return {}
-    try:
-        data = json.loads(text)
+    try:  # NaN and Infinity are no JSON numbers: Go's encoding/json, which the CLI reads the file with, refuses them
+        data = json.loads(text, parse_constant=_no_constant)
     except ValueError as err:
         raise PolicyConfigError(f"policy pack config {path}: not valid JSON ({err})") from None
     if not isinstance(data, dict):
         raise PolicyConfigError(f"policy pack config {path}: found a {type(data).__name__}; allowed: a JSON object")
     return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def resolve_pack_config(info: PackInfo, pack_config: Mapping[str, Any] | None) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -184,15 +188,26 @@ def _config_error(policy: str, error, schema: Mapping[str, Any]) -> PolicyConfig
         return PolicyConfigError(
             f"{prefix}: {value!r} is a required property; allowed: an object with {', '.join(required)}"
         )
+    allowed = _allowed(keyword, value, error.message)
+    return PolicyConfigError(f"{prefix}, property {path!r}: found {json.dumps(error.instance)}; allowed: {allowed}")
+
+
+_WORDS = {
+    "minimum": "a number of at least {}",
+    "maximum": "a number of at most {}",
+    "minLength": "a string of at least {} character(s)",
+    "pattern": "a string matching {}",
+}
+
+
+def _allowed(keyword: str, value: Any, message: str) -> str:
+    """What a schema keyword allows, in words (the validator's own message for any other keyword)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # the schema crossed a protobuf Struct, where every number is a float
-    allowed = {
-        "type": "a value of type " + " or ".join(value if isinstance(value, list) else [str(value)]),
-        "minimum": f"a number of at least {value}",
-        "maximum": f"a number of at most {value}",
-        "enum": "one of " + ", ".join(str(v) for v in value) if isinstance(value, list) else "",
-        "uniqueItems": "no repeated items",
-        "minLength": f"a string of at least {value} character(s)",
-        "pattern": f"a string matching {value}",
-    }.get(keyword, error.message)
-    return PolicyConfigError(f"{prefix}, property {path!r}: found {json.dumps(error.instance)}; allowed: {allowed}")
+    if keyword == "type":
+        return "a value of type " + " or ".join(map(str, value if isinstance(value, list) else [value]))
+    if keyword == "enum":
+        return "one of " + ", ".join(v if isinstance(v, str) else json.dumps(v) for v in value)
+    if keyword == "uniqueItems":
+        return "no repeated items"
+    return _WORDS[keyword].format(value) if keyword in _WORDS else message
