@@ -15,8 +15,9 @@ json_format.MessageToDict(...)))` inside the loop over policies). `OncePerCall` 
 three during one call (vital/pulumi_internals.py, `policy_conversions`): a Struct it has converted
 in that call is handed over again, deserialized and wrapped once, so every policy of the call reads
 the same props. pulumi-policy would give each its own copy; sharing one is the same to a policy
-that only reads, and the adapter refuses a write into them for the call (the proxies' only setter),
-so no policy can see another's.
+that only reads, and the adapter refuses `props[key] = value` for the call (the proxies' only
+setter). A policy that reaches past the proxy (`props["__target"]`, the proxy's private hook) and
+writes there is not refused; no policy of this project does.
 """
 
 from __future__ import annotations

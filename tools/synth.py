@@ -229,10 +229,12 @@ def freeze_imports(program: Path) -> None:
     cyclic collector, every full collection walks them again while the stacks render, and the
     teardown at exit once more: about a quarter of a `synth --stack all` (bench/results.md).
     Frozen, the collector skips them; reference counting still frees what a render drops. The
-    collector is off from synth's start until here, so the imports are not walked either: the
-    pattern the gc docs give for gc.freeze(), "call gc.disable() early ... gc.freeze() right
-    before ..., and gc.enable()" (https://docs.python.org/3/library/gc.html#gc.freeze). Only for
-    synth's own process: a caller's heap (a test's) is not ours to freeze.
+    collector is off from synth's start until here, so the imports are not walked either. The gc
+    docs give that sequence (gc.disable() early, gc.freeze(), then gc.enable()) for a process
+    that forks, to keep the collector off the pages its children share
+    (https://docs.python.org/3/library/gc.html#gc.freeze); synth does not fork, and uses it for
+    the walks themselves: what is unreachable when frozen (under a thousand objects here) is
+    kept to the end. Only for synth's own process: a caller's heap (a test's) is not ours.
     """
     import ast
     import importlib

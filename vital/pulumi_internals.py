@@ -190,11 +190,11 @@ def policy_conversions(once: Any) -> Iterator[None]:
     names = ("json_format", "deserialize_properties", "unknown_checking_proxy")
     originals = {name: _require("pulumi_policy.policy", name) for name in names}
     setter = proxy_class.__setitem__
-    policy.json_format = once
-    policy.deserialize_properties = once.deserialize_properties
-    policy.unknown_checking_proxy = once.unknown_checking_proxy
-    proxy_class.__setitem__ = _refuse_write
     try:
+        policy.json_format = once
+        policy.deserialize_properties = once.deserialize_properties
+        policy.unknown_checking_proxy = once.unknown_checking_proxy
+        proxy_class.__setitem__ = _refuse_write
         yield
     finally:
         for name, original in originals.items():
