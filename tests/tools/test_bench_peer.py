@@ -74,8 +74,8 @@ def test_synth_without_the_pack_imports_nothing_of_its_runner():
     code = ("import sys, io, contextlib\nfrom tools import synth\n"
             "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
             "    assert synth.main(['--stack', 'preview', '--no-policy']) == 0\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi_policy', 'jsonschema', 'detect_secrets',"
-            " 'requests') or m in ('tools.policy.analyzer', 'tools.policy.inprocess', 'dev.pack_process', 'dev.pack_client')))")
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi_policy', 'jsonschema', 'jsonschema_rs',"
+            " 'detect_secrets', 'requests') or m in ('tools.policy.analyzer', 'tools.policy.inprocess', 'dev.pack_process', 'dev.pack_client')))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
