@@ -122,11 +122,15 @@ def probe_pack() -> dict:
     return {"stacks": len(TIERS), "pack_s": pack_s}
 
 
-def run_probe(apps: int, process: bool = False) -> dict:
-    cmd = [PY, "-m", "dev.bench", "--probe", str(apps)] + (["--policy-process"] if process else [])
+def _in_fresh_process(*flags: str) -> dict:
+    """`python -m dev.bench FLAGS` in a fresh process: the JSON it prints."""
+    cmd = [PY, "-m", "dev.bench", *flags]
     return json.loads(subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, check=True, capture_output=True, text=True).stdout)
+
+
+def run_probe(apps: int, process: bool = False) -> dict:
+    return _in_fresh_process("--probe", str(apps), *(["--policy-process"] if process else []))
 
 
 def run_probe_pack() -> dict:
-    cmd = [PY, "-m", "dev.bench", "--probe-pack"]
-    return json.loads(subprocess.run(cmd, cwd=ROOT, env=CHILD_ENV, check=True, capture_output=True, text=True).stdout)
+    return _in_fresh_process("--probe-pack")
